@@ -1,0 +1,32 @@
+# Default settings, loaded first by the application factory. The environment overrides them:
+# DATABASE_URL, SECRET_KEY, and any INCIDENTS_<NAME> variable (parsed as JSON where it can be).
+
+# SQLite file under instance/ unless DATABASE_URL says otherwise (set in the factory).
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS = {}
+
+# Where the clause profiles live; one TOML file per profile.
+PROFILES_DIR = None  # default: config/profiles next to this file
+
+# Working target for "immediately" per profile key, overriding the profile file, e.g. {"doctolib": 12}.
+PROFILE_TARGET_HOURS = {}
+
+# Processor (our own organisation) as it appears on notices and drafts.
+PROCESSOR_NAME = "Voorbeeld Verwerker B.V."
+PROCESSOR_CONTACT = "privacy@verwerker.example"
+
+BABEL_DEFAULT_LOCALE = "nl"
+BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+LANGUAGES = ["nl", "en"]
+
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+API_PAGE_SIZE = 50
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+# "console" for people, "json" for machines (production).
+LOG_FORMAT = "console"
+LOG_LEVEL = "INFO"

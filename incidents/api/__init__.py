@@ -1,0 +1,100 @@
+"""REST API v1 (see shared/API.md): bearer tokens, JSON in and out, JSON errors."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..auth.service import user_for_token
+from ..core.instants import InstantError, parse_instant
+from ..errors import DomainError
+from ..extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None):
+    body = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return error_response(401, "unauthorized", "send 'Authorization: Bearer <token>'")
+    user = user_for_token(secret.strip())
+    if user is None:
+        return error_response(401, "unauthorized", "the token is unknown or revoked")
+    g.api_user = user
+    return None
+
+
+@bp.errorhandler(ApiError)
+def on_api_error(exc: ApiError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+@bp.errorhandler(DomainError)
+def on_domain_error(exc: DomainError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+@bp.errorhandler(HTTPException)
+def on_http_error(exc: HTTPException):
+    db.session.rollback()
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def json_body() -> dict:
+    """The request's JSON object; anything else is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "the request body must be a JSON object")
+    return data
+
+
+def instant(data: dict, name: str, required: bool = False):
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ApiError(422, "required", f"{name} is required", name)
+        return None
+    try:
+        return parse_instant(value)
+    except InstantError as exc:
+        raise ApiError(422, exc.code, f"{name}: {exc.message}", name) from None
+
+
+def commit():
+    db.session.commit()
+
+
+from . import incidents_routes, openapi, parties_routes  # noqa: E402, F401

@@ -1,0 +1,144 @@
+"""Incidents, their contracts, state changes, filings, decisions and deadlines."""
+
+from __future__ import annotations
+
+import math
+
+from flask import current_app, g, jsonify, request
+from sqlalchemy import select
+
+from ..breaches import service
+from ..breaches.models import INCIDENT_STATUSES, Incident
+from ..core.instants import utcnow
+from ..extensions import db
+from . import ApiError, bp, commit, instant, json_body
+from .serializers import (
+    count,
+    deadlines_json,
+    decision_json,
+    filing_json,
+    incident_json,
+    incident_summary,
+)
+
+
+def _incident(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        raise ApiError(404, "not_found", f"there is no incident with id {incident_id}")
+    return incident
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(422, "invalid_page", "page must be a whole number from 1", "page")
+    return int(raw)
+
+
+@bp.get("/incidents")
+def list_incidents():
+    query = select(Incident)
+    status = request.args.get("status")
+    if status:
+        if status not in INCIDENT_STATUSES:
+            raise ApiError(422, "invalid_choice", f"status must be one of {', '.join(INCIDENT_STATUSES)}", "status")
+        query = query.where(Incident.status == status)
+    page, size = _page(), current_app.config["API_PAGE_SIZE"]
+    total = count(query)
+    rows = db.session.scalars(query.order_by(Incident.id.desc()).limit(size).offset((page - 1) * size))
+    return jsonify({"incidents": [incident_summary(i) for i in rows], "page": page,
+                    "pages": max(1, math.ceil(total / size)), "total": total})
+
+
+@bp.post("/incidents")
+def create_incident():
+    data = json_body()
+    incident = service.create_incident(
+        title=data.get("title"),
+        description=data.get("description", ""),
+        aware_at=instant(data, "aware_at", required=True),
+        status=data.get("status", "suspected"),
+        confirmed_at=instant(data, "confirmed_at"),
+        contract_ids=data.get("contract_ids"),
+        fields=data.get("fields"),
+        actor=g.api_user,
+    )
+    commit()
+    return jsonify(incident_json(incident)), 201
+
+
+@bp.get("/incidents/<int:incident_id>")
+def get_incident(incident_id: int):
+    return jsonify(incident_json(_incident(incident_id)))
+
+
+@bp.patch("/incidents/<int:incident_id>")
+def update_incident(incident_id: int):
+    incident = _incident(incident_id)
+    data = json_body()
+    unknown = set(data) - {"title", "description", "fields"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ApiError(422, "unknown_field", f"'{name}' cannot be changed here", name)
+    service.update_incident(incident, title=data.get("title"), description=data.get("description"),
+                            fields=data.get("fields"), actor=g.api_user)
+    commit()
+    return jsonify(incident_json(incident))
+
+
+@bp.post("/incidents/<int:incident_id>/contracts")
+def add_contracts(incident_id: int):
+    incident = _incident(incident_id)
+    data = json_body()
+    if "contract_ids" not in data:
+        raise ApiError(422, "required", "contract_ids is required", "contract_ids")
+    added = service.add_contracts(incident, data["contract_ids"], actor=g.api_user)
+    commit()
+    return jsonify({**incident_json(incident), "added_contract_ids": added})
+
+
+@bp.post("/incidents/<int:incident_id>/confirm")
+def confirm(incident_id: int):
+    incident = _incident(incident_id)
+    service.confirm(incident, instant(json_body(), "confirmed_at"), actor=g.api_user)
+    commit()
+    return jsonify(incident_json(incident))
+
+
+@bp.post("/incidents/<int:incident_id>/dismiss")
+def dismiss(incident_id: int):
+    incident = _incident(incident_id)
+    service.dismiss(incident, json_body().get("reason"), actor=g.api_user)
+    commit()
+    return jsonify(incident_json(incident))
+
+
+@bp.post("/incidents/<int:incident_id>/filings")
+def record_filing(incident_id: int):
+    incident = _incident(incident_id)
+    data = json_body()
+    filing = service.record_filing(
+        incident, kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
+        controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
+        note=data.get("note"), actor=g.api_user,
+    )
+    commit()
+    return jsonify(filing_json(filing)), 201
+
+
+@bp.post("/incidents/<int:incident_id>/decisions")
+def record_decision(incident_id: int):
+    incident = _incident(incident_id)
+    data = json_body()
+    decision = service.record_decision(incident, controller_id=data.get("controller_id"),
+                                       notify_ap=data.get("notify_ap"), reason=data.get("reason"),
+                                       actor=g.api_user)
+    commit()
+    return jsonify(decision_json(decision)), 201
+
+
+@bp.get("/incidents/<int:incident_id>/deadlines")
+def deadlines(incident_id: int):
+    incident = _incident(incident_id)
+    return jsonify({"deadlines": deadlines_json(incident.id, utcnow())})

@@ -1,0 +1,232 @@
+"""The OpenAPI 3.1 description of API v1. Tests validate real responses against these schemas and
+check that every route is described, so the document cannot drift from what the endpoints do."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from ..breaches.models import FILING_KINDS, INCIDENT_STATUSES, NOTIFY_AP_CHOICES
+from ..core.fields import FIELD_KEYS
+from . import bp
+
+INSTANT = {"type": "string", "format": "date-time", "pattern": "Z$"}
+NULLABLE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
+INPUT_INSTANT = {"type": "string", "description": "ISO 8601; without an offset: Europe/Amsterdam local time"}
+TEXT_OR_NULL = {"type": ["string", "null"]}
+ID = {"type": "integer"}
+NULLABLE_ID = {"type": ["integer", "null"]}
+OBLIGATION_STATUSES = ["pending", "running", "met", "missed", "not_required", "ended"]
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+FIELDS = {"type": "object", "properties": {k: {"type": "string"} for k in FIELD_KEYS},
+          "additionalProperties": False}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}},
+    },
+    "ObligationRule": {
+        "type": "object", "required": ["kind", "mode", "hours", "trigger", "clause"],
+        "properties": {"kind": {"type": "string"}, "mode": {"enum": ["immediate", "within"]},
+                       "hours": {"type": "integer"}, "trigger": {"enum": ["suspected", "confirmed"]},
+                       "clause": {"type": "string"}, "wording": {"type": "string"}},
+    },
+    "Profile": {
+        "type": "object",
+        "required": ["key", "title", "source", "obligations", "required_fields", "processor_files_with_ap",
+                     "processor_may_inform_data_subjects"],
+        "properties": {
+            "key": {"type": "string"}, "title": {"type": "string"}, "source": {"type": "string"},
+            "article": {"type": "string"}, "ap_clause": {"type": "string"},
+            "obligations": {"type": "array", "items": ref("ObligationRule")},
+            "required_fields": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
+            "processor_files_with_ap": {"type": "boolean"},
+            "processor_may_inform_data_subjects": {"type": "boolean"},
+        },
+    },
+    "Controller": {
+        "type": "object", "required": ["id", "name", "contact_email"],
+        "properties": {"id": ID, "name": {"type": "string"}, "kvk": TEXT_OR_NULL, "contact_name": {"type": "string"},
+                       "contact_email": {"type": "string"}, "language": {"enum": ["nl", "en"]},
+                       "created_at": INSTANT},
+    },
+    "NewController": {
+        "type": "object", "required": ["name", "contact_email"],
+        "properties": {"name": {"type": "string", "maxLength": 200}, "contact_email": {"type": "string"},
+                       "kvk": {"type": "string", "pattern": "^[0-9]{8}$"}, "contact_name": {"type": "string"},
+                       "language": {"enum": ["nl", "en"]}},
+    },
+    "Contract": {
+        "type": "object", "required": ["id", "controller_id", "profile", "reference"],
+        "properties": {"id": ID, "controller_id": ID, "profile": {"type": "string"}, "reference": {"type": "string"},
+                       "services": {"type": "string"}, "data_categories": {"type": "string"},
+                       "created_at": INSTANT},
+    },
+    "NewContract": {
+        "type": "object", "required": ["controller_id", "profile", "reference"],
+        "properties": {"controller_id": ID, "profile": {"type": "string"},
+                       "reference": {"type": "string", "maxLength": 64}, "services": {"type": "string"},
+                       "data_categories": {"type": "string"}},
+    },
+    "IncidentSummary": {
+        "type": "object", "required": ["id", "reference", "title", "status", "aware_at", "confirmed_at"],
+        "properties": {"id": ID, "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"},
+                       "title": {"type": "string"}, "status": {"enum": list(INCIDENT_STATUSES)},
+                       "aware_at": INSTANT, "confirmed_at": NULLABLE_INSTANT, "dismissed_at": NULLABLE_INSTANT,
+                       "created_at": INSTANT, "updated_at": INSTANT},
+    },
+    "Incident": {
+        "allOf": [ref("IncidentSummary"), {
+            "type": "object", "required": ["description", "fields", "contracts"],
+            "properties": {
+                "description": {"type": "string"}, "dismiss_reason": TEXT_OR_NULL, "fields": FIELDS,
+                "contracts": {"type": "array", "items": {"type": "object", "required": ["id", "controller_id"],
+                              "properties": {"id": ID, "reference": {"type": "string"}, "controller_id": ID,
+                                             "profile": {"type": "string"},
+                                             "controller_name": {"type": "string"}}}},
+                "added_contract_ids": {"type": "array", "items": ID},
+            }}],
+    },
+    "NewIncident": {
+        "type": "object", "required": ["title", "aware_at"],
+        "properties": {"title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+                       "aware_at": INPUT_INSTANT, "status": {"enum": ["suspected", "confirmed"]},
+                       "confirmed_at": INPUT_INSTANT, "contract_ids": {"type": "array", "items": ID},
+                       "fields": FIELDS},
+    },
+    "IncidentPatch": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "fields": FIELDS},
+    },
+    "IncidentPage": {
+        "type": "object", "required": ["incidents", "page", "pages", "total"],
+        "properties": {"incidents": {"type": "array", "items": ref("IncidentSummary")}, "page": ID, "pages": ID,
+                       "total": ID},
+    },
+    "Deadline": {
+        "type": "object",
+        "required": ["kind", "contract_id", "controller_id", "owner", "clause", "status", "starts_at", "due_at",
+                     "met_at"],
+        "properties": {"kind": {"enum": list(FILING_KINDS)}, "contract_id": NULLABLE_ID, "controller_id": ID,
+                       "owner": {"enum": ["processor", "controller"]}, "clause": {"type": "string"},
+                       "status": {"enum": OBLIGATION_STATUSES}, "starts_at": NULLABLE_INSTANT,
+                       "due_at": NULLABLE_INSTANT, "met_at": NULLABLE_INSTANT, "hours": ID,
+                       "filing_id": NULLABLE_ID},
+    },
+    "NewFiling": {
+        "type": "object", "required": ["kind"],
+        "properties": {"kind": {"enum": list(FILING_KINDS)}, "contract_id": ID, "controller_id": ID,
+                       "at": INPUT_INSTANT, "channel": {"type": "string"}, "reference": {"type": "string"},
+                       "note": {"type": "string"}},
+    },
+    "Filing": {
+        "type": "object", "required": ["id", "kind", "controller_id", "at"],
+        "properties": {"id": ID, "incident_id": ID, "kind": {"enum": list(FILING_KINDS)}, "contract_id": NULLABLE_ID,
+                       "controller_id": ID, "at": INSTANT, "channel": TEXT_OR_NULL, "reference": TEXT_OR_NULL,
+                       "note": TEXT_OR_NULL, "recorded_by": NULLABLE_ID, "recorded_at": INSTANT},
+    },
+    "NewDecision": {
+        "type": "object", "required": ["controller_id", "notify_ap"],
+        "properties": {"controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+                       "reason": {"type": "string"}},
+    },
+    "Decision": {
+        "type": "object", "required": ["id", "controller_id", "notify_ap", "reason", "decided_at"],
+        "properties": {"id": ID, "incident_id": ID, "controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+                       "reason": {"type": "string"}, "decided_by": NULLABLE_ID, "decided_at": INSTANT},
+    },
+}
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(c): {"description": "error", "content": _json(ref("Error"))} for c in codes}
+
+
+def op(summary: str, ok: int, schema: dict | None, body: str | None = None, errors=(401,), params=()) -> dict:
+    operation = {"summary": summary, "responses": {str(ok): {"description": "OK", "content": _json(schema)}
+                                                    if schema else {"description": "OK"}, **_errors(*errors)}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": _json(ref(body))}
+    if params:
+        operation["parameters"] = list(params)
+    return operation
+
+
+INCIDENT_ID = {"name": "incident_id", "in": "path", "required": True, "schema": ID}
+
+
+def _path(**ops) -> dict:
+    return {"parameters": [INCIDENT_ID], **ops}
+
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Breach desk API", "version": "1.0.0",
+             "description": "Data-breach workflow for processors. Instants are returned in UTC with a Z; input "
+                            "without an offset is Europe/Amsterdam time, and DST-impossible or ambiguous local "
+                            "times are refused with 422."},
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
+    "components": {"schemas": SCHEMAS,
+                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "paths": {
+        "/profiles": {"get": op("Clause profiles", 200, {"type": "object", "required": ["profiles"],
+                                "properties": {"profiles": {"type": "array", "items": ref("Profile")}}})},
+        "/controllers": {
+            "get": op("Controllers", 200, {"type": "object", "properties": {
+                "controllers": {"type": "array", "items": ref("Controller")}}}),
+            "post": op("Create a controller", 201, ref("Controller"), "NewController", (400, 401, 422)),
+        },
+        "/contracts": {
+            "get": op("Contracts", 200, {"type": "object", "properties": {
+                "contracts": {"type": "array", "items": ref("Contract")}}}, errors=(401, 422), params=[
+                {"name": "controller_id", "in": "query", "schema": ID},
+                {"name": "reference", "in": "query", "schema": {"type": "string"}}]),
+            "post": op("Create a contract", 201, ref("Contract"), "NewContract", (400, 401, 422)),
+        },
+        "/incidents": {
+            "get": op("Incidents, newest first", 200, ref("IncidentPage"), errors=(401, 422), params=[
+                {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}]),
+            "post": op("Open an incident", 201, ref("Incident"), "NewIncident", (400, 401, 422)),
+        },
+        "/incidents/{incident_id}": _path(
+            get=op("An incident with its affected contracts", 200, ref("Incident"), errors=(401, 404)),
+            patch=op("Edit text and field values", 200, ref("Incident"), "IncidentPatch", (400, 401, 404, 422)),
+        ),
+        "/incidents/{incident_id}/contracts": _path(post=op(
+            "Add affected contracts", 200, ref("Incident"), "IncidentContracts", (400, 401, 404, 409, 422))),
+        "/incidents/{incident_id}/confirm": _path(post=op(
+            "Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422))),
+        "/incidents/{incident_id}/dismiss": _path(post=op(
+            "Dismiss: not a personal data breach", 200, ref("Incident"), "Dismiss", (400, 401, 404, 409, 422))),
+        "/incidents/{incident_id}/filings": _path(post=op(
+            "Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 422))),
+        "/incidents/{incident_id}/decisions": _path(post=op(
+            "Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))),
+        "/incidents/{incident_id}/deadlines": _path(get=op(
+            "Every obligation with its clock", 200, {"type": "object", "required": ["deadlines"], "properties": {
+                "deadlines": {"type": "array", "items": ref("Deadline")}}}, errors=(401, 404))),
+        "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                  "responses": {"200": {"description": "OK"}}}},
+    },
+}
+SCHEMAS["IncidentContracts"] = {"type": "object", "required": ["contract_ids"],
+                                "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}}}
+SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
+SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)

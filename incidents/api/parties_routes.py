@@ -1,0 +1,51 @@
+"""Profiles, controllers and contracts."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from ..extensions import db
+from ..parties import service
+from ..parties.models import Contract, Controller
+from ..profiles import all_profiles
+from . import ApiError, bp, commit, json_body
+from .serializers import contract_json, controller_json
+
+
+@bp.get("/profiles")
+def list_profiles():
+    return jsonify({"profiles": [p.as_dict() for p in all_profiles().values()]})
+
+
+@bp.get("/controllers")
+def list_controllers():
+    rows = db.session.scalars(select(Controller).order_by(Controller.name))
+    return jsonify({"controllers": [controller_json(c) for c in rows]})
+
+
+@bp.post("/controllers")
+def create_controller():
+    controller = service.create_controller(json_body())
+    commit()
+    return jsonify(controller_json(controller)), 201
+
+
+@bp.get("/contracts")
+def list_contracts():
+    query = select(Contract).order_by(Contract.id)
+    if "controller_id" in request.args:
+        try:
+            query = query.where(Contract.controller_id == int(request.args["controller_id"]))
+        except ValueError:
+            raise ApiError(422, "invalid_type", "controller_id must be an integer", "controller_id") from None
+    if request.args.get("reference"):
+        query = query.where(Contract.reference == request.args["reference"])
+    return jsonify({"contracts": [contract_json(c) for c in db.session.scalars(query)]})
+
+
+@bp.post("/contracts")
+def create_contract():
+    contract = service.create_contract(json_body())
+    commit()
+    return jsonify(contract_json(contract)), 201

@@ -1,0 +1,88 @@
+"""JSON shapes of the API. Add fields freely; never rename or remove one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation
+from ..core.clock import effective_status
+from ..core.instants import iso_z
+from ..extensions import db
+from ..parties.models import Contract, Controller
+
+
+def controller_json(c: Controller) -> dict:
+    return {"id": c.id, "name": c.name, "kvk": c.kvk, "contact_name": c.contact_name,
+            "contact_email": c.contact_email, "language": c.language, "created_at": iso_z(c.created_at)}
+
+
+def contract_json(c: Contract) -> dict:
+    return {"id": c.id, "controller_id": c.controller_id, "profile": c.profile_key, "reference": c.reference,
+            "services": c.services, "data_categories": c.data_categories, "created_at": iso_z(c.created_at)}
+
+
+def incident_summary(i: Incident) -> dict:
+    return {
+        "id": i.id, "reference": i.reference, "title": i.title, "status": i.status,
+        "aware_at": iso_z(i.aware_at), "confirmed_at": iso_z(i.confirmed_at),
+        "dismissed_at": iso_z(i.dismissed_at), "created_at": iso_z(i.created_at), "updated_at": iso_z(i.updated_at),
+    }
+
+
+def incident_json(i: Incident) -> dict:
+    contracts = db.session.execute(
+        select(Contract.id, Contract.reference, Contract.controller_id, Contract.profile_key, Controller.name)
+        .join(AffectedContract, AffectedContract.contract_id == Contract.id)
+        .join(Controller, Controller.id == Contract.controller_id)
+        .where(AffectedContract.incident_id == i.id)
+        .order_by(Contract.id)
+    )
+    return {
+        **incident_summary(i),
+        "description": i.description,
+        "dismiss_reason": i.dismiss_reason,
+        "fields": dict(i.fields or {}),
+        "contracts": [
+            {"id": cid, "reference": ref, "controller_id": ctl, "profile": prof, "controller_name": name}
+            for cid, ref, ctl, prof, name in contracts
+        ],
+    }
+
+
+DEADLINE_COLUMNS = (
+    Obligation.kind, Obligation.contract_id, Obligation.controller_id, Obligation.owner, Obligation.clause,
+    Obligation.status, Obligation.starts_at, Obligation.due_at, Obligation.met_at, Obligation.hours,
+    Obligation.filing_id,
+)
+
+
+def deadlines_json(incident_id: int, now: datetime) -> list[dict]:
+    rows = db.session.execute(
+        select(*DEADLINE_COLUMNS).where(Obligation.incident_id == incident_id).order_by(Obligation.id)
+    )
+    return [
+        {
+            "kind": kind, "contract_id": contract_id, "controller_id": controller_id, "owner": owner,
+            "clause": clause, "status": effective_status(status, due_at, now), "starts_at": iso_z(starts_at),
+            "due_at": iso_z(due_at), "met_at": iso_z(met_at), "hours": hours, "filing_id": filing_id,
+        }
+        for kind, contract_id, controller_id, owner, clause, status, starts_at, due_at, met_at, hours, filing_id
+        in rows
+    ]
+
+
+def filing_json(f: Filing) -> dict:
+    return {"id": f.id, "incident_id": f.incident_id, "kind": f.kind, "contract_id": f.contract_id,
+            "controller_id": f.controller_id, "at": iso_z(f.at), "channel": f.channel, "reference": f.reference,
+            "note": f.note, "recorded_by": f.recorded_by_id, "recorded_at": iso_z(f.recorded_at)}
+
+
+def decision_json(d: Decision) -> dict:
+    return {"id": d.id, "incident_id": d.incident_id, "controller_id": d.controller_id, "notify_ap": d.notify_ap,
+            "reason": d.reason, "decided_by": d.decided_by_id, "decided_at": iso_z(d.decided_at)}
+
+
+def count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -1,0 +1,1 @@
+"""Incidents: intake, affected contracts, obligations (clocks), filings, decisions, timeline."""

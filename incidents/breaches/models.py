@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.instants import utcnow
+from ..db_types import UTCDateTime
+from ..extensions import db
+
+INCIDENT_STATUSES = ("suspected", "confirmed", "dismissed", "closed")
+FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification")
+NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")
+
+
+class Incident(db.Model):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    aware_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismiss_reason: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    affected: Mapped[list[AffectedContract]] = relationship(
+        back_populates="incident", order_by="AffectedContract.contract_id"
+    )
+
+
+class AffectedContract(db.Model):
+    """A contract touched by an incident (controller_id is kept here so clocks need no join)."""
+
+    __tablename__ = "affected_contracts"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="affected")
+    contract = relationship("Contract")
+
+
+class Obligation(db.Model):
+    """What is owed, to whom, by when: derived by the clock engine and stored for queries."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "key", name="uq_obligations_incident_key"),
+        Index("ix_obligations_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    owner: Mapped[str] = mapped_column(String(20))
+    clause: Mapped[str] = mapped_column(String(100))
+    hours: Mapped[int]
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
+
+
+class Filing(db.Model):
+    """The filing log: one row per thing actually done. Append-only: never updated, never deleted."""
+
+    __tablename__ = "filings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Decision(db.Model):
+    """A controller's decision on notifying the AP. Never edited: a newer one supersedes it."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"))
+    notify_ap: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TimelineEvent(db.Model):
+    """Every change to an incident, with who and when. Append-only."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User")
+
+
+APPEND_ONLY = (Filing, Decision, TimelineEvent)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+def _refuse(mapper, connection, target):
+    raise AppendOnlyError(f"{type(target).__tablename__} is append-only: rows are never updated or deleted")
+
+
+for _model in APPEND_ONLY:
+    event.listen(_model, "before_update", _refuse)
+    event.listen(_model, "before_delete", _refuse)

@@ -1,0 +1,77 @@
+"""Recompute an incident's stored obligations from its anchors, contracts, filings and decisions.
+
+Called by every service that changes an incident, inside the same transaction. Obligations are
+only ever inserted or updated (never deleted), and a fulfilled obligation keeps its deadline.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from ..core.clock import AffectedContract as AffectedFact
+from ..core.clock import FilingFact, IncidentFacts, compute_deadlines
+from ..extensions import db
+from ..parties.models import Contract
+from ..profiles import all_profiles
+from .models import AffectedContract, Decision, Filing, Incident, Obligation
+
+STORED = ("owner", "clause", "hours", "starts_at", "due_at", "status", "met_at", "filing_id")
+
+
+def latest_ap_decisions(incident_id: int) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Decision.controller_id, Decision.notify_ap)
+        .where(Decision.incident_id == incident_id)
+        .order_by(Decision.decided_at, Decision.id)
+    )
+    return {controller_id: notify_ap for controller_id, notify_ap in rows}
+
+
+def recompute(incident: Incident) -> int:
+    """Bring the incident's obligations up to date; returns how many rows were written."""
+    profiles = all_profiles()
+    affected = [
+        AffectedFact(contract_id, controller_id, profiles[profile_key])
+        for contract_id, controller_id, profile_key in db.session.execute(
+            select(AffectedContract.contract_id, AffectedContract.controller_id, Contract.profile_key)
+            .join(Contract, Contract.id == AffectedContract.contract_id)
+            .where(AffectedContract.incident_id == incident.id)
+            .order_by(AffectedContract.contract_id)
+        )
+    ]
+    filings = [
+        FilingFact(*row)
+        for row in db.session.execute(
+            select(Filing.id, Filing.kind, Filing.at, Filing.contract_id, Filing.controller_id).where(
+                Filing.incident_id == incident.id
+            )
+        )
+    ]
+    existing = {
+        row.key: row
+        for row in db.session.execute(
+            select(Obligation.id, Obligation.key, *(getattr(Obligation, n) for n in STORED)).where(
+                Obligation.incident_id == incident.id
+            )
+        )
+    }
+    frozen = {key: (row.starts_at, row.due_at) for key, row in existing.items() if row.filing_id is not None}
+    facts = IncidentFacts(incident.status, incident.aware_at, incident.confirmed_at)
+    deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id), frozen)
+
+    inserts, updates = [], []
+    for d in deadlines:
+        values = {name: getattr(d, name) for name in STORED}
+        row = existing.get(d.key)
+        if row is None:
+            inserts.append(
+                {"incident_id": incident.id, "key": d.key, "kind": d.kind, "contract_id": d.contract_id,
+                 "controller_id": d.controller_id, **values}
+            )
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            updates.append({"id": row.id, **values})
+    if inserts:
+        db.session.execute(insert(Obligation), inserts)
+    if updates:
+        db.session.execute(update(Obligation), updates)
+    return len(inserts) + len(updates)

@@ -1,0 +1,357 @@
+"""Operations that change an incident. Each validates, writes, records the change on the timeline
+and recomputes the incident's obligations, all in the caller's one transaction (they only flush)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
+from ..core.instants import format_local, not_in_future, to_local, utcnow
+from ..errors import Conflict, ValidationFailed
+from ..extensions import db
+from ..parties.models import Contract
+from ..profiles import get_profile
+from ..validation import clean_text, required_text
+from .models import (
+    FILING_KINDS,
+    NOTIFY_AP_CHOICES,
+    AffectedContract,
+    Decision,
+    Filing,
+    Incident,
+    TimelineEvent,
+)
+from .obligations import recompute
+
+CHUNK = 5000
+FILING_CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "id", None)
+
+
+def record_event(incident: Incident, kind: str, actor, **details: Any) -> TimelineEvent:
+    event = TimelineEvent(incident_id=incident.id, kind=kind, actor_id=_actor_id(actor), details=details,
+                          at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def _past_instant(value: datetime, field: str, now: datetime, label: str) -> datetime:
+    if not not_in_future(value, now):
+        raise ValidationFailed(f"{label} ({format_local(value)}) lies in the future", field, "in_future")
+    return value
+
+
+def clean_fields(values: object) -> dict[str, str]:
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ValidationFailed("fields must be an object of field key to text", "fields", "invalid_type")
+    cleaned: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in FIELD_KEYS:
+            raise ValidationFailed(
+                f"'{key}' is not a field; known fields: {', '.join(FIELD_KEYS)}", f"fields.{key}", "unknown_field"
+            )
+        cleaned[key] = clean_text(value, f"fields.{key}", MAX_FIELD_LENGTH)
+    return cleaned
+
+
+def _contract_ids(values: object) -> list[int]:
+    if values is None:
+        return []
+    if not isinstance(values, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        raise ValidationFailed("contract_ids must be a list of integer ids", "contract_ids", "invalid_type")
+    return list(dict.fromkeys(values))
+
+
+def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
+    """contract id -> (controller id, profile key); unknown ids are refused, all of them named."""
+    found: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for cid, controller_id, profile_key in db.session.execute(
+            select(Contract.id, Contract.controller_id, Contract.profile_key).where(Contract.id.in_(chunk))
+        ):
+            found[cid] = (controller_id, profile_key)
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        shown = ", ".join(str(i) for i in unknown[:20]) + (" …" if len(unknown) > 20 else "")
+        raise ValidationFailed(f"unknown contract id(s): {shown}", "contract_ids", "unknown_contract")
+    for cid, (_, profile_key) in found.items():
+        if get_profile(profile_key) is None:
+            raise ValidationFailed(f"contract {cid} uses profile '{profile_key}', which is no longer configured",
+                                   "contract_ids", "unknown_profile")
+    return found
+
+
+def _next_reference(now: datetime) -> str:
+    year = to_local(now).year
+    prefix = f"DL-{year}-"
+    last = db.session.scalar(
+        select(Incident.reference).where(Incident.reference.like(f"{prefix}%")).order_by(Incident.reference.desc())
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: datetime) -> None:
+    rows = [
+        {"incident_id": incident.id, "contract_id": cid, "controller_id": controller_id, "added_at": now}
+        for cid, (controller_id, _) in contracts.items()
+    ]
+    if rows:
+        db.session.execute(insert(AffectedContract), rows)
+
+
+def create_incident(
+    *,
+    title: object,
+    description: object = "",
+    aware_at: datetime,
+    status: str = "suspected",
+    confirmed_at: datetime | None = None,
+    contract_ids: object = None,
+    fields: object = None,
+    actor=None,
+    now: datetime | None = None,
+) -> Incident:
+    now = now or utcnow()
+    title = required_text(title, "title", MAX_TITLE_LENGTH, "title")
+    description = clean_text(description, "description", MAX_DESCRIPTION_LENGTH)
+    if status not in ("suspected", "confirmed"):
+        raise ValidationFailed("status must be 'suspected' or 'confirmed'", "status", "invalid_choice")
+    _past_instant(aware_at, "aware_at", now, "aware_at")
+    if status == "confirmed":
+        confirmed_at = confirmed_at or aware_at
+        _past_instant(confirmed_at, "confirmed_at", now, "confirmed_at")
+        if confirmed_at < aware_at:
+            raise ValidationFailed("confirmed_at lies before aware_at", "confirmed_at", "before_aware_at")
+    elif confirmed_at is not None:
+        raise ValidationFailed("a suspected incident has no confirmed_at; use status 'confirmed'",
+                               "confirmed_at", "not_confirmed")
+    values = clean_fields(fields)
+    ids = _contract_ids(contract_ids)
+    contracts = _load_contracts(ids)
+
+    incident = Incident(
+        reference=_next_reference(now), title=title, description=description, status=status,
+        aware_at=aware_at, confirmed_at=confirmed_at, fields={k: v for k, v in values.items() if v},
+        created_at=now, updated_at=now, created_by_id=_actor_id(actor),
+    )
+    db.session.add(incident)
+    db.session.flush()
+    _attach(incident, contracts, now)
+    record_event(incident, "created", actor, status=status, contracts=len(contracts))
+    if ids:
+        record_event(incident, "contracts_added", actor, contract_ids=ids)
+    recompute(incident)
+    db.session.flush()
+    return incident
+
+
+def update_incident(incident: Incident, *, title=None, description=None, fields=None, actor=None) -> list[str]:
+    """Edit text and field values; returns the names changed (each change goes to the timeline)."""
+    changed: list[str] = []
+    if title is not None:
+        new = required_text(title, "title", MAX_TITLE_LENGTH, "title")
+        if new != incident.title:
+            record_event(incident, "edited", actor, field="title", old=incident.title, new=new)
+            incident.title = new
+            changed.append("title")
+    if description is not None:
+        new = clean_text(description, "description", MAX_DESCRIPTION_LENGTH)
+        if new != incident.description:
+            record_event(incident, "edited", actor, field="description")
+            incident.description = new
+            changed.append("description")
+    values = clean_fields(fields)
+    if values:
+        current = dict(incident.fields or {})
+        for key, new in values.items():
+            if (current.get(key) or "") != new:
+                record_event(incident, "field_set", actor, field=key, old=current.get(key) or "", new=new)
+                if new:
+                    current[key] = new
+                else:
+                    current.pop(key, None)
+                changed.append(f"fields.{key}")
+        incident.fields = current
+    if changed:
+        incident.updated_at = utcnow()
+    db.session.flush()
+    return changed
+
+
+def _open(incident: Incident, action: str) -> None:
+    if incident.status in ("dismissed", "closed"):
+        raise Conflict(f"incident {incident.reference} is {incident.status}; it cannot be {action}",
+                       code="incident_" + incident.status)
+
+
+def add_contracts(incident: Incident, contract_ids: object, actor=None, now: datetime | None = None) -> list[int]:
+    """Attach more affected contracts; ids already attached are skipped. Returns the ids added."""
+    _open(incident, "changed")
+    ids = _contract_ids(contract_ids)
+    if not ids:
+        raise ValidationFailed("contract_ids must name at least one contract", "contract_ids", "required")
+    contracts = _load_contracts(ids)
+    attached = set(db.session.scalars(
+        select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id)
+    ))
+    new = {cid: v for cid, v in contracts.items() if cid not in attached}
+    if new:
+        _attach(incident, new, now or utcnow())
+        record_event(incident, "contracts_added", actor, contract_ids=list(new))
+        incident.updated_at = utcnow()
+        recompute(incident)
+        db.session.flush()
+    return list(new)
+
+
+def confirm(incident: Incident, confirmed_at: datetime | None = None, actor=None,
+            now: datetime | None = None) -> Incident:
+    now = now or utcnow()
+    if incident.status == "confirmed":
+        raise Conflict(f"incident {incident.reference} is already confirmed", code="already_confirmed")
+    _open(incident, "confirmed")
+    confirmed_at = _past_instant(confirmed_at or now, "confirmed_at", now, "confirmed_at")
+    if confirmed_at < incident.aware_at:
+        raise ValidationFailed("confirmed_at lies before aware_at", "confirmed_at", "before_aware_at")
+    incident.status = "confirmed"
+    incident.confirmed_at = confirmed_at
+    incident.updated_at = now
+    record_event(incident, "confirmed", actor, confirmed_at=confirmed_at.isoformat())
+    recompute(incident)
+    db.session.flush()
+    return incident
+
+
+def dismiss(incident: Incident, reason: object, actor=None, now: datetime | None = None) -> Incident:
+    now = now or utcnow()
+    _open(incident, "dismissed")
+    reason = required_text(reason, "reason", MAX_DESCRIPTION_LENGTH, "reason")
+    incident.status = "dismissed"
+    incident.dismissed_at = now
+    incident.dismiss_reason = reason
+    incident.updated_at = now
+    record_event(incident, "dismissed", actor, reason=reason)
+    recompute(incident)
+    db.session.flush()
+    return incident
+
+
+def affected_controller_ids(incident: Incident) -> set[int]:
+    return set(db.session.scalars(
+        select(AffectedContract.controller_id).where(AffectedContract.incident_id == incident.id)
+    ))
+
+
+def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, str]:
+    if isinstance(contract_id, bool) or not isinstance(contract_id, int):
+        raise ValidationFailed("contract_id must be an integer id", "contract_id",
+                               "required" if contract_id is None else "invalid_type")
+    row = db.session.execute(
+        select(AffectedContract.controller_id, Contract.profile_key)
+        .join(Contract, Contract.id == AffectedContract.contract_id)
+        .where(AffectedContract.incident_id == incident.id, AffectedContract.contract_id == contract_id)
+    ).first()
+    if row is None:
+        raise ValidationFailed(f"contract {contract_id} is not affected by {incident.reference}",
+                               "contract_id", "not_affected")
+    return row[0], row[1]
+
+
+def _affected_controller(incident: Incident, controller_id: object) -> int:
+    if isinstance(controller_id, bool) or not isinstance(controller_id, int):
+        raise ValidationFailed("controller_id must be an integer id", "controller_id",
+                               "required" if controller_id is None else "invalid_type")
+    if controller_id not in affected_controller_ids(incident):
+        raise ValidationFailed(f"controller {controller_id} is not affected by {incident.reference}",
+                               "controller_id", "not_affected")
+    return controller_id
+
+
+def record_filing(
+    incident: Incident,
+    *,
+    kind: object,
+    at: datetime | None = None,
+    contract_id: object = None,
+    controller_id: object = None,
+    channel: object = None,
+    reference: object = None,
+    note: object = None,
+    actor=None,
+    now: datetime | None = None,
+) -> Filing:
+    now = now or utcnow()
+    if kind not in FILING_KINDS:
+        raise ValidationFailed(f"kind must be one of {', '.join(FILING_KINDS)}", "kind", "invalid_choice")
+    at = _past_instant(at or now, "at", now, "at")
+    if at < incident.aware_at:
+        raise ValidationFailed("at lies before the processor became aware of the incident", "at", "before_aware_at")
+    channel = clean_text(channel, "channel", 40) or None
+    reference = clean_text(reference, "reference", 100) or None
+    note = clean_text(note, "note", MAX_FIELD_LENGTH) or None
+    if kind == "ap_notification":
+        controller_id = _affected_controller(incident, controller_id)
+        if reference is None:
+            raise ValidationFailed("the AP's reference (meldnummer) is required", "reference", "required")
+        contract_id = None
+    else:
+        owner_id, profile_key = _affected_contract(incident, contract_id)
+        if controller_id is not None and controller_id != owner_id:
+            raise ValidationFailed(f"contract {contract_id} belongs to controller {owner_id}", "controller_id",
+                                   "mismatch")
+        controller_id = owner_id
+        if kind == "controller_consultation" and get_profile(profile_key).rule(kind) is None:
+            raise ValidationFailed(f"the contract's clause ({profile_key}) has no consultation obligation",
+                                   "kind", "not_in_contract")
+        if kind == "controller_notice":
+            channel = channel or "email"
+            if channel not in FILING_CHANNELS:
+                raise ValidationFailed(f"channel must be one of {', '.join(FILING_CHANNELS)}", "channel",
+                                       "invalid_choice")
+    filing = Filing(
+        incident_id=incident.id, kind=kind, contract_id=contract_id, controller_id=controller_id, at=at,
+        channel=channel, reference=reference, note=note, recorded_by_id=_actor_id(actor), recorded_at=now,
+    )
+    db.session.add(filing)
+    db.session.flush()
+    record_event(incident, "filing", actor, filing_id=filing.id, kind=kind, contract_id=contract_id,
+                 controller_id=controller_id, at=at.isoformat(), channel=channel, reference=reference)
+    incident.updated_at = now
+    recompute(incident)
+    db.session.flush()
+    return filing
+
+
+def record_decision(
+    incident: Incident, *, controller_id: object, notify_ap: object, reason: object, actor=None,
+    now: datetime | None = None,
+) -> Decision:
+    now = now or utcnow()
+    controller_id = _affected_controller(incident, controller_id)
+    if notify_ap not in NOTIFY_AP_CHOICES:
+        raise ValidationFailed(f"notify_ap must be one of {', '.join(NOTIFY_AP_CHOICES)}", "notify_ap",
+                               "invalid_choice")
+    reason = clean_text(reason, "reason", MAX_DESCRIPTION_LENGTH)
+    if notify_ap == "no" and not reason:
+        raise ValidationFailed("a decision not to notify the AP needs its reason", "reason", "required")
+    decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
+                        decided_by_id=_actor_id(actor), decided_at=now)
+    db.session.add(decision)
+    db.session.flush()
+    record_event(incident, "decision", actor, decision_id=decision.id, controller_id=controller_id,
+                 notify_ap=notify_ap, reason=reason)
+    incident.updated_at = now
+    recompute(incident)
+    db.session.flush()
+    return decision
+

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("breaches", __name__, url_prefix="/incidents")

@@ -1,0 +1,1 @@
+"""The pure domain core: no Flask, no database session. Plain functions over plain data."""

@@ -1,0 +1,116 @@
+"""Instants: parse input, refuse what DST makes impossible or ambiguous, format for output.
+
+Everything inside the application is an aware UTC ``datetime``. Input without an offset is
+Europe/Amsterdam wall-clock time; a wall-clock time that does not exist (spring forward) or
+exists twice (fall back) is refused, never guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pendulum
+
+LOCAL_ZONE_NAME = "Europe/Amsterdam"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
+
+
+class InstantError(ValueError):
+    """An instant that cannot be accepted; ``code`` says why, the message says it to a person."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def ensure_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime: every instant must carry its offset")
+    return value.astimezone(UTC)
+
+
+def localize(naive: datetime) -> datetime:
+    """Attach Amsterdam time to a wall-clock time, refusing DST gaps and overlaps."""
+    if naive.tzinfo is not None:
+        raise ValueError("localize() takes a naive wall-clock time")
+    early = naive.replace(tzinfo=LOCAL_ZONE, fold=0)
+    late = naive.replace(tzinfo=LOCAL_ZONE, fold=1)
+    shown = naive.strftime("%d-%m-%Y %H:%M")
+    if early.utcoffset() != late.utcoffset():
+        # Either the clock skipped this wall time or it occurred twice: tell which.
+        round_trip = early.astimezone(UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+        if round_trip != naive:
+            raise InstantError(
+                "nonexistent_local_time",
+                f"{shown} does not exist in Amsterdam time (the clocks skipped it at the start of "
+                "summer time); give the time with its UTC offset",
+            )
+        raise InstantError(
+            "ambiguous_local_time",
+            f"{shown} occurred twice in Amsterdam time (the clocks went back at the end of summer "
+            "time); give the time with its UTC offset, +02:00 or +01:00",
+        )
+    return early.astimezone(UTC)
+
+
+def parse_instant(text: object) -> datetime:
+    """Parse ISO 8601 text into an aware UTC datetime (offset-less input is Amsterdam time)."""
+    if not isinstance(text, str) or not text.strip():
+        raise InstantError("invalid_instant", "expected an ISO 8601 date and time, e.g. 2026-03-27T14:00")
+    raw = text.strip()
+    if raw.endswith(("z", "Z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InstantError(
+            "invalid_instant", f"'{text[:40]}' is not an ISO 8601 date and time, e.g. 2026-03-27T14:00"
+        ) from None
+    if value.tzinfo is None:
+        if len(raw) <= 10:
+            raise InstantError("invalid_instant", "a time of day is required, not only a date")
+        return localize(value)
+    return value.astimezone(UTC)
+
+
+def not_in_future(value: datetime, now: datetime, slack: timedelta = timedelta(minutes=2)) -> bool:
+    """True when ``value`` does not lie in the future (a little clock skew is tolerated)."""
+    return value <= now + slack
+
+
+def add_elapsed_hours(start: datetime, hours: int | float) -> datetime:
+    """The instant ``hours`` elapsed hours after ``start`` (DST changes do not stretch a window)."""
+    return pendulum.instance(ensure_utc(start)).add(hours=hours).in_timezone("UTC")
+
+
+def iso_z(value: datetime | None) -> str | None:
+    """UTC ISO 8601 with a Z, to the second, as the API promises."""
+    if value is None:
+        return None
+    return ensure_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_local(value: datetime) -> pendulum.DateTime:
+    return pendulum.instance(ensure_utc(value)).in_timezone(LOCAL_ZONE_NAME)
+
+
+def format_local(value: datetime | None, with_zone: bool = True) -> str:
+    """Amsterdam wall-clock time for people: 27-03-2026 14:00 CET."""
+    if value is None:
+        return "—"
+    local = to_local(value)
+    text = local.strftime("%d-%m-%Y %H:%M")
+    return f"{text} {local.tzname()}" if with_zone else text
+
+
+def local_input_value(value: datetime | None) -> str:
+    """Value for an HTML datetime-local input, in Amsterdam time."""
+    if value is None:
+        return ""
+    return to_local(value).strftime("%Y-%m-%dT%H:%M")

@@ -1,0 +1,196 @@
+"""Clause profiles: the breach clause of one kind of contract, loaded from TOML and validated.
+
+A malformed file is refused with its path and the offending key, so a bad profile stops the
+application at start-up instead of producing wrong deadlines later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .fields import FIELD_KEYS
+
+OBLIGATION_KINDS = ("controller_notice", "controller_consultation")
+MODES = ("immediate", "within")
+TRIGGERS = ("suspected", "confirmed")
+DEFAULT_IMMEDIATE_HOURS = 24
+AP_HOURS = 72
+AP_CLAUSE = "AVG art. 33 lid 1"
+AP_WORDING = (
+    "zonder onredelijke vertraging en, indien mogelijk, uiterlijk 72 uur nadat hij er kennis van heeft "
+    "genomen"
+)
+
+
+class ProfileError(ValueError):
+    def __init__(self, path: Path | str, key: str, message: str):
+        super().__init__(f"{path}: key '{key}': {message}")
+        self.path = str(path)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class ObligationRule:
+    kind: str
+    mode: str
+    hours: int
+    trigger: str
+    clause: str
+    wording: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "mode": self.mode,
+            "hours": self.hours,
+            "trigger": self.trigger,
+            "clause": self.clause,
+            "wording": self.wording,
+        }
+
+
+@dataclass(frozen=True)
+class ClauseProfile:
+    key: str
+    title: str
+    source: str
+    article: str
+    obligations: tuple[ObligationRule, ...]
+    required_fields: tuple[str, ...]
+    processor_files_with_ap: bool
+    processor_may_inform_data_subjects: bool
+    ap_clause: str = AP_CLAUSE
+    ap_wording: str = AP_WORDING
+    notes: str = ""
+    path: str = field(default="", compare=False)
+
+    def rule(self, kind: str) -> ObligationRule | None:
+        return next((r for r in self.obligations if r.kind == kind), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "source": self.source,
+            "article": self.article,
+            "obligations": [r.as_dict() for r in self.obligations],
+            "required_fields": list(self.required_fields),
+            "processor_files_with_ap": self.processor_files_with_ap,
+            "processor_may_inform_data_subjects": self.processor_may_inform_data_subjects,
+            "ap_clause": self.ap_clause,
+        }
+
+
+def _get(data: dict, path: Path, key: str, kind: type | tuple[type, ...], *, prefix: str = "") -> Any:
+    name = f"{prefix}{key}"
+    if key not in data:
+        raise ProfileError(path, name, "is missing")
+    value = data[key]
+    # bool is an int in Python: never accept one for the other
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ProfileError(path, name, f"must be a {expected}, got {type(value).__name__}")
+    if isinstance(value, str) and not value.strip():
+        raise ProfileError(path, name, "must not be empty")
+    return value
+
+
+def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, int]) -> ObligationRule:
+    prefix = f"obligations[{index}]."
+    if not isinstance(raw, dict):
+        raise ProfileError(path, f"obligations[{index}]", "must be a table")
+    kind = _get(raw, path, "kind", str, prefix=prefix)
+    if kind not in OBLIGATION_KINDS:
+        raise ProfileError(path, prefix + "kind", f"must be one of {', '.join(OBLIGATION_KINDS)}")
+    mode = _get(raw, path, "mode", str, prefix=prefix)
+    if mode not in MODES:
+        raise ProfileError(path, prefix + "mode", f"must be one of {', '.join(MODES)}")
+    if mode == "immediate":
+        hours = raw.get("hours", DEFAULT_IMMEDIATE_HOURS)
+        if kind in overrides:
+            hours = overrides[kind]
+    else:
+        hours = _get(raw, path, "hours", int, prefix=prefix)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 24 * 365:
+        raise ProfileError(path, prefix + "hours", "must be a whole number of hours from 1 to 8760")
+    rule_trigger = raw.get("trigger", trigger)
+    if rule_trigger not in TRIGGERS:
+        raise ProfileError(path, prefix + "trigger", f"must be one of {', '.join(TRIGGERS)}")
+    unknown = set(raw) - {"kind", "mode", "hours", "trigger", "clause", "wording"}
+    if unknown:
+        raise ProfileError(path, prefix + sorted(unknown)[0], "is not a known key")
+    return ObligationRule(
+        kind=kind,
+        mode=mode,
+        hours=hours,
+        trigger=rule_trigger,
+        clause=_get(raw, path, "clause", str, prefix=prefix),
+        wording=_get(raw, path, "wording", str, prefix=prefix),
+    )
+
+
+PROFILE_KEYS = {
+    "key", "title", "source", "article", "trigger", "required_fields", "processor_files_with_ap",
+    "processor_may_inform_data_subjects", "obligations", "ap_clause", "ap_wording", "notes",
+}
+
+
+def parse_profile(data: dict, path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
+    unknown = set(data) - PROFILE_KEYS
+    if unknown:
+        raise ProfileError(path, sorted(unknown)[0], "is not a known key")
+    key = _get(data, path, "key", str)
+    if key != path.stem:
+        raise ProfileError(path, "key", f"must equal the file name '{path.stem}'")
+    trigger = _get(data, path, "trigger", str)
+    if trigger not in TRIGGERS:
+        raise ProfileError(path, "trigger", f"must be one of {', '.join(TRIGGERS)}")
+    required = _get(data, path, "required_fields", list)
+    for i, name in enumerate(required):
+        if name not in FIELD_KEYS:
+            raise ProfileError(path, f"required_fields[{i}]", f"'{name}' is not a field key")
+    raw_rules = _get(data, path, "obligations", list)
+    if not raw_rules:
+        raise ProfileError(path, "obligations", "must list at least the controller_notice")
+    overrides = {"controller_notice": target_hours[key]} if target_hours and key in target_hours else {}
+    rules = tuple(_rule(raw, i, path, trigger, overrides) for i, raw in enumerate(raw_rules))
+    kinds = [r.kind for r in rules]
+    if "controller_notice" not in kinds:
+        raise ProfileError(path, "obligations", "must contain a controller_notice")
+    if len(set(kinds)) != len(kinds):
+        raise ProfileError(path, "obligations", "lists the same kind twice")
+    return ClauseProfile(
+        key=key,
+        title=_get(data, path, "title", str),
+        source=_get(data, path, "source", str),
+        article=_get(data, path, "article", str),
+        obligations=rules,
+        required_fields=tuple(required),
+        processor_files_with_ap=_get(data, path, "processor_files_with_ap", bool),
+        processor_may_inform_data_subjects=_get(data, path, "processor_may_inform_data_subjects", bool),
+        ap_clause=data.get("ap_clause", AP_CLAUSE),
+        ap_wording=data.get("ap_wording", AP_WORDING),
+        notes=data.get("notes", ""),
+        path=str(path),
+    )
+
+
+def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = None) -> dict[str, ClauseProfile]:
+    """Every ``*.toml`` in ``directory``, keyed by profile key; raises ProfileError on the first bad one."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ProfileError(folder, "-", "the profile folder does not exist")
+    profiles: dict[str, ClauseProfile] = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ProfileError(path, "-", f"is not valid TOML: {exc}") from None
+        profile = parse_profile(data, path, target_hours)
+        profiles[profile.key] = profile
+    if not profiles:
+        raise ProfileError(folder, "-", "holds no *.toml profile")
+    return profiles

@@ -1,0 +1,52 @@
+"""Dutch first, English available: locale selection, catalogue compilation, time filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+from flask_login import current_user
+
+from .core.instants import format_local, iso_z, local_input_value
+from .extensions import babel
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogues(folder: Path) -> None:
+    """Compile every .po whose .mo is missing or older, so a fresh clone needs no build step."""
+    for po_path in folder.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as handle:
+            write_mo(handle, catalogue)
+        tmp.replace(mo_path)
+
+
+def init_app(app: Flask) -> None:
+    folder = Path(app.root_path) / "translations"
+    compile_catalogues(folder)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["iso"] = iso_z
+    app.jinja_env.filters["local_input"] = local_input_value

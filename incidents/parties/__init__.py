@@ -1,0 +1,1 @@
+"""Controllers (the processor's customers) and their contracts."""

@@ -1,0 +1,153 @@
+"""CSV import of contracts: every bad row is reported with its line number, and nothing is
+imported when any row is bad."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..profiles import all_profiles
+from ..validation import email_address, kvk_number
+from .models import Contract, Controller
+
+COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
+# Accept the Dutch column names people type in a spreadsheet as well.
+ALIASES = {
+    "verwerkingsverantwoordelijke": "controller",
+    "controller_name": "controller",
+    "naam": "controller",
+    "e-mail": "contact_email",
+    "email": "contact_email",
+    "contact e-mail": "contact_email",
+    "profiel": "profile",
+    "profile_key": "profile",
+    "referentie": "reference",
+    "kenmerk": "reference",
+}
+MAX_ROWS = 20000
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str | None
+    message: str
+
+
+@dataclass
+class ImportResult:
+    contracts: int = 0
+    controllers_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class ImportRefused(DomainError):
+    status = 422
+    default_code = "import_refused"
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s) found; nothing was imported", "file")
+        self.errors = errors
+
+
+def _reader(text: str) -> csv.DictReader:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+
+
+def import_contracts(raw: bytes | str) -> ImportResult:
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRefused([RowError(1, None, "the file is not UTF-8 text")]) from None
+    else:
+        text = raw.lstrip("\ufeff")
+    reader = _reader(text)
+    header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportRefused([RowError(1, None, f"missing column(s): {', '.join(missing)}; expected "
+                                               f"{', '.join(COLUMNS)}")])
+    reader.fieldnames = header
+
+    profiles = all_profiles()
+    existing_refs = set(db.session.scalars(select(Contract.reference)))
+    known = {c.name.strip().lower(): c for c in db.session.scalars(select(Controller))}
+    errors: list[RowError] = []
+    planned_controllers: dict[str, dict] = {}
+    planned_contracts: list[tuple[str, str, str]] = []
+    seen_refs: dict[str, int] = {}
+
+    for row in reader:
+        line = reader.line_num
+        if len(planned_contracts) + len(errors) >= MAX_ROWS:
+            errors.append(RowError(line, None, f"more than {MAX_ROWS} rows; split the file"))
+            break
+        if None in row:
+            errors.append(RowError(line, None, "more values than columns"))
+            continue
+        values = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        if not any(values.values()):
+            continue
+        row_errors: list[RowError] = []
+        name = values["controller"]
+        if not name:
+            row_errors.append(RowError(line, "controller", "controller name is empty"))
+        elif len(name) > 200:
+            row_errors.append(RowError(line, "controller", "controller name is longer than 200 characters"))
+        try:
+            email = email_address(values["contact_email"])
+        except DomainError as exc:
+            row_errors.append(RowError(line, "contact_email", exc.message))
+            email = None
+        try:
+            kvk = kvk_number(values["kvk"])
+        except DomainError as exc:
+            row_errors.append(RowError(line, "kvk", exc.message))
+            kvk = None
+        if values["profile"] not in profiles:
+            row_errors.append(RowError(line, "profile", f"unknown profile '{values['profile']}' (known: "
+                                                        f"{', '.join(sorted(profiles))})"))
+        reference = values["reference"]
+        if not reference:
+            row_errors.append(RowError(line, "reference", "reference is empty"))
+        elif len(reference) > 64:
+            row_errors.append(RowError(line, "reference", "reference is longer than 64 characters"))
+        elif reference in existing_refs:
+            row_errors.append(RowError(line, "reference", f"contract '{reference}' already exists"))
+        elif reference in seen_refs:
+            row_errors.append(RowError(line, "reference",
+                                       f"reference '{reference}' also on line {seen_refs[reference]}"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        seen_refs[reference] = line
+        folded = name.lower()
+        if folded not in known and folded not in planned_controllers:
+            planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk}
+        planned_contracts.append((folded, values["profile"], reference))
+
+    if errors:
+        raise ImportRefused(errors)
+    if not planned_contracts:
+        raise ImportRefused([RowError(2, None, "the file holds no contracts")])
+
+    result = ImportResult()
+    for folded, values in planned_controllers.items():
+        controller = Controller(**values)
+        db.session.add(controller)
+        known[folded] = controller
+        result.controllers_created += 1
+    db.session.flush()
+    for folded, profile, reference in planned_contracts:
+        db.session.add(Contract(controller_id=known[folded].id, profile_key=profile, reference=reference))
+        result.contracts += 1
+    db.session.flush()
+    return result

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.instants import utcnow
+from ..db_types import UTCDateTime
+from ..extensions import db
+
+
+class Controller(db.Model):
+    """A verwerkingsverantwoordelijke: a customer of the processor."""
+
+    __tablename__ = "controllers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kvk: Mapped[str | None] = mapped_column(String(8))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contracts: Mapped[list[Contract]] = relationship(back_populates="controller", order_by="Contract.reference")
+
+
+class Contract(db.Model):
+    """A Verwerkersovereenkomst with one controller; its breach clause is a clause profile."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    profile_key: Mapped[str] = mapped_column(String(64), index=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    services: Mapped[str] = mapped_column(Text, default="")
+    data_categories: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    controller: Mapped[Controller] = relationship(back_populates="contracts")

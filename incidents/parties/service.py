@@ -1,0 +1,95 @@
+"""Operations that change controllers and contracts. They flush; the caller commits once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..profiles import all_profiles
+from ..validation import clean_text, email_address, kvk_number, language, required_text
+from .models import Contract, Controller
+
+
+def get_controller(controller_id: object, field: str = "controller_id") -> Controller:
+    if isinstance(controller_id, bool) or not isinstance(controller_id, int):
+        raise ValidationFailed("controller_id must be an integer id", field, "invalid_type")
+    controller = db.session.get(Controller, controller_id)
+    if controller is None:
+        raise ValidationFailed(f"there is no controller with id {controller_id}", field, "unknown_controller")
+    return controller
+
+
+def _controller_values(data: dict) -> dict:
+    return {
+        "name": required_text(data.get("name"), "name", 200, "name"),
+        "contact_email": email_address(data.get("contact_email")),
+        "kvk": kvk_number(data.get("kvk")),
+        "contact_name": clean_text(data.get("contact_name"), "contact_name", 200),
+        "language": language(data.get("language")),
+    }
+
+
+def create_controller(data: dict) -> Controller:
+    controller = Controller(**_controller_values(data))
+    db.session.add(controller)
+    db.session.flush()
+    return controller
+
+
+def update_controller(controller: Controller, data: dict) -> Controller:
+    for name, value in _controller_values(data).items():
+        setattr(controller, name, value)
+    db.session.flush()
+    return controller
+
+
+def _profile_key(value: object) -> str:
+    key = required_text(value, "profile", 64, "profile")
+    if key not in all_profiles():
+        known = ", ".join(sorted(all_profiles()))
+        raise ValidationFailed(f"unknown clause profile '{key}' (known: {known})", "profile", "unknown_profile")
+    return key
+
+
+def _reference(value: object, exclude_id: int | None = None) -> str:
+    reference = required_text(value, "reference", 64, "reference")
+    clash = db.session.scalar(select(Contract.id).where(Contract.reference == reference))
+    if clash is not None and clash != exclude_id:
+        raise ValidationFailed(f"a contract with reference '{reference}' already exists", "reference", "duplicate")
+    return reference
+
+
+def create_contract(data: dict) -> Contract:
+    controller = get_controller(data.get("controller_id"))
+    contract = Contract(
+        controller_id=controller.id,
+        profile_key=_profile_key(data.get("profile")),
+        reference=_reference(data.get("reference")),
+        services=clean_text(data.get("services"), "services", 2000),
+        data_categories=clean_text(data.get("data_categories"), "data_categories", 2000),
+    )
+    db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+def update_contract(contract: Contract, data: dict) -> Contract:
+    contract.controller_id = get_controller(data.get("controller_id")).id
+    contract.profile_key = _profile_key(data.get("profile"))
+    contract.reference = _reference(data.get("reference"), exclude_id=contract.id)
+    contract.services = clean_text(data.get("services"), "services", 2000)
+    contract.data_categories = clean_text(data.get("data_categories"), "data_categories", 2000)
+    db.session.flush()
+    return contract
+
+
+def find_controller_by_name(name: str) -> Controller | None:
+    return db.session.scalar(select(Controller).where(func.lower(Controller.name) == name.strip().lower()))
+
+
+def get_contract(contract_id: int) -> Contract:
+    contract = db.session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound(f"there is no contract with id {contract_id}")
+    return contract
