@@ -50,3 +50,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["iso"] = iso_z
     app.jinja_env.filters["local_input"] = local_input_value
+
+    @app.context_processor
+    def inject_labels():
+        from flask_babel import get_locale
+
+        from .labels import template_labels
+
+        return {**template_labels(), "current_language": str(get_locale() or "nl")}

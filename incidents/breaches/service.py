@@ -34,8 +34,8 @@ def _actor_id(actor) -> int | None:
     return getattr(actor, "id", None)
 
 
-def record_event(incident: Incident, kind: str, actor, **details: Any) -> TimelineEvent:
-    event = TimelineEvent(incident_id=incident.id, kind=kind, actor_id=_actor_id(actor), details=details,
+def record_event(incident: Incident, event_kind: str, actor, **details: Any) -> TimelineEvent:
+    event = TimelineEvent(incident_id=incident.id, kind=event_kind, actor_id=_actor_id(actor), details=details,
                           at=utcnow())
     db.session.add(event)
     return event

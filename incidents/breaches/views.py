@@ -1,3 +1,239 @@
-from flask import Blueprint
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..core.fields import FIELD_KEYS
+from ..core.instants import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..parties.models import Contract, Controller
+from ..profiles import all_profiles
+from . import service
+from .forms import AddContractsForm, ConfirmForm, DecisionForm, DismissForm, FieldsForm, FilingForm, IntakeForm
+from .models import INCIDENT_STATUSES, Incident
+from .queries import incident_page
 
 bp = Blueprint("breaches", __name__, url_prefix="/incidents")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _incident(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def parse_references(text: str) -> tuple[list[int], list[str]]:
+    """Contract ids for pasted references (one per line, or separated by commas or semicolons)."""
+    wanted = [r for r in re.split(r"[\s,;]+", text or "") if r]
+    if not wanted:
+        return [], []
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start:start + 5000]
+        found.update(dict(db.session.execute(
+            select(Contract.reference, Contract.id).where(Contract.reference.in_(chunk))).all()))
+    unknown = [r for r in dict.fromkeys(wanted) if r not in found]
+    return [found[r] for r in wanted if r in found], unknown
+
+
+def _picked_ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("contract_ids") if v.isdigit()]
+
+
+@bp.get("/")
+def index():
+    status = request.args.get("status")
+    query = select(Incident).order_by(Incident.aware_at.desc())
+    if status in INCIDENT_STATUSES:
+        query = query.where(Incident.status == status)
+    return render_template("incidents/index.html", incidents=db.session.scalars(query).all(), status=status)
+
+
+def _picker_context() -> dict:
+    rows = db.session.execute(
+        select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
+    ).all()
+    return {"contract_rows": rows, "profiles": all_profiles()}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = IntakeForm()
+    form.profiles.choices = [(k, p.title) for k, p in all_profiles().items()]
+    picked = set(_picked_ids())
+    if form.validate_on_submit():
+        ids, unknown = parse_references(form.references.data)
+        if unknown:
+            form.references.errors.append(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])))
+        else:
+            if form.profiles.data:
+                ids += list(db.session.scalars(select(Contract.id).where(Contract.profile_key.in_(form.profiles.data))))
+            ids = list(dict.fromkeys(_picked_ids() + ids))
+            try:
+                incident = service.create_incident(
+                    title=form.title.data, description=form.description.data or "", aware_at=form.aware_at.data,
+                    status=form.status.data,
+                    confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
+                    contract_ids=ids, actor=current_user,
+                )
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                target = getattr(form, exc.field, None) if exc.field else None
+                if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+                    target.errors.append(exc.message)
+                else:
+                    flash(exc.message, "error")
+            else:
+                flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
+                return redirect(url_for("breaches.show", incident_id=incident.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("incidents/new.html", form=form, picked=picked, **_picker_context()), status
+
+
+def _forms(incident: Incident, page: dict) -> dict:
+    # formdata=None: only the form that was posted binds to the request; the others show current values.
+    fields_form = FieldsForm(prefix="f", data=dict(incident.fields or {}), formdata=None)
+    filing = FilingForm(prefix="filing", formdata=None)
+    decision = DecisionForm(prefix="decision", formdata=None)
+    contracts = [(str(c.id), f"{c.reference} · {g.controller.name}") for g in page["groups"] for c, _m in g.contracts]
+    controllers = [(str(g.controller.id), g.controller.name) for g in page["groups"]]
+    filing.contract_id.choices = contracts
+    filing.controller_id.choices = controllers
+    decision.controller_id.choices = controllers
+    return {"fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
+            "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
+            "contracts_form": AddContractsForm(prefix="add", formdata=None),
+            "filing_form": filing, "decision_form": decision}
+
+
+def _render(incident: Incident, status: int = 200, **overrides):
+    page = incident_page(incident, utcnow())
+    forms = _forms(incident, page)
+    for name, posted in overrides.items():
+        for select_name in ("contract_id", "controller_id"):
+            if hasattr(posted, select_name):
+                getattr(posted, select_name).choices = getattr(forms[name], select_name).choices
+        forms[name] = posted
+    return render_template("incidents/show.html", incident=incident, now=utcnow(), **page, **forms), status
+
+
+@bp.get("/<int:incident_id>")
+def show(incident_id: int):
+    return _render(_incident(incident_id))[0]
+
+
+def _apply(incident: Incident, form_name: str, form, action) -> object:
+    """Run a service call for a posted form: commit and redirect, or roll back and show why."""
+    if form.validate_on_submit():
+        try:
+            message = action(form)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            db.session.refresh(incident)
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None and isinstance(getattr(target, "errors", None), list):
+                target.errors.append(exc.message)
+            else:
+                flash(exc.message, "error")
+        else:
+            flash(message, "success")
+            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=form_name))
+    flash(_("Nothing was saved: see the messages at the form."), "error")
+    return _render(incident, 422, **{form_name: form})
+
+
+@bp.post("/<int:incident_id>/fields")
+def fields(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.update_incident(incident, fields={k: getattr(form, k).data or "" for k in FIELD_KEYS},
+                                actor=current_user)
+        return _("Fields saved.")
+
+    return _apply(incident, "fields_form", FieldsForm(prefix="f"), act)
+
+
+@bp.post("/<int:incident_id>/confirm")
+def confirm(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.confirm(incident, form.confirmed_at.data, actor=current_user)
+        return _("Breach confirmed; the contract clocks that wait for confirmation are running.")
+
+    return _apply(incident, "confirm_form", ConfirmForm(prefix="confirm"), act)
+
+
+@bp.post("/<int:incident_id>/dismiss")
+def dismiss(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.dismiss(incident, form.reason.data, actor=current_user)
+        return _("Incident dismissed; its open obligations have ended.")
+
+    return _apply(incident, "dismiss_form", DismissForm(prefix="dismiss"), act)
+
+
+@bp.post("/<int:incident_id>/contracts")
+def add_contracts(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        ids, unknown = parse_references(form.references.data)
+        if unknown:
+            raise service.ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
+                                           "references")
+        added = service.add_contracts(incident, ids, actor=current_user)
+        return _("%(n)d contract(s) added.", n=len(added))
+
+    return _apply(incident, "contracts_form", AddContractsForm(prefix="add"), act)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.post("/<int:incident_id>/filings")
+def filings(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        ap = form.kind.data == "ap_notification"
+        service.record_filing(
+            incident, kind=form.kind.data, at=form.at.data,
+            contract_id=None if ap else _int_or_none(form.contract_id.data),
+            controller_id=_int_or_none(form.controller_id.data) if ap else None,
+            channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
+            actor=current_user,
+        )
+        return _("Filing recorded.")
+
+    return _apply(incident, "filing_form", FilingForm(prefix="filing"), act)
+
+
+@bp.post("/<int:incident_id>/decisions")
+def decisions(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),
+                                notify_ap=form.notify_ap.data, reason=form.reason.data, actor=current_user)
+        return _("Decision recorded.")
+
+    return _apply(incident, "decision_form", DecisionForm(prefix="decision"), act)

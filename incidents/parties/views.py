@@ -1,3 +1,138 @@
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import func, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..profiles import all_profiles
+from . import service
+from .csv_import import COLUMNS, ImportRefused, import_contracts
+from .forms import ContractForm, ControllerForm, ImportForm
+from .models import Contract, Controller
 
 bp = Blueprint("parties", __name__)
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _save(form, action, success: str, redirect_to: str):
+    try:
+        action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        target = getattr(form, exc.field, None) if exc.field else None
+        if target is not None and isinstance(getattr(target, "errors", None), list):
+            target.errors = [*target.errors, exc.message]
+        else:
+            flash(exc.message, "error")
+        return None
+    flash(success, "success")
+    return redirect(url_for(redirect_to))
+
+
+@bp.route("/controllers", methods=["GET", "POST"])
+def controllers():
+    form = ControllerForm()
+    if form.validate_on_submit():
+        done = _save(form, lambda: service.create_controller(form.data), _("Controller saved."), "parties.controllers")
+        if done:
+            return done
+    rows = db.session.execute(
+        select(Controller, func.count(Contract.id)).outerjoin(Contract)
+        .group_by(Controller.id).order_by(Controller.name)
+    ).all()
+    return render_template("parties/controllers.html", form=form, rows=rows), 422 if form.errors else 200
+
+
+@bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
+def edit_controller(controller_id: int):
+    controller = db.session.get(Controller, controller_id) or abort(404)
+    form = ControllerForm(obj=controller)
+    if form.validate_on_submit():
+        done = _save(form, lambda: service.update_controller(controller, form.data), _("Controller saved."),
+                     "parties.controllers")
+        if done:
+            return done
+        db.session.refresh(controller)
+    return render_template("parties/controller_edit.html", form=form, controller=controller), \
+        422 if form.errors else 200
+
+
+def _contract_form(**kw) -> ContractForm:
+    form = ContractForm(**kw)
+    everyone = db.session.scalars(select(Controller).order_by(Controller.name))
+    form.controller_id.choices = [(c.id, c.name) for c in everyone]
+    form.profile.choices = [(k, f"{k} — {p.title}") for k, p in all_profiles().items()]
+    return form
+
+
+@bp.route("/contracts", methods=["GET", "POST"])
+def contracts():
+    form = _contract_form()
+    if form.validate_on_submit():
+        done = _save(form, lambda: service.create_contract(form.data), _("Contract saved."), "parties.contracts")
+        if done:
+            return done
+    rows = db.session.execute(
+        select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
+    ).all()
+    return render_template("parties/contracts.html", form=form, rows=rows, profiles=all_profiles(),
+                           import_form=ImportForm(formdata=None)), 422 if form.errors else 200
+
+
+@bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
+def edit_contract(contract_id: int):
+    contract = db.session.get(Contract, contract_id) or abort(404)
+    form = _contract_form(obj=contract, data={"profile": contract.profile_key} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        done = _save(form, lambda: service.update_contract(contract, form.data), _("Contract saved."),
+                     "parties.contracts")
+        if done:
+            return done
+        db.session.refresh(contract)
+    return render_template("parties/contract_edit.html", form=form, contract=contract), 422 if form.errors else 200
+
+
+@bp.route("/contracts/import", methods=["GET", "POST"])
+def import_csv():
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        raw: bytes | str | None = None
+        if upload and upload.filename:
+            name = upload.filename.lower()
+            if not name.endswith((".csv", ".txt")):
+                form.file.errors = [_("Upload a .csv file.")]
+            else:
+                raw = upload.read(MAX_UPLOAD + 1)
+                if len(raw) > MAX_UPLOAD:
+                    form.file.errors = [_("The file is larger than 2 MB; split it.")]
+                    raw = None
+        elif form.text.data and form.text.data.strip():
+            raw = form.text.data
+        else:
+            form.file.errors = [_("Choose a file or paste the CSV.")]
+        if raw is not None:
+            try:
+                result = import_contracts(raw)
+                db.session.commit()
+            except ImportRefused as exc:
+                db.session.rollback()
+                errors = exc.errors
+            else:
+                flash(_("%(n)d contract(s) imported, %(c)d new controller(s).", n=result.contracts,
+                        c=result.controllers_created), "success")
+                return redirect(url_for("parties.contracts"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("parties/import.html", form=form, errors=errors, columns=COLUMNS,
+                           profiles=all_profiles()), status

@@ -1,0 +1,63 @@
+"""Words shown to people for the codes used in data and the API."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .core.fields import FIELD_KEYS
+
+KIND_LABELS = {
+    "controller_notice": _l("Notice to controller"),
+    "controller_consultation": _l("Consultation with controller"),
+    "ap_notification": _l("Notification to the AP"),
+}
+STATUS_LABELS = {
+    "pending": _l("waiting for start"),
+    "running": _l("running"),
+    "due_soon": _l("due within 4 h"),
+    "met": _l("met"),
+    "missed": _l("missed"),
+    "not_required": _l("not required"),
+    "ended": _l("ended"),
+}
+INCIDENT_STATUS_LABELS = {
+    "suspected": _l("suspected"),
+    "confirmed": _l("confirmed"),
+    "dismissed": _l("dismissed"),
+    "closed": _l("closed"),
+}
+OWNER_LABELS = {"processor": _l("processor"), "controller": _l("controller")}
+NOTIFY_AP_LABELS = {"yes": _l("yes, notify the AP"), "no": _l("no, not required"),
+                    "needs_info": _l("needs more information")}
+CHANNEL_LABELS = {"email": _l("e-mail"), "phone": _l("phone"), "portal": _l("controller's portal"),
+                  "letter": _l("letter"), "in_person": _l("in person"), "other": _l("other")}
+FIELD_FORM_LABELS = {
+    "nature": _l("Nature of the breach"),
+    "cause": _l("(Suspected) cause"),
+    "affected_data": _l("Affected personal data (categories)"),
+    "data_subjects": _l("Data subjects (categories and approximate number)"),
+    "records": _l("Number of records (approximate)"),
+    "consequences": _l("Established and likely consequences"),
+    "measures": _l("Measures taken or proposed"),
+    "informed_parties": _l("Who has been informed"),
+    "contact_point": _l("Contact point (DPO or other)"),
+}
+EVENT_LABELS = {
+    "created": _l("Incident logged"),
+    "contracts_added": _l("Affected contracts added"),
+    "edited": _l("Edited"),
+    "field_set": _l("Field filled in"),
+    "confirmed": _l("Breach confirmed"),
+    "dismissed": _l("Dismissed"),
+    "filing": _l("Filing recorded"),
+    "decision": _l("Decision recorded"),
+}
+assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
+
+
+def template_labels() -> dict:
+    return {
+        "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
+        "OWNER_LABELS": OWNER_LABELS, "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
+        "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
+    }

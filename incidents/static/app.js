@@ -1,0 +1,102 @@
+// Breach desk: live countdowns and the contract picker. No inline scripts anywhere (CSP-ready).
+(function () {
+  "use strict";
+  var WORDS = {
+    nl: { left: "nog", late: "te laat", days: "d" },
+    en: { left: "", late: "overdue", days: "d" }
+  };
+  var DUE_SOON_MS = 4 * 3600 * 1000;
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function formatSpan(ms, lang) {
+    var w = WORDS[lang] || WORDS.nl;
+    var late = ms < 0;
+    var s = Math.floor(Math.abs(ms) / 1000);
+    var d = Math.floor(s / 86400); s -= d * 86400;
+    var h = Math.floor(s / 3600); s -= h * 3600;
+    var m = Math.floor(s / 60); s -= m * 60;
+    var text = (d > 0 ? d + " " + w.days + " " : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
+    if (late) { return text + " " + w.late; }
+    return (w.left ? w.left + " " : "") + text;
+  }
+
+  function tick() {
+    var lang = document.body.getAttribute("data-lang") || "nl";
+    var now = Date.now();
+    var nodes = document.querySelectorAll("time.countdown");
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      if (!node.hasAttribute("data-local")) {
+        node.setAttribute("data-local", node.textContent);
+        node.setAttribute("title", node.textContent);
+      }
+      var left = Date.parse(node.getAttribute("datetime")) - now;
+      node.textContent = formatSpan(left, lang);
+      var urgency = left < 0 ? "missed" : (left <= DUE_SOON_MS ? "due_soon" : "running");
+      node.setAttribute("data-urgency", urgency);
+      var row = node.closest("[data-urgency-row]");
+      if (row) { row.setAttribute("data-urgency-row", urgency); }
+    }
+  }
+
+  function picker() {
+    var box = document.querySelector("[data-contract-picker]");
+    if (!box) { return; }
+    var search = box.querySelector("[data-picker-search]");
+    var items = box.querySelectorAll("[data-contract]");
+    var counter = box.querySelector("[data-picker-count]");
+    function count() {
+      var n = box.querySelectorAll("[data-contract] input:checked").length;
+      if (counter) { counter.textContent = String(n); }
+    }
+    if (search) {
+      search.addEventListener("input", function () {
+        var q = search.value.trim().toLowerCase();
+        for (var i = 0; i < items.length; i++) {
+          var hay = items[i].getAttribute("data-search");
+          items[i].hidden = q !== "" && hay.indexOf(q) === -1;
+        }
+      });
+    }
+    var buttons = box.querySelectorAll("[data-select-profile]");
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].addEventListener("click", function (event) {
+        var key = event.currentTarget.getAttribute("data-select-profile");
+        for (var i = 0; i < items.length; i++) {
+          if (items[i].getAttribute("data-profile") === key) {
+            items[i].querySelector("input").checked = true;
+          }
+        }
+        count();
+      });
+    }
+    var visible = box.querySelector("[data-select-visible]");
+    if (visible) {
+      visible.addEventListener("click", function () {
+        for (var i = 0; i < items.length; i++) {
+          if (!items[i].hidden) { items[i].querySelector("input").checked = true; }
+        }
+        count();
+      });
+    }
+    box.addEventListener("change", count);
+    count();
+  }
+
+  function confirmations() {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (event) {
+        if (!window.confirm(event.currentTarget.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    window.setInterval(tick, 1000);
+    picker();
+    confirmations();
+  });
+})();
