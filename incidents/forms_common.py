@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from .core.instants import InstantError, parse_instant
 
 OFFSETS = ("+02:00", "+01:00")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LocalDateTimeField(StringField):

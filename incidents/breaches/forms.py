@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
-from ..forms_common import LocalDateTimeField
+from ..forms_common import LocalDateTimeField, choices
 from ..labels import CHANNEL_LABELS, FIELD_FORM_LABELS, KIND_LABELS, NOTIFY_AP_LABELS
 
 
@@ -14,8 +14,8 @@ class IntakeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_LENGTH)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
     aware_at = LocalDateTimeField(_l("Processor became aware at (Amsterdam time)"), required=True)
-    status = RadioField(_l("Status"), choices=[("suspected", _l("Suspected breach")),
-                                               ("confirmed", _l("Confirmed breach"))], default="suspected")
+    status = RadioField(_l("Status"), choices=choices([("suspected", _l("Suspected breach")),
+                                                       ("confirmed", _l("Confirmed breach"))]), default="suspected")
     confirmed_at = LocalDateTimeField(_l("Confirmed at (Amsterdam time; empty = when aware)"))
     profiles = SelectMultipleField(_l("All contracts of profile"), choices=[], validate_choice=True)
     references = TextAreaField(_l("Paste contract references"), validators=[Optional(), Length(max=500_000)])
@@ -44,16 +44,16 @@ class AddContractsForm(FlaskForm):
 
 
 class FilingForm(FlaskForm):
-    kind = SelectField(_l("What was done"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("What was done"), choices=choices(KIND_LABELS.items()))
     contract_id = SelectField(_l("Contract (notice, consultation)"), choices=[], coerce=str, validate_choice=False)
     controller_id = SelectField(_l("Controller (AP notification)"), choices=[], coerce=str, validate_choice=False)
     at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))
-    channel = SelectField(_l("Channel"), choices=list(CHANNEL_LABELS.items()), default="email")
+    channel = SelectField(_l("Channel"), choices=choices(CHANNEL_LABELS.items()), default="email")
     reference = StringField(_l("AP reference (meldnummer)"), validators=[Optional(), Length(max=100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_FIELD_LENGTH)])
 
 
 class DecisionForm(FlaskForm):
     controller_id = SelectField(_l("Controller"), choices=[], coerce=str, validate_choice=False)
-    notify_ap = RadioField(_l("Notify the AP?"), choices=list(NOTIFY_AP_LABELS.items()), validators=[DataRequired()])
+    notify_ap = RadioField(_l("Notify the AP?"), choices=choices(NOTIFY_AP_LABELS.items()), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])

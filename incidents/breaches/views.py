@@ -11,6 +11,7 @@ from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..forms_common import choices
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from . import service
@@ -71,7 +72,7 @@ def _picker_context() -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = IntakeForm()
-    form.profiles.choices = [(k, p.title) for k, p in all_profiles().items()]
+    form.profiles.choices = choices((k, p.title) for k, p in all_profiles().items())
     picked = set(_picked_ids())
     if form.validate_on_submit():
         ids, unknown = parse_references(form.references.data)
@@ -110,9 +111,9 @@ def _forms(incident: Incident, page: dict) -> dict:
     decision = DecisionForm(prefix="decision", formdata=None)
     contracts = [(str(c.id), f"{c.reference} · {g.controller.name}") for g in page["groups"] for c, _m in g.contracts]
     controllers = [(str(g.controller.id), g.controller.name) for g in page["groups"]]
-    filing.contract_id.choices = contracts
-    filing.controller_id.choices = controllers
-    decision.controller_id.choices = controllers
+    filing.contract_id.choices = choices(contracts)
+    filing.controller_id.choices = choices(controllers)
+    decision.controller_id.choices = choices(controllers)
     return {"fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
             "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
             "contracts_form": AddContractsForm(prefix="add", formdata=None),

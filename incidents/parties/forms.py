@@ -4,6 +4,8 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..forms_common import choices
+
 
 class ControllerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -11,7 +13,7 @@ class ControllerForm(FlaskForm):
                                                                         message=_l("A KvK number has 8 digits."))])
     contact_name = StringField(_l("Contact person for breach notices"), validators=[Optional(), Length(max=200)])
     contact_email = EmailField(_l("E-mail for breach notices"), validators=[DataRequired(), Length(max=254)])
-    language = SelectField(_l("Language of notices"), choices=[("nl", "Nederlands"), ("en", "English")])
+    language = SelectField(_l("Language of notices"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
 
 
 class ContractForm(FlaskForm):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..extensions import db
+from ..forms_common import choices
 from ..profiles import all_profiles
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
@@ -70,8 +71,8 @@ def edit_controller(controller_id: int):
 def _contract_form(**kw) -> ContractForm:
     form = ContractForm(**kw)
     everyone = db.session.scalars(select(Controller).order_by(Controller.name))
-    form.controller_id.choices = [(c.id, c.name) for c in everyone]
-    form.profile.choices = [(k, f"{k} — {p.title}") for k, p in all_profiles().items()]
+    form.controller_id.choices = choices((c.id, c.name) for c in everyone)
+    form.profile.choices = choices((k, f"{k} — {p.title}") for k, p in all_profiles().items())
     return form
 
 

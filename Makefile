@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run   set up a virtualenv, migrate the SQLite database, load demo data, print a login, start the app
+#   make test  set up, make sure Chromium is there, lint, and run the whole test suite (browser tests included)
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+
+.PHONY: run test setup lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo load
+	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the line above."
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python benchmarks/fanout.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,92 @@
+"""Log a suspected breach on three contracts of different profiles, watch the clocks, confirm it,
+record a notice, and see the obligation turn to met — in a real Chromium."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from incidents.breaches.models import Incident, Obligation
+from incidents.core.instants import to_local, utcnow
+from incidents.extensions import db
+
+from .conftest import login
+
+pytestmark = pytest.mark.browser
+
+
+def test_log_confirm_and_notify(page, user, make_controller, make_contract):
+    hospital = make_controller(name="Ziekenhuis Zuid")
+    dentist = make_controller(name="Tandarts Centrum")
+    clinic = make_controller(name="Kliniek Oost")
+    boz = make_contract("boz-72h", hospital, reference="VO-BOZ-1")
+    make_contract("doctolib", clinic, reference="VO-DOC-1")
+    make_contract("citodent", dentist, reference="VO-CIT-1")
+    make_contract("gdpr-art33", clinic, reference="VO-OTHER")  # present but not picked
+
+    login(page)
+    page.click("text=Log a breach") if page.locator("text=Log a breach").count() else page.click(".primary-link")
+    page.wait_for_url(page.base + "/incidents/new")
+    aware = to_local(utcnow() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#title", "Phishing op helpdeskaccount")
+    page.fill("#description", "Inloggegevens van een helpdeskmedewerker zijn buitgemaakt.")
+    page.fill("#aware_at", aware)
+    page.check("input[name=status][value=suspected]")
+    for reference in ("VO-BOZ-1", "VO-DOC-1", "VO-CIT-1"):
+        page.fill("[data-picker-search]", reference.lower())
+        page.locator(f"[data-contract][data-search*='{reference.lower()}'] input").check()
+    page.fill("[data-picker-search]", "")
+    assert page.locator("[data-picker-count]").inner_text() == "3"
+    page.click("#intake button[type=submit]")
+    page.wait_for_url(page.base + "/incidents/*")
+
+    # Suspected: only the Citodent clock (its trigger is a suspicion) runs and ticks.
+    countdowns = page.locator("time.countdown")
+    assert countdowns.count() == 1
+    first = countdowns.first.inner_text()
+    page.wait_for_timeout(1500)
+    assert countdowns.first.inner_text() != first
+    citodent_row = page.locator("tr[data-kind=controller_notice][data-contract='VO-CIT-1']")
+    assert citodent_row.locator(".badge").get_attribute("class").endswith("status-running")
+    boz_row = page.locator("tr[data-kind=controller_notice][data-contract='VO-BOZ-1']")
+    assert "status-pending" in boz_row.locator(".badge").get_attribute("class")
+
+    # Confirm: the contract clocks that wait for confirmation start.
+    page.click("#confirm_form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "status-running" in boz_row.locator(".badge").get_attribute("class")
+    assert page.locator("tr[data-kind=controller_notice] time.countdown").count() == 3
+
+    # Record the notice to the BOZ controller: its obligation turns to met.
+    page.select_option("#filing-kind", "controller_notice")
+    page.select_option("#filing-contract_id", str(boz.id))
+    page.click("#filing_form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "status-met" in boz_row.locator(".badge").get_attribute("class")
+    assert boz_row.locator("time.countdown").count() == 0
+    assert page.locator("#filings tbody tr").count() == 1
+
+    # What the browser showed is what the database holds.
+    db.session.expire_all()
+    incident = db.session.scalar(select(Incident))
+    assert incident.status == "confirmed"
+    assert db.session.scalar(select(func.count()).select_from(Obligation).where(Obligation.status == "met")) == 1
+
+    # The dashboard lists the incident with a ticking countdown.
+    page.click("a[href='/']")
+    row = page.locator(f"tr[data-reference='{incident.reference}']")
+    assert row.locator("time.countdown").count() == 1
+
+
+def test_impossible_local_time_is_refused(page, user, make_contract):
+    make_contract("boz-72h", reference="VO-1")
+    login(page)
+    page.goto(page.base + "/incidents/new")
+    page.fill("#title", "Test")
+    page.fill("#aware_at", "2026-03-29T02:30")  # skipped when summer time began
+    page.click("#intake button[type=submit]")
+    assert page.locator(".field.has-error #aware_at").count() == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
