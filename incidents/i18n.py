@@ -47,6 +47,14 @@ def init_app(app: Flask) -> None:
     compile_catalogues(folder)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def fresh_locale():
+        # Flask-Babel caches the locale on `g`; a new request must choose again (matters where an
+        # app context outlives one request, as in tests and CLI-driven work).
+        from flask_babel import refresh
+
+        refresh()
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["iso"] = iso_z
     app.jinja_env.filters["local_input"] = local_input_value

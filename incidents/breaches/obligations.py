@@ -71,7 +71,7 @@ def recompute(incident: Incident) -> int:
         elif any(getattr(row, name) != value for name, value in values.items()):
             updates.append({"id": row.id, **values})
     if inserts:
-        db.session.execute(insert(Obligation), inserts)
+        db.session.execute(insert(Obligation.__table__), inserts)
     if updates:
         db.session.execute(update(Obligation), updates)
     return len(inserts) + len(updates)

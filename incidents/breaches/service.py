@@ -13,7 +13,7 @@ from ..core.instants import format_local, not_in_future, to_local, utcnow
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..parties.models import Contract
-from ..profiles import get_profile
+from ..profiles import all_profiles, get_profile
 from ..validation import clean_text, required_text
 from .models import (
     FILING_KINDS,
@@ -79,14 +79,14 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
             select(Contract.id, Contract.controller_id, Contract.profile_key).where(Contract.id.in_(chunk))
         ):
             found[cid] = (controller_id, profile_key)
-    unknown = [i for i in ids if i not in found]
+    unknown = [i for i in ids if i not in found] if len(found) != len(ids) else []
     if unknown:
         shown = ", ".join(str(i) for i in unknown[:20]) + (" …" if len(unknown) > 20 else "")
         raise ValidationFailed(f"unknown contract id(s): {shown}", "contract_ids", "unknown_contract")
-    for cid, (_, profile_key) in found.items():
-        if get_profile(profile_key) is None:
-            raise ValidationFailed(f"contract {cid} uses profile '{profile_key}', which is no longer configured",
-                                   "contract_ids", "unknown_profile")
+    gone = {key for _, key in found.values()} - all_profiles().keys()
+    if gone:
+        raise ValidationFailed(f"contracts use profile(s) no longer configured: {', '.join(sorted(gone))}",
+                               "contract_ids", "unknown_profile")
     return found
 
 
@@ -106,7 +106,8 @@ def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: date
         for cid, (controller_id, _) in contracts.items()
     ]
     if rows:
-        db.session.execute(insert(AffectedContract), rows)
+        # Core insert: every column is given and the model has no ORM events, so skip the ORM bookkeeping.
+        db.session.execute(insert(AffectedContract.__table__), rows)
 
 
 def create_incident(

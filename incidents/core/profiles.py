@@ -171,9 +171,9 @@ def parse_profile(data: dict, path: Path, target_hours: dict[str, int] | None = 
         required_fields=tuple(required),
         processor_files_with_ap=_get(data, path, "processor_files_with_ap", bool),
         processor_may_inform_data_subjects=_get(data, path, "processor_may_inform_data_subjects", bool),
-        ap_clause=data.get("ap_clause", AP_CLAUSE),
-        ap_wording=data.get("ap_wording", AP_WORDING),
-        notes=data.get("notes", ""),
+        ap_clause=_get(data, path, "ap_clause", str) if "ap_clause" in data else AP_CLAUSE,
+        ap_wording=_get(data, path, "ap_wording", str) if "ap_wording" in data else AP_WORDING,
+        notes=_get(data, path, "notes", str) if "notes" in data else "",
         path=str(path),
     )
 

@@ -487,12 +487,6 @@ def test_missing_folder_is_refused_with_its_path(tmp_path):
     assert str(missing) in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the optional top-level keys ap_clause, ap_wording and notes are never type-checked "
-    "(parse_profile uses data.get(...) directly), so e.g. ap_clause = 5 is accepted and later shown as the AP "
-    "clause instead of the file being refused with its path and key as PROFILES.md requires",
-)
 @pytest.mark.parametrize(("key", "value"), [("ap_clause", 5), ("ap_wording", ["x"]), ("notes", 3), ("ap_clause", "")])
 def test_wrong_type_for_optional_text_keys_is_refused(tmp_path, key, value):
     data = base()
