@@ -9,6 +9,20 @@ from email_validator import EmailNotValidError, validate_email
 from .errors import ValidationFailed
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
+MAX_ID = 2**63 - 1  # the largest id any of our databases can hold
+
+
+def is_id(value: object) -> bool:
+    """An integer that can be a row id (not a bool, positive, within 64 bits)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row id from query-string text, or None when it cannot be one (ASCII digits only)."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if is_id(value) else None
 
 
 def required_text(value: object, field: str, max_length: int, label: str | None = None) -> str:

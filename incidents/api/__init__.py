@@ -60,11 +60,27 @@ def on_domain_error(exc: DomainError):
     return error_response(exc.status, exc.code, exc.message, exc.field)
 
 
-@bp.errorhandler(HTTPException)
 def on_http_error(exc: HTTPException):
     db.session.rollback()
     code = (exc.name or "error").lower().replace(" ", "_")
     return error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+bp.register_error_handler(HTTPException, on_http_error)
+
+
+@bp.record_once
+def _json_errors_for_unmatched_api_paths(state):
+    """Blueprint handlers only run once a route matched: an unknown path or method under /api/v1
+    must still answer in the JSON error shape. Other paths keep the HTML error pages."""
+
+    def handle(exc: HTTPException):
+        if request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/"):
+            return on_http_error(exc)
+        return exc
+
+    state.app.register_error_handler(404, handle)
+    state.app.register_error_handler(405, handle)
 
 
 def json_body() -> dict:
@@ -74,7 +90,7 @@ def json_body() -> dict:
         return {}
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the request body must be a JSON object")

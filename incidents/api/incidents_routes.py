@@ -11,6 +11,7 @@ from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, Incident
 from ..core.instants import utcnow
 from ..extensions import db
+from ..validation import is_id, parse_id
 from . import ApiError, bp, commit, instant, json_body
 from .serializers import (
     count,
@@ -21,19 +22,21 @@ from .serializers import (
     incident_summary,
 )
 
+MAX_PAGE = 1_000_000
+
 
 def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
+    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
     if incident is None:
         raise ApiError(404, "not_found", f"there is no incident with id {incident_id}")
     return incident
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(422, "invalid_page", "page must be a whole number from 1", "page")
-    return int(raw)
+    page = parse_id(request.args.get("page", "1"))
+    if page is None or page > MAX_PAGE:
+        raise ApiError(422, "invalid_page", f"page must be a whole number from 1 to {MAX_PAGE}", "page")
+    return page
 
 
 @bp.get("/incidents")

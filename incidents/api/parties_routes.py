@@ -9,6 +9,7 @@ from ..extensions import db
 from ..parties import service
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
+from ..validation import parse_id
 from . import ApiError, bp, commit, json_body
 from .serializers import contract_json, controller_json
 
@@ -35,10 +36,10 @@ def create_controller():
 def list_contracts():
     query = select(Contract).order_by(Contract.id)
     if "controller_id" in request.args:
-        try:
-            query = query.where(Contract.controller_id == int(request.args["controller_id"]))
-        except ValueError:
-            raise ApiError(422, "invalid_type", "controller_id must be an integer", "controller_id") from None
+        controller_id = parse_id(request.args["controller_id"])
+        if controller_id is None:
+            raise ApiError(422, "invalid_type", "controller_id must be an integer id", "controller_id")
+        query = query.where(Contract.controller_id == controller_id)
     if request.args.get("reference"):
         query = query.where(Contract.reference == request.args["reference"])
     return jsonify({"contracts": [contract_json(c) for c in db.session.scalars(query)]})

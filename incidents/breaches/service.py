@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, to_local, utcnow
@@ -14,7 +14,7 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles, get_profile
-from ..validation import clean_text, required_text
+from ..validation import clean_text, is_id, required_text
 from .models import (
     FILING_KINDS,
     NOTIFY_AP_CHOICES,
@@ -73,8 +73,9 @@ def _contract_ids(values: object) -> list[int]:
 def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
     """contract id -> (controller id, profile key); unknown ids are refused, all of them named."""
     found: dict[int, tuple[int, str]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    storable = [i for i in ids if is_id(i)]
+    for start in range(0, len(storable), CHUNK):
+        chunk = storable[start:start + CHUNK]
         for cid, controller_id, profile_key in db.session.execute(
             select(Contract.id, Contract.controller_id, Contract.profile_key).where(Contract.id.in_(chunk))
         ):
@@ -93,8 +94,10 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
 def _next_reference(now: datetime) -> str:
     year = to_local(now).year
     prefix = f"DL-{year}-"
+    # Longest first, then text: DL-2026-10000 sorts after DL-2026-9999.
     last = db.session.scalar(
-        select(Incident.reference).where(Incident.reference.like(f"{prefix}%")).order_by(Incident.reference.desc())
+        select(Incident.reference).where(Incident.reference.like(f"{prefix}%"))
+        .order_by(func.length(Incident.reference).desc(), Incident.reference.desc()).limit(1)
     )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
@@ -257,7 +260,7 @@ def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, st
     if isinstance(contract_id, bool) or not isinstance(contract_id, int):
         raise ValidationFailed("contract_id must be an integer id", "contract_id",
                                "required" if contract_id is None else "invalid_type")
-    row = db.session.execute(
+    row = None if not is_id(contract_id) else db.session.execute(
         select(AffectedContract.controller_id, Contract.profile_key)
         .join(Contract, Contract.id == AffectedContract.contract_id)
         .where(AffectedContract.incident_id == incident.id, AffectedContract.contract_id == contract_id)

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms_common import choices
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
+from ..validation import is_id, parse_id
 from . import service
 from .forms import AddContractsForm, ConfirmForm, DecisionForm, DismissForm, FieldsForm, FilingForm, IntakeForm
 from .models import INCIDENT_STATUSES, Incident
@@ -29,7 +30,7 @@ def require_login():
 
 
 def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id)
+    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
     if incident is None:
         abort(404)
     return incident
@@ -50,7 +51,7 @@ def parse_references(text: str) -> tuple[list[int], list[str]]:
 
 
 def _picked_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("contract_ids") if v.isdigit()]
+    return [i for i in (parse_id(v) for v in request.form.getlist("contract_ids")) if i is not None]
 
 
 @bp.get("/")
@@ -207,7 +208,7 @@ def add_contracts(incident_id: int):
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 @bp.post("/<int:incident_id>/filings")

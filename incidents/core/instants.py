@@ -85,6 +85,8 @@ def parse_instant(text: object) -> datetime:
         raise InstantError(
             "invalid_instant", f"'{text[:40]}' is not an ISO 8601 date and time, e.g. 2026-03-27T14:00"
         ) from None
+    if not 1900 <= value.year <= 9998:
+        raise InstantError("invalid_instant", "the year must lie between 1900 and 9998")
     if value.tzinfo is None:
         return localize(value)
     return value.astimezone(UTC)

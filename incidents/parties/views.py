@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import choices
 from ..profiles import all_profiles
+from ..validation import is_id
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
 from .forms import ContractForm, ControllerForm, ImportForm
@@ -56,7 +57,7 @@ def controllers():
 
 @bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
 def edit_controller(controller_id: int):
-    controller = db.session.get(Controller, controller_id) or abort(404)
+    controller = (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
     form = ControllerForm(obj=controller)
     if form.validate_on_submit():
         done = _save(form, lambda: service.update_controller(controller, form.data), _("Controller saved."),
@@ -92,7 +93,7 @@ def contracts():
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
 def edit_contract(contract_id: int):
-    contract = db.session.get(Contract, contract_id) or abort(404)
+    contract = (db.session.get(Contract, contract_id) if is_id(contract_id) else None) or abort(404)
     form = _contract_form(obj=contract, data={"profile": contract.profile_key} if request.method == "GET" else None)
     if form.validate_on_submit():
         done = _save(form, lambda: service.update_contract(contract, form.data), _("Contract saved."),

@@ -6,7 +6,7 @@ import pytest
 
 from incidents.extensions import db
 
-from .conftest import INCIDENT_ROUTES, JSON_BODY, PROTECTED, assert_error_shape, url
+from .conftest import INCIDENT_ROUTES, JSON_BODY, PROTECTED, url
 
 BAD_AUTH = {
     "no header": {},
@@ -78,15 +78,11 @@ def test_404_unknown_incident(api, new_incident, refused, method, template):
     assert "999" in error["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unknown path under /api/v1 returns Flask's HTML 404 page, "
-                                       "not the JSON error of API.md")
 @pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/incidents/abc", "/api/v1/incidents/1/nope"])
 def test_404_unknown_api_path_is_a_json_error(api, refused, path):
     refused(lambda: api.get(path), 404, "not_found")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a method the route does not allow returns Flask's HTML 405 page, "
-                                       "not the JSON error of API.md")
 @pytest.mark.parametrize(("method", "path"), [
     ("DELETE", "/api/v1/incidents/1"), ("PUT", "/api/v1/incidents/1"), ("POST", "/api/v1/profiles"),
     ("GET", "/api/v1/incidents/1/filings"), ("PATCH", "/api/v1/controllers"),
@@ -107,14 +103,10 @@ def no_propagation(app):
 HUGE = 10**25  # a JSON integer larger than any SQL INTEGER
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a page value that str.isdigit() accepts but int() refuses "
-                                       "(e.g. '²') raises ValueError: 500 instead of 422")
 def test_page_with_a_superscript_digit_is_422(api, no_propagation, refused):
     refused(lambda: api.get("/api/v1/incidents?page=%C2%B2"), 422, "invalid_page", "page")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: integers beyond SQLite's 64-bit range reach the database "
-                                       "(OverflowError): 500 instead of 404/422")
 @pytest.mark.parametrize("case", ["page", "incident path id", "contracts controller_id query",
                                   "incident contract_ids", "contract controller_id", "filing contract_id"])
 def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_propagation, refused, case):
@@ -137,3 +129,28 @@ def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_
     }
     send, status, code, field = cases[case]
     refused(send, status, code, field)
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
+                         ids=["nested arrays", "nested objects"])
+def test_deeply_nested_json_is_400(api, no_propagation, refused, raw):
+    refused(lambda: api.client.post("/api/v1/incidents", data=raw,
+                                    headers={**api.headers, "Content-Type": "application/json"}),
+            400, "malformed_json", op=("/incidents", "post"))
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("aware_at", "0001-01-01T00:00"),
+    ("aware_at", "0001-01-01T00:30:00+01:00"),
+    ("confirmed_at", "9999-12-31T23:59:59-01:00"),
+])
+def test_instants_outside_the_datetime_range_are_422(api, no_propagation, row_counts, field, value):
+    data = {"title": "x", "aware_at": "2026-07-01T12:00", "status": "confirmed", field: value}
+    before = row_counts()
+    response = api.post("/api/v1/incidents", json=data)
+    assert response.status_code == 422, response.get_data(as_text=True)[:200]
+    error = response.get_json()["error"]
+    assert set(error) == {"code", "message", "field"}
+    assert error["field"] == field
+    assert error["code"] in ("invalid_instant", "in_future")
+    assert row_counts() == before
