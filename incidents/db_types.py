@@ -32,50 +32,19 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def bind_processor(self, dialect):
-        """The composed bind processor, memoised: a fan-out writes the same few instants thousands of times.
-
-        Aware datetimes compare and hash by instant, so equal keys always give the same stored value;
-        naive datetimes still reach process_bind_param and are refused there.
-        """
+        """Memoised: a fan-out writes the same few instants thousands of times. Aware datetimes
+        compare and hash by instant, so equal keys always store the same value; naive datetimes are
+        not memoised and are refused by process_bind_param."""
         inner = super().bind_processor(dialect)
         if inner is None:
             return None
-        cache: dict[datetime, object] = {}
-
-        def process(value):
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                return inner(value)
-            try:
-                return cache[value]
-            except KeyError:
-                result = cache[value] = inner(value)
-                if len(cache) > 4096:
-                    cache.clear()
-                return result
-
-        return process
+        memo = _memoised(inner)
+        return lambda value: inner(value) if value is not None and value.tzinfo is None else memo(value)
 
     def result_processor(self, dialect, coltype):
         """Memoised like bind_processor: listing thousands of deadlines reads the same few values."""
         inner = super().result_processor(dialect, coltype)
-        if inner is None:
-            return None
-        cache: dict[object, datetime | None] = {}
-
-        def process(value):
-            try:
-                return cache[value]
-            except KeyError:
-                result = cache[value] = inner(value)
-                if len(cache) > 4096:
-                    cache.clear()
-                return result
-            except TypeError:  # an unhashable driver value: no memo
-                return inner(value)
-
-        return process
+        return None if inner is None else _memoised(inner)
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:
@@ -83,3 +52,21 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _memoised(convert, limit: int = 4096):
+    """Wrap a value converter with a small bounded memo (cleared when full)."""
+    memo: dict = {}
+
+    def process(value):
+        try:
+            return memo[value]
+        except KeyError:
+            result = memo[value] = convert(value)
+            if len(memo) > limit:
+                memo.clear()
+            return result
+        except TypeError:  # unhashable driver value
+            return convert(value)
+
+    return process

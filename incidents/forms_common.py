@@ -12,6 +12,17 @@ from .core.instants import InstantError, parse_instant
 OFFSETS = ("+02:00", "+01:00")
 
 
+def attach_error(form, exc) -> None:
+    """Show a service's DomainError at the form field it names, or as a page message."""
+    from flask import flash
+
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None and isinstance(getattr(target, "errors", None), list | tuple):
+        target.errors = [*target.errors, exc.message]
+    else:
+        flash(exc.message, "error")
+
+
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -11,7 +11,7 @@ from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_common import choices
+from ..forms_common import attach_error, choices
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..validation import is_id, parse_id
@@ -93,11 +93,7 @@ def new():
                 db.session.commit()
             except DomainError as exc:
                 db.session.rollback()
-                target = getattr(form, exc.field, None) if exc.field else None
-                if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-                    target.errors.append(exc.message)
-                else:
-                    flash(exc.message, "error")
+                attach_error(form, exc)
             else:
                 flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
                 return redirect(url_for("breaches.show", incident_id=incident.id))
@@ -146,11 +142,7 @@ def _apply(incident: Incident, form_name: str, form, action) -> object:
         except DomainError as exc:
             db.session.rollback()
             db.session.refresh(incident)
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None and isinstance(getattr(target, "errors", None), list):
-                target.errors.append(exc.message)
-            else:
-                flash(exc.message, "error")
+            attach_error(form, exc)
         else:
             flash(message, "success")
             return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=form_name))

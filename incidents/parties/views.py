@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_common import choices
+from ..forms_common import attach_error, choices
 from ..profiles import all_profiles
 from ..validation import is_id
 from . import service
@@ -31,11 +31,7 @@ def _save(form, action, success: str, redirect_to: str):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None and isinstance(getattr(target, "errors", None), list):
-            target.errors = [*target.errors, exc.message]
-        else:
-            flash(exc.message, "error")
+        attach_error(form, exc)
         return None
     flash(success, "success")
     return redirect(url_for(redirect_to))
