@@ -21,6 +21,7 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
+	$(BIN)/flask --app wsgi outbox where
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the line above."
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 

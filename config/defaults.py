@@ -30,3 +30,22 @@ MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 # "console" for people, "json" for machines (production).
 LOG_FORMAT = "console"
 LOG_LEVEL = "INFO"
+
+# Mail. Without MAIL_SERVER, messages are written as .eml files to MAIL_FOLDER (default instance/mail).
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_FOLDER = None
+MAIL_FROM = "Datalekdesk <datalek@verwerker.example>"
+
+# The outbox: a background pump in each web process delivers queued mail and retries failures.
+OUTBOX_PUMP_SECONDS = 15  # 0 switches the pump off (then run `flask --app wsgi outbox deliver`)
+OUTBOX_MAX_ATTEMPTS = 10
+OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
+
+# Absolute address of this application, for links in e-mails (acknowledgement of receipt).
+BASE_URL = "http://127.0.0.1:5000"
+ACK_MAX_AGE_DAYS = 30

@@ -71,6 +71,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     from . import models  # noqa: F401  (every model registered before the first query)
+    from .notices import outbox
+
+    outbox.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -78,19 +81,23 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .breaches.views import bp as breaches_bp
     from .dashboard.views import bp as dashboard_bp
+    from .notices.views import bp as notices_bp
     from .parties.views import bp as parties_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(breaches_bp)
     app.register_blueprint(parties_bp)
+    app.register_blueprint(notices_bp)
     app.register_blueprint(api_bp)
 
 
 def register_cli(app: Flask) -> None:
     from .auth.cli import tokens_cli, users_cli
     from .demo.cli import demo_cli
+    from .notices.cli import outbox_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

@@ -10,6 +10,14 @@ KIND_LABELS = {
     "controller_notice": _l("Notice to controller"),
     "controller_consultation": _l("Consultation with controller"),
     "ap_notification": _l("Notification to the AP"),
+    "data_subject_communication": _l("Communication to data subjects"),
+    "investigation_report": _l("Investigation report"),
+    "controller_acknowledgement": _l("Receipt confirmed by controller"),
+}
+FILING_FORM_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication")
+OUTBOX_LABELS = {
+    "queued": _l("queued"), "sending": _l("sending"), "sent": _l("sent"), "retrying": _l("will retry"),
+    "failed": _l("failed"),
 }
 STATUS_LABELS = {
     "pending": _l("waiting for start"),
@@ -51,6 +59,10 @@ EVENT_LABELS = {
     "dismissed": _l("Dismissed"),
     "filing": _l("Filing recorded"),
     "decision": _l("Decision recorded"),
+    "document_issued": _l("Document issued"),
+    "mail_sent": _l("E-mail accepted by the mail server"),
+    "mail_failed": _l("E-mail not delivered"),
+    "acknowledged": _l("Receipt confirmed"),
 }
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
 
@@ -60,4 +72,5 @@ def template_labels() -> dict:
         "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
         "OWNER_LABELS": OWNER_LABELS, "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
+        "OUTBOX_LABELS": OUTBOX_LABELS,
     }

@@ -2,9 +2,11 @@
 
 from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
+from .notices.models import Document, OutboxMessage
 from .parties.models import Contract, Controller
 
 __all__ = [
-    "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Filing", "Incident",
+    "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Document", "Filing", "Incident",
+    "OutboxMessage",
     "Obligation", "TimelineEvent", "User",
 ]

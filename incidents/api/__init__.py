@@ -113,4 +113,4 @@ def commit():
     db.session.commit()
 
 
-from . import incidents_routes, openapi, parties_routes  # noqa: E402, F401
+from . import incidents_routes, notices_routes, openapi, parties_routes  # noqa: E402, F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..breaches.models import FILING_KINDS, INCIDENT_STATUSES, NOTIFY_AP_CHOICES
+from ..breaches.models import FILING_KINDS, INCIDENT_STATUSES, NOTIFY_AP_CHOICES, OBLIGATION_KINDS
 from ..core.fields import FIELD_KEYS
 from . import bp
 
@@ -91,6 +91,7 @@ SCHEMAS = {
                                              "profile": {"type": "string"},
                                              "controller_name": {"type": "string"}}}},
                 "added_contract_ids": {"type": "array", "items": ID},
+                "completeness": {"type": "array", "items": ref("Completeness")},
             }}],
     },
     "NewIncident": {
@@ -113,7 +114,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["kind", "contract_id", "controller_id", "owner", "clause", "status", "starts_at", "due_at",
                      "met_at"],
-        "properties": {"kind": {"enum": list(FILING_KINDS)}, "contract_id": NULLABLE_ID, "controller_id": ID,
+        "properties": {"kind": {"enum": list(OBLIGATION_KINDS)}, "contract_id": NULLABLE_ID, "controller_id": ID,
                        "owner": {"enum": ["processor", "controller"]}, "clause": {"type": "string"},
                        "status": {"enum": OBLIGATION_STATUSES}, "starts_at": NULLABLE_INSTANT,
                        "due_at": NULLABLE_INSTANT, "met_at": NULLABLE_INSTANT, "hours": ID,
@@ -220,6 +221,55 @@ SPEC = {
         "/openapi.json": {"get": {"summary": "This document", "security": [],
                                   "responses": {"200": {"description": "OK"}}}},
     },
+}
+SCHEMAS["Completeness"] = {
+    "type": "object", "required": ["contract_id", "profile", "required", "missing", "complete"],
+    "properties": {"contract_id": ID, "reference": {"type": "string"}, "profile": {"type": "string"},
+                   "required": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
+                   "missing": {"type": "array", "items": {"enum": list(FIELD_KEYS)}}, "complete": {"type": "boolean"}},
+}
+SCHEMAS["NoticeRequest"] = {
+    "type": "object", "additionalProperties": False,
+    "description": "controller_ids or all: true. An initial or final notice is issued once per controller: "
+                   "asking again returns the existing outbox entry.",
+    "properties": {"controller_ids": {"type": "array", "items": ID, "minItems": 1}, "all": {"type": "boolean"},
+                   "version": {"enum": ["initial", "update", "final"], "default": "initial"},
+                   "next_update": {"type": "string", "maxLength": 500}},
+}
+SCHEMAS["NoticesQueued"] = {
+    "type": "object", "required": ["outbox"],
+    "properties": {"outbox": {"type": "array", "items": {
+        "type": "object", "required": ["id", "controller_id", "status", "document_id"],
+        "properties": {"id": ID, "controller_id": ID, "document_id": ID,
+                       "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]}}}}},
+}
+SCHEMAS["OutboxMessage"] = {
+    "type": "object", "required": ["id", "controller_id", "document_id", "status", "smtp_reply"],
+    "properties": {"id": ID, "incident_id": ID, "controller_id": ID, "document_id": ID,
+                   "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]},
+                   "attempts": ID, "recipients": {"type": "array", "items": {"type": "string"}},
+                   "subject": {"type": "string"}, "smtp_reply": TEXT_OR_NULL, "last_error": TEXT_OR_NULL,
+                   "sent_at": NULLABLE_INSTANT, "next_attempt_at": NULLABLE_INSTANT, "created_at": INSTANT,
+                   "kind": {"enum": ["notice", "investigation_report"]},
+                   "version": {"type": ["string", "null"]}},
+}
+SPEC["paths"]["/incidents/{incident_id}/notices"] = _path(post=op(
+    "Generate one notice per controller and queue it for e-mail", 202, ref("NoticesQueued"), "NoticeRequest",
+    (400, 401, 404, 409, 422)))
+SPEC["paths"]["/outbox/{message_id}"] = {
+    "parameters": [{"name": "message_id", "in": "path", "required": True, "schema": ID}],
+    "get": op("An outbox message: status and the mail server's reply", 200, ref("OutboxMessage"),
+              errors=(401, 404)),
+}
+SPEC["paths"]["/documents/{document_id}"] = {
+    "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": ID}],
+    "get": {"summary": "The stored bytes of an issued document",
+            "responses": {"200": {"description": "The document as issued",
+                                  "headers": {"X-Content-SHA256": {"schema": {"type": "string",
+                                                                              "pattern": "^[0-9a-f]{64}$"}}},
+                                  "content": {"application/pdf": {"schema": {"type": "string",
+                                                                             "format": "binary"}}}},
+                          **_errors(401, 404)}},
 }
 SCHEMAS["IncidentContracts"] = {"type": "object", "required": ["contract_ids"],
                                 "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}}}

@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation
 from ..core.clock import effective_status
+from ..core.fields import missing_fields
 from ..core.instants import iso_z
 from ..extensions import db
 from ..parties.models import Contract, Controller
+from ..profiles import all_profiles
 
 
 def controller_json(c: Controller) -> dict:
@@ -39,6 +41,15 @@ def incident_json(i: Incident) -> dict:
         .where(AffectedContract.incident_id == i.id)
         .order_by(Contract.id)
     )
+    profiles = all_profiles()
+    contract_rows = contracts.all()
+    values = i.fields or {}
+    completeness = []
+    for cid, ref, _ctl, prof, _name in contract_rows:
+        required = list(profiles[prof].required_fields) if prof in profiles else []
+        missing = missing_fields(required, values)
+        completeness.append({"contract_id": cid, "reference": ref, "profile": prof, "required": required,
+                             "missing": missing, "complete": not missing})
     return {
         **incident_summary(i),
         "description": i.description,
@@ -46,8 +57,9 @@ def incident_json(i: Incident) -> dict:
         "fields": dict(i.fields or {}),
         "contracts": [
             {"id": cid, "reference": ref, "controller_id": ctl, "profile": prof, "controller_name": name}
-            for cid, ref, ctl, prof, name in contracts
+            for cid, ref, ctl, prof, name in contract_rows
         ],
+        "completeness": completeness,
     }
 
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..forms_common import LocalDateTimeField, choices
-from ..labels import CHANNEL_LABELS, FIELD_FORM_LABELS, KIND_LABELS, NOTIFY_AP_LABELS
+from ..labels import CHANNEL_LABELS, FIELD_FORM_LABELS, FILING_FORM_KINDS, KIND_LABELS, NOTIFY_AP_LABELS
 
 
 class IntakeForm(FlaskForm):
@@ -44,7 +44,7 @@ class AddContractsForm(FlaskForm):
 
 
 class FilingForm(FlaskForm):
-    kind = SelectField(_l("What was done"), choices=choices(KIND_LABELS.items()))
+    kind = SelectField(_l("What was done"), choices=choices((k, KIND_LABELS[k]) for k in FILING_FORM_KINDS))
     contract_id = SelectField(_l("Contract (notice, consultation)"), choices=[], coerce=str, validate_choice=False)
     controller_id = SelectField(_l("Controller (AP notification)"), choices=[], coerce=str, validate_choice=False)
     at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))

@@ -11,7 +11,11 @@ from ..db_types import UTCDateTime
 from ..extensions import db
 
 INCIDENT_STATUSES = ("suspected", "confirmed", "dismissed", "closed")
-FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification")
+# What the API and the filing form accept; the first three fulfil obligations.
+FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication")
+OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notification")
+# Recorded by the application itself, never posted: a controller confirming receipt of a notice.
+ACKNOWLEDGEMENT = "controller_acknowledgement"
 NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")
 
 
@@ -92,6 +96,8 @@ class Filing(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Decision(db.Model):

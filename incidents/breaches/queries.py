@@ -28,6 +28,10 @@ class DashboardRow:
     missed: int
     running: int
     urgency: str
+    sent: int = 0
+    acknowledged: int = 0
+    undelivered: int = 0
+    last_ack: datetime | None = None
 
 
 def end_of_local_day(now: datetime) -> datetime:
@@ -69,6 +73,7 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
                 kind, controller = hit
         state = urgency("running", next_due, now) if next_due else "pending"
         result.append(DashboardRow(incident, next_due, kind, controller, missed or 0, running or 0, state))
+    _add_mail_figures(result)
     far = datetime.max.replace(tzinfo=now.tzinfo)
     result.sort(key=lambda r: (r.next_due or far, r.incident.aware_at))
 
@@ -84,6 +89,7 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
         ).where(Obligation.incident_id.in_(open_ids))
     ).one()
     summary = {
+        "undelivered": sum(r.undelivered for r in result),
         "open_incidents": len(result),
         "missed": counts[0] or 0,
         "due_today": counts[1] or 0,
@@ -91,6 +97,31 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
         "running": counts[3] or 0,
     }
     return result, summary
+
+
+def _add_mail_figures(rows: list[DashboardRow]) -> None:
+    """Per incident: notices sent, receipts confirmed (and the latest), messages not delivered."""
+    from ..notices.models import OutboxMessage
+    from .models import ACKNOWLEDGEMENT
+
+    ids = [r.incident.id for r in rows]
+    if not ids:
+        return
+    by_id = {r.incident.id: r for r in rows}
+    for incident_id, status, n in db.session.execute(
+        select(OutboxMessage.incident_id, OutboxMessage.status, func.count())
+        .where(OutboxMessage.incident_id.in_(ids)).group_by(OutboxMessage.incident_id, OutboxMessage.status)
+    ):
+        if status == "sent":
+            by_id[incident_id].sent += n
+        elif status in ("retrying", "failed"):
+            by_id[incident_id].undelivered += n
+    for incident_id, n, last in db.session.execute(
+        select(Filing.incident_id, func.count(), func.max(Filing.at))
+        .where(Filing.incident_id.in_(ids), Filing.kind == ACKNOWLEDGEMENT).group_by(Filing.incident_id)
+    ):
+        by_id[incident_id].acknowledged = n
+        by_id[incident_id].last_ack = last
 
 
 @dataclass
@@ -109,6 +140,7 @@ class ControllerGroup:
     obligations: list[ObligationView] = field(default_factory=list)
     contracts: list[tuple[Contract, list[str]]] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    messages: list = field(default_factory=list)  # (OutboxMessage, Document, acknowledgement Filing | None)
 
 
 def incident_page(incident: Incident, now: datetime) -> dict:
@@ -175,6 +207,26 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         .where(Filing.incident_id == incident.id)
         .order_by(Filing.at, Filing.id)
     ).all()
+    from ..notices.models import Document, OutboxMessage
+    from .models import ACKNOWLEDGEMENT
+    from .service import data_subject_guard
+
+    acks = {f.document_id: f for f in db.session.scalars(
+        select(Filing).where(Filing.incident_id == incident.id, Filing.kind == ACKNOWLEDGEMENT))}
+    documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.incident_id == incident.id))}
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.incident_id == incident.id)
+                                      .order_by(OutboxMessage.id)):
+        if message.controller_id in groups:
+            groups[message.controller_id].messages.append(
+                (message, documents.get(message.document_id), acks.get(message.document_id)))
+    guards, consult = [], []
+    for contract, _controller in affected:
+        profile = profiles.get(contract.profile_key)
+        if profile and not profile.processor_may_inform_data_subjects:
+            guards.append((contract, data_subject_guard(profile)))
+        if profile and profile.rule("controller_consultation"):
+            consult.append(contract)
+
     timeline = db.session.scalars(
         select(TimelineEvent).where(TimelineEvent.incident_id == incident.id)
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
@@ -185,4 +237,8 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         "filings": filings,
         "timeline": timeline,
         "contracts_by_id": references,
+        "guards": guards,
+        "consult_contracts": consult,
+        "not_notified": [g for g in groups.values() if not any(
+            m.dedupe_key.endswith(":initial") for m, _d, _a in g.messages)],
     }

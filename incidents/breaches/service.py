@@ -291,6 +291,7 @@ def record_filing(
     channel: object = None,
     reference: object = None,
     note: object = None,
+    details: dict | None = None,
     actor=None,
     now: datetime | None = None,
 ) -> Filing:
@@ -314,9 +315,12 @@ def record_filing(
             raise ValidationFailed(f"contract {contract_id} belongs to controller {owner_id}", "controller_id",
                                    "mismatch")
         controller_id = owner_id
-        if kind == "controller_consultation" and get_profile(profile_key).rule(kind) is None:
+        profile = get_profile(profile_key)
+        if kind == "controller_consultation" and profile.rule(kind) is None:
             raise ValidationFailed(f"the contract's clause ({profile_key}) has no consultation obligation",
                                    "kind", "not_in_contract")
+        if kind == "data_subject_communication" and not profile.processor_may_inform_data_subjects:
+            raise Conflict(data_subject_guard(profile), "kind", "forbidden_by_contract")
         if kind == "controller_notice":
             channel = channel or "email"
             if channel not in FILING_CHANNELS:
@@ -325,6 +329,7 @@ def record_filing(
     filing = Filing(
         incident_id=incident.id, kind=kind, contract_id=contract_id, controller_id=controller_id, at=at,
         channel=channel, reference=reference, note=note, recorded_by_id=_actor_id(actor), recorded_at=now,
+        details=details or None,
     )
     db.session.add(filing)
     db.session.flush()
@@ -334,6 +339,14 @@ def record_filing(
     recompute(incident)
     db.session.flush()
     return filing
+
+
+def data_subject_guard(profile) -> str:
+    """Why the processor may not inform data subjects under this contract, citing the clause."""
+    clause = profile.data_subjects_clause or profile.article
+    wording = f": “{profile.data_subjects_wording}”" if profile.data_subjects_wording else ""
+    return (f"{profile.source}, {clause}{wording} — the processor may not inform data subjects about this breach; "
+            f"the controller decides and informs them (profile '{profile.key}')")
 
 
 def record_decision(

@@ -111,7 +111,21 @@ def _forms(incident: Incident, page: dict) -> dict:
     filing.contract_id.choices = choices(contracts)
     filing.controller_id.choices = choices(controllers)
     decision.controller_id.choices = choices(controllers)
-    return {"fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
+    from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
+
+    notice_form = NoticeForm(formdata=None)
+    notice_form.controller_id.choices = choices(controllers)
+    values = incident.fields or {}
+    report_form = ReportForm(prefix="report", formdata=None, data={
+        "what_happened": "\n\n".join(v for v in (incident.description, values.get("nature")) if v),
+        "cause": values.get("cause", ""), "response": values.get("measures", "")})
+    report_form.controller_id.choices = choices(controllers)
+    consult_form = ConsultationForm(prefix="consult", formdata=None)
+    consult_form.contract_id.choices = choices(
+        (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"])
+    return {"notice_form": notice_form, "bulk_form": BulkForm(formdata=None), "report_form": report_form,
+            "consult_form": consult_form,
+            "fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
             "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
             "contracts_form": AddContractsForm(prefix="add", formdata=None),
             "filing_form": filing, "decision_form": decision}

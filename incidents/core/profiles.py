@@ -65,6 +65,8 @@ class ClauseProfile:
     ap_clause: str = AP_CLAUSE
     ap_wording: str = AP_WORDING
     notes: str = ""
+    data_subjects_clause: str = ""
+    data_subjects_wording: str = ""
     path: str = field(default="", compare=False)
 
     def rule(self, kind: str) -> ObligationRule | None:
@@ -81,6 +83,7 @@ class ClauseProfile:
             "processor_files_with_ap": self.processor_files_with_ap,
             "processor_may_inform_data_subjects": self.processor_may_inform_data_subjects,
             "ap_clause": self.ap_clause,
+            "data_subjects_clause": self.data_subjects_clause,
         }
 
 
@@ -135,6 +138,7 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
 PROFILE_KEYS = {
     "key", "title", "source", "article", "trigger", "required_fields", "processor_files_with_ap",
     "processor_may_inform_data_subjects", "obligations", "ap_clause", "ap_wording", "notes",
+    "data_subjects_clause", "data_subjects_wording",
 }
 
 
@@ -174,6 +178,9 @@ def parse_profile(data: dict, path: Path, target_hours: dict[str, int] | None = 
         ap_clause=_get(data, path, "ap_clause", str) if "ap_clause" in data else AP_CLAUSE,
         ap_wording=_get(data, path, "ap_wording", str) if "ap_wording" in data else AP_WORDING,
         notes=_get(data, path, "notes", str) if "notes" in data else "",
+        data_subjects_clause=_get(data, path, "data_subjects_clause", str) if "data_subjects_clause" in data else "",
+        data_subjects_wording=(_get(data, path, "data_subjects_wording", str)
+                               if "data_subjects_wording" in data else ""),
         path=str(path),
     )
 

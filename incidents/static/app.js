@@ -93,7 +93,36 @@
     }
   }
 
+  function progress() {
+    var table = document.querySelector("[data-progress-url]");
+    if (!table) { return; }
+    var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
+    function poll() {
+      fetch(table.getAttribute("data-progress-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var sent = 0, open = 0;
+          data.outbox.forEach(function (m) {
+            var row = table.querySelector("tr[data-outbox='" + m.id + "']");
+            if (m.status === "sent") { sent++; }
+            if (m.status === "queued" || m.status === "sending" || m.status === "retrying") { open++; }
+            if (!row) { return; }
+            var badge = row.querySelector(".status .badge");
+            badge.className = "badge outbox-" + m.status;
+            badge.textContent = labels[m.status] || m.status;
+            row.querySelector(".reply").textContent = m.smtp_reply || m.last_error || "";
+          });
+          var counter = document.querySelector("[data-progress-count]");
+          if (counter) { counter.textContent = String(sent); }
+          if (open > 0) { window.setTimeout(poll, 1500); }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    poll();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    progress();
     tick();
     window.setInterval(tick, 1000);
     picker();

@@ -1,0 +1,1 @@
+"""Notices to controllers: documents (stored as proof), the e-mail outbox, acknowledgements."""

@@ -1,0 +1,78 @@
+"""Mail transports. SMTP for real use; a folder of .eml files for development (no server needed).
+
+A transport returns the server's reply on acceptance and raises MailError otherwise."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from pathlib import Path
+
+from flask import Flask
+
+
+class MailError(Exception):
+    pass
+
+
+class SMTPTransport:
+    def __init__(self, host: str, port: int, username: str = "", password: str = "", use_tls: bool = False,
+                 use_ssl: bool = False, timeout: float = 20.0):
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
+
+    def describe(self) -> str:
+        return f"SMTP {self.host}:{self.port}" + (" (STARTTLS)" if self.use_tls else "")
+
+    def send(self, sender: str, recipients: list[str], message: bytes) -> str:
+        try:
+            cls = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
+            with cls(self.host, self.port, timeout=self.timeout) as smtp:
+                smtp.ehlo()
+                if self.use_tls:
+                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.ehlo()
+                if self.username:
+                    smtp.login(self.username, self.password)
+                code, reply = smtp.mail(sender)
+                if code != 250:
+                    raise MailError(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
+                for recipient in recipients:
+                    code, reply = smtp.rcpt(recipient)
+                    if code not in (250, 251):
+                        raise MailError(f"RCPT TO refused: {code} {reply.decode(errors='replace')}")
+                code, reply = smtp.data(message)
+                if code != 250:
+                    raise MailError(f"DATA refused: {code} {reply.decode(errors='replace')}")
+                return f"{code} {reply.decode(errors='replace')}"
+        except smtplib.SMTPResponseException as exc:
+            raise MailError(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailError(f"{type(exc).__name__}: {exc}") from None
+
+
+class FolderTransport:
+    """Writes each message as an .eml file: the development 'mail server'."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def describe(self) -> str:
+        return f"folder {self.folder}"
+
+    def send(self, sender: str, recipients: list[str], message: bytes) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.perf_counter_ns()}.eml"
+        path.write_bytes(message)
+        return f"250 written to {path}"
+
+
+def transport_for(app: Flask):
+    if app.config.get("MAIL_SERVER"):
+        return SMTPTransport(
+            app.config["MAIL_SERVER"], int(app.config.get("MAIL_PORT") or 25),
+            app.config.get("MAIL_USERNAME") or "", app.config.get("MAIL_PASSWORD") or "",
+            bool(app.config.get("MAIL_USE_TLS")), bool(app.config.get("MAIL_USE_SSL")),
+        )
+    return FolderTransport(Path(app.config.get("MAIL_FOLDER") or Path(app.instance_path) / "mail"))

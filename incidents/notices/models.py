@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, event
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from ..breaches.models import AppendOnlyError
+from ..core.instants import utcnow
+from ..db_types import UTCDateTime
+from ..extensions import db
+
+DOCUMENT_KINDS = ("notice", "investigation_report")
+NOTICE_VERSIONS = ("initial", "update", "final")
+OUTBOX_STATUSES = ("queued", "sending", "sent", "retrying", "failed")
+
+
+class Document(db.Model):
+    """An issued document, kept as the exact bytes sent, with their SHA-256. Append-only."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    version: Mapped[str | None] = mapped_column(String(20))
+    sequence: Mapped[int] = mapped_column(default=1)
+    language: Mapped[str] = mapped_column(String(5))
+    provisional: Mapped[bool] = mapped_column(default=False)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @staticmethod
+    def digest(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+
+class OutboxMessage(db.Model):
+    """An e-mail stored before it is sent; the sender updates its status, never its content."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = deferred(mapped_column(Text, nullable=False))
+    body_html: Mapped[str] = deferred(mapped_column(Text, nullable=False))
+    ack_nonce: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    smtp_reply: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def _refuse_document_change(mapper, connection, target):
+    raise AppendOnlyError("documents are append-only: an issued document is never changed or deleted")
+
+
+event.listen(Document, "before_update", _refuse_document_change)
+event.listen(Document, "before_delete", _refuse_document_change)

@@ -1,0 +1,168 @@
+"""Deliver the outbox: claim due messages, send them, record the outcome.
+
+A message is claimed with a conditional UPDATE, so two senders never send the same one. Only when
+the mail server accepted a notice is a controller_notice filing recorded (one per affected contract
+of that controller, carrying the server's reply); a failure leaves the message in the outbox to be
+retried with backoff."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import structlog
+from flask import Flask, current_app
+from sqlalchemy import or_, select, update
+
+from ..breaches.models import Filing, Incident
+from ..breaches.obligations import recompute
+from ..breaches.service import record_event
+from ..core.instants import utcnow
+from ..extensions import db
+from .content import affected_contracts
+from .mailer import MailError, transport_for
+from .models import OutboxMessage
+from .service import email_bytes
+
+log = structlog.get_logger("incidents.outbox")
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def due_ids(now: datetime, limit: int = 100) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxMessage.id).where(or_(
+            OutboxMessage.status.in_(("queued", "retrying")) & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+        )).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    ))
+
+
+def claim(message_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, or_(
+            OutboxMessage.status.in_(("queued", "retrying")),
+            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
+        .values(status="sending", claimed_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _backoff(attempts: int) -> timedelta:
+    steps = current_app.config["OUTBOX_BACKOFF_SECONDS"]
+    return timedelta(seconds=steps[min(attempts - 1, len(steps) - 1)])
+
+
+def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
+    incident = db.session.get(Incident, message.incident_id)
+    kind = message.details.get("kind", "notice")
+    if kind == "notice":
+        for contract in affected_contracts(message.incident_id, message.controller_id):
+            db.session.add(Filing(
+                incident_id=message.incident_id, kind="controller_notice", contract_id=contract.id,
+                controller_id=message.controller_id, at=at, channel="email", document_id=message.document_id,
+                note=f"SMTP: {reply}"[:1000], recorded_at=at,
+                details={"outbox_id": message.id, "smtp_reply": reply, "version": message.details.get("version")},
+            ))
+    else:
+        db.session.add(Filing(
+            incident_id=message.incident_id, kind="investigation_report", controller_id=message.controller_id,
+            at=at, channel="email", document_id=message.document_id, note=f"SMTP: {reply}"[:1000], recorded_at=at,
+            details={"outbox_id": message.id, "smtp_reply": reply},
+        ))
+    db.session.flush()
+    record_event(incident, "mail_sent", None, outbox_id=message.id, document_id=message.document_id,
+                 controller_id=message.controller_id, smtp_reply=reply)
+    recompute(incident)
+
+
+def deliver(message_id: int, transport=None, now: datetime | None = None) -> str:
+    """Send one message if it can be claimed; returns its status afterwards."""
+    now = now or utcnow()
+    if not claim(message_id, now):
+        return "not_claimed"
+    message = db.session.get(OutboxMessage, message_id)
+    transport = transport or transport_for(current_app)
+    sender = current_app.config["MAIL_FROM"]
+    try:
+        reply = transport.send(sender, list(message.recipients), email_bytes(message))
+    except MailError as exc:
+        message.attempts += 1
+        message.last_error = str(exc)[:2000]
+        message.claimed_at = None
+        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            message.status, message.next_attempt_at = "failed", None
+        else:
+            message.status, message.next_attempt_at = "retrying", utcnow() + _backoff(message.attempts)
+        incident = db.session.get(Incident, message.incident_id)
+        record_event(incident, "mail_failed", None, outbox_id=message.id, controller_id=message.controller_id,
+                     attempt=message.attempts, error=message.last_error, status=message.status)
+        db.session.commit()
+        log.warning("mail_failed", outbox_id=message.id, attempt=message.attempts, status=message.status)
+        return message.status
+    accepted_at = utcnow()
+    message.attempts += 1
+    message.status, message.smtp_reply, message.sent_at = "sent", reply[:2000], accepted_at
+    message.last_error, message.next_attempt_at, message.claimed_at = None, None, None
+    _record_delivery(message, reply, accepted_at)
+    db.session.commit()
+    log.info("mail_sent", outbox_id=message.id, attempt=message.attempts)
+    return "sent"
+
+
+def deliver_due(transport=None, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message_id in due_ids(now or utcnow(), limit):
+        status = deliver(message_id, transport, now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def retry_now(message: OutboxMessage) -> None:
+    """A person asks to try again now, also after the attempts ran out."""
+    if message.status in ("sent", "sending"):
+        return
+    message.status, message.next_attempt_at = "retrying", utcnow()
+    db.session.flush()
+
+
+class Pump:
+    """A daemon thread per web process that delivers due mail; woken at once when mail is queued."""
+
+    def __init__(self, app: Flask, interval: float):
+        self.app, self.interval = app, interval
+        self.wake = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="outbox-pump", daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(self.interval)
+            self.wake.clear()
+            try:
+                with self.app.app_context():
+                    deliver_due()
+                    db.session.remove()
+            except Exception:  # the pump must survive a bad moment (database locked, …)
+                log.exception("outbox_pump_error")
+
+
+def init_app(app: Flask) -> None:
+    interval = float(app.config.get("OUTBOX_PUMP_SECONDS") or 0)
+    if interval <= 0:
+        app.extensions["outbox_pump"] = None
+        return
+    pump = Pump(app, interval)
+    app.extensions["outbox_pump"] = pump
+    started = threading.Lock()
+
+    @app.before_request
+    def start_pump() -> None:
+        if not pump.thread.is_alive() and started.acquire(blocking=False):
+            pump.thread.start()
+
+
+def wake_pump() -> None:
+    pump = current_app.extensions.get("outbox_pump")
+    if pump is not None:
+        pump.wake.set()

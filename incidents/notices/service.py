@@ -1,0 +1,207 @@
+"""Issue notices and reports (document + outbox entry), acknowledge receipt. Services flush; the
+caller commits. Delivery itself is in outbox.py."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
+from ..breaches.service import affected_controller_ids, record_event
+from ..core.instants import utcnow
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..parties.models import Controller
+from ..validation import clean_text, is_id, required_text
+from . import content as content_builder
+from .ack import ack_url
+from .models import NOTICE_VERSIONS, Document, OutboxMessage
+from .render import Rendered, render, render_html, render_text
+
+
+def _open_for_notices(incident: Incident) -> None:
+    if incident.status == "dismissed":
+        raise Conflict(f"incident {incident.reference} is dismissed; no notices are sent", code="incident_dismissed")
+
+
+def _dedupe_key(incident: Incident, controller_id: int, kind: str, version: str | None, sequence: int) -> str:
+    if kind == "notice" and version in ("initial", "final"):
+        return f"notice:{incident.id}:{controller_id}:{version}"
+    return f"{kind}:{incident.id}:{controller_id}:{version or '-'}:{sequence}"
+
+
+def _existing(key: str) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+
+
+def _next_sequence(incident: Incident, controller_id: int, kind: str, version: str | None) -> int:
+    if version in ("initial", "final"):
+        return 1
+    count = db.session.scalar(select(func.count()).select_from(Document).where(
+        Document.incident_id == incident.id, Document.controller_id == controller_id, Document.kind == kind,
+        Document.version.is_(version) if version is None else Document.version == version))
+    return (count or 0) + 1
+
+
+def _email(rendered: Rendered, text: str, html: str, recipients: list[str]) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = rendered.subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="datalekdesk")
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message.add_attachment(rendered.pdf, maintype="application", subtype="pdf", filename=rendered.filename)
+    return message
+
+
+def _issue(incident: Incident, controller: Controller, *, kind: str, version: str | None, actor,
+           now: datetime, next_update: str = "", report_sections=None) -> OutboxMessage:
+    sequence = _next_sequence(incident, controller.id, kind, version)
+    key = _dedupe_key(incident, controller.id, kind, version, sequence)
+    existing = _existing(key)
+    if existing is not None:
+        return existing
+    recipients = [controller.contact_email]
+    document_content = content_builder.build(incident, controller, kind=kind, version=version, sequence=sequence,
+                                             issued_at=now, next_update=next_update, report_sections=report_sections)
+    rendered = render(document_content)
+    document = Document(
+        incident_id=incident.id, controller_id=controller.id, kind=kind, version=version, sequence=sequence,
+        language=controller.language, provisional=document_content.provisional, filename=rendered.filename,
+        content_type="application/pdf", content=rendered.pdf, sha256=Document.digest(rendered.pdf),
+        size=len(rendered.pdf), recipients=recipients, created_at=now, created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(document)
+    db.session.flush()
+    nonce = secrets.token_hex(16)
+    message = OutboxMessage(
+        incident_id=incident.id, controller_id=controller.id, document_id=document.id, dedupe_key=key,
+        recipients=recipients, subject=rendered.subject, body_text="", body_html="", ack_nonce=nonce,
+        status="queued", next_attempt_at=now, created_at=now, created_by_id=getattr(actor, "id", None),
+        details={"kind": kind, "version": version, "sequence": sequence},
+    )
+    db.session.add(message)
+    db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
+    # The e-mail carries the acknowledgement link, which needs the outbox id: render the bodies now.
+    document_content.ack_url = ack_url(message.id, nonce)
+    message.body_text, message.body_html = render_text(document_content), render_html(document_content)
+    record_event(incident, "document_issued", actor, document_id=document.id, controller_id=controller.id,
+                 kind=kind, version=version, sequence=sequence, sha256=document.sha256, size=document.size,
+                 outbox_id=message.id, recipients=recipients)
+    db.session.flush()
+    return message
+
+
+def email_bytes(message: OutboxMessage) -> bytes:
+    """The MIME message as sent: bodies from the outbox, the PDF from the stored document."""
+    document = db.session.get(Document, message.document_id)
+    rendered = Rendered(message.subject, document.content, message.body_text, message.body_html, document.filename)
+    return _email(rendered, message.body_text, message.body_html, list(message.recipients)).as_bytes()
+
+
+def _controllers(incident: Incident, controller_ids: object, all_: object) -> list[Controller]:
+    affected = affected_controller_ids(incident)
+    if all_ is True:
+        ids = sorted(affected)
+    elif all_ not in (None, False):
+        raise ValidationFailed("all must be true or false", "all", "invalid_type")
+    else:
+        if not isinstance(controller_ids, list) or not controller_ids or not all(is_id(i) for i in controller_ids):
+            raise ValidationFailed("give controller_ids (a non-empty list of ids) or all: true", "controller_ids",
+                                   "required" if controller_ids is None else "invalid_type")
+        ids = list(dict.fromkeys(controller_ids))
+        strangers = [i for i in ids if i not in affected]
+        if strangers:
+            raise ValidationFailed(f"controller(s) {', '.join(map(str, strangers))} not affected by "
+                                   f"{incident.reference}", "controller_ids", "not_affected")
+    if not ids:
+        raise ValidationFailed(f"{incident.reference} affects no controllers yet", "controller_ids", "required")
+    rows = {c.id: c for c in db.session.scalars(select(Controller).where(Controller.id.in_(ids)))}
+    return [rows[i] for i in ids]
+
+
+def issue_notices(incident: Incident, *, controller_ids: object = None, all_: object = None,
+                  version: object = "initial", next_update: object = "", actor=None,
+                  now: datetime | None = None) -> list[OutboxMessage]:
+    """One notice per controller. Issuing an initial (or final) notice twice returns the first."""
+    _open_for_notices(incident)
+    if version not in NOTICE_VERSIONS:
+        raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
+    next_update = clean_text(next_update, "next_update", 500)
+    now = now or utcnow()
+    return [_issue(incident, controller, kind="notice", version=version, actor=actor, now=now,
+                   next_update=next_update) for controller in _controllers(incident, controller_ids, all_)]
+
+
+def not_yet_notified(incident: Incident) -> list[int]:
+    """Affected controllers without an initial notice issued."""
+    issued = set(db.session.scalars(select(OutboxMessage.controller_id).where(
+        OutboxMessage.incident_id == incident.id, OutboxMessage.dedupe_key.like(f"notice:{incident.id}:%:initial"))))
+    return sorted(affected_controller_ids(incident) - issued)
+
+
+def issue_report(incident: Incident, controller_id: object, sections: dict[str, object], actor=None,
+                 now: datetime | None = None) -> OutboxMessage:
+    """The investigation report (BOZ art. 5.4): what happened, cause, response, follow-up steps."""
+    _open_for_notices(incident)
+    controller = _controllers(incident, [controller_id] if is_id(controller_id) else controller_id, None)[0]
+    from .texts import words
+
+    w = words(controller.language)
+    parts = [(w[key], required_text(sections.get(key), key, 10000, w[key]))
+             for key in ("what_happened", "cause", "response", "follow_up")]
+    return _issue(incident, controller, kind="investigation_report", version=None, actor=actor,
+                  now=now or utcnow(), report_sections=parts)
+
+
+def issue_idempotently(operation, *args, **kwargs):
+    """Run an issuing operation; if a concurrent request issued the same notice first (unique dedupe
+    key), roll back and run it once more, which then finds and returns what the other one issued."""
+    try:
+        return operation(*args, **kwargs)
+    except IntegrityError:
+        db.session.rollback()
+        incident = args[0]
+        db.session.refresh(incident)
+        return operation(*args, **kwargs)
+
+
+def outbox_for(incident: Incident) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.incident_id == incident.id)
+                                   .order_by(OutboxMessage.id)))
+
+
+def acknowledgement(message: OutboxMessage) -> Filing | None:
+    return db.session.scalar(select(Filing).where(
+        Filing.kind == ACKNOWLEDGEMENT, Filing.incident_id == message.incident_id,
+        Filing.document_id == message.document_id))
+
+
+def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime | None = None) -> Filing:
+    """Record that the controller confirmed receipt (once); the filing log keeps who typed what, when."""
+    if not secrets.compare_digest(message.ack_nonce, nonce):
+        raise NotFound("this link does not belong to a notice")
+    if message.status != "sent":
+        raise Conflict("this notice has not been delivered yet", code="not_sent")
+    if acknowledgement(message) is not None:
+        raise Conflict("receipt of this notice was already confirmed", code="already_acknowledged")
+    name = required_text(name, "name", 200, "name")
+    now = now or utcnow()
+    incident = db.session.get(Incident, message.incident_id)
+    filing = Filing(incident_id=message.incident_id, kind=ACKNOWLEDGEMENT, controller_id=message.controller_id,
+                    at=now, channel="link", note=name, document_id=message.document_id, recorded_at=now,
+                    details={"outbox_id": message.id, "name": name})
+    db.session.add(filing)
+    db.session.flush()
+    record_event(incident, "acknowledged", None, filing_id=filing.id, controller_id=message.controller_id,
+                 document_id=message.document_id, name=name)
+    db.session.flush()
+    return filing

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..breaches import service as breaches
+from ..breaches.models import Incident
+from ..core.instants import iso_z, utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..forms_common import attach_error
+from ..parties.models import Controller
+from ..validation import is_id, parse_id
+from . import service
+from .ack import AckLinkError, read_token
+from .forms import AckForm, BulkForm, ConsultationForm, NoticeForm, ReportForm
+from .models import Document, OutboxMessage
+from .outbox import retry_now, wake_pump
+
+bp = Blueprint("notices", __name__)
+
+
+def _incident(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def _back(incident: Incident, anchor: str = "notices"):
+    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=anchor))
+
+
+def _run(incident: Incident, form, action, success: str, anchor: str = "notices"):
+    """Validate, call the service, commit; on refusal roll back and say why. Always back to the incident."""
+    if not form.validate_on_submit():
+        for field_name, errors in form.errors.items():
+            label = form[field_name].label.text if field_name in form else field_name
+            flash(f"{label}: {'; '.join(errors)}", "error")
+        return _back(incident, anchor)
+    try:
+        result = action(form)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(None, exc)
+        return _back(incident, anchor)
+    wake_pump()
+    flash(success, "success")
+    return result or _back(incident, anchor)
+
+
+@bp.post("/incidents/<int:incident_id>/notices")
+@login_required
+def send(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.issue_idempotently(service.issue_notices, incident, controller_ids=[parse_id(form.controller_id.data)],
+                                   version=form.version.data, next_update=form.next_update.data, actor=current_user)
+
+    return _run(incident, NoticeForm(), act, _("Notice generated and queued for e-mail."))
+
+
+@bp.post("/incidents/<int:incident_id>/notices/all")
+@login_required
+def send_all(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        pending = service.not_yet_notified(incident)
+        if not pending:
+            flash(_("Every affected controller already has an initial notice."), "info")
+            return _back(incident)
+        messages = service.issue_idempotently(service.issue_notices, incident, controller_ids=pending,
+                                              version="initial", next_update=form.next_update.data,
+                                              actor=current_user)
+        db.session.commit()
+        return redirect(url_for("notices.progress", incident_id=incident.id,
+                                ids=",".join(str(m.id) for m in messages)))
+
+    return _run(incident, BulkForm(), act, _("Notices generated and queued for e-mail."))
+
+
+@bp.get("/incidents/<int:incident_id>/notices/progress")
+@login_required
+def progress(incident_id: int):
+    incident = _incident(incident_id)
+    ids = [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
+    rows = _outbox_rows(incident, ids)
+    return render_template("notices/progress.html", incident=incident, rows=rows, ids=",".join(map(str, ids)))
+
+
+def _outbox_rows(incident: Incident, ids: list[int] | None = None):
+    query = (select(OutboxMessage, Controller.name).join(Controller, Controller.id == OutboxMessage.controller_id)
+             .where(OutboxMessage.incident_id == incident.id).order_by(OutboxMessage.id))
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    return db.session.execute(query).all()
+
+
+@bp.get("/incidents/<int:incident_id>/outbox.json")
+@login_required
+def outbox_status(incident_id: int):
+    incident = _incident(incident_id)
+    ids = [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
+    return jsonify({"outbox": [
+        {"id": m.id, "controller": name, "status": m.status, "attempts": m.attempts, "smtp_reply": m.smtp_reply,
+         "last_error": m.last_error, "sent_at": iso_z(m.sent_at)} for m, name in _outbox_rows(incident, ids)]})
+
+
+@bp.post("/incidents/<int:incident_id>/outbox/<int:message_id>/retry")
+@login_required
+def retry(incident_id: int, message_id: int):
+    incident = _incident(incident_id)
+    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    if message is None or message.incident_id != incident.id:
+        abort(404)
+
+    def act(form):
+        retry_now(message)
+
+    return _run(incident, BulkForm(), act, _("The message will be sent again now."))
+
+
+@bp.post("/incidents/<int:incident_id>/report")
+@login_required
+def report(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        service.issue_idempotently(service.issue_report, incident, parse_id(form.controller_id.data), {
+            "what_happened": form.what_happened.data, "cause": form.cause.data, "response": form.response.data,
+            "follow_up": form.follow_up.data}, actor=current_user)
+
+    return _run(incident, ReportForm(prefix="report"), act, _("Investigation report generated and queued for e-mail."),
+                "report")
+
+
+@bp.post("/incidents/<int:incident_id>/consultation")
+@login_required
+def consultation(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        breaches.record_filing(incident, kind="controller_consultation", at=form.at.data,
+                               contract_id=parse_id(form.contract_id.data), reference=None,
+                               note=f"{form.with_whom.data}: {form.agreements.data}",
+                               details={"with_whom": form.with_whom.data, "agreements": form.agreements.data},
+                               actor=current_user)
+
+    return _run(incident, ConsultationForm(prefix="consult"), act, _("Consultation recorded."), "consultation")
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    found = db.session.get(Document, document_id) if is_id(document_id) else None
+    if found is None:
+        abort(404)
+    return Response(found.content, mimetype=found.content_type, headers={
+        "X-Content-SHA256": found.sha256, "Cache-Control": "private, no-store",
+        "Content-Disposition": f'attachment; filename="{found.filename}"'})
+
+
+# --- the controller's side: no login, a signed link ---
+
+def _message_for(token: str) -> tuple[OutboxMessage | None, str | None, str]:
+    try:
+        message_id, nonce = read_token(token)
+    except AckLinkError as exc:
+        return None, None, exc.reason
+    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    if message is None or message.ack_nonce != nonce:
+        return None, None, "forged"
+    return message, nonce, ""
+
+
+@bp.route("/ack/<token>", methods=["GET", "POST"])
+def acknowledge(token: str):
+    message, nonce, problem = _message_for(token)
+    if problem:
+        return render_template("notices/ack.html", problem=problem), 410 if problem == "expired" else 404
+    incident = db.session.get(Incident, message.incident_id)
+    controller = db.session.get(Controller, message.controller_id)
+    document_row = db.session.get(Document, message.document_id)
+    existing = service.acknowledgement(message)
+    form = AckForm()
+    if existing is None and form.validate_on_submit():
+        try:
+            existing = service.acknowledge(message, nonce, form.name.data, now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
+                                   document=document_row, just_now=True)
+    if existing is not None and request.method == "POST":
+        return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
+                               document=document_row, reused=True), 409
+    return render_template("notices/ack.html", form=form, done=existing, incident=incident, controller=controller,
+                           document=document_row), 422 if form.errors else 200
