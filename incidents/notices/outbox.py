@@ -133,12 +133,24 @@ class Pump:
     def __init__(self, app: Flask, interval: float):
         self.app, self.interval = app, interval
         self.wake = threading.Event()
+        self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="outbox-pump", daemon=True)
 
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopped.set()
+        self.wake.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+
     def _run(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             self.wake.wait(self.interval)
             self.wake.clear()
+            if self.stopped.is_set():
+                return
             try:
                 with self.app.app_context():
                     deliver_due()
@@ -159,7 +171,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def start_pump() -> None:
         if not pump.thread.is_alive() and started.acquire(blocking=False):
-            pump.thread.start()
+            pump.start()
 
 
 def wake_pump() -> None:

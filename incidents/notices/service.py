@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -104,7 +105,9 @@ def email_bytes(message: OutboxMessage) -> bytes:
     """The MIME message as sent: bodies from the outbox, the PDF from the stored document."""
     document = db.session.get(Document, message.document_id)
     rendered = Rendered(message.subject, document.content, message.body_text, message.body_html, document.filename)
-    return _email(rendered, message.body_text, message.body_html, list(message.recipients)).as_bytes()
+    # CRLF line endings (policy.SMTP): smtplib only fixes line endings of str messages, not of bytes.
+    return _email(rendered, message.body_text, message.body_html, list(message.recipients)).as_bytes(
+        policy=policy.SMTP)
 
 
 def _controllers(incident: Incident, controller_ids: object, all_: object) -> list[Controller]:

@@ -1,0 +1,122 @@
+"""Fill the required fields, notify every affected controller, follow the acknowledgement link from
+the delivered e-mail, and see the receipt on the dashboard — Chromium, a real SMTP server, the real
+background sender."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+import time
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller as SMTPController
+from sqlalchemy import func, select
+
+from incidents.breaches.models import ACKNOWLEDGEMENT, Filing
+from incidents.extensions import db
+from incidents.notices.outbox import Pump
+
+from .conftest import login
+
+pytestmark = pytest.mark.browser
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 2.0.0 Ok: queued as TEST"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    server = SMTPController(inbox, hostname="127.0.0.1", port=free_port())
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield inbox
+    server.stop()
+
+
+@pytest.fixture
+def pump(app, live_server):
+    app.config["BASE_URL"] = live_server
+    running = Pump(app, 0.3)
+    app.extensions["outbox_pump"] = running
+    running.start()
+    yield running
+    running.stop()
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_notify_all_and_acknowledge(page, user, smtp, pump, make_controller, make_contract, api):
+    hospital = make_controller(name="Ziekenhuis West", contact_email="fg@west.example")
+    clinic = make_controller(name="Kliniek Noord", contact_email="fg@noord.example")
+    make_contract("boz-72h", hospital, reference="VO-W-1")
+    make_contract("doctolib", clinic, reference="VO-N-1")
+    incident = api.post("/api/v1/incidents", json={
+        "title": "Datalek in berichtenbox", "aware_at": "2026-11-21T09:00", "status": "confirmed",
+        "contract_ids": [c["id"] for c in api.get("/api/v1/contracts").get_json()["contracts"]]}).get_json()
+
+    login(page)
+    page.goto(f"{page.base}/incidents/{incident['id']}")
+    assert page.locator("[data-completeness] .missing").count() == 2
+    page.fill("#f-nature", "Berichten waren zichtbaar voor een verkeerde afdeling.")
+    page.fill("#f-affected_data", "Namen, e-mailadressen, berichtinhoud.")
+    page.fill("#f-consequences", "Inzage door onbevoegde medewerkers.")
+    page.fill("#f-measures", "Autorisaties hersteld; logbestanden onderzocht.")
+    page.click("#fields_form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert page.locator("[data-completeness] .missing").count() == 0
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#notify-all button[type=submit]")
+    page.wait_for_url("**/notices/progress**")
+    # The progress page follows the outbox until both messages are accepted by the SMTP server.
+    page.wait_for_function("document.querySelector('[data-progress-count]').textContent === '2'", timeout=15000)
+    assert wait_for(lambda: len(smtp.messages) == 2)
+
+    delivered = {m["To"]: m for m in smtp.messages}
+    assert set(delivered) == {"fg@west.example", "fg@noord.example"}
+    message = delivered["fg@west.example"]
+    assert incident["reference"] in message["Subject"]
+    attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"(http://127\.0\.0\.1:\d+/ack/\S+)", text).group(1)
+
+    page.goto(link)
+    page.fill("#name", "Mw. Ëlzinga (FG)")
+    page.click("#ack button[type=submit]")
+    page.wait_for_selector("[data-ack-at]")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Filing).where(Filing.kind == ACKNOWLEDGEMENT)) == 1
+
+    page.goto(page.base + "/")
+    row = page.locator(f"tr[data-reference='{incident['reference']}']")
+    assert row.locator("[data-sent]").get_attribute("data-sent") == "2"
+    assert row.locator("[data-acknowledged]").get_attribute("data-acknowledged") == "1"
+
+    # The same link again records nothing more.
+    page.goto(link)
+    assert page.locator("#ack form").count() == 0
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Filing).where(Filing.kind == ACKNOWLEDGEMENT)) == 1
