@@ -30,7 +30,7 @@ def select_locale() -> str:
 
 def compile_catalogues(folder: Path) -> None:
     """Compile every .po whose .mo is missing or older, so a fresh clone needs no build step."""
-    for po_path in folder.glob("*/LC_MESSAGES/*.po"):
+    for po_path in folder.glob("*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
