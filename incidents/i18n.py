@@ -14,18 +14,29 @@ from .extensions import babel
 
 
 def select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, g
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
         return chosen
+    if g.get("speak") in languages:  # a page for someone outside (a controller): their language
+        return g.speak
     if session.get("lang") in languages:
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def speak(language: str) -> None:
+    """Render this request in the given language (unless the visitor chose one with ?lang=)."""
+    from flask import g
+    from flask_babel import refresh
+
+    g.speak = language
+    refresh()
 
 
 def compile_catalogues(folder: Path) -> None:

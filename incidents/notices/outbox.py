@@ -94,7 +94,7 @@ def deliver(message_id: int, transport=None, now: datetime | None = None) -> str
         if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             message.status, message.next_attempt_at = "failed", None
         else:
-            message.status, message.next_attempt_at = "retrying", utcnow() + _backoff(message.attempts)
+            message.status, message.next_attempt_at = "retrying", now + _backoff(message.attempts)
         incident = db.session.get(Incident, message.incident_id)
         record_event(incident, "mail_failed", None, outbox_id=message.id, controller_id=message.controller_id,
                      attempt=message.attempts, error=message.last_error, status=message.status)

@@ -215,6 +215,39 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+LONG_TEXT = 600  # characters: longer values flow as paragraphs, which may split across pages
+
+
+def _table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
+    table = Table([[Paragraph(para_text(label), st["label"]), Paragraph(para_text(value), st["base"])]
+                   for label, value in rows], colWidths=[54 * mm, None], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
+    """Short label/value rows as tables; a long value as its label and free-flowing paragraphs, because
+    a table row cannot break across pages."""
+    flow, short = [], []
+    for label, value in rows:
+        if len(value) <= LONG_TEXT:
+            short.append((label, value))
+            continue
+        if short:
+            flow.append(_table(short, st))
+            short = []
+        if label:
+            flow.append(Paragraph(para_text(label), st["label"]))
+        flow.extend(Paragraph(para_text(part), st["base"]) for part in clean(value).split("\n\n") if part.strip())
+        flow.append(Spacer(1, 2 * mm))
+    if short:
+        flow.append(_table(short, st))
+    return flow
+
+
 def render_pdf(content: NoticeContent) -> bytes:
     _register_fonts()
     w = words(content.language)
@@ -226,19 +259,8 @@ def render_pdf(content: NoticeContent) -> bytes:
     if content.provisional:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["provisional"]), st["warn"])]
     for heading, rows in sections(content):
-        table_rows = [[Paragraph(para_text(label), st["label"]), Paragraph(para_text(value), st["base"])]
-                      for label, value in rows]
-        block = [Paragraph(para_text(heading), st["h"])]
-        if table_rows:
-            table = Table(table_rows, colWidths=[54 * mm, None], hAlign="LEFT")
-            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-                                       ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
-                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-            block.append(table)
-        story.append(KeepTogether(block) if len(table_rows) < 8 else block[0])
-        if len(table_rows) >= 8:
-            story.append(block[1])
+        story.append(KeepTogether([Paragraph(para_text(heading), st["h"]), *_rows(rows[:1], st)]))
+        story.extend(_rows(rows[1:], st))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{title} {content.incident_reference}",

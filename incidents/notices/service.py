@@ -145,10 +145,13 @@ def issue_notices(incident: Incident, *, controller_ids: object = None, all_: ob
 
 
 def not_yet_notified(incident: Incident) -> list[int]:
-    """Affected controllers without an initial notice issued."""
+    """Affected controllers with neither an initial notice issued nor a notice recorded by hand
+    (phone, their portal, …)."""
     issued = set(db.session.scalars(select(OutboxMessage.controller_id).where(
         OutboxMessage.incident_id == incident.id, OutboxMessage.dedupe_key.like(f"notice:{incident.id}:%:initial"))))
-    return sorted(affected_controller_ids(incident) - issued)
+    told = set(db.session.scalars(select(Filing.controller_id).where(
+        Filing.incident_id == incident.id, Filing.kind == "controller_notice")))
+    return sorted(affected_controller_ids(incident) - issued - told)
 
 
 def issue_report(incident: Incident, controller_id: object, sections: dict[str, object], actor=None,

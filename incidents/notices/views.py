@@ -11,6 +11,7 @@ from ..core.instants import iso_z, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
+from ..i18n import speak
 from ..parties.models import Controller
 from ..validation import is_id, parse_id
 from . import service
@@ -186,8 +187,10 @@ def acknowledge(token: str):
     incident = db.session.get(Incident, message.incident_id)
     controller = db.session.get(Controller, message.controller_id)
     document_row = db.session.get(Document, message.document_id)
+    speak(controller.language)
     existing = service.acknowledgement(message)
     form = AckForm()
+    refused = None
     if existing is None and form.validate_on_submit():
         try:
             existing = service.acknowledge(message, nonce, form.name.data, now=utcnow())
@@ -195,11 +198,13 @@ def acknowledge(token: str):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
+            refused = exc.status
         else:
             return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
                                    document=document_row, just_now=True)
     if existing is not None and request.method == "POST":
         return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
                                document=document_row, reused=True), 409
+    status = refused or (422 if form.errors else 200)
     return render_template("notices/ack.html", form=form, done=existing, incident=incident, controller=controller,
-                           document=document_row), 422 if form.errors else 200
+                           document=document_row), status

@@ -1,0 +1,162 @@
+"""A server that refuses or is down leaves the message in the outbox, retried with backoff, and no
+filing recorded; after the last attempt it is 'failed' until a person retries it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from incidents.breaches.models import Filing, TimelineEvent
+from incidents.core.instants import utcnow
+from incidents.extensions import db
+from incidents.notices.models import OutboxMessage
+from incidents.notices.outbox import claim, deliver, deliver_due, retry_now
+from incidents.notices.service import issue_notices
+
+from .helpers import parse
+
+BACKOFF = [60, 300, 900]
+EXPECTED_ERROR = {
+    "refuse_data": "554 5.7.1 rejected by policy",
+    "refuse_rcpt": "550 5.1.1 mailbox unavailable",
+    "down": "ConnectionRefusedError",
+}
+
+
+def filings(kind: str = "controller_notice") -> list[Filing]:
+    db.session.expire_all()
+    return db.session.scalars(select(Filing).where(Filing.kind == kind)).all()
+
+
+def notice_statuses(api, incident_id) -> dict[int, str]:
+    rows = api.get(f"/api/v1/incidents/{incident_id}/deadlines").get_json()["deadlines"]
+    return {r["contract_id"]: r["status"] for r in rows if r["kind"] == "controller_notice"}
+
+
+def fresh(message_id: int) -> OutboxMessage:
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message_id)
+
+
+@pytest.fixture
+def one_notice(app, world):
+    app.config["OUTBOX_BACKOFF_SECONDS"] = BACKOFF
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 10
+    [message] = issue_notices(world.incident, controller_ids=[world.a.id], version="initial")
+    db.session.commit()
+    return message.id
+
+
+@pytest.mark.parametrize("server", ["refuse_data", "refuse_rcpt", "down"])
+def test_failure_retries_with_backoff_then_fails_then_a_person_retries(server, world, mail, one_notice, api):
+    mail.use(server)
+    before = utcnow()
+    assert deliver_due() == {"retrying": 1}
+    after = utcnow()
+
+    message = fresh(one_notice)
+    assert message.status == "retrying"
+    assert message.attempts == 1
+    assert EXPECTED_ERROR[server] in message.last_error
+    assert message.smtp_reply is None and message.sent_at is None
+    assert before + timedelta(seconds=60) <= message.next_attempt_at <= after + timedelta(seconds=60)
+    assert message.next_attempt_at > utcnow()
+    if server != "down":
+        assert mail.handlers[server].attempts == 1
+    assert mail.inbox.received == []
+    assert filings() == []
+    assert notice_statuses(api, world.incident.id) == {world.a_boz.id: "running", world.a_doc.id: "running",
+                                                        world.b_gdpr.id: "running"}
+
+    # before the backoff has passed nothing happens
+    assert deliver_due() == {}
+    assert deliver_due(now=message.next_attempt_at - timedelta(seconds=1)) == {}
+    assert fresh(one_notice).attempts == 1
+    if server != "down":
+        assert mail.handlers[server].attempts == 1
+
+    # after it, the message is tried again; the backoff grows, then stays at its last step
+    for attempt in range(2, 11):
+        due = fresh(one_notice).next_attempt_at
+        tried_at = due + timedelta(seconds=1)
+        result = deliver_due(now=tried_at)
+        message = fresh(one_notice)
+        assert message.attempts == attempt
+        if attempt < 10:
+            assert result == {"retrying": 1}
+            step = timedelta(seconds=BACKOFF[min(attempt - 1, len(BACKOFF) - 1)])
+            assert message.status == "retrying"
+            # the next try is counted from the moment of this try
+            assert message.next_attempt_at == tried_at + step
+        else:
+            assert result == {"failed": 1}
+            assert message.status == "failed" and message.next_attempt_at is None
+    if server != "down":
+        assert mail.handlers[server].attempts == 10
+    events = db.session.scalars(select(TimelineEvent).where(TimelineEvent.kind == "mail_failed")).all()
+    assert [e.details["attempt"] for e in events] == list(range(1, 11))
+    assert events[-1].details["status"] == "failed"
+
+    # a failed message is not retried by itself, however late
+    assert deliver_due(now=utcnow() + timedelta(days=30)) == {}
+    assert filings() == []
+    assert set(notice_statuses(api, world.incident.id).values()) == {"running"}
+
+    # the server works again; a person asks to retry: delivered exactly once
+    mail.use("working")
+    retry_now(fresh(one_notice))
+    db.session.commit()
+    assert deliver_due() == {"sent": 1}
+    assert deliver_due() == {}
+    assert deliver_due(now=utcnow() + timedelta(days=1)) == {}
+    assert len(mail.inbox.received) == 1
+    assert mail.inbox.received[0].rcpt_tos == ["fg@eendracht.example"]
+    assert parse(mail.inbox.received[0].content)["To"] == "fg@eendracht.example"
+    message = fresh(one_notice)
+    assert message.status == "sent" and message.attempts == 11 and message.smtp_reply.startswith("250")
+    assert message.last_error is None
+    assert sorted(f.contract_id for f in filings()) == sorted([world.a_boz.id, world.a_doc.id])
+    statuses = notice_statuses(api, world.incident.id)
+    assert statuses[world.a_boz.id] == statuses[world.a_doc.id] == "met"
+    assert statuses[world.b_gdpr.id] == "running"
+
+
+def test_failure_is_visible_on_the_incident_page_and_dashboard(world, mail, one_notice, logged_in):
+    mail.use("refuse_data")
+    assert deliver_due() == {"retrying": 1}
+    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    assert f'data-outbox="{one_notice}" data-status="retrying"' in page
+    assert "554 5.7.1 rejected by policy" in page
+    dashboard = logged_in.get("/").get_data(as_text=True)
+    row = re.search(r'data-reference="' + re.escape(world.reference) + r'".*?</tr>', dashboard, re.S)
+    assert row and 'data-undelivered="1"' in row.group(0)
+
+    # "Try again now" on the incident page, then the server accepts it
+    mail.use("working")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = logged_in.post(f"/incidents/{world.incident.id}/outbox/{one_notice}/retry",
+                              data={"csrf_token": token})
+    assert response.status_code == 302
+    assert fresh(one_notice).status == "retrying" and fresh(one_notice).next_attempt_at <= utcnow()
+    assert deliver_due() == {"sent": 1}
+    assert len(mail.inbox.received) == 1
+
+
+def test_a_message_is_claimed_only_once(world, mail, one_notice):
+    now = utcnow()
+    assert claim(one_notice, now) is True
+    assert claim(one_notice, now) is False
+    assert fresh(one_notice).status == "sending"
+    # a second sender neither claims nor sends it
+    assert deliver(one_notice) == "not_claimed"
+    assert deliver_due() == {}
+    assert mail.inbox.received == []
+    assert filings() == []
+    # a claim left behind by a crashed sender is taken over after ten minutes
+    later = now + timedelta(minutes=11)
+    assert deliver_due(now=later) == {"sent": 1}
+    assert len(mail.inbox.received) == 1
+    assert db.session.scalar(select(func.count()).select_from(Filing).where(Filing.kind == "controller_notice")) == 2
