@@ -131,6 +131,11 @@ def format_local(value: datetime | None, with_zone: bool = True) -> str:
     """Amsterdam wall-clock time for people: 27-03-2026 14:00 CET."""
     if value is None:
         return "—"
+    return _format_local(value, with_zone)
+
+
+@lru_cache(maxsize=4096)
+def _format_local(value: datetime, with_zone: bool) -> str:
     local = to_local(value)
     text = local.strftime("%d-%m-%Y %H:%M")
     return f"{text} {local.tzname()}" if with_zone else text

@@ -5,6 +5,7 @@ one content structure. Pure: no Flask, no database."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import escape as html_escape
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -19,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from ..core.instants import format_local
 from .texts import words
@@ -31,6 +33,8 @@ FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    # Plain compressed streams instead of ASCII85-wrapped ones: smaller files, less work.
+    rl_config.useA85 = 0
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
@@ -105,10 +109,13 @@ class Rendered:
     filename: str
 
 
+# Control characters other than tab and newline, and lone surrogates (a PDF cannot encode them).
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def clean(text: str | None) -> str:
-    """User text normalised to NFC, control characters other than line breaks removed."""
-    value = unicodedata.normalize("NFC", text or "")
-    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    """User text normalised to NFC, with unprintable characters removed."""
+    return UNPRINTABLE.sub("", unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")))
 
 
 def para_text(text: str | None) -> str:
@@ -209,42 +216,25 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4),
         "sub": ParagraphStyle("sub", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
         "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=9,
-                            spaceAfter=3, textColor=colors.HexColor("#1f4e8c")),
+                            spaceAfter=3, textColor=colors.HexColor("#1f4e8c"), keepWithNext=1),
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=9),
+        "row": ParagraphStyle("row", parent=base, spaceAfter=3.5),
         "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a15c00")),
     }
 
 
-LONG_TEXT = 600  # characters: longer values flow as paragraphs, which may split across pages
-
-
-def _table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    table = Table([[Paragraph(para_text(label), st["label"]), Paragraph(para_text(value), st["base"])]
-                   for label, value in rows], colWidths=[54 * mm, None], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-    return table
-
-
 def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
-    """Short label/value rows as tables; a long value as its label and free-flowing paragraphs, because
-    a table row cannot break across pages."""
-    flow, short = [], []
+    """Each label/value pair as a bold label and the value beside it (hanging indent), one paragraph per
+    row: cheaper to lay out than a table, and a long value simply flows on to the next page."""
+    flow = []
     for label, value in rows:
-        if len(value) <= LONG_TEXT:
-            short.append((label, value))
-            continue
-        if short:
-            flow.append(_table(short, st))
-            short = []
+        paragraphs = [part for part in clean(value).split("\n\n") if part.strip()] or [""]
         if label:
-            flow.append(Paragraph(para_text(label), st["label"]))
-        flow.extend(Paragraph(para_text(part), st["base"]) for part in clean(value).split("\n\n") if part.strip())
-        flow.append(Spacer(1, 2 * mm))
-    if short:
-        flow.append(_table(short, st))
+            first = f'<font name="{FONT_BOLD}" size="9">{para_text(label)}</font><br/>{para_text(paragraphs[0])}'
+        else:
+            first = para_text(paragraphs[0])
+        flow.append(Paragraph(first, st["row"]))
+        flow.extend(Paragraph(para_text(part), st["row"]) for part in paragraphs[1:])
     return flow
 
 
@@ -259,8 +249,8 @@ def render_pdf(content: NoticeContent) -> bytes:
     if content.provisional:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["provisional"]), st["warn"])]
     for heading, rows in sections(content):
-        story.append(KeepTogether([Paragraph(para_text(heading), st["h"]), *_rows(rows[:1], st)]))
-        story.extend(_rows(rows[1:], st))
+        story.append(Paragraph(para_text(heading), st["h"]))  # keepWithNext: never alone at a page foot
+        story.extend(_rows(rows, st))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{title} {content.incident_reference}",
