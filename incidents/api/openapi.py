@@ -212,7 +212,7 @@ SPEC = {
         "/incidents/{incident_id}/dismiss": _path(post=op(
             "Dismiss: not a personal data breach", 200, ref("Incident"), "Dismiss", (400, 401, 404, 409, 422))),
         "/incidents/{incident_id}/filings": _path(post=op(
-            "Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 422))),
+            "Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 409, 422))),
         "/incidents/{incident_id}/decisions": _path(post=op(
             "Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))),
         "/incidents/{incident_id}/deadlines": _path(get=op(

@@ -224,17 +224,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
-    """Each label/value pair as a bold label and the value beside it (hanging indent), one paragraph per
-    row: cheaper to lay out than a table, and a long value simply flows on to the next page."""
+    """Each label/value pair as a bold label paragraph and plain value paragraphs. Single-style paragraphs
+    take reportlab's fast line-breaking path, and a long value simply flows on to the next page."""
     flow = []
     for label, value in rows:
-        paragraphs = [part for part in clean(value).split("\n\n") if part.strip()] or [""]
         if label:
-            first = f'<font name="{FONT_BOLD}" size="9">{para_text(label)}</font><br/>{para_text(paragraphs[0])}'
-        else:
-            first = para_text(paragraphs[0])
-        flow.append(Paragraph(first, st["row"]))
-        flow.extend(Paragraph(para_text(part), st["row"]) for part in paragraphs[1:])
+            flow.append(Paragraph(para_text(label), st["label"]))
+        flow.extend(Paragraph(para_text(part), st["row"])
+                    for part in clean(value).split("\n\n") if part.strip())
     return flow
 
 

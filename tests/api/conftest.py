@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from sqlalchemy import func, select
+
+from incidents.extensions import db
 
 from .openapi_check import check_response, check_schema
 
@@ -25,6 +30,9 @@ ENDPOINTS = [
     ("POST", "/incidents/{incident_id}/filings"),
     ("POST", "/incidents/{incident_id}/decisions"),
     ("GET", "/incidents/{incident_id}/deadlines"),
+    ("POST", "/incidents/{incident_id}/notices"),
+    ("GET", "/outbox/{message_id}"),
+    ("GET", "/documents/{document_id}"),
     ("GET", "/openapi.json"),
 ]
 PROTECTED = [e for e in ENDPOINTS if e[1] != "/openapi.json"]
@@ -33,7 +41,20 @@ INCIDENT_ROUTES = [e for e in ENDPOINTS if "{incident_id}" in e[1]]
 
 
 def url(template: str, incident_id: int | None = None) -> str:
-    return PREFIX + (template.replace("{incident_id}", str(incident_id)) if incident_id is not None else template)
+    """The request path of a template; the id fills every path parameter ({incident_id}, {message_id}, ...)."""
+    return PREFIX + (re.sub(r"\{[a-z_]+_id\}", str(incident_id), template) if incident_id is not None else template)
+
+
+@pytest.fixture
+def row_counts(app):
+    """Counts of every mapped table, the issued documents and the outbox included (the session-wide
+    fixture lists the foundation's tables only), to prove that a refused request wrote nothing."""
+
+    def counts():
+        db.session.expire_all()
+        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+    return counts
 
 
 def assert_error_shape(response, status: int, code: str, field: str | None = None) -> dict:
