@@ -15,7 +15,7 @@ from incidents.extensions import db
 
 TABLES = (
     "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
-    "timeline_events", "users", "api_tokens",
+    "timeline_events", "users", "api_tokens", "documents", "outbox",
 )
 
 

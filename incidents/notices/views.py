@@ -30,6 +30,11 @@ def _incident(incident_id: int) -> Incident:
     return incident
 
 
+def _ids_arg() -> list[int]:
+    """Outbox ids from ?ids=1,2,3 (anything that is not an id is ignored)."""
+    return [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
+
+
 def _back(incident: Incident, anchor: str = "notices"):
     return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=anchor))
 
@@ -89,7 +94,7 @@ def send_all(incident_id: int):
 @login_required
 def progress(incident_id: int):
     incident = _incident(incident_id)
-    ids = [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
+    ids = _ids_arg()
     rows = _outbox_rows(incident, ids)
     return render_template("notices/progress.html", incident=incident, rows=rows, ids=",".join(map(str, ids)))
 
@@ -106,10 +111,9 @@ def _outbox_rows(incident: Incident, ids: list[int] | None = None):
 @login_required
 def outbox_status(incident_id: int):
     incident = _incident(incident_id)
-    ids = [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
     return jsonify({"outbox": [
         {"id": m.id, "controller": name, "status": m.status, "attempts": m.attempts, "smtp_reply": m.smtp_reply,
-         "last_error": m.last_error, "sent_at": iso_z(m.sent_at)} for m, name in _outbox_rows(incident, ids)]})
+         "last_error": m.last_error, "sent_at": iso_z(m.sent_at)} for m, name in _outbox_rows(incident, _ids_arg())]})
 
 
 @bp.post("/incidents/<int:incident_id>/outbox/<int:message_id>/retry")
