@@ -55,6 +55,17 @@ def test_environment_configures_database_and_key(monkeypatch, tmp_path):
     assert app.config["API_PAGE_SIZE"] == 7
 
 
+def test_mail_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MAIL_SERVER", "smtp.verwerker.example")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("MAIL_FROM", "Datalek <datalek@verwerker.example>")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, testing=True)
+    assert (app.config["MAIL_SERVER"], app.config["MAIL_PORT"], app.config["MAIL_USE_TLS"]) == (
+        "smtp.verwerker.example", 587, True)
+    assert app.config["MAIL_FROM"] == "Datalek <datalek@verwerker.example>"
+
+
 def test_request_id_and_json_logs_without_personal_data(app, api, make_contract, capsys):
     from incidents.logs import configure_logging
 
