@@ -63,8 +63,29 @@ EVENT_LABELS = {
     "mail_sent": _l("E-mail accepted by the mail server"),
     "mail_failed": _l("E-mail not delivered"),
     "acknowledged": _l("Receipt confirmed"),
+    "severity_assessed": _l("Severity assessed"),
 }
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
+
+
+DATA_TYPE_LABELS = {"simple": _l("simple (name, contact details)"),
+                    "behavioural": _l("behavioural (location, habits, traffic data)"),
+                    "financial": _l("financial"), "sensitive": _l("sensitive (health, special categories, BSN)")}
+IDENTIFICATION_LABELS = {"negligible": _l("negligible"), "limited": _l("limited"), "significant": _l("significant"),
+                         "maximum": _l("maximum")}
+CONFIDENTIALITY_LABELS = {"none": _l("no loss of confidentiality"),
+                          "known_recipients": _l("disclosed to known recipients"),
+                          "unknown_recipients": _l("disclosed to unknown recipients")}
+INTEGRITY_LABELS = {"none": _l("no loss of integrity"), "recoverable": _l("altered, recoverable"),
+                    "not_recoverable": _l("altered, not recoverable")}
+AVAILABILITY_LABELS = {"none": _l("no loss of availability"), "temporary": _l("temporarily unavailable"),
+                       "full": _l("permanently unavailable")}
+BAND_LABELS = {"low": _l("low"), "medium": _l("medium"), "high": _l("high"), "very_high": _l("very high")}
+SUBJECTS_LABELS = {"yes": _l("yes, inform data subjects"), "no": _l("no")}
+GROUND_LABELS = {"not_high_risk": _l("no high risk to data subjects"),
+                 "unintelligible": _l("art. 34(3)(a): data unintelligible, e.g. encrypted"),
+                 "later_measures": _l("art. 34(3)(b): later measures removed the high risk"),
+                 "disproportionate_effort": _l("art. 34(3)(c): disproportionate effort; public communication instead")}
 
 
 def template_labels() -> dict:
@@ -72,5 +93,6 @@ def template_labels() -> dict:
         "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
         "OWNER_LABELS": OWNER_LABELS, "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
-        "OUTBOX_LABELS": OUTBOX_LABELS,
+        "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
+        "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,
     }

@@ -136,7 +136,8 @@ def record_decision(incident_id: int):
     data = json_body()
     decision = service.record_decision(incident, controller_id=data.get("controller_id"),
                                        notify_ap=data.get("notify_ap"), reason=data.get("reason"),
-                                       actor=g.api_user)
+                                       inform_data_subjects=data.get("inform_data_subjects"),
+                                       data_subjects_ground=data.get("data_subjects_ground"), actor=g.api_user)
     commit()
     return jsonify(decision_json(decision)), 201
 

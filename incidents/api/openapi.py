@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..breaches.models import FILING_KINDS, INCIDENT_STATUSES, NOTIFY_AP_CHOICES, OBLIGATION_KINDS
+from ..breaches.models import (
+    FILING_KINDS,
+    INCIDENT_STATUSES,
+    NOTIFY_AP_CHOICES,
+    OBLIGATION_KINDS,
+    SUBJECTS_GROUNDS,
+)
 from ..core.fields import FIELD_KEYS
 from . import bp
 
@@ -135,12 +141,19 @@ SCHEMAS = {
     "NewDecision": {
         "type": "object", "required": ["controller_id", "notify_ap"],
         "properties": {"controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-                       "reason": {"type": "string"}},
+                       "reason": {"type": "string"}, "inform_data_subjects": {"enum": ["yes", "no"]},
+                       "data_subjects_ground": {"enum": list(SUBJECTS_GROUNDS),
+                                                "description": "required when inform_data_subjects is no"}},
     },
     "Decision": {
         "type": "object", "required": ["id", "controller_id", "notify_ap", "reason", "decided_at"],
         "properties": {"id": ID, "incident_id": ID, "controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-                       "reason": {"type": "string"}, "decided_by": NULLABLE_ID, "decided_at": INSTANT},
+                       "reason": {"type": "string"}, "decided_by": NULLABLE_ID, "decided_at": INSTANT,
+                       "inform_data_subjects": {"enum": ["yes", "no", None]},
+                       "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+                       "severity": {"type": ["object", "null"], "description": "the assessment the decision relied on",
+                                    "properties": {"id": ID, "se": {"type": "number"}, "band": {"type": "string"},
+                                                   "ap_severity": {"type": "string"}, "assessed_at": INSTANT}}},
     },
 }
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation
+from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..core.clock import effective_status
 from ..core.fields import missing_fields
 from ..core.instants import iso_z
@@ -92,8 +92,13 @@ def filing_json(f: Filing) -> dict:
 
 
 def decision_json(d: Decision) -> dict:
+    severity = db.session.get(SeverityAssessment, d.severity_id) if d.severity_id else None
     return {"id": d.id, "incident_id": d.incident_id, "controller_id": d.controller_id, "notify_ap": d.notify_ap,
-            "reason": d.reason, "decided_by": d.decided_by_id, "decided_at": iso_z(d.decided_at)}
+            "reason": d.reason, "decided_by": d.decided_by_id, "decided_at": iso_z(d.decided_at),
+            "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
+            "severity": None if severity is None else {
+                "id": severity.id, "se": severity.se, "band": severity.band, "ap_severity": severity.ap_severity,
+                "assessed_at": iso_z(severity.assessed_at)}}
 
 
 def count(query) -> int:

@@ -2,12 +2,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..forms_common import LocalDateTimeField, choices
-from ..labels import CHANNEL_LABELS, FIELD_FORM_LABELS, FILING_FORM_KINDS, KIND_LABELS, NOTIFY_AP_LABELS
+from ..labels import (
+    AVAILABILITY_LABELS,
+    CHANNEL_LABELS,
+    CONFIDENTIALITY_LABELS,
+    DATA_TYPE_LABELS,
+    FIELD_FORM_LABELS,
+    FILING_FORM_KINDS,
+    GROUND_LABELS,
+    IDENTIFICATION_LABELS,
+    INTEGRITY_LABELS,
+    KIND_LABELS,
+    NOTIFY_AP_LABELS,
+    SUBJECTS_LABELS,
+)
 
 
 class IntakeForm(FlaskForm):
@@ -57,3 +71,21 @@ class DecisionForm(FlaskForm):
     controller_id = SelectField(_l("Controller"), choices=[], coerce=str, validate_choice=False)
     notify_ap = RadioField(_l("Notify the AP?"), choices=choices(NOTIFY_AP_LABELS.items()), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
+    inform_subjects = RadioField(_l("Inform data subjects? (AVG art. 34)"), choices=choices(SUBJECTS_LABELS.items()),
+                                 validators=[Optional()])
+    subjects_ground = SelectField(_l("Ground for not informing them"),
+                                  choices=choices([("", "—"), *GROUND_LABELS.items()]), validators=[Optional()])
+
+
+class SeverityForm(FlaskForm):
+    data_types = SelectMultipleField(_l("Kinds of personal data"), choices=choices(DATA_TYPE_LABELS.items()),
+                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                     validators=[DataRequired()])
+    dpc_adjustment = SelectField(_l("Context adjusts the data score by"), default="0",
+                                 choices=choices((str(n), f"{n:+d}" if n else "0") for n in range(-3, 4)))
+    identification = SelectField(_l("Ease of identification"), choices=choices(IDENTIFICATION_LABELS.items()))
+    confidentiality = SelectField(_l("Confidentiality"), choices=choices(CONFIDENTIALITY_LABELS.items()))
+    integrity = SelectField(_l("Integrity"), choices=choices(INTEGRITY_LABELS.items()))
+    availability = SelectField(_l("Availability"), choices=choices(AVAILABILITY_LABELS.items()))
+    malicious = BooleanField(_l("Malicious intent"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

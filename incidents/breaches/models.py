@@ -17,6 +17,9 @@ OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notifica
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.
 ACKNOWLEDGEMENT = "controller_acknowledgement"
 NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")
+INFORM_SUBJECTS_CHOICES = ("yes", "no")
+# Why data subjects are not informed: no high risk, or one of the Art. 34(3) exemptions.
+SUBJECTS_GROUNDS = ("not_high_risk", "unintelligible", "later_measures", "disproportionate_effort")
 
 
 class Incident(db.Model):
@@ -112,6 +115,36 @@ class Decision(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    inform_subjects: Mapped[str | None] = mapped_column(String(10))
+    subjects_ground: Mapped[str | None] = mapped_column(String(40))
+    severity_id: Mapped[int | None] = mapped_column(ForeignKey("severity_assessments.id"))
+
+
+class SeverityAssessment(db.Model):
+    """An ENISA severity assessment with who made it and when. Append-only: a new one supersedes."""
+
+    __tablename__ = "severity_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    data_types: Mapped[list[str]] = mapped_column(JSON)
+    identification: Mapped[str] = mapped_column(String(20))
+    dpc_adjustment: Mapped[int] = mapped_column(default=0)
+    confidentiality: Mapped[str] = mapped_column(String(30))
+    integrity: Mapped[str] = mapped_column(String(30))
+    availability: Mapped[str] = mapped_column(String(30))
+    malicious: Mapped[bool] = mapped_column(default=False)
+    dpc: Mapped[int]
+    ei: Mapped[float]
+    cb: Mapped[float]
+    se: Mapped[float]
+    band: Mapped[str] = mapped_column(String(20))
+    ap_severity: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assessor = relationship("User")
 
 
 class TimelineEvent(db.Model):
@@ -129,7 +162,7 @@ class TimelineEvent(db.Model):
     actor = relationship("User")
 
 
-APPEND_ONLY = (Filing, Decision, TimelineEvent)
+APPEND_ONLY = (Filing, Decision, TimelineEvent, SeverityAssessment)
 
 
 class AppendOnlyError(RuntimeError):

@@ -17,7 +17,9 @@ from ..profiles import all_profiles, get_profile
 from ..validation import clean_text, is_id, required_text
 from .models import (
     FILING_KINDS,
+    INFORM_SUBJECTS_CHOICES,
     NOTIFY_AP_CHOICES,
+    SUBJECTS_GROUNDS,
     AffectedContract,
     Decision,
     Filing,
@@ -350,9 +352,13 @@ def data_subject_guard(profile) -> str:
 
 
 def record_decision(
-    incident: Incident, *, controller_id: object, notify_ap: object, reason: object, actor=None,
+    incident: Incident, *, controller_id: object, notify_ap: object, reason: object,
+    inform_data_subjects: object = None, data_subjects_ground: object = None, actor=None,
     now: datetime | None = None,
 ) -> Decision:
+    """A controller's decision; it relies on the incident's latest severity assessment, if any."""
+    from .assessment import latest_severity
+
     now = now or utcnow()
     controller_id = _affected_controller(incident, controller_id)
     if notify_ap not in NOTIFY_AP_CHOICES:
@@ -361,12 +367,26 @@ def record_decision(
     reason = clean_text(reason, "reason", MAX_DESCRIPTION_LENGTH)
     if notify_ap == "no" and not reason:
         raise ValidationFailed("a decision not to notify the AP needs its reason", "reason", "required")
+    if inform_data_subjects not in (None, *INFORM_SUBJECTS_CHOICES):
+        raise ValidationFailed("inform_data_subjects must be 'yes' or 'no'", "inform_data_subjects",
+                               "invalid_choice")
+    if inform_data_subjects == "no":
+        if data_subjects_ground not in SUBJECTS_GROUNDS:
+            raise ValidationFailed(f"not informing data subjects needs its ground: one of "
+                                   f"{', '.join(SUBJECTS_GROUNDS)} (AVG art. 34 lid 3)", "data_subjects_ground",
+                                   "required" if data_subjects_ground is None else "invalid_choice")
+    elif data_subjects_ground is not None:
+        raise ValidationFailed("a ground is given only when data subjects are not informed",
+                               "data_subjects_ground", "not_applicable")
+    severity = latest_severity(incident.id)
     decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
-                        decided_by_id=_actor_id(actor), decided_at=now)
+                        decided_by_id=_actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
+                        subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None)
     db.session.add(decision)
     db.session.flush()
     record_event(incident, "decision", actor, decision_id=decision.id, controller_id=controller_id,
-                 notify_ap=notify_ap, reason=reason)
+                 notify_ap=notify_ap, reason=reason, inform_data_subjects=inform_data_subjects,
+                 data_subjects_ground=data_subjects_ground, severity_id=decision.severity_id)
     incident.updated_at = now
     recompute(incident)
     db.session.flush()

@@ -16,7 +16,17 @@ from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..validation import is_id, parse_id
 from . import service
-from .forms import AddContractsForm, ConfirmForm, DecisionForm, DismissForm, FieldsForm, FilingForm, IntakeForm
+from .assessment import record_severity, severity_history
+from .forms import (
+    AddContractsForm,
+    ConfirmForm,
+    DecisionForm,
+    DismissForm,
+    FieldsForm,
+    FilingForm,
+    IntakeForm,
+    SeverityForm,
+)
 from .models import INCIDENT_STATUSES, Incident
 from .queries import incident_page
 
@@ -124,7 +134,8 @@ def _forms(incident: Incident, page: dict) -> dict:
     consult_form.contract_id.choices = choices(
         (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"])
     return {"notice_form": notice_form, "bulk_form": BulkForm(formdata=None), "report_form": report_form,
-            "consult_form": consult_form,
+            "consult_form": consult_form, "severity_form": SeverityForm(prefix="sev", formdata=None),
+            "severities": severity_history(incident.id),
             "fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
             "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
             "contracts_form": AddContractsForm(prefix="add", formdata=None),
@@ -235,13 +246,30 @@ def filings(incident_id: int):
     return _apply(incident, "filing_form", FilingForm(prefix="filing"), act)
 
 
+@bp.post("/<int:incident_id>/severity")
+def severity(incident_id: int):
+    incident = _incident(incident_id)
+
+    def act(form):
+        row = record_severity(incident, {
+            "data_types": form.data_types.data, "dpc_adjustment": int(form.dpc_adjustment.data or 0),
+            "identification": form.identification.data, "confidentiality": form.confidentiality.data,
+            "integrity": form.integrity.data, "availability": form.availability.data,
+            "malicious": bool(form.malicious.data), "note": form.note.data}, actor=current_user)
+        return _("Severity assessed: %(se)s (%(band)s).", se=f"{row.se:g}", band=BAND_LABELS[row.band])
+
+    return _apply(incident, "severity_form", SeverityForm(prefix="sev"), act)
+
+
 @bp.post("/<int:incident_id>/decisions")
 def decisions(incident_id: int):
     incident = _incident(incident_id)
 
     def act(form):
         service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),
-                                notify_ap=form.notify_ap.data, reason=form.reason.data, actor=current_user)
+                                notify_ap=form.notify_ap.data, reason=form.reason.data,
+                                inform_data_subjects=form.inform_subjects.data or None,
+                                data_subjects_ground=form.subjects_ground.data or None, actor=current_user)
         return _("Decision recorded.")
 
     return _apply(incident, "decision_form", DecisionForm(prefix="decision"), act)
