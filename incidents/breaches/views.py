@@ -12,6 +12,7 @@ from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error, choices
+from ..labels import BAND_LABELS
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..validation import is_id, parse_id
