@@ -40,7 +40,7 @@ def require_login():
     return None
 
 
-def _incident(incident_id: int) -> Incident:
+def incident_or_404(incident_id: int) -> Incident:
     incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
     if incident is None:
         abort(404)
@@ -156,7 +156,7 @@ def _render(incident: Incident, status: int = 200, **overrides):
 
 @bp.get("/<int:incident_id>")
 def show(incident_id: int):
-    return _render(_incident(incident_id))[0]
+    return _render(incident_or_404(incident_id))[0]
 
 
 def _apply(incident: Incident, form_name: str, form, action) -> object:
@@ -178,7 +178,7 @@ def _apply(incident: Incident, form_name: str, form, action) -> object:
 
 @bp.post("/<int:incident_id>/fields")
 def fields(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.update_incident(incident, fields={k: getattr(form, k).data or "" for k in FIELD_KEYS},
@@ -190,7 +190,7 @@ def fields(incident_id: int):
 
 @bp.post("/<int:incident_id>/confirm")
 def confirm(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.confirm(incident, form.confirmed_at.data, actor=current_user)
@@ -201,7 +201,7 @@ def confirm(incident_id: int):
 
 @bp.post("/<int:incident_id>/dismiss")
 def dismiss(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.dismiss(incident, form.reason.data, actor=current_user)
@@ -212,7 +212,7 @@ def dismiss(incident_id: int):
 
 @bp.post("/<int:incident_id>/contracts")
 def add_contracts(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         ids, unknown = parse_references(form.references.data)
@@ -231,7 +231,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @bp.post("/<int:incident_id>/filings")
 def filings(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         ap = form.kind.data == "ap_notification"
@@ -249,7 +249,7 @@ def filings(incident_id: int):
 
 @bp.post("/<int:incident_id>/severity")
 def severity(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         row = record_severity(incident, {
@@ -264,7 +264,7 @@ def severity(incident_id: int):
 
 @bp.post("/<int:incident_id>/decisions")
 def decisions(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..breaches import service as breaches
 from ..breaches.models import Incident
+from ..breaches.views import incident_or_404
 from ..core.instants import iso_z, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -21,13 +22,6 @@ from .models import Document, OutboxMessage
 from .outbox import retry_now, wake_pump
 
 bp = Blueprint("notices", __name__)
-
-
-def _incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None:
-        abort(404)
-    return incident
 
 
 def _ids_arg() -> list[int]:
@@ -61,7 +55,7 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
 @bp.post("/incidents/<int:incident_id>/notices")
 @login_required
 def send(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.issue_idempotently(service.issue_notices, incident, controller_ids=[parse_id(form.controller_id.data)],
@@ -73,7 +67,7 @@ def send(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/notices/all")
 @login_required
 def send_all(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         pending = service.not_yet_notified(incident)
@@ -93,7 +87,7 @@ def send_all(incident_id: int):
 @bp.get("/incidents/<int:incident_id>/notices/progress")
 @login_required
 def progress(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
     ids = _ids_arg()
     rows = _outbox_rows(incident, ids)
     return render_template("notices/progress.html", incident=incident, rows=rows, ids=",".join(map(str, ids)))
@@ -110,7 +104,7 @@ def _outbox_rows(incident: Incident, ids: list[int] | None = None):
 @bp.get("/incidents/<int:incident_id>/outbox.json")
 @login_required
 def outbox_status(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
     return jsonify({"outbox": [
         {"id": m.id, "controller": name, "status": m.status, "attempts": m.attempts, "smtp_reply": m.smtp_reply,
          "last_error": m.last_error, "sent_at": iso_z(m.sent_at)} for m, name in _outbox_rows(incident, _ids_arg())]})
@@ -119,7 +113,7 @@ def outbox_status(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/outbox/<int:message_id>/retry")
 @login_required
 def retry(incident_id: int, message_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
     message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
     if message is None or message.incident_id != incident.id:
         abort(404)
@@ -133,7 +127,7 @@ def retry(incident_id: int, message_id: int):
 @bp.post("/incidents/<int:incident_id>/report")
 @login_required
 def report(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         service.issue_idempotently(service.issue_report, incident, parse_id(form.controller_id.data), {
@@ -147,7 +141,7 @@ def report(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/consultation")
 @login_required
 def consultation(incident_id: int):
-    incident = _incident(incident_id)
+    incident = incident_or_404(incident_id)
 
     def act(form):
         breaches.record_filing(incident, kind="controller_consultation", at=form.at.data,
