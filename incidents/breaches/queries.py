@@ -170,13 +170,11 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         profile = profiles.get(contract.profile_key) if contract else None
         rule = None
         if row.kind == "ap_notification":
-            group_contracts = groups[row.controller_id].contracts if row.controller_id in groups else []
-            owner_profile = next((profiles.get(c.profile_key) for c, _ in group_contracts), None)
-            wording = owner_profile.ap_wording if owner_profile else ""
-            for c, _ in group_contracts:
-                p = profiles.get(c.profile_key)
-                if p and p.processor_files_with_ap:
-                    wording = p.ap_wording
+            # As the clock engine does: a profile where the processor files decides, else the first one.
+            group = groups.get(row.controller_id)
+            found = [p for p in (profiles.get(c.profile_key) for c, _ in (group.contracts if group else [])) if p]
+            chosen = next((p for p in found if p.processor_files_with_ap), found[0] if found else None)
+            wording = chosen.ap_wording if chosen else ""
         else:
             rule = profile.rule(row.kind) if profile else None
             wording = rule.wording if rule else ""

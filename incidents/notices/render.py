@@ -294,10 +294,14 @@ def render_html(content: NoticeContent) -> str:
     return "<!doctype html><html><body style='font-family:sans-serif'>" + "".join(parts) + "</body></html>"
 
 
-def render(content: NoticeContent) -> Rendered:
+def filename(content: NoticeContent) -> str:
     kind = "melding" if content.kind == "notice" else "rapportage"
     if content.language == "en":
         kind = "notice" if content.kind == "notice" else "report"
     version = f"-{content.version}" if content.kind == "notice" else ""
-    filename = f"{content.incident_reference}-{kind}{version}-{content.sequence}.pdf"
-    return Rendered(subject(content), render_pdf(content), render_text(content), render_html(content), filename)
+    return f"{content.incident_reference}-{kind}{version}-{content.sequence}.pdf"
+
+
+def render(content: NoticeContent) -> Rendered:
+    return Rendered(subject(content), render_pdf(content), render_text(content), render_html(content),
+                    filename(content))

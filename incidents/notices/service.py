@@ -23,7 +23,7 @@ from ..validation import clean_text, is_id, required_text
 from . import content as content_builder
 from .ack import ack_url
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
-from .render import Rendered, render, render_html, render_text
+from .render import filename, render_html, render_pdf, render_text, subject
 
 
 def _open_for_notices(incident: Incident) -> None:
@@ -50,17 +50,6 @@ def _next_sequence(incident: Incident, controller_id: int, kind: str, version: s
     return (count or 0) + 1
 
 
-def _email(rendered: Rendered, text: str, html: str, recipients: list[str]) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = rendered.subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = ", ".join(recipients)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="datalekdesk")
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message.add_attachment(rendered.pdf, maintype="application", subtype="pdf", filename=rendered.filename)
-    return message
 
 
 def _issue(incident: Incident, controller: Controller, *, kind: str, version: str | None, actor,
@@ -73,19 +62,20 @@ def _issue(incident: Incident, controller: Controller, *, kind: str, version: st
     recipients = [controller.contact_email]
     document_content = content_builder.build(incident, controller, kind=kind, version=version, sequence=sequence,
                                              issued_at=now, next_update=next_update, report_sections=report_sections)
-    rendered = render(document_content)
+    pdf = render_pdf(document_content)
     document = Document(
         incident_id=incident.id, controller_id=controller.id, kind=kind, version=version, sequence=sequence,
-        language=controller.language, provisional=document_content.provisional, filename=rendered.filename,
-        content_type="application/pdf", content=rendered.pdf, sha256=Document.digest(rendered.pdf),
-        size=len(rendered.pdf), recipients=recipients, created_at=now, created_by_id=getattr(actor, "id", None),
+        language=controller.language, provisional=document_content.provisional,
+        filename=filename(document_content), content_type="application/pdf", content=pdf,
+        sha256=Document.digest(pdf), size=len(pdf), recipients=recipients, created_at=now,
+        created_by_id=getattr(actor, "id", None),
     )
     db.session.add(document)
     db.session.flush()
     nonce = secrets.token_hex(16)
     message = OutboxMessage(
         incident_id=incident.id, controller_id=controller.id, document_id=document.id, dedupe_key=key,
-        recipients=recipients, subject=rendered.subject, body_text="", body_html="", ack_nonce=nonce,
+        recipients=recipients, subject=subject(document_content), body_text="", body_html="", ack_nonce=nonce,
         status="queued", next_attempt_at=now, created_at=now, created_by_id=getattr(actor, "id", None),
         details={"kind": kind, "version": version, "sequence": sequence},
     )
@@ -104,10 +94,17 @@ def _issue(incident: Incident, controller: Controller, *, kind: str, version: st
 def email_bytes(message: OutboxMessage) -> bytes:
     """The MIME message as sent: bodies from the outbox, the PDF from the stored document."""
     document = db.session.get(Document, message.document_id)
-    rendered = Rendered(message.subject, document.content, message.body_text, message.body_html, document.filename)
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = ", ".join(message.recipients)
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="datalekdesk")
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    email.add_attachment(document.content, maintype="application", subtype="pdf", filename=document.filename)
     # CRLF line endings (policy.SMTP): smtplib only fixes line endings of str messages, not of bytes.
-    return _email(rendered, message.body_text, message.body_html, list(message.recipients)).as_bytes(
-        policy=policy.SMTP)
+    return email.as_bytes(policy=policy.SMTP)
 
 
 def _controllers(incident: Incident, controller_ids: object, all_: object) -> list[Controller]:
