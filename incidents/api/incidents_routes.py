@@ -65,6 +65,7 @@ def create_incident():
         confirmed_at=instant(data, "confirmed_at"),
         contract_ids=data.get("contract_ids"),
         fields=data.get("fields"),
+        details=data.get("details"),
         actor=g.api_user,
     )
     commit()
@@ -80,12 +81,12 @@ def get_incident(incident_id: int):
 def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"title", "description", "fields"}
+    unknown = set(data) - {"title", "description", "fields", "details"}
     if unknown:
         name = sorted(unknown)[0]
         raise ApiError(422, "unknown_field", f"'{name}' cannot be changed here", name)
     service.update_incident(incident, title=data.get("title"), description=data.get("description"),
-                            fields=data.get("fields"), actor=g.api_user)
+                            fields=data.get("fields"), details=data.get("details"), actor=g.api_user)
     commit()
     return jsonify(incident_json(incident))
 

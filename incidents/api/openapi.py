@@ -12,6 +12,7 @@ from ..breaches.models import (
     OBLIGATION_KINDS,
     SUBJECTS_GROUNDS,
 )
+from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, SUBJECT_GROUPS
 from ..core.fields import FIELD_KEYS
 from . import bp
 
@@ -30,6 +31,15 @@ def ref(name: str) -> dict:
 
 FIELDS = {"type": "object", "properties": {k: {"type": "string"} for k in FIELD_KEYS},
           "additionalProperties": False}
+
+DETAILS = {"type": "object", "additionalProperties": False, "properties": {
+    "incident_kind": {"enum": list(INCIDENT_KINDS)}, "started_at": INPUT_INSTANT, "ended_at": INPUT_INSTANT,
+    "discovery": {"type": "string"}, "protection": {"enum": list(PROTECTIONS)},
+    "subjects_min": {"type": "integer", "minimum": 0}, "subjects_max": {"type": "integer", "minimum": 0},
+    "subject_groups": {"type": "array", "items": {"enum": list(SUBJECT_GROUPS)}},
+    "cross_border": {"enum": list(CROSS_BORDER)}},
+    "description": "What the AP's form asks beyond the contract fields; every key optional, null removes it. "
+                   "Instants are returned in UTC with a Z."}
 
 SCHEMAS = {
     "Error": {
@@ -92,6 +102,7 @@ SCHEMAS = {
             "type": "object", "required": ["description", "fields", "contracts"],
             "properties": {
                 "description": {"type": "string"}, "dismiss_reason": TEXT_OR_NULL, "fields": FIELDS,
+                "details": DETAILS,
                 "contracts": {"type": "array", "items": {"type": "object", "required": ["id", "controller_id"],
                               "properties": {"id": ID, "reference": {"type": "string"}, "controller_id": ID,
                                              "profile": {"type": "string"},
@@ -105,11 +116,12 @@ SCHEMAS = {
         "properties": {"title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
                        "aware_at": INPUT_INSTANT, "status": {"enum": ["suspected", "confirmed"]},
                        "confirmed_at": INPUT_INSTANT, "contract_ids": {"type": "array", "items": ID},
-                       "fields": FIELDS},
+                       "fields": FIELDS, "details": DETAILS},
     },
     "IncidentPatch": {
         "type": "object", "additionalProperties": False,
-        "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "fields": FIELDS},
+        "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "fields": FIELDS,
+                       "details": DETAILS},
     },
     "IncidentPage": {
         "type": "object", "required": ["incidents", "page", "pages", "total"],

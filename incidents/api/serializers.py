@@ -55,6 +55,7 @@ def incident_json(i: Incident) -> dict:
         "description": i.description,
         "dismiss_reason": i.dismiss_reason,
         "fields": dict(i.fields or {}),
+        "details": dict(i.details or {}),
         "contracts": [
             {"id": cid, "reference": ref, "controller_id": ctl, "profile": prof, "controller_name": name}
             for cid, ref, ctl, prof, name in contract_rows

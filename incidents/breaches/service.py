@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from ..core.ap_form import DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, to_local, utcnow
 from ..errors import Conflict, ValidationFailed
@@ -124,6 +125,7 @@ def create_incident(
     confirmed_at: datetime | None = None,
     contract_ids: object = None,
     fields: object = None,
+    details: object = None,
     actor=None,
     now: datetime | None = None,
 ) -> Incident:
@@ -142,13 +144,14 @@ def create_incident(
         raise ValidationFailed("a suspected incident has no confirmed_at; use status 'confirmed'",
                                "confirmed_at", "not_confirmed")
     values = clean_fields(fields)
+    extra = incident_details(details, {}, now)
     ids = _contract_ids(contract_ids)
     contracts = _load_contracts(ids)
 
     incident = Incident(
         reference=_next_reference(now), title=title, description=description, status=status,
         aware_at=aware_at, confirmed_at=confirmed_at, fields={k: v for k, v in values.items() if v},
-        created_at=now, updated_at=now, created_by_id=_actor_id(actor),
+        details=extra, created_at=now, updated_at=now, created_by_id=_actor_id(actor),
     )
     db.session.add(incident)
     db.session.flush()
@@ -161,9 +164,19 @@ def create_incident(
     return incident
 
 
-def update_incident(incident: Incident, *, title=None, description=None, fields=None, actor=None) -> list[str]:
-    """Edit text and field values; returns the names changed (each change goes to the timeline)."""
+def incident_details(values: object, current: dict, now: datetime) -> dict:
+    try:
+        return clean_details(values, current, now)
+    except DetailError as exc:
+        raise ValidationFailed(exc.message, exc.field, exc.code) from None
+
+
+def update_incident(incident: Incident, *, title=None, description=None, fields=None, details=None,
+                    actor=None) -> list[str]:
+    """Edit text, field values and details; returns the names changed (each change goes to the timeline)."""
     changed: list[str] = []
+    current_details = dict(incident.details or {})
+    new_details = incident_details(details, current_details, utcnow())
     if title is not None:
         new = required_text(title, "title", MAX_TITLE_LENGTH, "title")
         if new != incident.title:
@@ -188,6 +201,14 @@ def update_incident(incident: Incident, *, title=None, description=None, fields=
                     current.pop(key, None)
                 changed.append(f"fields.{key}")
         incident.fields = current
+    for key in sorted(set(current_details) | set(new_details)):
+        if current_details.get(key) != new_details.get(key):
+            # Details are facts about the breach, not personal data: old and new go to the timeline.
+            record_event(incident, "detail_set", actor, field=key, old=current_details.get(key),
+                         new=new_details.get(key))
+            changed.append(f"details.{key}")
+    if new_details != current_details:
+        incident.details = new_details
     if changed:
         incident.updated_at = utcnow()
     db.session.flush()
