@@ -87,14 +87,18 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .breaches.views import bp as breaches_bp
     from .dashboard.views import bp as dashboard_bp
+    from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
     from .parties.views import bp as parties_bp
+    from .register.views import bp as register_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(breaches_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(drafts_bp)
     app.register_blueprint(api_bp)
 
 

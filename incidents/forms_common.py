@@ -16,7 +16,8 @@ def attach_error(form, exc) -> None:
     """Show a service's DomainError at the form field it names, or as a page message."""
     from flask import flash
 
-    target = getattr(form, exc.field, None) if exc.field else None
+    # "fields.cause" or "details.started_at" is shown at the form's "cause" or "started_at".
+    target = getattr(form, exc.field.rsplit(".", 1)[-1], None) if exc.field else None
     if target is not None and isinstance(getattr(target, "errors", None), list | tuple):
         target.errors = [*target.errors, exc.message]
     else:

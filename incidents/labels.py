@@ -13,8 +13,12 @@ KIND_LABELS = {
     "data_subject_communication": _l("Communication to data subjects"),
     "investigation_report": _l("Investigation report"),
     "controller_acknowledgement": _l("Receipt confirmed by controller"),
+    "ap_follow_up": _l("Follow-up to the AP notification"),
 }
-FILING_FORM_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication")
+FOLLOW_UP_LABELS = {"supplement": _l("supplement (aanvulling)"), "change": _l("change (wijziging)"),
+                    "withdrawal": _l("withdrawal (intrekking)")}
+FILING_FORM_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "ap_follow_up",
+                     "data_subject_communication")
 OUTBOX_LABELS = {
     "queued": _l("queued"), "sending": _l("sending"), "sent": _l("sent"), "retrying": _l("will retry"),
     "failed": _l("failed"),
@@ -55,6 +59,7 @@ EVENT_LABELS = {
     "contracts_added": _l("Affected contracts added"),
     "edited": _l("Edited"),
     "field_set": _l("Field filled in"),
+    "detail_set": _l("Detail for the AP filled in"),
     "confirmed": _l("Breach confirmed"),
     "dismissed": _l("Dismissed"),
     "filing": _l("Filing recorded"),
@@ -95,4 +100,5 @@ def template_labels() -> dict:
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
         "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,
+        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS,
     }

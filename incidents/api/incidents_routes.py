@@ -125,7 +125,7 @@ def record_filing(incident_id: int):
     filing = service.record_filing(
         incident, kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
         controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
-        note=data.get("note"), actor=g.api_user,
+        note=data.get("note"), follow_up=data.get("follow_up"), actor=g.api_user,
     )
     commit()
     return jsonify(filing_json(filing)), 201

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ..breaches.models import (
+    AP_FOLLOW_UPS,
     FILING_KINDS,
     INCIDENT_STATUSES,
     NOTIFY_AP_CHOICES,
@@ -142,13 +143,14 @@ SCHEMAS = {
         "type": "object", "required": ["kind"],
         "properties": {"kind": {"enum": list(FILING_KINDS)}, "contract_id": ID, "controller_id": ID,
                        "at": INPUT_INSTANT, "channel": {"type": "string"}, "reference": {"type": "string"},
-                       "note": {"type": "string"}},
+                       "note": {"type": "string"}, "follow_up": {"enum": list(AP_FOLLOW_UPS)}},
     },
     "Filing": {
         "type": "object", "required": ["id", "kind", "controller_id", "at"],
         "properties": {"id": ID, "incident_id": ID, "kind": {"enum": list(FILING_KINDS)}, "contract_id": NULLABLE_ID,
                        "controller_id": ID, "at": INSTANT, "channel": TEXT_OR_NULL, "reference": TEXT_OR_NULL,
-                       "note": TEXT_OR_NULL, "recorded_by": NULLABLE_ID, "recorded_at": INSTANT},
+                       "note": TEXT_OR_NULL, "recorded_by": NULLABLE_ID, "recorded_at": INSTANT,
+                       "follow_up": {"enum": [*AP_FOLLOW_UPS, None]}},
     },
     "NewDecision": {
         "type": "object", "required": ["controller_id", "notify_ap"],
@@ -300,6 +302,40 @@ SCHEMAS["IncidentContracts"] = {"type": "object", "required": ["contract_ids"],
                                 "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}}}
 SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
 SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+
+SCHEMAS["APDraftAnswer"] = {
+    "type": "object", "required": ["key", "question", "answer", "source", "gap", "highlight"],
+    "properties": {"key": {"type": "string", "pattern": "^[0-9]+\\.[a-z_]+$"}, "question": {"type": "string"},
+                   "answer": TEXT_OR_NULL, "source": {"type": "string"}, "gap": {"type": "boolean"},
+                   "highlight": {"type": "boolean"}, "hint": TEXT_OR_NULL}}
+SCHEMAS["APDraft"] = {
+    "type": "object",
+    "required": ["incident_id", "incident_reference", "controller_id", "filer", "notification_type", "late",
+                 "chapters", "gaps"],
+    "properties": {
+        "incident_id": ID, "incident_reference": {"type": "string"}, "controller_id": ID,
+        "controller_name": {"type": "string"}, "filer": {"enum": ["controller", "processor"]},
+        "filer_note": {"type": "string"}, "language": {"enum": ["nl", "en"]}, "generated_at": INSTANT,
+        "notification_type": {"enum": ["new", "follow_up"]}, "ap_reference": TEXT_OR_NULL,
+        "ap_due_at": NULLABLE_INSTANT, "late": {"type": "boolean"},
+        "decision": {"type": ["object", "null"]},
+        "chapters": {"type": "array", "minItems": 10, "maxItems": 10, "items": {
+            "type": "object", "required": ["number", "title", "answers"],
+            "properties": {"number": {"type": "integer", "minimum": 1, "maximum": 10}, "title": {"type": "string"},
+                           "answers": {"type": "array", "items": ref("APDraftAnswer")}}}},
+        "gaps": {"type": "array", "items": {"type": "string"}},
+    },
+    "description": "The AP notification draft in the AP form's chapters 1-10; question keys are stable. `late` is "
+                   "true when the 72 hours have passed without an AP notification (question 4.late_reason is then "
+                   "highlighted).",
+}
+SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(get={
+    **op("The draft notification to the AP for one controller", 200, ref("APDraft"), errors=(401, 404, 422),
+         params=[{"name": "controller_id", "in": "query", "required": True, "schema": ID},
+                 {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"]}},
+                 {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"]}}])})
+SPEC["paths"]["/incidents/{incident_id}/ap-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
+    "schema": {"type": "string", "format": "binary"}}
 
 
 @bp.get("/openapi.json")

@@ -89,7 +89,8 @@ def deadlines_json(incident_id: int, now: datetime) -> list[dict]:
 def filing_json(f: Filing) -> dict:
     return {"id": f.id, "incident_id": f.incident_id, "kind": f.kind, "contract_id": f.contract_id,
             "controller_id": f.controller_id, "at": iso_z(f.at), "channel": f.channel, "reference": f.reference,
-            "note": f.note, "recorded_by": f.recorded_by_id, "recorded_at": iso_z(f.recorded_at)}
+            "note": f.note, "recorded_by": f.recorded_by_id, "recorded_at": iso_z(f.recorded_at),
+            "follow_up": (f.details or {}).get("follow_up")}
 
 
 def decision_json(d: Decision) -> dict:

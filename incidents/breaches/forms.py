@@ -1,12 +1,30 @@
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.ap_form import (
+    CROSS_BORDER,
+    INCIDENT_KINDS,
+    MAX_DETAIL_TEXT,
+    MAX_SUBJECTS,
+    PROTECTIONS,
+    SUBJECT_GROUPS,
+)
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
+from ..drafts.questions import option
 from ..forms_common import LocalDateTimeField, choices
 from ..labels import (
     AVAILABILITY_LABELS,
@@ -15,6 +33,7 @@ from ..labels import (
     DATA_TYPE_LABELS,
     FIELD_FORM_LABELS,
     FILING_FORM_KINDS,
+    FOLLOW_UP_LABELS,
     GROUND_LABELS,
     IDENTIFICATION_LABELS,
     INTEGRITY_LABELS,
@@ -44,6 +63,41 @@ for _key in FIELD_KEYS:
                                             validators=[Optional(), Length(max=MAX_FIELD_LENGTH)]))
 
 
+class DetailsForm(FlaskForm):
+    """What the AP's form asks beyond the contract fields; option wording comes from the AP form's own words."""
+
+    incident_kind = SelectField(_l("Kind of incident"), choices=[], validate_choice=False)
+    started_at = LocalDateTimeField(_l("Breach started (Amsterdam time)"))
+    ended_at = LocalDateTimeField(_l("Breach ended (Amsterdam time; empty = not ended or unknown)"))
+    discovery = TextAreaField(_l("How was it discovered?"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+    subject_groups = SelectMultipleField(_l("Groups of data subjects"), choices=[], validate_choice=False,
+                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    subjects_min = IntegerField(_l("Number of data subjects: at least"),
+                                validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)])
+    subjects_max = IntegerField(_l("Number of data subjects: at most"),
+                                validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)])
+    protection = SelectField(_l("Were the data encrypted, hashed or otherwise unintelligible?"), choices=[],
+                             validate_choice=False)
+    cross_border = SelectField(_l("Data subjects in other countries?"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = str(get_locale() or "nl")
+        for name, group, codes in (("incident_kind", "incident_kind", INCIDENT_KINDS),
+                                   ("protection", "protection", PROTECTIONS),
+                                   ("cross_border", "cross_border", CROSS_BORDER),
+                                   ("subject_groups", "subject_groups", SUBJECT_GROUPS)):
+            empty = [] if name == "subject_groups" else [("", "—")]
+            getattr(self, name).choices = choices(empty + [(c, option(group, c, language)) for c in codes])
+
+    def values(self) -> dict:
+        return {"incident_kind": self.incident_kind.data or None, "started_at": self.started_at.data,
+                "ended_at": self.ended_at.data, "discovery": self.discovery.data or "",
+                "subject_groups": list(self.subject_groups.data or []), "subjects_min": self.subjects_min.data,
+                "subjects_max": self.subjects_max.data, "protection": self.protection.data or None,
+                "cross_border": self.cross_border.data or None}
+
+
 class ConfirmForm(FlaskForm):
     confirmed_at = LocalDateTimeField(_l("Confirmed at (empty = now)"))
 
@@ -64,6 +118,8 @@ class FilingForm(FlaskForm):
     at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))
     channel = SelectField(_l("Channel"), choices=choices(CHANNEL_LABELS.items()), default="email")
     reference = StringField(_l("AP reference (meldnummer)"), validators=[Optional(), Length(max=100)])
+    follow_up = SelectField(_l("Kind of follow-up (AP)"), choices=choices(FOLLOW_UP_LABELS.items()),
+                            default="supplement")
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_FIELD_LENGTH)])
 
 

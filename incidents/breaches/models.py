@@ -12,7 +12,10 @@ from ..extensions import db
 
 INCIDENT_STATUSES = ("suspected", "confirmed", "dismissed", "closed")
 # What the API and the filing form accept; the first three fulfil obligations.
-FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication")
+FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication",
+                "ap_follow_up")
+# A follow-up to an AP notification, recorded with the AP's reference (meldnummer) of the original.
+AP_FOLLOW_UPS = ("supplement", "change", "withdrawal")
 OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notification")
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.
 ACKNOWLEDGEMENT = "controller_acknowledgement"

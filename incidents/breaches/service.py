@@ -17,6 +17,7 @@ from ..parties.models import Contract
 from ..profiles import all_profiles, get_profile
 from ..validation import clean_text, is_id, required_text
 from .models import (
+    AP_FOLLOW_UPS,
     FILING_KINDS,
     INFORM_SUBJECTS_CHOICES,
     NOTIFY_AP_CHOICES,
@@ -315,6 +316,7 @@ def record_filing(
     reference: object = None,
     note: object = None,
     details: dict | None = None,
+    follow_up: object = None,
     actor=None,
     now: datetime | None = None,
 ) -> Filing:
@@ -327,11 +329,15 @@ def record_filing(
     channel = clean_text(channel, "channel", 40) or None
     reference = clean_text(reference, "reference", 100) or None
     note = clean_text(note, "note", MAX_FIELD_LENGTH) or None
-    if kind == "ap_notification":
+    if follow_up is not None and kind != "ap_follow_up":
+        raise ValidationFailed("follow_up is given only with kind ap_follow_up", "follow_up", "not_applicable")
+    if kind in ("ap_notification", "ap_follow_up"):
         controller_id = _affected_controller(incident, controller_id)
         if reference is None:
             raise ValidationFailed("the AP's reference (meldnummer) is required", "reference", "required")
         contract_id = None
+        if kind == "ap_follow_up":
+            details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up)}
     else:
         owner_id, profile_key = _affected_contract(incident, contract_id)
         if controller_id is not None and controller_id != owner_id:
@@ -357,11 +363,29 @@ def record_filing(
     db.session.add(filing)
     db.session.flush()
     record_event(incident, "filing", actor, filing_id=filing.id, kind=kind, contract_id=contract_id,
-                 controller_id=controller_id, at=at.isoformat(), channel=channel, reference=reference)
+                 controller_id=controller_id, at=at.isoformat(), channel=channel, reference=reference,
+                 follow_up=(details or {}).get("follow_up"))
     incident.updated_at = now
     recompute(incident)
     db.session.flush()
     return filing
+
+
+def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up: object) -> str:
+    """A follow-up (aanvulling, wijziging, intrekking) refers to an AP notification recorded for this controller."""
+    if follow_up not in AP_FOLLOW_UPS:
+        raise ValidationFailed(f"follow_up must be one of {', '.join(AP_FOLLOW_UPS)}", "follow_up",
+                               "required" if follow_up is None else "invalid_choice")
+    known = set(db.session.scalars(select(Filing.reference).where(
+        Filing.incident_id == incident.id, Filing.controller_id == controller_id,
+        Filing.kind == "ap_notification")))
+    if not known:
+        raise Conflict("no AP notification is recorded for this controller; record it before a follow-up",
+                       "kind", "no_ap_notification")
+    if reference not in known:
+        raise ValidationFailed(f"reference must be the AP's number of the notification: {', '.join(sorted(known))}",
+                               "reference", "unknown_reference")
+    return follow_up
 
 
 def data_subject_guard(profile) -> str:

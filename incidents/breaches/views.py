@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..core.fields import FIELD_KEYS
-from ..core.instants import utcnow
+from ..core.instants import parse_instant, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error, choices
@@ -22,6 +22,7 @@ from .forms import (
     AddContractsForm,
     ConfirmForm,
     DecisionForm,
+    DetailsForm,
     DismissForm,
     FieldsForm,
     FilingForm,
@@ -115,6 +116,7 @@ def new():
 def _forms(incident: Incident, page: dict) -> dict:
     # formdata=None: only the form that was posted binds to the request; the others show current values.
     fields_form = FieldsForm(prefix="f", data=dict(incident.fields or {}), formdata=None)
+    details_form = DetailsForm(prefix="d", formdata=None, data=_details_data(incident))
     filing = FilingForm(prefix="filing", formdata=None)
     decision = DecisionForm(prefix="decision", formdata=None)
     contracts = [(str(c.id), f"{c.reference} · {g.controller.name}") for g in page["groups"] for c, _m in g.contracts]
@@ -140,7 +142,15 @@ def _forms(incident: Incident, page: dict) -> dict:
             "fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
             "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
             "contracts_form": AddContractsForm(prefix="add", formdata=None),
-            "filing_form": filing, "decision_form": decision}
+            "filing_form": filing, "decision_form": decision, "details_form": details_form}
+
+
+def _details_data(incident: Incident) -> dict:
+    data = dict(incident.details or {})
+    for key in ("started_at", "ended_at"):
+        if key in data:
+            data[key] = parse_instant(data[key])
+    return data
 
 
 def _render(incident: Incident, status: int = 200, **overrides):
@@ -186,6 +196,17 @@ def fields(incident_id: int):
         return _("Fields saved.")
 
     return _apply(incident, "fields_form", FieldsForm(prefix="f"), act)
+
+
+@bp.post("/<int:incident_id>/details")
+def details(incident_id: int):
+    incident = incident_or_404(incident_id)
+
+    def act(form):
+        service.update_incident(incident, details=form.values(), actor=current_user)
+        return _("Details for the AP saved.")
+
+    return _apply(incident, "details_form", DetailsForm(prefix="d"), act)
 
 
 @bp.post("/<int:incident_id>/confirm")
@@ -234,13 +255,13 @@ def filings(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        ap = form.kind.data == "ap_notification"
+        ap = form.kind.data in ("ap_notification", "ap_follow_up")
         service.record_filing(
             incident, kind=form.kind.data, at=form.at.data,
             contract_id=None if ap else _int_or_none(form.contract_id.data),
             controller_id=_int_or_none(form.controller_id.data) if ap else None,
             channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
-            actor=current_user,
+            follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None, actor=current_user,
         )
         return _("Filing recorded.")
 

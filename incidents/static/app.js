@@ -121,7 +121,60 @@
     poll();
   }
 
+  // Copy buttons of the AP draft: one answer, or every answer as "key question: answer" lines.
+  function copyText(text, button) {
+    var lang = document.body.getAttribute("data-lang") || "nl";
+    var done = function () {
+      var old = button.textContent;
+      button.textContent = lang === "en" ? "Copied" : "Gekopieerd";
+      button.setAttribute("data-copied", "true");
+      window.setTimeout(function () { button.textContent = old; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else {
+      fallbackCopy(text);
+      done();
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* the text stays selectable on the page */ }
+    document.body.removeChild(area);
+  }
+
+  function copyButtons() {
+    var buttons = document.querySelectorAll("button[data-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function (event) {
+        var target = document.getElementById(event.currentTarget.getAttribute("data-copy"));
+        if (target) { copyText(target.textContent.trim(), event.currentTarget); }
+      });
+    }
+    var all = document.querySelectorAll("button[data-copy-all]");
+    for (var j = 0; j < all.length; j++) {
+      all[j].addEventListener("click", function (event) {
+        var root = document.getElementById(event.currentTarget.getAttribute("data-copy-all"));
+        if (!root) { return; }
+        var lines = [];
+        var answers = root.querySelectorAll(".answer-text");
+        for (var k = 0; k < answers.length; k++) {
+          var key = answers[k].closest("[data-key]").getAttribute("data-key");
+          lines.push(key + " " + answers[k].getAttribute("data-question") + ": " + answers[k].textContent.trim());
+        }
+        copyText(lines.join("\n"), event.currentTarget);
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    copyButtons();
     progress();
     tick();
     window.setInterval(tick, 1000);

@@ -30,6 +30,7 @@ ENDPOINTS = [
     ("POST", "/incidents/{incident_id}/filings"),
     ("POST", "/incidents/{incident_id}/decisions"),
     ("GET", "/incidents/{incident_id}/deadlines"),
+    ("GET", "/incidents/{incident_id}/ap-draft"),
     ("POST", "/incidents/{incident_id}/notices"),
     ("GET", "/outbox/{message_id}"),
     ("GET", "/documents/{document_id}"),

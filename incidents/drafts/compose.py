@@ -1,0 +1,326 @@
+"""Compose the AP notification draft from plain facts. Pure: no Flask, no database, so every answer's source
+can be tested directly. The page, the PDF and the JSON are all renderings of the `Draft` made here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..core.instants import format_local, parse_instant
+from .questions import CHAPTERS, QUESTIONS, option
+
+WORDS = {
+    "nl": {
+        "new": "Nieuwe melding",
+        "follow_up": "Vervolgmelding bij meldnummer {reference} (aanvulling, wijziging of intrekking)",
+        "controller_files": "De verwerkingsverantwoordelijke meldt zelf (AVG art. 33 lid 1).",
+        "processor_files": "De verwerker meldt namens de verwerkingsverantwoordelijke ({clause}).",
+        "aware_controller": "Verwerkingsverantwoordelijke geïnformeerd door de verwerker op {start}; "
+                            "de verwerker kreeg kennis op {aware}.",
+        "aware_processor": "Verwerker kreeg kennis op {aware}; inbreuk vastgesteld op {confirmed}.",
+        "not_yet_aware": "Verwerker kreeg kennis op {aware}; de verwerkingsverantwoordelijke is nog niet "
+                         "geïnformeerd.",
+        "ongoing": "Nog niet beëindigd",
+        "in_time": "Niet van toepassing: binnen de termijn van 72 uur (uiterlijk {due}).",
+        "not_started": "Niet van toepassing: de termijn van 72 uur is nog niet gestart.",
+        "filed_late": "De melding is na de termijn gedaan ({at}); de reden staat in die melding.",
+        "late_hint": "De 72 uur zijn verstreken op {due} zonder melding aan de AP: geef de reden van de "
+                     "vertraging (AVG art. 33 lid 1).",
+        "processor": "Verwerker: {name} ({contact}); overeenkomst(en): {contracts}.",
+        "exact": "Exact {n}",
+        "range": "Minimaal {low}, maximaal {high}",
+        "at_least": "Minimaal {low}",
+        "at_most": "Maximaal {high}",
+        "special_yes": "Ja: bijzondere of gevoelige persoonsgegevens (volgens de ernstbeoordeling)",
+        "special_no": "Nee (volgens de ernstbeoordeling)",
+        "severity": "{ap} (ENISA-score {se}, {band}; beoordeeld op {at})",
+        "nature_none": "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
+        "informed_yes": "Ja",
+        "informed_no": "Nee, grond: {ground}",
+        "channels": "{channels} (op {at})",
+        "not_informed": "Niet van toepassing: de betrokkenen worden niet geïnformeerd.",
+        "band_low": "laag", "band_medium": "gemiddeld", "band_high": "hoog", "band_very_high": "zeer hoog",
+    },
+    "en": {
+        "new": "New notification",
+        "follow_up": "Follow-up to notification number {reference} (supplement, change or withdrawal)",
+        "controller_files": "The controller notifies itself (GDPR Art. 33(1)).",
+        "processor_files": "The processor notifies on behalf of the controller ({clause}).",
+        "aware_controller": "Controller informed by the processor on {start}; the processor became aware on "
+                            "{aware}.",
+        "aware_processor": "Processor became aware on {aware}; breach confirmed on {confirmed}.",
+        "not_yet_aware": "Processor became aware on {aware}; the controller has not been informed yet.",
+        "ongoing": "Not ended yet",
+        "in_time": "Not applicable: within the 72-hour window (due by {due}).",
+        "not_started": "Not applicable: the 72-hour window has not started yet.",
+        "filed_late": "The notification was made after the deadline ({at}); its reason is in that notification.",
+        "late_hint": "The 72 hours passed on {due} without a notification to the AP: give the reason for the "
+                     "delay (GDPR Art. 33(1)).",
+        "processor": "Processor: {name} ({contact}); contract(s): {contracts}.",
+        "exact": "Exactly {n}",
+        "range": "At least {low}, at most {high}",
+        "at_least": "At least {low}",
+        "at_most": "At most {high}",
+        "special_yes": "Yes: special or sensitive personal data (according to the severity assessment)",
+        "special_no": "No (according to the severity assessment)",
+        "severity": "{ap} (ENISA score {se}, {band}; assessed on {at})",
+        "nature_none": "No loss of confidentiality, integrity or availability established",
+        "informed_yes": "Yes",
+        "informed_no": "No, ground: {ground}",
+        "channels": "{channels} (on {at})",
+        "not_informed": "Not applicable: the data subjects are not informed.",
+        "band_low": "low", "band_medium": "medium", "band_high": "high", "band_very_high": "very high",
+    },
+}
+AP_SEVERITY_EN = {"verwaarloosbaar": "negligible", "beperkt": "limited", "aanzienlijk": "significant",
+                  "zeer groot": "very large"}
+
+
+@dataclass(frozen=True)
+class APFiling:
+    kind: str  # ap_notification | ap_follow_up
+    at: datetime
+    reference: str
+    follow_up: str | None = None
+
+
+@dataclass(frozen=True)
+class Severity:
+    data_types: tuple[str, ...]
+    confidentiality: str
+    integrity: str
+    availability: str
+    se: float
+    band: str
+    ap_severity: str
+    assessed_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    notify_ap: str
+    reason: str
+    inform_subjects: str | None
+    subjects_ground: str | None
+    decided_at: datetime
+
+
+@dataclass
+class DraftFacts:
+    incident_reference: str
+    title: str
+    description: str
+    fields: dict
+    details: dict
+    aware_at: datetime
+    confirmed_at: datetime | None
+    controller_name: str
+    controller_kvk: str | None
+    controller_contact_name: str
+    controller_contact_email: str
+    filer: str  # controller | processor
+    ap_clause: str
+    processor_name: str
+    processor_contact: str
+    legal_basis: str
+    contract_references: list[str]
+    ap_starts_at: datetime | None
+    ap_due_at: datetime | None
+    ap_status: str | None
+    ap_filings: list[APFiling] = field(default_factory=list)
+    severity: Severity | None = None
+    decision: DecisionFacts | None = None
+    subject_communications: list[tuple[datetime, str]] = field(default_factory=list)  # (at, channel)
+
+
+@dataclass
+class Answer:
+    key: str
+    chapter: int
+    label: str
+    value: str | None
+    source: str
+    highlight: bool = False
+    hint: str | None = None
+
+    @property
+    def gap(self) -> bool:
+        return not (self.value or "").strip()
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    answers: list[Answer]
+
+
+@dataclass
+class Draft:
+    incident_reference: str
+    controller_name: str
+    filer: str
+    filer_note: str
+    language: str
+    generated_at: datetime
+    notification_type: str  # new | follow_up
+    ap_reference: str | None
+    ap_due_at: datetime | None
+    late: bool
+    decision: DecisionFacts | None
+    chapters: list[Chapter]
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [a for c in self.chapters for a in c.answers]
+
+    @property
+    def gaps(self) -> list[Answer]:
+        return [a for a in self.answers if a.gap]
+
+    def answer(self, key: str) -> Answer:
+        return next(a for a in self.answers if a.key == key)
+
+
+def is_late(facts: DraftFacts, now: datetime) -> bool:
+    """The controller's (or filing processor's) 72 h have passed and no AP notification was filed."""
+    if facts.ap_due_at is None or facts.ap_status in ("not_required", "ended"):
+        return False
+    filed = any(f.kind == "ap_notification" for f in facts.ap_filings)
+    return not filed and now > facts.ap_due_at
+
+
+def _text(*parts: str | None) -> str | None:
+    joined = "\n\n".join(p.strip() for p in parts if p and p.strip())
+    return joined or None
+
+
+def _when(value: str | datetime | None) -> str | None:
+    if value is None:
+        return None
+    return format_local(parse_instant(value) if isinstance(value, str) else value)
+
+
+def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
+    w = WORDS["en" if language == "en" else "nl"]
+    lang = "en" if language == "en" else "nl"
+    fields, details = facts.fields or {}, facts.details or {}
+    notifications = [f for f in facts.ap_filings if f.kind == "ap_notification"]
+    first = min(notifications, key=lambda f: f.at) if notifications else None
+    late = is_late(facts, now)
+    values: dict[str, tuple[str | None, dict]] = {}
+
+    def put(key: str, value: str | None, **extra) -> None:
+        values[key] = (value, extra)
+
+    put("1.notification_type", w["follow_up"].format(reference=first.reference) if first else w["new"])
+    put("1.legal_basis", facts.legal_basis)
+    put("1.other_supervisors", fields.get("informed_parties"))
+    put("2.cross_border", option("cross_border", details["cross_border"], lang) if "cross_border" in details
+        else None)
+    put("2.other_authorities", None)
+    put("3.organisation", facts.controller_name)
+    put("3.kvk", facts.controller_kvk)
+    put("3.address", None)
+    put("3.dpo_registration", None)
+    put("3.sector", None)
+    if facts.filer == "processor":
+        put("3.reporter", f"{facts.processor_name} · {facts.processor_contact}", source="settings.PROCESSOR_CONTACT")
+    else:
+        reporter = " · ".join(p for p in (facts.controller_contact_name, facts.controller_contact_email) if p)
+        put("3.reporter", reporter or None)
+    put("3.contact_person", fields.get("contact_point"))
+    put("3.other_organisations", w["processor"].format(name=facts.processor_name, contact=facts.processor_contact,
+                                                       contracts=", ".join(facts.contract_references) or "—"))
+    put("4.started_at", _when(details.get("started_at")))
+    put("4.ended_at", _when(details.get("ended_at")) or (w["ongoing"] if "started_at" in details else None))
+    aware = format_local(facts.aware_at)
+    if facts.filer == "processor":
+        put("4.discovered_at", w["aware_processor"].format(aware=aware, confirmed=format_local(facts.confirmed_at))
+            if facts.confirmed_at else w["not_yet_aware"].format(aware=aware), source="incident.confirmed_at")
+    elif facts.ap_starts_at:
+        put("4.discovered_at", w["aware_controller"].format(start=format_local(facts.ap_starts_at), aware=aware))
+    else:
+        put("4.discovered_at", w["not_yet_aware"].format(aware=aware))
+    put("4.discovery", details.get("discovery"))
+    if late:
+        put("4.late_reason", None, highlight=True, hint=w["late_hint"].format(due=format_local(facts.ap_due_at)))
+    elif first and facts.ap_due_at and first.at > facts.ap_due_at:
+        put("4.late_reason", w["filed_late"].format(at=format_local(first.at)))
+    elif facts.ap_due_at:
+        put("4.late_reason", w["in_time"].format(due=format_local(facts.ap_due_at)))
+    else:
+        put("4.late_reason", w["not_started"])
+
+    severity = facts.severity
+    if severity:
+        natures = []
+        if severity.confidentiality != "none":
+            natures.append(option("nature", "confidentiality", lang))
+        if severity.integrity != "none":
+            natures.append(option("nature", "integrity", lang))
+        if severity.availability in ("full", "temporary"):
+            natures.append(option("nature", f"availability_{severity.availability}", lang))
+        put("5.nature", "; ".join(natures) or w["nature_none"])
+    else:
+        put("5.nature", fields.get("nature"), source="incident.fields.nature")
+    put("5.incident_kind", option("incident_kind", details["incident_kind"], lang) if "incident_kind" in details
+        else None)
+    put("5.description", _text(facts.title, facts.description, fields.get("nature"), fields.get("cause")))
+    put("6.categories", fields.get("affected_data"))
+    if severity:
+        put("6.special_categories", w["special_yes"] if "sensitive" in severity.data_types else w["special_no"])
+    else:
+        put("6.special_categories", None)
+    put("6.records", fields.get("records"))
+    groups = details.get("subject_groups") or []
+    put("7.groups", "; ".join(option("subject_groups", g, lang) for g in groups) or None)
+    put("7.description", fields.get("data_subjects"))
+    low, high = details.get("subjects_min"), details.get("subjects_max")
+    if low is not None and high is not None:
+        number = w["exact"].format(n=low) if low == high else w["range"].format(low=low, high=high)
+    elif low is not None:
+        number = w["at_least"].format(low=low)
+    elif high is not None:
+        number = w["at_most"].format(high=high)
+    else:
+        number = None
+    put("7.number", number)
+    put("8.protection", option("protection", details["protection"], lang) if "protection" in details else None)
+    put("9.consequences", fields.get("consequences"))
+    if severity:
+        ap = severity.ap_severity if lang == "nl" else AP_SEVERITY_EN.get(severity.ap_severity, severity.ap_severity)
+        put("9.severity", w["severity"].format(ap=ap, se=f"{severity.se:g}", band=w[f"band_{severity.band}"],
+                                               at=format_local(severity.assessed_at)))
+    else:
+        put("9.severity", None)
+    decision = facts.decision
+    if decision and decision.inform_subjects == "yes":
+        put("10.subjects_informed", w["informed_yes"])
+    elif decision and decision.inform_subjects == "no":
+        put("10.subjects_informed", w["informed_no"].format(
+            ground=option("subjects_ground", decision.subjects_ground or "", lang)))
+    else:
+        put("10.subjects_informed", None)
+    if facts.subject_communications:
+        channels = sorted({option("channel", c or "other", lang) for _, c in facts.subject_communications})
+        at = min(a for a, _ in facts.subject_communications)
+        put("10.subjects_channel", w["channels"].format(channels=", ".join(channels), at=format_local(at)))
+    elif decision and decision.inform_subjects == "no":
+        put("10.subjects_channel", w["not_informed"])
+    else:
+        put("10.subjects_channel", None)
+    put("10.measures", fields.get("measures"))
+
+    chapters = [Chapter(number, titles[1] if lang == "en" else titles[0], []) for number, titles in CHAPTERS.items()]
+    by_number = {c.number: c for c in chapters}
+    for question in QUESTIONS:
+        value, extra = values[question.key]
+        by_number[question.chapter].answers.append(Answer(
+            question.key, question.chapter, question.label(lang), value, extra.get("source", question.source),
+            extra.get("highlight", False), extra.get("hint")))
+    filer_note = (w["processor_files"].format(clause=facts.ap_clause) if facts.filer == "processor"
+                  else w["controller_files"])
+    return Draft(facts.incident_reference, facts.controller_name, facts.filer, filer_note, lang, now,
+                 "follow_up" if first else "new", first.reference if first else None, facts.ap_due_at, late,
+                 decision, chapters)

@@ -1,0 +1,115 @@
+"""Collect the facts for an AP draft from the database: the incident, the controller, the processor's settings,
+the AP clock, the filings, the severity relied on and the latest decision. Read-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..breaches.assessment import latest_severity
+from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.service import data_subject_guard
+from ..errors import NotFound
+from ..extensions import db
+from ..parties.models import Contract, Controller
+from ..profiles import all_profiles
+from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
+from .letters import LetterFacts
+
+AP_KINDS = ("ap_notification", "ap_follow_up")
+
+
+def affected_controller(incident: Incident, controller_id: int | None) -> Controller:
+    """The controller, if this incident touches one of its contracts; NotFound otherwise."""
+    controller = db.session.get(Controller, controller_id) if controller_id else None
+    touched = controller is not None and db.session.scalar(
+        select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,
+                                                   AffectedContract.controller_id == controller.id).limit(1))
+    if not touched:
+        raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
+    return controller
+
+
+def latest_decision(incident: Incident, controller: Controller) -> Decision | None:
+    return db.session.scalar(select(Decision).where(
+        Decision.incident_id == incident.id, Decision.controller_id == controller.id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc()).limit(1))
+
+
+def _ap_clock(incident: Incident, controller: Controller) -> Obligation | None:
+    return db.session.scalar(select(Obligation).where(
+        Obligation.incident_id == incident.id, Obligation.controller_id == controller.id,
+        Obligation.kind == "ap_notification").limit(1))
+
+
+def _contracts(incident: Incident, controller: Controller) -> list[Contract]:
+    return list(db.session.scalars(
+        select(Contract).join(AffectedContract, AffectedContract.contract_id == Contract.id)
+        .where(AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller.id)
+        .order_by(Contract.reference)))
+
+
+def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
+    """The controller learns of the breach from the processor's notice: that is when "we discovered it"."""
+    clock = _ap_clock(incident, controller)
+    severity = latest_severity(incident.id)
+    return LetterFacts(controller.name, clock.starts_at if clock and clock.starts_at else incident.aware_at,
+                       dict(incident.fields or {}), tuple(severity.data_types) if severity else (),
+                       (incident.details or {}).get("incident_kind"))
+
+
+def subject_guards(incident: Incident, controller: Controller) -> list[str]:
+    """The clauses that forbid the processor to inform data subjects itself (the controller sends the letter)."""
+    profiles = all_profiles()
+    found = {c.profile_key: profiles[c.profile_key] for c in _contracts(incident, controller)
+             if c.profile_key in profiles}
+    return [data_subject_guard(p) for p in found.values() if not p.processor_may_inform_data_subjects]
+
+
+def _severity(row: SeverityAssessment | None) -> Severity | None:
+    if row is None:
+        return None
+    return Severity(tuple(row.data_types), row.confidentiality, row.integrity, row.availability, row.se, row.band,
+                    row.ap_severity, row.assessed_at)
+
+
+def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
+    profiles = all_profiles()
+    contracts = _contracts(incident, controller)
+    found = [profiles[c.profile_key] for c in contracts if c.profile_key in profiles]
+    # As the clock engine decides: a profile where the processor files with the AP makes the processor the filer.
+    filing_profile = next((p for p in found if p.processor_files_with_ap), None)
+    clock = _ap_clock(incident, controller)
+    filings = db.session.scalars(select(Filing).where(
+        Filing.incident_id == incident.id, Filing.controller_id == controller.id,
+        Filing.kind.in_((*AP_KINDS, "data_subject_communication"))).order_by(Filing.at, Filing.id)).all()
+    decision = latest_decision(incident, controller)
+    relied_on = db.session.get(SeverityAssessment, decision.severity_id) if decision and decision.severity_id \
+        else latest_severity(incident.id)
+    settings = current_app.config
+    return DraftFacts(
+        incident_reference=incident.reference, title=incident.title, description=incident.description or "",
+        fields=dict(incident.fields or {}), details=dict(incident.details or {}), aware_at=incident.aware_at,
+        confirmed_at=incident.confirmed_at, controller_name=controller.name, controller_kvk=controller.kvk,
+        controller_contact_name=controller.contact_name or "", controller_contact_email=controller.contact_email,
+        filer="processor" if filing_profile else "controller",
+        ap_clause=f"{filing_profile.source}, {filing_profile.ap_clause}" if filing_profile else "",
+        processor_name=settings["PROCESSOR_NAME"], processor_contact=settings["PROCESSOR_CONTACT"],
+        legal_basis=settings.get("AP_LEGAL_BASIS", "AVG"),
+        contract_references=[c.reference for c in contracts],
+        ap_starts_at=clock.starts_at if clock else None, ap_due_at=clock.due_at if clock else None,
+        ap_status=clock.status if clock else None,
+        ap_filings=[APFiling(f.kind, f.at, f.reference or "", (f.details or {}).get("follow_up"))
+                    for f in filings if f.kind in AP_KINDS],
+        severity=_severity(relied_on),
+        decision=DecisionFacts(decision.notify_ap, decision.reason, decision.inform_subjects,
+                               decision.subjects_ground, decision.decided_at) if decision else None,
+        subject_communications=[(f.at, f.channel or "other") for f in filings
+                                if f.kind == "data_subject_communication"],
+    )
+
+
+def draft_for(incident: Incident, controller: Controller, now: datetime, language: str = "nl") -> Draft:
+    return compose(facts_for(incident, controller), now, language)

@@ -1,0 +1,66 @@
+"""The AP draft as a PDF: A4, the embedded DejaVu font, page numbers and the incident reference on every page."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+from ..core.instants import format_local
+from ..notices.render import _NumberedCanvas, _register_fonts, _styles, clean, para_text
+from .compose import Draft
+
+WORDS = {
+    "nl": {"title": "Concept melding datalek aan de Autoriteit Persoonsgegevens", "generated": "Opgemaakt op",
+           "gap": "NOG INVULLEN", "gaps": "Nog in te vullen ({n})", "late": "Te laat: {hint}",
+           "page": "Pagina {page} van {pages}", "source": "bron",
+           "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
+                    "De nummering volgt de hoofdstukken van het formulier."},
+    "en": {"title": "Draft personal data breach notification to the Dutch DPA (AP)", "generated": "Generated on",
+           "gap": "TO FILL IN", "gaps": "Still to fill in ({n})", "late": "Late: {hint}",
+           "page": "Page {page} of {pages}", "source": "source",
+           "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
+                    "The numbering follows the form's chapters."},
+}
+
+
+def render_pdf(draft: Draft) -> bytes:
+    _register_fonts()
+    w = WORDS[draft.language]
+    st = _styles()
+    story = [Paragraph(para_text(w["title"]), st["title"]),
+             Paragraph(para_text(f"{draft.incident_reference} · {draft.controller_name} · {w['generated']} "
+                                 f"{format_local(draft.generated_at)}"), st["sub"]),
+             Spacer(1, 2 * mm), Paragraph(para_text(draft.filer_note), st["base"]),
+             Paragraph(para_text(w["intro"]), st["base"])]
+    late = next((a for a in draft.answers if a.highlight), None)
+    if late:
+        story += [Spacer(1, 3 * mm), Paragraph(para_text(w["late"].format(hint=late.hint or "")), st["warn"])]
+    for chapter in draft.chapters:
+        story.append(Paragraph(para_text(f"{chapter.number}. {chapter.title}"), st["h"]))
+        for answer in chapter.answers:
+            label = Paragraph(para_text(f"{answer.key} · {answer.label}"), st["label"])
+            if answer.gap:
+                value = [Paragraph(para_text(f"[{w['gap']}] {answer.hint or ''}".strip()), st["warn"])]
+            else:
+                value = [Paragraph(para_text(part), st["row"]) for part in clean(answer.value).split("\n\n")
+                         if part.strip()]
+            story.append(KeepTogether([label, *value[:1]]))
+            story.extend(value[1:])
+    gaps = draft.gaps
+    if gaps:
+        story.append(Paragraph(para_text(w["gaps"].format(n=len(gaps))), st["h"]))
+        story.extend(Paragraph(para_text(f"{a.key} · {a.label}"), st["row"]) for a in gaps)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                            bottomMargin=18 * mm, title=f"{w['title']} {draft.incident_reference}",
+                            author=draft.controller_name, invariant=True)
+    header = f"{draft.incident_reference} · {w['title']} · {draft.controller_name}"
+    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, header=clean(header), page_text=w["page"], **k))
+    return buffer.getvalue()
+
+
+def filename(draft: Draft) -> str:
+    return f"{draft.incident_reference}-AP-concept.pdf"

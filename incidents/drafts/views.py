@@ -1,0 +1,63 @@
+"""Web pages of the drafts: the AP draft with a copy button per answer (the fast path to the AP's form) and its PDF;
+the letter, e-mail and public notice to data subjects."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_login import login_required
+
+from ..breaches.views import incident_or_404
+from ..core.instants import utcnow
+from ..errors import NotFound
+from ..validation import is_id
+from .gather import affected_controller, draft_for, latest_decision, letter_facts, subject_guards
+from .letters import VARIANTS, compose_letter
+from .pdf import filename, render_pdf
+
+bp = Blueprint("drafts", __name__, url_prefix="/incidents")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _draft(incident_id: int, controller_id: int):
+    incident = incident_or_404(incident_id)
+    try:
+        controller = affected_controller(incident, controller_id if is_id(controller_id) else None)
+    except NotFound:
+        abort(404)
+    return incident, controller, draft_for(incident, controller, utcnow(), str(get_locale() or "nl"))
+
+
+@bp.get("/<int:incident_id>/ap-draft/<int:controller_id>")
+def ap(incident_id: int, controller_id: int):
+    incident, controller, draft = _draft(incident_id, controller_id)
+    return render_template("drafts/ap.html", incident=incident, controller=controller, draft=draft)
+
+
+@bp.get("/<int:incident_id>/ap-draft/<int:controller_id>.pdf")
+def ap_pdf(incident_id: int, controller_id: int):
+    _incident, _controller, draft = _draft(incident_id, controller_id)
+    return Response(render_pdf(draft), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'})
+
+
+@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>")
+def subjects(incident_id: int, controller_id: int):
+    incident = incident_or_404(incident_id)
+    try:
+        controller = affected_controller(incident, controller_id if is_id(controller_id) else None)
+    except NotFound:
+        abort(404)
+    language = request.args.get("letter_lang") or controller.language or "nl"
+    if language not in ("nl", "en"):
+        abort(400, description="letter_lang must be nl or en")
+    facts = letter_facts(incident, controller)
+    letters = [compose_letter(facts, variant, language) for variant in VARIANTS]
+    return render_template("drafts/subjects.html", incident=incident, controller=controller, letters=letters,
+                           language=language, decision=latest_decision(incident, controller),
+                           guards=subject_guards(incident, controller))
