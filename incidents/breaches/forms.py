@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.ap_form import (
@@ -133,10 +133,16 @@ class DecisionForm(FlaskForm):
                                   choices=choices([("", "—"), *GROUND_LABELS.items()]), validators=[Optional()])
 
 
+def at_least_one(form, field) -> None:
+    """Like DataRequired, without the HTML `required` flag: on a checkbox group that would demand every box."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one kind of personal data."))
+
+
 class SeverityForm(FlaskForm):
     data_types = SelectMultipleField(_l("Kinds of personal data"), choices=choices(DATA_TYPE_LABELS.items()),
                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                     validators=[DataRequired()])
+                                     validators=[at_least_one])
     dpc_adjustment = SelectField(_l("Context adjusts the data score by"), default="0",
                                  choices=choices((str(n), f"{n:+d}" if n else "0") for n in range(-3, 4)))
     identification = SelectField(_l("Ease of identification"), choices=choices(IDENTIFICATION_LABELS.items()))

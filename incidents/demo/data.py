@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..breaches import service as breaches
+from ..breaches.assessment import record_severity
 from ..core.instants import utcnow
 from ..extensions import db
 from ..parties import service as parties
@@ -96,8 +97,15 @@ def load(actor=None) -> dict[str, int]:
         fields={"nature": "Ransomware-aanval; bestanden versleuteld, mogelijk gekopieerd.",
                 "cause": "Misbruik van een niet-gepatchte VPN-appliance (vermoedelijk).",
                 "measures": "Cluster geïsoleerd, back-ups veiliggesteld, forensisch onderzoek gestart."},
+        details={"incident_kind": "hacking_malware_phishing", "started_at": hours(9), "protection": "none",
+                 "discovery": "Monitoring sloeg alarm op massale bestandswijzigingen.",
+                 "subject_groups": ["patients"], "subjects_min": 12000, "subjects_max": 40000, "cross_border": "no"},
         actor=actor, now=hours(3),
     )
+    record_severity(ransomware, {"data_types": ["sensitive"], "identification": "maximum",
+                                 "confidentiality": "unknown_recipients", "availability": "temporary",
+                                 "malicious": True, "note": "Gezondheidsgegevens; exfiltratie niet uitgesloten."},
+                    actor=actor, now=hours(2))
     breaches.record_filing(ransomware, kind="controller_notice", contract_id=contracts["boz-72h"][0].id,
                            at=hours(2), channel="email", actor=actor)
 
@@ -120,6 +128,8 @@ def load(actor=None) -> dict[str, int]:
                 "affected_data": "NAW, afspraakdata, telefoonnummers.",
                 "consequences": "Mogelijk phishing gericht op patiënten.",
                 "measures": "Bucket afgesloten; toegangslogs worden geanalyseerd."},
+        details={"incident_kind": "published_by_accident", "started_at": hours(24 * 9), "ended_at": hours(31),
+                 "subject_groups": ["patients", "customers"], "subjects_min": 3200, "subjects_max": 3200},
         actor=actor, now=hours(30),
     )
     breaches.record_filing(leak, kind="controller_notice", contract_id=contracts["boz-72h"][2].id, at=hours(20),
@@ -144,6 +154,7 @@ def load(actor=None) -> dict[str, int]:
         fields={"nature": "Medewerkers van een andere praktijk konden verwijsbrieven inzien.",
                 "affected_data": "Verwijsbrieven, NAW.", "consequences": "Inzage door onbevoegde zorgverleners.",
                 "measures": "Autorisaties hersteld, toegangslog gecontroleerd."},
+        details={"incident_kind": "wrong_authorisations", "protection": "none", "subject_groups": ["patients"]},
         actor=actor, now=hours(138),
     )
     first = contracts["boz-24h"][1]
@@ -153,4 +164,7 @@ def load(actor=None) -> dict[str, int]:
                              reason="Gezondheidsgegevens ingezien door onbevoegden.", actor=actor)
     breaches.record_filing(done, kind="ap_notification", controller_id=first.controller_id, at=hours(100),
                            reference="M-2026-104233", actor=actor)
+    breaches.record_filing(done, kind="ap_follow_up", controller_id=first.controller_id, at=hours(60),
+                           reference="M-2026-104233", follow_up="supplement",
+                           note="Aantal betrokkenen vastgesteld na logonderzoek.", actor=actor)
     return {"controllers": len(CONTROLLERS), "contracts": n, "incidents": 5}
