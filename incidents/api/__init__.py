@@ -113,5 +113,4 @@ def commit():
     db.session.commit()
 
 
-from . import drafts_routes, incidents_routes, notices_routes, openapi, parties_routes  # noqa: E402, F401
-from . import register_routes  # noqa: E402, F401
+from . import drafts_routes, incidents_routes, notices_routes, openapi, parties_routes, register_routes  # noqa: E402, F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ..breaches.models import (
+    ACKNOWLEDGEMENT,
     AP_FOLLOW_UPS,
     FILING_KINDS,
     INCIDENT_STATUSES,
@@ -336,6 +337,76 @@ SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(get={
                  {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"]}}])})
 SPEC["paths"]["/incidents/{incident_id}/ap-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
     "schema": {"type": "string", "format": "binary"}}
+
+COUNT = {"type": "integer", "minimum": 0}
+SCHEMAS["RegisterRow"] = {
+    "type": "object",
+    "required": ["id", "reference", "title", "status", "aware_at", "confirmed_at", "dismissed_at", "dismiss_reason",
+                 "controllers", "incident_kind", "facts", "effects", "remedial_action", "severity", "obligations",
+                 "decisions", "filings"],
+    "properties": {
+        "id": ID, "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"}, "title": {"type": "string"},
+        "status": {"enum": list(INCIDENT_STATUSES)}, "aware_at": INSTANT, "confirmed_at": NULLABLE_INSTANT,
+        "dismissed_at": NULLABLE_INSTANT, "dismiss_reason": TEXT_OR_NULL,
+        "controllers": {"type": "array", "items": {"type": "string"},
+                        "description": "the affected controllers' names, sorted"},
+        "incident_kind": {"enum": [*INCIDENT_KINDS, None], "description": "details.incident_kind"},
+        "facts": {"type": "object", "required": ["description", "nature", "cause"],
+                  "properties": {"description": {"type": "string"}, "nature": TEXT_OR_NULL, "cause": TEXT_OR_NULL}},
+        "effects": {"type": "object", "required": ["affected_data", "data_subjects", "records", "consequences"],
+                    "properties": {k: TEXT_OR_NULL for k in ("affected_data", "data_subjects", "records",
+                                                             "consequences")}},
+        "remedial_action": {"type": "object", "required": ["measures"], "properties": {"measures": TEXT_OR_NULL}},
+        "severity": {"type": ["object", "null"], "description": "the latest severity assessment; null when none",
+                     "required": ["band", "ap_severity", "se"],
+                     "properties": {"band": {"enum": ["low", "medium", "high", "very_high"]},
+                                    "ap_severity": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk",
+                                                             "zeer groot"]},
+                                    "se": {"type": "number"}}},
+        "obligations": {"type": "object", "required": ["met", "missed", "open"],
+                        "description": "missed: filed late, or running past its deadline; open: pending, or running "
+                                       "within its deadline; not_required and ended obligations are not counted",
+                        "properties": {"met": COUNT, "missed": COUNT, "open": COUNT}},
+        "decisions": {"type": "array", "description": "the latest decision per controller, by controller name",
+                      "items": {"type": "object",
+                                "required": ["controller_id", "controller_name", "notify_ap", "inform_data_subjects",
+                                             "data_subjects_ground", "decided_at"],
+                                "properties": {"controller_id": ID, "controller_name": {"type": "string"},
+                                               "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+                                               "inform_data_subjects": {"enum": ["yes", "no", None]},
+                                               "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+                                               "decided_at": INSTANT}}},
+        "filings": {"type": "array", "description": "the whole filing log, oldest first",
+                    "items": {"type": "object", "required": ["kind", "at", "reference", "controller_id"],
+                              "properties": {"kind": {"enum": [*FILING_KINDS, "investigation_report",
+                                                               ACKNOWLEDGEMENT]},
+                                             "at": INSTANT, "reference": TEXT_OR_NULL, "controller_id": ID}}},
+    },
+}
+SCHEMAS["Register"] = {
+    "type": "object", "required": ["register", "total"],
+    "properties": {"register": {"type": "array", "items": ref("RegisterRow")}, "total": COUNT},
+}
+SPEC["paths"]["/register"] = {"get": {
+    "summary": "The breach register (AVG art. 33 lid 5): every incident, notified or not, oldest awareness first",
+    "parameters": [
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "first day (Europe/Amsterdam) of aware_at, inclusive"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+         "description": "last day (Europe/Amsterdam) of aware_at, inclusive"},
+        {"name": "controller_id", "in": "query", "schema": ID,
+         "description": "incidents affecting this controller; an unknown id is refused"},
+        {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
+        {"name": "severity", "in": "query",
+         "schema": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk", "zeer groot", "none"]},
+         "description": "the latest assessment's AP severity; none: not assessed"},
+        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"},
+         "description": "csv: the web page's CSV export (UTF-8 with BOM, ';'-separated, local times)"},
+    ],
+    "responses": {"200": {"description": "OK", "content": {
+        "application/json": {"schema": ref("Register")},
+        "text/csv": {"schema": {"type": "string"}}}}, **_errors(401, 422)},
+}}
 
 
 @bp.get("/openapi.json")

@@ -83,8 +83,9 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
         select(
             func.sum(case((or_(overdue, Obligation.status == "missed"), 1), else_=0)),
             func.sum(case((and_(is_running, Obligation.due_at >= now, Obligation.due_at < tomorrow), 1), else_=0)),
+            # Same boundary as clock.urgency(): exactly 4 h away is already "due soon".
             func.sum(case((and_(is_running, Obligation.due_at >= now,
-                                Obligation.due_at < now + timedelta(hours=4)), 1), else_=0)),
+                                Obligation.due_at <= now + timedelta(hours=4)), 1), else_=0)),
             func.sum(case((is_running, 1), else_=0)),
         ).where(Obligation.incident_id.in_(open_ids))
     ).one()

@@ -337,7 +337,7 @@ def record_filing(
             raise ValidationFailed("the AP's reference (meldnummer) is required", "reference", "required")
         contract_id = None
         if kind == "ap_follow_up":
-            details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up)}
+            details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up, at)}
     else:
         owner_id, profile_key = _affected_contract(incident, contract_id)
         if controller_id is not None and controller_id != owner_id:
@@ -371,20 +371,26 @@ def record_filing(
     return filing
 
 
-def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up: object) -> str:
-    """A follow-up (aanvulling, wijziging, intrekking) refers to an AP notification recorded for this controller."""
+def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up: object, at: datetime) -> str:
+    """A follow-up (aanvulling, wijziging, intrekking) refers to an AP notification recorded for this controller,
+    and cannot precede it."""
     if follow_up not in AP_FOLLOW_UPS:
         raise ValidationFailed(f"follow_up must be one of {', '.join(AP_FOLLOW_UPS)}", "follow_up",
                                "required" if follow_up is None else "invalid_choice")
-    known = set(db.session.scalars(select(Filing.reference).where(
-        Filing.incident_id == incident.id, Filing.controller_id == controller_id,
-        Filing.kind == "ap_notification")))
+    known: dict[str, datetime] = {}
+    for ref, filed_at in db.session.execute(select(Filing.reference, Filing.at).where(
+            Filing.incident_id == incident.id, Filing.controller_id == controller_id,
+            Filing.kind == "ap_notification")):
+        known[ref] = min(filed_at, known.get(ref, filed_at))
     if not known:
         raise Conflict("no AP notification is recorded for this controller; record it before a follow-up",
                        "kind", "no_ap_notification")
     if reference not in known:
         raise ValidationFailed(f"reference must be the AP's number of the notification: {', '.join(sorted(known))}",
                                "reference", "unknown_reference")
+    if at < known[reference]:
+        raise ValidationFailed(f"a follow-up cannot precede the AP notification {reference} of "
+                               f"{format_local(known[reference])}", "at", "before_notification")
     return follow_up
 
 

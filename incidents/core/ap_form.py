@@ -35,7 +35,7 @@ MAX_SUBJECTS = 10**10
 class DetailError(ValueError):
     def __init__(self, field: str, code: str, message: str):
         super().__init__(message)
-        self.field, self.code, self.message = f"details.{field}", code, message
+        self.field, self.code, self.message = f"details.{field}" if field else "details", code, message
 
 
 def _choice(key: str, value: object, options: tuple[str, ...]) -> str:

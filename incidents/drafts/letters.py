@@ -7,6 +7,7 @@ and says what people can do themselves. What we do not know yet is shown as a ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,7 +78,8 @@ W = {
 }
 PASSWORD_WORDS = ("wachtwoord", "password", "inlog", "login", "credential")
 IDENTITY_WORDS = ("bsn", "burgerservicenummer", "paspoort", "passport", "identiteitsbewijs", "id-kaart", "rijbewijs")
-FINANCIAL_WORDS = ("iban", "bank", "rekeningnummer", "creditcard", "credit card", "financ")
+# At the start of a word: "bankgegevens" is financial, a "klantendatabank" (database) is not.
+FINANCIAL = re.compile(r"(?<![a-z])(iban|bank|rekeningnummer|creditcard|credit card|financ)")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def advice(facts: LetterFacts, language: str) -> list[str]:
     items = [w["advice_phishing"]]
     if facts.incident_kind == "hacking_malware_phishing" or any(word in text for word in PASSWORD_WORDS):
         items.append(w["advice_password"])
-    if "financial" in facts.data_types or any(word in text for word in FINANCIAL_WORDS):
+    if "financial" in facts.data_types or FINANCIAL.search(text):
         items.append(w["advice_financial"])
     if any(word in text for word in IDENTITY_WORDS):
         items.append(w["advice_identity"])

@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("POST", "/incidents/{incident_id}/decisions"),
     ("GET", "/incidents/{incident_id}/deadlines"),
     ("GET", "/incidents/{incident_id}/ap-draft"),
+    ("GET", "/register"),
     ("POST", "/incidents/{incident_id}/notices"),
     ("GET", "/outbox/{message_id}"),
     ("GET", "/documents/{document_id}"),

@@ -1,0 +1,55 @@
+"""The breach register (AVG art. 33 lid 5): every incident with its facts, effects, remedial action,
+obligations, decisions and filings, as JSON or as the same CSV the web page exports."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_babel import get_locale
+
+from ..core.instants import iso_z, utcnow
+from ..register.export import to_csv
+from ..register.filters import InvalidFilters, parse_filters
+from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_rows
+from . import ApiError, bp
+
+FORMATS = ("json", "csv")
+
+
+def register_row_json(row: RegisterRow) -> dict:
+    return {
+        "id": row.id, "reference": row.reference, "title": row.title, "status": row.status,
+        "aware_at": iso_z(row.aware_at), "confirmed_at": iso_z(row.confirmed_at),
+        "dismissed_at": iso_z(row.dismissed_at), "dismiss_reason": row.dismiss_reason,
+        "controllers": list(row.controllers), "incident_kind": row.incident_kind,
+        "facts": {"description": row.description, **row.field_values(FACT_FIELDS)},
+        "effects": row.field_values(EFFECT_FIELDS),
+        "remedial_action": row.field_values(REMEDIAL_FIELDS),
+        "severity": None if row.ap_severity is None else {
+            "band": row.severity_band, "ap_severity": row.ap_severity, "se": row.se},
+        "obligations": {"met": row.obligations_met, "missed": row.obligations_missed,
+                        "open": row.obligations_open},
+        "decisions": [{"controller_id": d.controller_id, "controller_name": d.controller, "notify_ap": d.notify_ap,
+                       "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
+                       "decided_at": iso_z(d.decided_at)} for d in row.decisions],
+        "filings": [{"kind": f.kind, "at": iso_z(f.at), "reference": f.reference, "controller_id": f.controller_id}
+                    for f in row.filings],
+    }
+
+
+@bp.get("/register")
+def register():
+    fmt = request.args.get("format") or "json"
+    if fmt not in FORMATS:
+        raise ApiError(422, "invalid_choice", f"unknown format '{fmt[:40]}'; choose one of: {', '.join(FORMATS)}",
+                       "format")
+    try:
+        filters = parse_filters(request.args)
+    except InvalidFilters as exc:
+        first = exc.errors[0]
+        raise ApiError(422, first.code, first.english(), first.field) from None
+    rows = register_rows(filters, utcnow())
+    if fmt == "csv":
+        lang = "en" if str(get_locale() or "nl") == "en" else "nl"
+        return Response(to_csv(rows, lang), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+    return jsonify({"register": [register_row_json(r) for r in rows], "total": len(rows)})

@@ -1,0 +1,57 @@
+"""Password hashing (argon2id) and the minimum password rules.
+
+Hashes made before argon2 (werkzeug's pbkdf2/scrypt) still verify and are upgraded at the next login.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from werkzeug.security import check_password_hash
+
+MIN_LENGTH = 12
+MAX_LENGTH = 1024  # argon2 would take anything; a limit keeps a login request cheap
+# The most common long passwords in public breach lists; a long password from this list is still weak.
+COMMON = frozenset({
+    "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "wachtwoord123", "wachtwoord1234",
+    "password1234", "password12345", "passwordpassword", "welkom123456", "welkomwelkom", "qwerty123456",
+    "iloveyou1234", "administrator", "letmein12345", "correcthorse", "zomer2026zomer", "winter2026winter",
+})
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    if len(password) > MAX_LENGTH:
+        return False
+    if stored.startswith("$argon2"):
+        try:
+            return _hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+    return check_password_hash(stored, password)
+
+
+def needs_rehash(stored: str) -> bool:
+    return not stored.startswith("$argon2") or _hasher.check_needs_rehash(stored)
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a password is refused, or None. Length over composition rules (NIST SP 800-63B)."""
+    if len(password) < MIN_LENGTH:
+        return f"the password needs at least {MIN_LENGTH} characters"
+    if len(password) > MAX_LENGTH:
+        return f"the password may have at most {MAX_LENGTH} characters"
+    lowered = password.lower()
+    if len(set(password)) < 5:
+        return "the password repeats too few different characters"
+    if lowered in COMMON:
+        return "the password is one of the most common passwords"
+    local = email.split("@", 1)[0].lower()
+    if len(local) >= 4 and local in lowered:
+        return "the password may not contain the e-mail address"
+    return None

@@ -1,0 +1,158 @@
+"""A register built through the real services: five incidents (confirmed with late and timely filings,
+suspected and never notified, dismissed, confirmed and overdue, confirmed a moment ago)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+
+from incidents.breaches import service
+from incidents.breaches.assessment import record_severity
+from incidents.core.instants import parse_instant, utcnow
+from incidents.extensions import db
+
+MEDIUM = {"data_types": ["financial"], "identification": "limited", "confidentiality": "unknown_recipients"}
+VERY_HIGH = {"data_types": ["simple", "sensitive"], "identification": "significant",
+             "confidentiality": "unknown_recipients", "availability": "temporary", "malicious": True}
+LOW = {"data_types": ["simple"], "identification": "negligible"}
+# Text that HTML, CSV (separator ;) and the PDF's XML dialect must all carry unharmed.
+TRICKY = 'Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede regel: café'
+
+
+@dataclass
+class Register:
+    controllers: dict  # a, b, c, d -> Controller
+    incidents: dict  # i1 .. i5 -> Incident
+
+    def ref(self, *names: str) -> list[str]:
+        return [self.incidents[n].reference for n in names]
+
+
+def _at(text: str) -> datetime:
+    return parse_instant(text)
+
+
+@pytest.fixture
+def register(app, user, make_controller, make_contract) -> Register:
+    a = make_controller(name="Alfa Zorg")
+    b = make_controller(name="bravo Kliniek")
+    c = make_controller(name="Charlie GGZ")
+    d = make_controller(name="Delta Apotheek")
+    ca, cb = make_contract("boz-72h", controller=a), make_contract("boz-72h", controller=b)
+    cc = make_contract("gdpr-art33", controller=c)
+
+    # I1: confirmed; notice and consultation to A on time, AP notified for A; notice to B 80 h late
+    # (missed), no consultation with B (overdue: missed), B decided not to notify the AP (not required).
+    aware = _at("2026-03-02T09:00")
+    i1 = service.create_incident(
+        title="Ransomware op de planningsserver", description=TRICKY, aware_at=aware, status="confirmed",
+        contract_ids=[ca.id, cb.id], actor=user,
+        fields={"nature": "Versleuteling van de server", "cause": "Phishing", "affected_data": "NAW, BSN",
+                "data_subjects": "Patiënten, ca. 1200", "records": "1200", "consequences": "Identiteitsfraude",
+                "measures": "Wachtwoorden vervangen; back-up teruggezet"},
+        details={"incident_kind": "hacking_malware_phishing"})
+    record_severity(i1, MEDIUM, actor=user, now=aware + timedelta(hours=2))
+    record_severity(i1, VERY_HIGH, actor=user, now=aware + timedelta(hours=3))  # supersedes the first
+    service.record_filing(i1, kind="controller_notice", contract_id=ca.id, at=aware + timedelta(hours=10),
+                          reference="MAIL-1", actor=user)
+    service.record_filing(i1, kind="controller_consultation", contract_id=ca.id, at=aware + timedelta(hours=20),
+                          actor=user)
+    service.record_filing(i1, kind="ap_notification", controller_id=a.id, at=aware + timedelta(hours=30),
+                          reference="AP-2026-001", actor=user)
+    service.record_filing(i1, kind="controller_notice", contract_id=cb.id, at=aware + timedelta(hours=80),
+                          actor=user)
+    service.record_decision(i1, controller_id=a.id, notify_ap="yes", reason="Hoog risico",
+                            inform_data_subjects="no", data_subjects_ground="unintelligible", actor=user)
+    service.record_decision(i1, controller_id=b.id, notify_ap="needs_info", reason="", actor=user,
+                            now=utcnow() - timedelta(minutes=5))
+    service.record_decision(i1, controller_id=b.id, notify_ap="no", reason="Geen risico voor betrokkenen",
+                            actor=user)
+
+    # I2: suspected, never notified: its obligations wait for confirmation. Aware on 1 April, 00:30 in
+    # Amsterdam, which is still 31 March in UTC.
+    i2 = service.create_incident(title="Verdachte inlogpogingen", aware_at=_at("2026-04-01T00:30"),
+                                 contract_ids=[ca.id], actor=user)
+
+    # I3: dismissed after an assessment; its obligations end.
+    i3 = service.create_incident(title="Verkeerd geadresseerde brief", aware_at=_at("2026-05-10T14:00"),
+                                 contract_ids=[cc.id], actor=user)
+    record_severity(i3, LOW, actor=user)
+    service.dismiss(i3, "Geen persoonsgegevens in de brief", actor=user)
+
+    # I4: confirmed and never notified: the 24-hour notice is overdue, the AP clock has not started.
+    i4 = service.create_incident(title="Laptop gestolen", aware_at=_at("2026-06-01T10:00"), status="confirmed",
+                                 contract_ids=[cc.id], details={"incident_kind": "device_lost_stolen"}, actor=user)
+
+    # I5: confirmed two hours ago: notice and consultation running, the AP clock not yet started.
+    i5 = service.create_incident(title="Phishing bij de helpdesk", aware_at=utcnow() - timedelta(hours=2),
+                                 status="confirmed", contract_ids=[cb.id], actor=user)
+    db.session.commit()
+    return Register({"a": a, "b": b, "c": c, "d": d}, {"i1": i1, "i2": i2, "i3": i3, "i4": i4, "i5": i5})
+
+
+class TableParser(HTMLParser):
+    """The text of table#register: header cells and body rows (cells of the 'no incidents' row excluded)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headers: list[str] = []
+        self.rows: list[list[str]] = []
+        self.depth = 0  # inside table#register
+        self.section = None
+        self.cell: list[str] | None = None
+        self.empty_row = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id") == "register":
+            self.depth = 1
+        elif not self.depth:
+            return
+        elif tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "tr" and self.section == "tbody":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+            self.empty_row = "muted" in (attrs.get("class") or "")
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "table":
+            self.depth = 0
+        elif tag in ("td", "th") and self.cell is not None:
+            text = "".join(self.cell)
+            if self.section == "thead":
+                self.headers.append(text)
+            elif self.empty_row:
+                self.rows.pop()
+            else:
+                self.rows[-1].append(text)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.depth and self.cell is not None:
+            self.cell.append(data)
+
+
+def page_table(response) -> tuple[list[str], list[list[str]]]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    parser = TableParser()
+    parser.feed(response.get_data(as_text=True))
+    assert parser.headers, "no register table on the page"
+    return parser.headers, parser.rows
+
+
+def references(rows: list[list[str]]) -> list[str]:
+    return [r[0] for r in rows]
+
+
+def read_csv(body: bytes, separator: str = ";") -> list[list[str]]:
+    assert body.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark"
+    return list(csv.reader(io.StringIO(body[3:].decode("utf-8"), newline=""), delimiter=separator))
