@@ -22,7 +22,15 @@ LANGUAGES = ["nl", "en"]
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-PERMANENT_SESSION_LIFETIME = 12 * 3600
+SESSION_COOKIE_SECURE = None  # None: secure when BASE_URL is https://
+PERMANENT_SESSION_LIFETIME = 12 * 3600  # a session ends after 12 hours in any case
+SESSION_IDLE_MINUTES = 60  # ...and after an hour without activity
+
+# Login attempts per client address (Flask-Limiter); after 5 wrong passwords in a row an account is locked
+# for 15 minutes. With several app servers, point RATELIMIT_STORAGE_URI at shared storage (e.g. redis://).
+LOGIN_RATE_LIMIT = "10 per minute"
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
 
 API_PAGE_SIZE = 50
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024

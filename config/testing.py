@@ -3,3 +3,5 @@ TESTING = True
 LOG_LEVEL = "WARNING"
 OUTBOX_PUMP_SECONDS = 0
 BASE_URL = "http://localhost"
+# Many logins from one address: the login rate limit is switched on only in the test that checks it.
+RATELIMIT_ENABLED = False

@@ -80,9 +80,15 @@ def register_extensions(app: Flask) -> None:
     from .notices import outbox
 
     outbox.init_app(app)
+    from . import security
+    from .audit import log as access_log
+
+    security.init_app(app)
+    access_log.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .breaches.views import bp as breaches_bp
@@ -100,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_cli(app: Flask) -> None:

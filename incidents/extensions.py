@@ -21,3 +21,9 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+
+# Rate limits (login). Storage: RATELIMIT_STORAGE_URI, e.g. redis://… when several app servers run.
+from flask_limiter import Limiter  # noqa: E402
+from flask_limiter.util import get_remote_address  # noqa: E402
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

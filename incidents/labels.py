@@ -38,6 +38,8 @@ INCIDENT_STATUS_LABELS = {
     "dismissed": _l("dismissed"),
     "closed": _l("closed"),
 }
+ROLE_LABELS = {"admin": _l("administrator"), "handler": _l("handler"), "viewer": _l("viewer (read-only)"),
+               "controller": _l("controller user")}
 OWNER_LABELS = {"processor": _l("processor"), "controller": _l("controller")}
 NOTIFY_AP_LABELS = {"yes": _l("yes, notify the AP"), "no": _l("no, not required"),
                     "needs_info": _l("needs more information")}
@@ -100,5 +102,5 @@ def template_labels() -> dict:
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
         "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,
-        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS,
+        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS, "ROLE_LABELS": ROLE_LABELS,
     }

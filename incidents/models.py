@@ -1,12 +1,12 @@
 """Every model, imported in one place for migrations and the shell."""
 
+from .audit.models import AccessEntry
 from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
 from .notices.models import Document, OutboxMessage
 from .parties.models import Contract, Controller
 
 __all__ = [
-    "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Document", "Filing", "Incident",
-    "OutboxMessage",
-    "Obligation", "TimelineEvent", "User",
+    "AccessEntry", "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Document", "Filing",
+    "Incident", "Obligation", "OutboxMessage", "TimelineEvent", "User",
 ]

@@ -43,9 +43,27 @@ def authenticate():
         return error_response(401, "unauthorized", "send 'Authorization: Bearer <token>'")
     user = user_for_token(secret.strip())
     if user is None:
-        return error_response(401, "unauthorized", "the token is unknown or revoked")
+        return error_response(401, "unauthorized", "the token is unknown, expired or revoked")
     g.api_user = user
+    if user.role == "viewer" and request.method not in ("GET", "HEAD"):
+        return error_response(403, "read_only", "a viewer's token may only read")
+    if user.role == "controller" and request.endpoint not in CONTROLLER_ENDPOINTS:
+        return error_response(403, "forbidden", "a controller user's token cannot use this endpoint")
     return None
+
+
+# What a controller user's token may do; each of these routes limits itself to that user's controller.
+CONTROLLER_ENDPOINTS = frozenset({
+    "api.list_profiles", "api.list_controllers", "api.list_contracts", "api.list_incidents", "api.get_incident",
+    "api.deadlines", "api.ap_draft", "api.record_decision", "api.record_filing", "api.get_document",
+    "api.get_outbox",
+})
+
+
+def scope() -> int | None:
+    """The controller the API caller is limited to, or None for the processor's staff."""
+    user = g.api_user
+    return user.controller_id if user.role == "controller" else None
 
 
 @bp.errorhandler(ApiError)

@@ -9,7 +9,7 @@ from ..drafts.gather import affected_controller, draft_for
 from ..drafts.pdf import filename, render_pdf
 from ..drafts.serialize import draft_json
 from ..validation import parse_id
-from . import ApiError, bp
+from . import ApiError, bp, scope
 from .incidents_routes import _incident
 
 
@@ -28,6 +28,9 @@ def ap_draft(incident_id: int):
     output = request.args.get("format", "json")
     if output not in ("json", "pdf"):
         raise ApiError(422, "invalid_choice", "format must be json or pdf", "format")
+    if scope() is not None and controller_id != scope():
+        raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}",
+                       "controller_id")
     controller = affected_controller(incident, controller_id)
     draft = draft_for(incident, controller, utcnow(), language)
     if output == "pdf":

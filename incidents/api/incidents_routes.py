@@ -8,11 +8,11 @@ from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
 from ..breaches import service
-from ..breaches.models import INCIDENT_STATUSES, Incident
+from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..core.instants import utcnow
 from ..extensions import db
 from ..validation import is_id, parse_id
-from . import ApiError, bp, commit, instant, json_body
+from . import ApiError, bp, commit, instant, json_body, scope
 from .serializers import (
     count,
     deadlines_json,
@@ -26,10 +26,24 @@ MAX_PAGE = 1_000_000
 
 
 def _incident(incident_id: int) -> Incident:
+    """The incident; for a controller user only one that touches their controller (404 otherwise, as if it
+    did not exist)."""
     incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
+    limit = scope()
+    if incident is not None and limit is not None and not db.session.scalar(
+            select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,
+                                                       AffectedContract.controller_id == limit).limit(1)):
+        incident = None
     if incident is None:
         raise ApiError(404, "not_found", f"there is no incident with id {incident_id}")
     return incident
+
+
+def _own_controller(value: object) -> None:
+    """A controller user acts only for their own controller."""
+    limit = scope()
+    if limit is not None and value != limit:
+        raise ApiError(403, "forbidden", "a controller user may act only for their own controller", "controller_id")
 
 
 def _page() -> int:
@@ -42,6 +56,9 @@ def _page() -> int:
 @bp.get("/incidents")
 def list_incidents():
     query = select(Incident)
+    if scope() is not None:
+        query = query.where(Incident.id.in_(select(AffectedContract.incident_id)
+                                            .where(AffectedContract.controller_id == scope())))
     status = request.args.get("status")
     if status:
         if status not in INCIDENT_STATUSES:
@@ -74,7 +91,7 @@ def create_incident():
 
 @bp.get("/incidents/<int:incident_id>")
 def get_incident(incident_id: int):
-    return jsonify(incident_json(_incident(incident_id)))
+    return jsonify(incident_json(_incident(incident_id), scope()))
 
 
 @bp.patch("/incidents/<int:incident_id>")
@@ -122,6 +139,11 @@ def dismiss(incident_id: int):
 def record_filing(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
+    if scope() is not None:
+        if data.get("kind") not in ("ap_notification", "ap_follow_up"):
+            raise ApiError(403, "forbidden", "a controller user records only AP notifications and follow-ups",
+                           "kind")
+        _own_controller(data.get("controller_id"))
     filing = service.record_filing(
         incident, kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
         controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
@@ -135,6 +157,7 @@ def record_filing(incident_id: int):
 def record_decision(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
+    _own_controller(data.get("controller_id"))
     decision = service.record_decision(incident, controller_id=data.get("controller_id"),
                                        notify_ap=data.get("notify_ap"), reason=data.get("reason"),
                                        inform_data_subjects=data.get("inform_data_subjects"),
@@ -146,4 +169,4 @@ def record_decision(incident_id: int):
 @bp.get("/incidents/<int:incident_id>/deadlines")
 def deadlines(incident_id: int):
     incident = _incident(incident_id)
-    return jsonify({"deadlines": deadlines_json(incident.id, utcnow())})
+    return jsonify({"deadlines": deadlines_json(incident.id, utcnow(), scope())})

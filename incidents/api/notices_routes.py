@@ -10,7 +10,7 @@ from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
 from ..validation import is_id
-from . import ApiError, bp, commit, json_body
+from . import ApiError, bp, commit, json_body, scope
 from .incidents_routes import _incident
 
 
@@ -44,6 +44,8 @@ def issue_notices(incident_id: int):
 @bp.get("/outbox/<int:message_id>")
 def get_outbox(message_id: int):
     message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    if message is not None and scope() is not None and message.controller_id != scope():
+        message = None
     if message is None:
         raise ApiError(404, "not_found", f"there is no outbox message with id {message_id}")
     return jsonify(outbox_json(message))
@@ -52,6 +54,8 @@ def get_outbox(message_id: int):
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int):
     document = db.session.get(Document, document_id) if is_id(document_id) else None
+    if document is not None and scope() is not None and document.controller_id != scope():
+        document = None
     if document is None:
         raise ApiError(404, "not_found", f"there is no document with id {document_id}")
     return Response(document.content, mimetype=document.content_type, headers={

@@ -10,7 +10,7 @@ from ..parties import service
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..validation import parse_id
-from . import ApiError, bp, commit, json_body
+from . import ApiError, bp, commit, json_body, scope
 from .serializers import contract_json, controller_json
 
 
@@ -21,7 +21,10 @@ def list_profiles():
 
 @bp.get("/controllers")
 def list_controllers():
-    rows = db.session.scalars(select(Controller).order_by(Controller.name))
+    query = select(Controller).order_by(Controller.name)
+    if scope() is not None:
+        query = query.where(Controller.id == scope())
+    rows = db.session.scalars(query)
     return jsonify({"controllers": [controller_json(c) for c in rows]})
 
 
@@ -35,6 +38,8 @@ def create_controller():
 @bp.get("/contracts")
 def list_contracts():
     query = select(Contract).order_by(Contract.id)
+    if scope() is not None:
+        query = query.where(Contract.controller_id == scope())
     if "controller_id" in request.args:
         controller_id = parse_id(request.args["controller_id"])
         if controller_id is None:

@@ -33,14 +33,17 @@ def incident_summary(i: Incident) -> dict:
     }
 
 
-def incident_json(i: Incident) -> dict:
-    contracts = db.session.execute(
+def incident_json(i: Incident, controller_id: int | None = None) -> dict:
+    query = (
         select(Contract.id, Contract.reference, Contract.controller_id, Contract.profile_key, Controller.name)
         .join(AffectedContract, AffectedContract.contract_id == Contract.id)
         .join(Controller, Controller.id == Contract.controller_id)
         .where(AffectedContract.incident_id == i.id)
         .order_by(Contract.id)
     )
+    if controller_id is not None:  # a controller user sees only their own contracts, not the other customers
+        query = query.where(AffectedContract.controller_id == controller_id)
+    contracts = db.session.execute(query)
     profiles = all_profiles()
     contract_rows = contracts.all()
     values = i.fields or {}
@@ -71,10 +74,11 @@ DEADLINE_COLUMNS = (
 )
 
 
-def deadlines_json(incident_id: int, now: datetime) -> list[dict]:
-    rows = db.session.execute(
-        select(*DEADLINE_COLUMNS).where(Obligation.incident_id == incident_id).order_by(Obligation.id)
-    )
+def deadlines_json(incident_id: int, now: datetime, controller_id: int | None = None) -> list[dict]:
+    query = select(*DEADLINE_COLUMNS).where(Obligation.incident_id == incident_id).order_by(Obligation.id)
+    if controller_id is not None:
+        query = query.where(Obligation.controller_id == controller_id)
+    rows = db.session.execute(query)
     return [
         {
             "kind": kind, "contract_id": contract_id, "controller_id": controller_id, "owner": owner,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,56 +12,140 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..validation import email_address
 from .models import ROLES, ApiToken, User
+from .passwords import needs_rehash, password_problem
 
-MIN_PASSWORD_LENGTH = 12
+LOCKOUT_AFTER = 5  # failed passwords in a row
+LOCKOUT_FOR = timedelta(minutes=15)
+MAX_TOKEN_DAYS = 3650
 
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str, name: str = "", language: str = "nl") -> User:
+def create_user(email: str, role: str, password: str, name: str = "", language: str = "nl",
+                controller_id: int | None = None) -> User:
     address = email_address(email, "email").lower()
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password",
-                               "too_short")
+    _check_controller(role, controller_id)
+    check_password_rules(password, address)
     if find_user(address) is not None:
         raise Conflict(f"a user {address} already exists", "email", "duplicate")
-    user = User(email=address, role=role, name=name, language=language)
+    user = User(email=address, role=role, name=name, language=language, controller_id=controller_id)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
+def _check_controller(role: str, controller_id: int | None) -> None:
+    """A controller user belongs to exactly one controller; processor staff belong to none."""
+    from ..parties.models import Controller
+
+    if role == "controller":
+        if controller_id is None or db.session.get(Controller, controller_id) is None:
+            raise ValidationFailed("a controller user needs an existing controller", "controller_id",
+                                   "required" if controller_id is None else "unknown_controller")
+    elif controller_id is not None:
+        raise ValidationFailed("only controller users belong to a controller", "controller_id", "not_applicable")
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    problem = password_problem(password, email)
+    if problem:
+        raise ValidationFailed(problem, "password", "weak_password")
+
+
+def change_password(user: User, password: str) -> None:
+    """A new password ends every other session of the user."""
+    check_password_rules(password, user.email)
+    user.set_password(password)
+    user.session_version += 1
+    db.session.flush()
+
+
+def update_user(user: User, *, role: str | None = None, controller_id: int | None = None,
+                active: bool | None = None, name: str | None = None) -> None:
+    role = role or user.role
+    if role not in ROLES:
+        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
+    _check_controller(role, controller_id)
+    if (role, controller_id) != (user.role, user.controller_id) or (active is not None and active != user.active):
+        user.session_version += 1  # a changed role or a deactivation takes effect at once
+    user.role, user.controller_id = role, controller_id
+    if active is not None:
+        user.active = active
+    if name is not None:
+        user.name = name.strip()[:200]
+    db.session.flush()
+
+
+def locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+    """The user when the password is right and the account neither inactive nor locked. Failures count towards a
+    temporary lockout; a right password resets the count and upgrades an old hash to argon2."""
+    now = now or utcnow()
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
         return None
+    if locked(user, now):
+        return None
+    if not user.check_password(password):
+        user.failed_logins += 1
+        if user.failed_logins >= LOCKOUT_AFTER:
+            user.locked_until = now + LOCKOUT_FOR
+            user.failed_logins = 0
+        db.session.flush()
+        return None
+    user.failed_logins = 0
+    if needs_rehash(user.password_hash):
+        user.set_password(password)
+    db.session.flush()
     return user
 
 
-def create_token(email: str, name: str = "") -> tuple[ApiToken, str]:
+def create_token(email: str, name: str = "", expires_days: int | None = None,
+                 now: datetime | None = None) -> tuple[ApiToken, str]:
     """Returns the stored token row and the token itself, which is never stored."""
     user = find_user(email)
     if user is None:
         raise NotFound(f"there is no user {email}")
+    if expires_days is not None and (isinstance(expires_days, bool) or not isinstance(expires_days, int)
+                                     or not 1 <= expires_days <= MAX_TOKEN_DAYS):
+        raise ValidationFailed(f"expires_days must be a whole number from 1 to {MAX_TOKEN_DAYS}", "expires_days",
+                               "invalid_number")
+    now = now or utcnow()
     secret = "bd_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, token_hash=ApiToken.hash(secret), name=name)
+    token = ApiToken(user_id=user.id, token_hash=ApiToken.hash(secret), name=(name or "").strip()[:100],
+                     created_at=now, expires_at=now + timedelta(days=expires_days) if expires_days else None)
     db.session.add(token)
     db.session.flush()
     return token, secret
 
 
-def user_for_token(secret: str) -> User | None:
+def user_for_token(secret: str, now: datetime | None = None) -> User | None:
+    now = now or utcnow()
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now  # coarse on purpose: no write on every request
+        db.session.commit()
     return token.user
 
 
-def revoke_token(token: ApiToken) -> None:
-    token.revoked_at = utcnow()
+def revoke_token(token: ApiToken, now: datetime | None = None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
     db.session.flush()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))

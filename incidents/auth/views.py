@@ -3,12 +3,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import structlog
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, login_manager
-from .forms import LoginForm
+from ..core.instants import utcnow
+from ..extensions import db, limiter, login_manager
+from . import twofactor
+from .forms import CodeForm, LoginForm
 from .models import User
 from .service import authenticate
 
@@ -17,41 +19,110 @@ log = structlog.get_logger("incidents.auth")
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
+PENDING = "pending_2fa"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The session carries "<user id>:<session version>": a bumped version ends every older session."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
-def safe_next(target: str | None) -> str:
+def home_for(user: User) -> str:
+    return url_for("portal.index") if user.role == "controller" else url_for("dashboard.index")
+
+
+def safe_next(target: str | None, user: User | None = None) -> str:
     """Only a path on this site: no scheme, no host, no '//' or backslash tricks."""
+    fallback = home_for(user) if user is not None else url_for("dashboard.index")
     if not target:
-        return url_for("dashboard.index")
+        return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return url_for("dashboard.index")
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) \
+            or "\\" in target or any(ord(c) < 32 for c in target):
+        return fallback
     return target
 
 
+def _finish_login(user: User, target: str | None):
+    session.pop(PENDING, None)
+    session.permanent = True
+    login_user(user)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    session["seen"] = utcnow().timestamp()
+    log.info("login", user_id=user.id)
+    return redirect(safe_next(target, user))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        db.session.commit()  # failed attempts and a lockout are kept
         if user is not None:
-            login_user(user)
-            log.info("login", user_id=user.id)
-            return redirect(safe_next(request.args.get("next")))
+            if user.totp_enabled:
+                session[PENDING] = {"user": user.id, "version": user.session_version,
+                                    "next": request.args.get("next"), "at": utcnow().timestamp()}
+                return redirect(url_for("auth.second_factor"))
+            return _finish_login(user, request.args.get("next"))
         log.info("login_failed")
-        flash(_("Unknown e-mail address or wrong password."), "error")
+        # One message for an unknown address, a wrong password and a locked account: nothing to enumerate.
+        flash(_("Unknown e-mail address or wrong password, or the account is locked for a while after too many "
+                "attempts."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login/2fa", methods=["GET", "POST"])
+@limiter.limit(lambda: _login_limit(), methods=["POST"])
+def second_factor():
+    pending = session.get(PENDING)
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or user.session_version != pending.get("version") or \
+            utcnow().timestamp() - pending.get("at", 0) > 300:
+        session.pop(PENDING, None)
+        flash(_("Log in again."), "error")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if twofactor.check(user, form.code.data):
+            return _finish_login(user, pending.get("next"))
+        db.session.commit()
+        log.info("second_factor_failed", user_id=user.id)
+        flash(_("That code is not right (or was used already)."), "error")
+    return render_template("auth/second_factor.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    current_user.session_version += 1
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "success")
     return redirect(url_for("auth.login"))

@@ -1,0 +1,80 @@
+"""Who may reach which page, and the headers every response carries.
+
+The rules live here, in one place, rather than on each view, so a route added later is covered by default:
+controller users reach only the portal and their own account; viewers only read; administration is for
+administrators, who must have two-step verification switched on before anything else.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+# Reachable without a session (the acknowledgement link carries its own signed token).
+PUBLIC = ("static", "auth.login", "auth.second_factor", "notices.acknowledge")
+# What an administrator without two-step verification may still open: enrolment and logging out.
+ENROLMENT = ("account.two_factor", "account.two_factor_confirm", "auth.logout", "auth.logout_everywhere")
+CONTROLLER_AREAS = ("portal.", "account.", "auth.")
+
+
+def init_app(app: Flask) -> None:
+    from .extensions import limiter
+
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL", "")).startswith("https://")
+    limiter.init_app(app)
+    app.before_request(gate)
+    app.after_request(headers)
+
+
+def gate():
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC or endpoint.startswith("api."):
+        return None
+    if not current_user.is_authenticated:
+        return None  # the blueprints' login_required sends people to the login page
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    now = time.time()
+    seen = session.get("seen")
+    if seen is not None and now - seen > idle:
+        logout_user()
+        session.clear()
+        flash(_("You were logged out after a period without activity."), "error")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen"] = now
+    user = current_user
+    if user.role == "admin" and not user.totp_enabled and endpoint not in ENROLMENT:
+        flash(_("Administrators must switch on two-step verification first."), "error")
+        return redirect(url_for("account.two_factor"))
+    if endpoint.startswith("admin.") and user.role != "admin":
+        abort(403)
+    if user.role == "controller":
+        if endpoint == "dashboard.index":
+            return redirect(url_for("portal.index"))
+        if not endpoint.startswith(CONTROLLER_AREAS):
+            abort(403)
+    elif endpoint.startswith("portal."):
+        abort(403)
+    if user.role == "viewer" and request.method not in ("GET", "HEAD") and not endpoint.startswith(
+            ("auth.", "account.")):
+        abort(403)
+    return None
+
+
+def headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        # Pages and downloads hold health data: never kept by shared caches or the browser's history cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
