@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
     from .parties.views import bp as parties_bp
+    from .portal.views import bp as portal_bp
     from .register.views import bp as register_bp
 
     app.register_blueprint(auth_bp)
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(drafts_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(portal_bp)
 
 
 def register_cli(app: Flask) -> None:

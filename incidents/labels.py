@@ -70,6 +70,8 @@ EVENT_LABELS = {
     "mail_sent": _l("E-mail accepted by the mail server"),
     "mail_failed": _l("E-mail not delivered"),
     "acknowledged": _l("Receipt confirmed"),
+    "question": _l("Question from the controller"),
+    "answer": _l("Answer to the controller"),
     "severity_assessed": _l("Severity assessed"),
 }
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)

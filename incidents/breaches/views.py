@@ -29,7 +29,7 @@ from .forms import (
     IntakeForm,
     SeverityForm,
 )
-from .models import INCIDENT_STATUSES, Incident
+from .models import INCIDENT_STATUSES, Incident, TimelineEvent
 from .queries import incident_page
 
 bp = Blueprint("breaches", __name__, url_prefix="/incidents")
@@ -161,7 +161,10 @@ def _render(incident: Incident, status: int = 200, **overrides):
             if hasattr(posted, select_name):
                 getattr(posted, select_name).choices = getattr(forms[name], select_name).choices
         forms[name] = posted
-    return render_template("incidents/show.html", incident=incident, now=utcnow(), **page, **forms), status
+    from ..portal.queries import questions
+
+    return render_template("incidents/show.html", incident=incident, now=utcnow(), questions=questions(incident.id),
+                           **page, **forms), status
 
 
 @bp.get("/<int:incident_id>")
@@ -207,6 +210,26 @@ def details(incident_id: int):
         return _("Details for the AP saved.")
 
     return _apply(incident, "details_form", DetailsForm(prefix="d"), act)
+
+
+@bp.post("/<int:incident_id>/questions/<int:question_id>/answer")
+def answer(incident_id: int, question_id: int):
+    """The processor answers a controller user's question; the answer is kept in the timeline next to it."""
+    from ..portal.forms import AnswerForm
+
+    incident = incident_or_404(incident_id)
+    asked = db.session.get(TimelineEvent, question_id)
+    if asked is None or asked.incident_id != incident.id or asked.kind != "question":
+        abort(404)
+    form = AnswerForm(prefix=f"a{question_id}")
+    if form.validate_on_submit():
+        service.record_event(incident, "answer", current_user, question_id=asked.id,
+                             controller_id=asked.details.get("controller_id"), text=form.text.data.strip())
+        db.session.commit()
+        flash(_("Answer sent."), "success")
+    else:
+        flash(_("Nothing was saved: the answer is empty or too long."), "error")
+    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="questions"))
 
 
 @bp.post("/<int:incident_id>/confirm")

@@ -188,8 +188,10 @@ def acknowledgement(message: OutboxMessage) -> Filing | None:
         Filing.document_id == message.document_id))
 
 
-def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime | None = None) -> Filing:
-    """Record that the controller confirmed receipt (once); the filing log keeps who typed what, when."""
+def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime | None = None,
+                channel: str = "link", actor=None) -> Filing:
+    """Record that the controller confirmed receipt (once): through the e-mailed link or in the portal. The filing
+    log keeps who typed or who was logged in, and when."""
     if not secrets.compare_digest(message.ack_nonce, nonce):
         raise NotFound("this link does not belong to a notice")
     if message.status != "sent":
@@ -200,11 +202,11 @@ def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime 
     now = now or utcnow()
     incident = db.session.get(Incident, message.incident_id)
     filing = Filing(incident_id=message.incident_id, kind=ACKNOWLEDGEMENT, controller_id=message.controller_id,
-                    at=now, channel="link", note=name, document_id=message.document_id, recorded_at=now,
-                    details={"outbox_id": message.id, "name": name})
+                    at=now, channel=channel, note=name, document_id=message.document_id, recorded_at=now,
+                    details={"outbox_id": message.id, "name": name}, recorded_by_id=getattr(actor, "id", None))
     db.session.add(filing)
     db.session.flush()
-    record_event(incident, "acknowledged", None, filing_id=filing.id, controller_id=message.controller_id,
+    record_event(incident, "acknowledged", actor, filing_id=filing.id, controller_id=message.controller_id,
                  document_id=message.document_id, name=name)
     db.session.flush()
     return filing

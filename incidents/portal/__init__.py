@@ -1,0 +1,1 @@
+"""The controller portal: a controller organisation's own view of the incidents that touch it."""

@@ -1,0 +1,165 @@
+"""The controller portal. Every route loads the incident through `_mine`, which answers 404 for an incident that
+does not touch the user's controller, so nothing of another customer can be reached through an id."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..breaches import service
+from ..breaches.forms import DecisionForm
+from ..breaches.models import Incident
+from ..core.instants import utcnow
+from ..drafts.gather import draft_for
+from ..drafts.pdf import filename, render_pdf
+from ..errors import DomainError
+from ..extensions import db
+from ..forms_common import attach_error, choices
+from ..notices import service as notices
+from ..notices.models import Document, OutboxMessage
+from ..validation import is_id
+from .forms import APFilingForm, QuestionForm
+from .queries import my_incident, my_incidents, touches
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+@bp.before_request
+@login_required
+def require_controller_user():
+    if current_user.role != "controller" or current_user.controller_id is None:
+        abort(403)
+    return None
+
+
+def _mine(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
+    if incident is None or not touches(incident.id, current_user.controller_id):
+        abort(404)
+    return incident
+
+
+def _decision_form(**kwargs) -> DecisionForm:
+    form = DecisionForm(prefix="decision", **kwargs)
+    form.controller_id.choices = choices([(str(current_user.controller_id), current_user.controller.name)])
+    return form
+
+
+@bp.get("/")
+def index():
+    return render_template("portal/index.html", rows=my_incidents(current_user.controller_id, utcnow()))
+
+
+def _page(incident: Incident, status: int = 200, **forms):
+    data = my_incident(incident, current_user.controller_id, utcnow())
+    forms.setdefault("decision_form", _decision_form(formdata=None))
+    forms.setdefault("filing_form", APFilingForm(prefix="ap", formdata=None))
+    forms.setdefault("question_form", QuestionForm(prefix="q", formdata=None))
+    return render_template("portal/incident.html", incident=incident, controller=current_user.controller,
+                           **data, **forms), status
+
+
+@bp.get("/incidents/<int:incident_id>")
+def incident(incident_id: int):
+    return _page(_mine(incident_id))
+
+
+def _apply(incident: Incident, form_name: str, form, action):
+    if form.validate_on_submit():
+        try:
+            message = action(form)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            db.session.refresh(incident)
+            attach_error(form, exc)
+        else:
+            flash(message, "success")
+            return redirect(url_for("portal.incident", incident_id=incident.id, _anchor=form_name))
+    flash(_("Nothing was saved: see the messages at the form."), "error")
+    return _page(incident, 422, **{form_name: form})
+
+
+@bp.post("/incidents/<int:incident_id>/decisions")
+def decision(incident_id: int):
+    incident = _mine(incident_id)
+
+    def act(form):
+        service.record_decision(incident, controller_id=current_user.controller_id, notify_ap=form.notify_ap.data,
+                                reason=form.reason.data, inform_data_subjects=form.inform_subjects.data or None,
+                                data_subjects_ground=form.subjects_ground.data or None, actor=current_user)
+        return _("Decision recorded.")
+
+    return _apply(incident, "decision_form", _decision_form(), act)
+
+
+@bp.post("/incidents/<int:incident_id>/filings")
+def filing(incident_id: int):
+    incident = _mine(incident_id)
+
+    def act(form):
+        follow_up = form.kind.data == "ap_follow_up"
+        service.record_filing(incident, kind=form.kind.data, at=form.at.data,
+                              controller_id=current_user.controller_id, reference=form.reference.data,
+                              note=form.note.data, follow_up=form.follow_up.data if follow_up else None,
+                              actor=current_user)
+        return _("Your filing with the AP is recorded; the processor sees it.")
+
+    return _apply(incident, "filing_form", APFilingForm(prefix="ap"), act)
+
+
+@bp.post("/incidents/<int:incident_id>/questions")
+def question(incident_id: int):
+    incident = _mine(incident_id)
+
+    def act(form):
+        service.record_event(incident, "question", current_user, controller_id=current_user.controller_id,
+                             text=form.text.data.strip())
+        return _("Your question was sent to the processor.")
+
+    return _apply(incident, "question_form", QuestionForm(prefix="q"), act)
+
+
+@bp.post("/incidents/<int:incident_id>/messages/<int:message_id>/acknowledge")
+def acknowledge(incident_id: int, message_id: int):
+    incident = _mine(incident_id)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.incident_id != incident.id or message.controller_id != current_user.controller_id:
+        abort(404)
+    try:
+        notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(_("Receipt confirmed."), "success")
+    return redirect(url_for("portal.incident", incident_id=incident.id, _anchor="notices"))
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int):
+    found = db.session.get(Document, document_id) if is_id(document_id) else None
+    if found is None or found.controller_id != current_user.controller_id:
+        abort(404)
+    return Response(found.content, mimetype=found.content_type, headers={
+        "X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'})
+
+
+@bp.get("/incidents/<int:incident_id>/ap-draft")
+def ap_draft(incident_id: int):
+    incident = _mine(incident_id)
+    draft = draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
+    return render_template("drafts/ap.html", incident=incident, controller=current_user.controller, draft=draft,
+                           back=url_for("portal.incident", incident_id=incident.id),
+                           pdf_url=url_for("portal.ap_draft_pdf", incident_id=incident.id))
+
+
+@bp.get("/incidents/<int:incident_id>/ap-draft.pdf")
+def ap_draft_pdf(incident_id: int):
+    incident = _mine(incident_id)
+    draft = draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
+    return Response(render_pdf(draft), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'})
