@@ -32,6 +32,7 @@ class DashboardRow:
     acknowledged: int = 0
     undelivered: int = 0
     last_ack: datetime | None = None
+    ap_filed: int = 0  # controllers (or the processor for them) that recorded their AP notification
 
 
 def end_of_local_day(now: datetime) -> datetime:
@@ -123,6 +124,11 @@ def _add_mail_figures(rows: list[DashboardRow]) -> None:
     ):
         by_id[incident_id].acknowledged = n
         by_id[incident_id].last_ack = last
+    for incident_id, n in db.session.execute(
+        select(Filing.incident_id, func.count(func.distinct(Filing.controller_id)))
+        .where(Filing.incident_id.in_(ids), Filing.kind == "ap_notification").group_by(Filing.incident_id)
+    ):
+        by_id[incident_id].ap_filed = n
 
 
 @dataclass
