@@ -39,6 +39,17 @@ def db_path(tmp_path, migrated_template):
 @pytest.fixture
 def app(db_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "test-secret"}, testing=True)
+
+    @app.teardown_request
+    def forget_login(_exc):
+        # The test holds one app context open for its whole run, and requests share it; Flask-Login caches the
+        # user in that context's `g`. Forget it after each request, as a real server (a context per request)
+        # does, so two test clients are two different browsers.
+        from flask import g
+
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's CSRF token there the same way
+
     with app.app_context():
         yield app
         db.session.remove()
