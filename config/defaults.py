@@ -29,6 +29,8 @@ SESSION_IDLE_MINUTES = 60  # ...and after an hour without activity
 # Login attempts per client address (Flask-Limiter); after 5 wrong passwords in a row an account is locked
 # for 15 minutes. With several app servers, point RATELIMIT_STORAGE_URI at shared storage (e.g. redis://).
 LOGIN_RATE_LIMIT = "10 per minute"
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted (0: none).
+PROXY_COUNT = 0
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 

@@ -25,6 +25,13 @@ CONTROLLER_AREAS = ("portal.", "account.", "auth.")
 def init_app(app: Flask) -> None:
     from .extensions import limiter
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-* headers, so HTTPS is seen (HSTS, secure cookies) and
+        # the access log records the client's address rather than the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL", "")).startswith("https://")
     limiter.init_app(app)
