@@ -59,3 +59,15 @@ OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 # Absolute address of this application, for links in e-mails (acknowledgement of receipt).
 BASE_URL = "http://127.0.0.1:5000"
 ACK_MAX_AGE_DAYS = 30
+
+# Reminders of running deadlines (`flask --app wsgi worker`, or `tick` from cron): at these fractions of the window,
+# these hours before the deadline, at the deadline, then every REMINDER_REPEAT_HOURS while missed. From the
+# deadline on, the DPO (DPO_EMAIL) and the administrators are told as well.
+REMINDER_FRACTIONS = [0.5, 0.75]
+REMINDER_HOURS_BEFORE = [2]
+REMINDER_REPEAT_HOURS = 4
+DPO_EMAIL = None
+WORKER_SECONDS = 30
+WEBHOOK_TIMEOUT_SECONDS = 10
+WEBHOOK_MAX_ATTEMPTS = 8
+WEBHOOK_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]

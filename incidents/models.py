@@ -3,10 +3,14 @@
 from .audit.models import AccessEntry
 from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
+from .calendar.models import CalendarFeed
 from .notices.models import Document, OutboxMessage
 from .parties.models import Contract, Controller
+from .reminders.models import Notification, Reminder
+from .webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "AccessEntry", "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Document", "Filing",
-    "Incident", "Obligation", "OutboxMessage", "TimelineEvent", "User",
+    "Incident", "Obligation", "OutboxMessage", "TimelineEvent", "User", "CalendarFeed", "Notification", "Reminder",
+    "Webhook", "WebhookDelivery",
 ]

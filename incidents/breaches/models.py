@@ -70,6 +70,7 @@ class Obligation(db.Model):
     __table_args__ = (
         UniqueConstraint("incident_id", "key", name="uq_obligations_incident_key"),
         Index("ix_obligations_status_due", "status", "due_at"),
+        Index("ix_obligations_status_next_reminder", "status", "next_reminder_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,8 @@ class Obligation(db.Model):
     status: Mapped[str] = mapped_column(String(20))
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
+    # When the worker next reminds someone of this deadline (None: nothing to remind of).
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Filing(db.Model):

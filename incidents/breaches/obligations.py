@@ -13,6 +13,7 @@ from ..core.clock import FilingFact, IncidentFacts, compute_deadlines
 from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles
+from ..reminders.plan import first_reminder, plan
 from .models import AffectedContract, Decision, Filing, Incident, Obligation
 
 STORED = ("owner", "clause", "hours", "starts_at", "due_at", "status", "met_at", "filing_id")
@@ -60,16 +61,20 @@ def recompute(incident: Incident) -> int:
     deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id), frozen)
 
     inserts, updates = [], []
+    reminders = plan()
     for d in deadlines:
         values = {name: getattr(d, name) for name in STORED}
         row = existing.get(d.key)
         if row is None:
             inserts.append(
                 {"incident_id": incident.id, "key": d.key, "kind": d.kind, "contract_id": d.contract_id,
-                 "controller_id": d.controller_id, **values}
+                 "controller_id": d.controller_id, **values,
+                 "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)}
             )
         elif any(getattr(row, name) != value for name, value in values.items()):
-            updates.append({"id": row.id, **values})
+            # A changed deadline starts its reminders again (their keys name the deadline, so none repeats).
+            updates.append({"id": row.id, **values,
+                            "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)})
     if inserts:
         db.session.execute(insert(Obligation.__table__), inserts)
     if updates:

@@ -52,8 +52,9 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
-    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    # Notices and reports go to a controller with a document; reminders go to people, without either.
+    controller_id: Mapped[int | None] = mapped_column(ForeignKey("controllers.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))

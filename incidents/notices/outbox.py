@@ -57,6 +57,8 @@ def _backoff(attempts: int) -> timedelta:
 def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
     incident = db.session.get(Incident, message.incident_id)
     kind = message.details.get("kind", "notice")
+    if kind == "reminder":
+        return  # a reminder to people is not a filing: the reminders table already says what was sent
     if kind == "notice":
         for contract in affected_contracts(message.incident_id, message.controller_id):
             db.session.add(Filing(

@@ -92,8 +92,8 @@ def _issue(incident: Incident, controller: Controller, *, kind: str, version: st
 
 
 def email_bytes(message: OutboxMessage) -> bytes:
-    """The MIME message as sent: bodies from the outbox, the PDF from the stored document."""
-    document = db.session.get(Document, message.document_id)
+    """The MIME message as sent: bodies from the outbox, the PDF from the stored document (reminders have none)."""
+    document = db.session.get(Document, message.document_id) if message.document_id else None
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = current_app.config["MAIL_FROM"]
@@ -102,7 +102,8 @@ def email_bytes(message: OutboxMessage) -> bytes:
     email["Message-ID"] = make_msgid(domain="datalekdesk")
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
-    email.add_attachment(document.content, maintype="application", subtype="pdf", filename=document.filename)
+    if document is not None:
+        email.add_attachment(document.content, maintype="application", subtype="pdf", filename=document.filename)
     # CRLF line endings (policy.SMTP): smtplib only fixes line endings of str messages, not of bytes.
     return email.as_bytes(policy=policy.SMTP)
 

@@ -1,0 +1,1 @@
+"""iCalendar feeds (RFC 5545) of open deadlines, per user and per controller, behind a secret token."""

@@ -1,0 +1,58 @@
+"""flask --app wsgi worker (runs until stopped) · flask --app wsgi tick (one pass, for cron or a systemd timer)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+
+import click
+from flask import current_app
+
+from ..core.instants import utcnow
+from ..notices.outbox import deliver_due as deliver_mail
+from ..webhooks.delivery import deliver_due as deliver_webhooks
+from .service import tick
+
+
+def one_pass(worker: str) -> dict[str, int]:
+    """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks."""
+    sent = tick(utcnow(), worker)
+    mail = deliver_mail(limit=1000)
+    hooks = deliver_webhooks()
+    return {"reminders": sent, "mail_sent": mail.get("sent", 0), "webhooks_sent": hooks.get("sent", 0)}
+
+
+def _name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@click.command("tick")
+def tick_command() -> None:
+    """Send the reminders that have come, deliver queued mail and webhook calls, once."""
+    counts = one_pass(_name())
+    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@click.command("worker")
+@click.option("--seconds", type=float, default=None, help="Seconds between passes (default WORKER_SECONDS, 30).")
+def worker_command(seconds: float | None) -> None:
+    """Run until stopped (SIGTERM or Ctrl-C): a pass every WORKER_SECONDS."""
+    wait = seconds if seconds is not None else float(current_app.config["WORKER_SECONDS"])
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    name = _name()
+    click.echo(f"worker {name}: a pass every {wait:g} s", err=True)
+    while not stop.is_set():
+        try:
+            counts = one_pass(name)
+            if any(counts.values()):
+                click.echo(" ".join(f"{k}={v}" for k, v in counts.items()), err=True)
+        except Exception as exc:  # a failed pass (database restart, ...) must not end the worker
+            from ..extensions import db
+
+            db.session.rollback()
+            click.echo(f"pass failed: {type(exc).__name__}: {exc}", err=True)
+        stop.wait(wait)

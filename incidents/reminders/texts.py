@@ -1,0 +1,68 @@
+"""The words of a reminder, in Dutch with English below (a reminder may go to several people at once).
+
+Only the incident's reference, the kind of deadline, the controller and the times: never the incident's title or
+description, which may hold personal data, so a reminder is safe in a mailbox, a chat channel or a log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from markupsafe import escape
+
+from ..core.instants import format_local, iso_z
+from ..core.reminders import Point
+
+KINDS = {
+    "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
+    "controller_consultation": ("overleg met de verwerkingsverantwoordelijke", "consultation with the controller"),
+    "ap_notification": ("melding aan de Autoriteit Persoonsgegevens", "notification to the Dutch DPA (AP)"),
+}
+
+
+@dataclass(frozen=True)
+class ReminderText:
+    subject: str
+    body: str
+    html: str
+    short: str
+    payload: dict
+
+
+def _span(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    return f"{minutes // 60} u {minutes % 60:02d} min"
+
+
+def message_for(incident, obligation, controller, point: Point, now: datetime) -> ReminderText:
+    dutch, english = KINDS.get(obligation.kind, (obligation.kind, obligation.kind))
+    due = format_local(obligation.due_at)
+    left = (obligation.due_at - now).total_seconds()
+    url = f"{current_app.config['BASE_URL'].rstrip('/')}/incidents/{incident.id}"
+    name = controller.name if controller else ""
+    if left >= 0:
+        nl = f"Herinnering {incident.reference}: {dutch} voor {name} uiterlijk {due} (nog {_span(left)})."
+        en = f"Reminder {incident.reference}: {english} for {name} due {due} ({_span(left)} left)."
+    else:
+        nl = f"TE LAAT {incident.reference}: {dutch} voor {name} had uiterlijk {due} gemoeten ({_span(left)} te laat)."
+        en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left)} overdue)."
+    escalation = ("\n\nDe termijn is verstreken: de FG en de beheerders zijn ook geïnformeerd. / The deadline has "
+                  "passed: the DPO and the administrators have been told as well.") if point.escalate else ""
+    body = f"{nl}\n{en}{escalation}\n\n{obligation.clause}\n{url}\n"
+    html = (f"<p>{escape(nl)}<br>{escape(en)}</p>"
+            + (f"<p><strong>{escape(escalation.strip())}</strong></p>" if escalation else "")
+            + f"<p>{escape(obligation.clause)}<br><a href=\"{escape(url)}\">{escape(url)}</a></p>")
+    payload = {
+        # "text" is what Slack and Microsoft Teams incoming webhooks show; the rest is for machines.
+        "text": f"{nl}\n{en}\n{url}",
+        "event": "deadline_reminder",
+        "incident": {"id": incident.id, "reference": incident.reference, "url": url},
+        "obligation": {"id": obligation.id, "kind": obligation.kind, "controller_id": obligation.controller_id,
+                       "controller": name, "owner": obligation.owner, "clause": obligation.clause,
+                       "due_at": iso_z(obligation.due_at)},
+        "point": point.key, "escalated": point.escalate, "sent_at": iso_z(now),
+    }
+    return ReminderText(subject=(nl if len(nl) <= 250 else nl[:247] + "..."), body=body, html=html,
+                        short=nl[:500], payload=payload)

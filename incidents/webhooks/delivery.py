@@ -1,0 +1,99 @@
+"""Deliver queued webhook calls: JSON signed with HMAC-SHA256, retried with backoff, claimed so that each is
+POSTed by one worker at a time.
+
+The receiver checks `X-Datalek-Signature: sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.<body>` with the
+webhook's secret, where the timestamp is `X-Datalek-Timestamp` (Unix seconds; reject old ones against replay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+import structlog
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..core.instants import utcnow
+from ..extensions import db
+from .models import Webhook, WebhookDelivery
+
+log = structlog.get_logger("incidents.webhooks")
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id,
+            or_(WebhookDelivery.status.in_(("queued", "retrying")),
+                (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM)))
+        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
+    """POST the payload; the HTTP status, or raises OSError / urllib errors."""
+    if not hook.url.startswith(("https://", "http://")):
+        raise ValueError("a webhook URL must be http(s)")
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": "Datalekdesk-Webhook/1",
+        "X-Datalek-Timestamp": timestamp, "X-Datalek-Delivery": str(delivery_id),
+        "X-Datalek-Signature": signature(hook.secret, timestamp, body)}
+    request = urllib.request.Request(hook.url, data=body, method="POST", headers=headers)  # noqa: S310
+    with urllib.request.urlopen(  # noqa: S310 (scheme checked above)
+            request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
+        return response.status
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    now = now or utcnow()
+    ids = db.session.scalars(select(WebhookDelivery.id).where(
+        or_(WebhookDelivery.status.in_(("queued", "retrying")),
+            (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM)),
+        or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now))
+        .order_by(WebhookDelivery.id).limit(limit)).all()
+    counts: dict[str, int] = {}
+    for delivery_id in ids:
+        if not _claim(delivery_id, now):
+            continue
+        status = _deliver(db.session.get(WebhookDelivery, delivery_id), now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _deliver(delivery: WebhookDelivery, now: datetime) -> str:
+    hook = db.session.get(Webhook, delivery.webhook_id)
+    delivery.attempts += 1
+    try:
+        status = post(hook, delivery.payload, delivery.id, now)
+        error = None if 200 <= status < 300 else f"HTTP {status}"
+    except urllib.error.HTTPError as exc:
+        status, error = exc.code, f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:
+        status, error = None, str(exc)[:500] or type(exc).__name__
+    delivery.response_status, delivery.claimed_at = status, None
+    if error is None:
+        delivery.status, delivery.sent_at, delivery.last_error, delivery.next_attempt_at = "sent", utcnow(), None, None
+    else:
+        backoff = current_app.config["WEBHOOK_BACKOFF_SECONDS"]
+        delivery.last_error = error
+        if delivery.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
+            delivery.status, delivery.next_attempt_at = "failed", None
+        else:
+            wait = backoff[min(delivery.attempts - 1, len(backoff) - 1)]
+            delivery.status, delivery.next_attempt_at = "retrying", now + timedelta(seconds=wait)
+        log.warning("webhook_failed", delivery_id=delivery.id, attempt=delivery.attempts, error=error)
+    db.session.commit()
+    return delivery.status
