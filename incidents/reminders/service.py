@@ -17,11 +17,11 @@ from datetime import datetime
 
 import structlog
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..auth.models import User
+from ..auth.models import STAFF_ROLES, User
 from ..breaches.models import Incident, Obligation
 from ..core.instants import utcnow
 from ..core.reminders import current, following, reminder_key
@@ -34,94 +34,143 @@ from .plan import plan
 from .texts import message_for
 
 log = structlog.get_logger("incidents.reminders")
-BATCH = 200
+BATCH = 500
 
 
 def due_query(now: datetime, limit: int = BATCH):
     """The bare due-query: running obligations whose next reminder has come (index status, next_reminder_at)."""
-    query = (select(Obligation).where(Obligation.status == "running", Obligation.next_reminder_at <= now)
+    query = (select(*DUE_COLUMNS).where(Obligation.status == "running", Obligation.next_reminder_at <= now)
              .order_by(Obligation.next_reminder_at, Obligation.id).limit(limit))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Obligation)
     return query
 
 
+DUE_COLUMNS = (Obligation.id, Obligation.incident_id, Obligation.controller_id, Obligation.kind, Obligation.owner,
+               Obligation.clause, Obligation.starts_at, Obligation.due_at, Obligation.next_reminder_at)
+
+
 def tick(now: datetime | None = None, worker: str = "") -> int:
-    """Send every reminder that has come; returns how many were sent."""
+    """Send every reminder that has come; returns how many were sent. One transaction per batch."""
     now = now or utcnow()
+    context = _Context(now, worker)
     sent = 0
     while True:
-        batch = db.session.scalars(due_query(now)).all()
+        batch = db.session.execute(due_query(now)).all()
         if not batch:
             db.session.rollback()
             return sent
-        for obligation in batch:
-            sent += remind(obligation, now, worker)
+        sent += _remind_batch(batch, context)
         db.session.commit()
 
 
-def _insert_ignore(values: dict) -> int | None:
-    """Insert the reminder unless its key exists; the new id, or None when another worker was first."""
+class _Context:
+    """What every batch of one tick shares: the plan, the administrators, the webhooks, the DPO address."""
+
+    def __init__(self, now: datetime, worker: str):
+        self.now, self.worker, self.plan = now, worker[:100], plan()
+        self.admins = db.session.execute(select(User.id, User.email).where(
+            User.role == "admin", User.active.is_(True)).order_by(User.id)).all()
+        self.hooks: dict[int | None, list[int]] = {}
+        for hook_id, controller_id in db.session.execute(select(Webhook.id, Webhook.controller_id).where(
+                Webhook.active.is_(True))):
+            self.hooks.setdefault(controller_id, []).append(hook_id)
+        self.dpo = current_app.config["DPO_EMAIL"]
+
+
+def _insert_ignore(rows: list[dict]) -> dict[str, int]:
+    """Insert the reminders whose key is new; returns key → id of those. A key another worker inserted first is
+    skipped (on PostgreSQL the insert waits for that worker's commit, on SQLite the write lock does)."""
     dialect = db.engine.dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reminder.__table__).values(**values)
+    table = Reminder.__table__
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    # executemany with RETURNING ("insertmanyvalues"): compiled once, cached, batched by SQLAlchemy.
     result = db.session.execute(statement.on_conflict_do_nothing(index_elements=["key"])
-                                .returning(Reminder.__table__.c.id))
-    return result.scalar()
+                                .returning(table.c.key, table.c.id), rows)
+    return dict(result.all())
 
 
-def remind(obligation: Obligation, now: datetime, worker: str = "") -> int:
-    chosen = plan()
-    point = current(obligation.starts_at, obligation.due_at, now, chosen)
-    advanced = db.session.execute(
-        update(Obligation).where(Obligation.id == obligation.id,
-                                 Obligation.next_reminder_at == obligation.next_reminder_at)
-        .values(next_reminder_at=following(obligation.starts_at, obligation.due_at, now, chosen))
-        .execution_options(synchronize_session=False))
-    if advanced.rowcount != 1 or point is None:
-        return 0  # another worker moved it first
-    users = recipients(obligation, point.escalate)
-    emails = sorted({u.email for u in users} | ({current_app.config["DPO_EMAIL"]}
-                                                if point.escalate and current_app.config["DPO_EMAIL"] else set()))
-    key = reminder_key(obligation.id, point, obligation.due_at)
-    reminder_id = _insert_ignore({"key": key, "obligation_id": obligation.id, "incident_id": obligation.incident_id,
-                                  "point": point.key, "fire_at": point.fire_at, "escalated": point.escalate,
-                                  "recipients": emails, "sent_at": now, "worker": worker[:100]})
-    if reminder_id is None:
+def _remind_batch(batch, context: _Context) -> int:
+    now, chosen = context.now, context.plan
+    advances, planned = [], []
+    for row in batch:
+        point = current(row.starts_at, row.due_at, now, chosen)
+        advances.append({"oid": row.id, "old": row.next_reminder_at,
+                         "nxt": following(row.starts_at, row.due_at, now, chosen)})
+        if point is not None:
+            planned.append((row, point, reminder_key(row.id, point, row.due_at)))
+    db.session.execute(
+        update(Obligation.__table__).where(Obligation.__table__.c.id == bindparam("oid"),
+                                           Obligation.__table__.c.next_reminder_at == bindparam("old"))
+        .values(next_reminder_at=bindparam("nxt")), advances)
+    if not planned:
         return 0
-    incident = db.session.get(Incident, obligation.incident_id)
-    controller = db.session.get(Controller, obligation.controller_id)
-    text = message_for(incident, obligation, controller, point, now)
-    if emails:
-        db.session.add(OutboxMessage(
-            incident_id=incident.id, controller_id=None, document_id=None, dedupe_key=f"reminder:{key}"[:120],
-            recipients=emails, subject=text.subject, body_text=text.body, body_html=text.html,
-            ack_nonce=secrets.token_hex(16), status="queued", next_attempt_at=now, created_at=now,
-            details={"kind": "reminder", "reminder_id": reminder_id}))
-    for user in users:
-        db.session.add(Notification(user_id=user.id, incident_id=incident.id, reminder_id=reminder_id,
-                                    kind="reminder", text=text.short, created_at=now))
-    for hook in db.session.scalars(select(Webhook).where(
-            Webhook.active.is_(True),
-            (Webhook.controller_id.is_(None)) | (Webhook.controller_id == obligation.controller_id))):
-        db.session.add(WebhookDelivery(webhook_id=hook.id, reminder_id=reminder_id, payload=text.payload,
-                                       status="queued", next_attempt_at=now, created_at=now))
-    log.info("reminder", obligation_id=obligation.id, point=point.key, escalated=point.escalate)
-    return 1
+    people = _people(batch, context)
+    values = []
+    for row, point, key in planned:
+        users = _recipients(row, point.escalate, people, context)
+        emails = sorted({email for _uid, email in users} | ({context.dpo} if point.escalate and context.dpo else set()))
+        values.append({"key": key, "obligation_id": row.id, "incident_id": row.incident_id, "point": point.key,
+                       "fire_at": point.fire_at, "escalated": point.escalate, "recipients": emails,
+                       "sent_at": now, "worker": context.worker})
+    inserted = _insert_ignore(values)
+    mails, notes, calls = [], [], []
+    for (row, point, key), value in zip(planned, values, strict=True):
+        reminder_id = inserted.get(key)
+        if reminder_id is None:
+            continue  # another worker sent this one
+        text = message_for(people["incidents"][row.incident_id], row, people["controllers"].get(row.controller_id),
+                           point, now)
+        if value["recipients"]:
+            mails.append({"incident_id": row.incident_id, "controller_id": None, "document_id": None,
+                          "dedupe_key": f"reminder:{key}"[:120], "recipients": value["recipients"],
+                          "subject": text.subject, "body_text": text.body, "body_html": text.html,
+                          "ack_nonce": secrets.token_hex(16), "status": "queued", "attempts": 0,
+                          "next_attempt_at": now, "created_at": now,
+                          "details": {"kind": "reminder", "reminder_id": reminder_id}})
+        for user_id, _email in _recipients(row, point.escalate, people, context):
+            notes.append({"user_id": user_id, "incident_id": row.incident_id, "reminder_id": reminder_id,
+                          "kind": "reminder", "text": text.short, "created_at": now})
+        for hook_id in context.hooks.get(None, []) + context.hooks.get(row.controller_id, []):
+            calls.append({"webhook_id": hook_id, "reminder_id": reminder_id, "payload": text.payload,
+                          "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now})
+    for model, rows in ((OutboxMessage, mails), (Notification, notes), (WebhookDelivery, calls)):
+        if rows:
+            db.session.execute(insert(model.__table__), rows)
+    log.info("reminders", sent=len(inserted), due=len(batch))
+    return len(inserted)
 
 
-def recipients(obligation: Obligation, escalate: bool) -> list[User]:
+def _people(batch, context: _Context) -> dict:
+    """The incidents, controllers, handlers and controller users of a batch, each read with one query."""
+    incident_ids = {row.incident_id for row in batch}
+    controller_ids = {row.controller_id for row in batch}
+    incidents = {r.id: r for r in db.session.execute(select(
+        Incident.id, Incident.reference, Incident.created_by_id).where(Incident.id.in_(incident_ids)))}
+    handler_ids = {r.created_by_id for r in incidents.values() if r.created_by_id}
+    handlers = {r.id: (r.id, r.email) for r in db.session.execute(select(User.id, User.email).where(
+        User.id.in_(handler_ids), User.active.is_(True), User.role.in_(STAFF_ROLES)))}
+    controller_users: dict[int, list[tuple[int, str]]] = {}
+    for user_id, email, controller_id in db.session.execute(select(User.id, User.email, User.controller_id).where(
+            User.role == "controller", User.active.is_(True), User.controller_id.in_(controller_ids))
+            .order_by(User.id)):
+        controller_users.setdefault(controller_id, []).append((user_id, email))
+    controllers = {r.id: r for r in db.session.execute(select(Controller.id, Controller.name).where(
+        Controller.id.in_(controller_ids)))}
+    return {"incidents": incidents, "handlers": handlers, "controller_users": controller_users,
+            "controllers": controllers}
+
+
+def _recipients(row, escalate: bool, people: dict, context: _Context) -> list[tuple[int, str]]:
     """The incident's handler; for the controller's own AP clock also that controller's users; from the deadline
-    on also every administrator."""
-    incident = db.session.get(Incident, obligation.incident_id)
-    found: dict[int, User] = {}
-    handler = db.session.get(User, incident.created_by_id) if incident.created_by_id else None
-    if handler is not None and handler.active and handler.is_staff:
-        found[handler.id] = handler
-    if obligation.owner == "controller":
-        for user in db.session.scalars(select(User).where(User.role == "controller", User.active.is_(True),
-                                                          User.controller_id == obligation.controller_id)):
-            found[user.id] = user
+    on also every administrator (and the DPO's address, added by the caller)."""
+    found: dict[int, str] = {}
+    incident = people["incidents"][row.incident_id]
+    handler = people["handlers"].get(incident.created_by_id)
+    if handler:
+        found[handler[0]] = handler[1]
+    if row.owner == "controller":
+        found.update(dict(people["controller_users"].get(row.controller_id, [])))
     if escalate:
-        for user in db.session.scalars(select(User).where(User.role == "admin", User.active.is_(True))):
-            found[user.id] = user
-    return [found[k] for k in sorted(found)]
+        found.update(dict(context.admins))
+    return sorted(found.items())
