@@ -75,7 +75,7 @@ def two_factor_confirm():
     # The session version changed (other sessions end); keep this one.
     from flask_login import login_user
 
-    login_user(current_user)
+    login_user(current_user._get_current_object())  # the user, not the proxy: Flask-Login stores what it gets
     session[SHOWN_CODES] = codes
     flash(_("Two-step verification is on. Keep your recovery codes somewhere safe: they are shown once."),
           "success")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..core.instants import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..validation import email_address
+from ..validation import email_address, is_id
 from .models import ROLES, ApiToken, User
 from .passwords import needs_rehash, password_problem
 
@@ -44,7 +44,7 @@ def _check_controller(role: str, controller_id: int | None) -> None:
     from ..parties.models import Controller
 
     if role == "controller":
-        if controller_id is None or db.session.get(Controller, controller_id) is None:
+        if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
             raise ValidationFailed("a controller user needs an existing controller", "controller_id",
                                    "required" if controller_id is None else "unknown_controller")
     elif controller_id is not None:
@@ -65,9 +65,15 @@ def change_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def update_user(user: User, *, role: str | None = None, controller_id: int | None = None,
+UNCHANGED = object()
+
+
+def update_user(user: User, *, role: str | None = None, controller_id: object = UNCHANGED,
                 active: bool | None = None, name: str | None = None) -> None:
+    """Change what is given; leave the rest (a controller user keeps their controller unless told otherwise)."""
     role = role or user.role
+    if controller_id is UNCHANGED:
+        controller_id = user.controller_id if role == "controller" else None
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
     _check_controller(role, controller_id)
@@ -85,6 +91,15 @@ def locked(user: User, now: datetime | None = None) -> bool:
     return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
+def register_failure(user: User, now: datetime | None = None) -> None:
+    """A wrong password or second-factor code; enough in a row lock the account for a while."""
+    user.failed_logins += 1
+    if user.failed_logins >= LOCKOUT_AFTER:
+        user.locked_until = (now or utcnow()) + LOCKOUT_FOR
+        user.failed_logins = 0
+    db.session.flush()
+
+
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
     """The user when the password is right and the account neither inactive nor locked. Failures count towards a
     temporary lockout; a right password resets the count and upgrades an old hash to argon2."""
@@ -95,11 +110,7 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
     if locked(user, now):
         return None
     if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCKOUT_AFTER:
-            user.locked_until = now + LOCKOUT_FOR
-            user.failed_logins = 0
-        db.session.flush()
+        register_failure(user, now)
         return None
     user.failed_logins = 0
     if needs_rehash(user.password_hash):

@@ -10,8 +10,9 @@ from .models import User
 
 
 def start_enrolment(user: User) -> str:
-    """A fresh secret, stored but not active until a code from it is confirmed."""
-    if not user.totp_enabled:
+    """A secret, stored but not active until a code from it is confirmed. A pending one is kept, so opening the
+    page again does not invalidate the key the user already scanned."""
+    if not user.totp_enabled and not user.totp_secret:
         user.totp_secret = totp.new_secret()
         db.session.flush()
     return user.totp_secret

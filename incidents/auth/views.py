@@ -12,7 +12,7 @@ from ..extensions import db, limiter, login_manager
 from . import twofactor
 from .forms import CodeForm, LoginForm
 from .models import User
-from .service import authenticate
+from .service import authenticate, locked, register_failure
 
 bp = Blueprint("auth", __name__)
 log = structlog.get_logger("incidents.auth")
@@ -99,10 +99,17 @@ def second_factor():
         session.pop(PENDING, None)
         flash(_("Log in again."), "error")
         return redirect(url_for("auth.login"))
+    if locked(user):
+        session.pop(PENDING, None)
+        flash(_("Unknown e-mail address or wrong password, or the account is locked for a while after too many "
+                "attempts."), "error")
+        return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
         if twofactor.check(user, form.code.data):
+            user.failed_logins = 0
             return _finish_login(user, pending.get("next"))
+        register_failure(user)  # wrong codes count towards the lockout, like wrong passwords
         db.session.commit()
         log.info("second_factor_failed", user_id=user.id)
         flash(_("That code is not right (or was used already)."), "error")

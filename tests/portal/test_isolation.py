@@ -19,10 +19,13 @@ from sqlalchemy import select
 
 from incidents.auth.service import create_token, create_user
 from incidents.breaches import service as breaches
+from incidents.calendar import service as calendar_feeds
 from incidents.extensions import db
 from incidents.notices import service as notices
 from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
+from incidents.reminders.models import Notification
+from incidents.webhooks.models import Webhook
 
 from ..conftest import csrf_token
 
@@ -30,7 +33,8 @@ SECRET = "GEHEIM"  # every text of organisation B carries it
 B_MARKERS = (SECRET, "fg@b-geheim.example", "99887766")
 # Routes that are not about anyone's data, or that act only on the logged-in user themselves.
 SKIP = {"static", "auth.login", "auth.second_factor", "auth.logout", "auth.logout_everywhere",
-        "notices.acknowledge"}  # the e-mailed link is its own signed capability, checked in tests/notices
+        "notices.acknowledge",  # the e-mailed link is its own signed capability, checked in tests/notices
+        "calendar.feed"}  # the feed's secret token is its own capability, checked in tests/calendar
 
 
 @pytest.fixture
@@ -59,7 +63,13 @@ def world(app, tmp_path, make_controller, make_contract):
     b_user = create_user("fg@b-geheim.example", "controller", "lang genoeg wachtwoord", controller_id=b.id)
     a_user = create_user("fg@alfa.example", "controller", "nog een lang wachtwoord", controller_id=a.id)
     b_token, _ = create_token(b_user.email, f"token {SECRET}")
+    b_feeds = [calendar_feeds.create_feed(name=f"Agenda {SECRET}", user=b_user)[0],
+               calendar_feeds.create_feed(name=f"Klant {SECRET}", controller=b, actor=staff)[0]]
     question = breaches.record_event(shared, "question", b_user, controller_id=b.id, text=f"Vraag {SECRET}")
+    note = Notification(user_id=b_user.id, incident_id=only_b.id, kind="reminder", text=f"Herinnering {SECRET}")
+    hook = Webhook(controller_id=b.id, name=f"Kanaal {SECRET}", url="https://b-geheim.example/hook",
+                   secret=f"{SECRET}-hook-secret")
+    db.session.add_all([note, hook])
     db.session.commit()
     _, a_secret = create_token(a_user.email, "alfa")
     db.session.commit()
@@ -72,6 +82,7 @@ def world(app, tmp_path, make_controller, make_contract):
             "incident_id": [only_b.id, shared.id], "controller_id": [b.id], "document_id": b_documents,
             "message_id": b_messages, "token_id": [b_token.id], "question_id": [question.id],
             "user_id": [b_user.id], "contract_id": [cb.id], "fmt": ["csv", "xlsx", "pdf"],
+            "feed_id": [f.id for f in b_feeds], "notification_id": [note.id], "webhook_id": [hook.id],
         },
     }
 
@@ -108,6 +119,8 @@ def _snapshot(own_user_id: int) -> dict[str, list]:
             query = query.where(table.c.id != own_user_id)
         elif table.name == "api_tokens":
             query = query.where(table.c.user_id != own_user_id)
+        elif table.name == "calendar_feeds":  # the user's own feeds, made on the account page
+            query = query.where(table.c.user_id.is_(None) | (table.c.user_id != own_user_id))
         result[table.name] = sorted(map(repr, db.session.execute(query).all()))
     return result
 

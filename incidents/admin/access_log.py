@@ -1,0 +1,254 @@
+"""The access log as administrators read it: filters from a query string, one page of rows, and a CSV export with
+the same filters and the same columns.
+
+Rows name the incident by its reference (a join), never by its title or text. Times are Europe/Amsterdam; the
+date filters select whole Amsterdam days, as the register's do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+
+from ..audit.log import LISTS
+from ..audit.models import AccessEntry
+from ..auth.models import User
+from ..breaches.models import Incident
+from ..core.instants import localize, to_local
+from ..extensions import db
+from ..parties.models import Controller
+from ..validation import parse_id
+
+PAGE_SIZE = 100
+ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def N_(message: str) -> str:  # noqa: N802 (the conventional marker for babel extraction)
+    return message
+
+
+# (key, header msgid): one list for the page and the CSV, so both show the same values.
+COLUMNS = (
+    ("at", N_("Time (Amsterdam)")),
+    ("email", N_("User")),
+    ("role", N_("Role")),
+    ("channel", N_("Channel")),
+    ("action", N_("Action")),
+    ("route", N_("Route")),
+    ("incident", N_("Incident")),
+    ("document", N_("Document")),
+    ("controller", N_("Controller")),
+    ("ip", N_("IP address")),
+)
+
+
+@dataclass(frozen=True)
+class FilterError:
+    field: str
+    message: str  # a msgid with %(name)s placeholders
+    params: dict = field(default_factory=dict)
+
+
+class InvalidFilters(ValueError):
+    def __init__(self, errors: list[FilterError]):
+        super().__init__("; ".join(e.message % e.params for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AccessFilters:
+    user_id: int | None = None
+    incident_id: int | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    def query_args(self, page: int | None = None) -> dict[str, str]:
+        """The filters as query-string arguments, for links that carry them (the page only when asked)."""
+        values = {"user_id": self.user_id, "incident_id": self.incident_id, "action": self.action,
+                  "from": self.date_from, "to": self.date_to, "page": page if page and page > 1 else None}
+        return {k: str(v) for k, v in values.items() if v is not None}
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in UTC: the start of the first Amsterdam day up to the start of the day after the last."""
+        start = localize(datetime.combine(self.date_from, time())) if self.date_from else None
+        end = localize(datetime.combine(self.date_to + timedelta(days=1), time())) if self.date_to else None
+        return start, end
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def _date(args: Mapping[str, str], name: str, errors: list[FilterError]) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    parsed = None
+    if DATE_PATTERN.match(raw):
+        try:
+            parsed = date.fromisoformat(raw)
+        except ValueError:
+            parsed = None
+    if parsed is None or not 1900 <= parsed.year <= 9998:
+        errors.append(FilterError(name, N_("'%(value)s' is not a date; use YYYY-MM-DD."), {"value": _shown(raw)}))
+        return None
+    return parsed
+
+
+def _incident(raw: str, errors: list[FilterError]) -> int | None:
+    """An incident id, or a reference such as DL-2026-0001."""
+    incident_id = parse_id(raw)
+    if incident_id is None:
+        incident_id = db.session.scalar(select(Incident.id).where(func.upper(Incident.reference) == raw.upper()))
+    elif db.session.get(Incident, incident_id) is None:
+        incident_id = None
+    if incident_id is None:
+        errors.append(FilterError("incident_id", N_("There is no incident '%(value)s'."), {"value": _shown(raw)}))
+    return incident_id
+
+
+def parse_filters(args: Mapping[str, str]) -> AccessFilters:
+    """Filters from query-string arguments; empty values mean "no filter". Raises InvalidFilters."""
+    errors: list[FilterError] = []
+    user_id = None
+    raw = (args.get("user_id") or "").strip()
+    if raw:
+        user_id = parse_id(raw)
+        if user_id is None or db.session.get(User, user_id) is None:
+            errors.append(FilterError("user_id", N_("There is no user with id '%(value)s'."), {"value": _shown(raw)}))
+            user_id = None
+    raw = (args.get("incident_id") or "").strip()
+    incident_id = _incident(raw, errors) if raw else None
+    action = (args.get("action") or "").strip() or None
+    if action is not None and action not in ACTIONS:
+        errors.append(FilterError("action", N_("Unknown action '%(value)s'; choose one of: %(choices)s."),
+                                  {"value": _shown(action), "choices": ", ".join(ACTIONS)}))
+        action = None
+    date_from, date_to = _date(args, "from", errors), _date(args, "to", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append(FilterError("from", N_("The start date %(start)s lies after the end date %(end)s."),
+                                  {"start": date_from.isoformat(), "end": date_to.isoformat()}))
+    page = 1
+    raw = (args.get("page") or "").strip()
+    if raw:
+        page = parse_id(raw) or 0
+        if not page:
+            errors.append(FilterError("page", N_("'%(value)s' is not a page number."), {"value": _shown(raw)}))
+    if errors:
+        raise InvalidFilters(errors)
+    return AccessFilters(user_id, incident_id, action, date_from, date_to, page)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    at: datetime
+    email: str
+    role: str
+    channel: str
+    action: str
+    route: str
+    incident_id: int | None
+    incident: str
+    document_id: int | None
+    controller: str
+    ip: str
+
+    def cells(self) -> list[str]:
+        """The text of each column, as the page and the CSV show it."""
+        local = to_local(self.at)
+        return [f"{local.strftime('%Y-%m-%d %H:%M:%S')} {local.tzname()}", self.email, self.role, self.channel,
+                self.action, self.route, self.incident, "" if self.document_id is None else str(self.document_id),
+                self.controller, self.ip]
+
+
+def _where(query: Select, filters: AccessFilters) -> Select:
+    if filters.user_id is not None:
+        query = query.where(AccessEntry.user_id == filters.user_id)
+    if filters.incident_id is not None:
+        query = query.where(AccessEntry.incident_id == filters.incident_id)
+    if filters.action is not None:
+        query = query.where(AccessEntry.action == filters.action)
+    start, end = filters.bounds()
+    if start is not None:
+        query = query.where(AccessEntry.at >= start)
+    if end is not None:
+        query = query.where(AccessEntry.at < end)
+    return query
+
+
+def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
+    # Only the incident's reference is selected: never its title or text.
+    query = (select(AccessEntry.id, AccessEntry.at, User.email, AccessEntry.role, AccessEntry.channel,
+                    AccessEntry.action, AccessEntry.route, AccessEntry.incident_id, Incident.reference,
+                    AccessEntry.document_id, Controller.name, AccessEntry.ip)
+             .outerjoin(User, User.id == AccessEntry.user_id)
+             .outerjoin(Incident, Incident.id == AccessEntry.incident_id)
+             .outerjoin(Controller, Controller.id == AccessEntry.controller_id))
+    if up_to_id is not None:
+        query = query.where(AccessEntry.id <= up_to_id)
+    return _where(query, filters).order_by(AccessEntry.at.desc(), AccessEntry.id.desc())
+
+
+def _row(values) -> Row:
+    (id_, at, email, role, channel, action, route, incident_id, reference, document_id, controller, ip) = values
+    return Row(id_, at, email or "", role, channel, action, route, incident_id, reference or "", document_id,
+               controller or "", ip or "")
+
+
+def count(filters: AccessFilters) -> int:
+    return db.session.scalar(_where(select(func.count(AccessEntry.id)), filters)) or 0
+
+
+def page_rows(filters: AccessFilters) -> list[Row]:
+    query = _rows_query(filters).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
+    return [_row(values) for values in db.session.execute(query)]
+
+
+def last_id() -> int:
+    """The newest entry now: an export lists the log up to here, not the entry its own download adds."""
+    return db.session.scalar(select(func.max(AccessEntry.id))) or 0
+
+
+def all_rows(filters: AccessFilters, up_to_id: int) -> Iterator[Row]:
+    result = db.session.execute(_rows_query(filters, up_to_id).execution_options(yield_per=1000))
+    for values in result:
+        yield _row(values)
+
+
+def csv_separator(lang: str) -> str:
+    """Dutch Excel expects a semicolon, English Excel a comma (as the register's export)."""
+    return "," if lang == "en" else ";"
+
+
+def _guard(text: str) -> str:
+    # A cell that a spreadsheet would read as a formula is prefixed with an apostrophe.
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_lines(headers: list[str], rows: Iterator[Row], lang: str) -> Iterator[str]:
+    """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line ends; yielded line by line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=csv_separator(lang), lineterminator="\r\n")
+
+    def take() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(headers)
+    yield "\ufeff" + take()
+    for row in rows:
+        writer.writerow([_guard(text) for text in row.cells()])
+        yield take()

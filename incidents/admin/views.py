@@ -1,0 +1,216 @@
+"""Administration pages: users and the access log. security.gate refuses every "admin." endpoint to anyone but an
+administrator, and sends an administrator without two-step verification to enrol first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.forms import EditUserForm, UserForm
+from ..auth.models import ROLES, User
+from ..auth.service import create_user
+from ..core.instants import to_local, utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..forms_common import attach_error, choices
+from ..labels import ROLE_LABELS
+from ..parties.models import Controller
+from ..validation import is_id, parse_id
+from . import access_log, service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.users"))
+
+
+# --- users ---
+
+def _controllers() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))]
+
+
+def _prepare(form, controllers: list[tuple[int, str]]):
+    form.role.choices = choices((role, ROLE_LABELS[role]) for role in ROLES)
+    form.controller_id.choices = choices([("", "—"), *((str(i), name) for i, name in controllers)])
+    return form
+
+
+def _role_and_controller(form) -> tuple[str | None, int | None, bool]:
+    """The chosen role and controller, with translated messages at the fields; the flag says whether they hold."""
+    role = form.role.data
+    raw = (form.controller_id.data or "").strip()
+    controller_id = parse_id(raw) if raw else None
+    ok = True
+    if role not in ROLES:
+        form.role.errors = [*form.role.errors, _("Choose a role from the list.")]
+        ok = False
+    if raw and (controller_id is None or db.session.get(Controller, controller_id) is None):
+        form.controller_id.errors = [*form.controller_id.errors, _("Choose a controller from the list.")]
+        return role, None, False
+    if role == "controller" and controller_id is None:
+        form.controller_id.errors = [*form.controller_id.errors, _("A controller user needs a controller.")]
+        ok = False
+    elif role in ROLES and role != "controller" and controller_id is not None:
+        form.controller_id.errors = [*form.controller_id.errors,
+                                     _("Only controller users belong to a controller: leave the controller empty "
+                                       "for this role.")]
+        ok = False
+    return role, controller_id, ok
+
+
+def _users_page(form=None, status: int = 200, problem: tuple[User, list[str]] | None = None):
+    controllers = _controllers()
+    return render_template("admin/users.html", users=service.all_users(), controllers=controllers,
+                           form=form or _prepare(UserForm(formdata=None), controllers), roles=ROLES,
+                           problem=problem, now=utcnow()), status
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    if request.method == "GET":
+        return _users_page()
+    form = _prepare(UserForm(), _controllers())
+    valid = form.validate_on_submit()
+    role, controller_id, chosen = _role_and_controller(form)
+    if valid and chosen:
+        try:
+            user = create_user(form.email.data, role, form.password.data, name=(form.name.data or "").strip(),
+                               controller_id=controller_id)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash(_("User %(email)s created as %(role)s.", email=user.email, role=ROLE_LABELS[user.role]), "success")
+            return redirect(url_for("admin.users"))
+    return _users_page(form, 422)
+
+
+def _target(user_id: int) -> User:
+    user = db.session.get(User, user_id) if is_id(user_id) else None
+    if user is None:
+        abort(404)
+    return user
+
+
+def _refuse(user: User, *messages: str):
+    """Nothing changes: the page again, with why, at status 422."""
+    db.session.rollback()
+    return _users_page(status=422, problem=(user, list(messages)))
+
+
+def _done(message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+def change_role(user_id: int):
+    user = _target(user_id)
+    form = _prepare(EditUserForm(), _controllers())
+    valid = form.validate_on_submit()
+    role, controller_id, chosen = _role_and_controller(form)
+    if not (valid and chosen):
+        return _refuse(user, *(e for errors in form.errors.values() for e in errors))
+    if user.id == current_user.id and role != user.role:
+        return _refuse(user, _("You cannot take away your own administrator role. Ask another administrator."))
+    try:
+        service.change_role(user, role, controller_id, actor=current_user)
+    except DomainError as exc:
+        return _refuse(user, exc.message)
+    return _done(_("%(email)s is now %(role)s. Their open sessions have ended.", email=user.email,
+                   role=ROLE_LABELS[user.role]))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    user = _target(user_id)
+    if user.id == current_user.id:
+        return _refuse(user, _("You cannot deactivate your own account. Ask another administrator."))
+    if not service.set_active(user, False, actor=current_user):
+        return _refuse(user, _("%(email)s is already deactivated.", email=user.email))
+    return _done(_("%(email)s is deactivated: they can no longer log in or use their API tokens.", email=user.email))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    user = _target(user_id)
+    if not service.set_active(user, True, actor=current_user):
+        return _refuse(user, _("%(email)s is already active.", email=user.email))
+    return _done(_("%(email)s is active again.", email=user.email))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock(user_id: int):
+    user = _target(user_id)
+    service.unlock(user)
+    return _done(_("%(email)s is unlocked and can try to log in again.", email=user.email))
+
+
+@bp.post("/users/<int:user_id>/reset-2fa")
+def reset_two_factor(user_id: int):
+    user = _target(user_id)
+    if user.id == current_user.id:
+        return _refuse(user, _("You cannot reset your own two-step verification. Ask another administrator."))
+    if not (user.totp_enabled or user.totp_secret):
+        return _refuse(user, _("%(email)s has no two-step verification to reset.", email=user.email))
+    service.reset_two_factor(user, actor=current_user)
+    return _done(_("Two-step verification of %(email)s is reset; they must set it up again.", email=user.email))
+
+
+# --- the access log ---
+
+def _language() -> str:
+    return "en" if str(get_locale() or "nl") == "en" else "nl"
+
+
+def _headers() -> list[str]:
+    return [_(header) for _key, header in access_log.COLUMNS]
+
+
+def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status: int = 200):
+    people = db.session.execute(select(User.id, User.email).order_by(func.lower(User.email))).all()
+    pages = max(1, -(-total // access_log.PAGE_SIZE))
+    return render_template("admin/access_log.html", errors=errors, filters=filters, rows=rows or [], total=total,
+                           pages=pages, headers=_headers(), keys=[key for key, _h in access_log.COLUMNS],
+                           args=request.args, people=people, actions=access_log.ACTIONS), status
+
+
+def _translated(exc: access_log.InvalidFilters) -> list[str]:
+    return [_(e.message, **e.params) for e in exc.errors]
+
+
+@bp.get("/access-log", endpoint="access_log")
+def access_log_page():
+    try:
+        filters = access_log.parse_filters(request.args)
+    except access_log.InvalidFilters as exc:
+        return _log_page(_translated(exc), status=400)
+    return _log_page([], filters, access_log.page_rows(filters), access_log.count(filters))
+
+
+@bp.get("/access-log.csv")
+def access_log_export():
+    try:
+        filters = access_log.parse_filters(request.args)
+    except access_log.InvalidFilters as exc:
+        return _log_page(_translated(exc), status=400)
+    up_to = access_log.last_id()
+    lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language())
+    name = f"access-log-{to_local(utcnow()).strftime('%Y-%m-%d')}.csv"
+    return Response(stream_with_context(lines), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+

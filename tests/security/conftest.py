@@ -1,0 +1,224 @@
+"""Helpers for the security tests: users of every role, logging in through the real login form, reading
+flash messages and redirects, and a small dataset with two controllers on one incident."""
+
+from __future__ import annotations
+
+import faulthandler
+import html
+import os
+import re
+import signal
+import time
+import traceback
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from flask.testing import FlaskClient
+
+from incidents import create_app
+from incidents.core.instants import utcnow
+from incidents.extensions import db
+
+from ..conftest import csrf_token
+
+PASSWORD = "correct horse battery"
+
+
+class FreshContextClient(FlaskClient):
+    """Sends each request in an application context of its own, as a real server does: nothing kept in
+    ``flask.g`` (Flask-Login's cached user, the API caller) or in the request's database session carries over
+    from one request to the next, so several clients can be logged in as different users at once."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # a streamed body is read while its context still exists
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def run_in_child(scenario, timeout: float = 120.0) -> None:
+    """Run ``scenario()`` in a forked copy of this process and fail if it fails -- or if it crashes the process.
+
+    For flows that have been seen to kill the interpreter (a segmentation fault cannot be caught in-process):
+    the child gets its own database connections; its assertion errors come back as the failure message."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(read)
+        faulthandler.disable()  # a crash is reported by the parent, without the child's stack dump
+        status = 1
+        try:
+            db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+            scenario()
+            status = 0
+        except BaseException:  # everything, assertion errors included, goes back to the parent
+            os.write(write, traceback.format_exc().encode()[-20_000:])
+        finally:
+            os.close(write)
+            os._exit(status)
+    os.close(write)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read)
+            pytest.fail(f"the scenario did not finish within {timeout:.0f} s")
+        time.sleep(0.02)
+    with os.fdopen(read, "rb") as pipe:
+        report = pipe.read().decode(errors="replace")
+    if os.WIFSIGNALED(status):
+        pytest.fail(f"the process crashed: killed by signal {os.WTERMSIG(status)} "
+                    f"({signal.Signals(os.WTERMSIG(status)).name})", pytrace=False)
+    if os.WEXITSTATUS(status) != 0:
+        pytest.fail(f"the scenario failed in the child process:\n{report}", pytrace=False)
+    db.session.expire_all()
+
+
+def build_app(database_uri, **overrides):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret", **overrides},
+                     testing=True)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture
+def app(database_uri):
+    """The suite's app, but with clients that give every request a fresh application context."""
+    app = build_app(database_uri)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
+
+
+def flashes(response) -> list[str]:
+    """The flash messages rendered on a page (text, unescaped, whitespace collapsed)."""
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))).split())
+            for m in FLASH.finditer(response.get_data(as_text=True))]
+
+
+def location(response) -> str:
+    """The redirect target as path (+ query); asserts that the response is a redirect to this site."""
+    assert response.status_code in (301, 302, 303, 307, 308), (response.status_code,
+                                                               response.get_data(as_text=True)[:300])
+    parts = urlsplit(response.headers["Location"])
+    assert not parts.netloc or parts.netloc == "localhost", response.headers["Location"]
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def login(client, email: str, password: str = PASSWORD, next_: str | None = None):
+    """POST the real login form (with its CSRF token); returns the response (not followed)."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", query_string={"next": next_} if next_ is not None else None,
+                       data={"email": email, "password": password, "csrf_token": token})
+
+
+def second_factor(client, code: str):
+    token = csrf_token(client, "/login/2fa")
+    return client.post("/login/2fa", data={"code": code, "csrf_token": token})
+
+
+def post_form(client, url: str, data: dict, token_from: str = "/account/"):
+    """POST a form with a CSRF token taken from ``token_from`` (a page of the same session)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
+
+
+def is_logged_in(client) -> bool:
+    """Whether the client's session is a logged-in session (the account page opens instead of redirecting)."""
+    response = client.get("/account/")
+    if response.status_code == 200:
+        return True
+    assert response.status_code == 302, response.status_code
+    return False
+
+
+def current_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def wrong_code(secret: str) -> str:
+    """A six-digit code that no nearby time step of ``secret`` produces."""
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(datetime.now())
+    near = {totp.generate_otp(s) for s in range(step - 3, step + 4)}
+    return next(c for c in (f"{n:06d}" for n in range(123456, 1_000_000, 7919)) if c not in near)
+
+
+_HASHES: dict[str, str] = {}  # password -> an argon2id hash of it, made once per test session
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(email, role="handler", password=PASSWORD, controller=None) -> User (committed).
+
+    The first user with a password is made by ``create_user`` (rules, argon2id); later ones reuse that hash, since
+    an argon2 hash costs most of a second on a busy machine (test_passwords checks create_user itself)."""
+    from incidents.auth.models import User
+    from incidents.auth.service import create_user
+
+    def make(email: str, role: str = "handler", password: str = PASSWORD, controller=None, **kw):
+        controller_id = controller.id if controller else None
+        if password not in _HASHES:
+            user = create_user(email, role, password, controller_id=controller_id, **kw)
+            _HASHES[password] = user.password_hash
+        else:
+            user = User(email=email.lower(), role=role, password_hash=_HASHES[password],
+                        controller_id=controller_id, name=kw.get("name", ""), language=kw.get("language", "nl"))
+            db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def with_two_factor():
+    """Switch 2FA on for a user directly (secret + enabled, no step used yet); returns the secret."""
+    from incidents.auth import totp
+
+    def enable(user) -> tuple[str, list[str]]:
+        user.totp_secret = totp.new_secret()
+        user.totp_enabled = True
+        user.totp_last_step = None
+        codes = totp.new_recovery_codes()
+        user.recovery_codes = [totp.hash_code(c) for c in codes]
+        db.session.commit()
+        return user.totp_secret, codes
+
+    return enable
+
+
+@pytest.fixture
+def world(app, make_controller, make_contract):
+    """Controllers A and B; incident ``shared`` affects a contract of each, incident ``only_b`` only B's;
+    an initial notice was issued to each controller of ``shared`` (a document and an outbox message each)."""
+    from incidents.breaches.service import create_incident
+    from incidents.notices.service import issue_notices
+
+    a = make_controller(name="Tandartspraktijk Alfa", contact_email="fg@alfa.example")
+    b = make_controller(name="Kliniek Beta", contact_email="fg@beta.example")
+    a_contract = make_contract("boz-72h", a, reference="VO-ALFA")
+    b_contract = make_contract("gdpr-art33", b, reference="VO-BETA")
+    now = utcnow()
+    shared = create_incident(title="Gedeelde storing", aware_at=now - timedelta(hours=5), status="confirmed",
+                             confirmed_at=now - timedelta(hours=4), contract_ids=[a_contract.id, b_contract.id],
+                             fields={"nature": "phishing"})
+    only_b = create_incident(title="Alleen Beta", aware_at=now - timedelta(hours=3), status="confirmed",
+                             contract_ids=[b_contract.id])
+    db.session.commit()
+    messages = {m.controller_id: m for m in issue_notices(shared, all_=True)}
+    db.session.commit()
+    return SimpleNamespace(
+        a=a, b=b, a_contract=a_contract, b_contract=b_contract, shared=shared, only_b=only_b,
+        a_message=messages[a.id], b_message=messages[b.id],
+        a_document_id=messages[a.id].document_id, b_document_id=messages[b.id].document_id,
+    )

@@ -1,0 +1,138 @@
+"""Account lockout after five wrong passwords (15 minutes, one generic message) and the login rate limit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from incidents.auth.models import User
+from incidents.auth.service import LOCKOUT_FOR, authenticate
+from incidents.core.instants import utcnow
+from incidents.extensions import db
+
+from ..conftest import csrf_token
+from .conftest import PASSWORD, build_app, flashes, is_logged_in, location, login
+
+EMAIL = "handler@verwerker.example"
+
+
+def _fresh(user_id: int) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user_id)
+
+
+def _refusal(response) -> list[str]:
+    """A refused login: the login page again (200), not logged in, with its flash messages."""
+    assert response.status_code == 200, response.status_code
+    messages = flashes(response)
+    assert messages, "a refused login must say so"
+    return messages
+
+
+def test_five_wrong_passwords_lock_the_account_with_the_same_message(app, client, make_user):
+    user = make_user(EMAIL)
+    wrong_password = _refusal(login(client, EMAIL, "wrong password number 0"))
+    unknown_email = _refusal(login(client, "nobody@verwerker.example", PASSWORD))
+    assert _fresh(user.id).failed_logins == 1
+    for n in range(1, 5):
+        assert _refusal(login(client, EMAIL, f"wrong password number {n}")) == wrong_password
+    locked = _fresh(user.id)
+    assert locked.locked_until is not None
+    assert timedelta(minutes=14) < locked.locked_until - utcnow() <= LOCKOUT_FOR
+
+    # the right password is now refused too, and nothing tells the visitor why
+    locked_message = _refusal(login(client, EMAIL, PASSWORD))
+    assert locked_message == wrong_password == unknown_email
+    assert not is_logged_in(client)
+    # a fresh client (another browser) is refused as well
+    other = app.test_client()
+    assert _refusal(login(other, EMAIL, PASSWORD)) == wrong_password
+    assert not is_logged_in(other)
+
+
+def test_the_lock_ends_after_locked_until(client, make_user):
+    user = make_user(EMAIL)
+    for n in range(5):
+        login(client, EMAIL, f"wrong password number {n}")
+    locked_until = _fresh(user.id).locked_until
+    assert locked_until is not None
+
+    # the service, asked at given instants: locked until locked_until, open after it
+    assert authenticate(EMAIL, PASSWORD, now=locked_until - timedelta(seconds=1)) is None
+    assert authenticate(EMAIL, PASSWORD, now=locked_until + timedelta(seconds=1)) is not None
+    db.session.rollback()
+
+    # through the login form, once locked_until lies in the past
+    assert _refusal(login(client, EMAIL, PASSWORD))
+    row = _fresh(user.id)
+    row.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert location(login(client, EMAIL, PASSWORD)) == "/"
+    assert is_logged_in(client)
+    assert _fresh(user.id).failed_logins == 0
+
+
+def test_a_right_password_resets_the_count(client, make_user):
+    user = make_user(EMAIL)
+    for n in range(4):
+        login(client, EMAIL, f"wrong password number {n}")
+    assert _fresh(user.id).failed_logins == 4
+    assert location(login(client, EMAIL, PASSWORD)) == "/"
+    assert _fresh(user.id).failed_logins == 0
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account/")})
+
+    for n in range(4):
+        login(client, EMAIL, f"another wrong password {n}")
+    assert _fresh(user.id).locked_until is None, "4 + 4 failures with a success between must not lock"
+    assert location(login(client, EMAIL, PASSWORD)) == "/"
+
+
+def test_an_inactive_account_gets_the_same_message(client, make_user):
+    from incidents.auth.service import update_user
+
+    user = make_user(EMAIL)
+    wrong_password = _refusal(login(client, EMAIL, "wrong password number 0"))
+    update_user(user, active=False)
+    db.session.commit()
+    assert _refusal(login(client, EMAIL, PASSWORD)) == wrong_password
+    assert not is_logged_in(client)
+
+
+@pytest.fixture
+def limited_app(database_uri):
+    """An app with the login rate limit switched on (the test configuration switches it off)."""
+    app = build_app(database_uri, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_login_rate_limit(limited_app):
+    from incidents.auth.service import create_user
+
+    create_user(EMAIL, "handler", PASSWORD)
+    db.session.commit()
+    client = limited_app.test_client()
+    token = csrf_token(client, "/login")
+    for n in range(3):
+        response = client.post("/login", data={"email": EMAIL, "password": f"wrong {n}", "csrf_token": token})
+        assert response.status_code == 200, (n, response.status_code)
+    fourth = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
+    assert fourth.status_code == 429
+    # a forged X-Forwarded-For does not buy new attempts (no proxy is trusted by default)
+    forged = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+                         headers={"X-Forwarded-For": "198.51.100.23"})
+    assert forged.status_code == 429
+    assert not is_logged_in(client), "a rate-limited POST must not log in, even with the right password"
+    # the limit counts POSTs only: the login page itself still opens
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert 'name="password"' in page.get_data(as_text=True)
+    # the limit is per client address: another address may still try
+    other = limited_app.test_client()
+    other_token = csrf_token(other, "/login")
+    response = other.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": other_token},
+                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert location(response) == "/"
