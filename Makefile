@@ -1,13 +1,15 @@
 # The two commands of the README:
 #   make run   set up a virtualenv, migrate the SQLite database, load demo data, print a login, start the app
 #   make test  set up, make sure Chromium is there, lint, and run the whole test suite (browser tests included)
+#              on SQLite, then again on PostgreSQL in a throwaway cluster (scripts/pg-test-cluster)
+#   make test-pg  only the PostgreSQL run
 
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test test-pg setup lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
@@ -29,6 +31,11 @@ test: setup
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	scripts/pg-test-cluster -- $(BIN)/python -m pytest
+
+test-pg: setup
+	scripts/ensure-chromium
+	scripts/pg-test-cluster -- $(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check .

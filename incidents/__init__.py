@@ -47,6 +47,7 @@ def _load_config(app: Flask, overrides: dict, testing: bool) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'incidents.sqlite'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_key(Path(app.instance_path) / "secret_key")
+        app.config["SECRET_KEY_GENERATED"] = True
 
 
 def _loads(value: str):
@@ -89,15 +90,19 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
+    from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .breaches.views import bp as breaches_bp
+    from .calendar.views import bp as calendar_bp  # also nests account.calendar: import before registering
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
+    from .notifications.views import bp as notifications_bp
     from .parties.views import bp as parties_bp
     from .portal.views import bp as portal_bp
     from .register.views import bp as register_bp
+    from .webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -108,14 +113,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(drafts_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(calendar_bp)
 
 
 def register_cli(app: Flask) -> None:
     from .auth.cli import tokens_cli, users_cli
+    from .check import check_command
     from .demo.cli import demo_cli
     from .notices.cli import outbox_cli
+    from .reminders.cli import tick_command, worker_command
 
+    app.cli.add_command(check_command)
+    app.cli.add_command(tick_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)

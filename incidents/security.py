@@ -16,10 +16,10 @@ from flask_login import current_user, logout_user
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 # Reachable without a session (the acknowledgement link carries its own signed token).
-PUBLIC = ("static", "auth.login", "auth.second_factor", "notices.acknowledge")
+PUBLIC = ("static", "auth.login", "auth.second_factor", "notices.acknowledge", "calendar.feed")
 # What an administrator without two-step verification may still open: enrolment and logging out.
 ENROLMENT = ("account.two_factor", "account.two_factor_confirm", "auth.logout", "auth.logout_everywhere")
-CONTROLLER_AREAS = ("portal.", "account.", "auth.")
+CONTROLLER_AREAS = ("portal.", "account.", "auth.", "notifications.")  # notifications: only the user's own
 
 
 def init_app(app: Flask) -> None:
@@ -68,7 +68,7 @@ def gate():
     elif endpoint.startswith("portal."):
         abort(403)
     if user.role == "viewer" and request.method not in ("GET", "HEAD") and not endpoint.startswith(
-            ("auth.", "account.")):
+            ("auth.", "account.", "notifications.")):  # marking one's own notifications read is not a write to data
         abort(403)
     return None
 

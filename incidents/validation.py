@@ -9,11 +9,13 @@ from email_validator import EmailNotValidError, validate_email
 from .errors import ValidationFailed
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
-MAX_ID = 2**63 - 1  # the largest id any of our databases can hold
+# The largest id any of our databases can hold: id columns are INTEGER, 32 bits on PostgreSQL. A larger number
+# is no id anywhere, and PostgreSQL refuses to compare it with an INTEGER column ("integer out of range").
+MAX_ID = 2**31 - 1
 
 
 def is_id(value: object) -> bool:
-    """An integer that can be a row id (not a bool, positive, within 64 bits)."""
+    """An integer that can be a row id (not a bool, positive, within 32 bits)."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 

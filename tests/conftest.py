@@ -1,14 +1,21 @@
-"""Fixtures: a real SQLite file per test, migrated once per session by the real migrations."""
+"""Fixtures: a real SQLite file per test, migrated once per session by the real migrations.
+
+With ``TEST_DATABASE_URL`` set to a PostgreSQL URL (``scripts/pg-test-cluster -- pytest`` does that), the
+suite runs on that database instead: it is emptied and migrated once per session by the same real migrations,
+and every table but ``alembic_version`` is truncated after each test (TRUNCATE does not fire the append-only
+row triggers), with the sequences restarted so that ids start at 1 again, as on a fresh SQLite copy.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from incidents import ROOT, create_app
 from incidents.extensions import db
@@ -17,6 +24,61 @@ TABLES = (
     "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
     "timeline_events", "users", "api_tokens", "documents", "outbox",
 )
+
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+if TEST_DATABASE_URL and not ON_POSTGRES:
+    raise pytest.UsageError(f"TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL!r}")
+# For a test of SQLite itself; prefer a mark with a reason of its own: pytest.mark.skipif(ON_POSTGRES, reason=...).
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite itself")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """argon2id at the library's recommended cost takes about a quarter of a second per hash and per check, and
+    the suite hashes and checks well over a thousand passwords: on a two-core machine that alone was minutes per
+    run, and `make test` runs the suite twice (SQLite, PostgreSQL). Tests use the same algorithm and hash format
+    (``$argon2id$``) at the lowest cost; the application's own parameters are untouched."""
+    from argon2 import PasswordHasher
+
+    from incidents.auth import passwords
+
+    recommended, passwords._hasher = passwords._hasher, PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = recommended
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """The PostgreSQL test database, emptied and migrated once; yields an engine for housekeeping."""
+    engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL, "SECRET_KEY": "template"}, testing=True)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+    tables = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    truncate = text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    yield engine, truncate
+    engine.dispose()
+
+
+@pytest.fixture
+def database_uri(request):
+    """The database URI of the test: its own SQLite copy, or the shared PostgreSQL database (emptied after it)."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{request.getfixturevalue('db_path')}"
+        return
+    engine, truncate = request.getfixturevalue("postgres_database")
+    yield TEST_DATABASE_URL
+    # Runs after the test's app fixture has closed its sessions and disposed of its engine. A connection that
+    # a test leaked would block TRUNCATE: fail loudly after a while rather than hang.
+    with engine.connect() as connection:
+        connection.execute(text("SET lock_timeout = '20s'"))
+        connection.execute(truncate)
 
 
 @pytest.fixture(scope="session")
@@ -30,15 +92,18 @@ def migrated_template(tmp_path_factory):
 
 
 @pytest.fixture
-def db_path(tmp_path, migrated_template):
+def db_path(tmp_path, request):
+    if ON_POSTGRES:
+        pytest.skip("needs the test's own SQLite file (db_path); the suite runs on PostgreSQL")
+    migrated_template = request.getfixturevalue("migrated_template")
     path = tmp_path / "test.sqlite"
     shutil.copy(migrated_template, path)
     return path
 
 
 @pytest.fixture
-def app(db_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "test-secret"}, testing=True)
+def app(database_uri):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret"}, testing=True)
 
     @app.teardown_request
     def forget_login(_exc):

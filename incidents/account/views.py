@@ -12,6 +12,7 @@ from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
+from ..validation import is_id
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SHOWN_CODES = "recovery_codes_once"
@@ -126,7 +127,7 @@ def tokens():
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if is_id(token_id) else None
     if token is None or token.user_id != current_user.id:
         abort(404)
     revoke_token(token)

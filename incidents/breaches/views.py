@@ -218,7 +218,7 @@ def answer(incident_id: int, question_id: int):
     from ..portal.forms import AnswerForm
 
     incident = incident_or_404(incident_id)
-    asked = db.session.get(TimelineEvent, question_id)
+    asked = db.session.get(TimelineEvent, question_id) if is_id(question_id) else None
     if asked is None or asked.incident_id != incident.id or asked.kind != "question":
         abort(404)
     form = AnswerForm(prefix=f"a{question_id}")

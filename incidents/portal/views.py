@@ -125,7 +125,7 @@ def question(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/messages/<int:message_id>/acknowledge")
 def acknowledge(incident_id: int, message_id: int):
     incident = _mine(incident_id)
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
     if message is None or message.incident_id != incident.id or message.controller_id != current_user.controller_id:
         abort(404)
     try:

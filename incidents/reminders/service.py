@@ -103,6 +103,13 @@ def _remind_batch(batch, context: _Context) -> int:
         update(Obligation.__table__).where(Obligation.__table__.c.id == bindparam("oid"),
                                            Obligation.__table__.c.next_reminder_at == bindparam("old"))
         .values(next_reminder_at=bindparam("nxt")), advances)
+    # The batch was read without a lock (SQLite): a row that another worker or a request changed before this UPDATE
+    # (a point sent, a filing, a dismissal, a moved deadline) was not advanced by it, and is not this worker's to
+    # remind of. Read back, inside this write transaction, which rows this worker did advance.
+    wanted = {a["oid"]: a["nxt"] for a in advances}
+    advanced = {oid for oid, nxt in db.session.execute(select(Obligation.id, Obligation.next_reminder_at).where(
+        Obligation.id.in_(wanted), Obligation.status == "running")) if nxt == wanted[oid]}
+    planned = [item for item in planned if item[0].id in advanced]
     if not planned:
         return 0
     people = _people(batch, context)

@@ -40,7 +40,11 @@ def message_for(incident, obligation, controller, point: Point, now: datetime) -
     dutch, english = KINDS.get(obligation.kind, (obligation.kind, obligation.kind))
     due = format_local(obligation.due_at)
     left = (obligation.due_at - now).total_seconds()
-    url = f"{current_app.config['BASE_URL'].rstrip('/')}/incidents/{incident.id}"
+    base = current_app.config["BASE_URL"].rstrip("/")
+    url = f"{base}/incidents/{incident.id}"
+    # The controller's own AP clock also reminds the controller's users, who cannot open the desk's page: they get
+    # the portal's (the same e-mail goes to the processor's staff, who cannot open the portal).
+    portal = f"{base}/portal/incidents/{incident.id}" if obligation.owner == "controller" else None
     name = controller.name if controller else ""
     if left >= 0:
         nl = f"Herinnering {incident.reference}: {dutch} voor {name} uiterlijk {due} (nog {_span(left)})."
@@ -50,15 +54,18 @@ def message_for(incident, obligation, controller, point: Point, now: datetime) -
         en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left)} overdue)."
     escalation = ("\n\nDe termijn is verstreken: de FG en de beheerders zijn ook geïnformeerd. / The deadline has "
                   "passed: the DPO and the administrators have been told as well.") if point.escalate else ""
-    body = f"{nl}\n{en}{escalation}\n\n{obligation.clause}\n{url}\n"
+    portal_line = f"Portaal / portal: {portal}\n" if portal else ""
+    body = f"{nl}\n{en}{escalation}\n\n{obligation.clause}\n{url}\n{portal_line}"
     html = (f"<p>{escape(nl)}<br>{escape(en)}</p>"
             + (f"<p><strong>{escape(escalation.strip())}</strong></p>" if escalation else "")
-            + f"<p>{escape(obligation.clause)}<br><a href=\"{escape(url)}\">{escape(url)}</a></p>")
+            + f"<p>{escape(obligation.clause)}<br><a href=\"{escape(url)}\">{escape(url)}</a>"
+            + (f"<br>Portaal / portal: <a href=\"{escape(portal)}\">{escape(portal)}</a>" if portal else "")
+            + "</p>")
     payload = {
         # "text" is what Slack and Microsoft Teams incoming webhooks show; the rest is for machines.
-        "text": f"{nl}\n{en}\n{url}",
+        "text": f"{nl}\n{en}\n{url}" + (f"\n{portal}" if portal else ""),
         "event": "deadline_reminder",
-        "incident": {"id": incident.id, "reference": incident.reference, "url": url},
+        "incident": {"id": incident.id, "reference": incident.reference, "url": url, "portal_url": portal},
         "obligation": {"id": obligation.id, "kind": obligation.kind, "controller_id": obligation.controller_id,
                        "controller": name, "owner": obligation.owner, "clause": obligation.clause,
                        "due_at": iso_z(obligation.due_at)},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -41,8 +42,20 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: urllib would follow a 301/302/303 with a GET without the body (and
+    count the GET's 200 as success), or take the signed call to another host. It surfaces as HTTPError 3xx."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
-    """POST the payload; the HTTP status, or raises OSError / urllib errors."""
+    """POST the payload; the HTTP status, or raises OSError / urllib / http.client errors. `now` is the moment of
+    sending: it goes into the signed timestamp, which receivers check against replay."""
     if not hook.url.startswith(("https://", "http://")):
         raise ValueError("a webhook URL must be http(s)")
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
@@ -52,8 +65,7 @@ def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
         "X-Datalek-Timestamp": timestamp, "X-Datalek-Delivery": str(delivery_id),
         "X-Datalek-Signature": signature(hook.secret, timestamp, body)}
     request = urllib.request.Request(hook.url, data=body, method="POST", headers=headers)  # noqa: S310
-    with urllib.request.urlopen(  # noqa: S310 (scheme checked above)
-            request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
+    with _opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
         return response.status
 
 
@@ -75,14 +87,24 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
 
 def _deliver(delivery: WebhookDelivery, now: datetime) -> str:
     hook = db.session.get(Webhook, delivery.webhook_id)
+    if not hook.active:  # deactivated after this call was queued: it is not made
+        delivery.status, delivery.claimed_at, delivery.next_attempt_at = "cancelled", None, None
+        delivery.last_error = "webhook deactivated"
+        db.session.commit()
+        return delivery.status
     delivery.attempts += 1
     try:
-        status = post(hook, delivery.payload, delivery.id, now)
+        # The signed timestamp is the moment of sending, not the start of this pass: a pass of many slow
+        # receivers would otherwise sign calls with a time minutes old, which receivers refuse as a replay.
+        status = post(hook, delivery.payload, delivery.id, utcnow())
         error = None if 200 <= status < 300 else f"HTTP {status}"
     except urllib.error.HTTPError as exc:
         status, error = exc.code, f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:
-        status, error = None, str(exc)[:500] or type(exc).__name__
+        exc.close()
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # HTTPException: a receiver that answers something other than HTTP (BadStatusLine, IncompleteRead, ...);
+        # it is not an OSError, and escaping here would leave the call 'sending' and end the worker's pass.
+        status, error = None, f"{type(exc).__name__}: {exc}"[:500]
     delivery.response_status, delivery.claimed_at = status, None
     if error is None:
         delivery.status, delivery.sent_at, delivery.last_error, delivery.next_attempt_at = "sent", utcnow(), None, None

@@ -257,3 +257,5 @@ def downgrade():
 
     op.drop_table('controllers')
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "postgresql":  # the tables' triggers went with them; the function did not
+        op.execute("DROP FUNCTION IF EXISTS refuse_change()")

@@ -1,3 +1,8 @@
+"""The commands: `flask --app wsgi tick` sends what has come, delivers the mail and the webhook calls, and says so;
+a second run finds nothing."""
+
+from __future__ import annotations
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -7,20 +12,27 @@ from incidents.core.instants import utcnow
 from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
 from incidents.reminders.models import Notification, Reminder
-from incidents.reminders.service import tick
 
 
-def test_tick(app, user, make_contract):
-    c = make_contract("boz-72h")
-    now = utcnow()
-    breaches.create_incident(title="x", aware_at=now - timedelta(hours=40), status="confirmed",
-                             contract_ids=[c.id], actor=user)
+def test_the_tick_command(app, runner, user, make_contract, smtp):
+    contract = make_contract("boz-72h")
+    aware = utcnow() - timedelta(hours=40)
+    breaches.create_incident(title="Rondslingerende USB-stick", aware_at=aware, status="confirmed",
+                             contract_ids=[contract.id], actor=user, now=aware)
     db.session.commit()
-    assert tick(now) >= 1
-    assert tick(now) == 0
-    print(db.session.scalars(select(Reminder.key)).all())
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) >= 1
-    assert db.session.scalar(select(func.count()).select_from(Notification)) >= 1
-    assert tick(now + timedelta(hours=40)) >= 1
-    assert tick(now + timedelta(hours=45)) >= 1
-    print(db.session.scalars(select(Reminder.key)).all())
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "reminders=2 mail_sent=2 webhooks_sent=0"
+    assert sorted(db.session.scalars(select(Reminder.point))) == ["pct50", "pct50"]
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
+    assert [m.rcpt_tos for m in smtp.inbox.received] == [[user.email], [user.email]]
+
+    again = runner.invoke(args=["tick"])
+    assert again.exit_code == 0 and again.output.strip() == "reminders=0 mail_sent=0 webhooks_sent=0"
+    assert smtp.inbox.count() == 2
+
+
+def test_the_worker_command_is_registered(app, runner):
+    result = runner.invoke(args=["worker", "--help"])
+    assert result.exit_code == 0 and "--seconds" in result.output

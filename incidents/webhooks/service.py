@@ -1,0 +1,103 @@
+"""Webhooks as administrators manage them: create (with a generated secret), deactivate, queue a test call.
+
+The delivery itself (signing, retrying) is delivery.py, run by the worker."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..core.instants import iso_z, utcnow
+from ..errors import Conflict, ValidationFailed
+from ..extensions import db
+from ..parties.models import Controller
+from ..validation import is_id, required_text
+from .models import Webhook, WebhookDelivery
+
+PENDING = ("queued", "retrying")
+
+
+def clean_url(value: object) -> str:
+    """An absolute http(s) URL with a host; anything else (ftp:, javascript:, file:, relative) is refused."""
+    url = required_text(value, "url", 500, "url")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise ValidationFailed("the URL may not contain spaces or control characters", "url", "invalid_url")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number or is out of range)
+    except ValueError:
+        raise ValidationFailed("the URL is not valid", "url", "invalid_url") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed("a webhook URL must start with http:// or https:// and name a host", "url",
+                               "invalid_url")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationFailed("put no user name or password in the URL; the signature authenticates the call",
+                               "url", "invalid_url")
+    return url
+
+
+def organisation(value: object) -> int | None:
+    """None (or "") is the processor itself; otherwise an existing controller's id."""
+    if value in (None, ""):
+        return None
+    controller_id = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+    if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
+        raise ValidationFailed("choose the processor or a controller from the list", "controller_id",
+                               "unknown_controller")
+    return controller_id
+
+
+def create_webhook(*, name: object, url: object, controller_id: object = None,
+                   now: datetime | None = None) -> Webhook:
+    hook = Webhook(name=required_text(name, "name", 100, "name"), url=clean_url(url),
+                   controller_id=organisation(controller_id), secret=secrets.token_urlsafe(32), active=True,
+                   created_at=now or utcnow())
+    db.session.add(hook)
+    db.session.flush()
+    return hook
+
+
+def deactivate(hook: Webhook) -> int:
+    """No further calls: the hook gets no new deliveries, and its queued ones are cancelled. Returns how many."""
+    hook.active = False
+    result = db.session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status.in_(PENDING))
+        .values(status="cancelled", next_attempt_at=None, last_error="webhook deactivated")
+        .execution_options(synchronize_session=False))
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def test_payload(hook: Webhook, now: datetime) -> dict:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    nl = f"Test van de Datalekdesk: webhook “{hook.name}” werkt."
+    en = f"Test from the breach desk: webhook “{hook.name}” works."
+    return {"text": f"{nl}\n{en}\n{base}/", "event": "test", "webhook": {"id": hook.id, "name": hook.name},
+            "sent_at": iso_z(now)}
+
+
+def queue_test(hook: Webhook, now: datetime | None = None) -> WebhookDelivery:
+    if not hook.active:
+        raise Conflict("this webhook is deactivated", None, "webhook_inactive")
+    now = now or utcnow()
+    delivery = WebhookDelivery(webhook_id=hook.id, reminder_id=None, payload=test_payload(hook, now),
+                               status="queued", attempts=0, next_attempt_at=now, created_at=now)
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery
+
+
+def all_webhooks() -> list[tuple[Webhook, str | None]]:
+    return [tuple(row) for row in db.session.execute(
+        select(Webhook, Controller.name).outerjoin(Controller, Controller.id == Webhook.controller_id)
+        .order_by(Webhook.active.desc(), Webhook.name, Webhook.id))]
+
+
+def recent_deliveries(hook_id: int, limit: int = 50) -> list[WebhookDelivery]:
+    return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id)
+                                   .order_by(WebhookDelivery.id.desc()).limit(limit)))
+

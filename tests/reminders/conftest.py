@@ -1,0 +1,346 @@
+"""Fixtures for the reminder tests: a pinned clock, people of every role, a real SMTP server on loopback, a real
+HTTP receiver for webhooks, and browsers that log in through the real login pages (with the second factor).
+
+Time is never waited for: every tick and delivery gets its `now`, counted in hours from START."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import hashlib
+import hmac
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pyotp
+import pytest
+from aiosmtpd.controller import Controller as SMTPController
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from incidents.auth import twofactor
+from incidents.auth.models import User
+from incidents.auth.service import create_user
+from incidents.breaches.models import Obligation
+from incidents.extensions import db
+from incidents.reminders.models import Notification, Reminder
+
+START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
+PASSWORD = "Lange-zin met 5 woorden"
+DPO = "fg@verwerker.example"
+
+
+def at(hours: float) -> datetime:
+    return START + timedelta(hours=hours)
+
+
+def hours_after_start(instant: datetime) -> float:
+    return (instant - START) / timedelta(hours=1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the database, read the way the tests need it ---
+
+def obligation(incident, kind: str, contract=None, controller=None) -> Obligation:
+    query = select(Obligation).where(Obligation.incident_id == incident.id, Obligation.kind == kind)
+    if contract is not None:
+        query = query.where(Obligation.contract_id == contract.id)
+    if controller is not None:
+        query = query.where(Obligation.controller_id == controller.id)
+    db.session.expire_all()
+    found = db.session.scalars(query).all()
+    assert len(found) == 1, (kind, found)
+    return found[0]
+
+
+def reminders_of(item) -> list[Reminder]:
+    """The reminders of one obligation in the order they were sent (ids grow with sending)."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(Reminder).where(Reminder.obligation_id == item.id).order_by(Reminder.id)))
+
+
+def all_reminders() -> list[Reminder]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Reminder).order_by(Reminder.id)))
+
+
+def notifications_of(user) -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id)))
+
+
+# --- a real SMTP server ---
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+    @property
+    def message(self):
+        return email.message_from_bytes(self.content, policy=policy.default)
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(("plain",)).get_content()
+
+
+@dataclass
+class Inbox:
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_first: bool = False  # keep the first DATA waiting (the client sees no reply) until `release` is set
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
+            hold = self.hold_first and len(self.received) == 1
+        if hold:
+            # The whole message is here, as at a real server about to answer 250; the client is still waiting.
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+        return "250 2.0.0 Ok: queued"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+
+class SMTPServer:
+    def __init__(self):
+        self.inbox = Inbox()
+        self.port = free_port()
+        self.controller = SMTPController(self.inbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> SMTPServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.inbox.release.set()
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp(app):
+    server = SMTPServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
+
+
+# --- a real HTTP receiver for webhooks ---
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    signature_ok: bool
+    fresh: bool  # the signed timestamp is within five minutes of the receiver's clock
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.body)
+
+
+class Receiver:
+    """Verifies every call's signature with the secret registered for its path, records it, and answers with the
+    statuses scripted for the path (200 once the script is used up). Special paths: /redirect answers 302 to
+    /landing; /garbage answers something that is not HTTP."""
+
+    def __init__(self):
+        self.secrets: dict[str, str] = {}
+        self.scripts: dict[str, deque[int]] = {}
+        self.calls: list[Call] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _record(self) -> Call:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                secret = receiver.secrets.get(self.path, "")
+                timestamp = self.headers.get("X-Datalek-Timestamp", "")
+                expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body,
+                                                hashlib.sha256).hexdigest()
+                given = self.headers.get("X-Datalek-Signature", "")
+                fresh = timestamp.isdigit() and abs(int(timestamp) - time.time()) < 300
+                call = Call(self.command, self.path, dict(self.headers.items()), body,
+                            bool(secret) and hmac.compare_digest(expected, given), fresh)
+                with receiver.lock:
+                    receiver.calls.append(call)
+                return call
+
+            def do_POST(self):  # noqa: N802
+                self._record()
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "/landing")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path == "/garbage":
+                    self.wfile.write(b"THIS IS NOT HTTP\r\n\r\n")
+                    self.close_connection = True
+                    return
+                with receiver.lock:
+                    script = receiver.scripts.get(self.path)
+                    status = script.popleft() if script else 200
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def do_GET(self):  # noqa: N802 (only a followed redirect would come here)
+                self._record()
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def expect(self, path: str, secret: str, statuses: list[int] | None = None) -> None:
+        self.secrets[path] = secret
+        self.scripts[path] = deque(statuses or [])
+
+    def calls_to(self, path: str) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.path == path]
+
+
+@pytest.fixture
+def receiver():
+    made = Receiver()
+    made.thread.start()
+    yield made
+    made.server.shutdown()
+    made.server.server_close()
+
+
+# --- people ---
+
+@dataclass
+class Person:
+    user: User
+    secret: str | None = None
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    def code(self) -> str:
+        # The step used at enrolment counts as spent; the server accepts one step of drift.
+        return pyotp.TOTP(self.secret).at(time.time() + 30)
+
+
+@pytest.fixture
+def make_person(app):
+    def make(email_address: str, role: str, *, controller=None, two_factor: bool = False) -> Person:
+        user = create_user(email_address, role, PASSWORD, name=email_address.split("@")[0].title(),
+                           controller_id=controller.id if controller else None, language="en")
+        db.session.commit()
+        person = Person(user)
+        if two_factor:
+            person.secret = twofactor.start_enrolment(user)
+            assert twofactor.confirm_enrolment(user, pyotp.TOTP(person.secret).now())
+            db.session.commit()
+        return person
+
+    return make
+
+
+class Browser(FlaskClient):
+    """Each request in its own application context, as on a server (the suite's app fixture keeps one context
+    open, and Flask-Login caches the user on its `g`): two browsers are two people."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def csrf(self, url: str = "/account/") -> str:
+        return csrf_from(self.get(url))
+
+    def post_form(self, url: str, data: dict | None = None, token_page: str = "/account/"):
+        return self.post(url, data={"csrf_token": self.csrf(token_page), **(data or {})})
+
+
+def csrf_from(response) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    assert match, f"no CSRF token on the page ({response.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture
+def browser(app):
+    def make(person: Person | None = None) -> Browser:
+        made = Browser(app, app.response_class, use_cookies=True)
+        made.get("/login?lang=en")  # English pages: the assertions name the English msgids
+        if person is not None:
+            login(made, person)
+        return made
+
+    return make
+
+
+def login(client: Browser, person: Person) -> None:
+    response = client.post("/login", data={"email": person.email, "password": PASSWORD,
+                                           "csrf_token": client.csrf("/login")})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    if response.headers["Location"].endswith("/login/2fa"):
+        response = client.post("/login/2fa", data={"code": person.code(), "csrf_token": client.csrf("/login/2fa")})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert not response.headers["Location"].endswith(("/login", "/login/2fa")), response.headers["Location"]
+
+
+NAV_COUNT = re.compile(r'id="notifications-link"[^>]*data-unread="(\d+)"[^>]*>(?:<strong>)?Notifications \((\d+)\)')
+
+
+def nav_count(response) -> int:
+    """The unread count in the nav, as shown (the attribute and the visible text agree)."""
+    assert response.status_code == 200, response.status_code
+    match = NAV_COUNT.search(response.get_data(as_text=True))
+    assert match, "no notifications link in the nav"
+    assert match.group(1) == match.group(2)
+    return int(match.group(2))
