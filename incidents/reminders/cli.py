@@ -19,9 +19,18 @@ from .service import tick
 def one_pass(worker: str) -> dict[str, int]:
     """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks."""
     sent = tick(utcnow(), worker)
-    mail = deliver_mail(limit=1000)
-    hooks = deliver_webhooks()
-    return {"reminders": sent, "mail_sent": mail.get("sent", 0), "webhooks_sent": hooks.get("sent", 0)}
+    mailed = hooked = 0
+    while True:  # until nothing is due (what another worker holds is skipped, not waited for)
+        mail = deliver_mail(limit=500)
+        mailed += mail.get("sent", 0)
+        if not mail or set(mail) == {"not_claimed"}:
+            break
+    while True:
+        hooks = deliver_webhooks()
+        hooked += hooks.get("sent", 0)
+        if not hooks:
+            break
+    return {"reminders": sent, "mail_sent": mailed, "webhooks_sent": hooked}
 
 
 def _name() -> str:
