@@ -7,6 +7,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 
 .PHONY: run test test-pg setup lint bench clean
@@ -30,12 +31,12 @@ run: setup
 test: setup
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	scripts/pg-test-cluster -- $(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	scripts/pg-test-cluster -- $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-pg: setup
 	scripts/ensure-chromium
-	scripts/pg-test-cluster -- $(BIN)/python -m pytest
+	scripts/pg-test-cluster -- $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check .

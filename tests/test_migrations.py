@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from incidents import ROOT, create_app
 from incidents.extensions import db
 
-from .conftest import ON_POSTGRES, TEST_DATABASE_URL
+from .conftest import ON_POSTGRES, TEST_DATABASE_URL, postgres_url
 
 MIGRATIONS = str(ROOT / "migrations")
 APPEND_ONLY = ("filings", "decisions", "timeline_events", "documents", "severity_assessments", "access_log")
@@ -30,12 +30,13 @@ def scratch_uri(tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
         return
-    name = "incidents_migrations"
+    url = postgres_url("incidents_migrations")
+    name = make_url(url).database
     admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
