@@ -43,6 +43,8 @@ ROLE_LABELS = {"admin": _l("administrator"), "handler": _l("handler"), "viewer":
 OWNER_LABELS = {"processor": _l("processor"), "controller": _l("controller")}
 NOTIFY_AP_LABELS = {"yes": _l("yes, notify the AP"), "no": _l("no, not required"),
                     "needs_info": _l("needs more information")}
+DECISION_VIA_LABELS = {"portal": _l("in the portal"), "email": _l("by e-mail"), "phone": _l("by phone"),
+                      "meeting": _l("in a meeting"), "letter": _l("by letter")}
 CHANNEL_LABELS = {"email": _l("e-mail"), "phone": _l("phone"), "portal": _l("controller's portal"),
                   "letter": _l("letter"), "in_person": _l("in person"), "other": _l("other")}
 FIELD_FORM_LABELS = {
@@ -101,6 +103,7 @@ def template_labels() -> dict:
     return {
         "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
         "OWNER_LABELS": OWNER_LABELS, "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
+        "DECISION_VIA_LABELS": DECISION_VIA_LABELS,
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
         "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from incidents import ROOT, create_app
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from .conftest import ON_POSTGRES, TEST_DATABASE_URL, postgres_url
 
@@ -114,7 +115,8 @@ def test_every_append_only_table_refuses_update_and_delete(app, api, make_contra
     assert api.post(f"/api/v1/incidents/{iid}/filings", json={
         "kind": "controller_notice", "contract_id": contract.id, "at": "2026-11-01T11:00:00Z"}).status_code == 201
     assert api.post(f"/api/v1/incidents/{iid}/decisions", json={
-        "controller_id": contract.controller_id, "notify_ap": "no", "reason": "laag risico"}).status_code == 201
+        "controller_id": contract.controller_id, "decision_maker": MAKER,
+            "notify_ap": "no", "reason": "laag risico"}).status_code == 201
     incident = db.session.get(Incident, iid)
     record_severity(incident, {"data_types": ["simple"], "identification": "significant"})
     issue_notices(incident, all_=True)

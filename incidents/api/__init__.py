@@ -56,7 +56,7 @@ def authenticate():
 CONTROLLER_ENDPOINTS = frozenset({
     "api.list_profiles", "api.list_controllers", "api.list_contracts", "api.list_incidents", "api.get_incident",
     "api.deadlines", "api.ap_draft", "api.record_decision", "api.record_filing", "api.get_document",
-    "api.get_outbox",
+    "api.get_outbox", "api.get_scope",
 })
 
 

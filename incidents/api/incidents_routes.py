@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
+from ..breaches import scope as scope_service
 from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..core.instants import utcnow
 from ..extensions import db
 from ..validation import is_id, parse_id
-from . import ApiError, bp, commit, instant, json_body, scope
+from . import ApiError, bp, commit, error_response, instant, json_body, scope
 from .serializers import (
     count,
     deadlines_json,
@@ -98,12 +100,13 @@ def get_incident(incident_id: int):
 def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"title", "description", "fields", "details"}
+    unknown = set(data) - {"title", "description", "fields", "details", "internal_note"}
     if unknown:
         name = sorted(unknown)[0]
         raise ApiError(422, "unknown_field", f"'{name}' cannot be changed here", name)
     service.update_incident(incident, title=data.get("title"), description=data.get("description"),
-                            fields=data.get("fields"), details=data.get("details"), actor=g.api_user)
+                            fields=data.get("fields"), details=data.get("details"),
+                            internal_note=data.get("internal_note"), actor=g.api_user)
     commit()
     return jsonify(incident_json(incident))
 
@@ -161,9 +164,59 @@ def record_decision(incident_id: int):
     decision = service.record_decision(incident, controller_id=data.get("controller_id"),
                                        notify_ap=data.get("notify_ap"), reason=data.get("reason"),
                                        inform_data_subjects=data.get("inform_data_subjects"),
-                                       data_subjects_ground=data.get("data_subjects_ground"), actor=g.api_user)
+                                       data_subjects_ground=data.get("data_subjects_ground"),
+                                       decision_maker=data.get("decision_maker"), actor=g.api_user)
     commit()
     return jsonify(decision_json(decision)), 201
+
+
+@bp.get("/incidents/<int:incident_id>/controllers/<int:controller_id>/scope")
+def get_scope(incident_id: int, controller_id: int):
+    incident = _incident(incident_id)
+    _own_scope(incident, controller_id)
+    return jsonify(scope_service.scope_of(incident.id, controller_id))
+
+
+@bp.put("/incidents/<int:incident_id>/controllers/<int:controller_id>/scope")
+def put_scope(incident_id: int, controller_id: int):
+    incident = _incident(incident_id)
+    _own_scope(incident, controller_id)
+    scope_values = scope_service.set_scope(incident, controller_id, json_body(), actor=g.api_user)
+    commit()
+    return jsonify(scope_values)
+
+
+@bp.put("/incidents/<int:incident_id>/scopes")
+def put_scopes(incident_id: int):
+    incident = _incident(incident_id)
+    if request.mimetype != "text/csv":
+        raise ApiError(415, "unsupported_media_type", "send the scopes as Content-Type: text/csv")
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(422, "invalid_encoding", "the CSV must be UTF-8", "file") from None
+    try:
+        scopes = scope_service.set_scopes_from_csv(incident, text, actor=g.api_user)
+    except scope_service.ScopeCsvRefused as exc:
+        db.session.rollback()
+        response = error_response(422, exc.code, exc.message, exc.field)
+        body = response.get_json()
+        body["error"]["lines"] = [{"line": p.line, "field": p.field or None, "message": p.message}
+                                  for p in exc.problems]
+        response.set_data(json.dumps(body))
+        return response
+    commit()
+    return jsonify({"scopes": [{"controller_id": cid, **values} for cid, values in sorted(scopes.items())]})
+
+
+def _own_scope(incident: Incident, controller_id: int) -> None:
+    """A controller's scope exists only for an affected controller (404 otherwise); a controller user reads only
+    its own."""
+    limit = scope()
+    if limit is not None and controller_id != limit or not is_id(controller_id):
+        raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}")
+    if controller_id not in scope_service.affected_controllers(incident.id):
+        raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}")
 
 
 @bp.get("/incidents/<int:incident_id>/deadlines")

@@ -8,14 +8,17 @@ from flask import jsonify
 from ..breaches.models import (
     ACKNOWLEDGEMENT,
     AP_FOLLOW_UPS,
+    DECISION_VIA,
     FILING_KINDS,
     INCIDENT_STATUSES,
     NOTIFY_AP_CHOICES,
     OBLIGATION_KINDS,
     SUBJECTS_GROUNDS,
 )
-from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, SUBJECT_GROUPS
+from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, REPORTER_KINDS, SUBJECT_GROUPS
 from ..core.fields import FIELD_KEYS
+from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
+from ..parties.service import LEGAL_BASES
 from . import bp
 
 INSTANT = {"type": "string", "format": "date-time", "pattern": "Z$"}
@@ -39,11 +42,39 @@ DETAILS = {"type": "object", "additionalProperties": False, "properties": {
     "discovery": {"type": "string"}, "protection": {"enum": list(PROTECTIONS)},
     "subjects_min": {"type": "integer", "minimum": 0}, "subjects_max": {"type": "integer", "minimum": 0},
     "subject_groups": {"type": "array", "items": {"enum": list(SUBJECT_GROUPS)}},
-    "cross_border": {"enum": list(CROSS_BORDER)}},
+    "cross_border": {"enum": list(CROSS_BORDER)}, "reporter_kind": {"enum": list(REPORTER_KINDS)},
+    "reported_by": {"type": "string"}, "recovery": {"type": "string"}, "other_supervisors": {"type": "string"},
+    "attachments": {"type": "string"}},
     "description": "What the AP's form asks beyond the contract fields; every key optional, null removes it. "
                    "Instants are returned in UTC with a Z."}
 
+COUNT = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT}
+SCOPE_PROPERTIES = {
+    "subjects_min": COUNT, "subjects_max": COUNT, "records_min": COUNT, "records_max": COUNT,
+    "subject_groups": {"type": ["array", "null"], "items": {"enum": list(SUBJECT_GROUPS)}},
+    "data_categories": {"type": ["array", "null"], "items": {"enum": list(DATA_CATEGORIES)}},
+    "special_categories": {"type": ["array", "null"], "items": {"enum": list(SPECIAL_CATEGORIES)}},
+    "countries": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+                  "description": "ISO 3166-1 alpha-2 codes"},
+    "note": {"type": ["string", "null"], "maxLength": MAX_NOTE, "description": "what only this controller is told"},
+}
+SCOPE = {"type": "object", "additionalProperties": False, "properties": SCOPE_PROPERTIES,
+         "description": "One controller's own share of the incident; every key optional, null removes it."}
+CONTROLLER_EXTRA = {
+    "contact_function": {"type": "string"}, "contact_phone": {"type": "string"}, "address": {"type": "string"},
+    "sector": {"type": "string"}, "dpo_registration": {"type": "string"}, "legal_basis": {"enum": list(LEGAL_BASES)},
+    "joint_controllers": {"type": "string"}, "subjects_contact": {"type": "string"},
+}
+
 SCHEMAS = {
+    "Scope": SCOPE,
+    "ControllerScope": {"type": "object", "required": ["controller_id"], "additionalProperties": False,
+                        "properties": {"controller_id": ID, **SCOPE_PROPERTIES}},
+    "DecisionMaker": {
+        "type": "object", "required": ["name", "via"], "additionalProperties": False,
+        "properties": {"name": {"type": "string", "maxLength": 200}, "function": {"type": ["string", "null"]},
+                       "via": {"enum": list(DECISION_VIA)}},
+        "description": "who at the controller decided and how the processor learned it"},
     "Error": {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -72,13 +103,13 @@ SCHEMAS = {
         "type": "object", "required": ["id", "name", "contact_email"],
         "properties": {"id": ID, "name": {"type": "string"}, "kvk": TEXT_OR_NULL, "contact_name": {"type": "string"},
                        "contact_email": {"type": "string"}, "language": {"enum": ["nl", "en"]},
-                       "created_at": INSTANT},
+                       "created_at": INSTANT, **CONTROLLER_EXTRA},
     },
     "NewController": {
         "type": "object", "required": ["name", "contact_email"],
         "properties": {"name": {"type": "string", "maxLength": 200}, "contact_email": {"type": "string"},
                        "kvk": {"type": "string", "pattern": "^[0-9]{8}$"}, "contact_name": {"type": "string"},
-                       "language": {"enum": ["nl", "en"]}},
+                       "language": {"enum": ["nl", "en"]}, **CONTROLLER_EXTRA},
     },
     "Contract": {
         "type": "object", "required": ["id", "controller_id", "profile", "reference"],
@@ -111,6 +142,11 @@ SCHEMAS = {
                                              "controller_name": {"type": "string"}}}},
                 "added_contract_ids": {"type": "array", "items": ID},
                 "completeness": {"type": "array", "items": ref("Completeness")},
+                "scopes": {"type": "array", "items": ref("ControllerScope"),
+                           "description": "one per affected controller (a controller user sees only its own)"},
+                "totals": {"type": "object", "properties": SCOPE_PROPERTIES,
+                           "description": "the incident-level figures: sums and unions of the scopes"},
+                "internal_note": {"type": "string", "description": "the processor's own; never sent"},
             }}],
     },
     "NewIncident": {
@@ -123,7 +159,7 @@ SCHEMAS = {
     "IncidentPatch": {
         "type": "object", "additionalProperties": False,
         "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "fields": FIELDS,
-                       "details": DETAILS},
+                       "details": DETAILS, "internal_note": {"type": "string"}},
     },
     "IncidentPage": {
         "type": "object", "required": ["incidents", "page", "pages", "total"],
@@ -158,7 +194,10 @@ SCHEMAS = {
         "properties": {"controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
                        "reason": {"type": "string"}, "inform_data_subjects": {"enum": ["yes", "no"]},
                        "data_subjects_ground": {"enum": list(SUBJECTS_GROUNDS),
-                                                "description": "required when inform_data_subjects is no"}},
+                                                "description": "required when inform_data_subjects is no"},
+                       "decision_maker": ref("DecisionMaker")},
+        "description": "decision_maker is required when processor staff record the decision; for a controller "
+                       "user it is that user (via portal)",
     },
     "Decision": {
         "type": "object", "required": ["id", "controller_id", "notify_ap", "reason", "decided_at"],
@@ -166,6 +205,7 @@ SCHEMAS = {
                        "reason": {"type": "string"}, "decided_by": NULLABLE_ID, "decided_at": INSTANT,
                        "inform_data_subjects": {"enum": ["yes", "no", None]},
                        "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+                       "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]},
                        "severity": {"type": ["object", "null"], "description": "the assessment the decision relied on",
                                     "properties": {"id": ID, "se": {"type": "number"}, "band": {"type": "string"},
                                                    "ap_severity": {"type": "string"}, "assessed_at": INSTANT}}},
@@ -243,6 +283,20 @@ SPEC = {
             "Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 409, 422))),
         "/incidents/{incident_id}/decisions": _path(post=op(
             "Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))),
+        "/incidents/{incident_id}/controllers/{controller_id}/scope": {
+            "parameters": [INCIDENT_ID, {"name": "controller_id", "in": "path", "required": True, "schema": ID}],
+            "get": op("One controller's scope", 200, ref("Scope"), errors=(401, 404)),
+            "put": op("Set one controller's scope (a key replaces, null removes, an absent key stays)", 200,
+                      ref("Scope"), "Scope", (400, 401, 403, 404, 422)),
+        },
+        "/incidents/{incident_id}/scopes": _path(put={
+            **op("Set many controllers' scopes from CSV (all or nothing)", 200, {
+                "type": "object", "required": ["scopes"],
+                "properties": {"scopes": {"type": "array", "items": ref("ControllerScope")}}},
+                errors=(401, 403, 404, 415, 422)),
+            "requestBody": {"required": True, "content": {"text/csv": {"schema": {
+                "type": "string", "description": "columns controller_id or kvk, and any scope key; lists "
+                                                 "separated by ';'; a 422 lists every bad line"}}}}}),
         "/incidents/{incident_id}/deadlines": _path(get=op(
             "Every obligation with its clock", 200, {"type": "object", "required": ["deadlines"], "properties": {
                 "deadlines": {"type": "array", "items": ref("Deadline")}}}, errors=(401, 404))),

@@ -7,17 +7,25 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.scope import scopes_of
 from ..core.clock import effective_status
 from ..core.fields import missing_fields
 from ..core.instants import iso_z
+from ..core.scope import totals
 from ..extensions import db
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 
+# Incident-level figures that sum over every controller: never shown to one controller.
+INCIDENT_WIDE_DETAILS = ("subjects_min", "subjects_max", "subject_groups")
+
 
 def controller_json(c: Controller) -> dict:
     return {"id": c.id, "name": c.name, "kvk": c.kvk, "contact_name": c.contact_name,
-            "contact_email": c.contact_email, "language": c.language, "created_at": iso_z(c.created_at)}
+            "contact_email": c.contact_email, "language": c.language, "created_at": iso_z(c.created_at),
+            "contact_function": c.contact_function, "contact_phone": c.contact_phone, "address": c.address,
+            "sector": c.sector, "dpo_registration": c.dpo_registration, "legal_basis": c.legal_basis,
+            "joint_controllers": c.joint_controllers, "subjects_contact": c.subjects_contact}
 
 
 def contract_json(c: Contract) -> dict:
@@ -53,12 +61,24 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
         missing = missing_fields(required, values)
         completeness.append({"contract_id": cid, "reference": ref, "profile": prof, "required": required,
                              "missing": missing, "complete": not missing})
+    scopes = scopes_of(i.id)
+    details = dict(i.details or {})
+    extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.values())}
+    if controller_id is not None:
+        # A controller sees its own scope and the shared facts; never the incident-wide figures, which hold the
+        # other controllers' numbers, nor the processor's internal note.
+        scopes = {controller_id: scopes.get(controller_id, {})}
+        details = {k: v for k, v in details.items() if k not in INCIDENT_WIDE_DETAILS}
+        extra = {}
+    affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
     return {
         **incident_summary(i),
         "description": i.description,
         "dismiss_reason": i.dismiss_reason,
         "fields": dict(i.fields or {}),
-        "details": dict(i.details or {}),
+        "details": details,
+        "scopes": [{"controller_id": ctl, **scopes.get(ctl, {})} for ctl in affected_ids],
+        **extra,
         "contracts": [
             {"id": cid, "reference": ref, "controller_id": ctl, "profile": prof, "controller_name": name}
             for cid, ref, ctl, prof, name in contract_rows
@@ -102,6 +122,8 @@ def decision_json(d: Decision) -> dict:
     return {"id": d.id, "incident_id": d.incident_id, "controller_id": d.controller_id, "notify_ap": d.notify_ap,
             "reason": d.reason, "decided_by": d.decided_by_id, "decided_at": iso_z(d.decided_at),
             "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
+            "decision_maker": None if d.maker_name is None else {
+                "name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
             "severity": None if severity is None else {
                 "id": severity.id, "se": severity.se, "band": severity.band, "ap_severity": severity.ap_severity,
                 "assessed_at": iso_z(severity.assessed_at)}}

@@ -31,6 +31,7 @@ from ..labels import (
     CHANNEL_LABELS,
     CONFIDENTIALITY_LABELS,
     DATA_TYPE_LABELS,
+    DECISION_VIA_LABELS,
     FIELD_FORM_LABELS,
     FILING_FORM_KINDS,
     FOLLOW_UP_LABELS,
@@ -131,6 +132,11 @@ class DecisionForm(FlaskForm):
                                  validators=[Optional()])
     subjects_ground = SelectField(_l("Ground for not informing them"),
                                   choices=choices([("", "—"), *GROUND_LABELS.items()]), validators=[Optional()])
+    # Who at the controller decided; the portal fills these from the controller user itself.
+    maker_name = StringField(_l("Decided by (name at the controller)"), validators=[Optional(), Length(max=200)])
+    maker_function = StringField(_l("Their function"), validators=[Optional(), Length(max=200)])
+    maker_via = SelectField(_l("How the controller told us"),
+                            choices=choices([("", "—"), *DECISION_VIA_LABELS.items()]), validators=[Optional()])
 
 
 def at_least_one(form, field) -> None:

@@ -20,6 +20,8 @@ OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notifica
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.
 ACKNOWLEDGEMENT = "controller_acknowledgement"
 NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")
+# How the processor learned of a controller's decision.
+DECISION_VIA = ("portal", "email", "phone", "meeting", "letter")
 INFORM_SUBJECTS_CHOICES = ("yes", "no")
 # Why data subjects are not informed: no high risk, or one of the Art. 34(3) exemptions.
 SUBJECTS_GROUNDS = ("not_high_risk", "unintelligible", "later_measures", "disproportionate_effort")
@@ -40,6 +42,8 @@ class Incident(db.Model):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What the AP's form asks beyond the contract fields (core/ap_form.py DETAIL_KEYS); all optional.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # For the processor's own staff only: never printed in anything a controller receives.
+    internal_note: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -61,6 +65,19 @@ class AffectedContract(db.Model):
 
     incident: Mapped[Incident] = relationship(back_populates="affected")
     contract = relationship("Contract")
+
+
+class ControllerScope(db.Model):
+    """One controller's own share of an incident (core/scope.py SCOPE_KEYS): what its documents say, and only
+    its documents. Edited in place; every change goes to the timeline."""
+
+    __tablename__ = "controller_scopes"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), primary_key=True)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Obligation(db.Model):
@@ -126,6 +143,11 @@ class Decision(db.Model):
     inform_subjects: Mapped[str | None] = mapped_column(String(10))
     subjects_ground: Mapped[str | None] = mapped_column(String(40))
     severity_id: Mapped[int | None] = mapped_column(ForeignKey("severity_assessments.id"))
+    # Who at the controller decided, and how the processor learned it (shared/API.md, "Decisions belong to the
+    # controller"); decided_by_id is the user who recorded it.
+    maker_name: Mapped[str | None] = mapped_column(String(200))
+    maker_function: Mapped[str | None] = mapped_column(String(200))
+    maker_via: Mapped[str | None] = mapped_column(String(20))
 
 
 class SeverityAssessment(db.Model):

@@ -18,6 +18,7 @@ from ..profiles import all_profiles, get_profile
 from ..validation import clean_text, is_id, required_text
 from .models import (
     AP_FOLLOW_UPS,
+    DECISION_VIA,
     FILING_KINDS,
     INFORM_SUBJECTS_CHOICES,
     NOTIFY_AP_CHOICES,
@@ -173,7 +174,7 @@ def incident_details(values: object, current: dict, now: datetime) -> dict:
 
 
 def update_incident(incident: Incident, *, title=None, description=None, fields=None, details=None,
-                    actor=None) -> list[str]:
+                    internal_note=None, actor=None) -> list[str]:
     """Edit text, field values and details; returns the names changed (each change goes to the timeline)."""
     changed: list[str] = []
     current_details = dict(incident.details or {})
@@ -190,6 +191,12 @@ def update_incident(incident: Incident, *, title=None, description=None, fields=
             record_event(incident, "edited", actor, field="description")
             incident.description = new
             changed.append("description")
+    if internal_note is not None:
+        new = clean_text(internal_note, "internal_note", MAX_DESCRIPTION_LENGTH)
+        if new != (incident.internal_note or ""):
+            record_event(incident, "edited", actor, field="internal_note")
+            incident.internal_note = new
+            changed.append("internal_note")
     values = clean_fields(fields)
     if values:
         current = dict(incident.fields or {})
@@ -402,12 +409,42 @@ def data_subject_guard(profile) -> str:
             f"the controller decides and informs them (profile '{profile.key}')")
 
 
+def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
+    """(name, function, via) of the person at the controller who decided. A controller user deciding in the
+    portal or through the API is that person; processor staff must say who it was and how they learned it."""
+    if getattr(actor, "role", None) == "controller":
+        given = value if isinstance(value, dict) else {}
+        function = clean_text(given.get("function"), "decision_maker.function", 200) or None
+        return (actor.name or actor.email), function, "portal"
+    if value is None:
+        raise ValidationFailed("the decision belongs to the controller: say who at the controller decided "
+                               "(decision_maker: name, function, via)", "decision_maker", "required")
+    if not isinstance(value, dict):
+        raise ValidationFailed("decision_maker must be an object with name, function and via", "decision_maker",
+                               "invalid_type")
+    unknown = set(value) - {"name", "function", "via"}
+    if unknown:
+        raise ValidationFailed(f"'{sorted(unknown)[0]}' is not part of decision_maker", "decision_maker",
+                               "unknown_field")
+    name = clean_text(value.get("name"), "decision_maker.name", 200)
+    if not name:
+        raise ValidationFailed("decision_maker.name is required: who at the controller decided",
+                               "decision_maker", "required")
+    function = clean_text(value.get("function"), "decision_maker.function", 200) or None
+    via = value.get("via")
+    if via not in DECISION_VIA:
+        raise ValidationFailed(f"decision_maker.via must be one of {', '.join(DECISION_VIA)}", "decision_maker",
+                               "required" if via is None else "invalid_choice")
+    return name, function, via
+
+
 def record_decision(
     incident: Incident, *, controller_id: object, notify_ap: object, reason: object,
-    inform_data_subjects: object = None, data_subjects_ground: object = None, actor=None,
-    now: datetime | None = None,
+    inform_data_subjects: object = None, data_subjects_ground: object = None, decision_maker: object = None,
+    actor=None, now: datetime | None = None,
 ) -> Decision:
-    """A controller's decision; it relies on the incident's latest severity assessment, if any."""
+    """A controller's decision, with who at the controller took it; it relies on the incident's latest severity
+    assessment, if any."""
     from .assessment import latest_severity
 
     now = now or utcnow()
@@ -429,15 +466,18 @@ def record_decision(
     elif data_subjects_ground is not None:
         raise ValidationFailed("a ground is given only when data subjects are not informed",
                                "data_subjects_ground", "not_applicable")
+    maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
     severity = latest_severity(incident.id)
     decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
                         decided_by_id=_actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
-                        subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None)
+                        subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None,
+                        maker_name=maker_name, maker_function=maker_function, maker_via=maker_via)
     db.session.add(decision)
     db.session.flush()
     record_event(incident, "decision", actor, decision_id=decision.id, controller_id=controller_id,
                  notify_ap=notify_ap, reason=reason, inform_data_subjects=inform_data_subjects,
-                 data_subjects_ground=data_subjects_ground, severity_id=decision.severity_id)
+                 data_subjects_ground=data_subjects_ground, severity_id=decision.severity_id,
+                 decision_maker={"name": maker_name, "function": maker_function, "via": maker_via})
     incident.updated_at = now
     recompute(incident)
     db.session.flush()

@@ -306,6 +306,12 @@ def severity(incident_id: int):
     return _apply(incident, "severity_form", SeverityForm(prefix="sev"), act)
 
 
+def _maker(form) -> dict | None:
+    """The decision maker as the service takes it; None when nothing was filled in (the service refuses that)."""
+    values = {"name": form.maker_name.data, "function": form.maker_function.data, "via": form.maker_via.data or None}
+    return values if any(values.values()) else None
+
+
 @bp.post("/<int:incident_id>/decisions")
 def decisions(incident_id: int):
     incident = incident_or_404(incident_id)
@@ -314,7 +320,8 @@ def decisions(incident_id: int):
         service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),
                                 notify_ap=form.notify_ap.data, reason=form.reason.data,
                                 inform_data_subjects=form.inform_subjects.data or None,
-                                data_subjects_ground=form.subjects_ground.data or None, actor=current_user)
+                                data_subjects_ground=form.subjects_ground.data or None,
+                                decision_maker=_maker(form), actor=current_user)
         return _("Decision recorded.")
 
     return _apply(incident, "decision_form", DecisionForm(prefix="decision"), act)

@@ -26,8 +26,12 @@ CROSS_BORDER = ("yes", "no", "unknown")
 # Chapter 10, channels to inform data subjects.
 SUBJECT_CHANNELS = ("phone", "letter", "email", "website", "social_media", "newspaper", "other")
 
+# Who reported the breach to the processor (the Addendum's Annex B: "de naam van degene die de schending meldt").
+REPORTER_KINDS = ("internal", "external", "sub_processor")
+
 DETAIL_KEYS = ("incident_kind", "started_at", "ended_at", "discovery", "protection", "subjects_min",
-               "subjects_max", "subject_groups", "cross_border")
+               "subjects_max", "subject_groups", "cross_border", "reporter_kind", "reported_by", "recovery",
+               "other_supervisors", "attachments")
 MAX_DETAIL_TEXT = 5000
 MAX_SUBJECTS = 10**10
 
@@ -96,6 +100,8 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
             result[key] = _choice(key, value, PROTECTIONS)
         elif key == "cross_border":
             result[key] = _choice(key, value, CROSS_BORDER)
+        elif key == "reporter_kind":
+            result[key] = _choice(key, value, REPORTER_KINDS)
         elif key in ("started_at", "ended_at"):
             result[key] = _instant(key, value, now)
         elif key in ("subjects_min", "subjects_max"):

@@ -14,6 +14,16 @@ class ControllerForm(FlaskForm):
     contact_name = StringField(_l("Contact person for breach notices"), validators=[Optional(), Length(max=200)])
     contact_email = EmailField(_l("E-mail for breach notices"), validators=[DataRequired(), Length(max=254)])
     language = SelectField(_l("Language of notices"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
+    contact_function = StringField(_l("Function of the contact person"), validators=[Optional(), Length(max=200)])
+    contact_phone = StringField(_l("Phone of the contact person"), validators=[Optional(), Length(max=40)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    sector = StringField(_l("Sector"), validators=[Optional(), Length(max=200)])
+    dpo_registration = StringField(_l("DPO registration number at the AP"), validators=[Optional(), Length(max=40)])
+    legal_basis = SelectField(_l("Notifies the AP under"), default="AVG", choices=choices(
+        [("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"), ("Tw", "Telecommunicatiewet (Tw)")]))
+    joint_controllers = TextAreaField(_l("Joint controllers"), validators=[Optional(), Length(max=2000)])
+    subjects_contact = TextAreaField(_l("Contact for data subjects (printed in letters to them)"),
+                                     validators=[Optional(), Length(max=2000)])
 
 
 class ContractForm(FlaskForm):

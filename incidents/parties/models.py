@@ -21,6 +21,16 @@ class Controller(db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="nl")
+    # The controller's contact (its DPO or privacy contact) and what the AP's form asks about the organisation.
+    contact_function: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    sector: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dpo_registration: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    legal_basis: Mapped[str] = mapped_column(String(10), default="AVG", server_default="AVG")
+    joint_controllers: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Where data subjects can turn with questions (printed in the letters to them).
+    subjects_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contracts: Mapped[list[Contract]] = relationship(back_populates="controller", order_by="Contract.reference")

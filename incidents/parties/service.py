@@ -27,7 +27,27 @@ def _controller_values(data: dict) -> dict:
         "kvk": kvk_number(data.get("kvk")),
         "contact_name": clean_text(data.get("contact_name"), "contact_name", 200),
         "language": language(data.get("language")),
+        "contact_function": clean_text(data.get("contact_function"), "contact_function", 200),
+        "contact_phone": clean_text(data.get("contact_phone"), "contact_phone", 40),
+        "address": clean_text(data.get("address"), "address", 300),
+        "sector": clean_text(data.get("sector"), "sector", 200),
+        "dpo_registration": clean_text(data.get("dpo_registration"), "dpo_registration", 40),
+        "legal_basis": _legal_basis(data.get("legal_basis")),
+        "joint_controllers": clean_text(data.get("joint_controllers"), "joint_controllers", 2000),
+        "subjects_contact": clean_text(data.get("subjects_contact"), "subjects_contact", 2000),
     }
+
+
+# The law a controller notifies the AP under (the AP form's question 1.2).
+LEGAL_BASES = ("AVG", "Wpg", "Tw")
+
+
+def _legal_basis(value: object) -> str:
+    text = clean_text(value, "legal_basis", 10) or "AVG"
+    if text not in LEGAL_BASES:
+        raise ValidationFailed(f"legal_basis must be one of {', '.join(LEGAL_BASES)}", "legal_basis",
+                               "invalid_choice")
+    return text
 
 
 def create_controller(data: dict) -> Controller:

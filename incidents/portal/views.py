@@ -89,7 +89,8 @@ def decision(incident_id: int):
     def act(form):
         service.record_decision(incident, controller_id=current_user.controller_id, notify_ap=form.notify_ap.data,
                                 reason=form.reason.data, inform_data_subjects=form.inform_subjects.data or None,
-                                data_subjects_ground=form.subjects_ground.data or None, actor=current_user)
+                                data_subjects_ground=form.subjects_ground.data or None,
+                                decision_maker={"function": form.maker_function.data}, actor=current_user)
         return _("Decision recorded.")
 
     return _apply(incident, "decision_form", _decision_form(), act)

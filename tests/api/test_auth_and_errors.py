@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from .conftest import INCIDENT_ROUTES, JSON_BODY, PROTECTED, url
 
@@ -65,7 +66,7 @@ def test_400_malformed_json_and_json_that_is_not_an_object(api, new_incident, re
 BODIES = {
     "PATCH": {"title": "Nieuw"},
     "POST": {"contract_ids": [1], "reason": "x", "kind": "controller_notice", "contract_id": 1,
-             "controller_id": 1, "notify_ap": "no"},
+             "controller_id": 1, "decision_maker": MAKER, "notify_ap": "no"},
 }
 
 

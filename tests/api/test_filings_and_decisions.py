@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from incidents.breaches.models import Filing
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from .conftest import one
 from .openapi_check import check_request, check_response
@@ -213,7 +214,8 @@ def test_filing_rows_are_append_only_in_the_database(api, case):
 
 def test_decision_and_timeline_rows_are_append_only_too(api, case):
     response = api.post(f"/api/v1/incidents/{case.iid}/decisions",
-                        json={"controller_id": case.a.id, "notify_ap": "no", "reason": "laag risico"})
+                        json={"controller_id": case.a.id, "decision_maker": MAKER,
+                              "notify_ap": "no", "reason": "laag risico"})
     assert response.status_code == 201
     for table in ("decisions", "timeline_events"):
         with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
@@ -225,6 +227,7 @@ def test_decision_and_timeline_rows_are_append_only_too(api, case):
 
 
 def decide(api, iid, **data):
+    data.setdefault("decision_maker", MAKER)
     response = api.post(f"/api/v1/incidents/{iid}/decisions", json=data)
     assert response.status_code == 201, response.get_json()
     check_request(DECISIONS, "post", data)
@@ -239,8 +242,9 @@ def test_decision_no_makes_the_ap_notification_not_required(api, user, case, dea
                       reason="Versleutelde gegevens; geen risico voor betrokkenen")
     assert row_counts() == {**before, "decisions": before["decisions"] + 1,
                             "timeline_events": before["timeline_events"] + 1}
-    assert {k: decision[k] for k in ("incident_id", "controller_id", "notify_ap", "reason", "decided_by")} == {
-        "incident_id": case.iid, "controller_id": case.a.id, "notify_ap": "no",
+    assert {k: decision[k] for k in ("incident_id", "controller_id", "decision_maker", "notify_ap", "reason",
+                                     "decided_by")} == {
+        "incident_id": case.iid, "controller_id": case.a.id, "decision_maker": MAKER, "notify_ap": "no",
         "reason": "Versleutelde gegevens; geen risico voor betrokkenen", "decided_by": user.id}
     assert decision["decided_at"].endswith("Z")
 
@@ -262,24 +266,34 @@ def test_decisions_yes_and_needs_info_need_no_reason(api, case, deadlines):
 
 
 DECISION_REFUSALS = {
-    "no without reason": (lambda c: {"controller_id": c.a.id, "notify_ap": "no"}, "required", "reason"),
-    "no with empty reason": (lambda c: {"controller_id": c.a.id, "notify_ap": "no", "reason": ""}, "required",
+    "no without reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                     "notify_ap": "no"}, "required", "reason"),
+    "no with empty reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                        "notify_ap": "no", "reason": ""}, "required",
                              "reason"),
-    "no with blank reason": (lambda c: {"controller_id": c.a.id, "notify_ap": "no", "reason": "  \n "},
+    "no with blank reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                        "notify_ap": "no", "reason": "  \n "},
                              "required", "reason"),
-    "reason not text": (lambda c: {"controller_id": c.a.id, "notify_ap": "no", "reason": ["x"]}, "invalid_type",
+    "reason not text": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                   "notify_ap": "no", "reason": ["x"]}, "invalid_type",
                         "reason"),
-    "invalid notify_ap": (lambda c: {"controller_id": c.a.id, "notify_ap": "maybe", "reason": "x"},
+    "invalid notify_ap": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                     "notify_ap": "maybe", "reason": "x"},
                           "invalid_choice", "notify_ap"),
-    "notify_ap as bool": (lambda c: {"controller_id": c.a.id, "notify_ap": False, "reason": "x"},
+    "notify_ap as bool": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
+                                     "notify_ap": False, "reason": "x"},
                           "invalid_choice", "notify_ap"),
     "notify_ap missing": (lambda c: {"controller_id": c.a.id, "reason": "x"}, "invalid_choice", "notify_ap"),
-    "controller not affected": (lambda c: {"controller_id": c.untouched.controller_id, "notify_ap": "no",
+    "controller not affected": (lambda c: {"controller_id": c.untouched.controller_id, "decision_maker": MAKER,
+                                           "notify_ap": "no",
                                            "reason": "x"}, "not_affected", "controller_id"),
-    "unknown controller": (lambda c: {"controller_id": 999, "notify_ap": "no", "reason": "x"}, "not_affected",
+    "unknown controller": (lambda c: {"controller_id": 999, "decision_maker": MAKER,
+                                      "notify_ap": "no", "reason": "x"}, "not_affected",
                            "controller_id"),
-    "controller missing": (lambda c: {"notify_ap": "no", "reason": "x"}, "required", "controller_id"),
-    "controller as text": (lambda c: {"controller_id": str(c.a.id), "notify_ap": "no", "reason": "x"},
+    "controller missing": (lambda c: { "decision_maker": MAKER,
+                                      "notify_ap": "no", "reason": "x"}, "required", "controller_id"),
+    "controller as text": (lambda c: {"controller_id": str(c.a.id), "decision_maker": MAKER,
+                                      "notify_ap": "no", "reason": "x"},
                            "invalid_type", "controller_id"),
 }
 

@@ -14,6 +14,7 @@ from incidents.core.ap_form import INCIDENT_KINDS
 from incidents.core.clock import urgency
 from incidents.dashboard import metrics
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from ..conftest import utc
 
@@ -140,7 +141,8 @@ def test_open_by_urgency(app, make_contract, log_incident, notify):
     notify(notified, contract, NOW - 9 * H, now=NOW)  # notice met; the AP clock runs until NOW + 63 h: later
     late = log_incident([contract], NOW - 100 * H, now=NOW)
     notify(late, contract, NOW - 50 * H, now=NOW)  # notice missed but settled: not open
-    service.record_decision(late, controller_id=contract.controller_id, notify_ap="no", reason="Geen risico",
+    service.record_decision(late, controller_id=contract.controller_id, decision_maker=MAKER,
+                            notify_ap="no", reason="Geen risico",
                             now=NOW)  # AP clock not required
     gone = log_incident([contract], NOW - 30 * H, now=NOW)
     service.dismiss(gone, "Vals alarm", now=NOW)  # obligations ended

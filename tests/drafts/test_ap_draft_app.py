@@ -19,6 +19,7 @@ from incidents.breaches.assessment import record_severity
 from incidents.breaches.models import Incident
 from incidents.core.instants import format_local, utcnow
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from ..api.conftest import assert_error_shape
 from ..api.openapi_check import check_response, check_schema
@@ -191,7 +192,8 @@ def test_never_late_when_not_required_or_ended(api, logged_in, breach, page_of, 
     assert draft(api, world)["late"] is True
     if how == "decision_no":
         response = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-            "controller_id": world.controller.id, "notify_ap": "no", "reason": "Geen risico: versleuteld"})
+            "controller_id": world.controller.id, "decision_maker": MAKER,
+                "notify_ap": "no", "reason": "Geen risico: versleuteld"})
         assert response.status_code == 201
     else:
         response = api.post(f"/api/v1/incidents/{world.incident_id}/dismiss", json={"reason": "Geen datalek"})
@@ -213,7 +215,7 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
                                "confidentiality": "unknown_recipients", "malicious": True})
     db.session.commit()
     decided = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-        "controller_id": world.controller.id, "notify_ap": "yes", "reason": "BSN gelekt",
+        "controller_id": world.controller.id, "decision_maker": MAKER, "notify_ap": "yes", "reason": "BSN gelekt",
         "inform_data_subjects": "no", "data_subjects_ground": "later_measures"})
     assert decided.status_code == 201, decided.get_json()
 
@@ -297,7 +299,8 @@ def test_data_subject_communication_names_the_channel(api, breach):
         "kind": "data_subject_communication", "contract_id": world.contract.id, "at": iso(sent), "channel": "letter"})
     assert response.status_code == 201, response.get_json()
     decided = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-        "controller_id": world.controller.id, "notify_ap": "yes", "inform_data_subjects": "yes"})
+        "controller_id": world.controller.id, "decision_maker": MAKER,
+            "notify_ap": "yes", "inform_data_subjects": "yes"})
     assert decided.status_code == 201
     found = answers(draft(api, world))
     assert found["10.subjects_informed"]["answer"] == "Ja"

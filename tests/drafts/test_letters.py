@@ -13,6 +13,7 @@ from incidents.breaches.models import Incident
 from incidents.core.instants import to_local, utcnow
 from incidents.drafts.letters import VARIANTS, LetterFacts, compose_letter
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from .conftest import iso
 
@@ -44,6 +45,7 @@ ADVICE = {
            "identity": "Central Reporting Point for Identity Fraud",
            "complaint": "You can lodge a complaint with the Dutch Data Protection Authority"},
 }
+
 
 
 def facts(fields=None, data_types=(), kind=None, controller="Huisartsenpraktijk De Linde") -> LetterFacts:
@@ -266,7 +268,7 @@ def test_no_guard_where_the_processor_may_inform(logged_in, subjects, page_of):
 
 
 def decide(api, iid, controller, ground):
-    body = {"controller_id": controller.id, "notify_ap": "yes", "reason": "Hoog risico"}
+    body = {"controller_id": controller.id, "decision_maker": MAKER, "notify_ap": "yes", "reason": "Hoog risico"}
     body.update({"inform_data_subjects": "no", "data_subjects_ground": ground} if ground else
                 {"inform_data_subjects": "yes"})
     response = api.post(f"/api/v1/incidents/{iid}/decisions", json=body)

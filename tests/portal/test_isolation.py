@@ -26,6 +26,7 @@ from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.reminders.models import Notification
 from incidents.webhooks.models import Webhook
+from tests.conftest import MAKER
 
 from ..conftest import csrf_token
 
@@ -57,8 +58,10 @@ def world(app, tmp_path, make_controller, make_contract):
         notices.issue_notices(incident, all_=True, actor=staff)
     db.session.commit()
     deliver_due()
-    breaches.record_decision(only_b, controller_id=b.id, notify_ap="no", reason=f"Besluit {SECRET}")
-    breaches.record_decision(shared, controller_id=b.id, notify_ap="no", reason=f"Besluit {SECRET}")
+    breaches.record_decision(only_b, controller_id=b.id, decision_maker=MAKER,
+                             notify_ap="no", reason=f"Besluit {SECRET}")
+    breaches.record_decision(shared, controller_id=b.id, decision_maker=MAKER,
+                             notify_ap="no", reason=f"Besluit {SECRET}")
     breaches.record_filing(shared, kind="ap_notification", controller_id=b.id, reference=f"AP-{SECRET}")
     b_user = create_user("fg@b-geheim.example", "controller", "lang genoeg wachtwoord", controller_id=b.id)
     a_user = create_user("fg@alfa.example", "controller", "nog een lang wachtwoord", controller_id=a.id)
@@ -136,7 +139,8 @@ def _hostile_body(world) -> dict:
     b = world["b"]
     return {"controller_id": b.id, "controller_ids": [b.id], "contract_id": world["values"]["contract_id"][0],
             "contract_ids": world["values"]["contract_id"], "kind": "ap_notification", "reference": "AP-1",
-            "notify_ap": "no", "reason": "x", "title": "x", "name": "x", "contact_email": "x@example.org",
+ "decision_maker": MAKER,
+                "notify_ap": "no", "reason": "x", "title": "x", "name": "x", "contact_email": "x@example.org",
             "profile": "boz-72h", "aware_at": "2026-11-01T10:00", "all": True, "version": "initial"}
 
 

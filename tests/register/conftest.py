@@ -15,6 +15,7 @@ from incidents.breaches import service
 from incidents.breaches.assessment import record_severity
 from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 MEDIUM = {"data_types": ["financial"], "identification": "limited", "confidentiality": "unknown_recipients"}
 VERY_HIGH = {"data_types": ["simple", "sensitive"], "identification": "significant",
@@ -66,11 +67,12 @@ def register(app, user, make_controller, make_contract) -> Register:
                           reference="AP-2026-001", actor=user)
     service.record_filing(i1, kind="controller_notice", contract_id=cb.id, at=aware + timedelta(hours=80),
                           actor=user)
-    service.record_decision(i1, controller_id=a.id, notify_ap="yes", reason="Hoog risico",
+    service.record_decision(i1, controller_id=a.id, decision_maker=MAKER, notify_ap="yes", reason="Hoog risico",
                             inform_data_subjects="no", data_subjects_ground="unintelligible", actor=user)
-    service.record_decision(i1, controller_id=b.id, notify_ap="needs_info", reason="", actor=user,
+    service.record_decision(i1, controller_id=b.id, decision_maker=MAKER, notify_ap="needs_info", reason="", actor=user,
                             now=utcnow() - timedelta(minutes=5))
-    service.record_decision(i1, controller_id=b.id, notify_ap="no", reason="Geen risico voor betrokkenen",
+    service.record_decision(i1, controller_id=b.id, decision_maker=MAKER,
+                            notify_ap="no", reason="Geen risico voor betrokkenen",
                             actor=user)
 
     # I2: suspected, never notified: its obligations wait for confirmation. Aware on 1 April, 00:30 in

@@ -13,9 +13,11 @@ from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
 from incidents.register.filters import RegisterFilters, parse_filters
 from incidents.register.queries import register_rows
+from tests.conftest import MAKER
 
 # (met, missed, open) per incident, worked out by hand from the fixture's story.
 EXPECTED = {"i1": (3, 2, 0), "i2": (0, 0, 3), "i3": (0, 0, 0), "i4": (0, 1, 1), "i5": (0, 0, 3)}
+
 
 
 def counts(row) -> tuple[int, int, int]:
@@ -88,7 +90,8 @@ def test_a_fixed_number_of_statements(register, user, make_contract):
         incident = service.create_incident(title=f"Incident {n}", aware_at=parse_instant("2026-07-01T10:00"),
                                            status="confirmed", contract_ids=contracts, actor=user)
         service.record_filing(incident, kind="controller_notice", contract_id=contracts[0], actor=user)
-        service.record_decision(incident, controller_id=incident.affected[0].controller_id, notify_ap="yes",
+        service.record_decision(incident, controller_id=incident.affected[0].controller_id, decision_maker=MAKER,
+                                notify_ap="yes",
                                 reason="", actor=user)
     db.session.commit()
     db.session.expire_all()

@@ -13,6 +13,7 @@ from incidents.auth.models import ApiToken
 from incidents.auth.service import create_token, update_user
 from incidents.core.instants import utcnow
 from incidents.extensions import db
+from tests.conftest import MAKER
 
 from ..api.openapi_check import check_schema
 from ..conftest import csrf_token
@@ -182,7 +183,8 @@ def _operations(client) -> list[tuple[str, str]]:
 
 
 def _fill(template: str, world) -> str:
-    values = {"incident_id": world.shared.id, "message_id": world.a_message.id, "document_id": world.a_document_id}
+    values = {"incident_id": world.shared.id, "message_id": world.a_message.id, "document_id": world.a_document_id,
+              "controller_id": world.a.id}
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
 
@@ -198,8 +200,10 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         ("POST", "/incidents/{incident_id}/dismiss"): {"reason": "geen datalek"},
         ("POST", "/incidents/{incident_id}/filings"): {"kind": "ap_notification", "controller_id": world.a.id,
                                                        "reference": "M-1"},
-        ("POST", "/incidents/{incident_id}/decisions"): {"controller_id": world.a.id, "notify_ap": "yes"},
+        ("POST", "/incidents/{incident_id}/decisions"): {"controller_id": world.a.id, "decision_maker": MAKER,
+                                                         "notify_ap": "yes"},
         ("POST", "/incidents/{incident_id}/notices"): {"all": True, "version": "update"},
+        ("PUT", "/incidents/{incident_id}/controllers/{controller_id}/scope"): {"subjects_min": 5},
     }
 
 
@@ -234,6 +238,7 @@ CONTROLLER_OPERATIONS = {
     ("GET", "/incidents/{incident_id}/ap-draft"), ("POST", "/incidents/{incident_id}/decisions"),
     ("POST", "/incidents/{incident_id}/filings"), ("GET", "/documents/{document_id}"),
     ("GET", "/outbox/{message_id}"), ("GET", "/openapi.json"),
+    ("GET", "/incidents/{incident_id}/controllers/{controller_id}/scope"),
 }
 
 
@@ -279,7 +284,8 @@ def test_controller_token_acts_only_for_its_own_controller(client, make_user, wo
     api = _controller_api(client, make_user, world)
     url = f"/incidents/{world.shared.id}"
     refused = [
-        ("/decisions", {"controller_id": world.b.id, "notify_ap": "no", "reason": "laag risico"}),
+        ("/decisions", {"controller_id": world.b.id, "decision_maker": MAKER,
+                        "notify_ap": "no", "reason": "laag risico"}),
         ("/filings", {"kind": "ap_notification", "controller_id": world.b.id, "reference": "M-2026-1"}),
         ("/filings", {"kind": "ap_follow_up", "controller_id": world.b.id, "reference": "M-2026-1",
                       "follow_up": "supplement"}),
@@ -294,10 +300,11 @@ def test_controller_token_acts_only_for_its_own_controller(client, make_user, wo
         assert _counts() == before, body
     # the other controller's incident does not exist for them
     assert_error(api.post(f"/incidents/{world.only_b.id}/decisions",
-                          {"controller_id": world.a.id, "notify_ap": "yes"}), 404, "not_found")
+                          {"controller_id": world.a.id, "decision_maker": MAKER, "notify_ap": "yes"}), 404, "not_found")
 
     # for their own controller, the same requests work
-    decision = api.post(url + "/decisions", {"controller_id": world.a.id, "notify_ap": "no", "reason": "laag risico"})
+    decision = api.post(url + "/decisions", {"controller_id": world.a.id, "decision_maker": MAKER,
+                                             "notify_ap": "no", "reason": "laag risico"})
     assert decision.status_code == 201, decision.get_json()
     filing = api.post(url + "/filings", {"kind": "ap_notification", "controller_id": world.a.id,
                                          "reference": "M-2026-1"})

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from incidents.breaches.models import Filing, Incident
 from incidents.extensions import db
+from tests.conftest import MAKER_FORM
 
 from ..conftest import csrf_token
 
@@ -116,7 +117,8 @@ def test_confirm_fields_filing_and_decision_through_forms(logged_in, make_contra
         "csrf_token": token, "filing-kind": "controller_notice", "filing-contract_id": str(contract.id),
         "filing-at": "2026-11-20T12:00", "filing-channel": "phone", "filing-note": "FG gebeld"}).status_code == 302
     assert logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), "decision-notify_ap": "no",
+        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
+            "decision-notify_ap": "no",
         "decision-reason": "Geen risico"}).status_code == 302
     db.session.expire_all()
     assert incident.fields == {"nature": "Phishing", "measures": "Wachtwoorden gereset"}
@@ -132,7 +134,8 @@ def test_decision_no_without_reason_is_refused(logged_in, make_contract, row_cou
     token = csrf_token(logged_in, url)
     before = row_counts()
     response = logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), "decision-notify_ap": "no"})
+        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
+            "decision-notify_ap": "no"})
     assert response.status_code == 422
     assert "reason" in response.get_data(as_text=True)
     assert row_counts() == before

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from incidents.breaches.models import Decision, Incident, SeverityAssessment
 from incidents.extensions import db
+from tests.conftest import MAKER, MAKER_FORM
 
 from ..conftest import csrf_token
 
@@ -40,13 +41,15 @@ def test_assess_severity_and_decide_relying_on_it(logged_in, incident, row_count
 
     before = row_counts()
     refused = logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), "decision-notify_ap": "yes",
+        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
+            "decision-notify_ap": "yes",
         "decision-inform_subjects": "no"})
     assert refused.status_code == 422 and "ground" in refused.get_data(as_text=True)
     assert row_counts() == before
 
     decided = logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), "decision-notify_ap": "yes",
+        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
+            "decision-notify_ap": "yes",
         "decision-reason": "Bijzondere persoonsgegevens", "decision-inform_subjects": "no",
         "decision-subjects_ground": "unintelligible"})
     assert decided.status_code == 302
@@ -78,15 +81,15 @@ def test_api_decision_with_data_subjects(api, make_contract, row_counts):
                                                    "status": "confirmed", "contract_ids": [contract.id]}).get_json()
     url = f"/api/v1/incidents/{incident['id']}/decisions"
     before = row_counts()
-    missing = api.post(url, json={"controller_id": contract.controller_id, "notify_ap": "yes",
+    missing = api.post(url, json={"controller_id": contract.controller_id, "decision_maker": MAKER, "notify_ap": "yes",
                                   "inform_data_subjects": "no"})
     assert missing.status_code == 422
     assert missing.get_json()["error"]["field"] == "data_subjects_ground"
-    stray = api.post(url, json={"controller_id": contract.controller_id, "notify_ap": "yes",
+    stray = api.post(url, json={"controller_id": contract.controller_id, "decision_maker": MAKER, "notify_ap": "yes",
                                 "inform_data_subjects": "yes", "data_subjects_ground": "unintelligible"})
     assert stray.status_code == 422 and stray.get_json()["error"]["code"] == "not_applicable"
     assert row_counts() == before
-    ok = api.post(url, json={"controller_id": contract.controller_id, "notify_ap": "yes",
+    ok = api.post(url, json={"controller_id": contract.controller_id, "decision_maker": MAKER, "notify_ap": "yes",
                              "inform_data_subjects": "no", "data_subjects_ground": "disproportionate_effort"})
     assert ok.status_code == 201
     body = ok.get_json()

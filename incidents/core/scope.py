@@ -1,0 +1,251 @@
+"""A controller's own share of an incident (its scope): how many of its data subjects and records, which groups,
+which kinds of data, which special categories and countries, and a note only that controller is told.
+Pure: no Flask, no database. The API shape is in shared/API.md ("Per-controller scope").
+
+Each controller's documents are made from its own scope, never from another's; the incident-level figures are the
+sums (`totals`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+
+from .ap_form import SUBJECT_GROUPS
+
+SCOPE_KEYS = ("subjects_min", "subjects_max", "subject_groups", "records_min", "records_max", "data_categories",
+              "special_categories", "countries", "note")
+LIST_KEYS = ("subject_groups", "data_categories", "special_categories", "countries")
+COUNT_KEYS = ("subjects_min", "subjects_max", "records_min", "records_max")
+
+# The AP form's chapter 6 checklist of general kinds of personal data.
+GENERAL_CATEGORIES = ("name", "gender", "birth_date", "bsn", "contact", "address", "email", "phone", "login",
+                      "financial", "iban", "credit_card", "debts", "benefits", "id_copy", "location", "criminal",
+                      "unknown", "other")
+# AVG art. 9 lid 1: the special categories of personal data.
+SPECIAL_CATEGORIES = ("racial_ethnic", "political", "religion", "trade_union", "genetic", "biometric", "health",
+                      "sex_life")
+# A kind of data may name a special category too ("health"): the AP asks both lists.
+DATA_CATEGORIES = GENERAL_CATEGORIES + SPECIAL_CATEGORIES
+
+MAX_COUNT = 10**10
+MAX_NOTE = 5000
+MAX_CSV_LINES = 100_000
+
+# Territory codes Babel knows (ISO 3166-1 alpha-2), with their names in Dutch and English for documents.
+_NL, _EN = Locale("nl"), Locale("en")
+COUNTRIES = frozenset(code for code in _EN.territories if len(code) == 2 and code.isalpha() and code != "ZZ")
+
+
+def country_name(code: str, language: str = "nl") -> str:
+    return (_EN if language == "en" else _NL).territories.get(code, code)
+
+
+class ScopeError(ValueError):
+    def __init__(self, field: str, code: str, message: str):
+        super().__init__(message)
+        self.field, self.code, self.message = field, code, message
+
+
+def _count(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ScopeError(key, "invalid_number", f"{key} must be a whole number from 0 to {MAX_COUNT}")
+    return value
+
+
+def _choices(key: str, value: object, options: Iterable[str]) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ScopeError(key, "invalid_type", f"{key} must be a list")
+    allowed = set(options)
+    result = []
+    for item in value:
+        code = item.strip().upper() if key == "countries" and isinstance(item, str) else item
+        if not isinstance(code, str) or code not in allowed:
+            shown = "ISO 3166-1 two-letter country codes" if key == "countries" else ", ".join(options)
+            raise ScopeError(key, "invalid_choice", f"{key}: {item!r} is not one of {shown}")
+        result.append(code)
+    return list(dict.fromkeys(result))
+
+
+def _note(value: object) -> str:
+    if not isinstance(value, str):
+        raise ScopeError("note", "invalid_type", "note must be text")
+    text = value.strip()
+    if len(text) > MAX_NOTE:
+        raise ScopeError("note", "too_long", f"note is longer than {MAX_NOTE} characters")
+    return text
+
+
+OPTIONS = {"subject_groups": SUBJECT_GROUPS, "data_categories": DATA_CATEGORIES,
+           "special_categories": SPECIAL_CATEGORIES, "countries": tuple(sorted(COUNTRIES))}
+
+
+def clean_scope(values: object, current: Mapping[str, object]) -> dict[str, object]:
+    """The scope after applying `values` on top of `current`: a given key replaces, null (or "" or []) removes,
+    an absent key stays. Refuses unknown keys, wrong types, unknown codes and a minimum above its maximum."""
+    if not isinstance(values, Mapping):
+        raise ScopeError("", "invalid_type", "the scope must be an object")
+    result = dict(current)
+    for key, value in values.items():
+        if key not in SCOPE_KEYS:
+            raise ScopeError(str(key), "unknown_field", f"'{key}' is not a scope key; known: {', '.join(SCOPE_KEYS)}")
+        if value is None or value == "" or value == []:
+            result.pop(key, None)
+        elif key in COUNT_KEYS:
+            result[key] = _count(key, value)
+        elif key in LIST_KEYS:
+            result[key] = _choices(key, value, OPTIONS[key])
+        else:
+            text = _note(value)
+            if text:
+                result[key] = text
+            else:
+                result.pop(key, None)
+    for low, high in (("subjects_min", "subjects_max"), ("records_min", "records_max")):
+        if low in result and high in result and result[low] > result[high]:  # type: ignore[operator]
+            raise ScopeError(high, "below_minimum", f"{high} is below {low}")
+    return {key: result[key] for key in SCOPE_KEYS if key in result}
+
+
+@dataclass(frozen=True)
+class Range:
+    """An approximate number: exact when both ends are equal; either end may be unknown."""
+
+    low: int | None
+    high: int | None
+
+    @property
+    def known(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+def subjects(scope: Mapping[str, object]) -> Range:
+    return Range(scope.get("subjects_min"), scope.get("subjects_max"))  # type: ignore[arg-type]
+
+
+def records(scope: Mapping[str, object]) -> Range:
+    return Range(scope.get("records_min"), scope.get("records_max"))  # type: ignore[arg-type]
+
+
+def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """The incident-level figures: the sums of the controllers' numbers (an end is summed only when every scope
+    that gives a number gives that end) and the unions of their lists. Notes are never summed."""
+    scopes = list(scopes)
+    result: dict[str, object] = {}
+    for low, high in (("subjects_min", "subjects_max"), ("records_min", "records_max")):
+        given = [s for s in scopes if low in s or high in s]
+        if not given:
+            continue
+        if all(low in s for s in given):
+            result[low] = sum(s[low] for s in given)  # type: ignore[misc]
+        if all(high in s for s in given):
+            result[high] = sum(s[high] for s in given)  # type: ignore[misc]
+    for key in LIST_KEYS:
+        union = list(dict.fromkeys(v for s in scopes for v in s.get(key) or ()))  # type: ignore[union-attr]
+        if union:
+            result[key] = union
+    return result
+
+
+# --- CSV: one line per controller -------------------------------------------------------------------------------
+
+CSV_ID_COLUMNS = ("controller_id", "kvk")
+
+
+@dataclass(frozen=True)
+class CsvLine:
+    number: int  # the line number in the file (the header is line 1)
+    controller_id: int | None
+    kvk: str | None
+    values: dict[str, object]  # scope keys as the API takes them; None removes
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    line: int
+    field: str
+    message: str
+
+
+def _csv_value(key: str, text: str) -> object:
+    text = text.strip()
+    if not text:
+        return None
+    if key in COUNT_KEYS:
+        digits = text.replace(".", "").replace(" ", "") if text.replace(".", "").replace(" ", "").isdigit() else text
+        if not digits.isascii() or not digits.isdigit():
+            raise ScopeError(key, "invalid_number", f"{key}: '{text}' is not a whole number")
+        return int(digits)
+    if key in LIST_KEYS:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text
+
+
+def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
+    """Lines of a scope CSV (`,` or `;` between cells, lists inside a cell separated by `;`, an optional BOM) and every
+    problem found, each with its line number. Nothing is applied here: the caller applies all or nothing."""
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    # Spreadsheets set to Dutch write `;` between cells; lists inside a cell are then quoted.
+    delimiter = ";" if ";" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    problems: list[CsvProblem] = []
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], [CsvProblem(1, "", "the file is empty: expected a header line")]
+    except csv.Error as exc:
+        return [], [CsvProblem(1, "", f"unreadable CSV: {exc}")]
+    unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS]
+    if unknown:
+        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: "
+                                                  f"{', '.join(CSV_ID_COLUMNS + SCOPE_KEYS)}"))
+    if not any(h in CSV_ID_COLUMNS for h in header):
+        problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed"))
+    if len(set(header)) != len(header):
+        problems.append(CsvProblem(1, "", "a column appears twice"))
+    if problems:
+        return [], problems
+    lines: list[CsvLine] = []
+    try:
+        for row in reader:
+            number = reader.line_num
+            if number > MAX_CSV_LINES:
+                problems.append(CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines"))
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.append(CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}"))
+                continue
+            cells = dict(zip(header, row, strict=True))
+            controller_id = kvk = None
+            raw_id = cells.get("controller_id", "").strip()
+            if raw_id:
+                if not raw_id.isascii() or not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
+                    problems.append(CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id"))
+                    continue
+                controller_id = int(raw_id)
+            kvk = cells.get("kvk", "").strip().replace(" ", "") or None
+            if controller_id is None and kvk is None:
+                problems.append(CsvProblem(number, "controller_id", "no controller_id or kvk"))
+                continue
+            values: dict[str, object] = {}
+            try:
+                for key in header:
+                    if key in SCOPE_KEYS:
+                        values[key] = _csv_value(key, cells[key])
+                clean_scope(values, {})
+            except ScopeError as exc:
+                problems.append(CsvProblem(number, exc.field, exc.message))
+                continue
+            lines.append(CsvLine(number, controller_id, kvk, values))
+    except csv.Error as exc:
+        problems.append(CsvProblem(reader.line_num, "", f"unreadable CSV: {exc}"))
+    if not lines and not problems:
+        problems.append(CsvProblem(2, "", "the file has a header but no lines"))
+    return lines, problems
