@@ -14,6 +14,10 @@ PROFILE_TARGET_HOURS = {}
 # Processor (our own organisation) as it appears on notices and drafts.
 PROCESSOR_NAME = "Voorbeeld Verwerker B.V."
 PROCESSOR_CONTACT = "privacy@verwerker.example"
+# The processor's contact point for breaches (AVG art. 33 lid 3 sub b asks for a name and contact details).
+PROCESSOR_CONTACT_NAME = "mr. J. de Boer"
+PROCESSOR_CONTACT_FUNCTION = "Functionaris gegevensbescherming"
+PROCESSOR_CONTACT_PHONE = "020-1234567"
 
 BABEL_DEFAULT_LOCALE = "nl"
 BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core import ap_options
+
 
 @dataclass(frozen=True)
 class Question:
@@ -89,69 +91,6 @@ QUESTIONS: tuple[Question, ...] = (
 )
 BY_KEY = {q.key: q for q in QUESTIONS}
 
-OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "incident_kind": {
-        "email_wrong_recipient": ("E-mail naar verkeerde ontvanger", "E-mail to the wrong recipient"),
-        "cc_not_bcc": ("Ontvangers in cc in plaats van bcc", "Recipients in CC instead of BCC"),
-        "letter_wrong_address": ("Brief naar verkeerd adres", "Letter to the wrong address"),
-        "letter_returned_opened": ("Brief geopend retour", "Letter returned opened"),
-        "letter_lost": ("Brief kwijt", "Letter lost"),
-        "wrong_authorisations": ("Verkeerde autorisaties", "Wrong authorisations"),
-        "network_folders_open": ("Netwerkmappen te ruim toegankelijk", "Network folders too open"),
-        "device_lost_stolen": ("Apparaat, USB-stick of papier kwijt of gestolen",
-                               "Device, USB stick or paper lost or stolen"),
-        "published_by_accident": ("Per ongeluk gepubliceerd", "Published by accident"),
-        "hacking_malware_phishing": ("Hacking, malware of phishing", "Hacking, malware or phishing"),
-        "wrong_file": ("Toegevoegd aan verkeerd dossier", "Added to the wrong file"),
-        "other": ("Anders", "Other"),
-    },
-    "protection": {
-        "encrypted": ("Ja, versleuteld", "Yes, encrypted"),
-        "hashed": ("Ja, gehasht", "Yes, hashed"),
-        "unintelligible": ("Ja, anderszins onbegrijpelijk", "Yes, otherwise unintelligible"),
-        "none": ("Nee", "No"),
-    },
-    "subject_groups": {
-        "employees": ("Werknemers", "Employees"),
-        "customers": ("Klanten", "Customers"),
-        "students": ("Leerlingen of studenten", "Pupils or students"),
-        "patients": ("Patiënten", "Patients"),
-        "minors": ("Minderjarigen", "Minors"),
-        "vulnerable": ("Andere kwetsbare groepen", "Other vulnerable groups"),
-        "other": ("Anders", "Other"),
-    },
-    "cross_border": {
-        "yes": ("Ja", "Yes"), "no": ("Nee", "No"), "unknown": ("Onbekend", "Unknown"),
-    },
-    "nature": {
-        "confidentiality": ("Gegevens ingezien door onbevoegden", "Data seen by unauthorised people"),
-        "integrity": ("Gegevens gewijzigd", "Data altered"),
-        "availability_full": ("Gegevens blijvend niet beschikbaar", "Data permanently unavailable"),
-        "availability_temporary": ("Gegevens tijdelijk niet beschikbaar", "Data temporarily unavailable"),
-    },
-    "subjects_ground": {
-        "not_high_risk": ("geen hoog risico voor de betrokkenen", "no high risk to the data subjects"),
-        "unintelligible": ("gegevens onbegrijpelijk voor onbevoegden (art. 34 lid 3 sub a)",
-                           "data unintelligible to unauthorised people (Art. 34(3)(a))"),
-        "later_measures": ("hoog risico weggenomen door latere maatregelen (art. 34 lid 3 sub b)",
-                           "high risk removed by later measures (Art. 34(3)(b))"),
-        "disproportionate_effort": ("onevenredige inspanning: openbare mededeling (art. 34 lid 3 sub c)",
-                                    "disproportionate effort: public communication (Art. 34(3)(c))"),
-    },
-    "channel": {
-        "email": ("e-mail", "e-mail"), "phone": ("telefoon", "phone"), "letter": ("brief", "letter"),
-        "portal": ("portaal", "portal"), "in_person": ("persoonlijk", "in person"),
-        "website": ("website", "website"), "social_media": ("sociale media", "social media"),
-        "newspaper": ("krant", "newspaper"), "other": ("anders", "other"),
-    },
-    "follow_up": {
-        "supplement": ("Aanvulling", "Supplement"),
-        "change": ("Wijziging", "Change"),
-        "withdrawal": ("Intrekking", "Withdrawal"),
-    },
-}
-
-
-def option(group: str, code: str, language: str) -> str:
-    dutch, english = OPTIONS[group].get(code, (code, code))
-    return english if language == "en" else dutch
+# The answer options' wording lives in the pure core, so the notices can use it too.
+OPTIONS = ap_options.OPTIONS
+option = ap_options.option

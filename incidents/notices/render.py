@@ -90,6 +90,8 @@ class NoticeContent:
     next_update: str = ""
     report_sections: list[tuple[str, str]] = field(default_factory=list)
     ack_url: str | None = None
+    details: list[tuple[str, str]] = field(default_factory=list)  # the shared AP-form details, as rows
+    scope: list[tuple[str, str]] = field(default_factory=list)  # what only this controller is told
 
     @property
     def provisional(self) -> bool:
@@ -172,14 +174,21 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
              else w["not_confirmed"]),
         ] + ([("", content.description)] if content.description else [])),
     ]
+    if content.details:
+        result.append((w["details"], content.details))
     if content.kind == "notice":
         result.append((w["information"], [(f.label, f.value or w["unknown"]) for f in content.fields]))
+        if content.scope:
+            result.append((w["scope"], content.scope))
         later = [(w["still_unknown"], ", ".join(content.missing))] if content.missing else []
         result.append((w["next_update"], later + [(w["next_update"], content.next_update
                                                    or w["next_update_default"])]))
     else:
+        if content.scope:
+            result.append((w["scope"], content.scope))
         result.append((w["report_title"], content.report_sections))
-    result.append((w["contact_point"], [("", content.contact_point or content.processor_contact)]))
+        # A notice names the contact point among its fields; a report names it here.
+        result.append((w["contact_point"], [("", content.contact_point or content.processor_contact)]))
     result.append((w["ap_clock"], [("", line) for line in _ap_lines(content, w)]))
     return result
 

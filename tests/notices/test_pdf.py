@@ -82,7 +82,7 @@ def test_dutch_notice_has_every_required_field_the_clauses_and_the_gaps(world):
     assert world.reference in text and "Verkeerd verzonden röntgenfoto's" in text
     assert "privacy@verwerker.example" in text
     # the controller's own AP clock, not started before the notice reaches them: starts about now
-    assert "Start van de termijn van 72 uur" in text and "Uiterlijk melden vóór" in text
+    assert "Start van de termijn van 72 uur" in text and "Uiterlijk melden op" in text
 
 
 def test_special_characters_and_markup_come_through_intact(world):
@@ -115,9 +115,13 @@ def test_english_controller_gets_the_english_notice(world):
     for label in GDPR_LABELS_EN.values():
         assert label in text, label
     assert f"{GDPR_LABELS_EN['nature']} {SPECIAL}" in text
-    for key in ("data_subjects", "records", "consequences", "measures", "contact_point"):
+    for key in ("data_subjects", "records", "consequences", "measures"):
         assert f"{GDPR_LABELS_EN[key]} not yet known, to follow" in text, key
-    assert text.count("not yet known, to follow") == 5
+    assert text.count("not yet known, to follow") == 4
+    # The contact point is the processor's, named once: never "unknown" beside the processor's address.
+    assert f"{GDPR_LABELS_EN['contact_point']} mr. J. de Boer (Functionaris gegevensbescherming) · " \
+           "privacy@verwerker.example · 020-1234567" in text
+    assert text.count("privacy@verwerker.example") == 2  # the parties and the contact point
     assert "PROVISIONAL" in text and document.provisional is True
     assert "nog niet bekend" not in text and "Melding van een inbreuk" not in text
     assert "AVG art. 33 lid 2" in text
