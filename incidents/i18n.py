@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -47,10 +49,17 @@ def compile_catalogues(folder: Path) -> None:
             continue
         with po_path.open("rb") as handle:
             catalogue = read_po(handle)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as handle:
-            write_mo(handle, catalogue)
-        tmp.replace(mo_path)
+        # A temporary file of this process' own: several processes may start at once (pytest-xdist workers,
+        # gunicorn workers) and each compiles; the last rename wins, and every one leaves a complete .mo.
+        fd, tmp_name = tempfile.mkstemp(prefix="messages.", suffix=".mo.tmp", dir=mo_path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write_mo(handle, catalogue)
+            os.chmod(tmp_name, 0o644)
+            os.replace(tmp_name, mo_path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
 
 
 def init_app(app: Flask) -> None:
