@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.instants import format_local, parse_instant
+from ..core.scope import records, subjects
+from ..core.scope_words import category_list, country_list, group_list, range_text
 from .questions import CHAPTERS, QUESTIONS, option
 
 WORDS = {
@@ -27,12 +29,6 @@ WORDS = {
         "late_hint": "De 72 uur zijn verstreken op {due} zonder melding aan de AP: geef de reden van de "
                      "vertraging (AVG art. 33 lid 1).",
         "processor": "Verwerker: {name} ({contact}); overeenkomst(en): {contracts}.",
-        "exact": "Exact {n}",
-        "range": "Minimaal {low}, maximaal {high}",
-        "at_least": "Minimaal {low}",
-        "at_most": "Maximaal {high}",
-        "special_yes": "Ja: bijzondere of gevoelige persoonsgegevens (volgens de ernstbeoordeling)",
-        "special_no": "Nee (volgens de ernstbeoordeling)",
         "severity": "{ap} (ENISA-score {se}, {band}; beoordeeld op {at})",
         "nature_none": "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
         "informed_yes": "Ja",
@@ -40,6 +36,25 @@ WORDS = {
         "channels": "{channels} (op {at})",
         "not_informed": "Niet van toepassing: de betrokkenen worden niet geïnformeerd.",
         "band_low": "laag", "band_medium": "gemiddeld", "band_high": "hoog", "band_very_high": "zeer hoog",
+        "informed_planned": "Nog niet; de verwerkingsverantwoordelijke heeft op {at} besloten hen te informeren.",
+        "countries_yes": "Ja: {countries}",
+        "countries_no": "Nee, alleen betrokkenen in Nederland",
+        "no_foreign": "Niet van toepassing: geen betrokkenen in andere landen",
+        "special_list": "Ja: {categories}",
+        "special_none": "Nee",
+        "special_unknown": "Volgens de ernstbeoordeling gaat het om gevoelige gegevens: geef aan welke bijzondere "
+                           "categorieën.",
+        "missing": "Bekend: {known}. Nog invullen: {missing}.",
+        "function": "functie", "phone": "telefoonnummer", "name": "naam", "email": "e-mailadres",
+        "none_informed": "0: de betrokkenen worden niet geïnformeerd",
+        "number_hint": "Vul het aantal geïnformeerde betrokkenen in.",
+        "confidentiality_known_recipients": "Verlies van vertrouwelijkheid: bekende ontvangers",
+        "confidentiality_unknown_recipients": "Verlies van vertrouwelijkheid: onbekende ontvangers",
+        "integrity_recoverable": "Gegevens gewijzigd, te herstellen",
+        "integrity_not_recoverable": "Gegevens gewijzigd, niet te herstellen",
+        "availability_temporary": "Gegevens tijdelijk niet beschikbaar",
+        "availability_full": "Gegevens blijvend niet beschikbaar",
+        "basis_AVG": "AVG", "basis_Wpg": "Wet politiegegevens (Wpg)", "basis_Tw": "Telecommunicatiewet (Tw)",
     },
     "en": {
         "new": "New notification",
@@ -57,12 +72,6 @@ WORDS = {
         "late_hint": "The 72 hours passed on {due} without a notification to the AP: give the reason for the "
                      "delay (GDPR Art. 33(1)).",
         "processor": "Processor: {name} ({contact}); contract(s): {contracts}.",
-        "exact": "Exactly {n}",
-        "range": "At least {low}, at most {high}",
-        "at_least": "At least {low}",
-        "at_most": "At most {high}",
-        "special_yes": "Yes: special or sensitive personal data (according to the severity assessment)",
-        "special_no": "No (according to the severity assessment)",
         "severity": "{ap} (ENISA score {se}, {band}; assessed on {at})",
         "nature_none": "No loss of confidentiality, integrity or availability established",
         "informed_yes": "Yes",
@@ -70,6 +79,25 @@ WORDS = {
         "channels": "{channels} (on {at})",
         "not_informed": "Not applicable: the data subjects are not informed.",
         "band_low": "low", "band_medium": "medium", "band_high": "high", "band_very_high": "very high",
+        "informed_planned": "Not yet; the controller decided on {at} to inform them.",
+        "countries_yes": "Yes: {countries}",
+        "countries_no": "No, only data subjects in the Netherlands",
+        "no_foreign": "Not applicable: no data subjects in other countries",
+        "special_list": "Yes: {categories}",
+        "special_none": "No",
+        "special_unknown": "According to the severity assessment the data are sensitive: state which special "
+                           "categories.",
+        "missing": "Known: {known}. Still to fill in: {missing}.",
+        "function": "function", "phone": "phone number", "name": "name", "email": "e-mail address",
+        "none_informed": "0: the data subjects are not informed",
+        "number_hint": "Fill in how many data subjects were informed.",
+        "confidentiality_known_recipients": "Loss of confidentiality: known recipients",
+        "confidentiality_unknown_recipients": "Loss of confidentiality: unknown recipients",
+        "integrity_recoverable": "Data altered, recoverable",
+        "integrity_not_recoverable": "Data altered, not recoverable",
+        "availability_temporary": "Data temporarily unavailable",
+        "availability_full": "Data permanently unavailable",
+        "basis_AVG": "GDPR (AVG)", "basis_Wpg": "Police Data Act (Wpg)", "basis_Tw": "Telecommunications Act (Tw)",
     },
 }
 AP_SEVERITY_EN = {"verwaarloosbaar": "negligible", "beperkt": "limited", "aanzienlijk": "significant",
@@ -103,6 +131,9 @@ class DecisionFacts:
     inform_subjects: str | None
     subjects_ground: str | None
     decided_at: datetime
+    maker_name: str | None = None
+    maker_function: str | None = None
+    maker_via: str | None = None
 
 
 @dataclass
@@ -131,11 +162,21 @@ class DraftFacts:
     severity: Severity | None = None
     decision: DecisionFacts | None = None
     subject_communications: list[tuple[datetime, str]] = field(default_factory=list)  # (at, channel)
+    # This controller's own scope (breaches/scope.py); never another controller's.
+    scope: dict = field(default_factory=dict)
+    controller_address: str = ""
+    controller_sector: str = ""
+    controller_dpo_registration: str = ""
+    controller_joint: str = ""
+    controller_contact_function: str = ""
+    controller_contact_phone: str = ""
+    processor_contact_point: str = ""
 
 
 @dataclass
 class Answer:
     key: str
+    number: str
     chapter: int
     label: str
     value: str | None
@@ -214,22 +255,43 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
         values[key] = (value, extra)
 
     put("1.notification_type", w["follow_up"].format(reference=first.reference) if first else w["new"])
-    put("1.legal_basis", facts.legal_basis)
-    put("1.other_supervisors", fields.get("informed_parties"))
-    put("2.cross_border", option("cross_border", details["cross_border"], lang) if "cross_border" in details
-        else None)
-    put("2.other_authorities", None)
-    put("3.organisation", facts.controller_name)
-    put("3.kvk", facts.controller_kvk)
-    put("3.address", None)
-    put("3.dpo_registration", None)
-    put("3.sector", None)
-    if facts.filer == "processor":
-        put("3.reporter", f"{facts.processor_name} · {facts.processor_contact}", source="settings.PROCESSOR_CONTACT")
+    scope = facts.scope or {}
+    put("1.legal_basis", w.get(f"basis_{facts.legal_basis}", facts.legal_basis))
+    put("1.other_supervisors", details.get("other_supervisors"))
+    countries = list(scope.get("countries") or ())
+    foreign = [c for c in countries if c != "NL"]
+    if foreign:
+        put("2.cross_border", w["countries_yes"].format(countries=country_list(foreign, lang)))
+    elif countries:
+        put("2.cross_border", w["countries_no"])
+    elif "cross_border" in details:
+        put("2.cross_border", option("cross_border", details["cross_border"], lang),
+            source="incident.details.cross_border")
     else:
-        reporter = " · ".join(p for p in (facts.controller_contact_name, facts.controller_contact_email) if p)
-        put("3.reporter", reporter or None)
-    put("3.contact_person", fields.get("contact_point"))
+        put("2.cross_border", None)
+    no_foreign = not foreign and (bool(countries) or details.get("cross_border") == "no")
+    put("2.other_authorities", w["no_foreign"] if no_foreign else None)
+    put("3.organisation", facts.controller_name)
+    put("3.joint_controllers", facts.controller_joint or None)
+    put("3.address", facts.controller_address or None)
+    put("3.kvk", facts.controller_kvk)
+    put("3.sector", facts.controller_sector or None)
+    put("3.dpo_registration", facts.controller_dpo_registration or None)
+    if facts.filer == "processor":
+        contact = facts.processor_contact_point or f"{facts.processor_name} · {facts.processor_contact}"
+        put("3.reporter", f"{facts.processor_name}: {contact}", source="settings.PROCESSOR_CONTACT")
+        put("3.contact_person", contact, source="settings.PROCESSOR_CONTACT")
+    else:
+        parts = {"name": facts.controller_contact_name, "function": facts.controller_contact_function,
+                 "email": facts.controller_contact_email, "phone": facts.controller_contact_phone}
+        known = " · ".join(v for v in parts.values() if v)
+        missing = [w[k] for k, v in parts.items() if not v]
+        # The AP requires name, function and phone of the reporter: a partial answer is still a gap.
+        put("3.reporter", None if missing else known,
+            hint=w["missing"].format(known=known or "—", missing=", ".join(missing)) if missing else None)
+        contact = " · ".join(v for v in (facts.controller_contact_name, facts.controller_contact_email,
+                                         facts.controller_contact_phone) if v)
+        put("3.contact_person", contact or None)
     put("3.other_organisations", w["processor"].format(name=facts.processor_name, contact=facts.processor_contact,
                                                        contracts=", ".join(facts.contract_references) or "—"))
     put("4.started_at", _when(details.get("started_at")))
@@ -262,30 +324,34 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
         if severity.availability in ("full", "temporary"):
             natures.append(option("nature", f"availability_{severity.availability}", lang))
         put("5.nature", "; ".join(natures) or w["nature_none"])
+        effects = [w[f"{aspect}_{value}"] for aspect, value in (
+            ("confidentiality", severity.confidentiality), ("integrity", severity.integrity),
+            ("availability", severity.availability)) if value != "none" and f"{aspect}_{value}" in w]
+        put("9.consequences_organisation", "; ".join(effects) or w["nature_none"])
     else:
         put("5.nature", fields.get("nature"), source="incident.fields.nature")
+        put("9.consequences_organisation", None)
     put("5.incident_kind", option("incident_kind", details["incident_kind"], lang) if "incident_kind" in details
         else None)
     put("5.description", _text(facts.title, facts.description, fields.get("nature"), fields.get("cause")))
-    put("6.categories", fields.get("affected_data"))
-    if severity:
-        put("6.special_categories", w["special_yes"] if "sensitive" in severity.data_types else w["special_no"])
+    put("5.attachments", details.get("attachments"))
+    categories = category_list(scope.get("data_categories") or (), lang)
+    put("6.categories", _text(categories, fields.get("affected_data")),
+        source="scope.data_categories" if categories else "incident.fields.affected_data")
+    specials = category_list(scope.get("special_categories") or (), lang)
+    if specials:
+        put("6.special_categories", w["special_list"].format(categories=specials))
+    elif "data_categories" in scope:
+        put("6.special_categories", w["special_none"])
     else:
-        put("6.special_categories", None)
-    put("6.records", fields.get("records"))
-    groups = details.get("subject_groups") or []
-    put("7.groups", "; ".join(option("subject_groups", g, lang) for g in groups) or None)
+        put("6.special_categories", None,
+            hint=w["special_unknown"] if severity and "sensitive" in severity.data_types else None)
+    own_records = range_text(records(scope), lang)
+    put("6.records", own_records or fields.get("records"),
+        source="scope.records_min" if own_records else "incident.fields.records")
+    put("7.groups", group_list(scope.get("subject_groups") or (), lang))
     put("7.description", fields.get("data_subjects"))
-    low, high = details.get("subjects_min"), details.get("subjects_max")
-    if low is not None and high is not None:
-        number = w["exact"].format(n=low) if low == high else w["range"].format(low=low, high=high)
-    elif low is not None:
-        number = w["at_least"].format(low=low)
-    elif high is not None:
-        number = w["at_most"].format(high=high)
-    else:
-        number = None
-    put("7.number", number)
+    put("7.number", range_text(subjects(scope), lang))
     put("8.protection", option("protection", details["protection"], lang) if "protection" in details else None)
     put("9.consequences", fields.get("consequences"))
     if severity:
@@ -295,14 +361,23 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     else:
         put("9.severity", None)
     decision = facts.decision
-    if decision and decision.inform_subjects == "yes":
-        put("10.subjects_informed", w["informed_yes"])
+    communicated = bool(facts.subject_communications)
+    # "Ja" only when a communication to the data subjects was actually filed; a decision to inform is a plan.
+    if communicated:
+        put("10.subjects_informed", w["informed_yes"], source="filings.data_subject_communication")
+        put("10.subjects_number", None, hint=w["number_hint"])
+    elif decision and decision.inform_subjects == "yes":
+        put("10.subjects_informed", w["informed_planned"].format(at=format_local(decision.decided_at)),
+            source="decisions.inform_subjects")
+        put("10.subjects_number", None)
     elif decision and decision.inform_subjects == "no":
         put("10.subjects_informed", w["informed_no"].format(
-            ground=option("subjects_ground", decision.subjects_ground or "", lang)))
+            ground=option("subjects_ground", decision.subjects_ground or "", lang)), source="decisions.inform_subjects")
+        put("10.subjects_number", w["none_informed"], source="decisions.inform_subjects")
     else:
         put("10.subjects_informed", None)
-    if facts.subject_communications:
+        put("10.subjects_number", None)
+    if communicated:
         channels = sorted({option("channel", c or "other", lang) for _, c in facts.subject_communications})
         at = min(a for a, _ in facts.subject_communications)
         put("10.subjects_channel", w["channels"].format(channels=", ".join(channels), at=format_local(at)))
@@ -317,8 +392,8 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     for question in QUESTIONS:
         value, extra = values[question.key]
         by_number[question.chapter].answers.append(Answer(
-            question.key, question.chapter, question.label(lang), value, extra.get("source", question.source),
-            extra.get("highlight", False), extra.get("hint")))
+            question.key, question.number, question.chapter, question.label(lang), value,
+            extra.get("source", question.source), extra.get("highlight", False), extra.get("hint")))
     filer_note = (w["processor_files"].format(clause=facts.ap_clause) if facts.filer == "processor"
                   else w["controller_files"])
     return Draft(facts.incident_reference, facts.controller_name, facts.filer, filer_note, lang, now,

@@ -13,6 +13,7 @@ from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obli
 from ..breaches.service import data_subject_guard
 from ..errors import NotFound
 from ..extensions import db
+from ..notices.content import controller_scope, processor_contact_point
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
@@ -97,7 +98,7 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
         filer="processor" if filing_profile else "controller",
         ap_clause=f"{filing_profile.source}, {filing_profile.ap_clause}" if filing_profile else "",
         processor_name=settings["PROCESSOR_NAME"], processor_contact=settings["PROCESSOR_CONTACT"],
-        legal_basis=settings.get("AP_LEGAL_BASIS", "AVG"),
+        legal_basis=controller.legal_basis or settings.get("AP_LEGAL_BASIS", "AVG"),
         contract_references=[c.reference for c in contracts],
         ap_starts_at=clock.starts_at if clock else None, ap_due_at=clock.due_at if clock else None,
         ap_status=clock.status if clock else None,
@@ -105,9 +106,16 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
                     for f in filings if f.kind in AP_KINDS],
         severity=_severity(relied_on),
         decision=DecisionFacts(decision.notify_ap, decision.reason, decision.inform_subjects,
-                               decision.subjects_ground, decision.decided_at) if decision else None,
+                               decision.subjects_ground, decision.decided_at, decision.maker_name,
+                               decision.maker_function, decision.maker_via) if decision else None,
         subject_communications=[(f.at, f.channel or "other") for f in filings
                                 if f.kind == "data_subject_communication"],
+        scope=controller_scope(incident, controller.id), controller_address=controller.address or "",
+        controller_sector=controller.sector or "", controller_dpo_registration=controller.dpo_registration or "",
+        controller_joint=controller.joint_controllers or "",
+        controller_contact_function=controller.contact_function or "",
+        controller_contact_phone=controller.contact_phone or "",
+        processor_contact_point=processor_contact_point(settings),
     )
 
 

@@ -16,13 +16,15 @@ WORDS = {
     "nl": {"title": "Concept melding datalek aan de Autoriteit Persoonsgegevens", "generated": "Opgemaakt op",
            "gap": "NOG INVULLEN", "gaps": "Nog in te vullen ({n})", "late": "Te laat: {hint}",
            "page": "Pagina {page} van {pages}", "source": "bron",
+           "decision": "Laatste besluit van de verwerkingsverantwoordelijke, genomen door {name} ({at}): {reason}",
            "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
-                    "De nummering volgt de hoofdstukken van het formulier."},
+                    "De nummers zijn die van de vragen in het formulier."},
     "en": {"title": "Draft personal data breach notification to the Dutch DPA (AP)", "generated": "Generated on",
            "gap": "TO FILL IN", "gaps": "Still to fill in ({n})", "late": "Late: {hint}",
            "page": "Page {page} of {pages}", "source": "source",
+           "decision": "The controller's latest decision, taken by {name} ({at}): {reason}",
            "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
-                    "The numbering follows the form's chapters."},
+                    "The numbers are those of the form's questions."},
 }
 
 
@@ -35,13 +37,18 @@ def render_pdf(draft: Draft) -> bytes:
                                  f"{format_local(draft.generated_at)}"), st["sub"]),
              Spacer(1, 2 * mm), Paragraph(para_text(draft.filer_note), st["base"]),
              Paragraph(para_text(w["intro"]), st["base"])]
+    decision = draft.decision
+    if decision and decision.maker_name:
+        story.append(Paragraph(para_text(w["decision"].format(
+            name=decision.maker_name + (f" ({decision.maker_function})" if decision.maker_function else ""),
+            at=format_local(decision.decided_at), reason=decision.reason or "—")), st["base"]))
     late = next((a for a in draft.answers if a.highlight), None)
     if late:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["late"].format(hint=late.hint or "")), st["warn"])]
     for chapter in draft.chapters:
         story.append(Paragraph(para_text(f"{chapter.number}. {chapter.title}"), st["h"]))
         for answer in chapter.answers:
-            label = Paragraph(para_text(f"{answer.key} · {answer.label}"), st["label"])
+            label = Paragraph(para_text(f"{answer.number} {answer.label}"), st["label"])
             if answer.gap:
                 value = [Paragraph(para_text(f"[{w['gap']}] {answer.hint or ''}".strip()), st["warn"])]
             else:
@@ -52,7 +59,8 @@ def render_pdf(draft: Draft) -> bytes:
     gaps = draft.gaps
     if gaps:
         story.append(Paragraph(para_text(w["gaps"].format(n=len(gaps))), st["h"]))
-        story.extend(Paragraph(para_text(f"{a.key} · {a.label}"), st["row"]) for a in gaps)
+        story.extend(Paragraph(para_text(f"{a.number} {a.label}" + (f": {a.hint}" if a.hint else "")), st["row"])
+                     for a in gaps)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{w['title']} {draft.incident_reference}",

@@ -228,8 +228,10 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     assert body["decision"]["notify_ap"] == "yes" and body["decision"]["data_subjects_ground"] == "later_measures"
     found = answers(body)
     value = {k: a["answer"] for k, a in found.items()}
-    assert value["1.other_supervisors"] == FIELDS["informed_parties"]
-    assert value["3.contact_person"] == FIELDS["contact_point"]
+    # 1.3 asks for other supervisors, not the contract's "who has been informed"; 3.2.2 is the controller's
+    # contact, not the processor's contact point
+    assert value["1.other_supervisors"] is None
+    assert value["3.contact_person"] == "Mw. A. Jansen · fg@zuid.example"
     assert value["6.categories"] == FIELDS["affected_data"]
     assert value["6.records"] == FIELDS["records"]
     assert value["7.description"] == FIELDS["data_subjects"]
@@ -240,28 +242,35 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
         FIELDS["cause"]])
     assert value["3.organisation"] == "Huisartsenpraktijk Zuid"
     assert value["3.kvk"] == "12345678"
-    assert value["3.reporter"] == "Mw. A. Jansen · fg@zuid.example"
+    assert value["3.reporter"] is None  # the AP needs the reporter's function and phone as well
+    assert found["3.reporter"]["hint"] == ("Bekend: Mw. A. Jansen · fg@zuid.example. Nog invullen: functie, "
+                                           "telefoonnummer.")
     assert value["3.other_organisations"] == ("Verwerker: Voorbeeld Verwerker B.V. (privacy@verwerker.example); "
                                               "overeenkomst(en): VO-ZUID-1.")
     assert value["5.incident_kind"] == "Hacking, malware of phishing"
     assert value["8.protection"] == "Nee"
     assert value["2.cross_border"] == "Nee"
-    assert value["7.groups"] == "Patiënten; Minderjarigen"
-    assert value["7.number"] == "Minimaal 1100, maximaal 1250"
+    # one affected controller: the incident's figures are its own
+    assert value["7.groups"] == "Patiënten, Minderjarigen"
+    assert value["7.number"] == "minimaal 1.100, maximaal 1.250"
+    assert found["7.number"]["number"] == "7.3" and found["3.reporter"]["number"] == "3.2.1"
     assert value["4.discovery"] == DETAILS["discovery"]
     assert value["4.started_at"] == format_local(world.started)
     assert value["4.ended_at"] == format_local(world.started + timedelta(hours=20))
     assert format_local(notified) in value["4.discovered_at"]
     # severity: sensitive 4 × 0.75 + 0.5 + 0.5 = 4 → very high
     assert value["5.nature"] == "Gegevens ingezien door onbevoegden"
-    assert value["6.special_categories"].startswith("Ja")
+    assert value["6.special_categories"] is None  # sensitive, but which Art. 9 categories is not recorded
+    assert found["6.special_categories"]["hint"].startswith("Volgens de ernstbeoordeling")
     assert value["9.severity"].startswith("zeer groot (ENISA-score 4, zeer hoog")
     assert value["10.subjects_informed"] == ("Nee, grond: hoog risico weggenomen door latere maatregelen "
                                              "(art. 34 lid 3 sub b)")
     assert found["6.categories"]["source"] == "incident.fields.affected_data"
     # what the application cannot know stays a gap, and gaps are exactly the empty answers
     assert body["gaps"] == [k for k, a in found.items() if a["answer"] is None]
-    assert body["gaps"] == ["2.other_authorities", "3.address", "3.dpo_registration", "3.sector"]
+    assert body["gaps"] == ["1.other_supervisors", "3.joint_controllers", "3.address", "3.sector",
+                            "3.dpo_registration", "3.reporter", "5.attachments", "6.special_categories"]
+    assert body["decision"]["decision_maker"] == MAKER
     assert all(a["gap"] == (a["key"] in body["gaps"]) for a in found.values())
 
 
@@ -274,7 +283,7 @@ def test_english_json(api, breach):
     found = answers(body)
     assert found["1.notification_type"]["question"] == "Kind of notification"
     assert found["1.notification_type"]["answer"] == "New notification"
-    assert found["7.number"]["answer"] == "At least 1100, at most 1250"
+    assert found["7.number"]["answer"] == "at least 1,100, at most 1,250"
     assert found["6.categories"]["answer"] == FIELDS["affected_data"]  # the user's own text is not translated
 
 
@@ -284,7 +293,8 @@ def test_processor_files_with_ap_profile(api, breach):
     assert body["filer"] == "processor"
     assert "Citodent Imaging B.V. Verwerkersovereenkomst, artikel 6 Meldplicht, Art. 6.1" in body["filer_note"]
     found = answers(body)
-    assert found["3.reporter"]["answer"] == "Voorbeeld Verwerker B.V. · privacy@verwerker.example"
+    assert found["3.reporter"]["answer"] == ("Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
+                                             "gegevensbescherming) · privacy@verwerker.example · 020-1234567")
     assert found["3.reporter"]["source"] == "settings.PROCESSOR_CONTACT"
     # the processor's clock runs from the confirmation, no notice to the controller needed
     confirmed = world.now - timedelta(days=5) + timedelta(hours=1)
@@ -417,7 +427,15 @@ def test_web_page_copy_buttons_and_gaps(api, logged_in, breach, page_of):
     assert len(buttons) == len(found) - len(body["gaps"])
     gap_links = [a["href"] for a in page.elements_in("gaps", "a")]
     assert gap_links == ["#q-" + key.replace(".", "-") for key in body["gaps"]]
-    assert page.texts_in("gaps", "li") == [f"{key} {found[key]['question']}" for key in body["gaps"]]
+    assert [t.split(" ", 1)[0] for t in page.texts_in("gaps", "li")] == [found[k]["number"].split(" ")[0]
+                                                                         for k in body["gaps"]]
+    for text, key in zip(page.texts_in("gaps", "li"), body["gaps"], strict=True):
+        assert found[key]["question"] in text
+    # the form's numbers are shown, never our keys or where an answer came from
+    shown = " ".join(page.texts_in_class("ap-answer") + page.texts_in("gaps", "li"))
+    for internal in ("incident.fields", "incident.details", "settings.", "scope.", "controller.", "late_reason",
+                     "source", "bron"):
+        assert internal not in shown, internal
     for key in body["gaps"]:
         assert "gap" in page.by_id("q-" + key.replace(".", "-"))["class"].split()
 
@@ -433,7 +451,8 @@ def test_web_page_for_an_unaffected_controller_or_unknown_incident(logged_in, br
 def test_web_page_processor_files(logged_in, breach, page_of):
     world = breach("citodent")
     page = page_of(logged_in.get(world.page))
-    assert page.text("answer-3-reporter") == "Voorbeeld Verwerker B.V. · privacy@verwerker.example"
+    assert page.text("answer-3-reporter") == ("Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
+                                              "gegevensbescherming) · privacy@verwerker.example · 020-1234567")
 
 
 def test_dutch_page_has_no_english_interface_text(api, logged_in, breach):

@@ -25,15 +25,21 @@ DUE = AP_START + timedelta(hours=72)
 KEYS = [
     "1.notification_type", "1.legal_basis", "1.other_supervisors",
     "2.cross_border", "2.other_authorities",
-    "3.organisation", "3.kvk", "3.address", "3.dpo_registration", "3.sector", "3.reporter", "3.contact_person",
-    "3.other_organisations",
+    "3.organisation", "3.joint_controllers", "3.address", "3.kvk", "3.sector", "3.dpo_registration", "3.reporter",
+    "3.contact_person", "3.other_organisations",
     "4.started_at", "4.ended_at", "4.discovered_at", "4.discovery", "4.late_reason",
-    "5.nature", "5.incident_kind", "5.description",
+    "5.nature", "5.incident_kind", "5.description", "5.attachments",
     "6.categories", "6.special_categories", "6.records",
     "7.groups", "7.description", "7.number",
     "8.protection",
-    "9.consequences", "9.severity",
-    "10.subjects_informed", "10.subjects_channel", "10.measures",
+    "9.consequences_organisation", "9.consequences", "9.severity",
+    "10.subjects_informed", "10.subjects_number", "10.subjects_channel", "10.measures",
+]
+# The AP form's own question numbers (legal review §3.2, as reproduced by OpenVWR), in the same order.
+NUMBERS = [
+    "1.1", "1.2", "1.3", "2.1.1", "2.2.1", "3.1.1 a", "3.1.1 b", "3.1.1 c", "3.1.1 d", "3.1.1 e", "3.1.2", "3.2.1",
+    "3.2.2", "3.3", "4.1.1", "4.1.2", "4.2", "4.3", "4.5", "5.1", "5.2", "5.3", "5.4", "6.1", "6.2", "6.3.1", "7.1",
+    "7.2", "7.3", "8.1", "9.1", "9.2", "9.3", "10.1.1", "10.1.3", "10.1.7", "10.2",
 ]
 TITLES_NL = ["Introductie", "Internationale aspecten", "Verwerkingsverantwoordelijke", "Tijdlijn",
              "Gegevens over de inbreuk", "Welke persoonsgegevens", "Getroffen personen", "Maatregelen vooraf",
@@ -78,6 +84,14 @@ def test_question_keys_are_the_documented_list():
     assert [q.key for q in QUESTIONS] == KEYS
 
 
+def test_every_question_carries_the_forms_number_in_the_forms_order():
+    assert [q.number for q in QUESTIONS] == NUMBERS
+    draft = compose(make_facts(), NOW)
+    assert [a.number for a in draft.answers] == NUMBERS
+    for answer in draft.answers:
+        assert answer.number.split(".")[0] == str(answer.chapter)
+
+
 @pytest.mark.parametrize("language, titles", [("nl", TITLES_NL), ("en", TITLES_EN)])
 def test_every_chapter_in_order_and_every_key_once_in_its_chapter(language, titles):
     draft = compose(make_facts(), NOW, language)
@@ -101,8 +115,6 @@ def test_chapters_table_has_ten_chapters():
 
 
 @pytest.mark.parametrize("key, field", [
-    ("1.other_supervisors", "informed_parties"),
-    ("3.contact_person", "contact_point"),
     ("6.categories", "affected_data"),
     ("6.records", "records"),
     ("7.description", "data_subjects"),
@@ -134,16 +146,49 @@ def test_description_skips_what_is_empty():
 
 
 def test_controller_answers():
-    draft = compose(make_facts(), NOW)
+    draft = compose(make_facts(controller_contact_function="SENTINEL-FUNCTION", controller_contact_phone="010-555"),
+                    NOW)
     organisation, kvk, reporter = (draft.answer(k) for k in ("3.organisation", "3.kvk", "3.reporter"))
     assert (organisation.value, organisation.source) == ("SENTINEL-CONTROLLER-NAME", "controller.name")
     assert (kvk.value, kvk.source) == ("SENTINEL-KVK", "controller.kvk")
-    assert reporter.value == "SENTINEL-CONTACT-NAME · sentinel-contact@ctl.example"
+    assert reporter.value == "SENTINEL-CONTACT-NAME · SENTINEL-FUNCTION · sentinel-contact@ctl.example · 010-555"
     assert reporter.source == "controller.contact"
     assert "SENTINEL-PROCESSOR-NAME" not in reporter.value
+    contact = draft.answer("3.contact_person")
+    assert contact.value == "SENTINEL-CONTACT-NAME · sentinel-contact@ctl.example · 010-555"
+    assert FIELD_SENTINELS["contact_point"] not in contact.value  # the processor's contact point is not theirs
     assert draft.filer == "controller"
     assert draft.filer_note == "De verwerkingsverantwoordelijke meldt zelf (AVG art. 33 lid 1)."
     assert draft.answer("1.legal_basis").value == "SENTINEL-LEGAL-BASIS"
+
+
+@pytest.mark.parametrize("basis, nl", [("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"),
+                                       ("Tw", "Telecommunicatiewet (Tw)")])
+def test_legal_basis_per_controller(basis, nl):
+    assert compose(make_facts(legal_basis=basis), NOW).answer("1.legal_basis").value == nl
+
+
+def test_reporter_without_function_or_phone_is_a_gap_that_says_what_is_missing():
+    answer = compose(make_facts(), NOW).answer("3.reporter")
+    assert answer.gap
+    assert answer.hint == ("Bekend: SENTINEL-CONTACT-NAME · sentinel-contact@ctl.example. Nog invullen: functie, "
+                           "telefoonnummer.")
+
+
+def test_organisation_facts_from_the_controller_record():
+    draft = compose(make_facts(controller_address="Dijk 1, Hoorn", controller_sector="Zorg",
+                               controller_dpo_registration="FG-0042", controller_joint="Stichting X"), NOW)
+    assert [draft.answer(k).value for k in ("3.address", "3.sector", "3.dpo_registration",
+                                            "3.joint_controllers")] == ["Dijk 1, Hoorn", "Zorg", "FG-0042",
+                                                                        "Stichting X"]
+
+
+def test_other_supervisors_and_attachments_come_from_the_details_not_from_informed_parties():
+    draft = compose(make_facts(details={"other_supervisors": "IGJ (calamiteit), Z-CERT",
+                                        "attachments": "Logoverzicht"}), NOW)
+    assert draft.answer("1.other_supervisors").value == "IGJ (calamiteit), Z-CERT"
+    assert draft.answer("5.attachments").value == "Logoverzicht"
+    assert not any(FIELD_SENTINELS["informed_parties"] in (a.value or "") for a in draft.answers)
     other = draft.answer("3.other_organisations").value
     assert "SENTINEL-PROCESSOR-NAME" in other and "sentinel-processor@proc.example" in other
     assert "VO-SENT-1, VO-SENT-2" in other
@@ -152,15 +197,19 @@ def test_controller_answers():
 def test_controller_without_kvk_or_contact_name():
     draft = compose(make_facts(controller_kvk=None, controller_contact_name=""), NOW)
     assert draft.answer("3.kvk").gap
-    assert draft.answer("3.reporter").value == "sentinel-contact@ctl.example"
+    assert draft.answer("3.reporter").gap and "naam" in draft.answer("3.reporter").hint
+    assert draft.answer("3.contact_person").value == "sentinel-contact@ctl.example"
 
 
 def test_processor_files_with_the_ap():
     facts = make_facts(filer="processor", ap_clause="SENTINEL-SOURCE, Art. 6.1-SENTINEL")
     draft = compose(facts, NOW)
     reporter = draft.answer("3.reporter")
-    assert reporter.value == "SENTINEL-PROCESSOR-NAME · sentinel-processor@proc.example"
+    assert reporter.value == "SENTINEL-PROCESSOR-NAME: SENTINEL-PROCESSOR-NAME · sentinel-processor@proc.example"
     assert reporter.source == "settings.PROCESSOR_CONTACT"
+    with_point = compose(make_facts(filer="processor", processor_contact_point="J. de Boer (FG) · p@x.example · 020"),
+                         NOW)
+    assert with_point.answer("3.reporter").value == "SENTINEL-PROCESSOR-NAME: J. de Boer (FG) · p@x.example · 020"
     assert "SENTINEL-CONTACT-NAME" not in reporter.value
     assert draft.filer == "processor"
     assert "SENTINEL-SOURCE, Art. 6.1-SENTINEL" in draft.filer_note
@@ -195,28 +244,62 @@ def test_choice_details(key, detail, code, nl, en):
     assert compose(make_facts(details={}), NOW).answer(key).gap
 
 
-def test_subject_groups():
-    facts = make_facts(details={"subject_groups": ["patients", "minors"]})
+def test_subject_groups_from_the_controllers_scope():
+    facts = make_facts(scope={"subject_groups": ["patients", "minors"]})
     answer = compose(facts, NOW).answer("7.groups")
-    assert (answer.value, answer.source) == ("Patiënten; Minderjarigen", "incident.details.subject_groups")
-    assert compose(facts, NOW, "en").answer("7.groups").value == "Patients; Minors"
-    assert compose(make_facts(details={"subject_groups": []}), NOW).answer("7.groups").gap
+    assert (answer.value, answer.source) == ("Patiënten, Minderjarigen", "scope.subject_groups")
+    assert compose(facts, NOW, "en").answer("7.groups").value == "Patients, Minors"
+    assert compose(make_facts(scope={}), NOW).answer("7.groups").gap
+    # the incident's details hold the sums over every controller: never one controller's answer
+    assert compose(make_facts(details={"subject_groups": ["patients"]}), NOW).answer("7.groups").gap
 
 
-@pytest.mark.parametrize("details, nl, en", [
-    ({"subjects_min": 40, "subjects_max": 40}, "Exact 40", "Exactly 40"),
-    ({"subjects_min": 0, "subjects_max": 0}, "Exact 0", "Exactly 0"),
-    ({"subjects_min": 100, "subjects_max": 250}, "Minimaal 100, maximaal 250", "At least 100, at most 250"),
-    ({"subjects_min": 70}, "Minimaal 70", "At least 70"),
-    ({"subjects_max": 900}, "Maximaal 900", "At most 900"),
+@pytest.mark.parametrize("scope, nl, en", [
+    ({"subjects_min": 40, "subjects_max": 40}, "40", "40"),
+    ({"subjects_min": 0, "subjects_max": 0}, "0", "0"),
+    ({"subjects_min": 1200, "subjects_max": 25000}, "minimaal 1.200, maximaal 25.000",
+     "at least 1,200, at most 25,000"),
+    ({"subjects_min": 70}, "minimaal 70", "at least 70"),
+    ({"subjects_max": 900}, "maximaal 900", "at most 900"),
     ({}, None, None),
 ])
-def test_number_of_data_subjects(details, nl, en):
-    facts = make_facts(details=details)
+def test_number_of_data_subjects_from_the_controllers_scope(scope, nl, en):
+    facts = make_facts(scope=scope, details={"subjects_min": 99999, "subjects_max": 99999})
     answer = compose(facts, NOW).answer("7.number")
     assert answer.value == nl
-    assert answer.source == "incident.details.subjects_min"
+    assert answer.source == "scope.subjects_min"
     assert compose(facts, NOW, "en").answer("7.number").value == en
+
+
+def test_records_from_the_scope_before_the_shared_text():
+    answer = compose(make_facts(scope={"records_min": 10, "records_max": 20}), NOW).answer("6.records")
+    assert (answer.value, answer.source) == ("minimaal 10, maximaal 20", "scope.records_min")
+
+
+def test_categories_are_the_forms_checklist_and_special_categories_are_named():
+    facts = make_facts(scope={"data_categories": ["name", "bsn", "health"], "special_categories": ["health"]})
+    draft = compose(facts, NOW)
+    categories = draft.answer("6.categories")
+    assert categories.value == ("Naam, Burgerservicenummer (BSN), Gezondheidsgegevens\n\n"
+                                + FIELD_SENTINELS["affected_data"])
+    assert categories.source == "scope.data_categories"
+    assert draft.answer("6.special_categories").value == "Ja: Gezondheidsgegevens"
+    assert compose(facts, NOW, "en").answer("6.special_categories").value == "Yes: Health data"
+    none = compose(make_facts(scope={"data_categories": ["name"]}), NOW).answer("6.special_categories")
+    assert none.value == "Nee"
+
+
+@pytest.mark.parametrize("scope, details, cross, other", [
+    ({"countries": ["NL", "BE", "DE"]}, {}, "Ja: België, Duitsland", None),
+    ({"countries": ["NL"]}, {}, "Nee, alleen betrokkenen in Nederland",
+     "Niet van toepassing: geen betrokkenen in andere landen"),
+    ({}, {"cross_border": "no"}, "Nee", "Niet van toepassing: geen betrokkenen in andere landen"),
+    ({}, {}, None, None),
+])
+def test_countries_and_other_authorities(scope, details, cross, other):
+    draft = compose(make_facts(scope=scope, details=details), NOW)
+    assert draft.answer("2.cross_border").value == cross
+    assert draft.answer("2.other_authorities").value == other
 
 
 def test_start_and_end_in_amsterdam_time_summer_and_winter():
@@ -274,14 +357,11 @@ def test_nature_from_the_severity_circumstances(circumstances, nl, en):
     assert compose(facts, NOW, "en").answer("5.nature").value == en
 
 
-@pytest.mark.parametrize("types, expected", [
-    (("simple", "sensitive"), "Ja: bijzondere of gevoelige persoonsgegevens (volgens de ernstbeoordeling)"),
-    (("sensitive",), "Ja: bijzondere of gevoelige persoonsgegevens (volgens de ernstbeoordeling)"),
-    (("simple", "financial"), "Nee (volgens de ernstbeoordeling)"),
-])
-def test_special_categories_from_the_data_types(types, expected):
-    answer = compose(make_facts(severity=severity(data_types=types)), NOW).answer("6.special_categories")
-    assert (answer.value, answer.source) == (expected, "severity.data_types")
+def test_sensitive_data_without_named_categories_is_a_gap_that_asks_which():
+    answer = compose(make_facts(severity=severity(data_types=("sensitive",))), NOW).answer("6.special_categories")
+    assert answer.gap and answer.hint.startswith("Volgens de ernstbeoordeling gaat het om gevoelige gegevens")
+    plain = compose(make_facts(severity=severity(data_types=("simple",))), NOW).answer("6.special_categories")
+    assert plain.gap and plain.hint is None
 
 
 def test_without_severity_special_categories_and_severity_are_gaps():
@@ -306,12 +386,23 @@ def test_severity_answer(ap, band, se, nl, en):
     assert compose(facts, NOW, "en").answer("9.severity").value == en
 
 
-def test_subjects_informed_yes():
+def test_a_decision_to_inform_is_a_plan_not_a_yes():
     draft = compose(make_facts(decision=decision("yes")), NOW)
     answer = draft.answer("10.subjects_informed")
-    assert (answer.value, answer.source) == ("Ja", "decisions.inform_subjects")
-    assert draft.answer("10.subjects_channel").gap  # yes, but nothing sent yet
-    assert compose(make_facts(decision=decision("yes")), NOW, "en").answer("10.subjects_informed").value == "Yes"
+    assert (answer.value, answer.source) == (
+        "Nog niet; de verwerkingsverantwoordelijke heeft op 18-05-2026 11:00 CEST besloten hen te informeren.",
+        "decisions.inform_subjects")
+    assert draft.answer("10.subjects_channel").gap and draft.answer("10.subjects_number").gap
+    english = compose(make_facts(decision=decision("yes")), NOW, "en").answer("10.subjects_informed").value
+    assert english == "Not yet; the controller decided on 18-05-2026 11:00 CEST to inform them."
+
+
+def test_yes_only_once_a_communication_was_filed():
+    sent = [(datetime(2026, 5, 18, 14, 30, tzinfo=UTC), "letter")]
+    draft = compose(make_facts(decision=decision("yes"), subject_communications=sent), NOW)
+    answer = draft.answer("10.subjects_informed")
+    assert (answer.value, answer.source) == ("Ja", "filings.data_subject_communication")
+    assert draft.answer("10.subjects_number").gap and draft.answer("10.subjects_number").hint
 
 
 @pytest.mark.parametrize("ground, nl, en", [
@@ -330,6 +421,7 @@ def test_subjects_not_informed_with_each_ground(ground, nl, en):
     assert draft.answer("10.subjects_informed").value == nl
     assert draft.answer("10.subjects_channel").value == ("Niet van toepassing: de betrokkenen worden niet "
                                                          "geïnformeerd.")
+    assert draft.answer("10.subjects_number").value == "0: de betrokkenen worden niet geïnformeerd"
     assert compose(facts, NOW, "en").answer("10.subjects_informed").value == en
 
 
@@ -360,11 +452,11 @@ def test_gaps_are_exactly_the_answers_without_a_value():
     assert all(a.gap for a in draft.gaps)
     assert not any(a.gap for a in draft.answers if a not in draft.gaps)
     assert [a.key for a in draft.gaps] == [
-        "1.other_supervisors", "2.cross_border", "2.other_authorities", "3.kvk", "3.address", "3.dpo_registration",
-        "3.sector", "3.contact_person", "4.started_at", "4.ended_at", "4.discovery", "5.nature", "5.incident_kind",
-        "6.categories", "6.special_categories", "6.records", "7.groups", "7.description", "7.number",
-        "8.protection", "9.consequences", "9.severity", "10.subjects_informed", "10.subjects_channel",
-        "10.measures"]
+        "1.other_supervisors", "2.cross_border", "2.other_authorities", "3.joint_controllers", "3.address",
+        "3.kvk", "3.sector", "3.dpo_registration", "3.reporter", "4.started_at", "4.ended_at", "4.discovery",
+        "5.nature", "5.incident_kind", "5.attachments", "6.categories", "6.special_categories", "6.records",
+        "7.groups", "7.description", "7.number", "8.protection", "9.consequences_organisation", "9.consequences",
+        "9.severity", "10.subjects_informed", "10.subjects_number", "10.subjects_channel", "10.measures"]
 
 
 def test_whitespace_only_answer_is_a_gap():
@@ -373,13 +465,27 @@ def test_whitespace_only_answer_is_a_gap():
 
 
 def test_gaps_shrink_as_facts_are_known():
-    full = make_facts(details={"incident_kind": "other", "protection": "none", "cross_border": "no",
-                               "subject_groups": ["customers"], "subjects_min": 1, "started_at": "2026-05-14T10:00:00Z",
+    full = make_facts(details={"incident_kind": "other", "protection": "none", "started_at": "2026-05-14T10:00:00Z",
                                "ended_at": "2026-05-14T11:00:00Z", "discovery": "Log"},
+                      scope={"subject_groups": ["customers"], "subjects_min": 1, "countries": ["NL"]},
                       severity=severity(), decision=decision("no", "not_high_risk"))
     gaps = [a.key for a in compose(full, NOW).gaps]
     # what the application does not know about the controller stays open
-    assert gaps == ["2.other_authorities", "3.address", "3.dpo_registration", "3.sector"]
+    assert gaps == ["1.other_supervisors", "3.joint_controllers", "3.address", "3.sector", "3.dpo_registration",
+                    "3.reporter", "5.attachments", "6.special_categories"]
+
+
+def test_a_controllers_draft_can_be_complete():
+    complete = make_facts(
+        details={"incident_kind": "other", "protection": "none", "started_at": "2026-05-14T10:00:00Z",
+                 "ended_at": "2026-05-14T11:00:00Z", "discovery": "Log", "other_supervisors": "Geen",
+                 "attachments": "Geen"},
+        scope={"subject_groups": ["customers"], "subjects_min": 1, "countries": ["NL"],
+               "data_categories": ["name"], "records_min": 3},
+        controller_address="Dijk 1, Hoorn", controller_sector="Zorg", controller_dpo_registration="FG-1",
+        controller_joint="Geen", controller_contact_function="FG", controller_contact_phone="020-1",
+        severity=severity(), decision=decision("no", "not_high_risk"))
+    assert compose(complete, NOW).gaps == []
 
 
 # --- late ---------------------------------------------------------------------------------------------------
