@@ -21,10 +21,11 @@ from ..core.ap_form import (
     MAX_DETAIL_TEXT,
     MAX_SUBJECTS,
     PROTECTIONS,
+    REPORTER_KINDS,
     SUBJECT_GROUPS,
 )
+from ..core.ap_options import option
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
-from ..drafts.questions import option
 from ..forms_common import LocalDateTimeField, choices
 from ..labels import (
     AVAILABILITY_LABELS,
@@ -80,6 +81,15 @@ class DetailsForm(FlaskForm):
     protection = SelectField(_l("Were the data encrypted, hashed or otherwise unintelligible?"), choices=[],
                              validate_choice=False)
     cross_border = SelectField(_l("Data subjects in other countries?"), choices=[], validate_choice=False)
+    reporter_kind = SelectField(_l("Who reported the breach to us?"), choices=[], validate_choice=False)
+    reported_by = StringField(_l("Reported by (name or organisation)"),
+                              validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+    recovery = TextAreaField(_l("Procedure for recovering the data"),
+                             validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+    other_supervisors = TextAreaField(
+        _l("Reported to supervisors under other notification duties (e.g. IGJ, Z-CERT)"),
+        validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+    attachments = TextAreaField(_l("Attachments for the AP"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +97,7 @@ class DetailsForm(FlaskForm):
         for name, group, codes in (("incident_kind", "incident_kind", INCIDENT_KINDS),
                                    ("protection", "protection", PROTECTIONS),
                                    ("cross_border", "cross_border", CROSS_BORDER),
+                                   ("reporter_kind", "reporter_kind", REPORTER_KINDS),
                                    ("subject_groups", "subject_groups", SUBJECT_GROUPS)):
             empty = [] if name == "subject_groups" else [("", "—")]
             getattr(self, name).choices = choices(empty + [(c, option(group, c, language)) for c in codes])
@@ -96,7 +107,9 @@ class DetailsForm(FlaskForm):
                 "ended_at": self.ended_at.data, "discovery": self.discovery.data or "",
                 "subject_groups": list(self.subject_groups.data or []), "subjects_min": self.subjects_min.data,
                 "subjects_max": self.subjects_max.data, "protection": self.protection.data or None,
-                "cross_border": self.cross_border.data or None}
+                "cross_border": self.cross_border.data or None, "reporter_kind": self.reporter_kind.data or None,
+                "reported_by": self.reported_by.data or "", "recovery": self.recovery.data or "",
+                "other_supervisors": self.other_supervisors.data or "", "attachments": self.attachments.data or ""}
 
 
 class ConfirmForm(FlaskForm):

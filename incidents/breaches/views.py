@@ -164,7 +164,23 @@ def _render(incident: Incident, status: int = 200, **overrides):
     from ..portal.queries import questions
 
     return render_template("incidents/show.html", incident=incident, now=utcnow(), questions=questions(incident.id),
-                           **page, **forms), status
+                           **_scope_context(incident), **page, **forms), status
+
+
+def _scope_context(incident: Incident) -> dict:
+    """Each controller's scope as rows in the interface's language, the incident's totals, the note form."""
+    from flask_babel import get_locale
+
+    from ..core.scope import totals
+    from ..core.scope_words import scope_rows
+    from .scope import scopes_of
+    from .scope_forms import InternalNoteForm
+
+    language = str(get_locale() or "nl")
+    recorded = scopes_of(incident.id)
+    return {"scope_rows": {cid: scope_rows(values, language) for cid, values in recorded.items()},
+            "total_rows": scope_rows(totals(recorded.values()), language),
+            "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
 
 
 @bp.get("/<int:incident_id>")

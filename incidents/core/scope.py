@@ -154,6 +154,8 @@ def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
 # --- CSV: one line per controller -------------------------------------------------------------------------------
 
 CSV_ID_COLUMNS = ("controller_id", "kvk")
+# For the person filling the file in; never read (the downloaded template has it).
+CSV_INFO_COLUMNS = ("name",)
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
         return [], [CsvProblem(1, "", "the file is empty: expected a header line")]
     except csv.Error as exc:
         return [], [CsvProblem(1, "", f"unreadable CSV: {exc}")]
-    unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS]
+    unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
     if unknown:
         problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: "
                                                   f"{', '.join(CSV_ID_COLUMNS + SCOPE_KEYS)}"))

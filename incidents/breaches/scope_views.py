@@ -1,0 +1,126 @@
+"""Pages for each controller's scope of an incident, the scope CSV upload and the incident's internal note.
+They parse, call the scope or incident service, and commit once; a refusal shows why and saves nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.scope import COUNT_KEYS, LIST_KEYS, SCOPE_KEYS
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..forms_common import attach_error
+from . import scope as scope_service
+from . import service
+from .scope_forms import InternalNoteForm, ScopeCsvForm, ScopeForm
+from .views import bp, incident_or_404
+
+
+def _controller(incident, controller_id: int):
+    controller = scope_service.affected_controllers(incident.id).get(controller_id)
+    if controller is None:
+        abort(404)
+    return controller
+
+
+@bp.route("/<int:incident_id>/controllers/<int:controller_id>/scope", methods=["GET", "POST"])
+def scope(incident_id: int, controller_id: int):
+    incident = incident_or_404(incident_id)
+    controller = _controller(incident, controller_id)
+    current = scope_service.scope_of(incident.id, controller.id)
+    # A posted form is the whole scope: a field left out is cleared, never kept from the stored values.
+    form = ScopeForm(prefix="scope") if request.method == "POST" else \
+        ScopeForm(prefix="scope", data=ScopeForm.data_from(current))
+    if form.validate_on_submit():
+        try:
+            scope_service.set_scope(incident, controller.id, form.values(), actor=current_user)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash(_("Saved for %(name)s.", name=controller.name), "success")
+            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=f"controller-{controller.id}"))
+    status = 422 if form.is_submitted() else 200
+    if status == 422:
+        flash(_("Nothing was saved: see the messages at the form."), "error")
+    return render_template("incidents/scope.html", incident=incident, controller=controller, form=form), status
+
+
+def _csv_text(form: ScopeCsvForm) -> str | None:
+    upload = form.file.data
+    if upload and getattr(upload, "filename", ""):
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return form.text.data or ""
+
+
+@bp.route("/<int:incident_id>/scopes", methods=["GET", "POST"])
+def scopes(incident_id: int):
+    """Many controllers' scopes at once from a CSV: all or nothing, every bad line reported by number."""
+    incident = incident_or_404(incident_id)
+    form = ScopeCsvForm(prefix="csv")
+    problems = []
+    if form.validate_on_submit():
+        text = _csv_text(form)
+        try:
+            if text is None:
+                raise scope_service.ScopeCsvRefused([scope_service.CsvProblem(1, "", _("The file is not UTF-8."))])
+            done = scope_service.set_scopes_from_csv(incident, text, actor=current_user)
+            db.session.commit()
+        except scope_service.ScopeCsvRefused as exc:
+            db.session.rollback()
+            problems = exc.problems
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash(_("Scopes saved for %(n)d controllers.", n=len(done)), "success")
+            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="scopes"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("incidents/scopes.html", incident=incident, form=form, problems=problems,
+                           columns=("controller_id", "kvk", *SCOPE_KEYS)), status
+
+
+@bp.get("/<int:incident_id>/scopes.csv")
+def scopes_csv(incident_id: int):
+    """Every affected controller with its current scope: a file to fill in and upload again."""
+    incident = incident_or_404(incident_id)
+    recorded = scope_service.scopes_of(incident.id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(("controller_id", "kvk", "name", *SCOPE_KEYS))
+    for controller in scope_service.affected_controllers(incident.id).values():
+        values = recorded.get(controller.id, {})
+        cells = []
+        for key in SCOPE_KEYS:
+            value = values.get(key)
+            cells.append(";".join(value) if key in LIST_KEYS and value else "" if value is None
+                         else str(value) if key in COUNT_KEYS else value)
+        writer.writerow((controller.id, controller.kvk or "", controller.name, *cells))
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={incident.reference}-scopes.csv"})
+
+
+@bp.post("/<int:incident_id>/internal-note")
+def internal_note(incident_id: int):
+    incident = incident_or_404(incident_id)
+    form = InternalNoteForm(prefix="note")
+    if form.validate_on_submit():
+        try:
+            service.update_incident(incident, internal_note=form.internal_note.data or "", actor=current_user)
+            db.session.commit()
+        except (DomainError, NotFound) as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Internal note saved."), "success")
+    else:
+        flash(_("Nothing was saved: the note is too long."), "error")
+    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="internal-note"))
