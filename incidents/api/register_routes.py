@@ -1,5 +1,7 @@
-"""The breach register (AVG art. 33 lid 5): every incident with its facts, effects, remedial action,
-obligations, decisions and filings, as JSON or as the same CSV the web page exports."""
+"""The breach register (AVG art. 33 lid 5, and the Addendum's Annex B): every incident with its facts, effects,
+remedial action, period, reporter, recovery procedure, obligations (the missed ones with how late), decisions with
+reason and decision maker, notices per controller and filings, as JSON (codes, UTC) or as the same CSV the web page
+exports (words, local time)."""
 
 from __future__ import annotations
 
@@ -30,9 +32,22 @@ def register_row_json(row: RegisterRow) -> dict:
                         "open": row.obligations_open},
         "decisions": [{"controller_id": d.controller_id, "controller_name": d.controller, "notify_ap": d.notify_ap,
                        "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
-                       "decided_at": iso_z(d.decided_at)} for d in row.decisions],
-        "filings": [{"kind": f.kind, "at": iso_z(f.at), "reference": f.reference, "controller_id": f.controller_id}
+                       "decided_at": iso_z(d.decided_at), "reason": d.reason,
+                       "decision_maker": {"name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
+                       "recorded_by": d.recorded_by} for d in row.decisions],
+        "filings": [{"kind": f.kind, "at": iso_z(f.at), "reference": f.reference, "controller_id": f.controller_id,
+                     "controller_name": f.controller, "contract_id": f.contract_id, "channel": f.channel}
                     for f in row.filings],
+        "period": {"started_at": iso_z(row.started_at), "ended_at": iso_z(row.ended_at)},
+        "reporter": {"kind": row.reporter_kind, "name": row.reported_by},
+        "recovery": row.recovery,
+        "notices": [{"controller_id": n.controller_id, "controller_name": n.controller, "at": iso_z(n.at),
+                     "channel": n.channel, "recipients": list(n.recipients), "reference": n.reference,
+                     "status": n.status} for n in row.notices],
+        "missed_obligations": [{"kind": m.kind, "controller_id": m.controller_id, "controller_name": m.controller,
+                                "contract": m.contract, "clause": m.clause, "due_at": iso_z(m.due_at),
+                                "met_at": iso_z(m.met_at), "late_seconds": int(m.late_by.total_seconds())}
+                               for m in row.missed],
     }
 
 

@@ -19,6 +19,7 @@ from ..notices.render import FONT, FONT_BOLD, _register_fonts, para_text
 from .export import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
 from .queries import RegisterRow
+from .words import AP_SEVERITY, INCIDENT_STATUS, word
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -91,9 +92,9 @@ def selection(filters: RegisterFilters | None, lang: str) -> list[tuple[str, str
         period = w["from_to"].format(start=start, end=end)
     else:
         period = w["from"].format(start=start) if start else w["to"].format(end=end) if end else w["all"]
-    severity = w["none"] if f.severity == "none" else f.severity or w["all"]
+    severity = w["none"] if f.severity == "none" else word(AP_SEVERITY, f.severity, lang) or w["all"]
     return [(w["period"], period), (w["controller"], f.controller_name or w["all"]),
-            (w["status"], f.status or w["all"]), (w["severity"], severity)]
+            (w["status"], word(INCIDENT_STATUS, f.status, lang) or w["all"]), (w["severity"], severity)]
 
 
 def _widths(columns: list, headers: list[str], cells: list[list[str]], st: dict) -> list[float]:

@@ -1,19 +1,26 @@
 """The register's one read query: a row per incident, built from a fixed number of statements
-(incidents with their latest assessment, then controllers, obligations, decisions and filings batched
-over the same filtered ids). It never writes."""
+(incidents with their latest assessment, then controllers, obligations, decisions, filings and notices batched
+over the same filtered ids). It never writes.
+
+Besides AVG art. 33 lid 5 (facts, effects, remedial action) it holds what the Addendum's Annex B asks of a file of
+breaches: the period of the breach, who reported it to the processor, to whom it was reported (each notice to a
+controller with its recipient, channel and time) and the data-recovery procedure; and for every controller's latest
+decision the reason, who at the controller decided and who recorded it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
+from ..auth.models import User
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
-from ..core.instants import utcnow
+from ..core.instants import ensure_utc, utcnow
 from ..extensions import db
-from ..parties.models import Controller
+from ..notices.models import OutboxMessage
+from ..parties.models import Contract, Controller
 from .filters import RegisterFilters
 
 # The contract fields (core/fields.py) grouped as AVG art. 33 lid 5 names them.
@@ -30,6 +37,11 @@ class DecisionEntry:
     inform_subjects: str | None
     subjects_ground: str | None
     decided_at: datetime
+    reason: str = ""
+    maker_name: str | None = None  # who at the controller decided
+    maker_function: str | None = None
+    maker_via: str | None = None  # how the processor learned it (models.DECISION_VIA)
+    recorded_by: str | None = None  # the desk's user who recorded it
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,40 @@ class FilingEntry:
     at: datetime
     reference: str | None
     controller_id: int
+    controller: str = ""
+    channel: str | None = None
+    contract_id: int | None = None
+    contract: str | None = None  # the contract's reference
+    follow_up: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeEntry:
+    """A notice to a controller: sent (a controller_notice filing, once however many contracts it covered) or
+    still in the outbox (queued, retrying, failed)."""
+
+    controller_id: int
+    controller: str
+    at: datetime  # when it was sent; for one not sent, when it was created
+    channel: str | None
+    recipients: tuple[str, ...] = ()
+    reference: str | None = None
+    note: str | None = None
+    status: str = "sent"  # notices/models.py OUTBOX_STATUSES
+
+
+@dataclass(frozen=True)
+class MissedEntry:
+    """An obligation filed after its deadline, or still open past it."""
+
+    kind: str
+    controller_id: int
+    controller: str
+    contract: str | None  # the contract's reference; None for the AP notification (per controller)
+    clause: str
+    due_at: datetime
+    met_at: datetime | None  # None: not done yet
+    late_by: timedelta  # met_at - due_at, or now - due_at when not done yet
 
 
 @dataclass
@@ -53,6 +99,11 @@ class RegisterRow:
     description: str
     fields: dict[str, str]
     incident_kind: str | None
+    started_at: datetime | None = None  # the period of the breach (details.started_at / ended_at)
+    ended_at: datetime | None = None
+    reporter_kind: str | None = None  # core/ap_form.py REPORTER_KINDS
+    reported_by: str | None = None  # who reported the breach to the processor
+    recovery: str | None = None  # the data-recovery procedure
     severity_band: str | None = None
     ap_severity: str | None = None
     se: float | None = None
@@ -62,9 +113,25 @@ class RegisterRow:
     controllers: list[str] = field(default_factory=list)
     decisions: list[DecisionEntry] = field(default_factory=list)  # the latest per controller, by name
     filings: list[FilingEntry] = field(default_factory=list)  # the whole log, oldest first
+    notices: list[NoticeEntry] = field(default_factory=list)  # per controller by name, then oldest first
+    missed: list[MissedEntry] = field(default_factory=list)  # earliest deadline first
 
     def field_values(self, keys: tuple[str, ...]) -> dict[str, str | None]:
         return {k: self.fields.get(k) or None for k in keys}
+
+
+def _instant(value: object) -> datetime | None:
+    """An ISO instant from an incident's details (stored as "...Z"); anything else is None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return ensure_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _latest_severity():
@@ -111,11 +178,15 @@ def register_rows(filters: RegisterFilters | None = None, now: datetime | None =
     ).all()
     rows: dict[int, RegisterRow] = {}
     for incident, band, ap_severity, se in found:
+        details = incident.details or {}
         rows[incident.id] = RegisterRow(
             id=incident.id, reference=incident.reference, title=incident.title, status=incident.status,
             aware_at=incident.aware_at, confirmed_at=incident.confirmed_at, dismissed_at=incident.dismissed_at,
             dismiss_reason=incident.dismiss_reason, description=incident.description or "",
-            fields=dict(incident.fields or {}), incident_kind=(incident.details or {}).get("incident_kind"),
+            fields=dict(incident.fields or {}), incident_kind=details.get("incident_kind"),
+            started_at=_instant(details.get("started_at")), ended_at=_instant(details.get("ended_at")),
+            reporter_kind=_text(details.get("reporter_kind")), reported_by=_text(details.get("reported_by")),
+            recovery=_text(details.get("recovery")),
             severity_band=band, ap_severity=ap_severity, se=se,
         )
     if rows:
@@ -123,8 +194,10 @@ def register_rows(filters: RegisterFilters | None = None, now: datetime | None =
         ids = select(Incident.id).outerjoin(latest, latest.c.incident_id == Incident.id).where(*conditions)
         _add_controllers(rows, ids)
         _add_obligation_counts(rows, ids, now)
+        _add_missed(rows, ids, now)
         _add_decisions(rows, ids)
         _add_filings(rows, ids)
+        _add_notices(rows, ids)
     return list(rows.values())
 
 
@@ -156,23 +229,84 @@ def _add_obligation_counts(rows: dict[int, RegisterRow], ids, now: datetime) -> 
         row.obligations_met, row.obligations_missed, row.obligations_open = met or 0, miss or 0, open_ or 0
 
 
+def _missed_condition(now: datetime):
+    overdue = and_(Obligation.status == "running", Obligation.due_at.is_not(None), Obligation.due_at < now)
+    return or_(Obligation.status == "missed", overdue)
+
+
+def _add_missed(rows: dict[int, RegisterRow], ids, now: datetime) -> None:
+    for obligation, name, contract in db.session.execute(
+        select(Obligation, Controller.name, Contract.reference)
+        .join(Controller, Controller.id == Obligation.controller_id)
+        .outerjoin(Contract, Contract.id == Obligation.contract_id)
+        .where(Obligation.incident_id.in_(ids), _missed_condition(now), Obligation.due_at.is_not(None))
+        .order_by(Obligation.due_at, Obligation.id)
+    ):
+        done = obligation.met_at if obligation.status == "missed" else None
+        rows[obligation.incident_id].missed.append(MissedEntry(
+            obligation.kind, obligation.controller_id, name, contract, obligation.clause, obligation.due_at, done,
+            (done or now) - obligation.due_at))
+
+
 def _add_decisions(rows: dict[int, RegisterRow], ids) -> None:
     latest: dict[int, dict[int, DecisionEntry]] = {}
-    for decision, name in db.session.execute(
-        select(Decision, Controller.name).join(Controller, Controller.id == Decision.controller_id)
+    for decision, name, user_name, user_email in db.session.execute(
+        select(Decision, Controller.name, User.name, User.email)
+        .join(Controller, Controller.id == Decision.controller_id)
+        .outerjoin(User, User.id == Decision.decided_by_id)
         .where(Decision.incident_id.in_(ids)).order_by(Decision.decided_at, Decision.id)
     ):
         latest.setdefault(decision.incident_id, {})[decision.controller_id] = DecisionEntry(
             decision.controller_id, name, decision.notify_ap, decision.inform_subjects, decision.subjects_ground,
-            decision.decided_at)
+            decision.decided_at, reason=decision.reason or "", maker_name=decision.maker_name,
+            maker_function=decision.maker_function, maker_via=decision.maker_via,
+            recorded_by=(user_name or user_email) or None)
     for incident_id, by_controller in latest.items():
         rows[incident_id].decisions = sorted(by_controller.values(),
                                              key=lambda d: (d.controller.casefold(), d.controller_id))
 
 
 def _add_filings(rows: dict[int, RegisterRow], ids) -> None:
-    for incident_id, kind, at, reference, controller_id in db.session.execute(
-        select(Filing.incident_id, Filing.kind, Filing.at, Filing.reference, Filing.controller_id)
+    for filing, name, contract in db.session.execute(
+        select(Filing, Controller.name, Contract.reference)
+        .join(Controller, Controller.id == Filing.controller_id)
+        .outerjoin(Contract, Contract.id == Filing.contract_id)
         .where(Filing.incident_id.in_(ids)).order_by(Filing.at, Filing.id)
     ):
-        rows[incident_id].filings.append(FilingEntry(kind, at, reference, controller_id))
+        rows[filing.incident_id].filings.append(FilingEntry(
+            filing.kind, filing.at, filing.reference, filing.controller_id, name, filing.channel, filing.contract_id,
+            contract, (filing.details or {}).get("follow_up")))
+
+
+def _add_notices(rows: dict[int, RegisterRow], ids) -> None:
+    """Per controller, each notice once: the outbox sends one e-mail per controller and files it per contract."""
+    outbox: dict[int, OutboxMessage] = {}
+    unsent: list[OutboxMessage] = []
+    for message in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.incident_id.in_(ids), OutboxMessage.controller_id.is_not(None))):
+        outbox[message.id] = message
+        if (message.details or {}).get("kind") == "notice" and message.status != "sent":
+            unsent.append(message)
+    notices: dict[int, dict[tuple, NoticeEntry]] = {}
+    for filing, name in db.session.execute(
+        select(Filing, Controller.name).join(Controller, Controller.id == Filing.controller_id)
+        .where(Filing.incident_id.in_(ids), Filing.kind == "controller_notice").order_by(Filing.at, Filing.id)
+    ):
+        outbox_id = (filing.details or {}).get("outbox_id")
+        message = outbox.get(outbox_id) if isinstance(outbox_id, int) else None
+        key = ("outbox", outbox_id) if message is not None else ("filing", filing.controller_id, filing.at,
+                                                                 filing.channel, filing.reference, filing.note)
+        notices.setdefault(filing.incident_id, {}).setdefault(key, NoticeEntry(
+            filing.controller_id, name, filing.at, filing.channel,
+            tuple(message.recipients or ()) if message is not None else (), filing.reference,
+            None if message is not None else filing.note))
+    if unsent:
+        names = dict(db.session.execute(select(Controller.id, Controller.name).where(
+            Controller.id.in_({m.controller_id for m in unsent}))).all())
+        for message in unsent:
+            notices.setdefault(message.incident_id, {})[("outbox", message.id)] = NoticeEntry(
+                message.controller_id, names.get(message.controller_id, ""), message.created_at, "email",
+                tuple(message.recipients or ()), status=message.status)
+    for incident_id, entries in notices.items():
+        rows[incident_id].notices = sorted(entries.values(), key=lambda n: (n.controller.casefold(),
+                                                                            n.controller_id, n.at))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -15,8 +17,10 @@ from ..parties.models import Controller
 from .export import COLUMNS, table, to_csv, to_pdf, to_xlsx
 from .filters import SEVERITIES, InvalidFilters, parse_filters
 from .queries import register_rows
+from .words import AP_SEVERITY, PAGE, word
 
 bp = Blueprint("register", __name__, url_prefix="/register")
+STYLESHEET = Path(__file__).with_name("static") / "register.css"
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -42,12 +46,21 @@ def _page(errors: list[str], rows=None, filters=None, status: int = 200):
     return render_template(
         "register/index.html", errors=errors, rows=rows or [], headers=headers, cells=cells,
         keys=[c.key for c in COLUMNS], long_keys={c.key for c in COLUMNS if c.long}, filters=filters,
+        summary_columns=[i for i, c in enumerate(COLUMNS) if c.summary],
+        detail_columns=[i for i, c in enumerate(COLUMNS) if not c.summary],
         args=request.args, controllers=controllers, statuses=INCIDENT_STATUSES, severities=SEVERITIES,
+        severity_words={key: word(AP_SEVERITY, key, lang) for key in SEVERITIES}, page_words=PAGE[lang],
     ), status
 
 
 def _translated(exc: InvalidFilters) -> list[str]:
     return [_(e.message, **e.params) for e in exc.errors]
+
+
+@bp.get("/register.css")
+def stylesheet():
+    """The page's own stylesheet: the compact table and the phone layout, without inline style (strict CSP)."""
+    return Response(STYLESHEET.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8")
 
 
 @bp.get("/")

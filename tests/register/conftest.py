@@ -1,5 +1,6 @@
-"""A register built through the real services: five incidents (confirmed with late and timely filings,
-suspected and never notified, dismissed, confirmed and overdue, confirmed a moment ago)."""
+"""A register built through the real services: five incidents (confirmed with late and timely filings, its period,
+reporter and recovery procedure; suspected and never notified; dismissed; confirmed and overdue; confirmed a moment
+ago)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ TRICKY = 'Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede reg
 class Register:
     controllers: dict  # a, b, c, d -> Controller
     incidents: dict  # i1 .. i5 -> Incident
+    contracts: dict  # a, b, c -> Contract
 
     def ref(self, *names: str) -> list[str]:
         return [self.incidents[n].reference for n in names]
@@ -56,7 +58,10 @@ def register(app, user, make_controller, make_contract) -> Register:
         fields={"nature": "Versleuteling van de server", "cause": "Phishing", "affected_data": "NAW, BSN",
                 "data_subjects": "Patiënten, ca. 1200", "records": "1200", "consequences": "Identiteitsfraude",
                 "measures": "Wachtwoorden vervangen; back-up teruggezet"},
-        details={"incident_kind": "hacking_malware_phishing"})
+        details={"incident_kind": "hacking_malware_phishing", "started_at": "2026-03-01T21:30:00Z",
+                 "ended_at": "2026-03-02T07:15:00Z", "reporter_kind": "sub_processor",
+                 "reported_by": "Hostingpartner Noord B.V., J. Jansen (security officer)",
+                 "recovery": "Back-up van 1 maart teruggezet; integriteit gecontroleerd met checksums"})
     record_severity(i1, MEDIUM, actor=user, now=aware + timedelta(hours=2))
     record_severity(i1, VERY_HIGH, actor=user, now=aware + timedelta(hours=3))  # supersedes the first
     service.record_filing(i1, kind="controller_notice", contract_id=ca.id, at=aware + timedelta(hours=10),
@@ -94,61 +99,69 @@ def register(app, user, make_controller, make_contract) -> Register:
     i5 = service.create_incident(title="Phishing bij de helpdesk", aware_at=utcnow() - timedelta(hours=2),
                                  status="confirmed", contract_ids=[cb.id], actor=user)
     db.session.commit()
-    return Register({"a": a, "b": b, "c": c, "d": d}, {"i1": i1, "i2": i2, "i3": i3, "i4": i4, "i5": i5})
+    return Register({"a": a, "b": b, "c": c, "d": d}, {"i1": i1, "i2": i2, "i3": i3, "i4": i4, "i5": i5},
+                    {"a": ca, "b": cb, "c": cc})
 
 
 class TableParser(HTMLParser):
-    """The text of table#register: header cells and body rows (cells of the 'no incidents' row excluded)."""
+    """The text of table#register: per incident (a tbody with data-reference) the text of every element that
+    carries a data-key (the overview's cells and the details' <dd>s), and the header of each key (<th> or <dt>)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.headers: list[str] = []
-        self.rows: list[list[str]] = []
+        self.lang = "nl"
+        self.headers: dict[str, str] = {}
+        self.rows: list[dict[str, str]] = []
         self.depth = 0  # inside table#register
-        self.section = None
-        self.cell: list[str] | None = None
-        self.empty_row = False
+        self.key: str | None = None
+        self.tag: str | None = None
+        self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang") or "nl"
         if tag == "table" and attrs.get("id") == "register":
             self.depth = 1
         elif not self.depth:
             return
-        elif tag in ("thead", "tbody"):
-            self.section = tag
-        elif tag == "tr" and self.section == "tbody":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-            self.empty_row = "muted" in (attrs.get("class") or "")
+        elif tag == "tbody" and attrs.get("data-reference"):
+            self.rows.append({})
+        elif tag in ("th", "td", "dt", "dd") and attrs.get("data-key"):
+            self.key, self.tag, self.text = attrs["data-key"], tag, []
 
     def handle_endtag(self, tag):
         if not self.depth:
             return
         if tag == "table":
             self.depth = 0
-        elif tag in ("td", "th") and self.cell is not None:
-            text = "".join(self.cell)
-            if self.section == "thead":
-                self.headers.append(text)
-            elif self.empty_row:
-                self.rows.pop()
+        elif tag == self.tag and self.key is not None:
+            text = "".join(self.text)
+            if tag in ("th", "dt"):
+                assert self.headers.setdefault(self.key, text) == text, self.key
             else:
-                self.rows[-1].append(text)
-            self.cell = None
+                assert self.key not in self.rows[-1], f"{self.key} twice in one incident"
+                self.rows[-1][self.key] = text
+            self.key = self.tag = None
 
     def handle_data(self, data):
-        if self.depth and self.cell is not None:
-            self.cell.append(data)
+        if self.depth and self.key is not None:
+            self.text.append(data)
 
 
 def page_table(response) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows in the order of the register's columns: a detail left out because it is empty is ""."""
+    from incidents.register.export import COLUMNS
+
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     parser = TableParser()
     parser.feed(response.get_data(as_text=True))
-    assert parser.headers, "no register table on the page"
-    return parser.headers, parser.rows
+    assert parser.depth == 0 and "reference" in parser.headers, "no register table on the page"
+    lang = "en" if parser.lang == "en" else "nl"
+    for column in COLUMNS:
+        assert parser.headers.get(column.key, column.header(lang)) == column.header(lang), column.key
+    return ([c.header(lang) for c in COLUMNS],
+            [[row.get(c.key, "") for c in COLUMNS] for row in parser.rows])
 
 
 def references(rows: list[list[str]]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.core.instants import parse_instant, to_local
+from incidents.register import words
 
 from ..api.openapi_check import check_schema
 from .conftest import page_table, read_csv, references
@@ -22,24 +23,31 @@ def test_json_agrees_with_the_page(api, logged_in, register):
     for item, shown in zip(body["register"], rows, strict=True):
         cell = dict(zip(headers, shown, strict=True))
         assert item["aware_at"].endswith("Z")
-        assert (item["reference"], item["title"], item["status"]) == (
+        assert (item["reference"], item["title"], words.word(words.INCIDENT_STATUS, item["status"], "nl")) == (
             cell["Referentie"], cell["Titel"], cell["Status"])
         assert (_local(item["aware_at"]), _local(item["confirmed_at"]), _local(item["dismissed_at"])) == (
             cell["Kennisname (Amsterdamse tijd)"], cell["Vastgesteld op (Amsterdamse tijd)"],
             cell["Afgewezen op (Amsterdamse tijd)"])
         assert (item["dismiss_reason"] or "") == cell["Reden afwijzing"]
         assert "; ".join(item["controllers"]) == cell["Verwerkingsverantwoordelijken"]
-        assert (item["incident_kind"] or "") == cell["Soort incident"]
+        assert (words.word(words.INCIDENT_KIND, item["incident_kind"], "nl") or "") == cell["Soort incident"]
         assert cell["Feiten"].startswith(item["facts"]["description"])
         severity = item["severity"] or {}
-        assert (severity.get("ap_severity") or "", severity.get("band") or "") == (
+        assert (severity.get("ap_severity") or "", words.word(words.BAND, severity.get("band"), "nl") or "") == (
             cell["Ernst (AP)"], cell["Ernst (ENISA)"])
         obligations = item["obligations"]
         assert [str(obligations[k]) for k in ("met", "missed", "open")] == [
             cell["Verplichtingen nagekomen"], cell["Verplichtingen gemist"], cell["Verplichtingen open"]]
         assert str(len(item["filings"])) == cell["Aantal registraties"]
-        assert [f"{d['controller_name']}: {d['notify_ap']}" for d in item["decisions"]] == [
-            part.split(" / ")[0] for part in cell["Besluiten (laatste per verantwoordelijke)"].split("; ") if part]
+        decisions = cell["Besluiten (laatste per verantwoordelijke)"].splitlines()
+        assert len(decisions) == len(item["decisions"])
+        for d, line in zip(item["decisions"], decisions, strict=True):
+            assert line.startswith(f"{d['controller_name']}: {words.word(words.NOTIFY_AP, d['notify_ap'], 'nl')}")
+            assert f"reden: {d['reason']}" in line and f"besloten door {d['decision_maker']['name']}" in line
+        notices = cell["Meldingen aan verwerkingsverantwoordelijken"]
+        assert {n["controller_name"] for n in item["notices"]} == {
+            line.split(": ", 1)[0] for line in notices.splitlines()}
+        assert len(item["missed_obligations"]) == len(cell["Gemiste verplichtingen en hoe laat"].splitlines())
 
 
 def test_json_row_of_a_handled_incident(api, register):
@@ -60,6 +68,24 @@ def test_json_row_of_a_handled_incident(api, register):
     assert [(d["controller_name"], d["notify_ap"], d["inform_data_subjects"], d["data_subjects_ground"])
             for d in row["decisions"]] == [("Alfa Zorg", "yes", "no", "unintelligible"),
                                           ("bravo Kliniek", "no", None, None)]
+    # Annex B and the decisions' reasons: the JSON keeps codes and UTC.
+    assert [(d["reason"], d["decision_maker"], d["recorded_by"]) for d in row["decisions"]] == [
+        ("Hoog risico", {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"},
+         "Hanna Handler"),
+        ("Geen risico voor betrokkenen",
+         {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"}, "Hanna Handler")]
+    assert row["period"] == {"started_at": "2026-03-01T21:30:00Z", "ended_at": "2026-03-02T07:15:00Z"}
+    assert row["reporter"] == {"kind": "sub_processor",
+                               "name": "Hostingpartner Noord B.V., J. Jansen (security officer)"}
+    assert row["recovery"].startswith("Back-up van 1 maart")
+    assert [(n["controller_name"], n["at"], n["channel"], n["reference"], n["status"]) for n in row["notices"]] == [
+        ("Alfa Zorg", "2026-03-02T18:00:00Z", "email", "MAIL-1", "sent"),
+        ("bravo Kliniek", "2026-03-05T16:00:00Z", "email", None, "sent")]
+    missed = {(m["kind"], m["controller_name"]): m for m in row["missed_obligations"]}
+    late = missed[("controller_notice", "bravo Kliniek")]
+    assert (late["due_at"], late["met_at"], late["late_seconds"]) == (
+        "2026-03-05T08:00:00Z", "2026-03-05T16:00:00Z", 8 * 3600)
+    assert missed[("controller_consultation", "bravo Kliniek")]["met_at"] is None
 
 
 @pytest.mark.parametrize("query", ["", "from=2026-04-01&to=2026-06-30", "status=dismissed", "severity=none"])

@@ -152,3 +152,153 @@ def test_xlsx_cuts_text_longer_than_excel_allows(app):
     assert cell.startswith("Zorginstelling 00000; Zorginstelling 00001")
     header, values = read_csv(to_csv([row], "nl"))
     assert values[header.index("Verwerkingsverantwoordelijken")] == "; ".join(names)  # the CSV keeps everything
+
+
+# --- Annex B, decisions, notices and missed obligations in every rendering ------------------------------------------
+
+ANNEX_B_NL = {
+    "Begin van de inbreuk (Amsterdamse tijd)": "2026-03-01 22:30",
+    "Einde van de inbreuk (Amsterdamse tijd)": "2026-03-02 08:15",
+    "Gemeld aan de verwerker door": "subverwerker (extern): Hostingpartner Noord B.V., J. Jansen (security officer)",
+    "Procedure voor het herstellen van gegevens": "Back-up van 1 maart teruggezet; integriteit gecontroleerd met "
+                                                  "checksums",
+}
+
+
+def _first(headers: list[str], rows: list[list[str]]) -> dict[str, str]:
+    return dict(zip(headers, rows[0], strict=True))
+
+
+class FakeTransport:
+    def __init__(self):
+        self.sent: list[list[str]] = []
+
+    def send(self, sender, recipients, message):
+        self.sent.append(list(recipients))
+        return "250 2.0.0 Ok: queued as TEST"
+
+
+def _notices(register, user):
+    """A notice e-mailed to bravo (two contracts in I5: filed twice, shown once) and one to Charlie still queued."""
+    from incidents.notices.outbox import deliver
+    from incidents.notices.service import issue_notices
+    from incidents.parties import service as parties
+
+    i4, i5 = register.incidents["i4"], register.incidents["i5"]
+    extra = parties.create_contract({"controller_id": register.controllers["b"].id, "profile": "boz-72h",
+                                     "reference": "VO-EXTRA"})
+    service.add_contracts(i5, [extra.id], actor=user)
+    sent = issue_notices(i5, controller_ids=[register.controllers["b"].id], actor=user)[0]
+    queued = issue_notices(i4, controller_ids=[register.controllers["c"].id], actor=user)[0]
+    db.session.commit()
+    transport = FakeTransport()
+    assert deliver(sent.id, transport) == "sent"
+    return sent, queued
+
+
+def test_annex_b_and_decisions_in_page_csv_xlsx_and_pdf(logged_in, register):
+    headers, rows = page_table(logged_in.get("/register/"))
+    row = _first(headers, rows)
+    for header, value in ANNEX_B_NL.items():
+        assert row[header] == value, header
+    decisions = row["Besluiten (laatste per verantwoordelijke)"].splitlines()
+    assert decisions[0].startswith("Alfa Zorg: ja, melden bij de AP; nee, betrokkenen niet informeren")
+    assert "; reden: Hoog risico; besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail; " \
+           "vastgelegd door Hanna Handler op " in decisions[0]
+    assert decisions[1].startswith("bravo Kliniek: nee, melden bij de AP niet vereist; reden: Geen risico voor "
+                                   "betrokkenen; besloten door Fenna de Graaf")
+    missed = row["Gemiste verplichtingen en hoe laat"].splitlines()
+    b = register.contracts["b"].reference
+    assert missed[0] == (f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke (contract {b}), uiterlijk "
+                         "2026-03-05 09:00, gedaan 2026-03-05 17:00: 8 u 00 min te laat")
+    assert missed[1].startswith(f"bravo Kliniek: Overleg met de verwerkingsverantwoordelijke (contract {b}), "
+                                "uiterlijk 2026-03-05 09:00, nog niet gedaan: ") and " d " in missed[1]
+    assert row["Meldingen aan verwerkingsverantwoordelijken"] == (
+        "Alfa Zorg: 2026-03-02 19:00, e-mail (MAIL-1)\nbravo Kliniek: 2026-03-05 17:00, e-mail")
+
+    # The same cells in the CSV, the spreadsheet and the PDF.
+    csv_row = dict(zip(*read_csv(logged_in.get("/register/export.csv").data)[:2], strict=True))
+    assert csv_row == row
+    values = list(read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(values_only=True))
+    assert {h: xlsx_text(v) for h, v in zip(values[0], values[1], strict=True)} == row
+    assert dict(zip(values[0], values[1], strict=True))["Begin van de inbreuk (Amsterdamse tijd)"] == datetime(
+        2026, 3, 1, 22, 30)
+    _, text = pdf_text(logged_in.get("/register/export.pdf").data)
+    flat = " ".join(text.split())
+    for header, value in ANNEX_B_NL.items():
+        assert " ".join(header.split()) in flat and " ".join(value.split()) in flat, header
+    for needle in ("reden: Hoog risico", "besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail",
+                   "vastgelegd door Hanna Handler", "8 u 00 min te laat",
+                   "Alfa Zorg: 2026-03-02 19:00, e-mail (MAIL-1)", "Gemiste verplichtingen en hoe laat",
+                   "Meldingen aan verwerkingsverantwoordelijken"):
+        assert needle in flat, needle
+
+
+def test_dutch_exports_carry_no_codes(logged_in, register):
+    body = logged_in.get("/register/export.csv").data.decode("utf-8-sig")
+    for word in ("vastgesteld", "afgewezen", "vermoed", "Hacking, malware of phishing", "zeer hoog",
+                 "ja, melden bij de AP", "per e-mail", "subverwerker (extern)",
+                 "Melding aan de verwerkingsverantwoordelijke", "Overleg met de verwerkingsverantwoordelijke",
+                 "Melding aan de AP", "nee, betrokkenen niet informeren"):
+        assert word in body, word
+    for code in ("confirmed", "dismissed", "suspected", "hacking_malware_phishing", "very_high", "controller_notice",
+                 "controller_consultation", "ap_notification", "sub_processor", "unintelligible", "needs_info",
+                 "email"):
+        assert code not in body, code
+    _, text = pdf_text(logged_in.get("/register/export.pdf").data)
+    for code in ("hacking_malware_phishing", "controller_notice", "very_high", "dismissed"):
+        assert code not in text.replace("\n", ""), code
+    sheet = "\n".join(str(v) for row in read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(
+        values_only=True) for v in row if v is not None)
+    assert "hacking_malware_phishing" not in sheet and "Hacking, malware of phishing" in sheet
+
+
+def test_english_exports_use_english_words(logged_in, register):
+    headers, rows = page_table(logged_in.get("/register/?lang=en"))
+    row = _first(headers, rows)
+    assert (row["Status"], row["Kind of incident"], row["Severity (ENISA)"], row["Severity (AP)"]) == (
+        "confirmed", "Hacking, malware or phishing", "very high", "very large")
+    assert row["Reported to the processor by"].startswith("sub-processor (external): Hostingpartner")
+    assert row["Data recovery procedure"].startswith("Back-up van 1 maart")  # the user's own text, as written
+    assert row["Breach started (Amsterdam time)"] == "2026-03-01 22:30"
+    assert row["Decisions (latest per controller)"].startswith(
+        "Alfa Zorg: yes, notify the AP; no, do not inform data subjects (data unintelligible to unauthorised people "
+        "(GDPR Art. 34(3)(a))); reason: Hoog risico; decided by Fenna de Graaf (Functionaris gegevensbescherming), "
+        "by e-mail; recorded by Hanna Handler at ")
+    assert row["Missed obligations and how late"].splitlines()[0].endswith(
+        "due 2026-03-05 09:00, done 2026-03-05 17:00: 8 h 00 min late")
+    assert row["Filings (per controller)"].startswith("Alfa Zorg: Notice to the controller 2026-03-02 19:00 (e-mail")
+    read = read_csv(logged_in.get("/register/export.csv").data, separator=",")
+    assert read == [headers, *rows]
+    body = logged_in.get("/register/export.csv").data.decode("utf-8-sig")
+    for dutch in ("vastgesteld", "ja, melden bij de AP", "uiterlijk", "te laat", "Melding aan", "subverwerker"):
+        assert dutch not in body, dutch
+    _, text = pdf_text(logged_in.get("/register/export.pdf").data)
+    flat = " ".join(text.split())
+    assert "Missed obligations and how late" in flat and "8 h 00 min late" in flat and "very large" in flat
+    assert "te laat" not in flat and "Begin van de inbreuk" not in flat
+
+
+def test_notices_per_controller_with_recipient_and_channel(logged_in, register, user):
+    sent, queued = _notices(register, user)
+    b, c = register.controllers["b"], register.controllers["c"]
+    headers, rows = page_table(logged_in.get("/register/"))
+    by_ref = {r[0]: dict(zip(headers, r, strict=True)) for r in rows}
+    i5 = by_ref[register.incidents["i5"].reference]
+    notices = i5["Meldingen aan verwerkingsverantwoordelijken"]
+    assert notices.startswith("bravo Kliniek: ") and f", e-mail aan {b.contact_email}" in notices
+    assert len(notices.splitlines()) == 1  # e-mailed once, filed for each of its two contracts
+    assert i5["Aantal registraties"] == "2"
+    i4 = by_ref[register.incidents["i4"].reference]
+    assert i4["Meldingen aan verwerkingsverantwoordelijken"].startswith("Charlie GGZ: aangemaakt ")
+    assert f"nog niet verzonden aan {c.contact_email}" in i4["Meldingen aan verwerkingsverantwoordelijken"]
+
+    csv_rows = read_csv(logged_in.get("/register/export.csv").data)
+    assert csv_rows == [headers, *rows]
+    values = list(read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(values_only=True))
+    assert [[xlsx_text(v) for v in r] for r in values[1:]] == rows
+    _, text = pdf_text(logged_in.get("/register/export.pdf").data)
+    assert b.contact_email in text and c.contact_email in text
+
+    english = logged_in.get("/register/export.csv?lang=en").data.decode("utf-8-sig")
+    assert f"e-mail to {b.contact_email}" in english and f"not sent yet to {c.contact_email}" in english

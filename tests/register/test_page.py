@@ -24,12 +24,13 @@ def test_every_incident_is_in_the_register(logged_in, register):
     assert references(rows) == register.ref("i1", "i2", "i3", "i4", "i5")  # oldest awareness first
     by_ref = {r[0]: dict(zip(headers, r, strict=True)) for r in rows}
     dismissed = by_ref[register.incidents["i3"].reference]
-    assert dismissed["Status"] == "dismissed"
+    assert dismissed["Status"] == "afgewezen"
     assert dismissed["Reden afwijzing"] == "Geen persoonsgegevens in de brief"
     assert dismissed["Afgewezen op (Amsterdamse tijd)"] != ""
     never_notified = by_ref[register.incidents["i2"].reference]
-    assert (never_notified["Status"], never_notified["Aantal registraties"], never_notified["Registraties"]) == (
-        "suspected", "0", "")
+    assert (never_notified["Status"], never_notified["Aantal registraties"],
+            never_notified["Registraties (per verantwoordelijke)"]) == (
+        "vermoed", "0", "")
     assert never_notified["Kennisname (Amsterdamse tijd)"] == "2026-04-01 00:30"
 
 
@@ -40,7 +41,7 @@ def test_the_row_of_a_handled_incident(logged_in, register):
     assert row["Kennisname (Amsterdamse tijd)"] == "2026-03-02 09:00"
     assert row["Vastgesteld op (Amsterdamse tijd)"] == "2026-03-02 09:00"
     assert row["Verwerkingsverantwoordelijken"] == "Alfa Zorg; bravo Kliniek"  # sorted regardless of case
-    assert row["Soort incident"] == "hacking_malware_phishing"
+    assert row["Soort incident"] == "Hacking, malware of phishing"
     assert row["Feiten"] == ('Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede regel: café\n'
                              "Aard van de inbreuk: Versleuteling van de server\n(Vermeende) oorzaak: Phishing")
     assert row["Gevolgen"].splitlines() == [
@@ -50,15 +51,19 @@ def test_the_row_of_a_handled_incident(logged_in, register):
     assert row["Genomen maatregelen"] == (
         "Genomen of voorgenomen maatregelen: Wachtwoorden vervangen; back-up teruggezet")
     # The latest assessment counts (the first one, "beperkt", was superseded).
-    assert (row["Ernst (ENISA)"], row["Ernst (AP)"], row["SE-score"]) == ("very_high", "zeer groot", "4,25")
+    assert (row["Ernst (ENISA)"], row["Ernst (AP)"], row["SE-score"]) == ("zeer hoog", "zeer groot", "4,25")
     assert (row["Verplichtingen nagekomen"], row["Verplichtingen gemist"], row["Verplichtingen open"]) == (
         "3", "2", "0")
-    assert row["Besluiten (laatste per verantwoordelijke)"] == (
-        "Alfa Zorg: yes / no (unintelligible); bravo Kliniek: no / —")
+    assert row["Besluiten (laatste per verantwoordelijke)"].startswith(
+        "Alfa Zorg: ja, melden bij de AP; nee, betrokkenen niet informeren (gegevens onbegrijpelijk voor "
+        "onbevoegden (AVG art. 34 lid 3 sub a)); reden: Hoog risico; ")
     assert row["Aantal registraties"] == "4"
-    assert row["Registraties"] == ("controller_notice 2026-03-02 19:00 (MAIL-1); controller_consultation 2026-03-03 "
-                                   "05:00; ap_notification 2026-03-03 15:00 (AP-2026-001); controller_notice "
-                                   "2026-03-05 17:00")
+    a, b = (register.contracts[k].reference for k in "ab")
+    assert row["Registraties (per verantwoordelijke)"] == (
+        f"Alfa Zorg: Melding aan de verwerkingsverantwoordelijke 2026-03-02 19:00 (e-mail, contract {a}, MAIL-1); "
+        f"Overleg met de verwerkingsverantwoordelijke 2026-03-03 05:00 (contract {a}); "
+        "Melding aan de AP 2026-03-03 15:00 (AP-2026-001)\n"
+        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke 2026-03-05 17:00 (e-mail, contract {b})")
     html = logged_in.get("/register/").get_data(as_text=True)
     assert "<b>niet vet</b>" not in html and "&lt;b&gt;niet vet&lt;/b&gt;" in html
 
@@ -157,3 +162,31 @@ def test_english_headers(logged_in, register):
     headers, rows = page_table(logged_in.get("/register/?lang=en"))
     assert headers[:4] == ["Reference", "Title", "Status", "Aware at (Amsterdam time)"]
     assert dict(zip(headers, rows[0], strict=True))["SE score"] == "4.25"
+
+
+def test_the_page_is_compact_with_details_per_incident(logged_in, register):
+    from incidents.register.export import COLUMNS
+
+    html = logged_in.get("/register/").get_data(as_text=True)
+    table = html.split('id="register"', 1)[1].split("</table>", 1)[0]
+    head = table.split("</thead>", 1)[0]
+    summary = [c.key for c in COLUMNS if c.summary]
+    assert head.count("<th ") == len(summary) <= 6
+    assert table.count('<tbody class="register-incident"') == 5
+    assert table.count("<details>") == 5 and "<summary>Details van DL-2026-0001</summary>" in table
+    # On a phone every overview cell names its column (register.css shows data-label); no inline style or script.
+    assert 'data-label="Kennisname (Amsterdamse tijd)"' in table
+    assert " style=" not in html and "<script>" not in html
+    assert '<link rel="stylesheet" href="/register/register.css">' in html
+    css = logged_in.get("/register/register.css")
+    assert css.status_code == 200 and css.content_type.startswith("text/css")
+    assert b"@media (max-width: 640px)" in css.data and b"attr(data-label)" in css.data
+
+
+def test_the_page_in_english_has_no_dutch_words_of_its_own(logged_in, register):
+    html = logged_in.get("/register/?lang=en").get_data(as_text=True)
+    table = html.split('id="register"', 1)[1].split("</table>", 1)[0]
+    assert "<summary>Details of DL-2026-0001</summary>" in table
+    for dutch in ("Details van", "vastgesteld", "te laat", "Gemeld aan", "besloten door", "zeer groot"):
+        assert dutch not in table, dutch
+    assert '<option value="zeer groot" >very large</option>' in html  # the severity filter in words too
