@@ -305,3 +305,44 @@ def test_decision_refused(api, case, deadlines, refused, name):
     refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=data(case)), 422, code, field,
             op=(DECISIONS, "post"))
     assert deadlines(case.iid) == before
+
+
+# --- decisions belong to the controller -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("maker, code", [
+    (None, "required"),
+    ({"function": "FG", "via": "email"}, "required"),
+    ({"name": "  ", "via": "email"}, "required"),
+    ({"name": "Fenna de Graaf"}, "required"),
+    ({"name": "Fenna de Graaf", "via": "pigeon"}, "invalid_choice"),
+    ({"name": "Fenna de Graaf", "via": "email", "rank": "boss"}, "unknown_field"),
+    ("Fenna de Graaf", "invalid_type"),
+])
+def test_processor_staff_must_say_who_at_the_controller_decided(api, case, refused, maker, code):
+    body = {"controller_id": case.a.id, "notify_ap": "no", "reason": "geen risico"}
+    if maker is not None:
+        body["decision_maker"] = maker
+    refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=body), 422, code, "decision_maker",
+            op=("/incidents/{incident_id}/decisions", "post"))
+
+
+def test_a_controller_user_is_the_decision_maker_and_the_decision_shows_both(client, api, user, case):
+    from incidents.auth.service import create_token, create_user
+
+    create_user("fg@kliniek-a.example", "controller", "correct horse battery", controller_id=case.a.id,
+                name="Dr. K. Kramer")
+    db.session.commit()
+    _, secret = create_token("fg@kliniek-a.example", "tests")
+    db.session.commit()
+    response = client.post(f"/api/v1/incidents/{case.iid}/decisions", headers={"Authorization": f"Bearer {secret}"},
+                           json={"controller_id": case.a.id, "notify_ap": "no", "reason": "versleuteld",
+                                 "decision_maker": {"name": "Iemand anders", "function": "Bestuurder",
+                                                    "via": "phone"}})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    check_response("/incidents/{incident_id}/decisions", "post", 201, body)
+    # the person is the user who decided in the portal; only the function is taken from the request
+    assert body["decision_maker"] == {"name": "Dr. K. Kramer", "function": "Bestuurder", "via": "portal"}
+    recorded = decide(api, case.iid, controller_id=case.b.id, notify_ap="yes", reason="hoog risico")
+    assert recorded["decision_maker"] == MAKER and recorded["decided_by"] == user.id
