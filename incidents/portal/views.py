@@ -58,7 +58,20 @@ def _page(incident: Incident, status: int = 200, **forms):
     forms.setdefault("filing_form", APFilingForm(prefix="ap", formdata=None))
     forms.setdefault("question_form", QuestionForm(prefix="q", formdata=None))
     return render_template("portal/incident.html", incident=incident, controller=current_user.controller,
-                           **data, **forms), status
+                           facts=_own_facts(incident), **data, **forms), status
+
+
+def _own_facts(incident: Incident) -> list[tuple[str, str]]:
+    """What this controller is told about the incident: the shared details and its own scope, as in its notice;
+    never another controller's figures, the incident-wide totals or the processor's internal note."""
+    from flask_babel import get_locale
+
+    from ..core.scope_words import scope_rows
+    from ..notices.content import controller_scope, detail_rows
+
+    language = str(get_locale() or "nl")
+    return detail_rows(incident.details or {}, language) + scope_rows(
+        controller_scope(incident, current_user.controller_id), language)
 
 
 @bp.get("/incidents/<int:incident_id>")
