@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -20,7 +18,6 @@ from .queries import register_rows
 from .words import AP_SEVERITY, PAGE, word
 
 bp = Blueprint("register", __name__, url_prefix="/register")
-STYLESHEET = Path(__file__).with_name("static") / "register.css"
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -55,12 +52,6 @@ def _page(errors: list[str], rows=None, filters=None, status: int = 200):
 
 def _translated(exc: InvalidFilters) -> list[str]:
     return [_(e.message, **e.params) for e in exc.errors]
-
-
-@bp.get("/register.css")
-def stylesheet():
-    """The page's own stylesheet: the compact table and the phone layout, without inline style (strict CSP)."""
-    return Response(STYLESHEET.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8")
 
 
 @bp.get("/")

@@ -174,11 +174,10 @@ def test_the_page_is_compact_with_details_per_incident(logged_in, register):
     assert head.count("<th ") == len(summary) <= 6
     assert table.count('<tbody class="register-incident"') == 5
     assert table.count("<details>") == 5 and "<summary>Details van DL-2026-0001</summary>" in table
-    # On a phone every overview cell names its column (register.css shows data-label); no inline style or script.
+    # On a phone every overview cell names its column (app.css shows data-label); no inline style or script.
     assert 'data-label="Kennisname (Amsterdamse tijd)"' in table
     assert " style=" not in html and "<script>" not in html
-    assert '<link rel="stylesheet" href="/register/register.css">' in html
-    css = logged_in.get("/register/register.css")
+    css = logged_in.get("/static/app.css")
     assert css.status_code == 200 and css.content_type.startswith("text/css")
     assert b"@media (max-width: 640px)" in css.data and b"attr(data-label)" in css.data
 
