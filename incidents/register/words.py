@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from ..core.ap_options import OPTIONS
+
 Pairs = Mapping[str, tuple[str, str]]
 
 INCIDENT_STATUS: Pairs = {
@@ -15,22 +17,8 @@ INCIDENT_STATUS: Pairs = {
     "dismissed": ("afgewezen", "dismissed"),
     "closed": ("gesloten", "closed"),
 }
-# The AP form's kinds of incident (core/ap_form.py INCIDENT_KINDS).
-INCIDENT_KIND: Pairs = {
-    "email_wrong_recipient": ("E-mail naar verkeerde ontvanger", "E-mail to the wrong recipient"),
-    "cc_not_bcc": ("Ontvangers in cc in plaats van bcc", "Recipients in CC instead of BCC"),
-    "letter_wrong_address": ("Brief naar verkeerd adres", "Letter to the wrong address"),
-    "letter_returned_opened": ("Brief geopend retour", "Letter returned opened"),
-    "letter_lost": ("Brief kwijt", "Letter lost"),
-    "wrong_authorisations": ("Verkeerde autorisaties", "Wrong authorisations"),
-    "network_folders_open": ("Netwerkmappen te ruim toegankelijk", "Network folders too open"),
-    "device_lost_stolen": ("Apparaat, USB-stick of papier kwijt of gestolen",
-                           "Device, USB stick or paper lost or stolen"),
-    "published_by_accident": ("Per ongeluk gepubliceerd", "Published by accident"),
-    "hacking_malware_phishing": ("Hacking, malware of phishing", "Hacking, malware or phishing"),
-    "wrong_file": ("Toegevoegd aan verkeerd dossier", "Added to the wrong file"),
-    "other": ("Anders", "Other"),
-}
+# The AP form's kinds of incident, in the form's own words (core/ap_options.py).
+INCIDENT_KIND: Pairs = OPTIONS["incident_kind"]
 # ENISA severity band and the AP's wording of it (core/severity.py AP_SEVERITY, stored in Dutch).
 BAND: Pairs = {"low": ("laag", "low"), "medium": ("gemiddeld", "medium"), "high": ("hoog", "high"),
                "very_high": ("zeer hoog", "very high")}
