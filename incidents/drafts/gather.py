@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.scope import scope_of
 from ..breaches.service import data_subject_guard
 from ..errors import NotFound
 from ..extensions import db
@@ -17,7 +18,7 @@ from ..notices.content import controller_scope, processor_contact_point
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
-from .letters import LetterFacts
+from .letters import LetterFacts, contact_text, instant_or_none
 
 AP_KINDS = ("ap_notification", "ap_follow_up")
 
@@ -53,12 +54,20 @@ def _contracts(incident: Incident, controller: Controller) -> list[Contract]:
 
 
 def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
-    """The controller learns of the breach from the processor's notice: that is when "we discovered it"."""
+    """The letter is the controller's: it heard of the breach when the processor informed it (the start of its AP
+    clock; None while it has not been informed), it uses only its own scope, and data subjects turn to it."""
     clock = _ap_clock(incident, controller)
     severity = latest_severity(incident.id)
-    return LetterFacts(controller.name, clock.starts_at if clock and clock.starts_at else incident.aware_at,
-                       dict(incident.fields or {}), tuple(severity.data_types) if severity else (),
-                       (incident.details or {}).get("incident_kind"))
+    details = incident.details or {}
+    return LetterFacts(
+        controller.name, clock.starts_at if clock and clock.starts_at else None, dict(incident.fields or {}),
+        tuple(severity.data_types) if severity else (), details.get("incident_kind"),
+        processor_name=current_app.config.get("PROCESSOR_NAME", ""),
+        started_at=instant_or_none(details.get("started_at")), ended_at=instant_or_none(details.get("ended_at")),
+        scope=scope_of(incident.id, controller.id),
+        contact=contact_text(controller.subjects_contact, controller.contact_name, controller.contact_email,
+                             controller.contact_phone),
+        controller_address=controller.address or "", description=incident.description or "")
 
 
 def subject_guards(incident: Incident, controller: Controller) -> list[str]:

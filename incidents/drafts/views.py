@@ -6,13 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
+from sqlalchemy import select
 
+from ..breaches.models import AffectedContract
+from ..breaches.scope import scope_of
 from ..breaches.views import incident_or_404
 from ..core.instants import utcnow
 from ..errors import NotFound
+from ..extensions import db
+from ..parties.models import Contract
+from ..profiles import all_profiles
 from ..validation import is_id
-from .gather import affected_controller, draft_for, latest_decision, letter_facts, subject_guards
-from .letters import VARIANTS, compose_letter
+from .gather import affected_controller, draft_for, latest_decision, letter_facts
+from .letters import VARIANTS, compose_letter, guard_text
 from .pdf import filename, render_pdf
 
 bp = Blueprint("drafts", __name__, url_prefix="/incidents")
@@ -56,8 +62,25 @@ def subjects(incident_id: int, controller_id: int):
     language = request.args.get("letter_lang") or controller.language or "nl"
     if language not in ("nl", "en"):
         abort(400, description="letter_lang must be nl or en")
+    apology = request.args.get("apology", "")
+    if apology not in ("", "0", "1"):
+        abort(400, description="apology must be 0 or 1")
     facts = letter_facts(incident, controller)
-    letters = [compose_letter(facts, variant, language) for variant in VARIANTS]
+    letters = [compose_letter(facts, variant, language, apology=apology == "1") for variant in VARIANTS]
     return render_template("drafts/subjects.html", incident=incident, controller=controller, letters=letters,
-                           language=language, decision=latest_decision(incident, controller),
-                           guards=subject_guards(incident, controller))
+                           language=language, apology=apology == "1", decision=latest_decision(incident, controller),
+                           guards=_subject_guards(incident, controller, str(get_locale() or "nl")),
+                           scope_note=scope_of(incident.id, controller.id).get("note") or "")
+
+
+def _subject_guards(incident, controller, language: str) -> list[str]:
+    """The clauses of this controller's affected contracts that forbid the processor to inform data subjects
+    itself, in the page's language (the clause's own words quoted)."""
+    profiles = all_profiles()
+    keys = db.session.scalars(select(Contract.profile_key).join(
+        AffectedContract, AffectedContract.contract_id == Contract.id).where(
+        AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller.id)
+        .order_by(Contract.reference))
+    found = {key: profiles[key] for key in keys if key in profiles}
+    return [guard_text(p.source, p.data_subjects_clause or p.article, p.data_subjects_wording, language)
+            for p in found.values() if not p.processor_may_inform_data_subjects]
