@@ -75,6 +75,8 @@ EVENT_LABELS = {
     "question": _l("Question from the controller"),
     "answer": _l("Answer to the controller"),
     "severity_assessed": _l("Severity assessed"),
+    "scope_set": _l("Scope of a controller set"),
+    "scopes_imported": _l("Scopes imported"),
 }
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
 

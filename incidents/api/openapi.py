@@ -360,7 +360,9 @@ SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"
 
 SCHEMAS["APDraftAnswer"] = {
     "type": "object", "required": ["key", "question", "answer", "source", "gap", "highlight"],
-    "properties": {"key": {"type": "string", "pattern": "^[0-9]+\\.[a-z_]+$"}, "question": {"type": "string"},
+    "properties": {"key": {"type": "string", "pattern": "^[0-9]+\\.[a-z_]+$"},
+                   "number": {"type": "string", "description": "the AP form's own question number, e.g. 3.2.1"},
+                   "question": {"type": "string"},
                    "answer": TEXT_OR_NULL, "source": {"type": "string"}, "gap": {"type": "boolean"},
                    "highlight": {"type": "boolean"}, "hint": TEXT_OR_NULL}}
 SCHEMAS["APDraft"] = {
@@ -373,7 +375,8 @@ SCHEMAS["APDraft"] = {
         "filer_note": {"type": "string"}, "language": {"enum": ["nl", "en"]}, "generated_at": INSTANT,
         "notification_type": {"enum": ["new", "follow_up"]}, "ap_reference": TEXT_OR_NULL,
         "ap_due_at": NULLABLE_INSTANT, "late": {"type": "boolean"},
-        "decision": {"type": ["object", "null"]},
+        "decision": {"type": ["object", "null"], "properties": {
+            "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]}}},
         "chapters": {"type": "array", "minItems": 10, "maxItems": 10, "items": {
             "type": "object", "required": ["number", "title", "answers"],
             "properties": {"number": {"type": "integer", "minimum": 1, "maximum": 10}, "title": {"type": "string"},

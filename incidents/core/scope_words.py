@@ -47,12 +47,12 @@ GROUP_LABELS: dict[str, tuple[str, str]] = {
     "other": ("Anders", "Other"),
 }
 WORDS = {
-    "nl": {"exact": "{n}", "range": "minimaal {low}, maximaal {high}", "at_least": "minimaal {low}",
+    "nl": {"exact": "exact {n}", "range": "minimaal {low}, maximaal {high}", "at_least": "minimaal {low}",
            "at_most": "maximaal {high}", "subjects": "Aantal betrokkenen", "records": "Aantal records",
            "groups": "Groepen betrokkenen", "categories": "Soorten persoonsgegevens",
            "special": "Bijzondere persoonsgegevens (AVG art. 9)", "countries": "Landen van de betrokkenen",
            "note": "Toelichting voor uw organisatie", "none": "geen"},
-    "en": {"exact": "{n}", "range": "at least {low}, at most {high}", "at_least": "at least {low}",
+    "en": {"exact": "exactly {n}", "range": "at least {low}, at most {high}", "at_least": "at least {low}",
            "at_most": "at most {high}", "subjects": "Number of data subjects", "records": "Number of records",
            "groups": "Groups of data subjects", "categories": "Kinds of personal data",
            "special": "Special categories of personal data (GDPR Art. 9)",

@@ -255,8 +255,8 @@ def test_subject_groups_from_the_controllers_scope():
 
 
 @pytest.mark.parametrize("scope, nl, en", [
-    ({"subjects_min": 40, "subjects_max": 40}, "40", "40"),
-    ({"subjects_min": 0, "subjects_max": 0}, "0", "0"),
+    ({"subjects_min": 40, "subjects_max": 40}, "exact 40", "exactly 40"),
+    ({"subjects_min": 0, "subjects_max": 0}, "exact 0", "exactly 0"),
     ({"subjects_min": 1200, "subjects_max": 25000}, "minimaal 1.200, maximaal 25.000",
      "at least 1,200, at most 25,000"),
     ({"subjects_min": 70}, "minimaal 70", "at least 70"),
