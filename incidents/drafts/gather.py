@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
-from ..breaches.scope import scope_of
-from ..breaches.service import data_subject_guard
 from ..errors import NotFound
 from ..extensions import db
 from ..notices.content import controller_scope, processor_contact_point
@@ -64,18 +62,10 @@ def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
         tuple(severity.data_types) if severity else (), details.get("incident_kind"),
         processor_name=current_app.config.get("PROCESSOR_NAME", ""),
         started_at=instant_or_none(details.get("started_at")), ended_at=instant_or_none(details.get("ended_at")),
-        scope=scope_of(incident.id, controller.id),
+        scope=controller_scope(incident, controller.id),
         contact=contact_text(controller.subjects_contact, controller.contact_name, controller.contact_email,
                              controller.contact_phone),
         controller_address=controller.address or "", description=incident.description or "")
-
-
-def subject_guards(incident: Incident, controller: Controller) -> list[str]:
-    """The clauses that forbid the processor to inform data subjects itself (the controller sends the letter)."""
-    profiles = all_profiles()
-    found = {c.profile_key: profiles[c.profile_key] for c in _contracts(incident, controller)
-             if c.profile_key in profiles}
-    return [data_subject_guard(p) for p in found.values() if not p.processor_may_inform_data_subjects]
 
 
 def _severity(row: SeverityAssessment | None) -> Severity | None:
