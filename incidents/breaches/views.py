@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..core.fields import FIELD_KEYS
 from ..core.instants import parse_instant, utcnow
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..forms_common import attach_error, choices
 from ..labels import BAND_LABELS
@@ -333,6 +333,10 @@ def decisions(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
+        if not (form.maker_name.data or "").strip():
+            raise ValidationFailed(_("Record who at the controller took this decision."), "maker_name")
+        if not form.maker_via.data:
+            raise ValidationFailed(_("Record how the controller told you of its decision."), "maker_via")
         service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),
                                 notify_ap=form.notify_ap.data, reason=form.reason.data,
                                 inform_data_subjects=form.inform_subjects.data or None,

@@ -137,7 +137,7 @@ def test_processor_staff_cannot_record_a_decision_without_the_decision_maker(log
         "csrf_token": csrf_token(logged_in, url), "decision-controller_id": str(a.id), "decision-notify_ap": "no",
         "decision-reason": "Geen risico"})
     assert refused.status_code == 422 and row_counts() == before
-    assert "who at the controller decided" in refused.get_data(as_text=True)
+    assert "Leg vast wie bij de verwerkingsverantwoordelijke dit besluit nam." in refused.get_data(as_text=True)
     decided = logged_in.post(f"{url}/decisions", data={
         "csrf_token": csrf_token(logged_in, url), "decision-controller_id": str(a.id), "decision-notify_ap": "no",
         "decision-reason": "Geen risico", **MAKER_FORM})
