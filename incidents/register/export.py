@@ -19,6 +19,8 @@ from datetime import datetime
 
 from ..core.fields import label
 from ..core.instants import to_local
+from ..core.scope import totals
+from ..core.scope_words import scope_rows
 from ..notices.render import clean
 from . import words as w
 from .queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow
@@ -110,6 +112,23 @@ def _notices(row: RegisterRow, lang: str) -> str:
     return _grouped(lines)
 
 
+def _scopes(row: RegisterRow, lang: str) -> str:
+    """Per controller, how many of its data subjects and records and which data: the register is the
+    processor's own, so it holds every controller's scope, and the sums."""
+    lines = []
+    for name, _cid, values in row.scopes:
+        parts = [f"{label_}: {value}" for label_, value in scope_rows(
+            {k: v for k, v in values.items() if k != "note"}, lang)]
+        if parts:
+            lines.append(f"{name}: " + "; ".join(parts))
+    if len(row.scopes) > 1:
+        total = scope_rows({k: v for k, v in totals(v for _n, _c, v in row.scopes).items()
+                            if k in ("subjects_min", "subjects_max", "records_min", "records_max")}, lang)
+        if total:
+            lines.append(w.phrase("total", lang) + ": " + "; ".join(f"{a}: {b}" for a, b in total))
+    return "\n".join(lines)
+
+
 def _missed(row: RegisterRow, lang: str) -> str:
     lines = []
     for m in row.missed:
@@ -166,6 +185,8 @@ COLUMNS: tuple[Column, ...] = (
            long=True),
     Column("controllers", "Verwerkingsverantwoordelijken", "Controllers", lambda r, _: "; ".join(r.controllers),
            width=30, long=True),
+    Column("scopes", "Betrokkenen en gegevens per verwerkingsverantwoordelijke",
+           "Data subjects and data per controller", _scopes, width=50, long=True),
     Column("incident_kind", "Soort incident", "Kind of incident",
            lambda r, lang: w.word(w.INCIDENT_KIND, r.incident_kind, lang), width=18),
     Column("facts", "Feiten", "Facts", lambda r, lang: _labelled(r, FACT_FIELDS, lang, r.description), width=45,

@@ -16,7 +16,15 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from ..auth.models import User
-from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.models import (
+    AffectedContract,
+    ControllerScope,
+    Decision,
+    Filing,
+    Incident,
+    Obligation,
+    SeverityAssessment,
+)
 from ..core.instants import ensure_utc, utcnow
 from ..extensions import db
 from ..notices.models import OutboxMessage
@@ -115,6 +123,8 @@ class RegisterRow:
     filings: list[FilingEntry] = field(default_factory=list)  # the whole log, oldest first
     notices: list[NoticeEntry] = field(default_factory=list)  # per controller by name, then oldest first
     missed: list[MissedEntry] = field(default_factory=list)  # earliest deadline first
+    # Each controller's own scope (breaches/scope.py), by controller name: who was affected by how much.
+    scopes: list[tuple[str, int, dict]] = field(default_factory=list)
 
     def field_values(self, keys: tuple[str, ...]) -> dict[str, str | None]:
         return {k: self.fields.get(k) or None for k in keys}
@@ -198,7 +208,19 @@ def register_rows(filters: RegisterFilters | None = None, now: datetime | None =
         _add_decisions(rows, ids)
         _add_filings(rows, ids)
         _add_notices(rows, ids)
+        _add_scopes(rows, ids)
     return list(rows.values())
+
+
+def _add_scopes(rows: dict[int, RegisterRow], ids) -> None:
+    for incident_id, controller_id, name, values in db.session.execute(
+        select(ControllerScope.incident_id, Controller.id, Controller.name, ControllerScope.values)
+        .join(Controller, Controller.id == ControllerScope.controller_id)
+        .where(ControllerScope.incident_id.in_(ids))
+    ):
+        rows[incident_id].scopes.append((name, controller_id, dict(values or {})))
+    for row in rows.values():
+        row.scopes.sort(key=lambda s: (s[0].casefold(), s[1]))
 
 
 def _add_controllers(rows: dict[int, RegisterRow], ids) -> None:

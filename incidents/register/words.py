@@ -69,12 +69,14 @@ PHRASES = {
            "recorded_by": "vastgelegd door {user} op {at}", "recorded_at": "vastgelegd op {at}",
            "to": "aan {who}", "contract": "contract {ref}", "due": "uiterlijk {due}", "done": "gedaan {at}",
            "late": "{span} te laat", "not_done": "nog niet gedaan: {span} te laat op {now}",
-           "queued": "aangemaakt {at}", "days": "{d} d {h:02d} u {m:02d} min", "hours": "{h} u {m:02d} min"},
+           "queued": "aangemaakt {at}", "total": "Totaal",
+           "days": "{d} d {h:02d} u {m:02d} min", "hours": "{h} u {m:02d} min"},
     "en": {"subjects": "data subjects", "reason": "reason", "decided_by": "decided by",
            "recorded_by": "recorded by {user} at {at}", "recorded_at": "recorded at {at}",
            "to": "to {who}", "contract": "contract {ref}", "due": "due {due}", "done": "done {at}",
            "late": "{span} late", "not_done": "not done yet: {span} late at {now}",
-           "queued": "created {at}", "days": "{d} d {h:02d} h {m:02d} min", "hours": "{h} h {m:02d} min"},
+           "queued": "created {at}", "total": "Total",
+           "days": "{d} d {h:02d} h {m:02d} min", "hours": "{h} h {m:02d} min"},
 }
 
 # The page's own sentences (kept with the register's other words, so that page and exports say the same).

@@ -14,6 +14,7 @@ import pytest
 
 from incidents.breaches import service
 from incidents.breaches.assessment import record_severity
+from incidents.breaches.scope import set_scope
 from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
 from tests.conftest import MAKER
@@ -62,6 +63,9 @@ def register(app, user, make_controller, make_contract) -> Register:
                  "ended_at": "2026-03-02T07:15:00Z", "reporter_kind": "sub_processor",
                  "reported_by": "Hostingpartner Noord B.V., J. Jansen (security officer)",
                  "recovery": "Back-up van 1 maart teruggezet; integriteit gecontroleerd met checksums"})
+    set_scope(i1, a.id, {"subjects_min": 1200, "subjects_max": 1500, "data_categories": ["name", "bsn"],
+                         "note": "Alleen voor Alfa"}, actor=user)
+    set_scope(i1, b.id, {"subjects_min": 40, "subjects_max": 40, "special_categories": ["health"]}, actor=user)
     record_severity(i1, MEDIUM, actor=user, now=aware + timedelta(hours=2))
     record_severity(i1, VERY_HIGH, actor=user, now=aware + timedelta(hours=3))  # supersedes the first
     service.record_filing(i1, kind="controller_notice", contract_id=ca.id, at=aware + timedelta(hours=10),

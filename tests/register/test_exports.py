@@ -302,3 +302,17 @@ def test_notices_per_controller_with_recipient_and_channel(logged_in, register, 
 
     english = logged_in.get("/register/export.csv?lang=en").data.decode("utf-8-sig")
     assert f"e-mail to {b.contact_email}" in english and f"not sent yet to {c.contact_email}" in english
+
+
+def test_each_controllers_scope_and_the_sums_in_the_register(logged_in, register):
+    rows = read_csv(logged_in.get("/register/export.csv").data)
+    column = rows[0].index("Betrokkenen en gegevens per verwerkingsverantwoordelijke")
+    i1 = next(row for row in rows[1:] if row[0] == register.ref("i1")[0])
+    assert i1[column].split("\n") == [
+        "Alfa Zorg: Aantal betrokkenen: minimaal 1.200, maximaal 1.500; Soorten persoonsgegevens: Naam, "
+        "Burgerservicenummer (BSN)",
+        "bravo Kliniek: Aantal betrokkenen: exact 40; Bijzondere persoonsgegevens (AVG art. 9): Gezondheidsgegevens",
+        "Totaal: Aantal betrokkenen: minimaal 1.240, maximaal 1.540"]
+    assert "Alleen voor Alfa" not in i1[column]  # a note is for one controller's documents, not the register
+    page = logged_in.get("/register/").get_data(as_text=True)
+    assert "minimaal 1.240, maximaal 1.540" in page
