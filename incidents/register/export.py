@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.fields import label
-from ..core.instants import to_local
+from ..core.instants import format_local, to_local
 from ..core.scope import totals
 from ..core.scope_words import scope_rows
 from ..notices.render import clean
 from . import words as w
 from .queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow
 
-LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,7 +44,8 @@ class Column:
 
 
 def local_text(value: datetime) -> str:
-    return to_local(value).strftime(LOCAL_FORMAT)
+    """Amsterdam time as every other page shows it: 27-11-2026 12:42 CET."""
+    return format_local(value)
 
 
 def _labelled(row: RegisterRow, keys: tuple[str, ...], lang: str, lead: str = "") -> str:

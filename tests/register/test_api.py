@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.core.instants import parse_instant, to_local
+from incidents.core.instants import format_local, parse_instant
 from incidents.register import words
 
 from ..api.openapi_check import check_schema
@@ -12,7 +12,7 @@ from .conftest import page_table, read_csv, references
 
 
 def _local(iso: str | None) -> str:
-    return "" if iso is None else to_local(parse_instant(iso)).strftime("%Y-%m-%d %H:%M")
+    return "" if iso is None else format_local(parse_instant(iso))
 
 
 def test_json_agrees_with_the_page(api, logged_in, register):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+import pendulum
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from incidents.breaches import service
+from incidents.core.instants import format_local
 from incidents.extensions import db
 
 from .conftest import page_table, read_csv, references
@@ -20,8 +22,8 @@ def xlsx_text(value, lang: str = "nl") -> str:
     """A spreadsheet cell as the page shows it."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):  # the spreadsheet holds Amsterdam wall time without a zone
+        return format_local(pendulum.instance(value, tz="Europe/Amsterdam"))
     if isinstance(value, float):
         text = f"{value:.2f}"
         return text if lang == "en" else text.replace(".", ",")
@@ -157,8 +159,8 @@ def test_xlsx_cuts_text_longer_than_excel_allows(app):
 # --- Annex B, decisions, notices and missed obligations in every rendering ------------------------------------------
 
 ANNEX_B_NL = {
-    "Begin van de inbreuk (Amsterdamse tijd)": "2026-03-01 22:30",
-    "Einde van de inbreuk (Amsterdamse tijd)": "2026-03-02 08:15",
+    "Begin van de inbreuk (Amsterdamse tijd)": "01-03-2026 22:30 CET",
+    "Einde van de inbreuk (Amsterdamse tijd)": "02-03-2026 08:15 CET",
     "Gemeld aan de verwerker door": "subverwerker (extern): Hostingpartner Noord B.V., J. Jansen (security officer)",
     "Procedure voor het herstellen van gegevens": "Back-up van 1 maart teruggezet; integriteit gecontroleerd met "
                                                   "checksums",
@@ -210,11 +212,11 @@ def test_annex_b_and_decisions_in_page_csv_xlsx_and_pdf(logged_in, register):
     missed = row["Gemiste verplichtingen en hoe laat"].splitlines()
     b = register.contracts["b"].reference
     assert missed[0] == (f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke (contract {b}), uiterlijk "
-                         "2026-03-05 09:00, gedaan 2026-03-05 17:00: 8 u 00 min te laat")
+                         "05-03-2026 09:00 CET, gedaan 05-03-2026 17:00 CET: 8 u 00 min te laat")
     assert missed[1].startswith(f"bravo Kliniek: Overleg met de verwerkingsverantwoordelijke (contract {b}), "
-                                "uiterlijk 2026-03-05 09:00, nog niet gedaan: ") and " d " in missed[1]
+                                "uiterlijk 05-03-2026 09:00 CET, nog niet gedaan: ") and " d " in missed[1]
     assert row["Meldingen aan verwerkingsverantwoordelijken"] == (
-        "Alfa Zorg: 2026-03-02 19:00, e-mail (MAIL-1)\nbravo Kliniek: 2026-03-05 17:00, e-mail")
+        "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)\nbravo Kliniek: 05-03-2026 17:00 CET, e-mail")
 
     # The same cells in the CSV, the spreadsheet and the PDF.
     csv_row = dict(zip(*read_csv(logged_in.get("/register/export.csv").data)[:2], strict=True))
@@ -229,7 +231,7 @@ def test_annex_b_and_decisions_in_page_csv_xlsx_and_pdf(logged_in, register):
         assert " ".join(header.split()) in flat and " ".join(value.split()) in flat, header
     for needle in ("reden: Hoog risico", "besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail",
                    "vastgelegd door Hanna Handler", "8 u 00 min te laat",
-                   "Alfa Zorg: 2026-03-02 19:00, e-mail (MAIL-1)", "Gemiste verplichtingen en hoe laat",
+                   "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)", "Gemiste verplichtingen en hoe laat",
                    "Meldingen aan verwerkingsverantwoordelijken"):
         assert needle in flat, needle
 
@@ -260,14 +262,15 @@ def test_english_exports_use_english_words(logged_in, register):
         "confirmed", "Hacking, malware or phishing", "very high", "very large")
     assert row["Reported to the processor by"].startswith("sub-processor (external): Hostingpartner")
     assert row["Data recovery procedure"].startswith("Back-up van 1 maart")  # the user's own text, as written
-    assert row["Breach started (Amsterdam time)"] == "2026-03-01 22:30"
+    assert row["Breach started (Amsterdam time)"] == "01-03-2026 22:30 CET"
     assert row["Decisions (latest per controller)"].startswith(
         "Alfa Zorg: yes, notify the AP; no, do not inform data subjects (data unintelligible to unauthorised people "
         "(GDPR Art. 34(3)(a))); reason: Hoog risico; decided by Fenna de Graaf (Functionaris gegevensbescherming), "
         "by e-mail; recorded by Hanna Handler at ")
     assert row["Missed obligations and how late"].splitlines()[0].endswith(
-        "due 2026-03-05 09:00, done 2026-03-05 17:00: 8 h 00 min late")
-    assert row["Filings (per controller)"].startswith("Alfa Zorg: Notice to the controller 2026-03-02 19:00 (e-mail")
+        "due 05-03-2026 09:00 CET, done 05-03-2026 17:00 CET: 8 h 00 min late")
+    assert row["Filings (per controller)"].startswith(
+        "Alfa Zorg: Notice to the controller 02-03-2026 19:00 CET (e-mail")
     read = read_csv(logged_in.get("/register/export.csv").data, separator=",")
     assert read == [headers, *rows]
     body = logged_in.get("/register/export.csv").data.decode("utf-8-sig")

@@ -31,15 +31,15 @@ def test_every_incident_is_in_the_register(logged_in, register):
     assert (never_notified["Status"], never_notified["Aantal registraties"],
             never_notified["Registraties (per verantwoordelijke)"]) == (
         "vermoed", "0", "")
-    assert never_notified["Kennisname (Amsterdamse tijd)"] == "2026-04-01 00:30"
+    assert never_notified["Kennisname (Amsterdamse tijd)"] == "01-04-2026 00:30 CEST"
 
 
 def test_the_row_of_a_handled_incident(logged_in, register):
     headers, rows = page_table(logged_in.get("/register/"))
     row = dict(zip(headers, rows[0], strict=True))
     assert row["Referentie"] == register.incidents["i1"].reference
-    assert row["Kennisname (Amsterdamse tijd)"] == "2026-03-02 09:00"
-    assert row["Vastgesteld op (Amsterdamse tijd)"] == "2026-03-02 09:00"
+    assert row["Kennisname (Amsterdamse tijd)"] == "02-03-2026 09:00 CET"
+    assert row["Vastgesteld op (Amsterdamse tijd)"] == "02-03-2026 09:00 CET"
     assert row["Verwerkingsverantwoordelijken"] == "Alfa Zorg; bravo Kliniek"  # sorted regardless of case
     assert row["Soort incident"] == "Hacking, malware of phishing"
     assert row["Feiten"] == ('Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede regel: café\n'
@@ -60,10 +60,10 @@ def test_the_row_of_a_handled_incident(logged_in, register):
     assert row["Aantal registraties"] == "4"
     a, b = (register.contracts[k].reference for k in "ab")
     assert row["Registraties (per verantwoordelijke)"] == (
-        f"Alfa Zorg: Melding aan de verwerkingsverantwoordelijke 2026-03-02 19:00 (e-mail, contract {a}, MAIL-1); "
-        f"Overleg met de verwerkingsverantwoordelijke 2026-03-03 05:00 (contract {a}); "
-        "Melding aan de AP 2026-03-03 15:00 (AP-2026-001)\n"
-        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke 2026-03-05 17:00 (e-mail, contract {b})")
+        f"Alfa Zorg: Melding aan de verwerkingsverantwoordelijke 02-03-2026 19:00 CET (e-mail, contract {a}, MAIL-1); "
+        f"Overleg met de verwerkingsverantwoordelijke 03-03-2026 05:00 CET (contract {a}); "
+        "Melding aan de AP 03-03-2026 15:00 CET (AP-2026-001)\n"
+        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke 05-03-2026 17:00 CET (e-mail, contract {b})")
     html = logged_in.get("/register/").get_data(as_text=True)
     assert "<b>niet vet</b>" not in html and "&lt;b&gt;niet vet&lt;/b&gt;" in html
 
