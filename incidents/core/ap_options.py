@@ -38,7 +38,9 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "yes": ("Ja", "Yes"), "no": ("Nee", "No"), "unknown": ("Onbekend", "Unknown"),
     },
     "nature": {
-        "confidentiality": ("Gegevens ingezien door onbevoegden", "Data seen by unauthorised people"),
+        # The AP's option reads "(mogelijk) ingezien": exfiltration is often not excluded rather than established.
+        "confidentiality": ("Gegevens (mogelijk) ingezien door onbevoegden",
+                            "Data (possibly) seen by unauthorised people"),
         "integrity": ("Gegevens gewijzigd", "Data altered"),
         "availability_full": ("Gegevens blijvend niet beschikbaar", "Data permanently unavailable"),
         "availability_temporary": ("Gegevens tijdelijk niet beschikbaar", "Data temporarily unavailable"),

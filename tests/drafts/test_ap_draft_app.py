@@ -259,7 +259,7 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     assert value["4.ended_at"] == format_local(world.started + timedelta(hours=20))
     assert format_local(notified) in value["4.discovered_at"]
     # severity: sensitive 4 × 0.75 + 0.5 + 0.5 = 4 → very high
-    assert value["5.nature"] == "Gegevens ingezien door onbevoegden"
+    assert value["5.nature"] == "Gegevens (mogelijk) ingezien door onbevoegden"
     assert value["6.special_categories"] is None  # sensitive, but which Art. 9 categories is not recorded
     assert found["6.special_categories"]["hint"].startswith("Volgens de ernstbeoordeling")
     assert value["9.severity"].startswith("zeer groot (ENISA-score 4, zeer hoog")

@@ -336,16 +336,16 @@ def test_discovered_at_for_the_controller():
 
 
 @pytest.mark.parametrize("circumstances, nl, en", [
-    ({"confidentiality": "unknown_recipients"}, "Gegevens ingezien door onbevoegden",
-     "Data seen by unauthorised people"),
-    ({"confidentiality": "known_recipients"}, "Gegevens ingezien door onbevoegden",
-     "Data seen by unauthorised people"),
+    ({"confidentiality": "unknown_recipients"}, "Gegevens (mogelijk) ingezien door onbevoegden",
+     "Data (possibly) seen by unauthorised people"),
+    ({"confidentiality": "known_recipients"}, "Gegevens (mogelijk) ingezien door onbevoegden",
+     "Data (possibly) seen by unauthorised people"),
     ({"integrity": "recoverable"}, "Gegevens gewijzigd", "Data altered"),
     ({"availability": "full"}, "Gegevens blijvend niet beschikbaar", "Data permanently unavailable"),
     ({"availability": "temporary"}, "Gegevens tijdelijk niet beschikbaar", "Data temporarily unavailable"),
     ({"confidentiality": "unknown_recipients", "integrity": "not_recoverable", "availability": "temporary"},
-     "Gegevens ingezien door onbevoegden; Gegevens gewijzigd; Gegevens tijdelijk niet beschikbaar",
-     "Data seen by unauthorised people; Data altered; Data temporarily unavailable"),
+     "Gegevens (mogelijk) ingezien door onbevoegden; Gegevens gewijzigd; Gegevens tijdelijk niet beschikbaar",
+     "Data (possibly) seen by unauthorised people; Data altered; Data temporarily unavailable"),
     ({}, "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
      "No loss of confidentiality, integrity or availability established"),
 ])
