@@ -1,5 +1,6 @@
 # The two commands of the README:
 #   make run   set up a virtualenv, migrate the SQLite database, load demo data, print a login, start the app
+#              and the reminder worker beside it
 #   make test  set up, make sure Chromium is there, lint, and run the whole test suite (browser tests included)
 #              on SQLite, then again on PostgreSQL in a throwaway cluster (scripts/pg-test-cluster)
 #   make test-pg  only the PostgreSQL run
@@ -25,7 +26,8 @@ run: setup
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
 	$(BIN)/flask --app wsgi outbox where
-	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the line above."
+	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the line above. The reminder worker runs beside it."
+	@$(BIN)/flask --app wsgi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: setup
