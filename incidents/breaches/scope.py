@@ -55,8 +55,9 @@ def _is_affected(incident: Incident, controller_id: int) -> bool:
         is not None
 
 
-def _write(incident: Incident, controller_id: int, new: dict[str, Any], actor, now: datetime) -> list[str]:
-    row = db.session.get(ControllerScope, (incident.id, controller_id))
+def _write(incident: Incident, controller_id: int, row: ControllerScope | None, new: dict[str, Any], actor,
+           now: datetime) -> list[str]:
+    """Store one controller's new scope over its row (None: it has none yet); returns the keys that changed."""
     old = dict(row.values) if row else {}
     changed = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
     if not changed:
@@ -76,11 +77,12 @@ def set_scope(incident: Incident, controller_id: int, values: object, actor=None
     """Apply `values` to the controller's scope (a key replaces, null removes, an absent key stays)."""
     if not _is_affected(incident, controller_id):
         raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
+    row = db.session.get(ControllerScope, (incident.id, controller_id))
     try:
-        new = clean_scope(values, scope_of(incident.id, controller_id))
+        new = clean_scope(values, dict(row.values) if row else {})
     except ScopeError as exc:
         raise ValidationFailed(exc.message, exc.field or "scope", exc.code) from None
-    if _write(incident, controller_id, new, actor, now or utcnow()):
+    if _write(incident, controller_id, row, new, actor, now or utcnow()):
         incident.updated_at = now or utcnow()
     db.session.flush()
     return new
@@ -97,7 +99,9 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
         if controller.kvk:
             by_kvk.setdefault(controller.kvk, []).append(controller.id)
     planned: dict[int, tuple[int, dict[str, Any]]] = {}
-    current = scopes_of(incident.id)
+    # Every stored scope of the incident in one query: no lookup (and no autoflush) per line.
+    rows = {row.controller_id: row for row in db.session.scalars(
+        select(ControllerScope).where(ControllerScope.incident_id == incident.id))}
     for line in lines:
         controller_id = line.controller_id
         if controller_id is None:
@@ -122,14 +126,16 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
                                        f"controller {controller_id} is named again (first on line {first})"))
             continue
         try:
-            planned[controller_id] = (line.number, clean_scope(line.values, current.get(controller_id, {})))
+            stored = rows.get(controller_id)
+            planned[controller_id] = (line.number, clean_scope(line.values, dict(stored.values) if stored else {}))
         except ScopeError as exc:
             problems.append(CsvProblem(line.number, exc.field, exc.message))
     if problems:
         raise ScopeCsvRefused(sorted(problems, key=lambda p: p.line))
     changed = 0
-    for controller_id, (_, new) in planned.items():
-        changed += bool(_write(incident, controller_id, new, actor, now))
+    with db.session.no_autoflush:
+        for controller_id, (_, new) in planned.items():
+            changed += bool(_write(incident, controller_id, rows.get(controller_id), new, actor, now))
     if changed:
         incident.updated_at = now
         record_event(incident, "scopes_imported", actor, controllers=len(planned), changed=changed)
