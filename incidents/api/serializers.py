@@ -11,13 +11,10 @@ from ..breaches.scope import scopes_of
 from ..core.clock import effective_status
 from ..core.fields import missing_fields
 from ..core.instants import iso_z
-from ..core.scope import totals
+from ..core.scope import INCIDENT_WIDE_DETAILS, totals
 from ..extensions import db
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
-
-# Incident-level figures that sum over every controller: never shown to one controller.
-INCIDENT_WIDE_DETAILS = ("subjects_min", "subjects_max", "subject_groups")
 
 
 def controller_json(c: Controller) -> dict:
@@ -63,14 +60,15 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
                              "missing": missing, "complete": not missing})
     scopes = scopes_of(i.id)
     details = dict(i.details or {})
-    extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.values())}
+    affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
+    extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.get(c, {}) for c in affected_ids)}
     if controller_id is not None:
         # A controller sees its own scope and the shared facts; never the incident-wide figures, which hold the
         # other controllers' numbers, nor the processor's internal note.
         scopes = {controller_id: scopes.get(controller_id, {})}
         details = {k: v for k, v in details.items() if k not in INCIDENT_WIDE_DETAILS}
         extra = {}
-    affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
+        affected_ids = [controller_id]
     return {
         **incident_summary(i),
         "description": i.description,

@@ -45,8 +45,9 @@ def scopes_of(incident_id: int) -> dict[int, dict[str, Any]]:
 
 
 def incident_totals(incident_id: int) -> dict[str, Any]:
-    """The incident-level figures: the sums and unions of the controllers' scopes."""
-    return totals(scopes_of(incident_id).values())
+    """The incident-level figures: the sums and unions of the affected controllers' scopes."""
+    recorded = scopes_of(incident_id)
+    return totals(recorded.get(cid, {}) for cid in affected_controllers(incident_id))
 
 
 def _is_affected(incident: Incident, controller_id: int) -> bool:

@@ -173,13 +173,14 @@ def _scope_context(incident: Incident) -> dict:
 
     from ..core.scope import totals
     from ..core.scope_words import scope_rows
-    from .scope import scopes_of
+    from .scope import affected_controllers, scopes_of
     from .scope_forms import InternalNoteForm
 
     language = str(get_locale() or "nl")
     recorded = scopes_of(incident.id)
+    every = [recorded.get(cid, {}) for cid in affected_controllers(incident.id)]
     return {"scope_rows": {cid: scope_rows(values, language) for cid, values in recorded.items()},
-            "total_rows": scope_rows(totals(recorded.values()), language),
+            "total_rows": scope_rows(totals(every), language),
             "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
 
 

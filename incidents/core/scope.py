@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from .ap_form import SUBJECT_GROUPS
 
 SCOPE_KEYS = ("subjects_min", "subjects_max", "subject_groups", "records_min", "records_max", "data_categories",
               "special_categories", "countries", "note")
+# Incident details that sum over every affected controller (core/ap_form.py): a controller's outputs use them only
+# when the incident affects no other controller, since they are then its own.
+INCIDENT_WIDE_DETAILS = ("subjects_min", "subjects_max", "subject_groups")
 LIST_KEYS = ("subject_groups", "data_categories", "special_categories", "countries")
 COUNT_KEYS = ("subjects_min", "subjects_max", "records_min", "records_max")
 
@@ -118,10 +122,6 @@ class Range:
     low: int | None
     high: int | None
 
-    @property
-    def known(self) -> bool:
-        return self.low is not None or self.high is not None
-
 
 def subjects(scope: Mapping[str, object]) -> Range:
     return Range(scope.get("subjects_min"), scope.get("subjects_max"))  # type: ignore[arg-type]
@@ -132,18 +132,17 @@ def records(scope: Mapping[str, object]) -> Range:
 
 
 def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
-    """The incident-level figures: the sums of the controllers' numbers (an end is summed only when every scope
-    that gives a number gives that end) and the unions of their lists. Notes are never summed."""
+    """The incident-level figures from one scope per affected controller ({} for a controller with none):
+    the minimum is the sum of the known minimums (an unknown number is at least 0), the maximum is a sum only when
+    every controller gives one (otherwise the total has no upper bound), and lists are unions. Notes are never
+    summed."""
     scopes = list(scopes)
     result: dict[str, object] = {}
     for low, high in (("subjects_min", "subjects_max"), ("records_min", "records_max")):
-        given = [s for s in scopes if low in s or high in s]
-        if not given:
-            continue
-        if all(low in s for s in given):
-            result[low] = sum(s[low] for s in given)  # type: ignore[misc]
-        if all(high in s for s in given):
-            result[high] = sum(s[high] for s in given)  # type: ignore[misc]
+        if any(low in s for s in scopes):
+            result[low] = sum(s.get(low, 0) for s in scopes)  # type: ignore[misc]
+        if scopes and all(high in s for s in scopes):
+            result[high] = sum(s[high] for s in scopes)  # type: ignore[misc]
     for key in LIST_KEYS:
         union = list(dict.fromkeys(v for s in scopes for v in s.get(key) or ()))  # type: ignore[union-attr]
         if union:
@@ -153,6 +152,7 @@ def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
 
 # --- CSV: one line per controller -------------------------------------------------------------------------------
 
+WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}( [0-9]{3})+")
 CSV_ID_COLUMNS = ("controller_id", "kvk")
 # For the person filling the file in; never read (the downloaded template has it).
 CSV_INFO_COLUMNS = ("name",)
@@ -178,10 +178,10 @@ def _csv_value(key: str, text: str) -> object:
     if not text:
         return None
     if key in COUNT_KEYS:
-        digits = text.replace(".", "").replace(" ", "") if text.replace(".", "").replace(" ", "").isdigit() else text
-        if not digits.isascii() or not digits.isdigit():
+        # 1200, or with Dutch thousands separators 1.200 / 1 200; never a decimal (1.5 is not 15)
+        if not WHOLE_NUMBER.fullmatch(text):
             raise ScopeError(key, "invalid_number", f"{key}: '{text}' is not a whole number")
-        return int(digits)
+        return int(re.sub(r"[. ]", "", text))
     if key in LIST_KEYS:
         return [part.strip() for part in text.split(";") if part.strip()]
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from .ap_options import OPTIONS
 from .scope import Range, country_name, records, subjects
 
 # AP form chapter 6 (general kinds of personal data) and AVG art. 9 lid 1 (special categories).
@@ -37,15 +38,8 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "health": ("Gezondheidsgegevens", "Health data"),
     "sex_life": ("Seksueel gedrag of seksuele gerichtheid", "Sex life or sexual orientation"),
 }
-GROUP_LABELS: dict[str, tuple[str, str]] = {
-    "employees": ("Werknemers", "Employees"),
-    "customers": ("Klanten", "Customers"),
-    "students": ("Leerlingen of studenten", "Pupils or students"),
-    "patients": ("Patiënten", "Patients"),
-    "minors": ("Minderjarigen", "Minors"),
-    "vulnerable": ("Andere kwetsbare groepen", "Other vulnerable groups"),
-    "other": ("Anders", "Other"),
-}
+# The AP form's groups of data subjects, in the form's own words.
+GROUP_LABELS: dict[str, tuple[str, str]] = OPTIONS["subject_groups"]
 WORDS = {
     "nl": {"exact": "exact {n}", "range": "minimaal {low}, maximaal {high}", "at_least": "minimaal {low}",
            "at_most": "maximaal {high}", "subjects": "Aantal betrokkenen", "records": "Aantal records",

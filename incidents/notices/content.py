@@ -18,16 +18,12 @@ from ..core.ap_options import option
 from ..core.fields import FIELD_KEYS, label
 from ..core.instants import add_elapsed_hours, format_local, parse_instant
 from ..core.profiles import AP_HOURS
-from ..core.scope import records, subjects
+from ..core.scope import INCIDENT_WIDE_DETAILS, records, subjects
 from ..core.scope_words import category_list, group_list, range_text, scope_rows
 from ..extensions import db
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from .render import APClock, ContractClause, FieldValue, NoticeContent
-
-# Incident details that sum over every affected controller: a controller's documents use them only when the
-# incident affects no other controller (then they are that controller's own).
-INCIDENT_WIDE_DETAILS = ("subjects_min", "subjects_max", "subject_groups")
 
 DETAIL_LABELS = {
     "incident_kind": ("Soort incident", "Kind of incident"),

@@ -122,7 +122,9 @@ def _scopes(row: RegisterRow, lang: str) -> str:
         if parts:
             lines.append(f"{name}: " + "; ".join(parts))
     if len(row.scopes) > 1:
-        total = scope_rows({k: v for k, v in totals(v for _n, _c, v in row.scopes).items()
+        # every affected controller counts: one without a scope leaves the total without an upper bound
+        every = [v for _n, _c, v in row.scopes] + [{}] * (len(row.controllers) - len(row.scopes))
+        total = scope_rows({k: v for k, v in totals(every).items()
                             if k in ("subjects_min", "subjects_max", "records_min", "records_max")}, lang)
         if total:
             lines.append(w.phrase("total", lang) + ": " + "; ".join(f"{a}: {b}" for a, b in total))
