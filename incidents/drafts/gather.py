@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
@@ -52,13 +52,14 @@ def _contracts(incident: Incident, controller: Controller) -> list[Contract]:
 
 
 def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
-    """The letter is the controller's: it heard of the breach when the processor informed it (the start of its AP
-    clock; None while it has not been informed), it uses only its own scope, and data subjects turn to it."""
-    clock = _ap_clock(incident, controller)
+    """The letter is the controller's: it heard of the breach when the processor first informed it (its earliest
+    notice; None while it has not been told), it uses only its own scope, and data subjects turn to it."""
+    told = db.session.scalar(select(func.min(Filing.at)).where(
+        Filing.incident_id == incident.id, Filing.controller_id == controller.id, Filing.kind == "controller_notice"))
     severity = latest_severity(incident.id)
     details = incident.details or {}
     return LetterFacts(
-        controller.name, clock.starts_at if clock and clock.starts_at else None, dict(incident.fields or {}),
+        controller.name, told, dict(incident.fields or {}),
         tuple(severity.data_types) if severity else (), details.get("incident_kind"),
         processor_name=current_app.config.get("PROCESSOR_NAME", ""),
         started_at=instant_or_none(details.get("started_at")), ended_at=instant_or_none(details.get("ended_at")),

@@ -140,7 +140,7 @@ FINANCIAL = re.compile(r"(?<![a-z])(iban|bank|rekeningnummer|creditcard|credit c
 @dataclass(frozen=True)
 class LetterFacts:
     controller_name: str
-    informed_at: datetime | None  # when the processor informed THIS controller (its AP clock start); None: not yet
+    informed_at: datetime | None  # when the processor first informed THIS controller (its first notice); None: not yet
     fields: dict
     data_types: tuple[str, ...] = ()  # from the severity assessment, if any
     incident_kind: str | None = None

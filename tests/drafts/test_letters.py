@@ -580,3 +580,22 @@ def test_two_controllers_each_see_only_their_own_scope(api, logged_in, make_cont
     assert ADVICE["nl"]["identity"] not in letters and ADVICE["nl"]["health"] not in letters
     assert "privacy@hetanker.example" in letters and "vragen@delinde.example" not in letters
     assert not theirs.with_class("missing")
+
+
+def test_the_letter_dates_the_controllers_first_notice_not_a_clock_or_a_confirmation(app, make_contract):
+    """The controller "heard from its supplier" when the processor's first notice reached it: not when the
+    breach was confirmed, and not at all while no notice was sent (also where the processor files with the AP)."""
+    from incidents.breaches import service
+    from incidents.drafts.gather import letter_facts
+
+    contract = make_contract("citodent")
+    now = utcnow().replace(microsecond=0)
+    incident = service.create_incident(title="Beeldopslag", aware_at=now - timedelta(days=3), status="suspected",
+                                       contract_ids=[contract.id])
+    db.session.commit()
+    assert letter_facts(incident, contract.controller).informed_at is None
+    told = now - timedelta(days=2)
+    service.record_filing(incident, kind="controller_notice", contract_id=contract.id, at=told)
+    service.confirm(incident, now - timedelta(days=1))
+    db.session.commit()
+    assert letter_facts(incident, contract.controller).informed_at == told
