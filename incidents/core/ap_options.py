@@ -76,3 +76,15 @@ OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
 def option(group: str, code: str, language: str) -> str:
     dutch, english = OPTIONS[group].get(code, (code, code))
     return english if language == "en" else dutch
+
+
+def natures(confidentiality: str, integrity: str, availability: str, language: str) -> list[str]:
+    """The AP form's kinds of breach (chapter 5) that an ENISA assessment's circumstances establish."""
+    found = []
+    if confidentiality != "none":
+        found.append(option("nature", "confidentiality", language))
+    if integrity != "none":
+        found.append(option("nature", "integrity", language))
+    if availability in ("full", "temporary"):
+        found.append(option("nature", f"availability_{availability}", language))
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..core.ap_options import natures
 from ..core.instants import format_local, parse_instant
 from ..core.scope import records, subjects
 from ..core.scope_words import category_list, country_list, group_list, range_text
@@ -316,14 +317,8 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
 
     severity = facts.severity
     if severity:
-        natures = []
-        if severity.confidentiality != "none":
-            natures.append(option("nature", "confidentiality", lang))
-        if severity.integrity != "none":
-            natures.append(option("nature", "integrity", lang))
-        if severity.availability in ("full", "temporary"):
-            natures.append(option("nature", f"availability_{severity.availability}", lang))
-        put("5.nature", "; ".join(natures) or w["nature_none"])
+        put("5.nature", "; ".join(natures(severity.confidentiality, severity.integrity, severity.availability, lang))
+            or w["nature_none"])
         effects = [w[f"{aspect}_{value}"] for aspect, value in (
             ("confidentiality", severity.confidentiality), ("integrity", severity.integrity),
             ("availability", severity.availability)) if value != "none" and f"{aspect}_{value}" in w]

@@ -12,9 +12,10 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Incident, Obligation
 from ..breaches.scope import scope_of
-from ..core.ap_options import option
+from ..core.ap_options import natures, option
 from ..core.fields import FIELD_KEYS, label
 from ..core.instants import add_elapsed_hours, format_local, parse_instant
 from ..core.profiles import AP_HOURS
@@ -163,6 +164,12 @@ def build(incident: Incident, controller: Controller, *, kind: str, version: str
     contact_point = processor_contact_point(config)
     scope = controller_scope(incident, controller.id)
     values = field_values(incident.fields or {}, scope, language, contact_point)
+    severity = latest_severity(incident.id)
+    if "nature" not in values and severity is not None:
+        # Recorded by the severity assessment: never "not yet known" (the AP draft's 5.1 says the same).
+        found = natures(severity.confidentiality, severity.integrity, severity.availability, language)
+        if found:
+            values["nature"] = "; ".join(found)
     fields = [FieldValue(key, label(key, language), values.get(key), key in required)
               for key in FIELD_KEYS if key in required or values.get(key)]
     return NoticeContent(

@@ -219,3 +219,32 @@ def test_notice_for_an_incident_with_a_long_text_at_the_allowed_maximum(where, w
     [entry_a] = [e for e in response.get_json()["outbox"] if e["controller_id"] == world.a.id]
     pages = pdf_pages(db.session.get(Document, entry_a["document_id"]).content)
     assert len(pages) >= 2
+
+
+def test_recorded_facts_are_never_printed_as_unknown(world):
+    """The nature recorded by the severity assessment, the controller's own numbers and categories, and every
+    AP-form detail reach the notice even when the contract fields are empty."""
+    from incidents.breaches.assessment import record_severity
+    from incidents.breaches.scope import set_scope
+    from incidents.breaches.service import update_incident
+
+    update_incident(world.incident, fields={"nature": "", "affected_data": ""},
+                    details={"incident_kind": "email_wrong_recipient", "protection": "none",
+                             "reporter_kind": "external", "reported_by": "Ontvangende praktijk",
+                             "recovery": "Map teruggehaald en verwijderd"})
+    record_severity(world.incident, {"data_types": ["sensitive"], "identification": "maximum",
+                                     "confidentiality": "known_recipients"})
+    set_scope(world.incident, world.a.id, {"subjects_min": 12, "subjects_max": 12, "records_min": 30,
+                                           "records_max": 40, "data_categories": ["name", "health"],
+                                           "subject_groups": ["patients"], "countries": ["NL", "BE"]})
+    db.session.commit()
+    text = flat(pdf_text(document_for(world, world.a).content))
+    assert "Aard van de inbreuk Gegevens (mogelijk) ingezien door onbevoegden" in text
+    assert "Patiënten Aantal: exact 12" in text  # the label may end a page: the running header follows it
+    assert "Aantal records (bij benadering) minimaal 30, maximaal 40" in text
+    assert "Getroffen persoonsgegevens (categorieën) Soorten: Naam, Gezondheidsgegevens" in text
+    assert "Soort incident E-mail naar verkeerde ontvanger" in text and "Ontvangende praktijk" in text
+    assert "Map teruggehaald en verwijderd" in text and "België" in text
+    for label in ("Aard van de inbreuk", "Betrokkenen (categorieën en aantal)", "Aantal records (bij benadering)",
+                  "Getroffen persoonsgegevens (categorieën)"):
+        assert f"{label} nog niet bekend" not in text, label
