@@ -426,11 +426,14 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
     if unknown:
         raise ValidationFailed(f"'{sorted(unknown)[0]}' is not part of decision_maker", "decision_maker",
                                "unknown_field")
-    name = clean_text(value.get("name"), "decision_maker.name", 200)
+    try:
+        name = clean_text(value.get("name"), "decision_maker.name", 200)
+        function = clean_text(value.get("function"), "decision_maker.function", 200) or None
+    except ValidationFailed as exc:  # the error names the object, as every other refusal of it does
+        raise ValidationFailed(exc.message, "decision_maker", exc.code) from None
     if not name:
         raise ValidationFailed("decision_maker.name is required: who at the controller decided",
                                "decision_maker", "required")
-    function = clean_text(value.get("function"), "decision_maker.function", 200) or None
     via = value.get("via")
     if via not in DECISION_VIA:
         raise ValidationFailed(f"decision_maker.via must be one of {', '.join(DECISION_VIA)}", "decision_maker",

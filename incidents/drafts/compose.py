@@ -135,6 +135,8 @@ class DecisionFacts:
     maker_name: str | None = None
     maker_function: str | None = None
     maker_via: str | None = None
+    recorded_by_id: int | None = None  # the user who recorded it (the API's decided_by)
+    recorded_by: str | None = None  # that user's name or e-mail address
 
 
 @dataclass

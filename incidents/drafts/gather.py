@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..auth.models import User
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..errors import NotFound
@@ -69,6 +70,11 @@ def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
         controller_address=controller.address or "", description=incident.description or "")
 
 
+def _user_label(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id else None
+    return user.label if user else None
+
+
 def _severity(row: SeverityAssessment | None) -> Severity | None:
     if row is None:
         return None
@@ -107,7 +113,8 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
         severity=_severity(relied_on),
         decision=DecisionFacts(decision.notify_ap, decision.reason, decision.inform_subjects,
                                decision.subjects_ground, decision.decided_at, decision.maker_name,
-                               decision.maker_function, decision.maker_via) if decision else None,
+                               decision.maker_function, decision.maker_via, decision.decided_by_id,
+                               _user_label(decision.decided_by_id)) if decision else None,
         subject_communications=[(f.at, f.channel or "other") for f in filings
                                 if f.kind == "data_subject_communication"],
         scope=controller_scope(incident, controller.id), controller_address=controller.address or "",

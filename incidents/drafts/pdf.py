@@ -15,14 +15,16 @@ from .compose import Draft
 WORDS = {
     "nl": {"title": "Concept melding datalek aan de Autoriteit Persoonsgegevens", "generated": "Opgemaakt op",
            "gap": "NOG INVULLEN", "gaps": "Nog in te vullen ({n})", "late": "Te laat: {hint}",
-           "page": "Pagina {page} van {pages}", "source": "bron",
+           "page": "Pagina {page} van {pages}",
            "decision": "Laatste besluit van de verwerkingsverantwoordelijke, genomen door {name} ({at}): {reason}",
+           "recorded": " (vastgelegd door {name})",
            "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
                     "De nummers zijn die van de vragen in het formulier."},
     "en": {"title": "Draft personal data breach notification to the Dutch DPA (AP)", "generated": "Generated on",
            "gap": "TO FILL IN", "gaps": "Still to fill in ({n})", "late": "Late: {hint}",
-           "page": "Page {page} of {pages}", "source": "source",
+           "page": "Page {page} of {pages}",
            "decision": "The controller's latest decision, taken by {name} ({at}): {reason}",
+           "recorded": " (recorded by {name})",
            "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
                     "The numbers are those of the form's questions."},
 }
@@ -41,7 +43,8 @@ def render_pdf(draft: Draft) -> bytes:
     if decision and decision.maker_name:
         story.append(Paragraph(para_text(w["decision"].format(
             name=decision.maker_name + (f" ({decision.maker_function})" if decision.maker_function else ""),
-            at=format_local(decision.decided_at), reason=decision.reason or "—")), st["base"]))
+            at=format_local(decision.decided_at), reason=decision.reason or "—")
+            + (w["recorded"].format(name=decision.recorded_by) if decision.recorded_by else "")), st["base"]))
     late = next((a for a in draft.answers if a.highlight), None)
     if late:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["late"].format(hint=late.hint or "")), st["warn"])]

@@ -24,7 +24,8 @@ def draft_json(draft: Draft, incident_id: int, controller_id: int) -> dict:
         "decision": None if decision is None else {
             "notify_ap": decision.notify_ap, "reason": decision.reason,
             "inform_data_subjects": decision.inform_subjects, "data_subjects_ground": decision.subjects_ground,
-            "decided_at": iso_z(decision.decided_at),
+            "decided_at": iso_z(decision.decided_at), "decided_by": decision.recorded_by_id,
+            "recorded_by": decision.recorded_by,
             "decision_maker": None if decision.maker_name is None else {
                 "name": decision.maker_name, "function": decision.maker_function, "via": decision.maker_via}},
         "chapters": [{"number": c.number, "title": c.title, "answers": [{

@@ -318,6 +318,9 @@ def test_decision_refused(api, case, deadlines, refused, name):
     ({"name": "Fenna de Graaf", "via": "pigeon"}, "invalid_choice"),
     ({"name": "Fenna de Graaf", "via": "email", "rank": "boss"}, "unknown_field"),
     ("Fenna de Graaf", "invalid_type"),
+    ({"name": 42, "via": "email"}, "invalid_type"),
+    ({"name": "x" * 201, "via": "email"}, "too_long"),
+    ({"name": "Fenna", "function": ["FG"], "via": "email"}, "invalid_type"),
 ])
 def test_processor_staff_must_say_who_at_the_controller_decided(api, case, refused, maker, code):
     body = {"controller_id": case.a.id, "notify_ap": "no", "reason": "geen risico"}

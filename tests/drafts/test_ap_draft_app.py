@@ -271,6 +271,7 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     assert body["gaps"] == ["1.other_supervisors", "3.joint_controllers", "3.address", "3.sector",
                             "3.dpo_registration", "3.reporter", "5.attachments", "6.special_categories"]
     assert body["decision"]["decision_maker"] == MAKER
+    assert body["decision"]["decided_by"] is not None and body["decision"]["recorded_by"] == "Hanna Handler"
     assert all(a["gap"] == (a["key"] in body["gaps"]) for a in found.values())
 
 
