@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.instants import utcnow
 from ..core.scope import CsvProblem, ScopeError, clean_scope, parse_scope_csv, totals
-from ..errors import NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
 from .models import AffectedContract, ControllerScope, Incident
@@ -75,18 +76,32 @@ def _write(incident: Incident, controller_id: int, row: ControllerScope | None, 
 
 def set_scope(incident: Incident, controller_id: int, values: object, actor=None,
               now: datetime | None = None) -> dict[str, Any]:
-    """Apply `values` to the controller's scope (a key replaces, null removes, an absent key stays)."""
+    """Apply `values` to the controller's scope (a key replaces, null removes, an absent key stays).
+
+    Two first writes of the same scope at the same moment both find no row; the second one's insert then meets the
+    first one's row. Its savepoint is rolled back and it applies its values again over that row, so neither fails.
+    """
     if not _is_affected(incident, controller_id):
         raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
-    row = db.session.get(ControllerScope, (incident.id, controller_id))
-    try:
-        new = clean_scope(values, dict(row.values) if row else {})
-    except ScopeError as exc:
-        raise ValidationFailed(exc.message, exc.field or "scope", exc.code) from None
-    if _write(incident, controller_id, row, new, actor, now or utcnow()):
-        incident.updated_at = now or utcnow()
-    db.session.flush()
-    return new
+    now = now or utcnow()
+    retried = False
+    while True:
+        row = db.session.get(ControllerScope, (incident.id, controller_id), populate_existing=True)
+        try:
+            new = clean_scope(values, dict(row.values) if row else {})
+        except ScopeError as exc:
+            raise ValidationFailed(exc.message, exc.field or "scope", exc.code) from None
+        try:
+            with db.session.begin_nested():
+                if _write(incident, controller_id, row, new, actor, now):
+                    incident.updated_at = now
+        except IntegrityError:
+            if retried:
+                raise Conflict("the scope was changed by another request at the same moment; send it again",
+                               "scope", "concurrent_change") from None
+            retried = True
+            continue
+        return new
 
 
 def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime | None = None) -> dict[int, dict]:
@@ -134,9 +149,13 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
     if problems:
         raise ScopeCsvRefused(sorted(problems, key=lambda p: p.line))
     changed = 0
-    with db.session.no_autoflush:
-        for controller_id, (_, new) in planned.items():
-            changed += bool(_write(incident, controller_id, rows.get(controller_id), new, actor, now))
+    try:
+        with db.session.begin_nested(), db.session.no_autoflush:
+            for controller_id, (_, new) in planned.items():
+                changed += bool(_write(incident, controller_id, rows.get(controller_id), new, actor, now))
+    except IntegrityError:
+        raise Conflict("scopes of these controllers were set by another request at the same moment; nothing was "
+                       "saved: send the file again", "file", "concurrent_change") from None
     if changed:
         incident.updated_at = now
         record_event(incident, "scopes_imported", actor, controllers=len(planned), changed=changed)
