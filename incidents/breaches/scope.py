@@ -123,29 +123,36 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
         if controller_id is None:
             found = by_kvk.get(line.kvk or "", [])
             if len(found) != 1:
-                problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} names no affected controller"
-                                           if not found else f"KvK {line.kvk} names {len(found)} affected "
-                                                             "controllers; use controller_id"))
+                if found:
+                    problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} names {len(found)} affected "
+                                               "controllers; use controller_id", "ambiguous_kvk",
+                                               {"kvk": line.kvk, "n": len(found)}))
+                else:
+                    problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} names no affected controller",
+                                               "unknown_kvk", {"kvk": line.kvk}))
                 continue
             controller_id = found[0]
         elif controller_id not in affected:
             problems.append(CsvProblem(line.number, "controller_id",
-                                       f"controller {controller_id} is not affected by {incident.reference}"))
+                                       f"controller {controller_id} is not affected by {incident.reference}",
+                                       "not_affected", {"id": controller_id}))
             continue
         elif line.kvk and affected[controller_id].kvk != line.kvk:
             problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} is not that of controller "
-                                                           f"{controller_id}"))
+                                                           f"{controller_id}", "kvk_mismatch",
+                                       {"kvk": line.kvk, "id": controller_id}))
             continue
         if controller_id in planned:
             first = planned[controller_id][0]
             problems.append(CsvProblem(line.number, "controller_id",
-                                       f"controller {controller_id} is named again (first on line {first})"))
+                                       f"controller {controller_id} is named again (first on line {first})",
+                                       "repeated", {"id": controller_id, "first": first}))
             continue
         try:
             stored = rows.get(controller_id)
             planned[controller_id] = (line.number, clean_scope(line.values, dict(stored.values) if stored else {}))
         except ScopeError as exc:
-            problems.append(CsvProblem(line.number, exc.field, exc.message))
+            problems.append(CsvProblem(line.number, exc.field, exc.message, exc.code, exc.params))
     if problems:
         raise ScopeCsvRefused(sorted(problems, key=lambda p: p.line))
     changed = 0

@@ -10,13 +10,25 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.scope import COUNT_KEYS, LIST_KEYS, SCOPE_KEYS
-from ..errors import DomainError, NotFound
+from ..core.ap_form import SUBJECT_GROUPS
+from ..core.scope import (
+    COUNT_KEYS,
+    DATA_CATEGORIES,
+    LIST_KEYS,
+    SCOPE_KEYS,
+    SPECIAL_CATEGORIES,
+    CsvProblem,
+    ScopeError,
+    clean_scope,
+)
+from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
+from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms_common import attach_error
 from . import scope as scope_service
 from . import service
 from .scope_forms import InternalNoteForm, ScopeCsvForm, ScopeForm
+from .scope_messages import problem_text, scope_error_text
 from .views import bp, incident_or_404
 
 
@@ -37,8 +49,11 @@ def scope(incident_id: int, controller_id: int):
         ScopeForm(prefix="scope", data=ScopeForm.data_from(current))
     if form.validate_on_submit():
         try:
+            clean_scope(form.values(), current)  # refused values are explained in the page's language
             scope_service.set_scope(incident, controller.id, form.values(), actor=current_user)
             db.session.commit()
+        except ScopeError as exc:
+            attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -71,12 +86,12 @@ def scopes(incident_id: int):
         text = _csv_text(form)
         try:
             if text is None:
-                raise scope_service.ScopeCsvRefused([scope_service.CsvProblem(1, "", _("The file is not UTF-8."))])
+                raise scope_service.ScopeCsvRefused([CsvProblem(1, "", "the file is not UTF-8", "not_utf8")])
             done = scope_service.set_scopes_from_csv(incident, text, actor=current_user)
             db.session.commit()
         except scope_service.ScopeCsvRefused as exc:
             db.session.rollback()
-            problems = exc.problems
+            problems = [(p.line, p.field, problem_text(p)) for p in exc.problems]
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -85,7 +100,18 @@ def scopes(incident_id: int):
             return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="scopes"))
     status = 422 if form.is_submitted() else 200
     return render_template("incidents/scopes.html", incident=incident, form=form, problems=problems,
-                           columns=("controller_id", "kvk", *SCOPE_KEYS)), status
+                           columns=("controller_id", "kvk", *SCOPE_KEYS), allowed=_allowed()), status
+
+
+def _allowed() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The codes each list column takes, with their words in the interface's language."""
+    from flask_babel import get_locale
+
+    language = str(get_locale() or "nl")
+    return [(column, list(zip(codes, labels(codes, table, language), strict=True)))
+            for column, codes, table in (("subject_groups", SUBJECT_GROUPS, GROUP_LABELS),
+                                         ("data_categories", DATA_CATEGORIES, CATEGORY_LABELS),
+                                         ("special_categories", SPECIAL_CATEGORIES, CATEGORY_LABELS))]
 
 
 @bp.get("/<int:incident_id>/scopes.csv")

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from babel import Locale
 
@@ -50,14 +51,16 @@ def country_name(code: str, language: str = "nl") -> str:
 
 
 class ScopeError(ValueError):
-    def __init__(self, field: str, code: str, message: str):
+    """A refused scope value: `code` and `params` let a page say it in its own language; `message` is English."""
+
+    def __init__(self, field: str, code: str, message: str, **params: object):
         super().__init__(message)
-        self.field, self.code, self.message = field, code, message
+        self.field, self.code, self.message, self.params = field, code, message, {"field": field, **params}
 
 
 def _count(key: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        raise ScopeError(key, "invalid_number", f"{key} must be a whole number from 0 to {MAX_COUNT}")
+        raise ScopeError(key, "invalid_number", f"{key} must be a whole number from 0 to {MAX_COUNT}", value=value)
     return value
 
 
@@ -70,7 +73,7 @@ def _choices(key: str, value: object, options: Iterable[str]) -> list[str]:
         code = item.strip().upper() if key == "countries" and isinstance(item, str) else item
         if not isinstance(code, str) or code not in allowed:
             shown = "ISO 3166-1 two-letter country codes" if key == "countries" else ", ".join(options)
-            raise ScopeError(key, "invalid_choice", f"{key}: {item!r} is not one of {shown}")
+            raise ScopeError(key, "invalid_choice", f"{key}: {item!r} is not one of {shown}", value=item)
         result.append(code)
     return list(dict.fromkeys(result))
 
@@ -96,7 +99,8 @@ def clean_scope(values: object, current: Mapping[str, object]) -> dict[str, obje
     result = dict(current)
     for key, value in values.items():
         if key not in SCOPE_KEYS:
-            raise ScopeError(str(key), "unknown_field", f"'{key}' is not a scope key; known: {', '.join(SCOPE_KEYS)}")
+            raise ScopeError(str(key), "unknown_field", f"'{key}' is not a scope key; known: {', '.join(SCOPE_KEYS)}",
+                             allowed=", ".join(SCOPE_KEYS))
         if value is None or value == "" or value == []:
             result.pop(key, None)
         elif key in COUNT_KEYS:
@@ -111,7 +115,7 @@ def clean_scope(values: object, current: Mapping[str, object]) -> dict[str, obje
                 result.pop(key, None)
     for low, high in (("subjects_min", "subjects_max"), ("records_min", "records_max")):
         if low in result and high in result and result[low] > result[high]:  # type: ignore[operator]
-            raise ScopeError(high, "below_minimum", f"{high} is below {low}")
+            raise ScopeError(high, "below_minimum", f"{high} is below {low}", minimum=low)
     return {key: result[key] for key in SCOPE_KEYS if key in result}
 
 
@@ -170,7 +174,9 @@ class CsvLine:
 class CsvProblem:
     line: int
     field: str
-    message: str
+    message: str  # English, for the API
+    code: str = ""  # with params: for a page to say it in its own language
+    params: dict = dataclass_field(default_factory=dict)
 
 
 def _csv_value(key: str, text: str) -> object:
@@ -180,7 +186,7 @@ def _csv_value(key: str, text: str) -> object:
     if key in COUNT_KEYS:
         # 1200, or with Dutch thousands separators 1.200 / 1 200; never a decimal (1.5 is not 15)
         if not WHOLE_NUMBER.fullmatch(text):
-            raise ScopeError(key, "invalid_number", f"{key}: '{text}' is not a whole number")
+            raise ScopeError(key, "invalid_number", f"{key}: '{text}' is not a whole number", value=text)
         return int(re.sub(r"[. ]", "", text))
     if key in LIST_KEYS:
         return [part.strip() for part in text.split(";") if part.strip()]
@@ -199,17 +205,18 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        return [], [CsvProblem(1, "", "the file is empty: expected a header line")]
+        return [], [CsvProblem(1, "", "the file is empty: expected a header line", "empty_file")]
     except csv.Error as exc:
-        return [], [CsvProblem(1, "", f"unreadable CSV: {exc}")]
+        return [], [CsvProblem(1, "", f"unreadable CSV: {exc}", "unreadable")]
     unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
     if unknown:
-        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: "
-                                                  f"{', '.join(CSV_ID_COLUMNS + SCOPE_KEYS)}"))
+        known = ", ".join(CSV_ID_COLUMNS + SCOPE_KEYS)
+        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: {known}",
+                                   "unknown_column", {"columns": ", ".join(unknown), "allowed": known}))
     if not any(h in CSV_ID_COLUMNS for h in header):
-        problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed"))
+        problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed", "no_id_column"))
     if len(set(header)) != len(header):
-        problems.append(CsvProblem(1, "", "a column appears twice"))
+        problems.append(CsvProblem(1, "", "a column appears twice", "duplicate_column"))
     if problems:
         return [], problems
     lines: list[CsvLine] = []
@@ -217,24 +224,27 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
         for row in reader:
             number = reader.line_num
             if number > MAX_CSV_LINES:
-                problems.append(CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines"))
+                problems.append(CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines", "too_many_lines",
+                                           {"max": MAX_CSV_LINES}))
                 break
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                problems.append(CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}"))
+                problems.append(CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}",
+                                           "cell_count", {"cells": len(row), "columns": len(header)}))
                 continue
             cells = dict(zip(header, row, strict=True))
             controller_id = kvk = None
             raw_id = cells.get("controller_id", "").strip()
             if raw_id:
                 if not raw_id.isascii() or not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
-                    problems.append(CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id"))
+                    problems.append(CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id",
+                                               "bad_controller_id", {"value": raw_id}))
                     continue
                 controller_id = int(raw_id)
             kvk = cells.get("kvk", "").strip().replace(" ", "") or None
             if controller_id is None and kvk is None:
-                problems.append(CsvProblem(number, "controller_id", "no controller_id or kvk"))
+                problems.append(CsvProblem(number, "controller_id", "no controller_id or kvk", "no_controller"))
                 continue
             values: dict[str, object] = {}
             try:
@@ -243,11 +253,11 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
                         values[key] = _csv_value(key, cells[key])
                 clean_scope(values, {})
             except ScopeError as exc:
-                problems.append(CsvProblem(number, exc.field, exc.message))
+                problems.append(CsvProblem(number, exc.field, exc.message, exc.code, exc.params))
                 continue
             lines.append(CsvLine(number, controller_id, kvk, values))
     except csv.Error as exc:
-        problems.append(CsvProblem(reader.line_num, "", f"unreadable CSV: {exc}"))
+        problems.append(CsvProblem(reader.line_num, "", f"unreadable CSV: {exc}", "unreadable"))
     if not lines and not problems:
-        problems.append(CsvProblem(2, "", "the file has a header but no lines"))
+        problems.append(CsvProblem(2, "", "the file has a header but no lines", "no_lines"))
     return lines, problems

@@ -143,3 +143,29 @@ def test_processor_staff_cannot_record_a_decision_without_the_decision_maker(log
         "decision-reason": "Geen risico", **MAKER_FORM})
     assert decided.status_code == 302
     assert "Fenna de Graaf" in logged_in.get(url).get_data(as_text=True)
+
+
+def test_refusals_are_explained_in_dutch_on_the_dutch_pages(logged_in, three, make_controller):
+    incident, (a, b, _c) = three
+    url = f"/incidents/{incident.id}/controllers/{a.id}/scope"
+    refused = logged_in.post(url, data={"csrf_token": csrf_token(logged_in, url), "scope-subjects_min": "50",
+                                        "scope-subjects_max": "10"}).get_data(as_text=True)
+    assert "subjects_max is lager dan subjects_min." in refused and "is below" not in refused
+    refused = logged_in.post(url, data={"csrf_token": csrf_token(logged_in, url),
+                                        "scope-countries": "Nederland"}).get_data(as_text=True)
+    assert "countries: “Nederland” is geen van de toegestane waarden." in refused
+    stranger = make_controller(name="Vreemde")
+    upload = f"/incidents/{incident.id}/scopes"
+    html = logged_in.post(upload, data={"csrf_token": csrf_token(logged_in, upload), "csv-text": (
+        "controller_id,subject_groups,subjects_min\n"
+        f"{a.id},kinderen,1\n"
+        f"{stranger.id},patients,1\n"
+        f"{b.id},patients\n")}).get_data(as_text=True)
+    errors = html.split('id="scope-errors"')[1].split("</div>")[0]
+    assert "subject_groups: “kinderen” is geen van de toegestane waarden." in errors
+    assert f"Verwerkingsverantwoordelijke {stranger.id} is niet getroffen door dit incident." in errors
+    assert "Deze regel heeft 2 cellen, de eerste regel 3." in errors
+    for english in ("is not", "cells where", "not affected"):
+        assert english not in errors, english
+    # the allowed values are listed, with their Dutch words
+    assert "<code>minors</code> (Minderjarigen)" in html
