@@ -212,9 +212,13 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         .where(Filing.incident_id == incident.id)
         .order_by(Filing.at, Filing.id)
     ).all()
+    from flask_babel import get_locale
+
+    from ..core.guard import profile_guard
     from ..notices.models import Document, OutboxMessage
     from .models import ACKNOWLEDGEMENT
-    from .service import data_subject_guard
+
+    language = str(get_locale() or "nl")
 
     acks = {f.document_id: f for f in db.session.scalars(
         select(Filing).where(Filing.incident_id == incident.id, Filing.kind == ACKNOWLEDGEMENT))}
@@ -228,7 +232,7 @@ def incident_page(incident: Incident, now: datetime) -> dict:
     for contract, _controller in affected:
         profile = profiles.get(contract.profile_key)
         if profile and not profile.processor_may_inform_data_subjects:
-            guards.append((contract, data_subject_guard(profile)))
+            guards.append((contract, profile_guard(profile, language)))
         if profile and profile.rule("controller_consultation"):
             consult.append(contract)
 

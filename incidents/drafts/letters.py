@@ -66,9 +66,6 @@ W = {
         "apology": "Wij bieden u onze excuses aan voor dit datalek.",
         "signature": "Met vriendelijke groet,\n\n{controller}",
         "address": "[adres]", "name": "[naam]", "date": "[datum]",
-        "guard": "Let op: volgens {source}, {clause} mag de verwerker de betrokkenen niet zelf over deze inbreuk "
-                 "informeren; de verwerkingsverantwoordelijke beslist en informeert hen.",
-        "guard_wording": " De bepaling luidt: “{wording}”",
     },
     "en": {
         "missing": "[TO FILL IN: {what}]",
@@ -116,9 +113,6 @@ W = {
         "apology": "We apologise for this data breach.",
         "signature": "Yours faithfully,\n\n{controller}",
         "address": "[address]", "name": "[name]", "date": "[date]",
-        "guard": "Note: under {source}, {clause}, the processor may not inform the data subjects about this breach "
-                 "itself; the controller decides and informs them.",
-        "guard_wording": " The clause reads: “{wording}”",
     },
 }
 # Kinds of data (the scope's codes) that call for specific advice.
@@ -180,13 +174,6 @@ def instant_or_none(value: object) -> datetime | None:
         return parse_instant(value) if value else None
     except InstantError:
         return None
-
-
-def guard_text(source: str, clause: str, wording: str = "", language: str = "nl") -> str:
-    """Why the processor may not inform data subjects itself, in the page's language; the clause is quoted."""
-    w = W[_lang(language)]
-    text = w["guard"].format(source=source, clause=clause)
-    return text + w["guard_wording"].format(wording=wording.strip()) if wording and wording.strip() else text
 
 
 def categories(facts: LetterFacts) -> list[str]:

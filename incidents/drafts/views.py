@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..breaches.models import AffectedContract
 from ..breaches.scope import scope_of
 from ..breaches.views import incident_or_404
+from ..core.guard import profile_guard
 from ..core.instants import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..parties.models import Contract
 from ..profiles import all_profiles
 from ..validation import is_id
 from .gather import affected_controller, draft_for, latest_decision, letter_facts
-from .letters import VARIANTS, compose_letter, guard_text
+from .letters import VARIANTS, compose_letter
 from .pdf import filename, render_pdf
 
 bp = Blueprint("drafts", __name__, url_prefix="/incidents")
@@ -82,5 +83,5 @@ def _subject_guards(incident, controller, language: str) -> list[str]:
         AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller.id)
         .order_by(Contract.reference))
     found = {key: profiles[key] for key in keys if key in profiles}
-    return [guard_text(p.source, p.data_subjects_clause or p.article, p.data_subjects_wording, language)
+    return [profile_guard(p, language)
             for p in found.values() if not p.processor_may_inform_data_subjects]

@@ -10,8 +10,9 @@ import pytest
 
 from incidents.breaches.assessment import record_severity
 from incidents.breaches.models import Incident
+from incidents.core.guard import guard_text
 from incidents.core.instants import to_local, utcnow
-from incidents.drafts.letters import VARIANTS, LetterFacts, W, compose_letter, contact_text, guard_text
+from incidents.drafts.letters import VARIANTS, LetterFacts, W, compose_letter, contact_text
 from incidents.extensions import db
 from tests.conftest import MAKER
 

@@ -53,6 +53,9 @@ def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in
     guard = page[page.index('id="data-subject-guard"'):]
     guard = guard[:guard.index("</div>")]
     assert "VO-A-BOZ" in guard and "Art. 5.6" in guard
+    # in the page's language, quoting the clause
+    assert "mag de verwerker de betrokkenen niet zelf over deze inbreuk informeren" in guard
+    assert "may not inform" not in guard and "profile '" not in guard
     # the guard box stands in the filing form, where a data-subject communication would be recorded
     assert page.index('id="filing_form"') < page.index('id="data-subject-guard"') < page.index(
         'name="filing-kind"')
