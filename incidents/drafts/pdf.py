@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -74,4 +76,7 @@ def render_pdf(draft: Draft) -> bytes:
 
 
 def filename(draft: Draft) -> str:
-    return f"{draft.incident_reference}-AP-concept.pdf"
+    """One file per controller: its name is in the file name, so two downloads cannot be mixed up."""
+    name = re.sub(r"[^A-Za-z0-9]+", "-", unicodedata.normalize("NFKD", draft.controller_name)
+                  .encode("ascii", "ignore").decode()).strip("-")[:60] or "verwerkingsverantwoordelijke"
+    return f"{draft.incident_reference}-AP-concept-{name}.pdf"

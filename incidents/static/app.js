@@ -165,8 +165,8 @@
         var lines = [];
         var answers = root.querySelectorAll(".answer-text");
         for (var k = 0; k < answers.length; k++) {
-          var key = answers[k].closest("[data-key]").getAttribute("data-key");
-          lines.push(key + " " + answers[k].getAttribute("data-question") + ": " + answers[k].textContent.trim());
+          var number = answers[k].closest("[data-number]").getAttribute("data-number");
+          lines.push(number + " " + answers[k].getAttribute("data-question") + ": " + answers[k].textContent.trim());
         }
         copyText(lines.join("\n"), event.currentTarget);
       });

@@ -71,6 +71,12 @@ def test_severity_decision_ap_draft_and_register(page, user, make_controller, ma
     page.click("#q-6-categories button.copy")
     page.wait_for_selector("#q-6-categories button.copy[data-copied]")
     assert page.evaluate("navigator.clipboard.readText()") == "Namen, geboortedata en diagnoses van 40 patiënten."
+    # "Copy all" puts every answer under the AP form's own question number, never our keys.
+    page.click("button.copy-all")
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('1.1 '))")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("1.1 Soort melding: Nieuwe melding") and "\n7.3 Aantal betrokkenen" in copied
+    assert "notification_type" not in copied and "7.number" not in copied
 
     # 5. Export the breach register as CSV from its page; it holds this incident with its severity.
     page.click("nav.mainnav a[href='/register/']")

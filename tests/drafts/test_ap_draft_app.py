@@ -359,7 +359,8 @@ def test_api_pdf(api, breach, language, titles, page_word):
     world.notify(73)
     response = api.get(f"{world.url}&format=pdf&language={language}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert f'filename="{world.reference}-AP-concept.pdf"' in response.headers["Content-Disposition"]
+    assert f'filename="{world.reference}-AP-concept-Huisartsenpraktijk-Zuid.pdf"' in \
+        response.headers["Content-Disposition"]
     text, pages = pdf_text(response.data)
     assert pages >= 1
     for number, title in enumerate(titles, start=1):
