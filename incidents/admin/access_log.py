@@ -21,6 +21,7 @@ from ..audit.models import AccessEntry
 from ..auth.models import User
 from ..breaches.models import Incident
 from ..core.instants import localize, to_local
+from ..core.spreadsheet import spreadsheet_safe
 from ..extensions import db
 from ..parties.models import Controller
 from ..validation import parse_id
@@ -28,7 +29,6 @@ from ..validation import parse_id
 PAGE_SIZE = 100
 ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def N_(message: str) -> str:  # noqa: N802 (the conventional marker for babel extraction)
@@ -231,11 +231,6 @@ def csv_separator(lang: str) -> str:
     return "," if lang == "en" else ";"
 
 
-def _guard(text: str) -> str:
-    # A cell that a spreadsheet would read as a formula is prefixed with an apostrophe.
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def csv_lines(headers: list[str], rows: Iterator[Row], lang: str) -> Iterator[str]:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line ends; yielded line by line."""
     buffer = io.StringIO()
@@ -250,5 +245,5 @@ def csv_lines(headers: list[str], rows: Iterator[Row], lang: str) -> Iterator[st
     writer.writerow(headers)
     yield "\ufeff" + take()
     for row in rows:
-        writer.writerow([_guard(text) for text in row.cells()])
+        writer.writerow([spreadsheet_safe(text) for text in row.cells()])
         yield take()

@@ -44,20 +44,28 @@ class ScopeForm(FlaskForm):
         super().__init__(*args, **kwargs)
         language = str(get_locale() or "nl")
         for name, codes, table in (("subject_groups", SUBJECT_GROUPS, GROUP_LABELS),
-                                   ("data_categories", GENERAL_CATEGORIES + SPECIAL_CATEGORIES, CATEGORY_LABELS),
+                                   ("data_categories", GENERAL_CATEGORIES, CATEGORY_LABELS),
                                    ("special_categories", SPECIAL_CATEGORIES, CATEGORY_LABELS)):
             getattr(self, name).choices = choices(zip(codes, labels(codes, table, language), strict=True))
 
     @staticmethod
     def data_from(scope: dict) -> dict:
-        return {**scope, "countries": ", ".join(scope.get("countries") or ())}
+        """The form's values for a stored scope: a special category shows once, in its own list."""
+        general = [c for c in scope.get("data_categories") or () if c in GENERAL_CATEGORIES]
+        special = list(dict.fromkeys([*(scope.get("special_categories") or ()),
+                                      *(c for c in scope.get("data_categories") or () if c in SPECIAL_CATEGORIES)]))
+        return {**scope, "data_categories": general, "special_categories": special,
+                "countries": ", ".join(scope.get("countries") or ())}
 
     def values(self) -> dict:
         """Every key, so that what was cleared in the form is removed (None removes a key)."""
         countries = [c for c in (self.countries.data or "").replace(";", ",").replace(" ", ",").split(",") if c]
         return {"subjects_min": self.subjects_min.data, "subjects_max": self.subjects_max.data,
                 "subject_groups": list(self.subject_groups.data or []), "records_min": self.records_min.data,
-                "records_max": self.records_max.data, "data_categories": list(self.data_categories.data or []),
+                # the kinds of data name the special categories too, as the AP form's chapter 6 lists both
+                "records_max": self.records_max.data,
+                "data_categories": list(dict.fromkeys([*(self.data_categories.data or []),
+                                                       *(self.special_categories.data or [])])),
                 "special_categories": list(self.special_categories.data or []), "countries": countries,
                 "note": self.note.data or None}
 

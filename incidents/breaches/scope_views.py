@@ -22,6 +22,7 @@ from ..core.scope import (
     clean_scope,
 )
 from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
+from ..core.spreadsheet import spreadsheet_safe
 from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms_common import attach_error
@@ -120,7 +121,9 @@ def scopes_csv(incident_id: int):
     incident = incident_or_404(incident_id)
     recorded = scope_service.scopes_of(incident.id)
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Semicolons, as a Dutch spreadsheet expects; lists inside a cell are then quoted. Text that a spreadsheet
+    # would run as a formula gets an apostrophe, which the upload drops again.
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(("controller_id", "kvk", "name", *SCOPE_KEYS))
     for controller in scope_service.affected_controllers(incident.id).values():
         values = recorded.get(controller.id, {})
@@ -129,7 +132,8 @@ def scopes_csv(incident_id: int):
             value = values.get(key)
             cells.append(";".join(value) if key in LIST_KEYS and value else "" if value is None
                          else str(value) if key in COUNT_KEYS else value)
-        writer.writerow((controller.id, controller.kvk or "", controller.name, *cells))
+        writer.writerow((controller.id, controller.kvk or "", spreadsheet_safe(controller.name),
+                         *(spreadsheet_safe(c) if isinstance(c, str) else c for c in cells)))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename={incident.reference}-scopes.csv"})
 

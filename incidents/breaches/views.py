@@ -179,7 +179,7 @@ def _scope_context(incident: Incident) -> dict:
     language = str(get_locale() or "nl")
     recorded = scopes_of(incident.id)
     every = [recorded.get(cid, {}) for cid in affected_controllers(incident.id)]
-    return {"scope_rows": {cid: scope_rows(values, language) for cid, values in recorded.items()},
+    return {"scope_rows": {cid: scope_rows(values, language, for_processor=True) for cid, values in recorded.items()},
             "total_rows": scope_rows(totals(every), language),
             "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
 

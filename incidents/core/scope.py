@@ -18,6 +18,7 @@ from dataclasses import field as dataclass_field
 from babel import Locale
 
 from .ap_form import SUBJECT_GROUPS
+from .spreadsheet import unguarded
 
 SCOPE_KEYS = ("subjects_min", "subjects_max", "subject_groups", "records_min", "records_max", "data_categories",
               "special_categories", "countries", "note")
@@ -180,7 +181,7 @@ class CsvProblem:
 
 
 def _csv_value(key: str, text: str) -> object:
-    text = text.strip()
+    text = unguarded(text.strip())  # the downloaded file guards formula-like text with an apostrophe
     if not text:
         return None
     if key in COUNT_KEYS:

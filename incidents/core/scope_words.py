@@ -45,7 +45,8 @@ WORDS = {
            "at_most": "maximaal {high}", "subjects": "Aantal betrokkenen", "records": "Aantal records",
            "groups": "Groepen betrokkenen", "categories": "Soorten persoonsgegevens",
            "special": "Bijzondere persoonsgegevens (AVG art. 9)", "countries": "Landen van de betrokkenen",
-           "note": "Toelichting voor uw organisatie", "none": "geen"},
+           "note": "Toelichting voor uw organisatie", "note_processor": "Toelichting alleen voor deze "
+           "verwerkingsverantwoordelijke", "none": "geen"},
     "en": {"exact": "exactly {n}", "range": "at least {low}, at most {high}", "at_least": "at least {low}",
            "at_most": "at most {high}", "subjects": "Number of data subjects", "records": "Number of records",
            "groups": "Groups of data subjects", "categories": "Kinds of personal data",
@@ -95,8 +96,10 @@ def country_list(codes: Iterable[str], language: str = "nl") -> str | None:
     return ", ".join(country_name(c, language) for c in codes) or None
 
 
-def scope_rows(scope: Mapping[str, object], language: str = "nl") -> list[tuple[str, str]]:
-    """The controller's scope as (label, value) rows, only what is recorded, in a fixed order."""
+def scope_rows(scope: Mapping[str, object], language: str = "nl", for_processor: bool = False
+               ) -> list[tuple[str, str]]:
+    """The controller's scope as (label, value) rows, only what is recorded, in a fixed order; addressed to the
+    controller ("your organisation") unless shown to the processor's own staff."""
     w = WORDS[_lang(language)]
     rows = [
         (w["subjects"], range_text(subjects(scope), language)),
@@ -105,6 +108,6 @@ def scope_rows(scope: Mapping[str, object], language: str = "nl") -> list[tuple[
         (w["categories"], category_list(scope.get("data_categories") or (), language)),  # type: ignore[arg-type]
         (w["special"], category_list(scope.get("special_categories") or (), language)),  # type: ignore[arg-type]
         (w["countries"], country_list(scope.get("countries") or (), language)),  # type: ignore[arg-type]
-        (w["note"], scope.get("note")),
+        (w["note_processor" if for_processor else "note"], scope.get("note")),
     ]
     return [(label, str(value)) for label, value in rows if value]

@@ -44,6 +44,7 @@ def _mine(incident_id: int) -> Incident:
 def _decision_form(**kwargs) -> DecisionForm:
     form = DecisionForm(prefix="decision", **kwargs)
     form.controller_id.choices = choices([(str(current_user.controller_id), current_user.controller.name)])
+    form.maker_function.label.text = _("Your function")  # the person deciding is the user: no name to ask
     return form
 
 

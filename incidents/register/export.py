@@ -21,11 +21,10 @@ from ..core.fields import label
 from ..core.instants import format_local, to_local
 from ..core.scope import totals
 from ..core.scope_words import scope_rows
+from ..core.spreadsheet import spreadsheet_safe
 from ..notices.render import clean
 from . import words as w
 from .queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,7 @@ def csv_separator(lang: str) -> str:
 
 def _guard(column: Column, text: str) -> str:
     # A text cell that a spreadsheet would read as a formula is prefixed with an apostrophe.
-    return "'" + text if column.kind == "text" and text.startswith(FORMULA_START) else text
+    return spreadsheet_safe(text) if column.kind == "text" else text
 
 
 def to_csv(rows: list[RegisterRow], lang: str) -> bytes:

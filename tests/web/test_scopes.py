@@ -169,3 +169,18 @@ def test_refusals_are_explained_in_dutch_on_the_dutch_pages(logged_in, three, ma
         assert english not in errors, english
     # the allowed values are listed, with their Dutch words
     assert "<code>minors</code> (Minderjarigen)" in html
+
+
+def test_the_csv_download_is_safe_in_a_spreadsheet_and_reads_back_unchanged(logged_in, three):
+    incident, (a, _b, _c) = three
+    url = f"/incidents/{incident.id}/controllers/{a.id}/scope"
+    logged_in.post(url, data={"csrf_token": csrf_token(logged_in, url), "scope-subjects_min": "5",
+                              "scope-note": "=HYPERLINK(\"https://evil.example\")"})
+    download = logged_in.get(f"/incidents/{incident.id}/scopes.csv").get_data(as_text=True)
+    header, first = download.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("controller_id;kvk;name;subjects_min")  # Dutch spreadsheets split on semicolons
+    assert "\"'=HYPERLINK" in first  # never a live formula
+    upload = f"/incidents/{incident.id}/scopes"
+    again = logged_in.post(upload, data={"csrf_token": csrf_token(logged_in, upload), "csv-text": download})
+    assert again.status_code == 302
+    assert scope_of(incident.id, a.id)["note"] == "=HYPERLINK(\"https://evil.example\")"
