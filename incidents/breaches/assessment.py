@@ -11,11 +11,18 @@ from ..core.severity import Assessment, SeverityError, score
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..validation import clean_text
-from .models import Incident, SeverityAssessment
+from .models import AffectedContract, Incident, SeverityAssessment
 from .service import record_event
 
 
-def record_severity(incident: Incident, data: dict, actor=None, now: datetime | None = None) -> SeverityAssessment:
+def record_severity(incident: Incident, data: dict, actor=None, now: datetime | None = None,
+                    controller_id: int | None = None) -> SeverityAssessment:
+    """An assessment for the whole incident, or (controller_id) for one affected controller's own share of it,
+    so that a controller's documents do not rest on the data of another's patients."""
+    if controller_id is not None and not db.session.scalar(select(AffectedContract.contract_id).where(
+            AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller_id).limit(1)):
+        raise ValidationFailed(f"controller {controller_id} is not affected by {incident.reference}",
+                               "controller_id", "not_affected")
     types = data.get("data_types")
     if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
         raise ValidationFailed("data_types must be a list of data types", "data_types", "invalid_type")
@@ -34,7 +41,8 @@ def record_severity(incident: Incident, data: dict, actor=None, now: datetime | 
     except SeverityError as exc:
         raise ValidationFailed(exc.message, exc.field, "invalid_choice") from None
     row = SeverityAssessment(
-        incident_id=incident.id, data_types=list(assessment.data_types), identification=assessment.identification,
+        incident_id=incident.id, controller_id=controller_id, data_types=list(assessment.data_types),
+        identification=assessment.identification,
         dpc_adjustment=assessment.dpc_adjustment, confidentiality=assessment.confidentiality,
         integrity=assessment.integrity, availability=assessment.availability, malicious=assessment.malicious,
         dpc=result.dpc, ei=result.ei, cb=result.cb, se=result.se, band=result.band, ap_severity=result.ap_severity,
@@ -44,14 +52,22 @@ def record_severity(incident: Incident, data: dict, actor=None, now: datetime | 
     db.session.add(row)
     db.session.flush()
     record_event(incident, "severity_assessed", actor, assessment_id=row.id, se=row.se, band=row.band,
-                 ap_severity=row.ap_severity)
+                 ap_severity=row.ap_severity, controller_id=controller_id)
     db.session.flush()
     return row
 
 
-def latest_severity(incident_id: int) -> SeverityAssessment | None:
-    return db.session.scalar(select(SeverityAssessment).where(SeverityAssessment.incident_id == incident_id)
-                             .order_by(SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc()).limit(1))
+def latest_severity(incident_id: int, controller_id: int | None = None) -> SeverityAssessment | None:
+    """The assessment that counts: for a controller its own newest one, else the newest for the whole incident;
+    without a controller, the newest for the whole incident."""
+    newest = (SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc())
+    query = select(SeverityAssessment).where(SeverityAssessment.incident_id == incident_id)
+    if controller_id is not None:
+        own = db.session.scalar(query.where(SeverityAssessment.controller_id == controller_id)
+                                .order_by(*newest).limit(1))
+        if own is not None:
+            return own
+    return db.session.scalar(query.where(SeverityAssessment.controller_id.is_(None)).order_by(*newest).limit(1))
 
 
 def severity_history(incident_id: int) -> list[SeverityAssessment]:

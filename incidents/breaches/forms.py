@@ -170,3 +170,5 @@ class SeverityForm(FlaskForm):
     availability = SelectField(_l("Availability"), choices=choices(AVAILABILITY_LABELS.items()))
     malicious = BooleanField(_l("Malicious intent"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    # For the whole incident (""), or for one controller whose data differ from the others'.
+    controller_id = SelectField(_l("Assessment for"), choices=[], validate_choice=False, default="")

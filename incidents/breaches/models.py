@@ -157,6 +157,8 @@ class SeverityAssessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # For one controller's own share of the incident; None: for the whole incident. (A plain column: see 0007.)
+    controller_id: Mapped[int | None]
     data_types: Mapped[list[str]] = mapped_column(JSON)
     identification: Mapped[str] = mapped_column(String(20))
     dpc_adjustment: Mapped[int] = mapped_column(default=0)

@@ -470,7 +470,7 @@ def record_decision(
         raise ValidationFailed("a ground is given only when data subjects are not informed",
                                "data_subjects_ground", "not_applicable")
     maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
-    severity = latest_severity(incident.id)
+    severity = latest_severity(incident.id, controller_id)
     decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
                         decided_by_id=_actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
                         subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None,

@@ -124,6 +124,8 @@ def _forms(incident: Incident, page: dict) -> dict:
     filing.contract_id.choices = choices(contracts)
     filing.controller_id.choices = choices(controllers)
     decision.controller_id.choices = choices(controllers)
+    severity_form = SeverityForm(prefix="sev", formdata=None)
+    severity_form.controller_id.choices = choices([("", _("the whole incident")), *controllers])
     from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 
     notice_form = NoticeForm(formdata=None)
@@ -137,7 +139,7 @@ def _forms(incident: Incident, page: dict) -> dict:
     consult_form.contract_id.choices = choices(
         (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"])
     return {"notice_form": notice_form, "bulk_form": BulkForm(formdata=None), "report_form": report_form,
-            "consult_form": consult_form, "severity_form": SeverityForm(prefix="sev", formdata=None),
+            "consult_form": consult_form, "severity_form": severity_form,
             "severities": severity_history(incident.id),
             "fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
             "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
@@ -317,7 +319,8 @@ def severity(incident_id: int):
             "data_types": form.data_types.data, "dpc_adjustment": int(form.dpc_adjustment.data or 0),
             "identification": form.identification.data, "confidentiality": form.confidentiality.data,
             "integrity": form.integrity.data, "availability": form.availability.data,
-            "malicious": bool(form.malicious.data), "note": form.note.data}, actor=current_user)
+            "malicious": bool(form.malicious.data), "note": form.note.data}, actor=current_user,
+            controller_id=_int_or_none(form.controller_id.data))
         return _("Severity assessed: %(se)s (%(band)s).", se=f"{row.se:g}", band=BAND_LABELS[row.band])
 
     return _apply(incident, "severity_form", SeverityForm(prefix="sev"), act)

@@ -57,7 +57,7 @@ def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
     notice; None while it has not been told), it uses only its own scope, and data subjects turn to it."""
     told = db.session.scalar(select(func.min(Filing.at)).where(
         Filing.incident_id == incident.id, Filing.controller_id == controller.id, Filing.kind == "controller_notice"))
-    severity = latest_severity(incident.id)
+    severity = latest_severity(incident.id, controller.id)
     details = incident.details or {}
     return LetterFacts(
         controller.name, told, dict(incident.fields or {}),
@@ -94,7 +94,7 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
         Filing.kind.in_((*AP_KINDS, "data_subject_communication"))).order_by(Filing.at, Filing.id)).all()
     decision = latest_decision(incident, controller)
     relied_on = db.session.get(SeverityAssessment, decision.severity_id) if decision and decision.severity_id \
-        else latest_severity(incident.id)
+        else latest_severity(incident.id, controller.id)
     settings = current_app.config
     return DraftFacts(
         incident_reference=incident.reference, title=incident.title, description=incident.description or "",

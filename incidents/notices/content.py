@@ -164,7 +164,7 @@ def build(incident: Incident, controller: Controller, *, kind: str, version: str
     contact_point = processor_contact_point(config)
     scope = controller_scope(incident, controller.id)
     values = field_values(incident.fields or {}, scope, language, contact_point)
-    severity = latest_severity(incident.id)
+    severity = latest_severity(incident.id, controller.id)
     if "nature" not in values and severity is not None:
         # Recorded by the severity assessment: never "not yet known" (the AP draft's 5.1 says the same).
         found = natures(severity.confidentiality, severity.integrity, severity.availability, language)

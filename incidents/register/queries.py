@@ -145,11 +145,13 @@ def _text(value: object) -> str | None:
 
 
 def _latest_severity():
-    """Per incident, its latest assessment (as assessment.latest_severity chooses it)."""
+    """Per incident, its latest assessment for the whole incident (as assessment.latest_severity chooses it);
+    where there is none, its latest for one controller."""
+    whole = case((SeverityAssessment.controller_id.is_(None), 0), else_=1)
     ranked = select(
         SeverityAssessment.incident_id, SeverityAssessment.band, SeverityAssessment.ap_severity, SeverityAssessment.se,
         func.row_number().over(partition_by=SeverityAssessment.incident_id,
-                               order_by=(SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc()))
+                               order_by=(whole, SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc()))
         .label("rank"),
     ).subquery()
     return select(ranked.c.incident_id, ranked.c.band, ranked.c.ap_severity, ranked.c.se).where(

@@ -95,3 +95,46 @@ def test_api_decision_with_data_subjects(api, make_contract, row_counts):
     body = ok.get_json()
     assert (body["inform_data_subjects"], body["data_subjects_ground"], body["severity"]) == (
         "no", "disproportionate_effort", None)
+
+
+def test_a_controller_with_other_data_gets_its_own_assessment(logged_in, make_controller, make_contract):
+    """Severity is assessed per controller where its data differ: its AP draft and its decision rest on its own
+    assessment, another controller's on the one for the whole incident."""
+    from incidents.core.instants import utcnow
+    from incidents.drafts.gather import draft_for
+
+    hospital, staffing = make_controller(name="Ziekenhuis"), make_controller(name="Roosterbureau")
+    make_contract("boz-72h", hospital, reference="VO-ZH")
+    make_contract("boz-72h", staffing, reference="VO-RB")
+    token = csrf_token(logged_in, "/incidents/new")
+    logged_in.post("/incidents/new", data={"csrf_token": token, "title": "Lek", "aware_at": "2026-11-20T09:15",
+                                           "status": "confirmed", "references": "VO-ZH, VO-RB"})
+    found = db.session.scalar(select(Incident))
+    url = f"/incidents/{found.id}"
+    common = {"sev-dpc_adjustment": "0", "sev-identification": "significant", "sev-confidentiality":
+              "unknown_recipients", "sev-integrity": "none", "sev-availability": "none"}
+    for data_types, target in ((["sensitive"], ""), (["simple"], str(staffing.id))):
+        response = logged_in.post(f"{url}/severity", data={"csrf_token": csrf_token(logged_in, url),
+                                                           "sev-data_types": data_types,
+                                                           "sev-controller_id": target, **common})
+        assert response.status_code == 302
+    page = logged_in.get(url).get_data(as_text=True)
+    assert "voor Roosterbureau" in page and "voor het hele incident" in page
+    whole, own = db.session.scalars(select(SeverityAssessment).order_by(SeverityAssessment.id)).all()
+    assert (whole.controller_id, own.controller_id) == (None, staffing.id)
+    assert draft_for(found, staffing, utcnow()).answer("9.severity").value.startswith(own.ap_severity)
+    assert draft_for(found, hospital, utcnow()).answer("9.severity").value.startswith(whole.ap_severity)
+    assert own.ap_severity != whole.ap_severity
+    for controller, expected in ((staffing, own), (hospital, whole)):
+        decided = logged_in.post(f"{url}/decisions", data={
+            "csrf_token": csrf_token(logged_in, url), "decision-controller_id": str(controller.id), **MAKER_FORM,
+            "decision-notify_ap": "yes"})
+        assert decided.status_code == 302
+        decision = db.session.scalar(select(Decision).where(Decision.controller_id == controller.id))
+        assert decision.severity_id == expected.id
+    # an unaffected controller cannot have one
+    stranger = make_controller(name="Vreemd")
+    refused = logged_in.post(f"{url}/severity", data={"csrf_token": csrf_token(logged_in, url),
+                                                      "sev-data_types": ["simple"],
+                                                      "sev-controller_id": str(stranger.id), **common})
+    assert refused.status_code == 422
