@@ -46,19 +46,14 @@ def upgrade():
         op.add_column('controllers', sa.Column(name, type_, server_default=default, nullable=False))
     for name, type_ in DECISION_COLUMNS:
         op.add_column('decisions', sa.Column(name, type_, nullable=True))
-    # An assessment for one controller's own share (NULL: for the whole incident). A plain column: SQLite adds no
-    # constraint without a table rebuild, which would drop the append-only triggers; PostgreSQL gets the key.
+    # An assessment for one controller's own share (NULL: for the whole incident). A plain column on both
+    # databases: SQLite adds no constraint without a table rebuild, which would drop the append-only triggers, and
+    # the schema stays the same on both; the service checks that the controller is an affected one.
     op.add_column('severity_assessments', sa.Column('controller_id', sa.Integer(), nullable=True))
-    if op.get_bind().dialect.name == 'postgresql':
-        op.create_foreign_key(op.f('fk_severity_assessments_controller_id_controllers'), 'severity_assessments',
-                              'controllers', ['controller_id'], ['id'])
 
 
 def downgrade():
     # DROP COLUMN without a rebuild (SQLite 3.35 and later, PostgreSQL), so no trigger is lost.
-    if op.get_bind().dialect.name == 'postgresql':
-        op.drop_constraint(op.f('fk_severity_assessments_controller_id_controllers'), 'severity_assessments',
-                           type_='foreignkey')
     op.execute('ALTER TABLE severity_assessments DROP COLUMN controller_id')
     for name, _ in DECISION_COLUMNS:
         op.execute(f'ALTER TABLE decisions DROP COLUMN {name}')
