@@ -173,16 +173,14 @@ def _scope_context(incident: Incident) -> dict:
     """Each controller's scope as rows in the interface's language, the incident's totals, the note form."""
     from flask_babel import get_locale
 
-    from ..core.scope import totals
     from ..core.scope_words import scope_rows
-    from .scope import affected_controllers, scopes_of
+    from .scope import incident_totals, scopes_of
     from .scope_forms import InternalNoteForm
 
     language = str(get_locale() or "nl")
     recorded = scopes_of(incident.id)
-    every = [recorded.get(cid, {}) for cid in affected_controllers(incident.id)]
     return {"scope_rows": {cid: scope_rows(values, language, for_processor=True) for cid, values in recorded.items()},
-            "total_rows": scope_rows(totals(every), language),
+            "total_rows": scope_rows(incident_totals(incident.id), language),
             "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
 
 
