@@ -66,13 +66,14 @@ def _development_key(path: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, i18n, logs, profiles
+    from . import database, i18n, logs, profiles, transaction
     from .extensions import csrf, db, login_manager, migrate
 
     logs.init_app(app)
     profiles.init_app(app)
     db.init_app(app)
     database.init_app(app)
+    transaction.init_app(app)  # first: its commit runs after every other after_request hook
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -1,0 +1,61 @@
+"""One unit of work per request, built once at the boundary (the shape of Indico's `indico/web/rh.py`).
+
+- After the view, the request commits when its response succeeded (status below 400) and nothing asked for a
+  rollback; otherwise it rolls back. Views and API routes never commit or roll back themselves.
+- A view that answers a refusal with a redirect (a status below 400) calls `refuse()`: what the refused service
+  call flushed is rolled back at once and never committed.
+- Work that must only follow a commit (waking the outbox, webhooks) is queued with `after_commit(fn)`; it runs once
+  the commit succeeded and is dropped on a rollback.
+
+The exceptions, each committing per batch or per step of its own: the outbox sender (`notices/outbox.py`), the
+webhook sender (`webhooks/delivery.py`), the reminder tick (`reminders/service.py`) and the CLI commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+from flask import Flask, Response, g
+
+from .extensions import db
+
+log = structlog.get_logger("incidents.transaction")
+
+
+def init_app(app: Flask) -> None:
+    """Register first: after_request hooks run in reverse order, so the commit comes after every other hook (the
+    access log writes its row in the request's transaction)."""
+    app.after_request(_finish)
+    app.teardown_request(_teardown)
+
+
+def refuse() -> None:
+    """This request was refused: undo what it flushed now, and commit nothing whatever its status."""
+    db.session.rollback()
+    g.rollback_only = True
+
+
+def after_commit(fn: Callable[[], object]) -> None:
+    """Run `fn` once this request's transaction is committed; never when it is rolled back."""
+    g.setdefault("after_commit", []).append(fn)
+
+
+def _finish(response: Response) -> Response:
+    if response.status_code >= 400 or g.get("rollback_only"):
+        db.session.rollback()
+        g.pop("after_commit", None)
+        return response
+    db.session.commit()
+    for fn in g.pop("after_commit", []):
+        try:
+            fn()
+        except Exception:  # the commit stands; what follows it is reported, never turned into an error page
+            log.exception("after_commit_failed")
+    return response
+
+
+def _teardown(exc: BaseException | None) -> None:
+    # An exception skipped after_request; whatever is still open is undone.
+    if db.session.is_active and (exc is not None or g.get("rollback_only")):
+        db.session.rollback()
