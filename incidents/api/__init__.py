@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..auth.service import user_for_token
 from ..core.instants import InstantError, parse_instant
 from ..errors import DomainError
-from ..extensions import csrf, db
+from ..extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -68,18 +68,15 @@ def scope() -> int | None:
 
 @bp.errorhandler(ApiError)
 def on_api_error(exc: ApiError):
-    db.session.rollback()
     return error_response(exc.status, exc.code, exc.message, exc.field)
 
 
 @bp.errorhandler(DomainError)
 def on_domain_error(exc: DomainError):
-    db.session.rollback()
     return error_response(exc.status, exc.code, exc.message, exc.field)
 
 
 def on_http_error(exc: HTTPException):
-    db.session.rollback()
     code = (exc.name or "error").lower().replace(" ", "_")
     return error_response(exc.code or 500, code, exc.description or exc.name)
 
@@ -125,10 +122,6 @@ def instant(data: dict, name: str, required: bool = False):
         return parse_instant(value)
     except InstantError as exc:
         raise ApiError(422, exc.code, f"{name}: {exc.message}", name) from None
-
-
-def commit():
-    db.session.commit()
 
 
 from . import drafts_routes, incidents_routes, notices_routes, openapi, parties_routes, register_routes  # noqa: E402, F401

@@ -14,7 +14,7 @@ from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..core.instants import utcnow
 from ..extensions import db
 from ..validation import is_id, parse_id
-from . import ApiError, bp, commit, error_response, instant, json_body, scope
+from . import ApiError, bp, error_response, instant, json_body, scope
 from .serializers import (
     count,
     deadlines_json,
@@ -87,7 +87,6 @@ def create_incident():
         details=data.get("details"),
         actor=g.api_user,
     )
-    commit()
     return jsonify(incident_json(incident)), 201
 
 
@@ -107,7 +106,6 @@ def update_incident(incident_id: int):
     service.update_incident(incident, title=data.get("title"), description=data.get("description"),
                             fields=data.get("fields"), details=data.get("details"),
                             internal_note=data.get("internal_note"), actor=g.api_user)
-    commit()
     return jsonify(incident_json(incident))
 
 
@@ -118,7 +116,6 @@ def add_contracts(incident_id: int):
     if "contract_ids" not in data:
         raise ApiError(422, "required", "contract_ids is required", "contract_ids")
     added = service.add_contracts(incident, data["contract_ids"], actor=g.api_user)
-    commit()
     return jsonify({**incident_json(incident), "added_contract_ids": added})
 
 
@@ -126,7 +123,6 @@ def add_contracts(incident_id: int):
 def confirm(incident_id: int):
     incident = _incident(incident_id)
     service.confirm(incident, instant(json_body(), "confirmed_at"), actor=g.api_user)
-    commit()
     return jsonify(incident_json(incident))
 
 
@@ -134,7 +130,6 @@ def confirm(incident_id: int):
 def dismiss(incident_id: int):
     incident = _incident(incident_id)
     service.dismiss(incident, json_body().get("reason"), actor=g.api_user)
-    commit()
     return jsonify(incident_json(incident))
 
 
@@ -152,7 +147,6 @@ def record_filing(incident_id: int):
         controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
         note=data.get("note"), follow_up=data.get("follow_up"), actor=g.api_user,
     )
-    commit()
     return jsonify(filing_json(filing)), 201
 
 
@@ -166,7 +160,6 @@ def record_decision(incident_id: int):
                                        inform_data_subjects=data.get("inform_data_subjects"),
                                        data_subjects_ground=data.get("data_subjects_ground"),
                                        decision_maker=data.get("decision_maker"), actor=g.api_user)
-    commit()
     return jsonify(decision_json(decision)), 201
 
 
@@ -182,7 +175,6 @@ def put_scope(incident_id: int, controller_id: int):
     incident = _incident(incident_id)
     _own_scope(incident, controller_id)
     scope_values = scope_service.set_scope(incident, controller_id, json_body(), actor=g.api_user)
-    commit()
     return jsonify(scope_values)
 
 
@@ -198,14 +190,12 @@ def put_scopes(incident_id: int):
     try:
         scopes = scope_service.set_scopes_from_csv(incident, text, actor=g.api_user)
     except scope_service.ScopeCsvRefused as exc:
-        db.session.rollback()
         response = error_response(422, exc.code, exc.message, exc.field)
         body = response.get_json()
         body["error"]["lines"] = [{"line": p.line, "field": p.field or None, "message": p.message}
                                   for p in exc.problems]
         response.set_data(json.dumps(body))
         return response
-    commit()
     return jsonify({"scopes": [{"controller_id": cid, **values} for cid, values in sorted(scopes.items())]})
 
 

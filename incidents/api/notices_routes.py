@@ -10,7 +10,7 @@ from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
 from ..validation import is_id
-from . import ApiError, bp, commit, json_body, scope
+from . import ApiError, bp, json_body, scope
 from .incidents_routes import _incident
 
 
@@ -35,7 +35,6 @@ def issue_notices(incident_id: int):
     messages = service.issue_idempotently(
         service.issue_notices, incident, controller_ids=data.get("controller_ids"), all_=data.get("all"),
         version=data.get("version", "initial"), next_update=data.get("next_update", ""), actor=g.api_user)
-    commit()
     wake_pump()
     return jsonify({"outbox": [{"id": m.id, "controller_id": m.controller_id, "status": m.status,
                                 "document_id": m.document_id} for m in messages]}), 202

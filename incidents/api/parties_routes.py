@@ -10,7 +10,7 @@ from ..parties import service
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..validation import parse_id
-from . import ApiError, bp, commit, json_body, scope
+from . import ApiError, bp, json_body, scope
 from .serializers import contract_json, controller_json
 
 
@@ -31,7 +31,6 @@ def list_controllers():
 @bp.post("/controllers")
 def create_controller():
     controller = service.create_controller(json_body())
-    commit()
     return jsonify(controller_json(controller)), 201
 
 
@@ -53,5 +52,4 @@ def list_contracts():
 @bp.post("/contracts")
 def create_contract():
     contract = service.create_contract(json_body())
-    commit()
     return jsonify(contract_json(contract)), 201

@@ -62,13 +62,14 @@ def record(response):
         if document is not None:
             incident_id, controller_id = document.incident_id, document.controller_id
     try:
-        db.session.execute(insert(AccessEntry.__table__).values(
-            at=utcnow(), user_id=user.id, role=user.role, channel=channel, action=action,
-            route=request.url_rule.rule[:200] if request.url_rule else endpoint[:200], incident_id=incident_id,
-            document_id=document_id, controller_id=controller_id, status=response.status_code,
-            ip=(request.remote_addr or "")[:45] or None))
-        db.session.commit()
+        # In the request's transaction (committed by the unit of work right after this hook), in a savepoint of its
+        # own, so that a failed log write is undone alone.
+        with db.session.begin_nested():
+            db.session.execute(insert(AccessEntry.__table__).values(
+                at=utcnow(), user_id=user.id, role=user.role, channel=channel, action=action,
+                route=request.url_rule.rule[:200] if request.url_rule else endpoint[:200], incident_id=incident_id,
+                document_id=document_id, controller_id=controller_id, status=response.status_code,
+                ip=(request.remote_addr or "")[:45] or None))
     except Exception:  # the page was served; a failed log write is reported, never shown to the user
-        db.session.rollback()
         log.exception("access_log_failed", endpoint=endpoint)
     return response

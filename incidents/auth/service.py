@@ -146,8 +146,8 @@ def user_for_token(secret: str, now: datetime | None = None) -> User | None:
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now  # coarse on purpose: no write on every request
-        db.session.commit()
+        token.last_used_at = now  # coarse on purpose: no write on every request; saved with the request's work
+        db.session.flush()
     return token.user
 
 
