@@ -42,7 +42,10 @@ def after_commit(fn: Callable[[], object]) -> None:
 
 
 def _finish(response: Response) -> Response:
-    if response.status_code >= 400 or g.get("rollback_only"):
+    # g may outlive the request (an application context kept open around several requests, as tests do): what
+    # this request set is taken off it here.
+    refused = g.pop("rollback_only", False)
+    if response.status_code >= 400 or refused:
         db.session.rollback()
         g.pop("after_commit", None)
         return response
@@ -57,5 +60,6 @@ def _finish(response: Response) -> Response:
 
 def _teardown(exc: BaseException | None) -> None:
     # An exception skipped after_request; whatever is still open is undone.
-    if db.session.is_active and (exc is not None or g.get("rollback_only")):
+    if exc is not None or g.pop("rollback_only", False):
         db.session.rollback()
+    g.pop("after_commit", None)

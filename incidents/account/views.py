@@ -12,6 +12,7 @@ from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
+from ..transaction import refuse
 from ..validation import is_id
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -40,10 +41,9 @@ def password():
             try:
                 change_password(current_user, form.new.data)
             except DomainError as exc:
-                db.session.rollback()
+                refuse()
                 attach_error(form, type(exc)(exc.message, "new", exc.code))
             else:
-                db.session.commit()
                 flash(_("Password changed. Other sessions have been logged out; log in again."), "success")
                 return redirect(url_for("auth.login"))
     return render_template("account/index.html", password_form=form, disable_form=CodeForm(prefix="off"),
@@ -55,7 +55,6 @@ def two_factor():
     if current_user.totp_enabled:
         return redirect(url_for("account.index"))
     secret = twofactor.start_enrolment(current_user)
-    db.session.commit()
     return render_template("account/two_factor.html", secret=secret, form=EnrolForm(),
                            uri=totp.provisioning_uri(secret, current_user.email))
 
@@ -67,12 +66,11 @@ def two_factor_confirm():
     form = EnrolForm()
     codes = twofactor.confirm_enrolment(current_user, form.code.data or "") if form.validate_on_submit() else None
     if codes is None:
-        db.session.rollback()
+        refuse()
         form.code.errors = [*form.code.errors, _("That code is not right; check the time on your phone.")]
         secret = current_user.totp_secret
         return render_template("account/two_factor.html", secret=secret, form=form,
                                uri=totp.provisioning_uri(secret, current_user.email)), 422
-    db.session.commit()
     # The session version changed (other sessions end); keep this one.
     from flask_login import login_user
 
@@ -91,10 +89,9 @@ def two_factor_off():
         return redirect(url_for("account.index"))
     if form.validate_on_submit() and twofactor.check(current_user, form.code.data):
         twofactor.disable(current_user)
-        db.session.commit()
         flash(_("Two-step verification is off."), "success")
         return redirect(url_for("account.index"))
-    db.session.rollback()
+    refuse()
     flash(_("That code is not right (or was used already)."), "error")
     return redirect(url_for("account.index"))
 
@@ -104,7 +101,6 @@ def recovery_codes():
     if not current_user.totp_enabled:
         abort(409)
     session[SHOWN_CODES] = twofactor.new_recovery_codes(current_user)
-    db.session.commit()
     flash(_("New recovery codes made; the old ones no longer work."), "success")
     return redirect(url_for("account.index"))
 
@@ -117,7 +113,6 @@ def tokens():
     if form.is_submitted():
         if form.validate():
             _row, created = create_token(current_user.email, form.name.data, form.expires_days.data)
-            db.session.commit()
             form = TokenForm(formdata=None)
         else:
             status = 422
@@ -131,6 +126,5 @@ def revoke(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     revoke_token(token)
-    db.session.commit()
     flash(_("Token revoked: it no longer works."), "success")
     return redirect(url_for("account.tokens"))

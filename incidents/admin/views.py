@@ -18,6 +18,7 @@ from ..extensions import db
 from ..forms_common import attach_error, choices
 from ..labels import ROLE_LABELS
 from ..parties.models import Controller
+from ..transaction import refuse
 from ..validation import is_id, parse_id
 from . import access_log, service
 
@@ -88,9 +89,8 @@ def users():
         try:
             user = create_user(form.email.data, role, form.password.data, name=(form.name.data or "").strip(),
                                controller_id=controller_id)
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             attach_error(form, exc)
         else:
             flash(_("User %(email)s created as %(role)s.", email=user.email, role=ROLE_LABELS[user.role]), "success")
@@ -107,12 +107,11 @@ def _target(user_id: int) -> User:
 
 def _refuse(user: User, *messages: str):
     """Nothing changes: the page again, with why, at status 422."""
-    db.session.rollback()
+    refuse()
     return _users_page(status=422, problem=(user, list(messages)))
 
 
 def _done(message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("admin.users"))
 

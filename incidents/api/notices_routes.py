@@ -9,6 +9,7 @@ from ..extensions import db
 from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
+from ..transaction import after_commit
 from ..validation import is_id
 from . import ApiError, bp, json_body, scope
 from .incidents_routes import _incident
@@ -35,7 +36,7 @@ def issue_notices(incident_id: int):
     messages = service.issue_idempotently(
         service.issue_notices, incident, controller_ids=data.get("controller_ids"), all_=data.get("all"),
         version=data.get("version", "initial"), next_update=data.get("next_update", ""), actor=g.api_user)
-    wake_pump()
+    after_commit(wake_pump)
     return jsonify({"outbox": [{"id": m.id, "controller_id": m.controller_id, "status": m.status,
                                 "document_id": m.document_id} for m in messages]}), 202
 

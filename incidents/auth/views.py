@@ -55,7 +55,6 @@ def _finish_login(user: User, target: str | None):
     session.permanent = True
     login_user(user)
     user.last_login_at = utcnow()
-    db.session.commit()
     session["seen"] = utcnow().timestamp()
     log.info("login", user_id=user.id)
     return redirect(safe_next(target, user))
@@ -69,7 +68,6 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        db.session.commit()  # failed attempts and a lockout are kept
         if user is not None:
             if user.totp_enabled:
                 session[PENDING] = {"user": user.id, "version": user.session_version,
@@ -110,7 +108,6 @@ def second_factor():
             user.failed_logins = 0
             return _finish_login(user, pending.get("next"))
         register_failure(user)  # wrong codes count towards the lockout, like wrong passwords
-        db.session.commit()
         log.info("second_factor_failed", user_id=user.id)
         flash(_("That code is not right (or was used already)."), "error")
     return render_template("auth/second_factor.html", form=form)
@@ -128,7 +125,6 @@ def logout():
 @login_required
 def logout_everywhere():
     current_user.session_version += 1
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out on every device."), "success")

@@ -24,8 +24,8 @@ from ..core.scope import (
 from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
 from ..core.spreadsheet import spreadsheet_safe
 from ..errors import DomainError, NotFound, ValidationFailed
-from ..extensions import db
 from ..forms_common import attach_error
+from ..transaction import refuse
 from . import scope as scope_service
 from . import service
 from .scope_forms import InternalNoteForm, ScopeCsvForm, ScopeForm
@@ -52,11 +52,10 @@ def scope(incident_id: int, controller_id: int):
         try:
             clean_scope(form.values(), current)  # refused values are explained in the page's language
             scope_service.set_scope(incident, controller.id, form.values(), actor=current_user)
-            db.session.commit()
         except ScopeError as exc:
             attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             attach_error(form, exc)
         else:
             flash(_("Saved for %(name)s.", name=controller.name), "success")
@@ -89,12 +88,11 @@ def scopes(incident_id: int):
             if text is None:
                 raise scope_service.ScopeCsvRefused([CsvProblem(1, "", "the file is not UTF-8", "not_utf8")])
             done = scope_service.set_scopes_from_csv(incident, text, actor=current_user)
-            db.session.commit()
         except scope_service.ScopeCsvRefused as exc:
-            db.session.rollback()
+            refuse()
             problems = [(p.line, p.field, problem_text(p)) for p in exc.problems]
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             attach_error(form, exc)
         else:
             flash(_("Scopes saved for %(n)d controllers.", n=len(done)), "success")
@@ -145,9 +143,8 @@ def internal_note(incident_id: int):
     if form.validate_on_submit():
         try:
             service.update_incident(incident, internal_note=form.internal_note.data or "", actor=current_user)
-            db.session.commit()
         except (DomainError, NotFound) as exc:
-            db.session.rollback()
+            refuse()
             flash(exc.message, "error")
         else:
             flash(_("Internal note saved."), "success")

@@ -15,6 +15,7 @@ from ..forms_common import attach_error, choices
 from ..labels import BAND_LABELS
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
+from ..transaction import refuse
 from ..validation import is_id, parse_id
 from . import service
 from .assessment import record_severity, severity_history
@@ -102,9 +103,8 @@ def new():
                     confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
                     contract_ids=ids, actor=current_user,
                 )
-                db.session.commit()
             except DomainError as exc:
-                db.session.rollback()
+                refuse()
                 attach_error(form, exc)
             else:
                 flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
@@ -194,9 +194,8 @@ def _apply(incident: Incident, form_name: str, form, action) -> object:
     if form.validate_on_submit():
         try:
             message = action(form)
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             db.session.refresh(incident)
             attach_error(form, exc)
         else:
@@ -242,7 +241,6 @@ def answer(incident_id: int, question_id: int):
     if form.validate_on_submit():
         service.record_event(incident, "answer", current_user, question_id=asked.id,
                              controller_id=asked.details.get("controller_id"), text=form.text.data.strip())
-        db.session.commit()
         flash(_("Answer sent."), "success")
     else:
         flash(_("Nothing was saved: the answer is empty or too long."), "error")

@@ -19,6 +19,7 @@ from ..account.views import bp as account_bp
 from ..errors import DomainError
 from ..extensions import db
 from ..parties.models import Controller
+from ..transaction import refuse
 from ..validation import is_id
 from . import service
 from .models import CalendarFeed
@@ -59,7 +60,7 @@ def _created(feed: CalendarFeed, token: str, back: str):
 
 
 def _refused(exc: DomainError, back: str):
-    db.session.rollback()
+    refuse()
     flash(_("The calendar feed was not made: %(reason)s", reason=exc.message), "error")
     return redirect(back)
 
@@ -80,7 +81,6 @@ def create():
         made, token = service.create_feed(name=request.form.get("name"), user=me, actor=me)
     except DomainError as exc:
         return _refused(exc, back)
-    db.session.commit()
     return _created(made, token, back)
 
 
@@ -90,7 +90,6 @@ def revoke(feed_id: int):
     if found is None or found.user_id != current_user.id:
         abort(404)
     service.revoke_feed(found)
-    db.session.commit()
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("account.index") + "#calendar")
 
@@ -115,7 +114,6 @@ def controller_create(controller_id: int):
                                           actor=current_user._get_current_object())
     except DomainError as exc:
         return _refused(exc, back)
-    db.session.commit()
     return _created(made, token, back)
 
 
@@ -127,6 +125,5 @@ def controller_revoke(controller_id: int, feed_id: int):
     if found is None or found.controller_id != controller.id:
         abort(404)
     service.revoke_feed(found)
-    db.session.commit()
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("parties.edit_controller", controller_id=controller.id) + "#calendar")

@@ -167,14 +167,14 @@ def issue_report(incident: Incident, controller_id: object, sections: dict[str, 
 
 
 def issue_idempotently(operation, *args, **kwargs):
-    """Run an issuing operation; if a concurrent request issued the same notice first (unique dedupe
-    key), roll back and run it once more, which then finds and returns what the other one issued."""
+    """Run an issuing operation in a savepoint; if a concurrent request issued the same notice first (unique
+    dedupe key), only the savepoint is rolled back, and the operation runs once more, which then finds and returns
+    what the other one issued. The caller's transaction is never rolled back from here."""
     try:
-        return operation(*args, **kwargs)
+        with db.session.begin_nested():
+            return operation(*args, **kwargs)
     except IntegrityError:
-        db.session.rollback()
-        incident = args[0]
-        db.session.refresh(incident)
+        db.session.refresh(args[0])
         return operation(*args, **kwargs)
 
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms_common import attach_error
 from ..i18n import speak
 from ..parties.models import Controller
+from ..transaction import after_commit, refuse
 from ..validation import is_id, parse_id
 from . import service
 from .ack import AckLinkError, read_token
@@ -42,12 +43,11 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
         return _back(incident, anchor)
     try:
         result = action(form)
-        db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
+        refuse()
         attach_error(None, exc)
         return _back(incident, anchor)
-    wake_pump()
+    after_commit(wake_pump)
     flash(success, "success")
     return result or _back(incident, anchor)
 
@@ -77,7 +77,6 @@ def send_all(incident_id: int):
         messages = service.issue_idempotently(service.issue_notices, incident, controller_ids=pending,
                                               version="initial", next_update=form.next_update.data,
                                               actor=current_user)
-        db.session.commit()
         return redirect(url_for("notices.progress", incident_id=incident.id,
                                 ids=",".join(str(m.id) for m in messages)))
 
@@ -192,9 +191,8 @@ def acknowledge(token: str):
     if existing is None and form.validate_on_submit():
         try:
             existing = service.acknowledge(message, nonce, form.name.data, now=utcnow())
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             attach_error(form, exc)
             refused = exc.status
         else:

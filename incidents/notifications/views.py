@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from . import service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -46,14 +45,12 @@ def read(notification_id: int):
     if notification is None:
         abort(404)
     service.mark_read(notification)
-    db.session.commit()
     return redirect(url_for("notifications.index", _anchor=f"notification-{notification_id}"))
 
 
 @bp.post("/read-all")
 def read_all():
     count = service.mark_all_read(current_user.id)
-    db.session.commit()
     if count:
         flash(ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count),
               "success")

@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error, choices
 from ..profiles import all_profiles
+from ..transaction import refuse
 from ..validation import is_id
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
@@ -28,9 +29,8 @@ def require_login():
 def _save(form, action, success: str, redirect_to: str):
     try:
         action()
-        db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
+        refuse()
         attach_error(form, exc)
         return None
     flash(success, "success")
@@ -123,9 +123,8 @@ def import_csv():
         if raw is not None:
             try:
                 result = import_contracts(raw)
-                db.session.commit()
             except ImportRefused as exc:
-                db.session.rollback()
+                refuse()
                 errors = exc.errors
             else:
                 flash(_("%(n)d contract(s) imported, %(c)d new controller(s).", n=result.contracts,

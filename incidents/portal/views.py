@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms_common import attach_error, choices
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
+from ..transaction import refuse
 from ..validation import is_id
 from .forms import APFilingForm, QuestionForm
 from .queries import my_incident, my_incidents, touches
@@ -84,9 +85,8 @@ def _apply(incident: Incident, form_name: str, form, action):
     if form.validate_on_submit():
         try:
             message = action(form)
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            refuse()
             db.session.refresh(incident)
             attach_error(form, exc)
         else:
@@ -145,9 +145,8 @@ def acknowledge(incident_id: int, message_id: int):
         abort(404)
     try:
         notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
-        db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
+        refuse()
         flash(exc.message, "error")
     else:
         flash(_("Receipt confirmed."), "success")

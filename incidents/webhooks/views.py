@@ -15,6 +15,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import choices
 from ..parties.models import Controller
+from ..transaction import refuse
 from ..validation import is_id
 from . import service
 from .forms import WebhookForm
@@ -78,14 +79,13 @@ def create():
     try:
         hook = service.create_webhook(name=form.name.data, url=form.url.data, controller_id=form.controller_id.data)
     except DomainError as exc:
-        db.session.rollback()
+        refuse()
         target = getattr(form, exc.field or "", None)
         if target is not None:
             target.errors = [*target.errors, _message(exc)]
         else:
             flash(_message(exc), "error")
         return _index(form, 422)
-    db.session.commit()
     flash(_("Webhook created. Configure its secret at the receiver to check the signature of every call."),
           "success")
     return redirect(url_for("webhooks.show", webhook_id=hook.id))
@@ -107,7 +107,6 @@ def deactivate(webhook_id: int):
     hook = _hook(webhook_id)
     if hook.active:
         cancelled = service.deactivate(hook)
-        db.session.commit()
         flash(_("Webhook deactivated; %(n)d queued call(s) cancelled.", n=cancelled), "success")
     return redirect(url_for("webhooks.show", webhook_id=hook.id))
 
@@ -118,9 +117,8 @@ def send_test(webhook_id: int):
     try:
         service.queue_test(hook)
     except DomainError:
-        db.session.rollback()
+        refuse()
         flash(_("This webhook is deactivated: it sends nothing."), "error")
         return _show(hook, 409)
-    db.session.commit()
     flash(_("Test call queued; the worker sends it on its next pass."), "success")
     return redirect(url_for("webhooks.show", webhook_id=hook.id))

@@ -1,0 +1,67 @@
+"""The unit of work at the request boundary (incidents/transaction.py): one commit after a successful response,
+nothing kept of a refused or failed one, and work queued for after the commit runs only then."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from incidents.extensions import db
+from incidents.parties.models import Controller
+from incidents.parties.service import create_controller
+from incidents.transaction import after_commit, refuse
+
+
+@pytest.fixture
+def routes(app):
+    """Routes that write a controller, then answer in the way the test names; `ran` records after-commit work."""
+    ran: list[str] = []
+
+    def write(name: str) -> None:
+        create_controller({"name": name, "contact_email": f"{name}@zorg.example"})
+        after_commit(lambda: ran.append(name))
+
+    def ok():
+        write("ok")
+        return "saved"
+
+    def redirected_refusal():
+        write("refused")
+        refuse()
+        return "", 302, {"Location": "/"}
+
+    def error_status():
+        write("unprocessable")
+        return "no", 422
+
+    def crash():
+        write("crash")
+        raise RuntimeError("boom")
+
+    for rule, view in (("/t/ok", ok), ("/t/refused", redirected_refusal), ("/t/422", error_status),
+                       ("/t/crash", crash)):
+        app.add_url_rule(rule, rule, view, methods=["POST"])
+    app.config.update(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False)  # bare test routes, no forms
+    return ran
+
+
+def names() -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Controller.name).order_by(Controller.id)))
+
+
+def test_a_successful_request_commits_once_and_then_runs_what_follows_the_commit(app, routes):
+    client = app.test_client()
+    assert client.post("/t/ok").status_code == 200
+    assert names() == ["ok"] and routes == ["ok"]
+
+
+@pytest.mark.parametrize("url, status", [("/t/refused", 302), ("/t/422", 422), ("/t/crash", 500)])
+def test_a_refused_or_failed_request_keeps_nothing_and_runs_nothing_after(app, routes, url, status):
+    client = app.test_client()
+    assert client.post(url).status_code == status
+    assert names() == [] and routes == []
+    # the next request is not affected by the refusal before it
+    assert client.post("/t/ok").status_code == 200
+    assert names() == ["ok"] and routes == ["ok"]
+    assert db.session.scalar(select(func.count()).select_from(Controller)) == 1
