@@ -175,3 +175,16 @@ def references(rows: list[list[str]]) -> list[str]:
 def read_csv(body: bytes, separator: str = ";") -> list[list[str]]:
     assert body.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark"
     return list(csv.reader(io.StringIO(body[3:].decode("utf-8"), newline=""), delimiter=separator))
+
+
+@pytest.fixture(autouse=True)
+def steady_clock(monkeypatch):
+    """The register says how late an obligation not yet done is *now*: the page and each export are rendered a
+    moment apart, and a minute may turn between them. Hold the register's clock still for the length of a test."""
+    from incidents.api import register_routes
+    from incidents.register import queries, views
+
+    fixed = utcnow().replace(microsecond=0)
+    for module in (queries, views, register_routes):
+        monkeypatch.setattr(module, "utcnow", lambda: fixed)
+    return fixed
