@@ -7,11 +7,13 @@ class DomainError(Exception):
     status = 422
     default_code = "validation_failed"
 
-    def __init__(self, message: str, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, field: str | None = None, code: str | None = None,
+                 params: dict | None = None):
         super().__init__(message)
-        self.message = message
+        self.message = message  # English, as the API says it
         self.field = field
         self.code = code or self.default_code
+        self.params = params or {}  # with the code: what a page needs to say it in its own language
 
 
 class ValidationFailed(DomainError):

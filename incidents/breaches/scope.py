@@ -90,7 +90,7 @@ def set_scope(incident: Incident, controller_id: int, values: object, actor=None
         try:
             new = clean_scope(values, dict(row.values) if row else {})
         except ScopeError as exc:
-            raise ValidationFailed(exc.message, exc.field or "scope", exc.code) from None
+            raise ValidationFailed(exc.message, exc.field or "scope", exc.code, exc.params) from None
         try:
             with db.session.begin_nested():
                 if _write(incident, controller_id, row, new, actor, now):

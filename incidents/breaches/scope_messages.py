@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.scope import CsvProblem, ScopeError
+from ..core.scope import CsvProblem
+from ..errors import DomainError
 
 MESSAGES = {
     "invalid_number": _l("%(field)s: “%(value)s” is not a whole number (0 or more)."),
@@ -47,5 +48,6 @@ def problem_text(problem: CsvProblem) -> str:
     return say(problem.code, problem.params, problem.message)
 
 
-def scope_error_text(error: ScopeError) -> str:
+def scope_error_text(error: DomainError) -> str:
+    """A refused scope value (its code and params come from core/scope.py through the service)."""
     return say(error.code, error.params, error.message)

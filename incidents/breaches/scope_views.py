@@ -18,8 +18,6 @@ from ..core.scope import (
     SCOPE_KEYS,
     SPECIAL_CATEGORIES,
     CsvProblem,
-    ScopeError,
-    clean_scope,
 )
 from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
 from ..core.spreadsheet import spreadsheet_safe
@@ -50,13 +48,11 @@ def scope(incident_id: int, controller_id: int):
         ScopeForm(prefix="scope", data=ScopeForm.data_from(current))
     if form.validate_on_submit():
         try:
-            clean_scope(form.values(), current)  # refused values are explained in the page's language
             scope_service.set_scope(incident, controller.id, form.values(), actor=current_user)
-        except ScopeError as exc:
-            attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         except DomainError as exc:
             refuse()
-            attach_error(form, exc)
+            # refused values are explained in the page's language
+            attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         else:
             flash(_("Saved for %(name)s.", name=controller.name), "success")
             return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=f"controller-{controller.id}"))
