@@ -13,8 +13,8 @@ from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..errors import NotFound
 from ..extensions import db
-from ..notices.content import controller_scope, processor_contact_point
-from ..parties.models import Contract, Controller
+from ..notices.content import affected_contracts, controller_scope, processor_contact_point
+from ..parties.models import Controller
 from ..profiles import all_profiles
 from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
 from .letters import LetterFacts, contact_text, instant_or_none
@@ -43,13 +43,6 @@ def _ap_clock(incident: Incident, controller: Controller) -> Obligation | None:
     return db.session.scalar(select(Obligation).where(
         Obligation.incident_id == incident.id, Obligation.controller_id == controller.id,
         Obligation.kind == "ap_notification").limit(1))
-
-
-def _contracts(incident: Incident, controller: Controller) -> list[Contract]:
-    return list(db.session.scalars(
-        select(Contract).join(AffectedContract, AffectedContract.contract_id == Contract.id)
-        .where(AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller.id)
-        .order_by(Contract.reference)))
 
 
 def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
@@ -84,7 +77,7 @@ def _severity(row: SeverityAssessment | None) -> Severity | None:
 
 def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
     profiles = all_profiles()
-    contracts = _contracts(incident, controller)
+    contracts = affected_contracts(incident.id, controller.id)
     found = [profiles[c.profile_key] for c in contracts if c.profile_key in profiles]
     # As the clock engine decides: a profile where the processor files with the AP makes the processor the filer.
     filing_profile = next((p for p in found if p.processor_files_with_ap), None)

@@ -6,16 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
-from sqlalchemy import select
 
-from ..breaches.models import AffectedContract
 from ..breaches.scope import scope_of
 from ..breaches.views import incident_or_404
 from ..core.guard import profile_guard
 from ..core.instants import utcnow
 from ..errors import NotFound
-from ..extensions import db
-from ..parties.models import Contract
+from ..notices.content import affected_contracts
 from ..profiles import all_profiles
 from ..validation import is_id
 from .gather import affected_controller, draft_for, latest_decision, letter_facts
@@ -78,10 +75,7 @@ def _subject_guards(incident, controller, language: str) -> list[str]:
     """The clauses of this controller's affected contracts that forbid the processor to inform data subjects
     itself, in the page's language (the clause's own words quoted)."""
     profiles = all_profiles()
-    keys = db.session.scalars(select(Contract.profile_key).join(
-        AffectedContract, AffectedContract.contract_id == Contract.id).where(
-        AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller.id)
-        .order_by(Contract.reference))
+    keys = (c.profile_key for c in affected_contracts(incident.id, controller.id))
     found = {key: profiles[key] for key in keys if key in profiles}
     return [profile_guard(p, language)
             for p in found.values() if not p.processor_may_inform_data_subjects]
