@@ -7,12 +7,12 @@ import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.ap_form import SUBJECT_GROUPS
 from ..core.scope import (
-    COUNT_KEYS,
     DATA_CATEGORIES,
     LIST_KEYS,
     SCOPE_KEYS,
@@ -21,7 +21,7 @@ from ..core.scope import (
 )
 from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
 from ..core.spreadsheet import spreadsheet_safe
-from ..errors import DomainError, NotFound, ValidationFailed
+from ..errors import DomainError, ValidationFailed
 from ..forms_common import attach_error
 from ..transaction import refuse
 from . import scope as scope_service
@@ -100,8 +100,6 @@ def scopes(incident_id: int):
 
 def _allowed() -> list[tuple[str, list[tuple[str, str]]]]:
     """The codes each list column takes, with their words in the interface's language."""
-    from flask_babel import get_locale
-
     language = str(get_locale() or "nl")
     return [(column, list(zip(codes, labels(codes, table, language), strict=True)))
             for column, codes, table in (("subject_groups", SUBJECT_GROUPS, GROUP_LABELS),
@@ -121,15 +119,17 @@ def scopes_csv(incident_id: int):
     writer.writerow(("controller_id", "kvk", "name", *SCOPE_KEYS))
     for controller in scope_service.affected_controllers(incident.id).values():
         values = recorded.get(controller.id, {})
-        cells = []
-        for key in SCOPE_KEYS:
-            value = values.get(key)
-            cells.append(";".join(value) if key in LIST_KEYS and value else "" if value is None
-                         else str(value) if key in COUNT_KEYS else value)
         writer.writerow((controller.id, controller.kvk or "", spreadsheet_safe(controller.name),
-                         *(spreadsheet_safe(c) if isinstance(c, str) else c for c in cells)))
+                         *(spreadsheet_safe(_cell(key, values.get(key))) for key in SCOPE_KEYS)))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename={incident.reference}-scopes.csv"})
+
+
+def _cell(key: str, value: object) -> str:
+    """A scope value as the upload reads it back: a list joined by semicolons, a number as digits."""
+    if value is None:
+        return ""
+    return ";".join(value) if key in LIST_KEYS else str(value)  # type: ignore[arg-type]
 
 
 @bp.post("/<int:incident_id>/internal-note")
@@ -139,7 +139,7 @@ def internal_note(incident_id: int):
     if form.validate_on_submit():
         try:
             service.update_incident(incident, internal_note=form.internal_note.data or "", actor=current_user)
-        except (DomainError, NotFound) as exc:
+        except DomainError as exc:
             refuse()
             flash(exc.message, "error")
         else:
