@@ -11,16 +11,15 @@ from ..core.severity import Assessment, SeverityError, score
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..validation import clean_text
-from .models import AffectedContract, Incident, SeverityAssessment
-from .service import record_event
+from .models import Incident, SeverityAssessment
+from .service import is_affected, record_event
 
 
 def record_severity(incident: Incident, data: dict, actor=None, now: datetime | None = None,
                     controller_id: int | None = None) -> SeverityAssessment:
     """An assessment for the whole incident, or (controller_id) for one affected controller's own share of it,
     so that a controller's documents do not rest on the data of another's patients."""
-    if controller_id is not None and not db.session.scalar(select(AffectedContract.contract_id).where(
-            AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller_id).limit(1)):
+    if controller_id is not None and not is_affected(incident, controller_id):
         raise ValidationFailed(f"controller {controller_id} is not affected by {incident.reference}",
                                "controller_id", "not_affected")
     types = data.get("data_types")

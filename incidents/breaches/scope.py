@@ -15,7 +15,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
 from .models import AffectedContract, ControllerScope, Incident
-from .service import _actor_id, record_event
+from .service import _actor_id, is_affected, record_event
 
 
 class ScopeCsvRefused(ValidationFailed):
@@ -51,12 +51,6 @@ def incident_totals(incident_id: int) -> dict[str, Any]:
     return totals(recorded.get(cid, {}) for cid in affected_controllers(incident_id))
 
 
-def _is_affected(incident: Incident, controller_id: int) -> bool:
-    return db.session.scalar(select(AffectedContract.contract_id).where(
-        AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller_id).limit(1)) \
-        is not None
-
-
 def _write(incident: Incident, controller_id: int, row: ControllerScope | None, new: dict[str, Any], actor,
            now: datetime) -> list[str]:
     """Store one controller's new scope over its row (None: it has none yet); returns the keys that changed."""
@@ -81,7 +75,7 @@ def set_scope(incident: Incident, controller_id: int, values: object, actor=None
     Two first writes of the same scope at the same moment both find no row; the second one's insert then meets the
     first one's row. Its savepoint is rolled back and it applies its values again over that row, so neither fails.
     """
-    if not _is_affected(incident, controller_id):
+    if not is_affected(incident, controller_id):
         raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
     now = now or utcnow()
     retried = False
