@@ -60,15 +60,14 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
                              "missing": missing, "complete": not missing})
     scopes = scopes_of(i.id)
     details = dict(i.details or {})
-    affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
-    extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.get(c, {}) for c in affected_ids)}
-    if controller_id is not None:
+    if controller_id is None:
+        affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
+        extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.get(c, {}) for c in affected_ids)}
+    else:
         # A controller sees its own scope and the shared facts; never the incident-wide figures, which hold the
         # other controllers' numbers, nor the processor's internal note.
-        scopes = {controller_id: scopes.get(controller_id, {})}
+        affected_ids, extra = [controller_id], {}
         details = {k: v for k, v in details.items() if k not in INCIDENT_WIDE_DETAILS}
-        extra = {}
-        affected_ids = [controller_id]
     return {
         **incident_summary(i),
         "description": i.description,
