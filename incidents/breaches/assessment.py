@@ -11,8 +11,9 @@ from ..core.severity import Assessment, SeverityError, score
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..validation import clean_text
+from .affected import is_affected
 from .models import Incident, SeverityAssessment
-from .service import is_affected, record_event
+from .timeline import record_event
 
 
 def record_severity(incident: Incident, data: dict, actor=None, now: datetime | None = None,

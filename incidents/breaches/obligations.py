@@ -10,10 +10,11 @@ from sqlalchemy import insert, select, update
 
 from ..core.clock import AffectedContract as AffectedFact
 from ..core.clock import FilingFact, IncidentFacts, compute_deadlines
+from ..core.reminders import first_reminder
 from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles
-from ..reminders.plan import first_reminder, plan
+from ..settings import reminder_plan
 from .models import AffectedContract, Decision, Filing, Incident, Obligation
 
 STORED = ("owner", "clause", "hours", "starts_at", "due_at", "status", "met_at", "filing_id")
@@ -61,7 +62,7 @@ def recompute(incident: Incident) -> int:
     deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id), frozen)
 
     inserts, updates = [], []
-    reminders = plan()
+    reminders = reminder_plan()
     for d in deadlines:
         values = {name: getattr(d, name) for name in STORED}
         row = existing.get(d.key)

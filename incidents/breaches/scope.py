@@ -14,8 +14,9 @@ from ..core.scope import CsvProblem, ScopeError, clean_scope, parse_scope_csv, t
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
+from .affected import is_affected
 from .models import AffectedContract, ControllerScope, Incident
-from .service import _actor_id, is_affected, record_event
+from .timeline import actor_id, record_event
 
 
 class ScopeCsvRefused(ValidationFailed):
@@ -61,7 +62,7 @@ def _write(incident: Incident, controller_id: int, row: ControllerScope | None, 
     if row is None:
         row = ControllerScope(incident_id=incident.id, controller_id=controller_id)
         db.session.add(row)
-    row.values, row.updated_at, row.updated_by_id = new, now, _actor_id(actor)
+    row.values, row.updated_at, row.updated_by_id = new, now, actor_id(actor)
     # Figures and codes go to the timeline; a note's text does not (it may describe people).
     record_event(incident, "scope_set", actor, controller_id=controller_id, fields=changed,
                  values={k: new.get(k) for k in changed if k != "note"})

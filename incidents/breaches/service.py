@@ -4,7 +4,6 @@ and recomputes the incident's obligations, all in the caller's one transaction (
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -16,6 +15,8 @@ from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles, get_profile
 from ..validation import clean_text, is_id, required_text
+from .affected import affected_controller_ids
+from .assessment import latest_severity
 from .models import (
     AP_FOLLOW_UPS,
     DECISION_VIA,
@@ -27,23 +28,12 @@ from .models import (
     Decision,
     Filing,
     Incident,
-    TimelineEvent,
 )
 from .obligations import recompute
+from .timeline import actor_id, record_event
 
 CHUNK = 5000
 FILING_CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
-
-
-def _actor_id(actor) -> int | None:
-    return getattr(actor, "id", None)
-
-
-def record_event(incident: Incident, event_kind: str, actor, **details: Any) -> TimelineEvent:
-    event = TimelineEvent(incident_id=incident.id, kind=event_kind, actor_id=_actor_id(actor), details=details,
-                          at=utcnow())
-    db.session.add(event)
-    return event
 
 
 def _past_instant(value: datetime, field: str, now: datetime, label: str) -> datetime:
@@ -153,7 +143,7 @@ def create_incident(
     incident = Incident(
         reference=_next_reference(now), title=title, description=description, status=status,
         aware_at=aware_at, confirmed_at=confirmed_at, fields={k: v for k, v in values.items() if v},
-        details=extra, created_at=now, updated_at=now, created_by_id=_actor_id(actor),
+        details=extra, created_at=now, updated_at=now, created_by_id=actor_id(actor),
     )
     db.session.add(incident)
     db.session.flush()
@@ -281,19 +271,6 @@ def dismiss(incident: Incident, reason: object, actor=None, now: datetime | None
     return incident
 
 
-def is_affected(incident: Incident, controller_id: int) -> bool:
-    """The incident touches at least one of this controller's contracts."""
-    return db.session.scalar(select(AffectedContract.contract_id).where(
-        AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller_id).limit(1)) \
-        is not None
-
-
-def affected_controller_ids(incident: Incident) -> set[int]:
-    return set(db.session.scalars(
-        select(AffectedContract.controller_id).where(AffectedContract.incident_id == incident.id)
-    ))
-
-
 def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, str]:
     if isinstance(contract_id, bool) or not isinstance(contract_id, int):
         raise ValidationFailed("contract_id must be an integer id", "contract_id",
@@ -371,7 +348,7 @@ def record_filing(
                                        "invalid_choice")
     filing = Filing(
         incident_id=incident.id, kind=kind, contract_id=contract_id, controller_id=controller_id, at=at,
-        channel=channel, reference=reference, note=note, recorded_by_id=_actor_id(actor), recorded_at=now,
+        channel=channel, reference=reference, note=note, recorded_by_id=actor_id(actor), recorded_at=now,
         details=details or None,
     )
     db.session.add(filing)
@@ -455,8 +432,6 @@ def record_decision(
 ) -> Decision:
     """A controller's decision, with who at the controller took it; it relies on the incident's latest severity
     assessment, if any."""
-    from .assessment import latest_severity
-
     now = now or utcnow()
     controller_id = _affected_controller(incident, controller_id)
     if notify_ap not in NOTIFY_AP_CHOICES:
@@ -479,7 +454,7 @@ def record_decision(
     maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
     severity = latest_severity(incident.id, controller_id)
     decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
-                        decided_by_id=_actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
+                        decided_by_id=actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
                         subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None,
                         maker_name=maker_name, maker_function=maker_function, maker_via=maker_via)
     db.session.add(decision)

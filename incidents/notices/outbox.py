@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 
 from ..breaches.models import Filing, Incident
 from ..breaches.obligations import recompute
-from ..breaches.service import record_event
+from ..breaches.timeline import record_event
 from ..core.instants import utcnow
 from ..extensions import db
 from .content import affected_contracts

@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..breaches.affected import affected_controller_ids
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
-from ..breaches.service import affected_controller_ids, record_event
+from ..breaches.timeline import record_event
 from ..core.instants import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
