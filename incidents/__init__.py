@@ -123,7 +123,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from .auth.cli import tokens_cli, users_cli
+    from .admin.cli import tokens_cli, users_cli
     from .check import check_command
     from .demo.cli import demo_cli
     from .notices.cli import outbox_cli

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,19 @@ def following(starts_at: datetime, due_at: datetime, now: datetime, plan: Plan) 
 
 def first(starts_at: datetime, due_at: datetime, plan: Plan) -> datetime:
     return before_due(starts_at, due_at, plan)[0].fire_at
+
+
+@lru_cache(maxsize=4096)
+def _first(starts_at: datetime, due_at: datetime, plan: Plan) -> datetime:
+    # Memoised: an incident with thousands of contracts has only a few distinct windows.
+    return first(starts_at, due_at, plan)
+
+
+def first_reminder(status: str, starts_at: datetime | None, due_at: datetime | None, plan: Plan) -> datetime | None:
+    """When a deadline is first reminded of; None for one that is not running (met, missed, ended, waiting)."""
+    if status != "running" or starts_at is None or due_at is None:
+        return None
+    return _first(starts_at, due_at, plan)
 
 
 def reminder_key(obligation_id: int, point: Point, due_at: datetime) -> str:

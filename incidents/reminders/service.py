@@ -28,9 +28,9 @@ from ..core.reminders import current, following, reminder_key
 from ..extensions import db
 from ..notices.models import OutboxMessage
 from ..parties.models import Controller
+from ..settings import reminder_plan
 from ..webhooks.models import Webhook, WebhookDelivery
 from .models import Notification, Reminder
-from .plan import plan
 from .texts import message_for
 
 log = structlog.get_logger("incidents.reminders")
@@ -68,7 +68,7 @@ class _Context:
     """What every batch of one tick shares: the plan, the administrators, the webhooks, the DPO address."""
 
     def __init__(self, now: datetime, worker: str):
-        self.now, self.worker, self.plan = now, worker[:100], plan()
+        self.now, self.worker, self.plan = now, worker[:100], reminder_plan()
         self.admins = db.session.execute(select(User.id, User.email).where(
             User.role == "admin", User.active.is_(True)).order_by(User.id)).all()
         self.hooks: dict[int | None, list[int]] = {}

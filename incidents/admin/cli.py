@@ -1,4 +1,4 @@
-"""flask --app wsgi users create EMAIL --role … ; flask --app wsgi tokens create EMAIL
+"""The administration commands: flask --app wsgi users create EMAIL --role … ; flask --app wsgi tokens create EMAIL
 
 users: create, list, unlock, reset-2fa, deactivate, reactivate. tokens: create, list, revoke.
 Every refusal is a ClickException (exit code 1) with the reason, and nothing is written.
@@ -13,12 +13,13 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
+from ..auth import service
+from ..auth.models import ROLES
 from ..core.instants import format_local, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..validation import MAX_ID
-from . import service
-from .models import ROLES
+from .service import all_users, reset_two_factor, set_active, token_by_id, unlock, user_by_email
 
 users_cli = AppGroup("users", help="Manage users.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -36,8 +37,6 @@ def _run(action: Callable):
 
 
 def _user(email: str):
-    from ..admin.service import user_by_email
-
     try:
         return user_by_email(email)
     except DomainError as exc:
@@ -75,8 +74,6 @@ def create_user(email: str, role: str, controller_id: int | None, name: str, pas
 @users_cli.command("list")
 def list_users() -> None:
     """Every user: e-mail, role, controller id, two-step verification, active."""
-    from ..admin.service import all_users
-
     _table(("email", "role", "controller", "2fa", "active"),
            [(u.email, u.role, str(u.controller_id) if u.controller_id else "-", "on" if u.totp_enabled else "off",
              "yes" if u.active else "no") for u in all_users()])
@@ -86,8 +83,6 @@ def list_users() -> None:
 @click.argument("email")
 def unlock_user(email: str) -> None:
     """End a lockout after too many wrong passwords."""
-    from ..admin.service import unlock
-
     user = _user(email)
     _run(lambda: unlock(user))
     click.echo(f"unlocked {user.email}")
@@ -95,14 +90,12 @@ def unlock_user(email: str) -> None:
 
 @users_cli.command("reset-2fa")
 @click.argument("email")
-def reset_two_factor(email: str) -> None:
+def reset_two_factor_command(email: str) -> None:
     """Switch off a user's two-step verification (e.g. a lost phone); their sessions end."""
-    from ..admin.service import reset_two_factor as reset
-
     user = _user(email)
     if not (user.totp_enabled or user.totp_secret):
         raise click.ClickException(f"{user.email} has no two-step verification to reset")
-    _run(lambda: reset(user))
+    _run(lambda: reset_two_factor(user))
     click.echo(f"two-step verification reset for {user.email}; they set it up again at the next login"
                if user.role == "admin" else f"two-step verification reset for {user.email}")
 
@@ -111,8 +104,6 @@ def reset_two_factor(email: str) -> None:
 @click.argument("email")
 def deactivate_user(email: str) -> None:
     """Stop a user from logging in and from using their API tokens; their sessions end."""
-    from ..admin.service import set_active
-
     user = _user(email)
     if not _run(lambda: set_active(user, False)):
         raise click.ClickException(f"{user.email} is already deactivated")
@@ -123,8 +114,6 @@ def deactivate_user(email: str) -> None:
 @click.argument("email")
 def reactivate_user(email: str) -> None:
     """Let a deactivated user log in again."""
-    from ..admin.service import set_active
-
     user = _user(email)
     if not _run(lambda: set_active(user, True)):
         raise click.ClickException(f"{user.email} is already active")
@@ -167,8 +156,6 @@ def list_tokens(email: str) -> None:
 @click.argument("token_id", type=int)
 def revoke_token(token_id: int) -> None:
     """Revoke a token by its id (see tokens list); it stops working at once."""
-    from ..admin.service import token_by_id
-
     try:
         token = token_by_id(token_id)
     except DomainError as exc:
