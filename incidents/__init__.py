@@ -94,9 +94,9 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
-    from .breaches import scope_views  # noqa: F401 (its routes join the breaches blueprint)
-    from .breaches.views import bp as breaches_bp
     from .calendar.views import bp as calendar_bp  # also nests account.calendar: import before registering
+    from .casefile import scope_views  # noqa: F401 (its routes join the incident pages blueprint)
+    from .casefile.views import bp as breaches_bp
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp

@@ -1,10 +1,10 @@
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from ..breaches.queries import dashboard
 from ..core.instants import utcnow
 from . import charts, metrics
 from .labels import INCIDENT_KIND_LABELS
+from .queries import dashboard
 
 bp = Blueprint("dashboard", __name__)
 

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
 
+from ..breaches.lookup import incident_or_404
 from ..breaches.scope import scope_of
-from ..breaches.views import incident_or_404
 from ..core.guard import profile_guard
 from ..core.instants import utcnow
 from ..errors import NotFound

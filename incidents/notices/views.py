@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..breaches import service as breaches
+from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
-from ..breaches.views import incident_or_404
 from ..core.instants import iso_z, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -16,6 +16,7 @@ from ..i18n import speak
 from ..parties.models import Controller
 from ..transaction import after_commit, refuse
 from ..validation import is_id, parse_id
+from ..web import post_form
 from . import service
 from .ack import AckLinkError, read_token
 from .forms import AckForm, BulkForm, ConsultationForm, NoticeForm, ReportForm
@@ -35,21 +36,16 @@ def _back(incident: Incident, anchor: str = "notices"):
 
 
 def _run(incident: Incident, form, action, success: str, anchor: str = "notices"):
-    """Validate, call the service, commit; on refusal roll back and say why. Always back to the incident."""
-    if not form.validate_on_submit():
-        for field_name, errors in form.errors.items():
-            label = form[field_name].label.text if field_name in form else field_name
-            flash(f"{label}: {'; '.join(errors)}", "error")
-        return _back(incident, anchor)
-    try:
-        result = action(form)
-    except DomainError as exc:
-        refuse()
-        attach_error(None, exc)
-        return _back(incident, anchor)
-    after_commit(wake_pump)
-    flash(success, "success")
-    return result or _back(incident, anchor)
+    """A button on the incident page: say what happened (or why nothing did) and go back to it. Once the request
+    has committed, the outbox is woken for the messages this queued."""
+
+    def act(form):
+        outcome = action(form)
+        after_commit(wake_pump)
+        return outcome if outcome is not None else success
+
+    return post_form(form, act, done=lambda: _back(incident, anchor), again=lambda form: _back(incident, anchor),
+                     at_form=False)
 
 
 @bp.post("/incidents/<int:incident_id>/notices")
@@ -77,6 +73,7 @@ def send_all(incident_id: int):
         messages = service.issue_idempotently(service.issue_notices, incident, controller_ids=pending,
                                               version="initial", next_update=form.next_update.data,
                                               actor=current_user)
+        flash(_("Notices generated and queued for e-mail."), "success")
         return redirect(url_for("notices.progress", incident_id=incident.id,
                                 ids=",".join(str(m.id) for m in messages)))
 

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from ..errors import DomainError
 from ..extensions import db
-from ..forms_common import attach_error, choices
+from ..forms_common import choices
 from ..profiles import all_profiles
 from ..transaction import refuse
 from ..validation import is_id
+from ..web import post_form
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
 from .forms import ContractForm, ControllerForm, ImportForm
@@ -26,43 +26,45 @@ def require_login():
     return None
 
 
-def _save(form, action, success: str, redirect_to: str):
-    try:
-        action()
-    except DomainError as exc:
-        refuse()
-        attach_error(form, exc)
-        return None
-    flash(success, "success")
-    return redirect(url_for(redirect_to))
+def _save(form, action, success: str, redirect_to: str, again):
+    """Save through the parties service, then back to the list; refused, the page again with the form's errors."""
+
+    def act(form):
+        action(form)
+        return success
+
+    return post_form(form, act, done=lambda: redirect(url_for(redirect_to)), again=lambda form: again(form, 422))
 
 
 @bp.route("/controllers", methods=["GET", "POST"])
 def controllers():
     form = ControllerForm()
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.create_controller(form.data), _("Controller saved."), "parties.controllers")
-        if done:
-            return done
+    if request.method == "POST":
+        return _save(form, lambda form: service.create_controller(form.data), _("Controller saved."),
+                     "parties.controllers", _controllers_page)
+    return _controllers_page(form)
+
+
+def _controllers_page(form, status: int = 200):
     rows = db.session.execute(
         select(Controller, func.count(Contract.id)).outerjoin(Contract)
         .group_by(Controller.id).order_by(Controller.name)
     ).all()
-    return render_template("parties/controllers.html", form=form, rows=rows), 422 if form.errors else 200
+    return render_template("parties/controllers.html", form=form, rows=rows), status
 
 
 @bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
 def edit_controller(controller_id: int):
     controller = (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
     form = ControllerForm(obj=controller)
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.update_controller(controller, form.data), _("Controller saved."),
-                     "parties.controllers")
-        if done:
-            return done
-        db.session.refresh(controller)
-    return render_template("parties/controller_edit.html", form=form, controller=controller), \
-        422 if form.errors else 200
+
+    def page(form, status: int = 200):
+        return render_template("parties/controller_edit.html", form=form, controller=controller), status
+
+    if request.method == "POST":
+        return _save(form, lambda form: service.update_controller(controller, form.data), _("Controller saved."),
+                     "parties.controllers", page)
+    return page(form)
 
 
 def _contract_form(**kw) -> ContractForm:
@@ -76,28 +78,32 @@ def _contract_form(**kw) -> ContractForm:
 @bp.route("/contracts", methods=["GET", "POST"])
 def contracts():
     form = _contract_form()
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.create_contract(form.data), _("Contract saved."), "parties.contracts")
-        if done:
-            return done
+    if request.method == "POST":
+        return _save(form, lambda form: service.create_contract(form.data), _("Contract saved."), "parties.contracts",
+                     _contracts_page)
+    return _contracts_page(form)
+
+
+def _contracts_page(form, status: int = 200):
     rows = db.session.execute(
         select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
     ).all()
     return render_template("parties/contracts.html", form=form, rows=rows, profiles=all_profiles(),
-                           import_form=ImportForm(formdata=None)), 422 if form.errors else 200
+                           import_form=ImportForm(formdata=None)), status
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
 def edit_contract(contract_id: int):
     contract = (db.session.get(Contract, contract_id) if is_id(contract_id) else None) or abort(404)
     form = _contract_form(obj=contract, data={"profile": contract.profile_key} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.update_contract(contract, form.data), _("Contract saved."),
-                     "parties.contracts")
-        if done:
-            return done
-        db.session.refresh(contract)
-    return render_template("parties/contract_edit.html", form=form, contract=contract), 422 if form.errors else 200
+
+    def page(form, status: int = 200):
+        return render_template("parties/contract_edit.html", form=form, contract=contract), status
+
+    if request.method == "POST":
+        return _save(form, lambda form: service.update_contract(contract, form.data), _("Contract saved."),
+                     "parties.contracts", page)
+    return page(form)
 
 
 @bp.route("/contracts/import", methods=["GET", "POST"])

@@ -16,11 +16,12 @@ from ..drafts.gather import draft_for
 from ..drafts.pdf import filename, render_pdf
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_common import attach_error, choices
+from ..forms_common import choices
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
 from ..transaction import refuse
 from ..validation import is_id
+from ..web import post_form
 from .forms import APFilingForm, QuestionForm
 from .queries import my_incident, my_incidents, touches
 
@@ -82,18 +83,10 @@ def incident(incident_id: int):
 
 
 def _apply(incident: Incident, form_name: str, form, action):
-    if form.validate_on_submit():
-        try:
-            message = action(form)
-        except DomainError as exc:
-            refuse()
-            db.session.refresh(incident)
-            attach_error(form, exc)
-        else:
-            flash(message, "success")
-            return redirect(url_for("portal.incident", incident_id=incident.id, _anchor=form_name))
-    flash(_("Nothing was saved: see the messages at the form."), "error")
-    return _page(incident, 422, **{form_name: form})
+    """A form posted from the portal's incident page: back to its section, or the page again with the errors."""
+    return post_form(form, action,
+                     done=lambda: redirect(url_for("portal.incident", incident_id=incident.id, _anchor=form_name)),
+                     again=lambda form: _page(incident, 422, **{form_name: form}))
 
 
 @bp.post("/incidents/<int:incident_id>/decisions")

@@ -1,3 +1,6 @@
+"""The incident pages of processor staff: the list, intake, and the incident page with the forms posted from it.
+Each view parses, calls the owning feature's service and renders; the request commits (see `transaction.py`)."""
+
 from __future__ import annotations
 
 import re
@@ -7,22 +10,26 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..breaches import service
+from ..breaches.assessment import record_severity
+from ..breaches.forms import DecisionForm
+from ..breaches.lookup import incident_or_404
+from ..breaches.models import INCIDENT_STATUSES, Incident, TimelineEvent
 from ..core.fields import FIELD_KEYS
-from ..core.instants import parse_instant, utcnow
-from ..errors import DomainError, ValidationFailed
+from ..core.instants import utcnow
+from ..errors import ValidationFailed
 from ..extensions import db
-from ..forms_common import attach_error, choices
+from ..forms_common import choices
 from ..labels import BAND_LABELS
 from ..parties.models import Contract, Controller
+from ..portal.forms import AnswerForm
+from ..portal.queries import questions
 from ..profiles import all_profiles
-from ..transaction import refuse
 from ..validation import is_id, parse_id
-from . import service
-from .assessment import record_severity, severity_history
+from ..web import post_form
 from .forms import (
     AddContractsForm,
     ConfirmForm,
-    DecisionForm,
     DetailsForm,
     DismissForm,
     FieldsForm,
@@ -30,8 +37,8 @@ from .forms import (
     IntakeForm,
     SeverityForm,
 )
-from .models import INCIDENT_STATUSES, Incident, TimelineEvent
-from .queries import incident_page
+from .page import incident_page
+from .page_forms import page_forms, scope_section
 
 bp = Blueprint("breaches", __name__, url_prefix="/incidents")
 
@@ -40,13 +47,6 @@ bp = Blueprint("breaches", __name__, url_prefix="/incidents")
 @login_required
 def require_login():
     return None
-
-
-def incident_or_404(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None:
-        abort(404)
-    return incident
 
 
 def parse_references(text: str) -> tuple[list[int], list[str]]:
@@ -87,101 +87,31 @@ def _picker_context() -> dict:
 def new():
     form = IntakeForm()
     form.profiles.choices = choices((k, p.title) for k, p in all_profiles().items())
-    picked = set(_picked_ids())
-    if form.validate_on_submit():
+
+    def act(form):
         ids, unknown = parse_references(form.references.data)
         if unknown:
-            form.references.errors.append(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])))
-        else:
-            if form.profiles.data:
-                ids += list(db.session.scalars(select(Contract.id).where(Contract.profile_key.in_(form.profiles.data))))
-            ids = list(dict.fromkeys(_picked_ids() + ids))
-            try:
-                incident = service.create_incident(
-                    title=form.title.data, description=form.description.data or "", aware_at=form.aware_at.data,
-                    status=form.status.data,
-                    confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
-                    contract_ids=ids, actor=current_user,
-                )
-            except DomainError as exc:
-                refuse()
-                attach_error(form, exc)
-            else:
-                flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
-                return redirect(url_for("breaches.show", incident_id=incident.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("incidents/new.html", form=form, picked=picked, **_picker_context()), status
+            raise ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
+                                   "references")
+        if form.profiles.data:
+            ids += list(db.session.scalars(select(Contract.id).where(Contract.profile_key.in_(form.profiles.data))))
+        incident = service.create_incident(
+            title=form.title.data, description=form.description.data or "", aware_at=form.aware_at.data,
+            status=form.status.data, confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
+            contract_ids=list(dict.fromkeys(_picked_ids() + ids)), actor=current_user)
+        flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
+        return redirect(url_for("breaches.show", incident_id=incident.id))
+
+    if request.method == "GET":
+        return render_template("incidents/new.html", form=form, picked=set(), **_picker_context())
+    return post_form(form, act, again=lambda form: (
+        render_template("incidents/new.html", form=form, picked=set(_picked_ids()), **_picker_context()), 422))
 
 
-def _forms(incident: Incident, page: dict) -> dict:
-    # formdata=None: only the form that was posted binds to the request; the others show current values.
-    fields_form = FieldsForm(prefix="f", data=dict(incident.fields or {}), formdata=None)
-    details_form = DetailsForm(prefix="d", formdata=None, data=_details_data(incident))
-    filing = FilingForm(prefix="filing", formdata=None)
-    decision = DecisionForm(prefix="decision", formdata=None)
-    contracts = [(str(c.id), f"{c.reference} · {g.controller.name}") for g in page["groups"] for c, _m in g.contracts]
-    controllers = [(str(g.controller.id), g.controller.name) for g in page["groups"]]
-    filing.contract_id.choices = choices(contracts)
-    filing.controller_id.choices = choices(controllers)
-    decision.controller_id.choices = choices(controllers)
-    severity_form = SeverityForm(prefix="sev", formdata=None)
-    severity_form.controller_id.choices = choices([("", _("the whole incident")), *controllers])
-    from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
-
-    notice_form = NoticeForm(formdata=None)
-    notice_form.controller_id.choices = choices(controllers)
-    values = incident.fields or {}
-    report_form = ReportForm(prefix="report", formdata=None, data={
-        "what_happened": "\n\n".join(v for v in (incident.description, values.get("nature")) if v),
-        "cause": values.get("cause", ""), "response": values.get("measures", "")})
-    report_form.controller_id.choices = choices(controllers)
-    consult_form = ConsultationForm(prefix="consult", formdata=None)
-    consult_form.contract_id.choices = choices(
-        (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"])
-    return {"notice_form": notice_form, "bulk_form": BulkForm(formdata=None), "report_form": report_form,
-            "consult_form": consult_form, "severity_form": severity_form,
-            "severities": severity_history(incident.id),
-            "fields_form": fields_form, "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
-            "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
-            "contracts_form": AddContractsForm(prefix="add", formdata=None),
-            "filing_form": filing, "decision_form": decision, "details_form": details_form}
-
-
-def _details_data(incident: Incident) -> dict:
-    data = dict(incident.details or {})
-    for key in ("started_at", "ended_at"):
-        if key in data:
-            data[key] = parse_instant(data[key])
-    return data
-
-
-def _render(incident: Incident, status: int = 200, **overrides):
+def _render(incident: Incident, status: int = 200, **posted):
     page = incident_page(incident, utcnow())
-    forms = _forms(incident, page)
-    for name, posted in overrides.items():
-        for select_name in ("contract_id", "controller_id"):
-            if hasattr(posted, select_name):
-                getattr(posted, select_name).choices = getattr(forms[name], select_name).choices
-        forms[name] = posted
-    from ..portal.queries import questions
-
     return render_template("incidents/show.html", incident=incident, now=utcnow(), questions=questions(incident.id),
-                           **_scope_context(incident), **page, **forms), status
-
-
-def _scope_context(incident: Incident) -> dict:
-    """Each controller's scope as rows in the interface's language, the incident's totals, the note form."""
-    from flask_babel import get_locale
-
-    from ..core.scope_words import scope_rows
-    from .scope import incident_totals, scopes_of
-    from .scope_forms import InternalNoteForm
-
-    language = str(get_locale() or "nl")
-    recorded = scopes_of(incident.id)
-    return {"scope_rows": {cid: scope_rows(values, language, for_processor=True) for cid, values in recorded.items()},
-            "total_rows": scope_rows(incident_totals(incident.id), language),
-            "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
+                           **scope_section(incident), **page, **page_forms(incident, page, posted)), status
 
 
 @bp.get("/<int:incident_id>")
@@ -189,20 +119,11 @@ def show(incident_id: int):
     return _render(incident_or_404(incident_id))[0]
 
 
-def _apply(incident: Incident, form_name: str, form, action) -> object:
-    """Run a service call for a posted form: commit and redirect, or roll back and show why."""
-    if form.validate_on_submit():
-        try:
-            message = action(form)
-        except DomainError as exc:
-            refuse()
-            db.session.refresh(incident)
-            attach_error(form, exc)
-        else:
-            flash(message, "success")
-            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=form_name))
-    flash(_("Nothing was saved: see the messages at the form."), "error")
-    return _render(incident, 422, **{form_name: form})
+def _apply(incident: Incident, form_name: str, form, action):
+    """A form posted from the incident page: back to its section, or the page again with the form's errors."""
+    return post_form(form, action,
+                     done=lambda: redirect(url_for("breaches.show", incident_id=incident.id, _anchor=form_name)),
+                     again=lambda form: _render(incident, 422, **{form_name: form}))
 
 
 @bp.post("/<int:incident_id>/fields")
@@ -231,8 +152,6 @@ def details(incident_id: int):
 @bp.post("/<int:incident_id>/questions/<int:question_id>/answer")
 def answer(incident_id: int, question_id: int):
     """The processor answers a controller user's question; the answer is kept in the timeline next to it."""
-    from ..portal.forms import AnswerForm
-
     incident = incident_or_404(incident_id)
     asked = db.session.get(TimelineEvent, question_id) if is_id(question_id) else None
     if asked is None or asked.incident_id != incident.id or asked.kind != "question":
@@ -276,16 +195,12 @@ def add_contracts(incident_id: int):
     def act(form):
         ids, unknown = parse_references(form.references.data)
         if unknown:
-            raise service.ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
+            raise ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
                                            "references")
         added = service.add_contracts(incident, ids, actor=current_user)
         return _("%(n)d contract(s) added.", n=len(added))
 
     return _apply(incident, "contracts_form", AddContractsForm(prefix="add"), act)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return parse_id(value)
 
 
 @bp.post("/<int:incident_id>/filings")
@@ -296,8 +211,8 @@ def filings(incident_id: int):
         ap = form.kind.data in ("ap_notification", "ap_follow_up")
         service.record_filing(
             incident, kind=form.kind.data, at=form.at.data,
-            contract_id=None if ap else _int_or_none(form.contract_id.data),
-            controller_id=_int_or_none(form.controller_id.data) if ap else None,
+            contract_id=None if ap else parse_id(form.contract_id.data),
+            controller_id=parse_id(form.controller_id.data) if ap else None,
             channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
             follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None, actor=current_user,
         )
@@ -316,7 +231,7 @@ def severity(incident_id: int):
             "identification": form.identification.data, "confidentiality": form.confidentiality.data,
             "integrity": form.integrity.data, "availability": form.availability.data,
             "malicious": bool(form.malicious.data), "note": form.note.data}, actor=current_user,
-            controller_id=_int_or_none(form.controller_id.data))
+            controller_id=parse_id(form.controller_id.data))
         return _("Severity assessed: %(se)s (%(band)s).", se=f"{row.se:g}", band=BAND_LABELS[row.band])
 
     return _apply(incident, "severity_form", SeverityForm(prefix="sev"), act)
@@ -337,7 +252,7 @@ def decisions(incident_id: int):
             raise ValidationFailed(_("Record who at the controller took this decision."), "maker_name")
         if not form.maker_via.data:
             raise ValidationFailed(_("Record how the controller told you of its decision."), "maker_via")
-        service.record_decision(incident, controller_id=_int_or_none(form.controller_id.data),
+        service.record_decision(incident, controller_id=parse_id(form.controller_id.data),
                                 notify_ap=form.notify_ap.data, reason=form.reason.data,
                                 inform_data_subjects=form.inform_subjects.data or None,
                                 data_subjects_ground=form.subjects_ground.data or None,

@@ -11,6 +11,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..breaches import scope as scope_service
+from ..breaches import service
+from ..breaches.lookup import incident_or_404
 from ..core.ap_form import SUBJECT_GROUPS
 from ..core.scope import (
     DATA_CATEGORIES,
@@ -24,11 +27,9 @@ from ..core.spreadsheet import spreadsheet_safe
 from ..errors import DomainError, ValidationFailed
 from ..forms_common import attach_error
 from ..transaction import refuse
-from . import scope as scope_service
-from . import service
 from .scope_forms import InternalNoteForm, ScopeCsvForm, ScopeForm
 from .scope_messages import problem_text, scope_error_text
-from .views import bp, incident_or_404
+from .views import bp
 
 
 def _controller(incident, controller_id: int):
