@@ -66,7 +66,7 @@ def _development_key(path: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, i18n, logs, profiles, transaction
+    from . import database, error_pages, i18n, logs, profiles, transaction
     from .extensions import csrf, db, login_manager, migrate
 
     logs.init_app(app)
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request hook
+    error_pages.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
