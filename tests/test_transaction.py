@@ -65,3 +65,19 @@ def test_a_refused_or_failed_request_keeps_nothing_and_runs_nothing_after(app, r
     assert client.post("/t/ok").status_code == 200
     assert names() == ["ok"] and routes == ["ok"]
     assert db.session.scalar(select(func.count()).select_from(Controller)) == 1
+
+
+def test_a_domain_error_no_view_caught_is_a_refusal_page_with_its_status_and_keeps_nothing(app, routes):
+    from incidents.errors import Conflict
+
+    def conflicting():
+        create_controller({"name": "half", "contact_email": "half@zorg.example"})
+        after_commit(lambda: routes.append("half"))
+        raise Conflict("incident IN-1 is dismissed; it cannot be confirmed")
+
+    app.add_url_rule("/t/conflict", "conflict", conflicting, methods=["POST"])
+    response = app.test_client().post("/t/conflict")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Er is niets opgeslagen" in page and "incident IN-1 is dismissed" in page
+    assert names() == [] and routes == []
