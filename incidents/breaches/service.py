@@ -3,6 +3,8 @@ and recomputes the incident's obligations, all in the caller's one transaction (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -296,22 +298,33 @@ def _affected_controller(incident: Incident, controller_id: object) -> int:
     return controller_id
 
 
-def record_filing(
-    incident: Incident,
-    *,
-    kind: object,
-    at: datetime | None = None,
-    contract_id: object = None,
-    controller_id: object = None,
-    channel: object = None,
-    reference: object = None,
-    note: object = None,
-    details: dict | None = None,
-    follow_up: object = None,
-    actor=None,
-    now: datetime | None = None,
-) -> Filing:
+@dataclass(frozen=True)
+class FilingInput:
+    """What was filed, as the caller (a form, the API, the outbox) states it; `record_filing` checks every value.
+
+    kind: one of FILING_KINDS. at: when it happened (default: now). contract_id: the contract it was about (every
+    kind but the AP filings); controller_id: the controller (AP filings; for the others it is the contract's).
+    channel, reference (the AP's meldnummer), note: free text. details: kept with the filing (e.g. the outbox
+    message and the SMTP reply). follow_up: the kind of an AP follow-up. document_id: the document delivered."""
+
+    kind: object
+    at: datetime | None = None
+    contract_id: object = None
+    controller_id: object = None
+    channel: object = None
+    reference: object = None
+    note: object = None
+    details: dict | None = None
+    follow_up: object = None
+    document_id: int | None = None
+
+
+def record_filing(incident: Incident, filing: FilingInput, actor=None, now: datetime | None = None) -> Filing:
+    """Record one filing: validated, on the timeline, and the incident's deadlines recomputed."""
     now = now or utcnow()
+    kind, at, contract_id, controller_id = filing.kind, filing.at, filing.contract_id, filing.controller_id
+    channel, reference, note, details, follow_up = (filing.channel, filing.reference, filing.note, filing.details,
+                                                    filing.follow_up)
     if kind not in FILING_KINDS:
         raise ValidationFailed(f"kind must be one of {', '.join(FILING_KINDS)}", "kind", "invalid_choice")
     at = _past_instant(at or now, "at", now, "at")
@@ -346,20 +359,36 @@ def record_filing(
             if channel not in FILING_CHANNELS:
                 raise ValidationFailed(f"channel must be one of {', '.join(FILING_CHANNELS)}", "channel",
                                        "invalid_choice")
-    filing = Filing(
+    row = Filing(
         incident_id=incident.id, kind=kind, contract_id=contract_id, controller_id=controller_id, at=at,
         channel=channel, reference=reference, note=note, recorded_by_id=actor_id(actor), recorded_at=now,
-        details=details or None,
+        details=details or None, document_id=filing.document_id,
     )
-    db.session.add(filing)
+    db.session.add(row)
     db.session.flush()
-    record_event(incident, "filing", actor, filing_id=filing.id, kind=kind, contract_id=contract_id,
+    record_event(incident, "filing", actor, filing_id=row.id, kind=kind, contract_id=contract_id,
                  controller_id=controller_id, at=at.isoformat(), channel=channel, reference=reference,
                  follow_up=(details or {}).get("follow_up"))
     incident.updated_at = now
     recompute(incident)
     db.session.flush()
-    return filing
+    return row
+
+
+def record_observed_filings(incident: Incident, filings: Sequence[FilingInput], actor=None,
+                            now: datetime | None = None) -> list[Filing]:
+    """Filings the desk observed itself rather than a person's statement: an e-mail the SMTP server accepted (one
+    filing per contract it fulfils), a receipt confirmed through the link or the portal. They are recorded as they
+    happened and the deadlines recomputed once; the caller puts the one event on the timeline that says why."""
+    now = now or utcnow()
+    rows = [Filing(incident_id=incident.id, kind=f.kind, contract_id=f.contract_id, controller_id=f.controller_id,
+                   at=f.at or now, channel=f.channel, reference=f.reference, note=f.note, details=f.details,
+                   document_id=f.document_id, recorded_at=now, recorded_by_id=actor_id(actor)) for f in filings]
+    db.session.add_all(rows)
+    db.session.flush()
+    recompute(incident)
+    db.session.flush()
+    return rows
 
 
 def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up: object, at: datetime) -> str:

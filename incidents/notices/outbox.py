@@ -14,8 +14,8 @@ import structlog
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
-from ..breaches.models import Filing, Incident
-from ..breaches.obligations import recompute
+from ..breaches.models import Incident
+from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
 from ..core.instants import utcnow
 from ..extensions import db
@@ -55,28 +55,24 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
-    incident = db.session.get(Incident, message.incident_id)
+    """The server accepted the message: that is the filing of the notice (for each contract of the controller that
+    it fulfils) or of the investigation report, recorded through the breach service."""
     kind = message.details.get("kind", "notice")
     if kind == "reminder":
         return  # a reminder to people is not a filing: the reminders table already says what was sent
+    note, details = f"SMTP: {reply}"[:1000], {"outbox_id": message.id, "smtp_reply": reply}
     if kind == "notice":
-        for contract in affected_contracts(message.incident_id, message.controller_id):
-            db.session.add(Filing(
-                incident_id=message.incident_id, kind="controller_notice", contract_id=contract.id,
-                controller_id=message.controller_id, at=at, channel="email", document_id=message.document_id,
-                note=f"SMTP: {reply}"[:1000], recorded_at=at,
-                details={"outbox_id": message.id, "smtp_reply": reply, "version": message.details.get("version")},
-            ))
+        filings = [FilingInput(kind="controller_notice", contract_id=contract.id, controller_id=message.controller_id,
+                               at=at, channel="email", document_id=message.document_id, note=note,
+                               details={**details, "version": message.details.get("version")})
+                   for contract in affected_contracts(message.incident_id, message.controller_id)]
     else:
-        db.session.add(Filing(
-            incident_id=message.incident_id, kind="investigation_report", controller_id=message.controller_id,
-            at=at, channel="email", document_id=message.document_id, note=f"SMTP: {reply}"[:1000], recorded_at=at,
-            details={"outbox_id": message.id, "smtp_reply": reply},
-        ))
-    db.session.flush()
+        filings = [FilingInput(kind="investigation_report", controller_id=message.controller_id, at=at,
+                               channel="email", document_id=message.document_id, note=note, details=details)]
+    incident = db.session.get(Incident, message.incident_id)
+    record_observed_filings(incident, filings, now=at)
     record_event(incident, "mail_sent", None, outbox_id=message.id, document_id=message.document_id,
                  controller_id=message.controller_id, smtp_reply=reply)
-    recompute(incident)
 
 
 def deliver(message_id: int, transport=None, now: datetime | None = None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..breaches.affected import affected_controller_ids
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
+from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
 from ..core.instants import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -203,11 +204,9 @@ def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime 
     name = required_text(name, "name", 200, "name")
     now = now or utcnow()
     incident = db.session.get(Incident, message.incident_id)
-    filing = Filing(incident_id=message.incident_id, kind=ACKNOWLEDGEMENT, controller_id=message.controller_id,
-                    at=now, channel=channel, note=name, document_id=message.document_id, recorded_at=now,
-                    details={"outbox_id": message.id, "name": name}, recorded_by_id=getattr(actor, "id", None))
-    db.session.add(filing)
-    db.session.flush()
+    [filing] = record_observed_filings(incident, [FilingInput(
+        kind=ACKNOWLEDGEMENT, controller_id=message.controller_id, at=now, channel=channel, note=name,
+        document_id=message.document_id, details={"outbox_id": message.id, "name": name})], actor=actor, now=now)
     record_event(incident, "acknowledged", actor, filing_id=filing.id, controller_id=message.controller_id,
                  document_id=message.document_id, name=name)
     db.session.flush()
