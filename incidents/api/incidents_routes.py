@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..breaches import scope as scope_service
 from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
+from ..breaches.service import FilingInput
 from ..core.instants import utcnow
 from ..extensions import db
 from ..validation import is_id, parse_id
@@ -143,10 +144,11 @@ def record_filing(incident_id: int):
                            "kind")
         _own_controller(data.get("controller_id"))
     filing = service.record_filing(
-        incident, kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
-        controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
-        note=data.get("note"), follow_up=data.get("follow_up"), actor=g.api_user,
-    )
+        incident, FilingInput(
+            kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
+            controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
+            note=data.get("note"), follow_up=data.get("follow_up")),
+            actor=g.api_user)
     return jsonify(filing_json(filing)), 201
 
 

@@ -15,6 +15,7 @@ from ..breaches.assessment import record_severity
 from ..breaches.forms import DecisionForm
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import INCIDENT_STATUSES, Incident, TimelineEvent
+from ..breaches.service import FilingInput
 from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
@@ -210,12 +211,12 @@ def filings(incident_id: int):
     def act(form):
         ap = form.kind.data in ("ap_notification", "ap_follow_up")
         service.record_filing(
-            incident, kind=form.kind.data, at=form.at.data,
-            contract_id=None if ap else parse_id(form.contract_id.data),
-            controller_id=parse_id(form.controller_id.data) if ap else None,
-            channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
-            follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None, actor=current_user,
-        )
+            incident, FilingInput(
+                kind=form.kind.data, at=form.at.data, contract_id=None if ap else parse_id(form.contract_id.data),
+                controller_id=parse_id(form.controller_id.data) if ap else None,
+                channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
+                follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None),
+                actor=current_user)
         return _("Filing recorded.")
 
     return _apply(incident, "filing_form", FilingForm(prefix="filing"), act)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..breaches import service as breaches
 from ..breaches.assessment import record_severity
 from ..breaches.scope import set_scope
+from ..breaches.service import FilingInput
 from ..core.instants import utcnow
 from ..core.scope import totals
 from ..extensions import db
@@ -262,8 +263,8 @@ def load(actor=None) -> dict[str, int]:
                                  "confidentiality": "unknown_recipients", "availability": "temporary",
                                  "malicious": True, "note": "Gezondheidsgegevens; exfiltratie niet uitgesloten."},
                     actor=actor, now=hours(2))
-    breaches.record_filing(ransomware, kind="controller_notice", contract_id=contracts["nwk-portal"].id,
-                           at=hours(2), channel="email", actor=actor)
+    breaches.record_filing(ransomware, FilingInput(
+        kind="controller_notice", contract_id=contracts["nwk-portal"].id, at=hours(2), channel="email"), actor=actor)
     breaches.record_decision(
         ransomware, controller_id=controllers["GGZ Kustland"].id, notify_ap="yes",
         reason="Adressen en inloggegevens van medewerkers; risico op phishing en misbruik van accounts.",
@@ -302,7 +303,8 @@ def load(actor=None) -> dict[str, int]:
     )
     scopes(leak, LEAK_SCOPES, hours(29))
     hoogte = contracts["hoogte-mail"]
-    breaches.record_filing(leak, kind="controller_notice", contract_id=hoogte.id, at=hours(20), actor=actor)
+    breaches.record_filing(leak, FilingInput(
+        kind="controller_notice", contract_id=hoogte.id, at=hours(20)), actor=actor)
     breaches.record_decision(leak, controller_id=hoogte.controller_id, notify_ap="no",
                              reason="Geen bijzondere persoonsgegevens; logs tonen geen downloads.",
                              decision_maker={"name": "W. Mulder", "function": "Privacy officer", "via": "email"},
@@ -330,16 +332,20 @@ def load(actor=None) -> dict[str, int]:
         actor=actor, now=hours(138),
     )
     first = contracts["hap-verwijs"]
-    breaches.record_filing(done, kind="controller_notice", contract_id=first.id, at=hours(130), actor=actor)
-    breaches.record_filing(done, kind="controller_consultation", contract_id=first.id, at=hours(120), actor=actor)
+    breaches.record_filing(done, FilingInput(
+        kind="controller_notice", contract_id=first.id, at=hours(130)), actor=actor)
+    breaches.record_filing(done, FilingInput(
+        kind="controller_consultation", contract_id=first.id, at=hours(120)), actor=actor)
     breaches.record_decision(done, controller_id=first.controller_id, notify_ap="yes",
                              reason="Gezondheidsgegevens ingezien door onbevoegden.",
                              decision_maker={"name": "drs. R. Visser", "function": "Functionaris gegevensbescherming",
                                              "via": "meeting"},
                              actor=actor, now=hours(115))
-    breaches.record_filing(done, kind="ap_notification", controller_id=first.controller_id, at=hours(100),
-                           reference="M-2026-104233", actor=actor)
-    breaches.record_filing(done, kind="ap_follow_up", controller_id=first.controller_id, at=hours(60),
-                           reference="M-2026-104233", follow_up="supplement",
-                           note="Aantal betrokkenen vastgesteld na logonderzoek.", actor=actor)
+    breaches.record_filing(done, FilingInput(
+        kind="ap_notification", controller_id=first.controller_id, at=hours(100), reference="M-2026-104233"),
+        actor=actor)
+    breaches.record_filing(done, FilingInput(
+        kind="ap_follow_up", controller_id=first.controller_id, at=hours(60), reference="M-2026-104233",
+        follow_up="supplement", note="Aantal betrokkenen vastgesteld na logonderzoek."),
+        actor=actor)
     return {"controllers": len(CONTROLLERS), "contracts": n, "incidents": 5}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..breaches import service as breaches
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
+from ..breaches.service import FilingInput
 from ..core.instants import iso_z, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -140,11 +141,11 @@ def consultation(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        breaches.record_filing(incident, kind="controller_consultation", at=form.at.data,
-                               contract_id=parse_id(form.contract_id.data), reference=None,
-                               note=f"{form.with_whom.data}: {form.agreements.data}",
-                               details={"with_whom": form.with_whom.data, "agreements": form.agreements.data},
-                               actor=current_user)
+        breaches.record_filing(incident, FilingInput(
+            kind="controller_consultation", at=form.at.data, contract_id=parse_id(form.contract_id.data),
+            reference=None, note=f"{form.with_whom.data}: {form.agreements.data}",
+            details={"with_whom": form.with_whom.data, "agreements": form.agreements.data}),
+            actor=current_user)
 
     return _run(incident, ConsultationForm(prefix="consult"), act, _("Consultation recorded."), "consultation")
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..breaches import service
 from ..breaches.forms import DecisionForm
 from ..breaches.models import Incident
+from ..breaches.service import FilingInput
 from ..core.instants import utcnow
 from ..drafts.gather import draft_for
 from ..drafts.pdf import filename, render_pdf
@@ -109,10 +110,10 @@ def filing(incident_id: int):
 
     def act(form):
         follow_up = form.kind.data == "ap_follow_up"
-        service.record_filing(incident, kind=form.kind.data, at=form.at.data,
-                              controller_id=current_user.controller_id, reference=form.reference.data,
-                              note=form.note.data, follow_up=form.follow_up.data if follow_up else None,
-                              actor=current_user)
+        service.record_filing(incident, FilingInput(
+            kind=form.kind.data, at=form.at.data, controller_id=current_user.controller_id,
+            reference=form.reference.data, note=form.note.data, follow_up=form.follow_up.data if follow_up else None),
+            actor=current_user)
         return _("Your filing with the AP is recorded; the processor sees it.")
 
     return _apply(incident, "filing_form", APFilingForm(prefix="ap"), act)

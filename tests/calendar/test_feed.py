@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from incidents.breaches import service as breaches
 from incidents.breaches.models import Obligation
+from incidents.breaches.service import FilingInput
 from incidents.calendar import service as feeds
 from incidents.calendar.models import CalendarFeed
 from incidents.extensions import db
@@ -92,8 +93,8 @@ def test_a_met_deadline_leaves_the_feed(app, world, user, user_feed):
     notice = next(o for o in open_obligations() if o.incident_id == world["west_only"].id
                   and o.kind == "controller_notice")
     assert uid(notice) in events(parse(fetch(app, token)))
-    breaches.record_filing(world["west_only"], kind="controller_notice", contract_id=world["cw2"].id,
-                           at=hours_ago(1), actor=user)
+    breaches.record_filing(world["west_only"], FilingInput(
+        kind="controller_notice", contract_id=world["cw2"].id, at=hours_ago(1)), actor=user)
     db.session.commit()
     db.session.refresh(notice)
     assert notice.status == "met"
@@ -120,7 +121,8 @@ def test_a_moved_deadline_keeps_its_uid_with_a_higher_sequence_and_the_new_time(
                                                           Obligation.kind == "ap_notification"))
 
     assert ap_clock().status == "pending" and uid(ap_clock()) not in events(parse(fetch(app, token)))
-    breaches.record_filing(incident, kind="controller_notice", contract_id=first.id, at=hours_ago(2), actor=user)
+    breaches.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=first.id, at=hours_ago(2)), actor=user)
     db.session.commit()
     before_move = ap_clock()
     assert before_move.status == "running"
@@ -129,8 +131,8 @@ def test_a_moved_deadline_keeps_its_uid_with_a_higher_sequence_and_the_new_time(
     assert event.decoded("DTSTART") == to_second(old_due)
     old_sequence = int(event["SEQUENCE"])
 
-    breaches.record_filing(incident, kind="controller_notice", contract_id=second.id, at=hours_ago(10),
-                           actor=user)
+    breaches.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=second.id, at=hours_ago(10)), actor=user)
     db.session.commit()
     moved = ap_clock()
     assert moved.id == before_move.id and moved.status == "running" and moved.due_at < old_due

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from incidents.breaches import service
+from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 
 
@@ -32,8 +33,8 @@ def notify(app):
     """Record a controller notice for one contract at ``at`` (service.record_filing) and commit."""
 
     def record(incident, contract, at, *, now=None):
-        filing = service.record_filing(incident, kind="controller_notice", at=at, contract_id=contract.id,
-                                       now=now or at)
+        filing = service.record_filing(incident, FilingInput(
+            kind="controller_notice", at=at, contract_id=contract.id), now=now or at)
         db.session.commit()
         return filing
 

@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from incidents.breaches import service
 from incidents.breaches.models import Incident, Obligation
+from incidents.breaches.service import FilingInput
 from incidents.core.ap_form import INCIDENT_KINDS
 from incidents.core.clock import urgency
 from incidents.dashboard import metrics
@@ -88,7 +89,8 @@ def notices(app, make_controller, make_contract, log_incident, notify):
 
     one = log_incident([x1, x2, y1], utc(2026, 11, 1, 10, 0))
     t0 = one.aware_at
-    service.record_filing(one, kind="ap_notification", at=t0 + H, controller_id=x.id, reference="M-1", now=NOW)
+    service.record_filing(one, FilingInput(
+        kind="ap_notification", at=t0 + H, controller_id=x.id, reference="M-1"), now=NOW)
     notify(one, x2, t0 + 5 * H)
     notify(one, x1, t0 + 3 * H)  # the earliest notice to X: 3 h
     notify(one, x1, t0 + 20 * H)  # an update later on changes nothing

@@ -10,6 +10,7 @@ import pytest
 
 from incidents.breaches.assessment import record_severity
 from incidents.breaches.models import Incident
+from incidents.breaches.service import FilingInput
 from incidents.core.guard import guard_text
 from incidents.core.instants import to_local, utcnow
 from incidents.drafts.letters import VARIANTS, LetterFacts, W, compose_letter, contact_text
@@ -596,7 +597,7 @@ def test_the_letter_dates_the_controllers_first_notice_not_a_clock_or_a_confirma
     db.session.commit()
     assert letter_facts(incident, contract.controller).informed_at is None
     told = now - timedelta(days=2)
-    service.record_filing(incident, kind="controller_notice", contract_id=contract.id, at=told)
+    service.record_filing(incident, FilingInput(kind="controller_notice", contract_id=contract.id, at=told))
     service.confirm(incident, now - timedelta(days=1))
     db.session.commit()
     assert letter_facts(incident, contract.controller).informed_at == told

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from incidents.auth.service import create_token, create_user
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.calendar import service as calendar_feeds
 from incidents.extensions import db
 from incidents.notices import service as notices
@@ -62,7 +63,7 @@ def world(app, tmp_path, make_controller, make_contract):
                              notify_ap="no", reason=f"Besluit {SECRET}")
     breaches.record_decision(shared, controller_id=b.id, decision_maker=MAKER,
                              notify_ap="no", reason=f"Besluit {SECRET}")
-    breaches.record_filing(shared, kind="ap_notification", controller_id=b.id, reference=f"AP-{SECRET}")
+    breaches.record_filing(shared, FilingInput(kind="ap_notification", controller_id=b.id, reference=f"AP-{SECRET}"))
     b_user = create_user("fg@b-geheim.example", "controller", "lang genoeg wachtwoord", controller_id=b.id)
     a_user = create_user("fg@alfa.example", "controller", "nog een lang wachtwoord", controller_id=a.id)
     b_token, _ = create_token(b_user.email, f"token {SECRET}")

@@ -15,6 +15,7 @@ import pytest
 from incidents.breaches import service
 from incidents.breaches.assessment import record_severity
 from incidents.breaches.scope import set_scope
+from incidents.breaches.service import FilingInput
 from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
 from tests.conftest import MAKER
@@ -68,14 +69,15 @@ def register(app, user, make_controller, make_contract) -> Register:
     set_scope(i1, b.id, {"subjects_min": 40, "subjects_max": 40, "special_categories": ["health"]}, actor=user)
     record_severity(i1, MEDIUM, actor=user, now=aware + timedelta(hours=2))
     record_severity(i1, VERY_HIGH, actor=user, now=aware + timedelta(hours=3))  # supersedes the first
-    service.record_filing(i1, kind="controller_notice", contract_id=ca.id, at=aware + timedelta(hours=10),
-                          reference="MAIL-1", actor=user)
-    service.record_filing(i1, kind="controller_consultation", contract_id=ca.id, at=aware + timedelta(hours=20),
-                          actor=user)
-    service.record_filing(i1, kind="ap_notification", controller_id=a.id, at=aware + timedelta(hours=30),
-                          reference="AP-2026-001", actor=user)
-    service.record_filing(i1, kind="controller_notice", contract_id=cb.id, at=aware + timedelta(hours=80),
-                          actor=user)
+    service.record_filing(i1, FilingInput(
+        kind="controller_notice", contract_id=ca.id, at=aware + timedelta(hours=10), reference="MAIL-1"), actor=user)
+    service.record_filing(i1, FilingInput(
+        kind="controller_consultation", contract_id=ca.id, at=aware + timedelta(hours=20)), actor=user)
+    service.record_filing(i1, FilingInput(
+        kind="ap_notification", controller_id=a.id, at=aware + timedelta(hours=30), reference="AP-2026-001"),
+        actor=user)
+    service.record_filing(i1, FilingInput(
+        kind="controller_notice", contract_id=cb.id, at=aware + timedelta(hours=80)), actor=user)
     service.record_decision(i1, controller_id=a.id, decision_maker=MAKER, notify_ap="yes", reason="Hoog risico",
                             inform_data_subjects="no", data_subjects_ground="unintelligible", actor=user)
     service.record_decision(i1, controller_id=b.id, decision_maker=MAKER, notify_ap="needs_info", reason="", actor=user,

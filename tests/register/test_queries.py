@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from incidents.breaches import service
+from incidents.breaches.service import FilingInput
 from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
 from incidents.register.filters import RegisterFilters, parse_filters
@@ -46,13 +47,15 @@ def test_a_late_notice_is_missed(app, user, make_contract):
     db.session.commit()
     [row] = register_rows(RegisterFilters())
     assert counts(row) == (0, 1, 1)  # the notice is overdue; the AP clock waits for the notice
-    service.record_filing(incident, kind="controller_notice", contract_id=contract.id,
-                          at=confirmed + timedelta(hours=30), actor=user)
+    service.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=contract.id, at=confirmed + timedelta(hours=30)), actor=user)
     db.session.commit()
     [row] = register_rows(RegisterFilters())
     assert counts(row) == (0, 2, 0)  # the notice came 6 h late; the AP clock started then and ran out
-    service.record_filing(incident, kind="ap_notification", controller_id=contract.controller_id,
-                          at=confirmed + timedelta(hours=40), reference="AP-1", actor=user)
+    service.record_filing(incident, FilingInput(
+        kind="ap_notification", controller_id=contract.controller_id, at=confirmed + timedelta(hours=40),
+        reference="AP-1"),
+        actor=user)
     db.session.commit()
     [row] = register_rows(RegisterFilters())
     assert counts(row) == (1, 1, 0)
@@ -89,7 +92,7 @@ def test_a_fixed_number_of_statements(register, user, make_contract):
     for n in range(12):
         incident = service.create_incident(title=f"Incident {n}", aware_at=parse_instant("2026-07-01T10:00"),
                                            status="confirmed", contract_ids=contracts, actor=user)
-        service.record_filing(incident, kind="controller_notice", contract_id=contracts[0], actor=user)
+        service.record_filing(incident, FilingInput(kind="controller_notice", contract_id=contracts[0]), actor=user)
         service.record_decision(incident, controller_id=incident.affected[0].controller_id, decision_maker=MAKER,
                                 notify_ap="yes",
                                 reason="", actor=user)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.core.reminders import Plan, current
 from incidents.extensions import db
 from incidents.reminders.models import Reminder
@@ -106,8 +107,8 @@ def test_a_worker_down_for_days_sends_one_reminder_per_obligation(world):
 def test_a_met_obligation_gets_no_further_reminders(world, handler):
     tick_every(30, 40)
     assert sent_hours(world.notice) == [36]
-    breaches.record_filing(world.incident, kind="controller_notice", contract_id=world.contract.id, at=at(41),
-                           actor=handler, now=at(41))
+    breaches.record_filing(world.incident, FilingInput(
+        kind="controller_notice", contract_id=world.contract.id, at=at(41)), actor=handler, now=at(41))
     db.session.commit()
     notice = obligation(world.incident, "controller_notice")
     assert notice.status == "met" and notice.next_reminder_at is None
@@ -119,8 +120,8 @@ def test_a_met_obligation_gets_no_further_reminders(world, handler):
 def test_a_late_filing_stops_the_missed_reminders_too(world, handler):
     tick_every(60, 77)
     assert sent_hours(world.notice) == [36, 54, 70, 72, 76]
-    breaches.record_filing(world.incident, kind="controller_notice", contract_id=world.contract.id, at=at(77.5),
-                           actor=handler, now=at(77.5))
+    breaches.record_filing(world.incident, FilingInput(
+        kind="controller_notice", contract_id=world.contract.id, at=at(77.5)), actor=handler, now=at(77.5))
     db.session.commit()
     assert obligation(world.incident, "controller_notice").status == "missed"
     tick_every(60, 120, from_hours=78)
@@ -156,8 +157,8 @@ def test_a_deadline_that_moves_gets_its_points_again(app, handler, make_controll
     first, second = make_contract("boz-72h", controller), make_contract("boz-72h", controller)
     incident = breaches.create_incident(title="Phishing", aware_at=START, status="confirmed",
                                         contract_ids=[first.id, second.id], actor=handler, now=START)
-    breaches.record_filing(incident, kind="controller_notice", contract_id=first.id, at=at(10), actor=handler,
-                           now=at(10))
+    breaches.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=first.id, at=at(10)), actor=handler, now=at(10))
     db.session.commit()
     ap = obligation(incident, "ap_notification")
     old_due = ap.due_at
@@ -165,8 +166,8 @@ def test_a_deadline_that_moves_gets_its_points_again(app, handler, make_controll
     assert tick(at(46)) >= 1
     assert [(r.point, r.fire_at) for r in reminders_of(ap)] == [("pct50", at(46))]
 
-    breaches.record_filing(incident, kind="controller_notice", contract_id=second.id, at=at(4), actor=handler,
-                           now=at(47))
+    breaches.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=second.id, at=at(4)), actor=handler, now=at(47))
     db.session.commit()
     ap = obligation(incident, "ap_notification")
     assert (ap.starts_at, ap.due_at) == (at(4), at(76))

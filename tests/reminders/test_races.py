@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 from incidents.reminders.service import tick
 
@@ -80,8 +81,8 @@ def world(app, make_person, make_contract):
 def test_a_notice_filed_while_a_worker_waits_gets_no_reminder(app, world):
     tick(at(37))  # pct50 sent; the next point is pct75 at 54 h
     with PausedTick(app, at(55)):  # the worker has read the notice as due for pct75 ...
-        breaches.record_filing(world.incident, kind="controller_notice", contract_id=world.contract.id,
-                               at=at(54.5), actor=world.handler, now=at(54.5))
+        breaches.record_filing(world.incident, FilingInput(
+            kind="controller_notice", contract_id=world.contract.id, at=at(54.5)), actor=world.handler, now=at(54.5))
         db.session.commit()  # ... and the handler records the notice before the worker writes
     assert obligation(world.incident, "controller_notice").status == "met"
     assert [r.point for r in reminders_of(world.notice)] == ["pct50"], "a reminder for a deadline already met"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from incidents.admin.service import set_active
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import deliver_due
@@ -45,8 +46,8 @@ def cast(app, make_person, make_controller, make_contract):
     incident = breaches.create_incident(title="Gestolen back-up", aware_at=START, status="confirmed",
                                         contract_ids=[cx.id, cy.id], actor=people.hanna.user, now=START)
     for contract in (cx, cy):
-        breaches.record_filing(incident, kind="controller_notice", contract_id=contract.id, at=at(1),
-                               actor=people.hanna.user, now=at(1))
+        breaches.record_filing(incident, FilingInput(
+            kind="controller_notice", contract_id=contract.id, at=at(1)), actor=people.hanna.user, now=at(1))
     db.session.commit()
     return SimpleNamespace(x=x, y=y, incident=incident, people=people,
                            consult_x=obligation(incident, "controller_consultation", contract=cx),

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 from incidents.reminders.models import Notification
 from incidents.reminders.service import tick
@@ -70,8 +71,8 @@ def cast(app, make_person, make_controller, make_contract):
     )
     incident = breaches.create_incident(title="Datalek X", aware_at=START, status="confirmed", contract_ids=[cx.id],
                                         actor=people.hanna.user, now=START)
-    breaches.record_filing(incident, kind="controller_notice", contract_id=cx.id, at=at(1), actor=people.hanna.user,
-                           now=at(1))
+    breaches.record_filing(incident, FilingInput(
+        kind="controller_notice", contract_id=cx.id, at=at(1)), actor=people.hanna.user, now=at(1))
     db.session.commit()
     for hours in (37, 55, 73):
         tick(at(hours))

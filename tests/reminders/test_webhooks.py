@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from incidents.breaches import service as breaches
+from incidents.breaches.service import FilingInput
 from incidents.errors import Conflict, ValidationFailed
 from incidents.extensions import db
 from incidents.reminders.models import Reminder
@@ -211,8 +212,8 @@ def test_the_ap_clock_of_a_controller_carries_the_portal_link(world, receiver):
     """The controller's own AP clock reminds the controller's users too; its payload (and e-mail) carries the
     portal's link, which they can open."""
     hook(receiver, "/processor")
-    breaches.record_filing(world.incident, kind="controller_notice", contract_id=world.cx.id, at=at(1),
-                           actor=world.handler, now=at(1))
+    breaches.record_filing(world.incident, FilingInput(
+        kind="controller_notice", contract_id=world.cx.id, at=at(1)), actor=world.handler, now=at(1))
     db.session.commit()
     ap = obligation(world.incident, "ap_notification", controller=world.x)
     assert ap.owner == "controller"
