@@ -5,8 +5,9 @@ from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
 from .calendar.models import CalendarFeed
 from .notices.models import Document, OutboxMessage
+from .notifications.models import Notification
 from .parties.models import Contract, Controller
-from .reminders.models import Notification, Reminder
+from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..breaches.affected import affected_controller_ids
@@ -54,6 +54,23 @@ def _next_sequence(incident: Incident, controller_id: int, kind: str, version: s
 
 
 
+def mail_row(*, incident_id: int, dedupe_key: str, recipients: list[str], subject: str, details: dict,
+             now: datetime, body_text: str = "", body_html: str = "", controller_id: int | None = None,
+             document_id: int | None = None, created_by_id: int | None = None) -> dict:
+    """The columns of one new outbox message, queued to be sent now: the one place that says what such a row
+    holds (a notice, a report, a reminder)."""
+    return {"incident_id": incident_id, "controller_id": controller_id, "document_id": document_id,
+            "dedupe_key": dedupe_key, "recipients": recipients, "subject": subject, "body_text": body_text,
+            "body_html": body_html, "ack_nonce": secrets.token_hex(16), "status": "queued", "attempts": 0,
+            "next_attempt_at": now, "created_at": now, "created_by_id": created_by_id, "details": details}
+
+
+def queue_mails(rows: list[dict]) -> None:
+    """Queue many messages at once (rows from `mail_row`): one bulk insert, for the reminder worker's batches."""
+    if rows:
+        db.session.execute(insert(OutboxMessage.__table__), rows)
+
+
 def _issue(incident: Incident, controller: Controller, *, kind: str, version: str | None, actor,
            now: datetime, next_update: str = "", report_sections=None) -> OutboxMessage:
     sequence = _next_sequence(incident, controller.id, kind, version)
@@ -74,17 +91,14 @@ def _issue(incident: Incident, controller: Controller, *, kind: str, version: st
     )
     db.session.add(document)
     db.session.flush()
-    nonce = secrets.token_hex(16)
-    message = OutboxMessage(
+    message = OutboxMessage(**mail_row(
         incident_id=incident.id, controller_id=controller.id, document_id=document.id, dedupe_key=key,
-        recipients=recipients, subject=subject(document_content), body_text="", body_html="", ack_nonce=nonce,
-        status="queued", next_attempt_at=now, created_at=now, created_by_id=getattr(actor, "id", None),
-        details={"kind": kind, "version": version, "sequence": sequence},
-    )
+        recipients=recipients, subject=subject(document_content), now=now, created_by_id=getattr(actor, "id", None),
+        details={"kind": kind, "version": version, "sequence": sequence}))
     db.session.add(message)
     db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
     # The e-mail carries the acknowledgement link, which needs the outbox id: render the bodies now.
-    document_content.ack_url = ack_url(message.id, nonce)
+    document_content.ack_url = ack_url(message.id, message.ack_nonce)
     message.body_text, message.body_html = render_text(document_content), render_html(document_content)
     record_event(incident, "document_issued", actor, document_id=document.id, controller_id=controller.id,
                  kind=kind, version=version, sequence=sequence, sha256=document.sha256, size=document.size,

@@ -5,15 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from ..breaches.models import Incident
 from ..core.instants import utcnow
 from ..extensions import db
-from ..reminders.models import Notification
 from ..validation import is_id
+from .models import Notification
 
 PAGE_SIZE = 50
+
+
+def notification_row(*, user_id: int, text: str, now: datetime, incident_id: int | None = None,
+                     reminder_id: int | None = None, kind: str = "reminder") -> dict:
+    """The columns of one new notification."""
+    return {"user_id": user_id, "incident_id": incident_id, "reminder_id": reminder_id, "kind": kind,
+            "text": text, "created_at": now}
+
+
+def add_notifications(rows: list[dict]) -> None:
+    """Add many notifications at once (rows from `notification_row`): one bulk insert."""
+    if rows:
+        db.session.execute(insert(Notification.__table__), rows)
 
 
 @dataclass(frozen=True)

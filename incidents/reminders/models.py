@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
@@ -26,19 +26,3 @@ class Reminder(db.Model):
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     worker: Mapped[str] = mapped_column(String(100), default="")
-
-
-class Notification(db.Model):
-    """An in-app notification for one user; read_at is set when they open it."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
-    kind: Mapped[str] = mapped_column(String(30))
-    text: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,12 +12,11 @@ Exactly once, with any number of workers and across crashes:
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 import structlog
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -26,11 +25,13 @@ from ..breaches.models import Incident, Obligation
 from ..core.instants import utcnow
 from ..core.reminders import current, following, reminder_key
 from ..extensions import db
-from ..notices.models import OutboxMessage
+from ..notices.service import mail_row, queue_mails
+from ..notifications.service import add_notifications, notification_row
 from ..parties.models import Controller
 from ..settings import reminder_plan
-from ..webhooks.models import Webhook, WebhookDelivery
-from .models import Notification, Reminder
+from ..webhooks.models import Webhook
+from ..webhooks.service import call_row, queue_calls
+from .models import Reminder
 from .texts import message_for
 
 log = structlog.get_logger("incidents.reminders")
@@ -129,21 +130,19 @@ def _remind_batch(batch, context: _Context) -> int:
         text = message_for(people["incidents"][row.incident_id], row, people["controllers"].get(row.controller_id),
                            point, now)
         if value["recipients"]:
-            mails.append({"incident_id": row.incident_id, "controller_id": None, "document_id": None,
-                          "dedupe_key": f"reminder:{key}"[:120], "recipients": value["recipients"],
-                          "subject": text.subject, "body_text": text.body, "body_html": text.html,
-                          "ack_nonce": secrets.token_hex(16), "status": "queued", "attempts": 0,
-                          "next_attempt_at": now, "created_at": now,
-                          "details": {"kind": "reminder", "reminder_id": reminder_id}})
-        for user_id, _email in _recipients(row, point.escalate, people, context):
-            notes.append({"user_id": user_id, "incident_id": row.incident_id, "reminder_id": reminder_id,
-                          "kind": "reminder", "text": text.short, "created_at": now})
-        for hook_id in context.hooks.get(None, []) + context.hooks.get(row.controller_id, []):
-            calls.append({"webhook_id": hook_id, "reminder_id": reminder_id, "payload": text.payload,
-                          "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now})
-    for model, rows in ((OutboxMessage, mails), (Notification, notes), (WebhookDelivery, calls)):
-        if rows:
-            db.session.execute(insert(model.__table__), rows)
+            mails.append(mail_row(incident_id=row.incident_id, dedupe_key=f"reminder:{key}"[:120],
+                                  recipients=value["recipients"], subject=text.subject, body_text=text.body,
+                                  body_html=text.html, now=now, details={"kind": "reminder",
+                                                                         "reminder_id": reminder_id}))
+        notes.extend(notification_row(user_id=user_id, incident_id=row.incident_id, reminder_id=reminder_id,
+                                      text=text.short, now=now)
+                     for user_id, _email in _recipients(row, point.escalate, people, context))
+        calls.extend(call_row(webhook_id=hook_id, reminder_id=reminder_id, payload=text.payload, now=now)
+                     for hook_id in context.hooks.get(None, []) + context.hooks.get(row.controller_id, []))
+    # Each feature inserts its own rows, in bulk: a tick reminds of thousands of deadlines at once.
+    queue_mails(mails)
+    add_notifications(notes)
+    queue_calls(calls)
     log.info("reminders", sent=len(inserted), due=len(batch))
     return len(inserted)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ..core.instants import iso_z, utcnow
 from ..errors import Conflict, ValidationFailed
@@ -80,12 +80,23 @@ def test_payload(hook: Webhook, now: datetime) -> dict:
             "sent_at": iso_z(now)}
 
 
+def call_row(*, webhook_id: int, payload: dict, now: datetime, reminder_id: int | None = None) -> dict:
+    """The columns of one new webhook call, queued to be made now."""
+    return {"webhook_id": webhook_id, "reminder_id": reminder_id, "payload": payload, "status": "queued",
+            "attempts": 0, "next_attempt_at": now, "created_at": now}
+
+
+def queue_calls(rows: list[dict]) -> None:
+    """Queue many webhook calls at once (rows from `call_row`): one bulk insert."""
+    if rows:
+        db.session.execute(insert(WebhookDelivery.__table__), rows)
+
+
 def queue_test(hook: Webhook, now: datetime | None = None) -> WebhookDelivery:
     if not hook.active:
         raise Conflict("this webhook is deactivated", None, "webhook_inactive")
     now = now or utcnow()
-    delivery = WebhookDelivery(webhook_id=hook.id, reminder_id=None, payload=test_payload(hook, now),
-                               status="queued", attempts=0, next_attempt_at=now, created_at=now)
+    delivery = WebhookDelivery(**call_row(webhook_id=hook.id, payload=test_payload(hook, now), now=now))
     db.session.add(delivery)
     db.session.flush()
     return delivery

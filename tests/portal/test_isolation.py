@@ -25,7 +25,7 @@ from incidents.extensions import db
 from incidents.notices import service as notices
 from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
-from incidents.reminders.models import Notification
+from incidents.notifications.models import Notification
 from incidents.webhooks.models import Webhook
 from tests.conftest import MAKER
 

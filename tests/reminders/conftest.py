@@ -31,7 +31,8 @@ from incidents.auth.models import User
 from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.extensions import db
-from incidents.reminders.models import Notification, Reminder
+from incidents.notifications.models import Notification
+from incidents.reminders.models import Reminder
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
 PASSWORD = "Lange-zin met 5 woorden"

@@ -27,8 +27,9 @@ from incidents.core.instants import utcnow
 from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import deliver_due
+from incidents.notifications.models import Notification
 from incidents.parties import service as parties
-from incidents.reminders.models import Notification, Reminder
+from incidents.reminders.models import Reminder
 from incidents.reminders.service import BATCH
 from incidents.reminders.texts import KINDS
 

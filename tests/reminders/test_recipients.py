@@ -16,7 +16,8 @@ from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import deliver_due
-from incidents.reminders.models import Notification, Reminder
+from incidents.notifications.models import Notification
+from incidents.reminders.models import Reminder
 from incidents.reminders.service import tick
 
 from .conftest import DPO, START, all_reminders, at, nav_count, notifications_of, obligation, reminders_of

@@ -11,7 +11,8 @@ from incidents.breaches import service as breaches
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
-from incidents.reminders.models import Notification, Reminder
+from incidents.notifications.models import Notification
+from incidents.reminders.models import Reminder
 
 
 def test_the_tick_command(app, runner, user, make_contract, smtp):

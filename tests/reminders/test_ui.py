@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from incidents.breaches import service as breaches
 from incidents.breaches.service import FilingInput
 from incidents.extensions import db
-from incidents.reminders.models import Notification
+from incidents.notifications.models import Notification
 from incidents.reminders.service import tick
 from incidents.webhooks.models import Webhook, WebhookDelivery
 
