@@ -3,12 +3,9 @@ Each view parses, calls the owning feature's service and renders; the request co
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..breaches import service
 from ..breaches.assessment import record_severity
@@ -22,7 +19,6 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms_common import choices
 from ..labels import BAND_LABELS
-from ..parties.models import Contract, Controller
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
@@ -38,6 +34,7 @@ from .forms import (
     IntakeForm,
     SeverityForm,
 )
+from .lists import contract_ids_of_profiles, contract_rows, incident_list, parse_references
 from .page import incident_page
 from .page_forms import page_forms, scope_section
 
@@ -50,20 +47,6 @@ def require_login():
     return None
 
 
-def parse_references(text: str) -> tuple[list[int], list[str]]:
-    """Contract ids for pasted references (one per line, or separated by commas or semicolons)."""
-    wanted = [r for r in re.split(r"[\s,;]+", text or "") if r]
-    if not wanted:
-        return [], []
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start:start + 5000]
-        found.update(dict(db.session.execute(
-            select(Contract.reference, Contract.id).where(Contract.reference.in_(chunk))).all()))
-    unknown = [r for r in dict.fromkeys(wanted) if r not in found]
-    return [found[r] for r in wanted if r in found], unknown
-
-
 def _picked_ids() -> list[int]:
     return [i for i in (parse_id(v) for v in request.form.getlist("contract_ids")) if i is not None]
 
@@ -71,17 +54,12 @@ def _picked_ids() -> list[int]:
 @bp.get("/")
 def index():
     status = request.args.get("status")
-    query = select(Incident).order_by(Incident.aware_at.desc())
-    if status in INCIDENT_STATUSES:
-        query = query.where(Incident.status == status)
-    return render_template("incidents/index.html", incidents=db.session.scalars(query).all(), status=status)
+    status = status if status in INCIDENT_STATUSES else None
+    return render_template("incidents/index.html", incidents=incident_list(status), status=status)
 
 
 def _picker_context() -> dict:
-    rows = db.session.execute(
-        select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
-    ).all()
-    return {"contract_rows": rows, "profiles": all_profiles()}
+    return {"contract_rows": contract_rows(), "profiles": all_profiles()}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -95,7 +73,7 @@ def new():
             raise ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
                                    "references")
         if form.profiles.data:
-            ids += list(db.session.scalars(select(Contract.id).where(Contract.profile_key.in_(form.profiles.data))))
+            ids += contract_ids_of_profiles(form.profiles.data)
         incident = service.create_incident(
             title=form.title.data, description=form.description.data or "", aware_at=form.aware_at.data,
             status=form.status.data, confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
