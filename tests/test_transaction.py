@@ -81,3 +81,17 @@ def test_a_domain_error_no_view_caught_is_a_refusal_page_with_its_status_and_kee
     page = response.get_data(as_text=True)
     assert "Er is niets opgeslagen" in page and "incident IN-1 is dismissed" in page
     assert names() == [] and routes == []
+
+
+def test_a_caller_that_asks_for_json_gets_the_refusal_in_the_api_error_shape(app, routes):
+    from incidents.errors import ValidationFailed
+
+    def refused():
+        create_controller({"name": "half", "contact_email": "half@zorg.example"})
+        raise ValidationFailed("name is too long", "name", "too_long")
+
+    app.add_url_rule("/t/json", "json", refused, methods=["POST"])
+    response = app.test_client().post("/t/json", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert response.get_json() == {"error": {"code": "too_long", "message": "name is too long", "field": "name"}}
+    assert names() == []
