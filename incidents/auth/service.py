@@ -100,6 +100,23 @@ def register_failure(user: User, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+def second_factor_passed(user: User) -> None:
+    """The right code after the right password: the failures counted so far no longer count."""
+    user.failed_logins = 0
+    db.session.flush()
+
+
+def logged_in(user: User, now: datetime | None = None) -> None:
+    user.last_login_at = now or utcnow()
+    db.session.flush()
+
+
+def end_every_session(user: User) -> None:
+    """Every session of the user ends at its next request (the session carries the version it began with)."""
+    user.session_version += 1
+    db.session.flush()
+
+
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
     """The user when the password is right and the account neither inactive nor locked. Failures count towards a
     temporary lockout; a right password resets the count and upgrades an old hash to argon2."""

@@ -12,7 +12,7 @@ from ..extensions import db, limiter, login_manager
 from . import twofactor
 from .forms import CodeForm, LoginForm
 from .models import User
-from .service import authenticate, locked, register_failure
+from .service import authenticate, end_every_session, locked, logged_in, register_failure, second_factor_passed
 
 bp = Blueprint("auth", __name__)
 log = structlog.get_logger("incidents.auth")
@@ -54,7 +54,7 @@ def _finish_login(user: User, target: str | None):
     session.pop(PENDING, None)
     session.permanent = True
     login_user(user)
-    user.last_login_at = utcnow()
+    logged_in(user)
     session["seen"] = utcnow().timestamp()
     log.info("login", user_id=user.id)
     return redirect(safe_next(target, user))
@@ -105,7 +105,7 @@ def second_factor():
     form = CodeForm()
     if form.validate_on_submit():
         if twofactor.check(user, form.code.data):
-            user.failed_logins = 0
+            second_factor_passed(user)
             return _finish_login(user, pending.get("next"))
         register_failure(user)  # wrong codes count towards the lockout, like wrong passwords
         log.info("second_factor_failed", user_id=user.id)
@@ -124,7 +124,7 @@ def logout():
 @bp.route("/logout/everywhere", methods=["POST"])
 @login_required
 def logout_everywhere():
-    current_user.session_version += 1
+    end_every_session(current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out on every device."), "success")
