@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One reminder actually sent. The unique key (obligation, deadline, point) makes it happen once, however many
     workers tick at the same time."""
 
@@ -28,7 +28,7 @@ class Reminder(db.Model):
     worker: Mapped[str] = mapped_column(String(100), default="")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app notification for one user; read_at is set when they open it."""
 
     __tablename__ = "notifications"
