@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
 from .instants import InstantError, iso_z, not_in_future, parse_instant
 
@@ -45,7 +46,7 @@ class DetailError(ValueError):
 def _choice(key: str, value: object, options: tuple[str, ...]) -> str:
     if value not in options:
         raise DetailError(key, "invalid_choice", f"{key} must be one of {', '.join(options)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _count(key: str, value: object) -> int:
@@ -116,8 +117,11 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
                 result[key] = text
             else:
                 result.pop(key, None)
-    if "started_at" in result and "ended_at" in result and result["ended_at"] < result["started_at"]:
+    # Instants are kept as ISO 8601 Z text (which sorts as time does), counts as whole numbers.
+    if ("started_at" in result and "ended_at" in result
+            and cast(str, result["ended_at"]) < cast(str, result["started_at"])):
         raise DetailError("ended_at", "before_start", "ended_at lies before started_at")
-    if "subjects_min" in result and "subjects_max" in result and result["subjects_min"] > result["subjects_max"]:
+    if ("subjects_min" in result and "subjects_max" in result
+            and cast(int, result["subjects_min"]) > cast(int, result["subjects_max"])):
         raise DetailError("subjects_max", "below_minimum", "subjects_max is below subjects_min")
     return result

@@ -68,12 +68,12 @@ def _earliest(filings: Iterable[FilingFact]) -> dict[tuple[str, str, int], Filin
     first: dict[tuple[str, str, int], FilingFact] = {}
     for filing in filings:
         if filing.kind == "ap_notification":
-            target = ("controller", filing.controller_id)
+            owner, target = "controller", filing.controller_id
         else:
-            target = ("contract", filing.contract_id)
-        if target[1] is None:
+            owner, target = "contract", filing.contract_id
+        if target is None:
             continue
-        key = (filing.kind, *target)
+        key = (filing.kind, owner, target)
         known = first.get(key)
         if known is None or (filing.at, filing.id) < (known.at, known.id):
             first[key] = filing

@@ -87,7 +87,7 @@ class ClauseProfile:
         }
 
 
-def _get(data: dict, path: Path, key: str, kind: type | tuple[type, ...], *, prefix: str = "") -> Any:
+def _get(data: dict[str, Any], path: Path, key: str, kind: type | tuple[type, ...], *, prefix: str = "") -> Any:
     name = f"{prefix}{key}"
     if key not in data:
         raise ProfileError(path, name, "is missing")
@@ -142,7 +142,7 @@ PROFILE_KEYS = {
 }
 
 
-def parse_profile(data: dict, path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
+def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
     unknown = set(data) - PROFILE_KEYS
     if unknown:
         raise ProfileError(path, sorted(unknown)[0], "is not a known key")

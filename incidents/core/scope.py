@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import cast
 
 from babel import Locale
 
@@ -44,11 +45,13 @@ MAX_CSV_LINES = 100_000
 
 # Territory codes Babel knows (ISO 3166-1 alpha-2), with their names in Dutch and English for documents.
 _NL, _EN = Locale("nl"), Locale("en")
-COUNTRIES = frozenset(code for code in _EN.territories if len(code) == 2 and code.isalpha() and code != "ZZ")
+COUNTRIES = frozenset(code for code in _EN.territories
+                      if isinstance(code, str) and len(code) == 2 and code.isalpha() and code != "ZZ")
 
 
 def country_name(code: str, language: str = "nl") -> str:
-    return (_EN if language == "en" else _NL).territories.get(code, code)
+    name: str = (_EN if language == "en" else _NL).territories.get(code, code)
+    return name
 
 
 class ScopeError(ValueError):
@@ -149,7 +152,7 @@ def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
         if scopes and all(high in s for s in scopes):
             result[high] = sum(s[high] for s in scopes)  # type: ignore[misc]
     for key in LIST_KEYS:
-        union = list(dict.fromkeys(v for s in scopes for v in s.get(key) or ()))  # type: ignore[union-attr]
+        union = list(dict.fromkeys(v for s in scopes for v in cast("Iterable[object]", s.get(key) or ())))
         if union:
             result[key] = union
     return result
@@ -177,7 +180,7 @@ class CsvProblem:
     field: str
     message: str  # English, for the API
     code: str = ""  # with params: for a page to say it in its own language
-    params: dict = dataclass_field(default_factory=dict)
+    params: dict[str, object] = dataclass_field(default_factory=dict)
 
 
 def _csv_value(key: str, text: str) -> object:
