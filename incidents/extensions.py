@@ -1,13 +1,13 @@
 """Extension objects, created unbound so that no module has to import the application."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
@@ -26,6 +26,10 @@ class Base(DeclarativeBase):
     builds `db.Model` from it). With such a base the metadata lives on the class, not in `SQLAlchemy(...)`."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every model maps one plain Table (none maps a join or a subquery), so Core statements may take `__table__`.
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)

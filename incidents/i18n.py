@@ -20,7 +20,7 @@ def select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         session["lang"] = chosen
         return chosen
     if g.get("speak") in languages:  # a page for someone outside (a controller): their language
