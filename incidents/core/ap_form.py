@@ -77,6 +77,11 @@ def _text(key: str, value: object) -> str:
     return text
 
 
+# The details answered with one of a fixed set of options.
+CHOICE_DETAILS = {"incident_kind": INCIDENT_KINDS, "protection": PROTECTIONS, "cross_border": CROSS_BORDER,
+                  "reporter_kind": REPORTER_KINDS}
+
+
 def clean_details(values: object, current: Mapping[str, object], now: datetime) -> dict[str, object]:
     """The incident's details after applying `values` on top of `current`; None or "" removes a key.
 
@@ -95,14 +100,8 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
         if value is None or value == "" or value == []:
             result.pop(key, None)
             continue
-        if key == "incident_kind":
-            result[key] = _choice(key, value, INCIDENT_KINDS)
-        elif key == "protection":
-            result[key] = _choice(key, value, PROTECTIONS)
-        elif key == "cross_border":
-            result[key] = _choice(key, value, CROSS_BORDER)
-        elif key == "reporter_kind":
-            result[key] = _choice(key, value, REPORTER_KINDS)
+        if key in CHOICE_DETAILS:
+            result[key] = _choice(key, value, CHOICE_DETAILS[key])
         elif key in ("started_at", "ended_at"):
             result[key] = _instant(key, value, now)
         elif key in ("subjects_min", "subjects_max"):
