@@ -74,7 +74,7 @@ class _Unchanged(Enum):
 UNCHANGED: Final = _Unchanged.UNCHANGED  # update_user's "keep the controller" (None means "no controller")
 
 
-def update_user(user: User, *, role: str | None = None, controller_id: int | None | _Unchanged = UNCHANGED,
+def update_user(user: User, *, role: str | None = None, controller_id: int | _Unchanged | None = UNCHANGED,
                 active: bool | None = None, name: str | None = None) -> None:
     """Change what is given; leave the rest (a controller user keeps their controller unless told otherwise)."""
     role = role or user.role

@@ -93,7 +93,7 @@ def _get(data: dict[str, Any], path: Path, key: str, kind: type | tuple[type, ..
         raise ProfileError(path, name, "is missing")
     value = data[key]
     # bool is an int in Python: never accept one for the other
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ProfileError(path, name, f"must be a {expected}, got {type(value).__name__}")
     if isinstance(value, str) and not value.strip():
