@@ -12,6 +12,8 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 
+CATALOGUES := $(wildcard incidents/translations/*/LC_MESSAGES/messages.po)
+
 .PHONY: run test test-pg setup lint lint-code typecheck fmt bench clean
 
 $(BIN)/.installed: pyproject.toml
@@ -21,7 +23,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-setup: $(BIN)/.installed
+# The compiled translations (.mo, not in git): again whenever a catalogue changed. The app refuses to start without.
+%.mo: %.po | $(BIN)/.installed
+	$(BIN)/python -m incidents.catalogues
+
+setup: $(BIN)/.installed $(CATALOGUES:.po=.mo)
 
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
