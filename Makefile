@@ -5,6 +5,7 @@
 #              on SQLite, then again on PostgreSQL in a throwaway cluster (scripts/pg-test-cluster)
 #   make test-pg  only the PostgreSQL run
 #   make lint     ruff, import-linter contracts, mypy, and the format check; make fmt formats, make typecheck is mypy
+#   make lock     rewrite requirements.lock from pyproject.toml (then make setup installs it)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,13 +15,16 @@ BIN := $(VENV)/bin
 
 CATALOGUES := $(wildcard incidents/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test test-pg setup lint lint-code typecheck fmt bench clean
+.PHONY: run test test-pg setup lint lint-code typecheck fmt lock bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Every package at the version and hash in requirements.lock, then the app itself (editable, without build isolation:
+# the lock brings setuptools).
+$(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 # The compiled translations (.mo, not in git): again whenever a catalogue changed. The app refuses to start without.
@@ -28,6 +32,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m incidents.catalogues
 
 setup: $(BIN)/.installed $(CATALOGUES:.po=.mo)
+
+# For Python 3.11 and newer on any platform. A new dependency keeps the other pins; LOCK_ARGS=--upgrade moves all.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' --quiet $(LOCK_ARGS) --output-file requirements.lock
 
 run: setup
 	$(BIN)/flask --app wsgi db upgrade
