@@ -1,4 +1,4 @@
-"""REST API v1 (see shared/API.md): bearer tokens, JSON in and out, JSON errors."""
+"""REST API v1 (see docs/API.md): bearer tokens, JSON in and out, JSON errors."""
 
 from __future__ import annotations
 

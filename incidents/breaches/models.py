@@ -143,7 +143,7 @@ class Decision(Model):
     inform_subjects: Mapped[str | None] = mapped_column(String(10))
     subjects_ground: Mapped[str | None] = mapped_column(String(40))
     severity_id: Mapped[int | None] = mapped_column(ForeignKey("severity_assessments.id"))
-    # Who at the controller decided, and how the processor learned it (shared/API.md, "Decisions belong to the
+    # Who at the controller decided, and how the processor learned it (docs/API.md, "Decisions belong to the
     # controller"); decided_by_id is the user who recorded it.
     maker_name: Mapped[str | None] = mapped_column(String(200))
     maker_function: Mapped[str | None] = mapped_column(String(200))

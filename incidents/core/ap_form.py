@@ -1,5 +1,5 @@
 """The AP's notification form (meldformulier datalekken): its answer options and the incident details it asks
-for beyond the contract fields (shared/DOMAIN.md section 3). Pure: no Flask, no database.
+for beyond the contract fields (docs/DOMAIN.md section 3). Pure: no Flask, no database.
 
 The details are optional; a missing one is a gap in the AP draft, never an error.
 """

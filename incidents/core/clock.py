@@ -1,5 +1,5 @@
 """The clock engine: from an incident's anchors, its affected contracts and its filings to the
-obligations it creates, each with its start, deadline and status (the rules in API.md).
+obligations it creates, each with its start, deadline and status (the rules in docs/API.md).
 
 Pure: plain data in, plain data out. Windows are counted in elapsed hours, so a 72-hour window
 across a DST change ends 72 real hours later, whatever the wall clock in Amsterdam says.

@@ -1,6 +1,6 @@
 """A controller's own share of an incident (its scope): how many of its data subjects and records, which groups,
 which kinds of data, which special categories and countries, and a note only that controller is told.
-Pure: no Flask, no database. The API shape is in shared/API.md ("Per-controller scope").
+Pure: no Flask, no database. The API shape is in docs/API.md ("Per-controller scope").
 
 Each controller's documents are made from its own scope, never from another's; the incident-level figures are the
 sums (`totals`).

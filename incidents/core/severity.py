@@ -1,6 +1,6 @@
 """Severity of a personal data breach by the ENISA 2013 method: SE = DPC × EI + CB.
 
-The score supports the controller's decision; it never makes it (shared/DOMAIN.md section 4).
+The score supports the controller's decision; it never makes it (docs/DOMAIN.md section 4).
 All inputs are multiples of 0.25 and DPC is a whole number, so the arithmetic is exact in floats
 and the band boundaries (2, 3, 4) are compared without rounding error.
 """
