@@ -58,7 +58,7 @@ test-pg: setup
 
 # lint-code and the format check. The format check fails until the one-shot `make fmt` of the whole tree lands.
 lint: lint-code
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check --output-format concise .
 
 lint-code: setup
 	$(BIN)/ruff check .
