@@ -9,7 +9,9 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import BUNDLE, FILES, PACKAGE, ROOT
+
+__all__ = ["BUNDLE", "FILES", "PACKAGE", "ROOT", "create_app"]
 MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL",
                  "MAIL_FROM")
 
@@ -17,8 +19,9 @@ MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "
 def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
+        # From a checkout: instance/ beside the code. Installed: Flask's default, <prefix>/var/incidents-instance.
+        instance_path=None if FILES is BUNDLE else str(ROOT / "instance"),
+        template_folder=str(FILES / "templates"),
         static_folder="static",
     )
     _load_config(app, overrides or {}, testing)
@@ -29,9 +32,9 @@ def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask
 
 
 def _load_config(app: Flask, overrides: dict, testing: bool) -> None:
-    app.config.from_pyfile(str(ROOT / "config" / "defaults.py"))
+    app.config.from_pyfile(str(FILES / "config" / "defaults.py"))
     if testing:
-        app.config.from_pyfile(str(ROOT / "config" / "testing.py"))
+        app.config.from_pyfile(str(FILES / "config" / "testing.py"))
     app.config.from_prefixed_env("INCIDENTS", loads=_loads)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
@@ -75,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request hook
     error_pages.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(FILES / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -1,18 +1,17 @@
-"""Dutch first, English available: locale selection, catalogue compilation, time filters."""
+"""Dutch first, English available: locale selection, the compiled catalogues, time filters."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask, request, session
 from flask_login import current_user
 
+from . import catalogues
 from .core.instants import format_local, iso_z, local_input_value
 from .extensions import babel
+
+SOURCE_LANGUAGE = "en"  # the msgids: every other language needs its compiled catalogue
 
 
 def select_locale() -> str:
@@ -20,7 +19,7 @@ def select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         session["lang"] = chosen
         return chosen
     if g.get("speak") in languages:  # a page for someone outside (a controller): their language
@@ -41,30 +40,13 @@ def speak(language: str) -> None:
     refresh()
 
 
-def compile_catalogues(folder: Path) -> None:
-    """Compile every .po whose .mo is missing or older, so a fresh clone needs no build step."""
-    for po_path in folder.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as handle:
-            catalogue = read_po(handle)
-        # A temporary file of this process' own: several processes may start at once (pytest-xdist workers,
-        # gunicorn workers) and each compiles; the last rename wins, and every one leaves a complete .mo.
-        fd, tmp_name = tempfile.mkstemp(prefix="messages.", suffix=".mo.tmp", dir=mo_path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                write_mo(handle, catalogue)
-            os.chmod(tmp_name, 0o644)
-            os.replace(tmp_name, mo_path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-
-
 def init_app(app: Flask) -> None:
     folder = Path(app.root_path) / "translations"
-    compile_catalogues(folder)
+    # Compiled by `make setup` or the wheel build, never here: an installed app may not write into its folder.
+    trouble = catalogues.problems(folder, [lang for lang in app.config["LANGUAGES"] if lang != SOURCE_LANGUAGE])
+    if trouble:
+        raise RuntimeError(f"the translations are not compiled ({'; '.join(trouble)}): run `make setup` "
+                           "(or `python -m incidents.catalogues`)")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     babel.init_app(app, locale_selector=select_locale)
 

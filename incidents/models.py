@@ -11,7 +11,7 @@ from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
-    "AccessEntry", "AffectedContract", "ApiToken", "Contract", "Controller", "Decision", "Document", "Filing",
-    "Incident", "Obligation", "OutboxMessage", "TimelineEvent", "User", "CalendarFeed", "Notification", "Reminder",
+    "AccessEntry", "AffectedContract", "ApiToken", "CalendarFeed", "Contract", "Controller", "Decision", "Document",
+    "Filing", "Incident", "Notification", "Obligation", "OutboxMessage", "Reminder", "TimelineEvent", "User",
     "Webhook", "WebhookDelivery",
 ]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, current_app
 
 from .core.profiles import ClauseProfile, load_profiles
+from .paths import FILES
 
 
 def init_app(app: Flask) -> None:
-    folder = app.config.get("PROFILES_DIR") or Path(app.root_path).parent / "config" / "profiles"
+    folder = app.config.get("PROFILES_DIR") or FILES / "config" / "profiles"
     # A ProfileError names the file and the key; letting it propagate stops start-up, as it should.
     app.extensions["clause_profiles"] = load_profiles(folder, app.config.get("PROFILE_TARGET_HOURS") or {})
 

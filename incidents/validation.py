@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -14,7 +15,7 @@ KVK_PATTERN = re.compile(r"^\d{8}$")
 MAX_ID = 2**31 - 1
 
 
-def is_id(value: object) -> bool:
+def is_id(value: object) -> TypeGuard[int]:
     """An integer that can be a row id (not a bool, positive, within 32 bits)."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 

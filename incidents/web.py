@@ -36,7 +36,7 @@ def post_form(form, action: Callable[[object], object], *, again: Callable[[obje
             if isinstance(message, Response):
                 return message
             if message:
-                flash(message, "success")
+                flash(str(message), "success")
             assert done is not None, "an action that does not answer itself needs done()"
             return done()
     elif not at_form:

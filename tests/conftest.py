@@ -33,7 +33,7 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 if TEST_DATABASE_URL and not ON_POSTGRES:
     raise pytest.UsageError(f"TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL!r}")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-# Who at the controller took a decision that processor staff record (shared/API.md, "Decisions belong to the
+# Who at the controller took a decision that processor staff record (docs/API.md, "Decisions belong to the
 # controller").
 MAKER = {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"}
 MAKER_FORM = {"decision-maker_name": MAKER["name"], "decision-maker_function": MAKER["function"],

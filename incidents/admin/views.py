@@ -39,7 +39,8 @@ def index():
 # --- users ---
 
 def _controllers() -> list[tuple[int, str]]:
-    return [tuple(row) for row in db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))]
+    rows = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))
+    return [(cid, name) for cid, name in rows]
 
 
 def _prepare(form, controllers: list[tuple[int, str]]):
@@ -85,7 +86,7 @@ def users():
     form = _prepare(UserForm(), _controllers())
     valid = form.validate_on_submit()
     role, controller_id, chosen = _role_and_controller(form)
-    if valid and chosen:
+    if valid and chosen and role is not None:
         try:
             user = create_user(form.email.data, role, form.password.data, name=(form.name.data or "").strip(),
                                controller_id=controller_id)
@@ -122,7 +123,7 @@ def change_role(user_id: int):
     form = _prepare(EditUserForm(), _controllers())
     valid = form.validate_on_submit()
     role, controller_id, chosen = _role_and_controller(form)
-    if not (valid and chosen):
+    if not (valid and chosen) or role is None:
         return _refuse(user, *(e for errors in form.errors.values() for e in errors))
     if user.id == current_user.id and role != user.role:
         return _refuse(user, _("You cannot take away your own administrator role. Ask another administrator."))

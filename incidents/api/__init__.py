@@ -1,4 +1,4 @@
-"""REST API v1 (see shared/API.md): bearer tokens, JSON in and out, JSON errors."""
+"""REST API v1 (see docs/API.md): bearer tokens, JSON in and out, JSON errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from ..core.instants import InstantError, parse_instant
 from ..errors import DomainError
 from ..extensions import csrf
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/v1"
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)
 
 
@@ -90,7 +91,7 @@ def _json_errors_for_unmatched_api_paths(state):
     must still answer in the JSON error shape. Other paths keep the HTML error pages."""
 
     def handle(exc: HTTPException):
-        if request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/"):
+        if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
             return on_http_error(exc)
         return exc
 

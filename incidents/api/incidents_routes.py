@@ -205,7 +205,7 @@ def _own_scope(incident: Incident, controller_id: int) -> None:
     """A controller's scope exists only for an affected controller (404 otherwise); a controller user reads only
     its own."""
     limit = scope()
-    if limit is not None and controller_id != limit or not is_id(controller_id):
+    if (limit is not None and controller_id != limit) or not is_id(controller_id):
         raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}")
     if controller_id not in scope_service.affected_controllers(incident.id):
         raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}")

@@ -3,6 +3,8 @@ check that every route is described, so the document cannot drift from what the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify
 
 from ..breaches.models import (
@@ -238,7 +240,7 @@ def _path(**ops) -> dict:
     return {"parameters": [INCIDENT_ID], **ops}
 
 
-SPEC = {
+SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Breach desk API", "version": "1.0.0",
              "description": "Data-breach workflow for processors. Instants are returned in UTC with a Z; input "

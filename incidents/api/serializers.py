@@ -127,4 +127,4 @@ def decision_json(d: Decision) -> dict:
 
 
 def count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

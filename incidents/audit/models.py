@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class AccessEntry(db.Model):
+class AccessEntry(Model):
     """One access to an incident, a document or an export. Append-only. It names objects by id and the route by
     its template, never by the incident's text, so it holds no personal data of data subjects."""
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .passwords import hash_password, verify_password
 
 # admin: users and settings; handler: processor staff working incidents; viewer: read-only (auditors);
@@ -19,7 +19,7 @@ STAFF_ROLES = ("admin", "handler", "viewer")
 WRITER_ROLES = ("admin", "handler")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class User(UserMixin, db.Model):
         return self.name or self.email
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored: the token itself is shown once, at creation."""
 
     __tablename__ = "api_tokens"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from enum import Enum
+from typing import Final
 
 from sqlalchemy import func, select
 
@@ -65,10 +67,14 @@ def change_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-UNCHANGED = object()
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
 
 
-def update_user(user: User, *, role: str | None = None, controller_id: object = UNCHANGED,
+UNCHANGED: Final = _Unchanged.UNCHANGED  # update_user's "keep the controller" (None means "no controller")
+
+
+def update_user(user: User, *, role: str | None = None, controller_id: int | _Unchanged | None = UNCHANGED,
                 active: bool | None = None, name: str | None = None) -> None:
     """Change what is given; leave the rest (a controller user keeps their controller unless told otherwise)."""
     role = role or user.role

@@ -37,9 +37,9 @@ def verify_code(secret: str, code: str, last_step: int | None = None) -> int | N
 
 
 def _now():
-    from datetime import datetime
+    from datetime import UTC, datetime
 
-    return datetime.now()
+    return datetime.now(UTC)
 
 
 def new_recovery_codes() -> list[str]:

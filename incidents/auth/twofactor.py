@@ -15,6 +15,7 @@ def start_enrolment(user: User) -> str:
     if not user.totp_enabled and not user.totp_secret:
         user.totp_secret = totp.new_secret()
         db.session.flush()
+    assert user.totp_secret is not None  # an enabled user has a secret
     return user.totp_secret
 
 

@@ -92,7 +92,7 @@ def _login_limit() -> str:
 def second_factor():
     pending = session.get(PENDING)
     user = db.session.get(User, pending["user"]) if pending else None
-    if user is None or user.session_version != pending.get("version") or \
+    if pending is None or user is None or user.session_version != pending.get("version") or \
             utcnow().timestamp() - pending.get("at", 0) > 300:
         session.pop(PENDING, None)
         flash(_("Log in again."), "error")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 INCIDENT_STATUSES = ("suspected", "confirmed", "dismissed", "closed")
 # What the API and the filing form accept; the first three fulfil obligations.
@@ -27,7 +27,7 @@ INFORM_SUBJECTS_CHOICES = ("yes", "no")
 SUBJECTS_GROUNDS = ("not_high_risk", "unintelligible", "later_measures", "disproportionate_effort")
 
 
-class Incident(db.Model):
+class Incident(Model):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +53,7 @@ class Incident(db.Model):
     )
 
 
-class AffectedContract(db.Model):
+class AffectedContract(Model):
     """A contract touched by an incident (controller_id is kept here so clocks need no join)."""
 
     __tablename__ = "affected_contracts"
@@ -67,7 +67,7 @@ class AffectedContract(db.Model):
     contract = relationship("Contract")
 
 
-class ControllerScope(db.Model):
+class ControllerScope(Model):
     """One controller's own share of an incident (core/scope.py SCOPE_KEYS): what its documents say, and only
     its documents. Edited in place; every change goes to the timeline."""
 
@@ -80,7 +80,7 @@ class ControllerScope(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Obligation(db.Model):
+class Obligation(Model):
     """What is owed, to whom, by when: derived by the clock engine and stored for queries."""
 
     __tablename__ = "obligations"
@@ -108,7 +108,7 @@ class Obligation(db.Model):
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Filing(db.Model):
+class Filing(Model):
     """The filing log: one row per thing actually done. Append-only: never updated, never deleted."""
 
     __tablename__ = "filings"
@@ -128,7 +128,7 @@ class Filing(db.Model):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class Decision(db.Model):
+class Decision(Model):
     """A controller's decision on notifying the AP. Never edited: a newer one supersedes it."""
 
     __tablename__ = "decisions"
@@ -143,14 +143,14 @@ class Decision(db.Model):
     inform_subjects: Mapped[str | None] = mapped_column(String(10))
     subjects_ground: Mapped[str | None] = mapped_column(String(40))
     severity_id: Mapped[int | None] = mapped_column(ForeignKey("severity_assessments.id"))
-    # Who at the controller decided, and how the processor learned it (shared/API.md, "Decisions belong to the
+    # Who at the controller decided, and how the processor learned it (docs/API.md, "Decisions belong to the
     # controller"); decided_by_id is the user who recorded it.
     maker_name: Mapped[str | None] = mapped_column(String(200))
     maker_function: Mapped[str | None] = mapped_column(String(200))
     maker_via: Mapped[str | None] = mapped_column(String(20))
 
 
-class SeverityAssessment(db.Model):
+class SeverityAssessment(Model):
     """An ENISA severity assessment with who made it and when. Append-only: a new one supersedes."""
 
     __tablename__ = "severity_assessments"
@@ -179,7 +179,7 @@ class SeverityAssessment(db.Model):
     assessor = relationship("User")
 
 
-class TimelineEvent(db.Model):
+class TimelineEvent(Model):
     """Every change to an incident, with who and when. Append-only."""
 
     __tablename__ = "timeline_events"

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A secret feed URL; only the token's SHA-256 is stored (the URL is shown once, and can be replaced)."""
 
     __tablename__ = "calendar_feeds"

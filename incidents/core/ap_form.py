@@ -1,5 +1,5 @@
 """The AP's notification form (meldformulier datalekken): its answer options and the incident details it asks
-for beyond the contract fields (shared/DOMAIN.md section 3). Pure: no Flask, no database.
+for beyond the contract fields (docs/DOMAIN.md section 3). Pure: no Flask, no database.
 
 The details are optional; a missing one is a gap in the AP draft, never an error.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
 from .instants import InstantError, iso_z, not_in_future, parse_instant
 
@@ -45,7 +46,7 @@ class DetailError(ValueError):
 def _choice(key: str, value: object, options: tuple[str, ...]) -> str:
     if value not in options:
         raise DetailError(key, "invalid_choice", f"{key} must be one of {', '.join(options)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _count(key: str, value: object) -> int:
@@ -76,6 +77,11 @@ def _text(key: str, value: object) -> str:
     return text
 
 
+# The details answered with one of a fixed set of options.
+CHOICE_DETAILS = {"incident_kind": INCIDENT_KINDS, "protection": PROTECTIONS, "cross_border": CROSS_BORDER,
+                  "reporter_kind": REPORTER_KINDS}
+
+
 def clean_details(values: object, current: Mapping[str, object], now: datetime) -> dict[str, object]:
     """The incident's details after applying `values` on top of `current`; None or "" removes a key.
 
@@ -94,14 +100,8 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
         if value is None or value == "" or value == []:
             result.pop(key, None)
             continue
-        if key == "incident_kind":
-            result[key] = _choice(key, value, INCIDENT_KINDS)
-        elif key == "protection":
-            result[key] = _choice(key, value, PROTECTIONS)
-        elif key == "cross_border":
-            result[key] = _choice(key, value, CROSS_BORDER)
-        elif key == "reporter_kind":
-            result[key] = _choice(key, value, REPORTER_KINDS)
+        if key in CHOICE_DETAILS:
+            result[key] = _choice(key, value, CHOICE_DETAILS[key])
         elif key in ("started_at", "ended_at"):
             result[key] = _instant(key, value, now)
         elif key in ("subjects_min", "subjects_max"):
@@ -116,8 +116,11 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
                 result[key] = text
             else:
                 result.pop(key, None)
-    if "started_at" in result and "ended_at" in result and result["ended_at"] < result["started_at"]:
+    # Instants are kept as ISO 8601 Z text (which sorts as time does), counts as whole numbers.
+    if ("started_at" in result and "ended_at" in result
+            and cast(str, result["ended_at"]) < cast(str, result["started_at"])):
         raise DetailError("ended_at", "before_start", "ended_at lies before started_at")
-    if "subjects_min" in result and "subjects_max" in result and result["subjects_min"] > result["subjects_max"]:
+    if ("subjects_min" in result and "subjects_max" in result
+            and cast(int, result["subjects_min"]) > cast(int, result["subjects_max"])):
         raise DetailError("subjects_max", "below_minimum", "subjects_max is below subjects_min")
     return result

@@ -1,5 +1,5 @@
 """The wording of the AP form's answer options and of the codes the desk records, in Dutch and English
-(shared/DOMAIN.md section 3). Pure: no Flask, no database; documents are rendered outside requests."""
+(docs/DOMAIN.md section 3). Pure: no Flask, no database; documents are rendered outside requests."""
 
 from __future__ import annotations
 

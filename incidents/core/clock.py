@@ -1,5 +1,5 @@
 """The clock engine: from an incident's anchors, its affected contracts and its filings to the
-obligations it creates, each with its start, deadline and status (the rules in API.md).
+obligations it creates, each with its start, deadline and status (the rules in docs/API.md).
 
 Pure: plain data in, plain data out. Windows are counted in elapsed hours, so a 72-hour window
 across a DST change ends 72 real hours later, whatever the wall clock in Amsterdam says.
@@ -68,12 +68,12 @@ def _earliest(filings: Iterable[FilingFact]) -> dict[tuple[str, str, int], Filin
     first: dict[tuple[str, str, int], FilingFact] = {}
     for filing in filings:
         if filing.kind == "ap_notification":
-            target = ("controller", filing.controller_id)
+            owner, target = "controller", filing.controller_id
         else:
-            target = ("contract", filing.contract_id)
-        if target[1] is None:
+            owner, target = "contract", filing.contract_id
+        if target is None:
             continue
-        key = (filing.kind, *target)
+        key = (filing.kind, owner, target)
         known = first.get(key)
         if known is None or (filing.at, filing.id) < (known.at, known.id):
             first[key] = filing

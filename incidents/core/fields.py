@@ -1,4 +1,4 @@
-"""The required-field keys shared by profiles, forms, documents and the API (see PROFILES.md)."""
+"""The required-field keys shared by profiles, forms, documents and the API (see docs/PROFILES.md)."""
 
 from __future__ import annotations
 

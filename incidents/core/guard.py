@@ -3,6 +3,11 @@ Pure: no Flask, no database. The API's 409 says it in English (breaches/service.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .profiles import ClauseProfile
+
 WORDS = {
     "nl": ("Let op: volgens {source}, {clause} mag de verwerker de betrokkenen niet zelf over deze inbreuk "
            "informeren; de verwerkingsverantwoordelijke beslist en informeert hen.", " De bepaling luidt: “{wording}”"),
@@ -18,7 +23,7 @@ def guard_text(source: str, clause: str, wording: str = "", language: str = "nl"
     return text + quoted.format(wording=wording.strip()) if wording and wording.strip() else text
 
 
-def profile_guard(profile, language: str = "nl") -> str:
+def profile_guard(profile: ClauseProfile, language: str = "nl") -> str:
     """The guard of a clause profile: its data-subjects clause (or article) and that clause's own words."""
     clause = profile.data_subjects_clause or profile.article
     return guard_text(profile.source, clause, profile.data_subjects_wording or "", language)

@@ -97,13 +97,13 @@ def not_in_future(value: datetime, now: datetime, slack: timedelta = timedelta(m
     return value <= now + slack
 
 
-def add_elapsed_hours(start: datetime, hours: int | float) -> datetime:
+def add_elapsed_hours(start: datetime, hours: int) -> datetime:
     """The instant ``hours`` elapsed hours after ``start`` (DST changes do not stretch a window)."""
     return _add_elapsed(ensure_utc(start), hours)
 
 
 @lru_cache(maxsize=4096)
-def _add_elapsed(start: datetime, hours: int | float) -> datetime:
+def _add_elapsed(start: datetime, hours: int) -> datetime:
     # One incident fans out into thousands of obligations that share a handful of (start, hours)
     # pairs, so the pendulum arithmetic is memoised; the result is a plain UTC datetime.
     moved = pendulum.instance(start).add(hours=hours).in_timezone("UTC")

@@ -87,13 +87,13 @@ class ClauseProfile:
         }
 
 
-def _get(data: dict, path: Path, key: str, kind: type | tuple[type, ...], *, prefix: str = "") -> Any:
+def _get(data: dict[str, Any], path: Path, key: str, kind: type | tuple[type, ...], *, prefix: str = "") -> Any:
     name = f"{prefix}{key}"
     if key not in data:
         raise ProfileError(path, name, "is missing")
     value = data[key]
     # bool is an int in Python: never accept one for the other
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ProfileError(path, name, f"must be a {expected}, got {type(value).__name__}")
     if isinstance(value, str) and not value.strip():
@@ -142,7 +142,7 @@ PROFILE_KEYS = {
 }
 
 
-def parse_profile(data: dict, path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
+def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
     unknown = set(data) - PROFILE_KEYS
     if unknown:
         raise ProfileError(path, sorted(unknown)[0], "is not a known key")

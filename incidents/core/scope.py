@@ -1,6 +1,6 @@
 """A controller's own share of an incident (its scope): how many of its data subjects and records, which groups,
 which kinds of data, which special categories and countries, and a note only that controller is told.
-Pure: no Flask, no database. The API shape is in shared/API.md ("Per-controller scope").
+Pure: no Flask, no database. The API shape is in docs/API.md ("Per-controller scope").
 
 Each controller's documents are made from its own scope, never from another's; the incident-level figures are the
 sums (`totals`).
@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import cast
 
 from babel import Locale
 
@@ -44,11 +45,13 @@ MAX_CSV_LINES = 100_000
 
 # Territory codes Babel knows (ISO 3166-1 alpha-2), with their names in Dutch and English for documents.
 _NL, _EN = Locale("nl"), Locale("en")
-COUNTRIES = frozenset(code for code in _EN.territories if len(code) == 2 and code.isalpha() and code != "ZZ")
+COUNTRIES = frozenset(code for code in _EN.territories
+                      if isinstance(code, str) and len(code) == 2 and code.isalpha() and code != "ZZ")
 
 
 def country_name(code: str, language: str = "nl") -> str:
-    return (_EN if language == "en" else _NL).territories.get(code, code)
+    name: str = (_EN if language == "en" else _NL).territories.get(code, code)
+    return name
 
 
 class ScopeError(ValueError):
@@ -149,7 +152,7 @@ def totals(scopes: Iterable[Mapping[str, object]]) -> dict[str, object]:
         if scopes and all(high in s for s in scopes):
             result[high] = sum(s[high] for s in scopes)  # type: ignore[misc]
     for key in LIST_KEYS:
-        union = list(dict.fromkeys(v for s in scopes for v in s.get(key) or ()))  # type: ignore[union-attr]
+        union = list(dict.fromkeys(v for s in scopes for v in cast("Iterable[object]", s.get(key) or ())))
         if union:
             result[key] = union
     return result
@@ -177,7 +180,7 @@ class CsvProblem:
     field: str
     message: str  # English, for the API
     code: str = ""  # with params: for a page to say it in its own language
-    params: dict = dataclass_field(default_factory=dict)
+    params: dict[str, object] = dataclass_field(default_factory=dict)
 
 
 def _csv_value(key: str, text: str) -> object:
@@ -202,22 +205,13 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
     # Spreadsheets set to Dutch write `;` between cells; lists inside a cell are then quoted.
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    problems: list[CsvProblem] = []
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return [], [CsvProblem(1, "", "the file is empty: expected a header line", "empty_file")]
     except csv.Error as exc:
         return [], [CsvProblem(1, "", f"unreadable CSV: {exc}", "unreadable")]
-    unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
-    if unknown:
-        known = ", ".join(CSV_ID_COLUMNS + SCOPE_KEYS)
-        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: {known}",
-                                   "unknown_column", {"columns": ", ".join(unknown), "allowed": known}))
-    if not any(h in CSV_ID_COLUMNS for h in header):
-        problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed", "no_id_column"))
-    if len(set(header)) != len(header):
-        problems.append(CsvProblem(1, "", "a column appears twice", "duplicate_column"))
+    problems = _header_problems(header)
     if problems:
         return [], problems
     lines: list[CsvLine] = []
@@ -228,37 +222,56 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
                 problems.append(CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines", "too_many_lines",
                                            {"max": MAX_CSV_LINES}))
                 break
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append(CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}",
-                                           "cell_count", {"cells": len(row), "columns": len(header)}))
-                continue
-            cells = dict(zip(header, row, strict=True))
-            controller_id = kvk = None
-            raw_id = cells.get("controller_id", "").strip()
-            if raw_id:
-                if not raw_id.isascii() or not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
-                    problems.append(CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id",
-                                               "bad_controller_id", {"value": raw_id}))
-                    continue
-                controller_id = int(raw_id)
-            kvk = cells.get("kvk", "").strip().replace(" ", "") or None
-            if controller_id is None and kvk is None:
-                problems.append(CsvProblem(number, "controller_id", "no controller_id or kvk", "no_controller"))
-                continue
-            values: dict[str, object] = {}
-            try:
-                for key in header:
-                    if key in SCOPE_KEYS:
-                        values[key] = _csv_value(key, cells[key])
-                clean_scope(values, {})
-            except ScopeError as exc:
-                problems.append(CsvProblem(number, exc.field, exc.message, exc.code, exc.params))
-                continue
-            lines.append(CsvLine(number, controller_id, kvk, values))
+            parsed = _csv_line(number, header, row)
+            if isinstance(parsed, CsvLine):
+                lines.append(parsed)
+            elif parsed is not None:
+                problems.append(parsed)
     except csv.Error as exc:
         problems.append(CsvProblem(reader.line_num, "", f"unreadable CSV: {exc}", "unreadable"))
     if not lines and not problems:
         problems.append(CsvProblem(2, "", "the file has a header but no lines", "no_lines"))
     return lines, problems
+
+
+def _header_problems(header: list[str]) -> list[CsvProblem]:
+    problems: list[CsvProblem] = []
+    unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
+    if unknown:
+        known = ", ".join(CSV_ID_COLUMNS + SCOPE_KEYS)
+        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: {known}",
+                                   "unknown_column", {"columns": ", ".join(unknown), "allowed": known}))
+    if not any(h in CSV_ID_COLUMNS for h in header):
+        problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed", "no_id_column"))
+    if len(set(header)) != len(header):
+        problems.append(CsvProblem(1, "", "a column appears twice", "duplicate_column"))
+    return problems
+
+
+def _csv_line(number: int, header: list[str], row: list[str]) -> CsvLine | CsvProblem | None:
+    """One line of the file: its values, or its first problem, or None for an empty line."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) != len(header):
+        return CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}",
+                          "cell_count", {"cells": len(row), "columns": len(header)})
+    cells = dict(zip(header, row, strict=True))
+    controller_id = None
+    raw_id = cells.get("controller_id", "").strip()
+    if raw_id:
+        if not raw_id.isascii() or not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
+            return CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id",
+                              "bad_controller_id", {"value": raw_id})
+        controller_id = int(raw_id)
+    kvk = cells.get("kvk", "").strip().replace(" ", "") or None
+    if controller_id is None and kvk is None:
+        return CsvProblem(number, "controller_id", "no controller_id or kvk", "no_controller")
+    values: dict[str, object] = {}
+    try:
+        for key in header:
+            if key in SCOPE_KEYS:
+                values[key] = _csv_value(key, cells[key])
+        clean_scope(values, {})
+    except ScopeError as exc:
+        return CsvProblem(number, exc.field, exc.message, exc.code, exc.params)
+    return CsvLine(number, controller_id, kvk, values)

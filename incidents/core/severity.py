@@ -1,14 +1,15 @@
 """Severity of a personal data breach by the ENISA 2013 method: SE = DPC × EI + CB.
 
-The score supports the controller's decision; it never makes it (shared/DOMAIN.md section 4).
+The score supports the controller's decision; it never makes it (docs/DOMAIN.md section 4).
 All inputs are multiples of 0.25 and DPC is a whole number, so the arithmetic is exact in floats
 and the band boundaries (2, 3, 4) are compared without rounding error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 # Data processing context: base score per data type; context may move it within 1–4.
 DATA_TYPES = {"simple": 1, "behavioural": 2, "financial": 3, "sensitive": 4}
@@ -22,6 +23,9 @@ MALICIOUS = 0.5
 
 BANDS = (("low", 2.0), ("medium", 3.0), ("high", 4.0))  # upper bounds, exclusive; then very_high
 AP_SEVERITY = {"low": "verwaarloosbaar", "medium": "beperkt", "high": "aanzienlijk", "very_high": "zeer groot"}
+
+
+T = TypeVar("T")
 
 
 class SeverityError(ValueError):
@@ -51,7 +55,7 @@ class Score:
     ap_severity: str
 
 
-def _choice(table: dict, value: str, field: str):
+def _choice(table: Mapping[str, T], value: str, field: str) -> T:
     if value not in table:
         raise SeverityError(field, f"{field} must be one of {', '.join(table)}")
     return table[value]

@@ -28,7 +28,7 @@ def affected_controller(incident: Incident, controller_id: int | None) -> Contro
     touched = controller is not None and db.session.scalar(
         select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,
                                                    AffectedContract.controller_id == controller.id).limit(1))
-    if not touched:
+    if controller is None or not touched:
         raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
     return controller
 

@@ -1,5 +1,5 @@
 """The AP's notification form as data: chapters 1–10, one stable key per question, Dutch and English wording,
-and the wording of the answer options (shared/DOMAIN.md section 3). Pure: no Flask, no database.
+and the wording of the answer options (docs/DOMAIN.md section 3). Pure: no Flask, no database.
 
 Keys are part of the API (`GET /api/v1/incidents/{id}/ap-draft`): add questions freely, never rename a key.
 """

@@ -148,7 +148,7 @@ def own_rows(scope: Mapping, language: str) -> list[tuple[str, str]]:
     return scope_rows(shown, language)
 
 
-def build(incident: Incident, controller: Controller, *, kind: str, version: str | None, sequence: int,
+def build(incident: Incident, controller: Controller, *, kind: str, version: str | None, sequence: int,  # noqa: PLR0913 (keyword-only: each call names what it passes)
           issued_at: datetime, next_update: str = "", report_sections: list[tuple[str, str]] | None = None,
           ack_url: str | None = None) -> NoticeContent:
     profiles = all_profiles()

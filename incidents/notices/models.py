@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 from ..breaches.models import AppendOnlyError
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 DOCUMENT_KINDS = ("notice", "investigation_report")
 NOTICE_VERSIONS = ("initial", "update", "final")
 OUTBOX_STATUSES = ("queued", "sending", "sent", "retrying", "failed")
 
 
-class Document(db.Model):
+class Document(Model):
     """An issued document, kept as the exact bytes sent, with their SHA-256. Append-only."""
 
     __tablename__ = "documents"
@@ -44,7 +44,7 @@ class Document(db.Model):
         return hashlib.sha256(content).hexdigest()
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail stored before it is sent; the sender updates its status, never its content."""
 
     __tablename__ = "outbox"

@@ -54,7 +54,7 @@ def _next_sequence(incident: Incident, controller_id: int, kind: str, version: s
 
 
 
-def mail_row(*, incident_id: int, dedupe_key: str, recipients: list[str], subject: str, details: dict,
+def mail_row(*, incident_id: int, dedupe_key: str, recipients: list[str], subject: str, details: dict,  # noqa: PLR0913 (keyword-only: the columns of one row)
              now: datetime, body_text: str = "", body_html: str = "", controller_id: int | None = None,
              document_id: int | None = None, created_by_id: int | None = None) -> dict:
     """The columns of one new outbox message, queued to be sent now: the one place that says what such a row

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app notification for one user; read_at is set when they open it."""
 
     __tablename__ = "notifications"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 
 from ..breaches.models import Incident
 from ..core.instants import utcnow
@@ -74,7 +75,7 @@ def mark_read(notification: Notification, now: datetime | None = None) -> bool:
 
 
 def mark_all_read(user_id: int, now: datetime | None = None) -> int:
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
         update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
+        .values(read_at=now or utcnow()).execution_options(synchronize_session=False)))
     return result.rowcount or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -61,15 +62,52 @@ def _reader(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
-def import_contracts(raw: bytes | str) -> ImportResult:
+def _decode(raw: bytes | str) -> str:
     if isinstance(raw, bytes):
         try:
-            text = raw.decode("utf-8-sig")
+            return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportRefused([RowError(1, None, "the file is not UTF-8 text")]) from None
-    else:
-        text = raw.lstrip("\ufeff")
-    reader = _reader(text)
+    return raw.lstrip("\ufeff")
+
+
+def _check_row(line: int, values: dict[str, str], profiles: Mapping[str, object], existing_refs: set[str],
+               seen_refs: dict[str, int]) -> tuple[list[RowError], str | None, str | None]:
+    """A row's problems, with its cleaned e-mail address and KvK number (None where refused)."""
+    row_errors: list[RowError] = []
+    name = values["controller"]
+    if not name:
+        row_errors.append(RowError(line, "controller", "controller name is empty"))
+    elif len(name) > 200:
+        row_errors.append(RowError(line, "controller", "controller name is longer than 200 characters"))
+    try:
+        email = email_address(values["contact_email"])
+    except DomainError as exc:
+        row_errors.append(RowError(line, "contact_email", exc.message))
+        email = None
+    try:
+        kvk = kvk_number(values["kvk"])
+    except DomainError as exc:
+        row_errors.append(RowError(line, "kvk", exc.message))
+        kvk = None
+    if values["profile"] not in profiles:
+        row_errors.append(RowError(line, "profile", f"unknown profile '{values['profile']}' (known: "
+                                                    f"{', '.join(sorted(profiles))})"))
+    reference = values["reference"]
+    if not reference:
+        row_errors.append(RowError(line, "reference", "reference is empty"))
+    elif len(reference) > 64:
+        row_errors.append(RowError(line, "reference", "reference is longer than 64 characters"))
+    elif reference in existing_refs:
+        row_errors.append(RowError(line, "reference", f"contract '{reference}' already exists"))
+    elif reference in seen_refs:
+        row_errors.append(RowError(line, "reference",
+                                   f"reference '{reference}' also on line {seen_refs[reference]}"))
+    return row_errors, email, kvk
+
+
+def import_contracts(raw: bytes | str) -> ImportResult:
+    reader = _reader(_decode(raw))
     header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -96,38 +134,11 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
         if not any(values.values()):
             continue
-        row_errors: list[RowError] = []
-        name = values["controller"]
-        if not name:
-            row_errors.append(RowError(line, "controller", "controller name is empty"))
-        elif len(name) > 200:
-            row_errors.append(RowError(line, "controller", "controller name is longer than 200 characters"))
-        try:
-            email = email_address(values["contact_email"])
-        except DomainError as exc:
-            row_errors.append(RowError(line, "contact_email", exc.message))
-            email = None
-        try:
-            kvk = kvk_number(values["kvk"])
-        except DomainError as exc:
-            row_errors.append(RowError(line, "kvk", exc.message))
-            kvk = None
-        if values["profile"] not in profiles:
-            row_errors.append(RowError(line, "profile", f"unknown profile '{values['profile']}' (known: "
-                                                        f"{', '.join(sorted(profiles))})"))
-        reference = values["reference"]
-        if not reference:
-            row_errors.append(RowError(line, "reference", "reference is empty"))
-        elif len(reference) > 64:
-            row_errors.append(RowError(line, "reference", "reference is longer than 64 characters"))
-        elif reference in existing_refs:
-            row_errors.append(RowError(line, "reference", f"contract '{reference}' already exists"))
-        elif reference in seen_refs:
-            row_errors.append(RowError(line, "reference",
-                                       f"reference '{reference}' also on line {seen_refs[reference]}"))
+        row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
         if row_errors:
             errors.extend(row_errors)
             continue
+        name, reference = values["controller"], values["reference"]
         seen_refs[reference] = line
         folded = name.lower()
         if folded not in known and folded not in planned_controllers:

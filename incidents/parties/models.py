@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class Controller(db.Model):
+class Controller(Model):
     """A verwerkingsverantwoordelijke: a customer of the processor."""
 
     __tablename__ = "controllers"
@@ -36,7 +36,7 @@ class Controller(db.Model):
     contracts: Mapped[list[Contract]] = relationship(back_populates="controller", order_by="Contract.reference")
 
 
-class Contract(db.Model):
+class Contract(Model):
     """A Verwerkersovereenkomst with one controller; its breach clause is a clause profile."""
 
     __tablename__ = "contracts"

@@ -77,7 +77,7 @@ def my_incident(incident: Incident, controller_id: int, now: datetime) -> dict:
     messages = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.incident_id == incident.id, OutboxMessage.controller_id == controller_id,
         OutboxMessage.status == "sent").order_by(OutboxMessage.id)).all()
-    documents = {d.id: d for d in db.session.scalars(select(Document).where(
+    documents: dict[int | None, Document] = {d.id: d for d in db.session.scalars(select(Document).where(
         Document.incident_id == incident.id, Document.controller_id == controller_id))}
     filings = db.session.scalars(select(Filing).where(
         Filing.incident_id == incident.id, Filing.controller_id == controller_id)

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One reminder actually sent. The unique key (obligation, deadline, point) makes it happen once, however many
     workers tick at the same time."""
 

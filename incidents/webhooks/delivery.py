@@ -14,10 +14,11 @@ import json
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import structlog
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from ..core.instants import utcnow
 from ..extensions import db
@@ -32,12 +33,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
         update(WebhookDelivery).where(
             WebhookDelivery.id == delivery_id,
             or_(WebhookDelivery.status.in_(("queued", "retrying")),
                 (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM)))
-        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False))
+        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)))
     db.session.commit()
     return result.rowcount == 1
 
@@ -80,13 +81,13 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
     for delivery_id in ids:
         if not _claim(delivery_id, now):
             continue
-        status = _deliver(db.session.get(WebhookDelivery, delivery_id), now)
+        status = _deliver(db.session.get_one(WebhookDelivery, delivery_id), now)
         counts[status] = counts.get(status, 0) + 1
     return counts
 
 
 def _deliver(delivery: WebhookDelivery, now: datetime) -> str:
-    hook = db.session.get(Webhook, delivery.webhook_id)
+    hook = db.session.get_one(Webhook, delivery.webhook_id)
     if not hook.active:  # deactivated after this call was queued: it is not made
         delivery.status, delivery.claimed_at, delivery.next_attempt_at = "cancelled", None, None
         delivery.last_error = "webhook deactivated"

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     """An endpoint of one organisation: a controller, or the processor itself (controller_id None). The secret signs
     every delivery; the receiver needs it too, so it is stored as it is (shown to administrators only)."""
 
@@ -26,7 +26,7 @@ class Webhook(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (UniqueConstraint("webhook_id", "reminder_id", name="uq_webhook_deliveries_webhook_reminder"),
                       Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 
 from ..core.instants import iso_z, utcnow
 from ..errors import Conflict, ValidationFailed
@@ -64,10 +65,10 @@ def create_webhook(*, name: object, url: object, controller_id: object = None,
 def deactivate(hook: Webhook) -> int:
     """No further calls: the hook gets no new deliveries, and its queued ones are cancelled. Returns how many."""
     hook.active = False
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
         update(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status.in_(PENDING))
         .values(status="cancelled", next_attempt_at=None, last_error="webhook deactivated")
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     db.session.flush()
     return result.rowcount or 0
 
@@ -103,7 +104,7 @@ def queue_test(hook: Webhook, now: datetime | None = None) -> WebhookDelivery:
 
 
 def all_webhooks() -> list[tuple[Webhook, str | None]]:
-    return [tuple(row) for row in db.session.execute(
+    return [(hook, name) for hook, name in db.session.execute(
         select(Webhook, Controller.name).outerjoin(Controller, Controller.id == Webhook.controller_id)
         .order_by(Webhook.active.desc(), Webhook.name, Webhook.id))]
 

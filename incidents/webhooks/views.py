@@ -33,7 +33,8 @@ def require_admin():
 
 
 def _controllers() -> list[tuple[int, str]]:
-    return [tuple(row) for row in db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))]
+    rows = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))
+    return [(cid, name) for cid, name in rows]
 
 
 def _form(**kwargs) -> WebhookForm:

@@ -65,7 +65,7 @@ def row_counts(app):
 
 
 def assert_error_shape(response, status: int, code: str, field: str | None = None) -> dict:
-    """The exact error body of API.md: {"error": {"code", "message", "field"?}}."""
+    """The exact error body of docs/API.md: {"error": {"code", "message", "field"?}}."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
     assert response.is_json, f"not JSON: {response.content_type}: {response.get_data(as_text=True)[:200]}"
     body = response.get_json()

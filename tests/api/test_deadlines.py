@@ -1,4 +1,4 @@
-"""GET /incidents/{id}/deadlines: the shape of API.md and the clock rules."""
+"""GET /incidents/{id}/deadlines: the shape of docs/API.md and the clock rules."""
 
 from __future__ import annotations
 

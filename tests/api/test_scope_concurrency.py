@@ -1,4 +1,4 @@
-"""Concurrent writes of one controller's scope never fail for being concurrent (shared/API.md, "Safe retries and
+"""Concurrent writes of one controller's scope never fail for being concurrent (docs/API.md, "Safe retries and
 bad input"): many first PUTs at the same moment, through a live threaded server, on SQLite and PostgreSQL."""
 
 from __future__ import annotations

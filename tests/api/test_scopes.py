@@ -1,4 +1,4 @@
-"""Per-controller scope through the API (shared/API.md, "Per-controller scope"): one controller at a time with
+"""Per-controller scope through the API (docs/API.md, "Per-controller scope"): one controller at a time with
 PUT/GET, many at once by CSV (all or nothing), and what a controller user's token sees of it."""
 
 from __future__ import annotations

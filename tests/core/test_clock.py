@@ -1,4 +1,4 @@
-"""The clock engine against every clock rule in API.md. Expected instants are literal UTC datetimes."""
+"""The clock engine against every clock rule in docs/API.md. Expected instants are literal UTC datetimes."""
 
 from __future__ import annotations
 

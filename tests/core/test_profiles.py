@@ -1,4 +1,4 @@
-"""Clause profiles: the six shipped files match PROFILES.md; malformed files are refused with path and key."""
+"""Clause profiles: the six shipped files match docs/PROFILES.md; malformed files are refused with path and key."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ PROFILE_DIR = Path(__file__).resolve().parents[2] / "config" / "profiles"
 ALL_SEVEN = ("nature", "affected_data", "data_subjects", "records", "consequences", "measures", "contact_point")
 BOZ_FIELDS = ("nature", "affected_data", "consequences", "measures")
 
-# The PROFILES.md table, written out by hand:
+# The docs/PROFILES.md table, written out by hand:
 # key: (obligations as (kind, mode, hours, trigger), required fields, files with AP, may inform data subjects)
 TABLE = {
     "doctolib": (

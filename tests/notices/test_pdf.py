@@ -19,7 +19,7 @@ from incidents.notices.service import issue_notices
 from .conftest import SPECIAL
 from .helpers import PROCESSOR, flat, pdf_pages, pdf_text
 
-BOZ_LABELS = {  # PROFILES.md / core/fields.py, Dutch
+BOZ_LABELS = {  # docs/PROFILES.md / core/fields.py, Dutch
     "nature": "Aard van de inbreuk",
     "affected_data": "Getroffen persoonsgegevens (categorieën)",
     "consequences": "Geconstateerde en vermoedelijke gevolgen",

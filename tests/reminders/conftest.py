@@ -198,7 +198,7 @@ class Receiver:
                     receiver.calls.append(call)
                 return call
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 self._record()
                 if self.path == "/redirect":
                     self.send_response(302)
@@ -219,7 +219,7 @@ class Receiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-            def do_GET(self):  # noqa: N802 (only a followed redirect would come here)
+            def do_GET(self):  # only a followed redirect would come here
                 self._record()
                 self.send_response(200)
                 self.send_header("Content-Length", "2")
