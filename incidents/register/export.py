@@ -22,7 +22,7 @@ from ..core.instants import format_local, to_local
 from ..core.scope import totals
 from ..core.scope_words import scope_rows
 from ..core.spreadsheet import spreadsheet_safe
-from ..notices.render import clean
+from ..pdf import clean
 from . import words as w
 from .queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow
 
