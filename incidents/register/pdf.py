@@ -14,7 +14,7 @@ from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 
 from ..core.instants import utcnow
 from ..pdf import FONT, FONT_BOLD, build, para_text, register_fonts
-from .export import COLUMNS, cell_text, local_text
+from .columns import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
 from .queries import RegisterRow
 from .words import AP_SEVERITY, INCIDENT_STATUS, word

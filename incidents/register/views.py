@@ -12,7 +12,8 @@ from ..breaches.models import INCIDENT_STATUSES
 from ..core.instants import to_local, utcnow
 from ..extensions import db
 from ..parties.models import Controller
-from .export import COLUMNS, table, to_csv, to_pdf, to_xlsx
+from .columns import COLUMNS
+from .export import table, to_csv, to_pdf, to_xlsx
 from .filters import SEVERITIES, InvalidFilters, parse_filters
 from .queries import register_rows
 from .words import AP_SEVERITY, PAGE, word
