@@ -15,6 +15,7 @@ from ..auth.service import create_user
 from ..core.instants import to_local, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..forms_common import attach_error, choices
 from ..labels import ROLE_LABELS
 from ..parties.models import Controller
@@ -188,7 +189,7 @@ def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status
                            args=request.args, people=people, actions=access_log.ACTIONS), status
 
 
-def _translated(exc: access_log.InvalidFilters) -> list[str]:
+def _translated(exc: InvalidFilters) -> list[str]:
     return [_(e.message, **e.params) for e in exc.errors]
 
 
@@ -196,7 +197,7 @@ def _translated(exc: access_log.InvalidFilters) -> list[str]:
 def access_log_page():
     try:
         filters = access_log.parse_filters(request.args)
-    except access_log.InvalidFilters as exc:
+    except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
     return _log_page([], filters, access_log.page_rows(filters), access_log.count(filters))
 
@@ -205,7 +206,7 @@ def access_log_page():
 def access_log_export():
     try:
         filters = access_log.parse_filters(request.args)
-    except access_log.InvalidFilters as exc:
+    except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
     up_to = access_log.last_id()
     lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language())

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from ..breaches.models import INCIDENT_STATUSES
 from ..core.instants import to_local, utcnow
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..parties.models import Controller
 from .columns import COLUMNS
 from .export import table, to_csv, to_pdf, to_xlsx
-from .filters import SEVERITIES, InvalidFilters, parse_filters
+from .filters import SEVERITIES, parse_filters
 from .queries import register_rows
 from .words import AP_SEVERITY, PAGE, word
 
