@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import totp, twofactor
 from ..auth.forms import CodeForm, EnrolForm, PasswordForm, TokenForm
@@ -17,12 +17,6 @@ from ..validation import is_id
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SHOWN_CODES = "recovery_codes_once"
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 @bp.get("/")

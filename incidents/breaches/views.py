@@ -4,7 +4,7 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.fields import FIELD_KEYS
@@ -34,12 +34,6 @@ from .models import INCIDENT_STATUSES, Incident, TimelineEvent
 from .queries import incident_page
 
 bp = Blueprint("breaches", __name__, url_prefix="/incidents")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def incident_or_404(incident_id: int) -> Incident:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..account.views import bp as account_bp
 from ..errors import DomainError
@@ -67,12 +67,6 @@ def _refused(exc: DomainError, back: str):
 
 # --- a user's own feeds ---
 
-@own.before_request
-@login_required
-def require_login():
-    return None
-
-
 @own.post("/")
 def create():
     back = url_for("account.index") + "#calendar"
@@ -105,7 +99,6 @@ def _controller(controller_id: int) -> Controller:
 
 
 @bp.post("/controllers/<int:controller_id>/calendar-feeds")
-@login_required
 def controller_create(controller_id: int):
     controller = _controller(controller_id)
     back = url_for("parties.edit_controller", controller_id=controller.id) + "#calendar"
@@ -118,7 +111,6 @@ def controller_create(controller_id: int):
 
 
 @bp.post("/controllers/<int:controller_id>/calendar-feeds/<int:feed_id>/revoke")
-@login_required
 def controller_revoke(controller_id: int, feed_id: int):
     controller = _controller(controller_id)
     found = db.session.get(CalendarFeed, feed_id) if is_id(feed_id) else None

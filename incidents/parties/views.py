@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import func, select
 
 from ..errors import DomainError
@@ -18,12 +17,6 @@ from .models import Contract, Controller
 
 bp = Blueprint("parties", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _save(form, action, success: str, redirect_to: str):

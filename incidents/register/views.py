@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from ..breaches.models import INCIDENT_STATUSES
@@ -26,12 +25,6 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _language() -> str:
