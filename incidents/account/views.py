@@ -10,10 +10,9 @@ from ..auth.models import ApiToken
 from ..auth.service import change_password, create_token, revoke_token, tokens_of
 from ..core.instants import utcnow
 from ..errors import DomainError
-from ..extensions import db
 from ..forms_common import attach_error
+from ..lookup import get_or_404
 from ..transaction import refuse
-from ..validation import is_id
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SHOWN_CODES = "recovery_codes_once"
@@ -116,9 +115,7 @@ def tokens():
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = db.session.get(ApiToken, token_id) if is_id(token_id) else None
-    if token is None or token.user_id != current_user.id:
-        abort(404)
+    token = get_or_404(ApiToken, token_id, lambda t: t.user_id == current_user.id)
     revoke_token(token)
     flash(_("Token revoked: it no longer works."), "success")
     return redirect(url_for("account.tokens"))

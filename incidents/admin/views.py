@@ -3,7 +3,7 @@ administrator, and sends an administrator without two-step verification to enrol
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,9 +18,10 @@ from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import attach_error, choices
 from ..labels import ROLE_LABELS
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id, parse_id
+from ..validation import parse_id
 from . import access_log, service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,10 +95,7 @@ def users():
 
 
 def _target(user_id: int) -> User:
-    user = db.session.get(User, user_id) if is_id(user_id) else None
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 def _refuse(user: User, *messages: str):

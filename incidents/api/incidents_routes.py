@@ -13,6 +13,7 @@ from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..core.instants import utcnow
 from ..extensions import db
+from ..lookup import find
 from ..validation import is_id, parse_id
 from . import ApiError, bp, error_response, instant, json_body, scope
 from .serializers import (
@@ -30,7 +31,7 @@ MAX_PAGE = 1_000_000
 def _incident(incident_id: int) -> Incident:
     """The incident; for a controller user only one that touches their controller (404 otherwise, as if it
     did not exist)."""
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
+    incident = find(Incident, incident_id)
     limit = scope()
     if incident is not None and limit is not None and not db.session.scalar(
             select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,

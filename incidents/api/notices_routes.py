@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Response, g, jsonify
 
 from ..core.instants import iso_z
-from ..extensions import db
+from ..lookup import find
 from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
 from ..transaction import after_commit
-from ..validation import is_id
 from . import ApiError, bp, json_body, scope
 from .incidents_routes import _incident
 
@@ -43,7 +42,7 @@ def issue_notices(incident_id: int):
 
 @bp.get("/outbox/<int:message_id>")
 def get_outbox(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    message = find(OutboxMessage, message_id)
     if message is not None and scope() is not None and message.controller_id != scope():
         message = None
     if message is None:
@@ -53,7 +52,7 @@ def get_outbox(message_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int):
-    document = db.session.get(Document, document_id) if is_id(document_id) else None
+    document = find(Document, document_id)
     if document is not None and scope() is not None and document.controller_id != scope():
         document = None
     if document is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,10 +13,11 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..forms_common import attach_error, choices
 from ..labels import BAND_LABELS
+from ..lookup import get_or_404
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 from ..transaction import refuse
-from ..validation import is_id, parse_id
+from ..validation import parse_id
 from . import service
 from .assessment import record_severity, severity_history
 from .forms import (
@@ -37,10 +38,7 @@ bp = Blueprint("breaches", __name__, url_prefix="/incidents")
 
 
 def incident_or_404(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None:
-        abort(404)
-    return incident
+    return get_or_404(Incident, incident_id)
 
 
 def parse_references(text: str) -> tuple[list[int], list[str]]:
@@ -228,9 +226,7 @@ def answer(incident_id: int, question_id: int):
     from ..portal.forms import AnswerForm
 
     incident = incident_or_404(incident_id)
-    asked = db.session.get(TimelineEvent, question_id) if is_id(question_id) else None
-    if asked is None or asked.incident_id != incident.id or asked.kind != "question":
-        abort(404)
+    asked = get_or_404(TimelineEvent, question_id, lambda e: e.incident_id == incident.id and e.kind == "question")
     form = AnswerForm(prefix=f"a{question_id}")
     if form.validate_on_submit():
         service.record_event(incident, "answer", current_user, question_id=asked.id,

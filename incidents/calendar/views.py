@@ -17,10 +17,9 @@ from flask_login import current_user
 
 from ..account.views import bp as account_bp
 from ..errors import DomainError
-from ..extensions import db
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id
 from . import service
 from .models import CalendarFeed
 
@@ -80,9 +79,7 @@ def create():
 
 @own.post("/<int:feed_id>/revoke")
 def revoke(feed_id: int):
-    found = db.session.get(CalendarFeed, feed_id) if is_id(feed_id) else None
-    if found is None or found.user_id != current_user.id:
-        abort(404)
+    found = get_or_404(CalendarFeed, feed_id, lambda f: f.user_id == current_user.id)
     service.revoke_feed(found)
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("account.index") + "#calendar")
@@ -95,7 +92,7 @@ def _controller(controller_id: int) -> Controller:
         abort(403)  # security.py refuses these already; checked here too
     if not current_user.can_write:
         abort(403)
-    return (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
+    return get_or_404(Controller, controller_id)
 
 
 @bp.post("/controllers/<int:controller_id>/calendar-feeds")
@@ -113,9 +110,7 @@ def controller_create(controller_id: int):
 @bp.post("/controllers/<int:controller_id>/calendar-feeds/<int:feed_id>/revoke")
 def controller_revoke(controller_id: int, feed_id: int):
     controller = _controller(controller_id)
-    found = db.session.get(CalendarFeed, feed_id) if is_id(feed_id) else None
-    if found is None or found.controller_id != controller.id:
-        abort(404)
+    found = get_or_404(CalendarFeed, feed_id, lambda f: f.controller_id == controller.id)
     service.revoke_feed(found)
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("parties.edit_controller", controller_id=controller.id) + "#calendar")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
 from ..i18n import speak
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import after_commit, refuse
 from ..validation import is_id, parse_id
@@ -113,9 +114,7 @@ def outbox_status(incident_id: int):
 @login_required
 def retry(incident_id: int, message_id: int):
     incident = incident_or_404(incident_id)
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
-    if message is None or message.incident_id != incident.id:
-        abort(404)
+    message = get_or_404(OutboxMessage, message_id, lambda m: m.incident_id == incident.id)
 
     def act(form):
         retry_now(message)
@@ -155,9 +154,7 @@ def consultation(incident_id: int):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def document(document_id: int):
-    found = db.session.get(Document, document_id) if is_id(document_id) else None
-    if found is None:
-        abort(404)
+    found = get_or_404(Document, document_id)
     return Response(found.content, mimetype=found.content_type, headers={
         "X-Content-SHA256": found.sha256, "Cache-Control": "private, no-store",
         "Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error, choices
+from ..lookup import get_or_404
 from ..profiles import all_profiles
 from ..transaction import refuse
-from ..validation import is_id
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
 from .forms import ContractForm, ControllerForm, ImportForm
@@ -46,7 +46,7 @@ def controllers():
 
 @bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
 def edit_controller(controller_id: int):
-    controller = (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
+    controller = get_or_404(Controller, controller_id)
     form = ControllerForm(obj=controller)
     if form.validate_on_submit():
         done = _save(form, lambda: service.update_controller(controller, form.data), _("Controller saved."),
@@ -82,7 +82,7 @@ def contracts():
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
 def edit_contract(contract_id: int):
-    contract = (db.session.get(Contract, contract_id) if is_id(contract_id) else None) or abort(404)
+    contract = get_or_404(Contract, contract_id)
     form = _contract_form(obj=contract, data={"profile": contract.profile_key} if request.method == "GET" else None)
     if form.validate_on_submit():
         done = _save(form, lambda: service.update_contract(contract, form.data), _("Contract saved."),

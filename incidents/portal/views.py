@@ -17,10 +17,10 @@ from ..drafts.pdf import filename, render_pdf
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error, choices
+from ..lookup import get_or_404
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
 from ..transaction import refuse
-from ..validation import is_id
 from .forms import APFilingForm, QuestionForm
 from .queries import my_incident, my_incidents, touches
 
@@ -36,10 +36,7 @@ def require_controller_user():
 
 
 def _mine(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None or not touches(incident.id, current_user.controller_id):
-        abort(404)
-    return incident
+    return get_or_404(Incident, incident_id, lambda i: touches(i.id, current_user.controller_id))
 
 
 def _decision_form(**kwargs) -> DecisionForm:
@@ -140,9 +137,8 @@ def question(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/messages/<int:message_id>/acknowledge")
 def acknowledge(incident_id: int, message_id: int):
     incident = _mine(incident_id)
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
-    if message is None or message.incident_id != incident.id or message.controller_id != current_user.controller_id:
-        abort(404)
+    message = get_or_404(OutboxMessage, message_id, lambda m: m.incident_id == incident.id
+                         and m.controller_id == current_user.controller_id)
     try:
         notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
     except DomainError as exc:
@@ -155,9 +151,7 @@ def acknowledge(incident_id: int, message_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
-    found = db.session.get(Document, document_id) if is_id(document_id) else None
-    if found is None or found.controller_id != current_user.controller_id:
-        abort(404)
+    found = get_or_404(Document, document_id, lambda d: d.controller_id == current_user.controller_id)
     return Response(found.content, mimetype=found.content_type, headers={
         "X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'})
 

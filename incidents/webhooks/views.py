@@ -14,9 +14,9 @@ from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import choices
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id
 from . import service
 from .forms import WebhookForm
 from .models import Webhook
@@ -44,10 +44,7 @@ def _form(**kwargs) -> WebhookForm:
 
 
 def _hook(webhook_id: int) -> Webhook:
-    hook = db.session.get(Webhook, webhook_id) if is_id(webhook_id) else None
-    if hook is None:
-        abort(404)
-    return hook
+    return get_or_404(Webhook, webhook_id)
 
 
 def _message(exc: DomainError) -> str:
