@@ -15,7 +15,7 @@ from ..core.instants import utcnow
 from ..extensions import db
 from ..lookup import find
 from ..validation import is_id, parse_id
-from . import ApiError, bp, error_response, instant, json_body, scope
+from . import ApiError, bp, error_response, instant, json_body, reject_unknown, scope
 from .serializers import (
     count,
     deadlines_json,
@@ -100,10 +100,8 @@ def get_incident(incident_id: int):
 def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"title", "description", "fields", "details", "internal_note"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ApiError(422, "unknown_field", f"'{name}' cannot be changed here", name)
+    reject_unknown(data, {"title", "description", "fields", "details", "internal_note"},
+                   "'{name}' cannot be changed here")
     service.update_incident(incident, title=data.get("title"), description=data.get("description"),
                             fields=data.get("fields"), details=data.get("details"),
                             internal_note=data.get("internal_note"), actor=g.api_user)

@@ -10,7 +10,7 @@ from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
 from ..transaction import after_commit
-from . import ApiError, bp, json_body, scope
+from . import ApiError, bp, json_body, reject_unknown, scope
 from .incidents_routes import _incident
 
 
@@ -28,10 +28,7 @@ def outbox_json(m: OutboxMessage) -> dict:
 def issue_notices(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"controller_ids", "all", "version", "next_update"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ApiError(422, "unknown_field", f"'{name}' is not a notices parameter", name)
+    reject_unknown(data, {"controller_ids", "all", "version", "next_update"}, "'{name}' is not a notices parameter")
     messages = service.issue_idempotently(
         service.issue_notices, incident, controller_ids=data.get("controller_ids"), all_=data.get("all"),
         version=data.get("version", "initial"), next_update=data.get("next_update", ""), actor=g.api_user)
