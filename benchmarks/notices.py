@@ -59,12 +59,12 @@ from incidents.notices.render import (  # noqa: E402
     ContractClause,
     FieldValue,
     NoticeContent,
-    para_text,
     render,
     render_pdf,
     sections,
 )
 from incidents.notices.texts import words  # noqa: E402
+from incidents.pdf import para_text  # noqa: E402
 
 TARGET_PER_S = 50.0
 CONTRACT_PROFILES = ("boz-72h", "citodent", "addendum-gegevensbescherming")

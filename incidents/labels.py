@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .core.fields import FIELD_KEYS
 
@@ -101,6 +103,56 @@ GROUND_LABELS = {"not_high_risk": _l("no high risk to data subjects"),
                  "disproportionate_effort": _l("art. 34(3)(c): disproportionate effort; public communication instead")}
 
 
+EDITED_LABELS = {"title": _l("Title"), "description": _l("Description"), "internal_note": _l("Internal note")}
+
+
+def timeline_text(event) -> Markup:
+    """What the incident's timeline shows after an event's label (EVENT_LABELS): which field, filing, decision,
+    document and so on, as ": …"; empty for an event that needs no more. HTML, with the user's text escaped."""
+    d = event.details or {}
+
+    def v(key: str):  # a missing detail shows as nothing, as in a template
+        return d.get(key, "")
+
+    kind = event.kind
+    if kind == "field_set":
+        return Markup(": {}").format(FIELD_FORM_LABELS.get(v("field"), v("field")))
+    if kind == "edited":
+        return Markup(": {}").format(EDITED_LABELS.get(v("field"), v("field")))
+    if kind == "contracts_added":
+        return Markup(": {}").format(len(d.get("contract_ids") or ()))
+    if kind == "filing":
+        reference = Markup(" ({})").format(v("reference")) if d.get("reference") else ""
+        return Markup(": {}{}").format(KIND_LABELS.get(v("kind"), v("kind")), reference)
+    if kind == "decision":
+        return _decision_text(d)
+    if kind == "scope_set":
+        return Markup(": {} ({})").format(gettext("what one controller is told"), len(d.get("fields") or ()))
+    if kind == "scopes_imported":
+        return Markup(": {}").format(gettext("%(n)d controllers from a CSV file", n=v("controllers")))
+    if kind in ("dismissed", "mail_sent", "mail_failed", "acknowledged"):
+        key = {"dismissed": "reason", "mail_sent": "smtp_reply", "mail_failed": "error", "acknowledged": "name"}[kind]
+        return Markup(": {}").format(v(key))
+    if kind == "document_issued":
+        return Markup(": {} {} · SHA-256 <code>{}</code>").format(v("kind"), d.get("version") or "", v("sha256"))
+    if kind == "severity_assessed":
+        return Markup(": {} ({})").format(f"{d['se']:g}", BAND_LABELS.get(v("band"), ""))
+    return Markup("")
+
+
+def _decision_text(d: dict) -> Markup:
+    text = Markup(": {}").format(NOTIFY_AP_LABELS.get(d.get("notify_ap", ""), ""))
+    if d.get("reason"):
+        text += Markup(" — {}").format(d["reason"])
+    maker = d.get("decision_maker")
+    if maker:
+        name = gettext("decided by %(name)s", name=maker.get("name", ""))
+        function = Markup(" ({})").format(maker["function"]) if maker.get("function") else ""
+        text += Markup(' · <span class="decision-maker">{}{}, {}</span>').format(
+            name, function, DECISION_VIA_LABELS.get(maker.get("via", ""), ""))
+    return text
+
+
 def template_labels() -> dict:
     return {
         "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
@@ -109,5 +161,5 @@ def template_labels() -> dict:
         "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
         "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,
-        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS, "ROLE_LABELS": ROLE_LABELS,
+        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS, "ROLE_LABELS": ROLE_LABELS, "timeline_text": timeline_text,
     }

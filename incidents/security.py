@@ -1,8 +1,9 @@
 """Who may reach which page, and the headers every response carries.
 
 The rules live here, in one place, rather than on each view, so a route added later is covered by default:
-controller users reach only the portal and their own account; viewers only read; administration is for
-administrators, who must have two-step verification switched on before anything else.
+anonymous visitors are sent to the login page (from every blueprint's pages but the public ones; the API checks
+its own tokens); controller users reach only the portal and their own account; viewers only read; administration
+is for administrators, who must have two-step verification switched on before anything else.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import time
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_login.config import EXEMPT_METHODS
+
+from .extensions import login_manager
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -45,7 +49,12 @@ def gate():
     if endpoint is None or endpoint in PUBLIC or endpoint.startswith("api."):
         return None
     if not current_user.is_authenticated:
-        return None  # the blueprints' login_required sends people to the login page
+        # As Flask-Login's login_required: to the login page with ?next=, except a CORS preflight (OPTIONS).
+        # Every page is in a blueprint; a route on the app itself (none but static) is left alone, as it was when
+        # each blueprint had its own login_required hook.
+        if request.blueprint is None or request.method in EXEMPT_METHODS or current_app.config.get("LOGIN_DISABLED"):
+            return None
+        return login_manager.unauthorized()
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     now = time.time()
     seen = session.get("seen")

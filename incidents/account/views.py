@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import totp, twofactor
 from ..auth.forms import CodeForm, EnrolForm, PasswordForm, TokenForm
@@ -10,19 +10,12 @@ from ..auth.models import ApiToken
 from ..auth.service import change_password, create_token, revoke_token, tokens_of
 from ..core.instants import utcnow
 from ..errors import DomainError
-from ..extensions import db
 from ..forms_common import attach_error
+from ..lookup import get_or_404
 from ..transaction import refuse
-from ..validation import is_id
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SHOWN_CODES = "recovery_codes_once"
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 @bp.get("/")
@@ -122,9 +115,7 @@ def tokens():
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = db.session.get(ApiToken, token_id) if is_id(token_id) else None
-    if token is None or token.user_id != current_user.id:
-        abort(404)
+    token = get_or_404(ApiToken, token_id, lambda t: t.user_id == current_user.id)
     revoke_token(token)
     flash(_("Token revoked: it no longer works."), "success")
     return redirect(url_for("account.tokens"))

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 
@@ -20,20 +19,15 @@ from ..audit.log import LISTS
 from ..audit.models import AccessEntry
 from ..auth.models import User
 from ..breaches.models import Incident
-from ..core.instants import localize, to_local
+from ..core.instants import to_local
 from ..core.spreadsheet import spreadsheet_safe
 from ..extensions import db
+from ..filters import N_, FilterError, InvalidFilters, bounds, parse_period, shown
 from ..parties.models import Controller
 from ..validation import parse_id
 
 PAGE_SIZE = 100
 ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def N_(message: str) -> str:  # noqa: N802 (the conventional marker for babel extraction)
-    return message
-
 
 # (key, header msgid): one list for the page and the CSV, so both show the same values.
 COLUMNS = (
@@ -48,19 +42,6 @@ COLUMNS = (
     ("controller", N_("Controller")),
     ("ip", N_("IP address")),
 )
-
-
-@dataclass(frozen=True)
-class FilterError:
-    field: str
-    message: str  # a msgid with %(name)s placeholders
-    params: dict = field(default_factory=dict)
-
-
-class InvalidFilters(ValueError):
-    def __init__(self, errors: list[FilterError]):
-        super().__init__("; ".join(e.message % e.params for e in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -80,29 +61,7 @@ class AccessFilters:
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in UTC: the start of the first Amsterdam day up to the start of the day after the last."""
-        start = localize(datetime.combine(self.date_from, time())) if self.date_from else None
-        end = localize(datetime.combine(self.date_to + timedelta(days=1), time())) if self.date_to else None
-        return start, end
-
-
-def _shown(value: str) -> str:
-    return value if len(value) <= 40 else value[:40] + "…"
-
-
-def _date(args: Mapping[str, str], name: str, errors: list[FilterError]) -> date | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    parsed = None
-    if DATE_PATTERN.match(raw):
-        try:
-            parsed = date.fromisoformat(raw)
-        except ValueError:
-            parsed = None
-    if parsed is None or not 1900 <= parsed.year <= 9998:
-        errors.append(FilterError(name, N_("'%(value)s' is not a date; use YYYY-MM-DD."), {"value": _shown(raw)}))
-        return None
-    return parsed
+        return bounds(self.date_from, self.date_to)
 
 
 def _incident(raw: str, errors: list[FilterError]) -> int | None:
@@ -113,7 +72,8 @@ def _incident(raw: str, errors: list[FilterError]) -> int | None:
     elif db.session.get(Incident, incident_id) is None:
         incident_id = None
     if incident_id is None:
-        errors.append(FilterError("incident_id", N_("There is no incident '%(value)s'."), {"value": _shown(raw)}))
+        errors.append(FilterError("incident_id", "unknown_incident", N_("There is no incident '%(value)s'."),
+                                  {"value": shown(raw)}))
     return incident_id
 
 
@@ -125,25 +85,25 @@ def parse_filters(args: Mapping[str, str]) -> AccessFilters:
     if raw:
         user_id = parse_id(raw)
         if user_id is None or db.session.get(User, user_id) is None:
-            errors.append(FilterError("user_id", N_("There is no user with id '%(value)s'."), {"value": _shown(raw)}))
+            errors.append(FilterError("user_id", "unknown_user", N_("There is no user with id '%(value)s'."),
+                                      {"value": shown(raw)}))
             user_id = None
     raw = (args.get("incident_id") or "").strip()
     incident_id = _incident(raw, errors) if raw else None
     action = (args.get("action") or "").strip() or None
     if action is not None and action not in ACTIONS:
-        errors.append(FilterError("action", N_("Unknown action '%(value)s'; choose one of: %(choices)s."),
-                                  {"value": _shown(action), "choices": ", ".join(ACTIONS)}))
+        errors.append(FilterError("action", "invalid_choice",
+                                  N_("Unknown action '%(value)s'; choose one of: %(choices)s."),
+                                  {"value": shown(action), "choices": ", ".join(ACTIONS)}))
         action = None
-    date_from, date_to = _date(args, "from", errors), _date(args, "to", errors)
-    if date_from and date_to and date_from > date_to:
-        errors.append(FilterError("from", N_("The start date %(start)s lies after the end date %(end)s."),
-                                  {"start": date_from.isoformat(), "end": date_to.isoformat()}))
+    date_from, date_to = parse_period(args, errors)
     page = 1
     raw = (args.get("page") or "").strip()
     if raw:
         page = parse_id(raw) or 0
         if not page:
-            errors.append(FilterError("page", N_("'%(value)s' is not a page number."), {"value": _shown(raw)}))
+            errors.append(FilterError("page", "invalid_page", N_("'%(value)s' is not a page number."),
+                                      {"value": shown(raw)}))
     if errors:
         raise InvalidFilters(errors)
     return AccessFilters(user_id, incident_id, action, date_from, date_to, page)

@@ -15,7 +15,7 @@ from ..auth.models import ApiToken, User
 from ..auth.service import find_user, update_user
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..validation import is_id
+from ..lookup import find
 
 
 def user_by_email(email: str) -> User:
@@ -66,7 +66,7 @@ def reset_two_factor(user: User, actor: User | None = None) -> None:
 
 
 def token_by_id(token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id) if is_id(token_id) else None
+    token = find(ApiToken, token_id)
     if token is None:
         raise NotFound(f"there is no token {token_id}", "token_id", "unknown_token")
     return token

@@ -3,10 +3,10 @@ administrator, and sends an administrator without two-step verification to enrol
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.forms import EditUserForm, UserForm
@@ -15,20 +15,16 @@ from ..auth.service import create_user
 from ..core.instants import to_local, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..forms_common import attach_error, choices
 from ..labels import ROLE_LABELS
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id, parse_id
+from ..validation import parse_id
 from . import access_log, service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 @bp.get("/")
@@ -100,10 +96,7 @@ def users():
 
 
 def _target(user_id: int) -> User:
-    user = db.session.get(User, user_id) if is_id(user_id) else None
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 def _refuse(user: User, *messages: str):
@@ -189,7 +182,7 @@ def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status
                            args=request.args, people=people, actions=access_log.ACTIONS), status
 
 
-def _translated(exc: access_log.InvalidFilters) -> list[str]:
+def _translated(exc: InvalidFilters) -> list[str]:
     return [_(e.message, **e.params) for e in exc.errors]
 
 
@@ -197,7 +190,7 @@ def _translated(exc: access_log.InvalidFilters) -> list[str]:
 def access_log_page():
     try:
         filters = access_log.parse_filters(request.args)
-    except access_log.InvalidFilters as exc:
+    except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
     return _log_page([], filters, access_log.page_rows(filters), access_log.count(filters))
 
@@ -206,7 +199,7 @@ def access_log_page():
 def access_log_export():
     try:
         filters = access_log.parse_filters(request.args)
-    except access_log.InvalidFilters as exc:
+    except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
     up_to = access_log.last_id()
     lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language())

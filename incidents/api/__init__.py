@@ -113,6 +113,15 @@ def json_body() -> dict:
     return data
 
 
+def reject_unknown(data: dict, allowed: set[str] | frozenset[str], message: str) -> None:
+    """Refuse a body naming a field the route does not take (the first in alphabetical order), rather than
+    silently ignoring what the caller meant to change. ``message`` names it with {name}."""
+    unknown = set(data) - allowed
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ApiError(422, "unknown_field", message.format(name=name), name)
+
+
 def instant(data: dict, name: str, required: bool = False):
     value = data.get(name)
     if value is None:

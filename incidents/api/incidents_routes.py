@@ -14,8 +14,9 @@ from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..breaches.service import FilingInput
 from ..core.instants import utcnow
 from ..extensions import db
+from ..lookup import find
 from ..validation import is_id, parse_id
-from . import ApiError, bp, error_response, instant, json_body, scope
+from . import ApiError, bp, error_response, instant, json_body, reject_unknown, scope
 from .serializers import (
     count,
     deadlines_json,
@@ -31,7 +32,7 @@ MAX_PAGE = 1_000_000
 def _incident(incident_id: int) -> Incident:
     """The incident; for a controller user only one that touches their controller (404 otherwise, as if it
     did not exist)."""
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
+    incident = find(Incident, incident_id)
     limit = scope()
     if incident is not None and limit is not None and not db.session.scalar(
             select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,
@@ -100,10 +101,8 @@ def get_incident(incident_id: int):
 def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"title", "description", "fields", "details", "internal_note"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ApiError(422, "unknown_field", f"'{name}' cannot be changed here", name)
+    reject_unknown(data, {"title", "description", "fields", "details", "internal_note"},
+                   "'{name}' cannot be changed here")
     service.update_incident(incident, title=data.get("title"), description=data.get("description"),
                             fields=data.get("fields"), details=data.get("details"),
                             internal_note=data.get("internal_note"), actor=g.api_user)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Response, g, jsonify
 
 from ..core.instants import iso_z
-from ..extensions import db
+from ..lookup import find
 from ..notices import service
 from ..notices.models import Document, OutboxMessage
 from ..notices.outbox import wake_pump
 from ..transaction import after_commit
-from ..validation import is_id
-from . import ApiError, bp, json_body, scope
+from . import ApiError, bp, json_body, reject_unknown, scope
 from .incidents_routes import _incident
 
 
@@ -29,10 +28,7 @@ def outbox_json(m: OutboxMessage) -> dict:
 def issue_notices(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    unknown = set(data) - {"controller_ids", "all", "version", "next_update"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ApiError(422, "unknown_field", f"'{name}' is not a notices parameter", name)
+    reject_unknown(data, {"controller_ids", "all", "version", "next_update"}, "'{name}' is not a notices parameter")
     messages = service.issue_idempotently(
         service.issue_notices, incident, controller_ids=data.get("controller_ids"), all_=data.get("all"),
         version=data.get("version", "initial"), next_update=data.get("next_update", ""), actor=g.api_user)
@@ -43,7 +39,7 @@ def issue_notices(incident_id: int):
 
 @bp.get("/outbox/<int:message_id>")
 def get_outbox(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    message = find(OutboxMessage, message_id)
     if message is not None and scope() is not None and message.controller_id != scope():
         message = None
     if message is None:
@@ -53,7 +49,7 @@ def get_outbox(message_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int):
-    document = db.session.get(Document, document_id) if is_id(document_id) else None
+    document = find(Document, document_id)
     if document is not None and scope() is not None and document.controller_id != scope():
         document = None
     if document is None:

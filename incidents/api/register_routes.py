@@ -9,8 +9,9 @@ from flask import Response, jsonify, request
 from flask_babel import get_locale
 
 from ..core.instants import iso_z, utcnow
+from ..filters import InvalidFilters
 from ..register.export import to_csv
-from ..register.filters import InvalidFilters, parse_filters
+from ..register.filters import parse_filters
 from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_rows
 from . import ApiError, bp
 
@@ -61,7 +62,7 @@ def register():
         filters = parse_filters(request.args)
     except InvalidFilters as exc:
         first = exc.errors[0]
-        raise ApiError(422, first.code, first.english(), first.field) from None
+        raise ApiError(422, first.code, first.english(), first.argument) from None
     rows = register_rows(filters, utcnow())
     if fmt == "csv":
         lang = "en" if str(get_locale() or "nl") == "en" else "nl"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import structlog
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..core.instants import utcnow
 from ..extensions import db, limiter, login_manager
@@ -114,7 +114,6 @@ def second_factor():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
 def logout():
     logout_user()
     session.clear()
@@ -122,7 +121,6 @@ def logout():
 
 
 @bp.route("/logout/everywhere", methods=["POST"])
-@login_required
 def logout_everywhere():
     end_every_session(current_user)
     logout_user()

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort
-
-from ..extensions import db
-from ..validation import is_id
+from ..lookup import get_or_404
 from .models import Incident
 
 
-def incident_or_404(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None:
-        abort(404)
-    return incident
+def incident_or_404(incident_id: object) -> Incident:
+    return get_or_404(Incident, incident_id)

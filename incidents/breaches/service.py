@@ -110,7 +110,7 @@ def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: date
         db.session.execute(insert(AffectedContract.__table__), rows)
 
 
-def create_incident(
+def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the request that creates it)
     *,
     title: object,
     description: object = "",
@@ -454,7 +454,7 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
     return name, function, via
 
 
-def record_decision(
+def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decision)
     incident: Incident, *, controller_id: object, notify_ap: object, reason: object,
     inform_data_subjects: object = None, data_subjects_ground: object = None, decision_maker: object = None,
     actor=None, now: datetime | None = None,

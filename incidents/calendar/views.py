@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..account.views import bp as account_bp
 from ..errors import DomainError
-from ..extensions import db
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id
 from . import service
 from .models import CalendarFeed
 
@@ -67,12 +66,6 @@ def _refused(exc: DomainError, back: str):
 
 # --- a user's own feeds ---
 
-@own.before_request
-@login_required
-def require_login():
-    return None
-
-
 @own.post("/")
 def create():
     back = url_for("account.index") + "#calendar"
@@ -86,9 +79,7 @@ def create():
 
 @own.post("/<int:feed_id>/revoke")
 def revoke(feed_id: int):
-    found = db.session.get(CalendarFeed, feed_id) if is_id(feed_id) else None
-    if found is None or found.user_id != current_user.id:
-        abort(404)
+    found = get_or_404(CalendarFeed, feed_id, lambda f: f.user_id == current_user.id)
     service.revoke_feed(found)
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("account.index") + "#calendar")
@@ -101,11 +92,10 @@ def _controller(controller_id: int) -> Controller:
         abort(403)  # security.py refuses these already; checked here too
     if not current_user.can_write:
         abort(403)
-    return (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
+    return get_or_404(Controller, controller_id)
 
 
 @bp.post("/controllers/<int:controller_id>/calendar-feeds")
-@login_required
 def controller_create(controller_id: int):
     controller = _controller(controller_id)
     back = url_for("parties.edit_controller", controller_id=controller.id) + "#calendar"
@@ -118,12 +108,9 @@ def controller_create(controller_id: int):
 
 
 @bp.post("/controllers/<int:controller_id>/calendar-feeds/<int:feed_id>/revoke")
-@login_required
 def controller_revoke(controller_id: int, feed_id: int):
     controller = _controller(controller_id)
-    found = db.session.get(CalendarFeed, feed_id) if is_id(feed_id) else None
-    if found is None or found.controller_id != controller.id:
-        abort(404)
+    found = get_or_404(CalendarFeed, feed_id, lambda f: f.controller_id == controller.id)
     service.revoke_feed(found)
     flash(_("Calendar feed revoked: its address no longer works."), "success")
     return redirect(url_for("parties.edit_controller", controller_id=controller.id) + "#calendar")

@@ -17,6 +17,7 @@ from ..core.fields import missing_fields
 from ..core.guard import profile_guard
 from ..core.profiles import ClauseProfile
 from ..extensions import db
+from ..notices.keys import is_initial_notice
 from ..notices.models import Document, OutboxMessage
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
@@ -62,7 +63,7 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         "guards": guards,
         "consult_contracts": consult,
         "not_notified": [g for g in groups.values() if not any(
-            m.dedupe_key.endswith(":initial") for m, _d, _a in g.messages)],
+            is_initial_notice(m.dedupe_key) for m, _d, _a in g.messages)],
     }
 
 

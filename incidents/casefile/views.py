@@ -3,9 +3,9 @@ Each view parses, calls the owning feature's service and renders; the request co
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..breaches import service
 from ..breaches.assessment import record_severity
@@ -16,13 +16,13 @@ from ..breaches.service import FilingInput
 from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..forms_common import choices
 from ..labels import BAND_LABELS
+from ..lookup import get_or_404
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
-from ..validation import is_id, parse_id
+from ..validation import parse_id
 from ..web import post_form
 from .forms import (
     AddContractsForm,
@@ -39,12 +39,6 @@ from .page import incident_page
 from .page_forms import page_forms, scope_section
 
 bp = Blueprint("breaches", __name__, url_prefix="/incidents")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _picked_ids() -> list[int]:
@@ -132,9 +126,8 @@ def details(incident_id: int):
 def answer(incident_id: int, question_id: int):
     """The processor answers a controller user's question; the answer is kept in the timeline next to it."""
     incident = incident_or_404(incident_id)
-    asked = db.session.get(TimelineEvent, question_id) if is_id(question_id) else None
-    if asked is None or asked.incident_id != incident.id or asked.kind != "question":
-        abort(404)
+    asked = get_or_404(TimelineEvent, question_id,
+                       lambda event: event.incident_id == incident.id and event.kind == "question")
     form = AnswerForm(prefix=f"a{question_id}")
     if form.validate_on_submit():
         service.record_event(incident, "answer", current_user, question_id=asked.id,

@@ -245,35 +245,53 @@ def _when(value: str | datetime | None) -> str | None:
     return format_local(parse_instant(value) if isinstance(value, str) else value)
 
 
-def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
-    w = WORDS["en" if language == "en" else "nl"]
-    lang = "en" if language == "en" else "nl"
-    fields, details = facts.fields or {}, facts.details or {}
-    notifications = [f for f in facts.ap_filings if f.kind == "ap_notification"]
-    first = min(notifications, key=lambda f: f.at) if notifications else None
-    late = is_late(facts, now)
-    values: dict[str, tuple[str | None, dict]] = {}
+@dataclass(frozen=True)
+class _Facts:
+    """What every chapter reads: the facts, the document's words and language, and what follows from them."""
 
-    def put(key: str, value: str | None, **extra) -> None:
-        values[key] = (value, extra)
+    facts: DraftFacts
+    w: dict[str, str]
+    lang: str
+    fields: dict
+    details: dict
+    scope: dict
+    first: APFiling | None  # the first AP notification, if one was filed: this draft is then a follow-up
+    late: bool
 
-    put("1.notification_type", w["follow_up"].format(reference=first.reference) if first else w["new"])
-    scope = facts.scope or {}
-    put("1.legal_basis", w.get(f"basis_{facts.legal_basis}", facts.legal_basis))
-    put("1.other_supervisors", details.get("other_supervisors"))
-    countries = list(scope.get("countries") or ())
+
+class _Answers(dict):
+    """Question key -> (value, extra): the source, highlight and hint when they differ from the question's."""
+
+    def put(self, key: str, value: str | None, **extra) -> None:
+        self[key] = (value, extra)
+
+
+def _introduction(f: _Facts, put) -> None:  # chapter 1
+    w = f.w
+    put("1.notification_type", w["follow_up"].format(reference=f.first.reference) if f.first else w["new"])
+    put("1.legal_basis", w.get(f"basis_{f.facts.legal_basis}", f.facts.legal_basis))
+    put("1.other_supervisors", f.details.get("other_supervisors"))
+
+
+def _international(f: _Facts, put) -> None:  # chapter 2
+    w, details = f.w, f.details
+    countries = list(f.scope.get("countries") or ())
     foreign = [c for c in countries if c != "NL"]
     if foreign:
-        put("2.cross_border", w["countries_yes"].format(countries=country_list(foreign, lang)))
+        put("2.cross_border", w["countries_yes"].format(countries=country_list(foreign, f.lang)))
     elif countries:
         put("2.cross_border", w["countries_no"])
     elif "cross_border" in details:
-        put("2.cross_border", option("cross_border", details["cross_border"], lang),
+        put("2.cross_border", option("cross_border", details["cross_border"], f.lang),
             source="incident.details.cross_border")
     else:
         put("2.cross_border", None)
     no_foreign = not foreign and (bool(countries) or details.get("cross_border") == "no")
     put("2.other_authorities", w["no_foreign"] if no_foreign else None)
+
+
+def _controller(f: _Facts, put) -> None:  # chapter 3
+    w, facts = f.w, f.facts
     put("3.organisation", facts.controller_name)
     put("3.joint_controllers", facts.controller_joint or None)
     put("3.address", facts.controller_address or None)
@@ -297,6 +315,10 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
         put("3.contact_person", contact or None)
     put("3.other_organisations", w["processor"].format(name=facts.processor_name, contact=facts.processor_contact,
                                                        contracts=", ".join(facts.contract_references) or "—"))
+
+
+def _timeline(f: _Facts, put) -> None:  # chapter 4
+    w, facts, details, first = f.w, f.facts, f.details, f.first
     put("4.started_at", _when(details.get("started_at")))
     put("4.ended_at", _when(details.get("ended_at")) or (w["ongoing"] if "started_at" in details else None))
     aware = format_local(facts.aware_at)
@@ -308,7 +330,7 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     else:
         put("4.discovered_at", w["not_yet_aware"].format(aware=aware))
     put("4.discovery", details.get("discovery"))
-    if late:
+    if f.late:
         put("4.late_reason", None, highlight=True, hint=w["late_hint"].format(due=format_local(facts.ap_due_at)))
     elif first and facts.ap_due_at and first.at > facts.ap_due_at:
         put("4.late_reason", w["filed_late"].format(at=format_local(first.at)))
@@ -317,25 +339,26 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     else:
         put("4.late_reason", w["not_started"])
 
-    severity = facts.severity
+
+def _breach(f: _Facts, put) -> None:  # chapter 5
+    w, facts, fields, details, severity = f.w, f.facts, f.fields, f.details, f.facts.severity
     if severity:
-        put("5.nature", "; ".join(natures(severity.confidentiality, severity.integrity, severity.availability, lang))
-            or w["nature_none"])
-        effects = [w[f"{aspect}_{value}"] for aspect, value in (
-            ("confidentiality", severity.confidentiality), ("integrity", severity.integrity),
-            ("availability", severity.availability)) if value != "none" and f"{aspect}_{value}" in w]
-        put("9.consequences_organisation", "; ".join(effects) or w["nature_none"])
+        put("5.nature", "; ".join(natures(severity.confidentiality, severity.integrity, severity.availability,
+                                          f.lang)) or w["nature_none"])
     else:
         put("5.nature", fields.get("nature"), source="incident.fields.nature")
-        put("9.consequences_organisation", None)
-    put("5.incident_kind", option("incident_kind", details["incident_kind"], lang) if "incident_kind" in details
+    put("5.incident_kind", option("incident_kind", details["incident_kind"], f.lang) if "incident_kind" in details
         else None)
     put("5.description", _text(facts.title, facts.description, fields.get("nature"), fields.get("cause")))
     put("5.attachments", details.get("attachments"))
-    categories = category_list(scope.get("data_categories") or (), lang)
+
+
+def _personal_data(f: _Facts, put) -> None:  # chapter 6
+    w, fields, scope, severity = f.w, f.fields, f.scope, f.facts.severity
+    categories = category_list(scope.get("data_categories") or (), f.lang)
     put("6.categories", _text(categories, fields.get("affected_data")),
         source="scope.data_categories" if categories else "incident.fields.affected_data")
-    specials = category_list(scope.get("special_categories") or (), lang)
+    specials = category_list(scope.get("special_categories") or (), f.lang)
     if specials:
         put("6.special_categories", w["special_list"].format(categories=specials))
     elif "data_categories" in scope:
@@ -343,21 +366,41 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     else:
         put("6.special_categories", None,
             hint=w["special_unknown"] if severity and "sensitive" in severity.data_types else None)
-    own_records = range_text(records(scope), lang)
+    own_records = range_text(records(scope), f.lang)
     put("6.records", own_records or fields.get("records"),
         source="scope.records_min" if own_records else "incident.fields.records")
-    put("7.groups", group_list(scope.get("subject_groups") or (), lang))
-    put("7.description", fields.get("data_subjects"))
-    put("7.number", range_text(subjects(scope), lang))
-    put("8.protection", option("protection", details["protection"], lang) if "protection" in details else None)
-    put("9.consequences", fields.get("consequences"))
+
+
+def _affected_people(f: _Facts, put) -> None:  # chapter 7
+    put("7.groups", group_list(f.scope.get("subject_groups") or (), f.lang))
+    put("7.description", f.fields.get("data_subjects"))
+    put("7.number", range_text(subjects(f.scope), f.lang))
+
+
+def _prior_measures(f: _Facts, put) -> None:  # chapter 8
+    put("8.protection", option("protection", f.details["protection"], f.lang) if "protection" in f.details else None)
+
+
+def _consequences(f: _Facts, put) -> None:  # chapter 9
+    w, lang, severity = f.w, f.lang, f.facts.severity
+    if severity:
+        effects = [w[f"{aspect}_{value}"] for aspect, value in (
+            ("confidentiality", severity.confidentiality), ("integrity", severity.integrity),
+            ("availability", severity.availability)) if value != "none" and f"{aspect}_{value}" in w]
+        put("9.consequences_organisation", "; ".join(effects) or w["nature_none"])
+    else:
+        put("9.consequences_organisation", None)
+    put("9.consequences", f.fields.get("consequences"))
     if severity:
         ap = severity.ap_severity if lang == "nl" else AP_SEVERITY_EN.get(severity.ap_severity, severity.ap_severity)
         put("9.severity", w["severity"].format(ap=ap, se=f"{severity.se:g}", band=w[f"band_{severity.band}"],
                                                at=format_local(severity.assessed_at)))
     else:
         put("9.severity", None)
-    decision = facts.decision
+
+
+def _follow_up(f: _Facts, put) -> None:  # chapter 10
+    w, lang, facts, decision = f.w, f.lang, f.facts, f.facts.decision
     communicated = bool(facts.subject_communications)
     # "Ja" only when a communication to the data subjects was actually filed; a decision to inform is a plan.
     if communicated:
@@ -382,7 +425,24 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
         put("10.subjects_channel", w["not_informed"])
     else:
         put("10.subjects_channel", None)
-    put("10.measures", fields.get("measures"))
+    put("10.measures", f.fields.get("measures"))
+
+
+# One function per chapter of the AP form, each answering that chapter's questions (questions.py).
+CHAPTER_ANSWERS = (_introduction, _international, _controller, _timeline, _breach, _personal_data, _affected_people,
+                   _prior_measures, _consequences, _follow_up)
+
+
+def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
+    lang = "en" if language == "en" else "nl"
+    w = WORDS[lang]
+    notifications = [f for f in facts.ap_filings if f.kind == "ap_notification"]
+    first = min(notifications, key=lambda f: f.at) if notifications else None
+    late = is_late(facts, now)
+    known = _Facts(facts, w, lang, facts.fields or {}, facts.details or {}, facts.scope or {}, first, late)
+    values = _Answers()
+    for answer in CHAPTER_ANSWERS:
+        answer(known, values.put)
 
     chapters = [Chapter(number, titles[1] if lang == "en" else titles[0], []) for number, titles in CHAPTERS.items()]
     by_number = {c.number: c for c in chapters}
@@ -395,4 +455,4 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
                   else w["controller_files"])
     return Draft(facts.incident_reference, facts.controller_name, facts.filer, filer_note, lang, now,
                  "follow_up" if first else "new", first.reference if first else None, facts.ap_due_at, late,
-                 decision, chapters)
+                 facts.decision, chapters)

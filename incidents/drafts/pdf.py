@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..core.instants import format_local
-from ..notices.render import _NumberedCanvas, _register_fonts, _styles, clean, para_text
+from ..pdf import build, clean, para_text, register_fonts, styles
 from .compose import Draft
 
 WORDS = {
@@ -33,9 +31,9 @@ WORDS = {
 
 
 def render_pdf(draft: Draft) -> bytes:
-    _register_fonts()
+    register_fonts()
     w = WORDS[draft.language]
-    st = _styles()
+    st = styles()
     story = [Paragraph(para_text(w["title"]), st["title"]),
              Paragraph(para_text(f"{draft.incident_reference} · {draft.controller_name} · {w['generated']} "
                                  f"{format_local(draft.generated_at)}"), st["sub"]),
@@ -66,13 +64,9 @@ def render_pdf(draft: Draft) -> bytes:
         story.append(Paragraph(para_text(w["gaps"].format(n=len(gaps))), st["h"]))
         story.extend(Paragraph(para_text(f"{a.number} {a.label}" + (f": {a.hint}" if a.hint else "")), st["row"])
                      for a in gaps)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=f"{w['title']} {draft.incident_reference}",
-                            author=draft.controller_name, invariant=True)
     header = f"{draft.incident_reference} · {w['title']} · {draft.controller_name}"
-    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, header=clean(header), page_text=w["page"], **k))
-    return buffer.getvalue()
+    return build(story, title=f"{w['title']} {draft.incident_reference}", author=draft.controller_name,
+                 header=clean(header), page_text=w["page"])
 
 
 def filename(draft: Draft) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_login import login_required
 
 from ..breaches.lookup import incident_or_404
 from ..breaches.scope import scope_of
@@ -20,12 +19,6 @@ from .letters import VARIANTS, compose_letter
 from .pdf import filename, render_pdf
 
 bp = Blueprint("drafts", __name__, url_prefix="/incidents")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _draft(incident_id: int, controller_id: int):

@@ -4,40 +4,17 @@ one content structure. Pure: no Flask, no database."""
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import escape as html_escape
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from ..core.instants import format_local
+from ..pdf import build, clean, para_text, register_fonts, styles
 from .texts import words
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    # Plain compressed streams instead of ASCII85-wrapped ones: smaller files, less work.
-    rl_config.useA85 = 0
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 @dataclass(frozen=True)
@@ -111,20 +88,6 @@ class Rendered:
     filename: str
 
 
-# Control characters other than tab and newline, and lone surrogates (a PDF cannot encode them).
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def clean(text: str | None) -> str:
-    """User text normalised to NFC, with unprintable characters removed."""
-    return UNPRINTABLE.sub("", unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")))
-
-
-def para_text(text: str | None) -> str:
-    """User text made safe for a reportlab Paragraph (which reads a small XML dialect)."""
-    return xml_escape(clean(text)).replace("\n", "<br/>")
-
-
 def _when(value: datetime | None, language: str) -> str:
     return format_local(value) if value else "—"
 
@@ -193,45 +156,6 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
     return result
 
 
-class _NumberedCanvas(pdf_canvas.Canvas):
-    """Draws 'page X of Y' and the incident reference on every page once the page count is known."""
-
-    def __init__(self, *args, header: str = "", page_text: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-        self._header, self._page_text = header, page_text
-
-    def showPage(self):  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.HexColor("#555555"))
-            self.drawString(18 * mm, A4[1] - 12 * mm, self._header)
-            self.drawRightString(A4[0] - 18 * mm, 10 * mm,
-                                 self._page_text.format(page=self._pageNumber, pages=total))
-            super().showPage()
-        super().save()
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5)
-    return {
-        "base": base,
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4),
-        "sub": ParagraphStyle("sub", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
-        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=9,
-                            spaceAfter=3, textColor=colors.HexColor("#1f4e8c"), keepWithNext=1),
-        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=9),
-        "row": ParagraphStyle("row", parent=base, spaceAfter=3.5),
-        "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a15c00")),
-    }
-
-
 def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
     """Each label/value pair as a bold label paragraph and plain value paragraphs. Single-style paragraphs
     take reportlab's fast line-breaking path, and a long value simply flows on to the next page."""
@@ -245,9 +169,9 @@ def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
 
 
 def render_pdf(content: NoticeContent) -> bytes:
-    _register_fonts()
+    register_fonts()
     w = words(content.language)
-    st = _styles()
+    st = styles()
     title = w["notice_title"] if content.kind == "notice" else w["report_title"]
     story = [Paragraph(para_text(title), st["title"]),
              Paragraph(para_text(f"{content.incident_reference} · {_version_label(content, w)} · "
@@ -257,14 +181,9 @@ def render_pdf(content: NoticeContent) -> bytes:
     for heading, rows in sections(content):
         story.append(Paragraph(para_text(heading), st["h"]))  # keepWithNext: never alone at a page foot
         story.extend(_rows(rows, st))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=f"{title} {content.incident_reference}",
-                            author=content.processor_name, invariant=True)
     header = f"{content.incident_reference} · {content.processor_name} → {content.controller_name}"
-    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, header=clean(header),
-                                                                 page_text=w["page"], **k))
-    return buffer.getvalue()
+    return build(story, title=f"{title} {content.incident_reference}", author=content.processor_name,
+                 header=clean(header), page_text=w["page"])
 
 
 def render_text(content: NoticeContent) -> str:

@@ -24,6 +24,7 @@ from ..parties.models import Controller
 from ..validation import clean_text, is_id, required_text
 from . import content as content_builder
 from .ack import ack_url
+from .keys import ONCE, dedupe_key, initial_notice_pattern
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
 from .render import filename, render_html, render_pdf, render_text, subject
 
@@ -33,18 +34,12 @@ def _open_for_notices(incident: Incident) -> None:
         raise Conflict(f"incident {incident.reference} is dismissed; no notices are sent", code="incident_dismissed")
 
 
-def _dedupe_key(incident: Incident, controller_id: int, kind: str, version: str | None, sequence: int) -> str:
-    if kind == "notice" and version in ("initial", "final"):
-        return f"notice:{incident.id}:{controller_id}:{version}"
-    return f"{kind}:{incident.id}:{controller_id}:{version or '-'}:{sequence}"
-
-
 def _existing(key: str) -> OutboxMessage | None:
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
 
 
 def _next_sequence(incident: Incident, controller_id: int, kind: str, version: str | None) -> int:
-    if version in ("initial", "final"):
+    if version in ONCE:
         return 1
     count = db.session.scalar(select(func.count()).select_from(Document).where(
         Document.incident_id == incident.id, Document.controller_id == controller_id, Document.kind == kind,
@@ -74,7 +69,7 @@ def queue_mails(rows: list[dict]) -> None:
 def _issue(incident: Incident, controller: Controller, *, kind: str, version: str | None, actor,
            now: datetime, next_update: str = "", report_sections=None) -> OutboxMessage:
     sequence = _next_sequence(incident, controller.id, kind, version)
-    key = _dedupe_key(incident, controller.id, kind, version, sequence)
+    key = dedupe_key(incident.id, controller.id, kind, version, sequence)
     existing = _existing(key)
     if existing is not None:
         return existing
@@ -162,7 +157,7 @@ def not_yet_notified(incident: Incident) -> list[int]:
     """Affected controllers with neither an initial notice issued nor a notice recorded by hand
     (phone, their portal, …)."""
     issued = set(db.session.scalars(select(OutboxMessage.controller_id).where(
-        OutboxMessage.incident_id == incident.id, OutboxMessage.dedupe_key.like(f"notice:{incident.id}:%:initial"))))
+        OutboxMessage.incident_id == incident.id, OutboxMessage.dedupe_key.like(initial_notice_pattern(incident.id)))))
     told = set(db.session.scalars(select(Filing.controller_id).where(
         Filing.incident_id == incident.id, Filing.kind == "controller_notice")))
     return sorted(affected_controller_ids(incident) - issued - told)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..breaches import service as breaches
@@ -14,9 +14,10 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
 from ..i18n import speak
+from ..lookup import find, get_or_404
 from ..parties.models import Controller
 from ..transaction import after_commit, refuse
-from ..validation import is_id, parse_id
+from ..validation import parse_id
 from ..web import post_form
 from . import service
 from .ack import AckLinkError, read_token
@@ -50,7 +51,6 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
 
 
 @bp.post("/incidents/<int:incident_id>/notices")
-@login_required
 def send(incident_id: int):
     incident = incident_or_404(incident_id)
 
@@ -62,7 +62,6 @@ def send(incident_id: int):
 
 
 @bp.post("/incidents/<int:incident_id>/notices/all")
-@login_required
 def send_all(incident_id: int):
     incident = incident_or_404(incident_id)
 
@@ -82,7 +81,6 @@ def send_all(incident_id: int):
 
 
 @bp.get("/incidents/<int:incident_id>/notices/progress")
-@login_required
 def progress(incident_id: int):
     incident = incident_or_404(incident_id)
     ids = _ids_arg()
@@ -99,7 +97,6 @@ def _outbox_rows(incident: Incident, ids: list[int] | None = None):
 
 
 @bp.get("/incidents/<int:incident_id>/outbox.json")
-@login_required
 def outbox_status(incident_id: int):
     incident = incident_or_404(incident_id)
     return jsonify({"outbox": [
@@ -108,12 +105,9 @@ def outbox_status(incident_id: int):
 
 
 @bp.post("/incidents/<int:incident_id>/outbox/<int:message_id>/retry")
-@login_required
 def retry(incident_id: int, message_id: int):
     incident = incident_or_404(incident_id)
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
-    if message is None or message.incident_id != incident.id:
-        abort(404)
+    message = get_or_404(OutboxMessage, message_id, lambda m: m.incident_id == incident.id)
 
     def act(form):
         retry_now(message)
@@ -122,7 +116,6 @@ def retry(incident_id: int, message_id: int):
 
 
 @bp.post("/incidents/<int:incident_id>/report")
-@login_required
 def report(incident_id: int):
     incident = incident_or_404(incident_id)
 
@@ -136,7 +129,6 @@ def report(incident_id: int):
 
 
 @bp.post("/incidents/<int:incident_id>/consultation")
-@login_required
 def consultation(incident_id: int):
     incident = incident_or_404(incident_id)
 
@@ -151,11 +143,8 @@ def consultation(incident_id: int):
 
 
 @bp.get("/documents/<int:document_id>")
-@login_required
 def document(document_id: int):
-    found = db.session.get(Document, document_id) if is_id(document_id) else None
-    if found is None:
-        abort(404)
+    found = get_or_404(Document, document_id)
     return Response(found.content, mimetype=found.content_type, headers={
         "X-Content-SHA256": found.sha256, "Cache-Control": "private, no-store",
         "Content-Disposition": f'attachment; filename="{found.filename}"'})
@@ -168,7 +157,7 @@ def _message_for(token: str) -> tuple[OutboxMessage | None, str | None, str]:
         message_id, nonce = read_token(token)
     except AckLinkError as exc:
         return None, None, exc.reason
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+    message = find(OutboxMessage, message_id)
     if message is None or message.ack_nonce != nonce:
         return None, None, "forged"
     return message, nonce, ""

@@ -8,17 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from . import service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def incident_url(user, incident_id: int | None) -> str | None:

@@ -6,15 +6,16 @@ from sqlalchemy import func, select
 
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..lookup import find
 from ..profiles import all_profiles
-from ..validation import clean_text, email_address, is_id, kvk_number, language, required_text
+from ..validation import clean_text, email_address, kvk_number, language, required_text
 from .models import Contract, Controller
 
 
 def get_controller(controller_id: object, field: str = "controller_id") -> Controller:
     if isinstance(controller_id, bool) or not isinstance(controller_id, int):
         raise ValidationFailed("controller_id must be an integer id", field, "invalid_type")
-    controller = db.session.get(Controller, controller_id) if is_id(controller_id) else None
+    controller = find(Controller, controller_id)
     if controller is None:
         raise ValidationFailed(f"there is no controller with id {controller_id}", field, "unknown_controller")
     return controller

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..forms_common import choices
+from ..lookup import get_or_404
 from ..profiles import all_profiles
 from ..transaction import refuse
-from ..validation import is_id
 from ..web import post_form
 from . import service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
@@ -18,12 +17,6 @@ from .models import Contract, Controller
 
 bp = Blueprint("parties", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _save(form, action, success: str, redirect_to: str, again):
@@ -55,7 +48,7 @@ def _controllers_page(form, status: int = 200):
 
 @bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
 def edit_controller(controller_id: int):
-    controller = (db.session.get(Controller, controller_id) if is_id(controller_id) else None) or abort(404)
+    controller = get_or_404(Controller, controller_id)
     form = ControllerForm(obj=controller)
 
     def page(form, status: int = 200):
@@ -94,7 +87,7 @@ def _contracts_page(form, status: int = 200):
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
 def edit_contract(contract_id: int):
-    contract = (db.session.get(Contract, contract_id) if is_id(contract_id) else None) or abort(404)
+    contract = get_or_404(Contract, contract_id)
     form = _contract_form(obj=contract, data={"profile": contract.profile_key} if request.method == "GET" else None)
 
     def page(form, status: int = 200):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..breaches import service
 from ..breaches.forms import DecisionForm
@@ -16,12 +16,11 @@ from ..core.instants import utcnow
 from ..drafts.gather import draft_for
 from ..drafts.pdf import filename, render_pdf
 from ..errors import DomainError
-from ..extensions import db
 from ..forms_common import choices
+from ..lookup import get_or_404
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
 from ..transaction import refuse
-from ..validation import is_id
 from ..web import post_form
 from .forms import APFilingForm, QuestionForm
 from .queries import my_incident, my_incidents, touches
@@ -30,7 +29,6 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
 @bp.before_request
-@login_required
 def require_controller_user():
     if current_user.role != "controller" or current_user.controller_id is None:
         abort(403)
@@ -38,10 +36,7 @@ def require_controller_user():
 
 
 def _mine(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if is_id(incident_id) else None
-    if incident is None or not touches(incident.id, current_user.controller_id):
-        abort(404)
-    return incident
+    return get_or_404(Incident, incident_id, lambda i: touches(i.id, current_user.controller_id))
 
 
 def _decision_form(**kwargs) -> DecisionForm:
@@ -134,9 +129,8 @@ def question(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/messages/<int:message_id>/acknowledge")
 def acknowledge(incident_id: int, message_id: int):
     incident = _mine(incident_id)
-    message = db.session.get(OutboxMessage, message_id) if is_id(message_id) else None
-    if message is None or message.incident_id != incident.id or message.controller_id != current_user.controller_id:
-        abort(404)
+    message = get_or_404(OutboxMessage, message_id, lambda m: m.incident_id == incident.id
+                         and m.controller_id == current_user.controller_id)
     try:
         notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
     except DomainError as exc:
@@ -149,9 +143,7 @@ def acknowledge(incident_id: int, message_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
-    found = db.session.get(Document, document_id) if is_id(document_id) else None
-    if found is None or found.controller_id != current_user.controller_id:
-        abort(404)
+    found = get_or_404(Document, document_id, lambda d: d.controller_id == current_user.controller_id)
     return Response(found.content, mimetype=found.content_type, headers={
         "X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'})
 

@@ -3,7 +3,6 @@ table of the summary columns, then per incident the other columns. "Page X of Y"
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from reportlab.lib import colors
@@ -11,12 +10,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 
 from ..core.instants import utcnow
-from ..notices.render import FONT, FONT_BOLD, _register_fonts, para_text
-from .export import COLUMNS, cell_text, local_text
+from ..pdf import FONT, FONT_BOLD, build, para_text, register_fonts
+from .columns import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
 from .queries import RegisterRow
 from .words import AP_SEVERITY, INCIDENT_STATUS, word
@@ -42,31 +40,6 @@ WORDS = {
            "empty": "No incidents in this selection.", "page": "Page {page} of {pages}",
            "times": "Times in Amsterdam time (Europe/Amsterdam)."},
 }
-
-
-class _NumberedCanvas(pdf_canvas.Canvas):
-    """Draws the title and "page X of Y" on every page once the page count is known."""
-
-    def __init__(self, *args, header: str = "", page_text: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-        self._header, self._page_text = header, page_text
-
-    def showPage(self):  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(FONT, 7.5)
-            self.setFillColor(colors.HexColor("#555555"))
-            self.drawString(MARGIN, PAGE[1] - 8 * mm, self._header)
-            self.drawRightString(PAGE[0] - MARGIN, 7 * mm, self._page_text.format(page=self._pageNumber,
-                                                                                   pages=total))
-            super().showPage()
-        super().save()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -163,7 +136,7 @@ def _pieces(text: str, size: int = 1500) -> list[str]:
 
 def render_pdf(rows: list[RegisterRow], lang: str, filters: RegisterFilters | None,
                now: datetime | None = None) -> bytes:
-    _register_fonts()
+    register_fonts()
     lang = "en" if lang == "en" else "nl"
     w, st = WORDS[lang], _styles()
     story = [Paragraph(para_text(w["title"]), st["title"]), Paragraph(para_text(w["basis"]), st["base"]),
@@ -176,9 +149,6 @@ def render_pdf(rows: list[RegisterRow], lang: str, filters: RegisterFilters | No
         story += [_overview(rows, lang, st), Paragraph(para_text(w["details"]), st["h"]), *_details(rows, lang, st)]
     else:
         story.append(Paragraph(para_text(w["empty"]), st["base"]))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=13 * mm,
-                            bottomMargin=13 * mm, title=w["title"], invariant=True)
-    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, header=f"{w['title']} · {w['basis']}",
-                                                                 page_text=w["page"], **k))
-    return buffer.getvalue()
+    return build(story, title=w["title"], header=f"{w['title']} · {w['basis']}", page_text=w["page"],
+                 pagesize=PAGE, margin=MARGIN, top=13 * mm, bottom=13 * mm, font_size=7.5, header_y=8 * mm,
+                 footer_y=7 * mm)

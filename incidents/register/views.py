@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from ..breaches.models import INCIDENT_STATUSES
 from ..core.instants import to_local, utcnow
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..parties.models import Controller
-from .export import COLUMNS, table, to_csv, to_pdf, to_xlsx
-from .filters import SEVERITIES, InvalidFilters, parse_filters
+from .columns import COLUMNS
+from .export import table, to_csv, to_pdf, to_xlsx
+from .filters import SEVERITIES, parse_filters
 from .queries import register_rows
 from .words import AP_SEVERITY, PAGE, word
 
@@ -24,12 +25,6 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-@bp.before_request
-@login_required
-def require_login():
-    return None
 
 
 def _language() -> str:

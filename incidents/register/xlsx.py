@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .export import COLUMNS, cell_value
+from .columns import COLUMNS, cell_value
 from .queries import RegisterRow
 
 NUMBER_FORMATS = {"instant": "yyyy-mm-dd hh:mm", "number": "0.00", "int": "0"}

@@ -25,6 +25,7 @@ from ..breaches.models import Incident, Obligation
 from ..core.instants import utcnow
 from ..core.reminders import current, following, reminder_key
 from ..extensions import db
+from ..notices.keys import reminder_dedupe_key
 from ..notices.service import mail_row, queue_mails
 from ..notifications.service import add_notifications, notification_row
 from ..parties.models import Controller
@@ -130,7 +131,7 @@ def _remind_batch(batch, context: _Context) -> int:
         text = message_for(people["incidents"][row.incident_id], row, people["controllers"].get(row.controller_id),
                            point, now)
         if value["recipients"]:
-            mails.append(mail_row(incident_id=row.incident_id, dedupe_key=f"reminder:{key}"[:120],
+            mails.append(mail_row(incident_id=row.incident_id, dedupe_key=reminder_dedupe_key(key),
                                   recipients=value["recipients"], subject=text.subject, body_text=text.body,
                                   body_html=text.html, now=now, details={"kind": "reminder",
                                                                          "reminder_id": reminder_id}))

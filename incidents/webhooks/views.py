@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..core.instants import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import choices
+from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
-from ..validation import is_id
 from . import service
 from .forms import WebhookForm
 from .models import Webhook
@@ -25,7 +25,6 @@ bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
 
 @bp.before_request
-@login_required
 def require_admin():
     if current_user.role != "admin":
         abort(403)
@@ -46,10 +45,7 @@ def _form(**kwargs) -> WebhookForm:
 
 
 def _hook(webhook_id: int) -> Webhook:
-    hook = db.session.get(Webhook, webhook_id) if is_id(webhook_id) else None
-    if hook is None:
-        abort(404)
-    return hook
+    return get_or_404(Webhook, webhook_id)
 
 
 def _message(exc: DomainError) -> str:

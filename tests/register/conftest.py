@@ -157,7 +157,7 @@ class TableParser(HTMLParser):
 
 def page_table(response) -> tuple[list[str], list[list[str]]]:
     """Headers and rows in the order of the register's columns: a detail left out because it is empty is ""."""
-    from incidents.register.export import COLUMNS
+    from incidents.register.columns import COLUMNS
 
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     parser = TableParser()

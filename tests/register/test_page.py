@@ -165,7 +165,7 @@ def test_english_headers(logged_in, register):
 
 
 def test_the_page_is_compact_with_details_per_incident(logged_in, register):
-    from incidents.register.export import COLUMNS
+    from incidents.register.columns import COLUMNS
 
     html = logged_in.get("/register/").get_data(as_text=True)
     table = html.split('id="register"', 1)[1].split("</table>", 1)[0]
