@@ -100,7 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp  # also nests account.calendar: import before registering
     from .casefile import scope_views  # noqa: F401 (its routes join the incident pages blueprint)
-    from .casefile.views import bp as breaches_bp
+    from .casefile.views import bp as incidents_bp
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
@@ -112,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
-    app.register_blueprint(breaches_bp)
+    app.register_blueprint(incidents_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(register_bp)

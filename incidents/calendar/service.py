@@ -149,7 +149,7 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
         query = query.where(Obligation.controller_id == scope.controller_id)
     base = current_app.config["BASE_URL"].rstrip("/")
     urls = current_app.url_map.bind("")
-    endpoint = "portal.incident" if scope.portal else "breaches.show"
+    endpoint = "portal.incident" if scope.portal else "incidents.show"
     return [
         ical.FeedEntry(
             obligation_id=oid, kind=kind, due_at=due_at, incident_reference=reference, controller_name=controller,

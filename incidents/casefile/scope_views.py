@@ -56,7 +56,7 @@ def scope(incident_id: int, controller_id: int):
             attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         else:
             flash(_("Saved for %(name)s.", name=controller.name), "success")
-            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=f"controller-{controller.id}"))
+            return redirect(url_for("incidents.show", incident_id=incident.id, _anchor=f"controller-{controller.id}"))
     status = 422 if form.is_submitted() else 200
     if status == 422:
         flash(_("Nothing was saved: see the messages at the form."), "error")
@@ -93,7 +93,7 @@ def scopes(incident_id: int):
             attach_error(form, exc)
         else:
             flash(_("Scopes saved for %(n)d controllers.", n=len(done)), "success")
-            return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="scopes"))
+            return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="scopes"))
     status = 422 if form.is_submitted() else 200
     return render_template("incidents/scopes.html", incident=incident, form=form, problems=problems,
                            columns=("controller_id", "kvk", *SCOPE_KEYS), allowed=_allowed()), status
@@ -147,4 +147,4 @@ def internal_note(incident_id: int):
             flash(_("Internal note saved."), "success")
     else:
         flash(_("Nothing was saved: the note is too long."), "error")
-    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="internal-note"))
+    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="internal-note"))

@@ -38,7 +38,7 @@ from .lists import contract_ids_of_profiles, contract_rows, incident_list, parse
 from .page import incident_page
 from .page_forms import page_forms, scope_section
 
-bp = Blueprint("breaches", __name__, url_prefix="/incidents")
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 
 def _picked_ids() -> list[int]:
@@ -73,7 +73,7 @@ def new():
             status=form.status.data, confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
             contract_ids=list(dict.fromkeys(_picked_ids() + ids)), actor=current_user)
         flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
-        return redirect(url_for("breaches.show", incident_id=incident.id))
+        return redirect(url_for("incidents.show", incident_id=incident.id))
 
     if request.method == "GET":
         return render_template("incidents/new.html", form=form, picked=set(), **_picker_context())
@@ -95,7 +95,7 @@ def show(incident_id: int):
 def _apply(incident: Incident, form_name: str, form, action):
     """A form posted from the incident page: back to its section, or the page again with the form's errors."""
     return post_form(form, action,
-                     done=lambda: redirect(url_for("breaches.show", incident_id=incident.id, _anchor=form_name)),
+                     done=lambda: redirect(url_for("incidents.show", incident_id=incident.id, _anchor=form_name)),
                      again=lambda form: _render(incident, 422, **{form_name: form}))
 
 
@@ -135,7 +135,7 @@ def answer(incident_id: int, question_id: int):
         flash(_("Answer sent."), "success")
     else:
         flash(_("Nothing was saved: the answer is empty or too long."), "error")
-    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor="questions"))
+    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="questions"))
 
 
 @bp.post("/<int:incident_id>/confirm")

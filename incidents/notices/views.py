@@ -34,7 +34,7 @@ def _ids_arg() -> list[int]:
 
 
 def _back(incident: Incident, anchor: str = "notices"):
-    return redirect(url_for("breaches.show", incident_id=incident.id, _anchor=anchor))
+    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor=anchor))
 
 
 def _run(incident: Incident, form, action, success: str, anchor: str = "notices"):

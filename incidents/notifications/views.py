@@ -21,7 +21,7 @@ def incident_url(user, incident_id: int | None) -> str | None:
         return None
     if user.role == "controller":
         return url_for("portal.incident", incident_id=incident_id)
-    return url_for("breaches.show", incident_id=incident_id)
+    return url_for("incidents.show", incident_id=incident_id)
 
 
 @bp.get("/")
