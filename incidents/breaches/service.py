@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import func, insert, select
 
@@ -15,7 +16,7 @@ from ..core.instants import format_local, not_in_future, to_local, utcnow
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..parties.models import Contract
-from ..profiles import all_profiles, get_profile
+from ..profiles import all_profiles
 from ..validation import clean_text, is_id, required_text
 from .affected import affected_controller_ids
 from .assessment import latest_severity
@@ -348,7 +349,7 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
             raise ValidationFailed(f"contract {contract_id} belongs to controller {owner_id}", "controller_id",
                                    "mismatch")
         controller_id = owner_id
-        profile = get_profile(profile_key)
+        profile = all_profiles()[profile_key]  # checked when the contract was added; recompute() indexes the same
         if kind == "controller_consultation" and profile.rule(kind) is None:
             raise ValidationFailed(f"the contract's clause ({profile_key}) has no consultation obligation",
                                    "kind", "not_in_contract")
@@ -401,6 +402,7 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
     for ref, filed_at in db.session.execute(select(Filing.reference, Filing.at).where(
             Filing.incident_id == incident.id, Filing.controller_id == controller_id,
             Filing.kind == "ap_notification")):
+        ref = cast(str, ref)  # an AP notification always has the AP's reference: record_filing requires it
         known[ref] = min(filed_at, known.get(ref, filed_at))
     if not known:
         raise Conflict("no AP notification is recorded for this controller; record it before a follow-up",

@@ -4,8 +4,9 @@ pasted reference or by profile. Read-only."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from ..breaches.models import Incident
 from ..extensions import db
@@ -21,7 +22,7 @@ def incident_list(status: str | None) -> list[Incident]:
     return list(db.session.scalars(query))
 
 
-def contract_rows() -> list:
+def contract_rows() -> Sequence[Row[Contract, str]]:
     """Every contract with its controller's name, by controller and reference (the intake picker)."""
     return db.session.execute(
         select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)

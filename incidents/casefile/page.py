@@ -5,11 +5,12 @@ timeline. Read-only: it never writes."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from ..breaches.models import ACKNOWLEDGEMENT, AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
 from ..core.clock import urgency
@@ -133,8 +134,8 @@ def _add_messages(incident: Incident, groups: dict[int, ControllerGroup]) -> Non
     for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.incident_id == incident.id)
                                       .order_by(OutboxMessage.id)):
         if message.controller_id in groups:
-            groups[message.controller_id].messages.append(
-                (message, documents.get(message.document_id), acks.get(message.document_id)))
+            document = documents.get(message.document_id) if message.document_id is not None else None
+            groups[message.controller_id].messages.append((message, document, acks.get(message.document_id)))
 
 
 def _required_by(affected: Affected, profiles: Profiles) -> dict[str, list[str]]:
@@ -142,14 +143,16 @@ def _required_by(affected: Affected, profiles: Profiles) -> dict[str, list[str]]
     required_by: dict[str, list[str]] = {}
     for contract, _controller in affected:
         profile = profiles.get(contract.profile_key)
-        for key in profile.required_fields if profile else ():
+        if profile is None:
+            continue
+        for key in profile.required_fields:
             keys = required_by.setdefault(key, [])
             if profile.key not in keys:
                 keys.append(profile.key)
     return required_by
 
 
-def _filings(incident: Incident) -> list:
+def _filings(incident: Incident) -> Sequence[Row[Filing, str]]:
     return db.session.execute(
         select(Filing, Controller.name)
         .join(Controller, Controller.id == Filing.controller_id)

@@ -3,6 +3,8 @@ scope section's rows. A posted form replaces its blank twin, keeping the choices
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -24,7 +26,7 @@ def page_forms(incident: Incident, page: dict, posted: dict | None = None) -> di
     twin's place and its select choices, which WTForms does not keep between requests."""
     controllers = [(str(g.controller.id), g.controller.name) for g in page["groups"]]
     contracts = [(str(c.id), f"{c.reference} · {g.controller.name}") for g in page["groups"] for c, _m in g.contracts]
-    forms = {
+    forms: dict[str, Any] = {  # forms of many classes, and the severities list below
         "fields_form": FieldsForm(prefix="f", data=dict(incident.fields or {}), formdata=None),
         "details_form": DetailsForm(prefix="d", formdata=None, data=_details_data(incident)),
         "filing_form": FilingForm(prefix="filing", formdata=None),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from ..breaches.scope import scope_of
 from ..core.ap_options import natures, option
 from ..core.fields import FIELD_KEYS, label
 from ..core.instants import add_elapsed_hours, format_local, parse_instant
-from ..core.profiles import AP_HOURS
+from ..core.profiles import AP_HOURS, ObligationRule
 from ..core.scope import INCIDENT_WIDE_DETAILS, records, subjects
 from ..core.scope_words import category_list, group_list, range_text, scope_rows
 from ..extensions import db
@@ -154,10 +155,11 @@ def build(incident: Incident, controller: Controller, *, kind: str, version: str
     profiles = all_profiles()
     language = controller.language
     contracts = affected_contracts(incident.id, controller.id)
-    clauses, required = [], set()
+    clauses: list[ContractClause] = []
+    required: set[str] = set()
     for contract in contracts:
         profile = profiles[contract.profile_key]
-        rule = profile.rule("controller_notice")
+        rule = cast(ObligationRule, profile.rule("controller_notice"))  # parse_profile requires one in every profile
         clauses.append(ContractClause(contract.reference, profile.title, profile.source, rule.clause, rule.wording))
         required.update(profile.required_fields)
     config = current_app.config

@@ -47,7 +47,10 @@ class SMTPTransport:
                     raise MailError(f"DATA refused: {code} {reply.decode(errors='replace')}")
                 return f"{code} {reply.decode(errors='replace')}"
         except smtplib.SMTPResponseException as exc:
-            raise MailError(f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from None
+            # Mostly the server's reply (bytes), but smtplib's own "Line too long." is a str.
+            error = exc.smtp_error
+            text = error.decode(errors="replace") if isinstance(error, bytes) else error
+            raise MailError(f"{exc.smtp_code} {text}") from None
         except (smtplib.SMTPException, OSError) as exc:
             raise MailError(f"{type(exc).__name__}: {exc}") from None
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import structlog
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from ..breaches.models import Incident
 from ..breaches.service import FilingInput, record_observed_filings
@@ -38,13 +39,13 @@ def due_ids(now: datetime, limit: int = 100) -> list[int]:
 
 
 def claim(message_id: int, now: datetime) -> bool:
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, or_(
             OutboxMessage.status.in_(("queued", "retrying")),
             (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
         .values(status="sending", claimed_at=now)
-    )
+    ))
     db.session.commit()
     return result.rowcount == 1
 
@@ -65,11 +66,12 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
         filings = [FilingInput(kind="controller_notice", contract_id=contract.id, controller_id=message.controller_id,
                                at=at, channel="email", document_id=message.document_id, note=note,
                                details={**details, "version": message.details.get("version")})
-                   for contract in affected_contracts(message.incident_id, message.controller_id)]
+                   # a notice is addressed to a controller (only reminders have none, returned above)
+                   for contract in affected_contracts(message.incident_id, cast(int, message.controller_id))]
     else:
         filings = [FilingInput(kind="investigation_report", controller_id=message.controller_id, at=at,
                                channel="email", document_id=message.document_id, note=note, details=details)]
-    incident = db.session.get(Incident, message.incident_id)
+    incident = db.session.get_one(Incident, message.incident_id)
     record_observed_filings(incident, filings, now=at)
     record_event(incident, "mail_sent", None, outbox_id=message.id, document_id=message.document_id,
                  controller_id=message.controller_id, smtp_reply=reply)
@@ -80,7 +82,7 @@ def deliver(message_id: int, transport=None, now: datetime | None = None) -> str
     now = now or utcnow()
     if not claim(message_id, now):
         return "not_claimed"
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)  # just claimed
     transport = transport or transport_for(current_app)
     sender = current_app.config["MAIL_FROM"]
     try:
@@ -93,7 +95,7 @@ def deliver(message_id: int, transport=None, now: datetime | None = None) -> str
             message.status, message.next_attempt_at = "failed", None
         else:
             message.status, message.next_attempt_at = "retrying", now + _backoff(message.attempts)
-        incident = db.session.get(Incident, message.incident_id)
+        incident = db.session.get_one(Incident, message.incident_id)
         record_event(incident, "mail_failed", None, outbox_id=message.id, controller_id=message.controller_id,
                      attempt=message.attempts, error=message.last_error, status=message.status)
         db.session.commit()

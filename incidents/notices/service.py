@@ -212,7 +212,7 @@ def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime 
         raise Conflict("receipt of this notice was already confirmed", code="already_acknowledged")
     name = required_text(name, "name", 200, "name")
     now = now or utcnow()
-    incident = db.session.get(Incident, message.incident_id)
+    incident = db.session.get_one(Incident, message.incident_id)
     [filing] = record_observed_filings(incident, [FilingInput(
         kind=ACKNOWLEDGEMENT, controller_id=message.controller_id, at=now, channel=channel, note=name,
         document_id=message.document_id, details={"outbox_id": message.id, "name": name})], actor=actor, now=now)

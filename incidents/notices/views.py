@@ -166,10 +166,10 @@ def _message_for(token: str) -> tuple[OutboxMessage | None, str | None, str]:
 @bp.route("/ack/<token>", methods=["GET", "POST"])
 def acknowledge(token: str):
     message, nonce, problem = _message_for(token)
-    if problem:
+    if message is None or nonce is None:  # exactly when there is a problem
         return render_template("notices/ack.html", problem=problem), 410 if problem == "expired" else 404
     incident = db.session.get(Incident, message.incident_id)
-    controller = db.session.get(Controller, message.controller_id)
+    controller = db.session.get_one(Controller, message.controller_id)  # an acknowledged notice has a controller
     document_row = db.session.get(Document, message.document_id)
     speak(controller.language)
     existing = service.acknowledgement(message)

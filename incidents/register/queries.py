@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
@@ -267,9 +267,10 @@ def _add_missed(rows: dict[int, RegisterRow], ids, now: datetime) -> None:
         .order_by(Obligation.due_at, Obligation.id)
     ):
         done = obligation.met_at if obligation.status == "missed" else None
+        due_at = cast(datetime, obligation.due_at)  # the query takes only obligations with a due_at
         rows[obligation.incident_id].missed.append(MissedEntry(
-            obligation.kind, obligation.controller_id, name, contract, obligation.clause, obligation.due_at, done,
-            (done or now) - obligation.due_at))
+            obligation.kind, obligation.controller_id, name, contract, obligation.clause, due_at, done,
+            (done or now) - due_at))
 
 
 def _add_decisions(rows: dict[int, RegisterRow], ids) -> None:
@@ -317,19 +318,20 @@ def _add_notices(rows: dict[int, RegisterRow], ids) -> None:
         .where(Filing.incident_id.in_(ids), Filing.kind == "controller_notice").order_by(Filing.at, Filing.id)
     ):
         outbox_id = (filing.details or {}).get("outbox_id")
-        message = outbox.get(outbox_id) if isinstance(outbox_id, int) else None
-        key = ("outbox", outbox_id) if message is not None else ("filing", filing.controller_id, filing.at,
-                                                                 filing.channel, filing.reference, filing.note)
+        mail = outbox.get(outbox_id) if isinstance(outbox_id, int) else None
+        key = ("outbox", outbox_id) if mail is not None else ("filing", filing.controller_id, filing.at,
+                                                              filing.channel, filing.reference, filing.note)
         notices.setdefault(filing.incident_id, {}).setdefault(key, NoticeEntry(
             filing.controller_id, name, filing.at, filing.channel,
-            tuple(message.recipients or ()) if message is not None else (), filing.reference,
-            None if message is not None else filing.note))
+            tuple(mail.recipients or ()) if mail is not None else (), filing.reference,
+            None if mail is not None else filing.note))
     if unsent:
         names = dict(db.session.execute(select(Controller.id, Controller.name).where(
             Controller.id.in_({m.controller_id for m in unsent}))).all())
         for message in unsent:
+            controller_id = cast(int, message.controller_id)  # the outbox was read with is_not(None) above
             notices.setdefault(message.incident_id, {})[("outbox", message.id)] = NoticeEntry(
-                message.controller_id, names.get(message.controller_id, ""), message.created_at, "email",
+                controller_id, names.get(controller_id, ""), message.created_at, "email",
                 tuple(message.recipients or ()), status=message.status)
     for incident_id, entries in notices.items():
         rows[incident_id].notices = sorted(entries.values(), key=lambda n: (n.controller.casefold(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import overload
 
 from ..core.ap_options import OPTIONS
 
@@ -96,6 +97,12 @@ def lang_of(language: str | None) -> str:
     return "en" if language == "en" else "nl"
 
 
+@overload
+def word(table: Pairs, code: str, language: str) -> str: ...
+@overload
+def word(table: Pairs, code: None, language: str) -> None: ...
+@overload
+def word(table: Pairs, code: str | None, language: str) -> str | None: ...
 def word(table: Pairs, code: str | None, language: str) -> str | None:
     """The word for a code in the language; an unknown code as stored; None stays None."""
     if code is None:

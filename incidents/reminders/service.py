@@ -13,6 +13,7 @@ Exactly once, with any number of workers and across crashes:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import structlog
 from flask import current_app
@@ -123,7 +124,9 @@ def _remind_batch(batch, context: _Context) -> int:
                        "fire_at": point.fire_at, "escalated": point.escalate, "recipients": emails,
                        "sent_at": now, "worker": context.worker})
     inserted = _insert_ignore(values)
-    mails, notes, calls = [], [], []
+    mails: list[dict] = []
+    notes: list[dict] = []
+    calls: list[dict] = []
     for (row, point, key), value in zip(planned, values, strict=True):
         reminder_id = inserted.get(key)
         if reminder_id is None:
@@ -161,7 +164,8 @@ def _people(batch, context: _Context) -> dict:
     for user_id, email, controller_id in db.session.execute(select(User.id, User.email, User.controller_id).where(
             User.role == "controller", User.active.is_(True), User.controller_id.in_(controller_ids))
             .order_by(User.id)):
-        controller_users.setdefault(controller_id, []).append((user_id, email))
+        # The IN above matches no NULL: every row has a controller.
+        controller_users.setdefault(cast(int, controller_id), []).append((user_id, email))
     controllers = {r.id: r for r in db.session.execute(select(Controller.id, Controller.name).where(
         Controller.id.in_(controller_ids)))}
     return {"incidents": incidents, "handlers": handlers, "controller_users": controller_users,

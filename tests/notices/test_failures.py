@@ -4,6 +4,8 @@ filing recorded; after the last attempt it is 'failed' until a person retries it
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from incidents.breaches.models import Filing, TimelineEvent
 from incidents.core.instants import utcnow
 from incidents.extensions import db
+from incidents.notices.mailer import MailError, SMTPTransport
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import claim, deliver, deliver_due, retry_now
 from incidents.notices.service import issue_notices
@@ -160,3 +163,20 @@ def test_a_message_is_claimed_only_once(world, mail, one_notice):
     assert deliver_due(now=later) == {"sent": 1}
     assert len(mail.inbox.received) == 1
     assert db.session.scalar(select(func.count()).select_from(Filing).where(Filing.kind == "controller_notice")) == 2
+
+
+def test_an_overlong_server_reply_is_a_mail_error():
+    """smtplib refuses a reply line over 8 KiB with SMTPResponseException(500, "Line too long."), a str where the
+    server's replies are bytes: the transport reports it as any refusal, so the message is retried."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        def greet() -> None:
+            conn, _addr = server.accept()
+            with conn:
+                conn.sendall(b"220 " + b"x" * 9000 + b"\r\n")
+
+        thread = threading.Thread(target=greet, daemon=True)
+        thread.start()
+        transport = SMTPTransport("127.0.0.1", server.getsockname()[1], timeout=5)
+        with pytest.raises(MailError, match=r"^500 Line too long\.$"):
+            transport.send("desk@example.org", ["dpo@example.org"], b"Subject: test\r\n\r\ntest\r\n")
+        thread.join(5)
