@@ -58,11 +58,24 @@ TARGET_INTAKE_S = 1.0
 TARGET_LISTING_S = 0.5
 TARGET_RATIO = 3.0
 # What incidents/database.py sets on every connection of the application; the bare insert gets the same.
-PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-           "PRAGMA busy_timeout=5000")
+PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 AFFECTED_COLUMNS = ("incident_id", "contract_id", "controller_id", "added_at")
-OBLIGATION_COLUMNS = ("id", "incident_id", "key", "kind", "contract_id", "controller_id", "owner", "clause", "hours",
-                      "starts_at", "due_at", "status", "met_at", "filing_id")
+OBLIGATION_COLUMNS = (
+    "id",
+    "incident_id",
+    "key",
+    "kind",
+    "contract_id",
+    "controller_id",
+    "owner",
+    "clause",
+    "hours",
+    "starts_at",
+    "due_at",
+    "status",
+    "met_at",
+    "filing_id",
+)
 
 
 @dataclass
@@ -107,6 +120,7 @@ class Phases:
 
 # --- databases -------------------------------------------------------------------------------------------
 
+
 def make_app(path: Path):
     uri = f"sqlite:///{path}"
     return create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": secrets.token_hex(16)}, testing=True)
@@ -129,17 +143,35 @@ def fresh_copy(template: Path, path: Path) -> Path:
 def seed(contracts: int, controllers: int) -> tuple[list[int], str, int]:
     """Controllers and contracts in bulk, a handler and an API token; returns (contract ids, token, user id)."""
     now = datetime.now(UTC)
-    db.session.execute(insert(Controller), [
-        {"name": f"Zorginstelling {n:03d}", "kvk": f"{n:08d}", "contact_name": f"FG {n}",
-         "contact_email": f"fg{n}@zorg{n}.example", "language": "nl", "created_at": now}
-        for n in range(1, controllers + 1)
-    ])
+    db.session.execute(
+        insert(Controller),
+        [
+            {
+                "name": f"Zorginstelling {n:03d}",
+                "kvk": f"{n:08d}",
+                "contact_name": f"FG {n}",
+                "contact_email": f"fg{n}@zorg{n}.example",
+                "language": "nl",
+                "created_at": now,
+            }
+            for n in range(1, controllers + 1)
+        ],
+    )
     controller_ids = list(db.session.scalars(select(Controller.id).order_by(Controller.id)))
-    db.session.execute(insert(Contract), [
-        {"controller_id": controller_ids[i % controllers], "profile_key": PROFILES[(i // controllers) % len(PROFILES)],
-         "reference": f"VO-{i + 1:06d}", "services": "Hosting", "data_categories": "Gezondheid", "created_at": now}
-        for i in range(contracts)
-    ])
+    db.session.execute(
+        insert(Contract),
+        [
+            {
+                "controller_id": controller_ids[i % controllers],
+                "profile_key": PROFILES[(i // controllers) % len(PROFILES)],
+                "reference": f"VO-{i + 1:06d}",
+                "services": "Hosting",
+                "data_categories": "Gezondheid",
+                "created_at": now,
+            }
+            for i in range(contracts)
+        ],
+    )
     user = create_user("bench@verwerker.example", "handler", secrets.token_urlsafe(16), name="Benchmark")
     _, token = create_token(user.email, "benchmark")
     db.session.commit()
@@ -181,18 +213,24 @@ def bare_insert(path: Path, incident: tuple, affected: list[tuple], obligations:
             con.execute(pragma)
         # The parent row the foreign keys need, outside the timing (the intake's own INSERT of it is timed).
         con.execute(f"INSERT INTO incidents VALUES ({', '.join('?' * len(incident))})", incident)
-        affected_sql = (f"INSERT INTO affected_contracts ({', '.join(AFFECTED_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(AFFECTED_COLUMNS))})")
-        obligations_sql = (f"INSERT INTO obligations ({', '.join(OBLIGATION_COLUMNS)}) "
-                           f"VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
+        affected_sql = (
+            f"INSERT INTO affected_contracts ({', '.join(AFFECTED_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(AFFECTED_COLUMNS))})"
+        )
+        obligations_sql = (
+            f"INSERT INTO obligations ({', '.join(OBLIGATION_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})"
+        )
         start = time.perf_counter()
         con.execute("BEGIN")
         con.executemany(affected_sql, affected)
         con.executemany(obligations_sql, obligations)
         con.execute("COMMIT")
         elapsed = time.perf_counter() - start
-        written = (con.execute("SELECT count(*) FROM affected_contracts").fetchone()[0],
-                   con.execute("SELECT count(*) FROM obligations").fetchone()[0])
+        written = (
+            con.execute("SELECT count(*) FROM affected_contracts").fetchone()[0],
+            con.execute("SELECT count(*) FROM obligations").fetchone()[0],
+        )
         if written != (len(affected), len(obligations)):
             raise SystemExit(f"bare insert wrote {written}, expected {(len(affected), len(obligations))}")
         return elapsed
@@ -202,12 +240,14 @@ def bare_insert(path: Path, incident: tuple, affected: list[tuple], obligations:
 
 # --- one run -----------------------------------------------------------------------------------------------
 
+
 def intake(ids: list[int], user_id: int) -> tuple[int, float, float]:
     user = db.session.get(User, user_id)
     aware_at = datetime.now(UTC) - timedelta(hours=2)
     start = time.perf_counter()
-    incident = service.create_incident(title="Ransomware bij hostingpartij", aware_at=aware_at, status="confirmed",
-                                       contract_ids=ids, actor=user)
+    incident = service.create_incident(
+        title="Ransomware bij hostingpartij", aware_at=aware_at, status="confirmed", contract_ids=ids, actor=user
+    )
     flushed = time.perf_counter()
     incident_id = incident.id
     db.session.commit()
@@ -220,9 +260,13 @@ def warm_up(app, client, headers: dict, ids: list[int], user_id: int) -> None:
     loaded code, so that the measured figures are those of a running server rather than of its first request.
     The rollback leaves every table as it was (SQLite reuses the ids)."""
     with app.app_context():
-        incident = service.create_incident(title="Warm-up", aware_at=datetime.now(UTC) - timedelta(hours=2),
-                                           status="confirmed", contract_ids=ids[:len(PROFILES) * 10],
-                                           actor=db.session.get(User, user_id))
+        incident = service.create_incident(
+            title="Warm-up",
+            aware_at=datetime.now(UTC) - timedelta(hours=2),
+            status="confirmed",
+            contract_ids=ids[: len(PROFILES) * 10],
+            actor=db.session.get(User, user_id),
+        )
         response = client.get(f"/api/v1/incidents/{incident.id}/deadlines", headers=headers)
         if response.status_code != 200:
             raise SystemExit(f"warm-up listing answered {response.status_code}: {response.get_data(as_text=True)}")
@@ -259,9 +303,11 @@ def one_run(folder: Path, template: Path, args, number: int) -> Run:
 
     with app.app_context():
         affected_rows = db.session.scalar(
-            select(func.count()).select_from(AffectedContract).where(AffectedContract.incident_id == incident_id))
+            select(func.count()).select_from(AffectedContract).where(AffectedContract.incident_id == incident_id)
+        )
         obligation_rows = db.session.scalar(
-            select(func.count()).select_from(Obligation).where(Obligation.incident_id == incident_id))
+            select(func.count()).select_from(Obligation).where(Obligation.incident_id == incident_id)
+        )
         db.session.remove()
         db.engine.dispose()
     assert affected_rows == len(ids), f"{affected_rows} affected contracts written for {len(ids)} contracts"
@@ -272,11 +318,11 @@ def one_run(folder: Path, template: Path, args, number: int) -> Run:
     bare_s = bare_insert(bare_path, incident_row, affected, obligations)
     for path in folder.glob(f"run{number}*"):
         path.unlink()
-    return Run(create_s, commit_s, listing_s, bare_s, affected_rows, obligation_rows, listed,
-               len(response.get_data()))
+    return Run(create_s, commit_s, listing_s, bare_s, affected_rows, obligation_rows, listed, len(response.get_data()))
 
 
 # --- profile ---------------------------------------------------------------------------------------------
+
 
 def profile_intake(ids: list[int], user_id: int, top: int) -> None:
     """One intake with wall-clock phase timings, then (rolled back, repeated) under cProfile."""
@@ -291,8 +337,7 @@ def profile_intake(ids: list[int], user_id: int, top: int) -> None:
         user = db.session.get(User, user_id)
         aware_at = datetime.now(UTC) - timedelta(hours=2)
         start = time.perf_counter()
-        service.create_incident(title="Profiled", aware_at=aware_at, status="confirmed", contract_ids=ids,
-                                actor=user)
+        service.create_incident(title="Profiled", aware_at=aware_at, status="confirmed", contract_ids=ids, actor=user)
         flushed = time.perf_counter()
         db.session.commit()
         done = time.perf_counter()
@@ -309,8 +354,10 @@ def profile_intake(ids: list[int], user_id: int, top: int) -> None:
         ("recompute", recompute),
         ("  compute_deadlines (clock engine: pendulum add_elapsed_hours per obligation)", clock),
         ("  rest of recompute (4 SELECTs, row dicts, bulk INSERT obligations through the ORM)", recompute - clock),
-        ("other create_incident work (validation, reference, incident row, 2 events, flush)",
-         flushed - start - load - attach - recompute),
+        (
+            "other create_incident work (validation, reference, incident row, 2 events, flush)",
+            flushed - start - load - attach - recompute,
+        ),
         ("commit", done - flushed),
     ]
     print("\nWhere the intake time goes (wall clock, one intake, no profiler):")
@@ -322,8 +369,7 @@ def profile_intake(ids: list[int], user_id: int, top: int) -> None:
     profiler = cProfile.Profile()
     user = db.session.get(User, user_id)
     profiler.enable()
-    service.create_incident(title="Profiled again", aware_at=aware_at, status="confirmed", contract_ids=ids,
-                            actor=user)
+    service.create_incident(title="Profiled again", aware_at=aware_at, status="confirmed", contract_ids=ids, actor=user)
     db.session.flush()
     profiler.disable()
     db.session.rollback()
@@ -336,19 +382,26 @@ def profile_intake(ids: list[int], user_id: int, top: int) -> None:
 
 # --- report ----------------------------------------------------------------------------------------------
 
+
 def summary(values: list[float]) -> tuple[float, float]:
     return min(values), statistics.median(values)
 
 
 def report(runs: list[Run], args) -> None:
     first = runs[0]
-    print(f"\nFan-out: 1 incident x {args.contracts:,} contracts, {args.controllers} controllers, "
-          f"{len(PROFILES)} profiles; {len(runs)} runs, each on a fresh migrated SQLite file"
-          f"{'' if args.no_warmup else ' (after a rolled-back warm-up)'}")
-    print(f"machine: {os.cpu_count()} CPUs, 1-minute load average {os.getloadavg()[0]:.1f} "
-          "(anything else running makes the figures noisier; min is the steadier of the two)")
-    print(f"rows written per intake: affected_contracts {first.affected_rows:,}, obligations {first.obligation_rows:,}"
-          f"; listing returned {first.listed:,} deadlines ({first.response_bytes / 1e6:.1f} MB of JSON)")
+    print(
+        f"\nFan-out: 1 incident x {args.contracts:,} contracts, {args.controllers} controllers, "
+        f"{len(PROFILES)} profiles; {len(runs)} runs, each on a fresh migrated SQLite file"
+        f"{'' if args.no_warmup else ' (after a rolled-back warm-up)'}"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, 1-minute load average {os.getloadavg()[0]:.1f} "
+        "(anything else running makes the figures noisier; min is the steadier of the two)"
+    )
+    print(
+        f"rows written per intake: affected_contracts {first.affected_rows:,}, obligations {first.obligation_rows:,}"
+        f"; listing returned {first.listed:,} deadlines ({first.response_bytes / 1e6:.1f} MB of JSON)"
+    )
     print()
     header = f"{'measure':<40} {'min':>9} {'median':>9} {'target':>9}  verdict (median)"
     print(header)
@@ -368,8 +421,13 @@ def report(runs: list[Run], args) -> None:
         verdict = "" if target is None else ("met" if mid <= target else f"MISSED ({mid / target:.1f}x over)")
         print(f"{label:<40} {fmt.format(low)} {fmt.format(mid)} {target_text:>9}  {verdict}")
     print()
-    print("per run (s):  " + "  ".join(
-        f"#{i + 1} intake {r.intake_s:.3f} listing {r.listing_s:.3f} bare {r.bare_s:.3f}" for i, r in enumerate(runs)))
+    print(
+        "per run (s):  "
+        + "  ".join(
+            f"#{i + 1} intake {r.intake_s:.3f} listing {r.listing_s:.3f} bare {r.bare_s:.3f}"
+            for i, r in enumerate(runs)
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -378,8 +436,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--controllers", type=int, default=40, help="controllers they belong to (default 40)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs, each on a fresh database (default 5)")
     parser.add_argument("--no-warmup", action="store_true", help="measure a cold engine (no rolled-back warm-up)")
-    parser.add_argument("--profile", action="store_true",
-                        help="afterwards, one more intake with a phase breakdown and a cProfile listing")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="afterwards, one more intake with a phase breakdown and a cProfile listing",
+    )
     parser.add_argument("--top", type=int, default=25, help="cProfile lines to print with --profile (default 25)")
     args = parser.parse_args(argv)
     if args.contracts < 1 or args.controllers < 1 or args.runs < 1:
@@ -391,8 +452,11 @@ def main(argv: list[str] | None = None) -> None:
         runs = []
         for number in range(1, args.runs + 1):
             runs.append(one_run(folder, template, args, number))
-            print(f"run {number}/{args.runs}: intake {runs[-1].intake_s:.3f} s, listing {runs[-1].listing_s:.3f} s, "
-                  f"bare {runs[-1].bare_s:.3f} s", flush=True)
+            print(
+                f"run {number}/{args.runs}: intake {runs[-1].intake_s:.3f} s, listing {runs[-1].listing_s:.3f} s, "
+                f"bare {runs[-1].bare_s:.3f} s",
+                flush=True,
+            )
         report(runs, args)
         if args.profile:
             app, _, _, ids, user_id = prepared(folder, template, args, args.runs + 1)

@@ -73,37 +73,40 @@ PROCESSOR_NAME, PROCESSOR_CONTACT = "Voorbeeld Verwerker B.V.", "privacy@verwerk
 # A few sentences per field, as a handler would write them; {n} makes every notice's text its own.
 FIELD_TEXT = {
     "nature": "Ongeautoriseerde toegang tot het beheeraccount van de röntgenviewer (melding {n}). Een aanvaller "
-              "heeft via een phishingmail de inloggegevens van een medewerker bemachtigd en daarmee op 27 maart "
-              "tussen 14:00 en 16:30 ingelogd. De toegang gaf leesrechten op de beeldarchieven van drie praktijken.",
+    "heeft via een phishingmail de inloggegevens van een medewerker bemachtigd en daarmee op 27 maart "
+    "tussen 14:00 en 16:30 ingelogd. De toegang gaf leesrechten op de beeldarchieven van drie praktijken.",
     "cause": "Phishing: een mail die leek te komen van de leverancier van de <b>scanner</b>-software, met een link "
-             "naar een nagemaakte inlogpagina. Tweestapsverificatie stond voor dit account (nog) niet aan, omdat "
-             "het een service-account was. Het ĳkingsproces van de filters liet de mail door.",
+    "naar een nagemaakte inlogpagina. Tweestapsverificatie stond voor dit account (nog) niet aan, omdat "
+    "het een service-account was. Het ĳkingsproces van de filters liet de mail door.",
     "affected_data": "Naam, adres, geboortedatum, BSN, röntgenfoto's en behandelnotities van patiënten; van een "
-                     "deel ook verzekeringsgegevens. Er zijn geen betaalgegevens of wachtwoorden van patiënten "
-                     "betrokken. De beelden bevatten de naam en geboortedatum in de metadata.",
+    "deel ook verzekeringsgegevens. Er zijn geen betaalgegevens of wachtwoorden van patiënten "
+    "betrokken. De beelden bevatten de naam en geboortedatum in de metadata.",
     "data_subjects": "Patiënten van de drie praktijken, onder wie minderjarigen; naar schatting 1.150 personen. "
-                     "Medewerkers van de praktijken zijn alleen betrokken voor zover hun naam in een "
-                     "behandelnotitie staat. Noël en Chloë uit het team zijn de contactpersonen.",
+    "Medewerkers van de praktijken zijn alleen betrokken voor zover hun naam in een "
+    "behandelnotitie staat. Noël en Chloë uit het team zijn de contactpersonen.",
     "records": "Ongeveer 1.150 patiëntdossiers en 4.800 beelden (schatting op basis van de auditlog van melding "
-               "{n}). Het precieze aantal volgt na het forensisch onderzoek, uiterlijk binnen een week.",
+    "{n}). Het precieze aantal volgt na het forensisch onderzoek, uiterlijk binnen een week.",
     "consequences": "Mogelijke inzage door onbevoegden in gezondheidsgegevens; risico op identiteitsfraude door "
-                    "het BSN en op chantage. Geen aanwijzingen dat gegevens zijn gewijzigd of verwijderd. De "
-                    "geschatte herstelkosten bedragen € 12.500, exclusief het forensisch onderzoek.",
+    "het BSN en op chantage. Geen aanwijzingen dat gegevens zijn gewijzigd of verwijderd. De "
+    "geschatte herstelkosten bedragen € 12.500, exclusief het forensisch onderzoek.",
     "measures": "Het account is geblokkeerd, alle wachtwoorden zijn gereset en tweestapsverificatie is voor alle "
-                "accounts verplicht gesteld. De sessies zijn ingetrokken, de IP-adressen geblokkeerd en een "
-                "forensisch bureau is ingeschakeld. We monitoren de logs dagelijks en rapporteren per week.",
+    "accounts verplicht gesteld. De sessies zijn ingetrokken, de IP-adressen geblokkeerd en een "
+    "forensisch bureau is ingeschakeld. We monitoren de logs dagelijks en rapporteren per week.",
     "informed_parties": "De functionaris gegevensbescherming van de verwerker, de betrokken praktijken (via deze "
-                        "melding) en de hostingpartij. Nog niet: de politie (aangifte volgt) en de betrokkenen "
-                        "zelf; dat besluit ligt bij de verwerkingsverantwoordelijke.",
+    "melding) en de hostingpartij. Nog niet: de politie (aangifte volgt) en de betrokkenen "
+    "zelf; dat besluit ligt bij de verwerkingsverantwoordelijke.",
     "contact_point": "Femke de Vries-Ĳsselstein, functionaris gegevensbescherming, fg@verwerker.example, "
-                     "+31 20 123 45 67 (werkdagen 8:00–18:00, buiten kantoortijd de meldlijn +31 20 765 43 21).",
+    "+31 20 123 45 67 (werkdagen 8:00–18:00, buiten kantoortijd de meldlijn +31 20 765 43 21).",
 }
-DESCRIPTION = ("Op 27 maart meldde een medewerker van praktijk {n} een verdachte inlog. Uit de auditlog bleek dat "
-               "een onbekende partij met een geldig account beelden had bekeken. Dit document is de melding aan u "
-               "als verwerkingsverantwoordelijke; u beslist over melding aan de AP en aan betrokkenen.")
+DESCRIPTION = (
+    "Op 27 maart meldde een medewerker van praktijk {n} een verdachte inlog. Uit de auditlog bleek dat "
+    "een onbekende partij met een geldig account beelden had bekeken. Dit document is de melding aan u "
+    "als verwerkingsverantwoordelijke; u beslist over melding aan de AP en aan betrokkenen."
+)
 
 
 # --- content ---------------------------------------------------------------------------------------------
+
 
 @cache
 def profiles() -> dict:
@@ -123,19 +126,30 @@ def clauses(n: int) -> list[ContractClause]:
 def notice(n: int, language: str = "nl") -> NoticeContent:
     """Notice number n, built like incidents/notices/content.build builds one from the database."""
     required = set().union(*(profiles()[key].required_fields for key in CONTRACT_PROFILES))
-    fields = [FieldValue(key, label(key, language), FIELD_TEXT[key].format(n=n), key in required)
-              for key in FIELD_KEYS]
+    fields = [FieldValue(key, label(key, language), FIELD_TEXT[key].format(n=n), key in required) for key in FIELD_KEYS]
     confirmed = datetime(2026, 3, 27, 15, 30, tzinfo=UTC) + timedelta(minutes=n)
     issued = confirmed + timedelta(hours=3)
     return NoticeContent(
-        language=language, kind="notice", version="initial", sequence=1,
-        processor_name=PROCESSOR_NAME, processor_contact=PROCESSOR_CONTACT,
-        controller_name=f"Tandartspraktijk Ëlst & Ĳmuiden {n}", controller_kvk=f"{n:08d}",
-        controller_contact=f"Noël de Bruijn {n}", controller_email=f"fg{n}@praktijk{n}.example",
-        incident_reference=f"DL-2026-{n:04d}", incident_title=f"Phishing op het beheeraccount <b>{n}</b>",
-        description=DESCRIPTION.format(n=n), aware_at=confirmed - timedelta(hours=1), confirmed_at=confirmed,
-        contracts=clauses(n), fields=fields, contact_point=FIELD_TEXT["contact_point"],
-        ap_clock=APClock("controller", issued, issued + timedelta(hours=72), "AVG art. 33 lid 1"), issued_at=issued,
+        language=language,
+        kind="notice",
+        version="initial",
+        sequence=1,
+        processor_name=PROCESSOR_NAME,
+        processor_contact=PROCESSOR_CONTACT,
+        controller_name=f"Tandartspraktijk Ëlst & Ĳmuiden {n}",
+        controller_kvk=f"{n:08d}",
+        controller_contact=f"Noël de Bruijn {n}",
+        controller_email=f"fg{n}@praktijk{n}.example",
+        incident_reference=f"DL-2026-{n:04d}",
+        incident_title=f"Phishing op het beheeraccount <b>{n}</b>",
+        description=DESCRIPTION.format(n=n),
+        aware_at=confirmed - timedelta(hours=1),
+        confirmed_at=confirmed,
+        contracts=clauses(n),
+        fields=fields,
+        contact_point=FIELD_TEXT["contact_point"],
+        ap_clock=APClock("controller", issued, issued + timedelta(hours=72), "AVG art. 33 lid 1"),
+        issued_at=issued,
         next_update="Binnen 48 uur, na het forensisch onderzoek.",
     )
 
@@ -143,8 +157,10 @@ def notice(n: int, language: str = "nl") -> NoticeContent:
 def paragraph_texts(content: NoticeContent) -> list[str]:
     """The Paragraph texts render_pdf makes for this notice (title, sub-title, warning, heading, label, value)."""
     w = words(content.language)
-    texts = [w["notice_title"], f"{content.incident_reference} · {w['version_initial']} · {w['issued']} "
-                                f"{format_local(content.issued_at)}"]
+    texts = [
+        w["notice_title"],
+        f"{content.incident_reference} · {w['version_initial']} · {w['issued']} {format_local(content.issued_at)}",
+    ]
     if content.provisional:
         texts.append(w["provisional"])
     for heading, rows in sections(content):
@@ -158,8 +174,15 @@ def bare_pdf(texts: list[str]) -> bytes:
     """The floor: the same Paragraphs in a built-in font, one after the other."""
     style = ParagraphStyle("bare", fontName="Helvetica", fontSize=9.5, leading=12.5)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, invariant=True)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        invariant=True,
+    )
     doc.build([Paragraph(t, style) for t in texts])
     return buffer.getvalue()
 
@@ -169,6 +192,7 @@ def pages(pdf: bytes) -> int:
 
 
 # --- timing ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Measure:
@@ -207,14 +231,19 @@ def measure_render(contents: list[NoticeContent], texts: list[list[str]], runs: 
     for run in range(runs):
         for name, work in (("full", full), ("pdf", pdf_only), ("bare", bare)):  # interleaved: same conditions
             results[name].append(timed(work))
-        print(f"run {run + 1}/{runs}: full {len(contents) / results['full'][-1]:6.1f}/s, "
-              f"pdf {len(contents) / results['pdf'][-1]:6.1f}/s, bare {len(texts) / results['bare'][-1]:6.1f}/s",
-              flush=True)
-    return [Measure(name, results[name], len(contents), len(last[name]), pages(last[name]))
-            for name in ("full", "pdf", "bare")]
+        print(
+            f"run {run + 1}/{runs}: full {len(contents) / results['full'][-1]:6.1f}/s, "
+            f"pdf {len(contents) / results['pdf'][-1]:6.1f}/s, bare {len(texts) / results['bare'][-1]:6.1f}/s",
+            flush=True,
+        )
+    return [
+        Measure(name, results[name], len(contents), len(last[name]), pages(last[name]))
+        for name in ("full", "pdf", "bare")
+    ]
 
 
 # --- the service layer (optional) ------------------------------------------------------------------------
+
 
 def measure_service(count: int, runs: int) -> Measure:
     """issue_notices(all_=True) for an incident affecting `count` controllers, on a fresh migrated database."""
@@ -229,8 +258,9 @@ def measure_service(count: int, runs: int) -> Measure:
     from incidents.parties.models import Contract, Controller
 
     def make_app(path: Path):
-        return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": secrets.token_hex(16)},
-                          testing=True)
+        return create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": secrets.token_hex(16)}, testing=True
+        )
 
     seconds, size = [], 0
     with tempfile.TemporaryDirectory(prefix="notices-") as tmp:
@@ -245,20 +275,45 @@ def measure_service(count: int, runs: int) -> Measure:
             app = make_app(path)
             with app.app_context():
                 now = datetime.now(UTC)
-                db.session.execute(insert(Controller), [
-                    {"name": f"Tandartspraktijk Ëlst {n}", "kvk": f"{n:08d}", "contact_name": f"Noël {n}",
-                     "contact_email": f"fg{n}@praktijk{n}.example", "language": "nl", "created_at": now}
-                    for n in range(1, count + 1)])
+                db.session.execute(
+                    insert(Controller),
+                    [
+                        {
+                            "name": f"Tandartspraktijk Ëlst {n}",
+                            "kvk": f"{n:08d}",
+                            "contact_name": f"Noël {n}",
+                            "contact_email": f"fg{n}@praktijk{n}.example",
+                            "language": "nl",
+                            "created_at": now,
+                        }
+                        for n in range(1, count + 1)
+                    ],
+                )
                 ids = list(db.session.scalars(select(Controller.id).order_by(Controller.id)))
-                db.session.execute(insert(Contract), [
-                    {"controller_id": cid, "profile_key": key, "reference": f"VO-{cid:05d}-{i}", "services": "Hosting",
-                     "data_categories": "Gezondheid", "created_at": now}
-                    for cid in ids for i, key in enumerate(CONTRACT_PROFILES)])
+                db.session.execute(
+                    insert(Contract),
+                    [
+                        {
+                            "controller_id": cid,
+                            "profile_key": key,
+                            "reference": f"VO-{cid:05d}-{i}",
+                            "services": "Hosting",
+                            "data_categories": "Gezondheid",
+                            "created_at": now,
+                        }
+                        for cid in ids
+                        for i, key in enumerate(CONTRACT_PROFILES)
+                    ],
+                )
                 contract_ids = list(db.session.scalars(select(Contract.id)))
                 incident = breaches.create_incident(
-                    title="Phishing op het beheeraccount <b>", description=DESCRIPTION.format(n=0),
-                    aware_at=now - timedelta(hours=2), status="confirmed", contract_ids=contract_ids,
-                    fields={k: v.format(n=0) for k, v in FIELD_TEXT.items()})
+                    title="Phishing op het beheeraccount <b>",
+                    description=DESCRIPTION.format(n=0),
+                    aware_at=now - timedelta(hours=2),
+                    status="confirmed",
+                    contract_ids=contract_ids,
+                    fields={k: v.format(n=0) for k, v in FIELD_TEXT.items()},
+                )
                 db.session.commit()
                 start = time.perf_counter()
                 messages = notices.issue_notices(incident, all_=True)
@@ -275,6 +330,7 @@ def measure_service(count: int, runs: int) -> Measure:
 
 # --- profile ---------------------------------------------------------------------------------------------
 
+
 def profile_render(contents: list[NoticeContent], top: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -290,6 +346,7 @@ def profile_render(contents: list[NoticeContent], top: int) -> None:
 
 # --- report ----------------------------------------------------------------------------------------------
 
+
 def pin() -> str:
     if not hasattr(os, "sched_setaffinity"):
         return "not pinned (os.sched_setaffinity is not available on this platform)"
@@ -303,42 +360,59 @@ def pin() -> str:
 
 def report(measures: list[Measure], args, pinned: str, chars: int, paragraphs: int) -> None:
     print(f"\nNotices: {args.count:,} per run, {args.runs} runs, one process, {pinned}")
-    print(f"machine: {os.cpu_count()} CPUs, 1-minute load average {os.getloadavg()[0]:.1f} "
-          "(other work on the machine makes the figures noisier; best is the steadier figure)")
+    print(
+        f"machine: {os.cpu_count()} CPUs, 1-minute load average {os.getloadavg()[0]:.1f} "
+        "(other work on the machine makes the figures noisier; best is the steadier figure)"
+    )
     print(f"each notice: {paragraphs} paragraphs, {chars:,} characters of paragraph text (the bare document the same)")
     print()
     header = f"{'measure':<44} {'best/s':>8} {'median/s':>9} {'ms each':>8} {'KB':>6} {'pages':>5}  verdict (median)"
     print(header)
     print("-" * len(header))
-    labels = {"full": "full render: PDF + text + HTML (render)", "pdf": "PDF alone (render_pdf)",
-              "bare": "bare reportlab, Helvetica, no tables",
-              "service": "service: issue_notices + commit (DB + render)"}
+    labels = {
+        "full": "full render: PDF + text + HTML (render)",
+        "pdf": "PDF alone (render_pdf)",
+        "bare": "bare reportlab, Helvetica, no tables",
+        "service": "service: issue_notices + commit (DB + render)",
+    }
     by_name = {m.name: m for m in measures}
     for m in measures:
         rates = m.rates()
         best, mid = max(rates), statistics.median(rates)
         verdict = ""
         if m.name in ("full", "service"):
-            verdict = f"target >= {TARGET_PER_S:.0f}/s: " + ("met" if mid >= TARGET_PER_S else
-                                                              f"MISSED ({TARGET_PER_S / mid:.2f}x short)")
-        print(f"{labels[m.name]:<44} {best:8.1f} {mid:9.1f} {1000 / mid:8.2f} {m.size / 1024:6.1f} "
-              f"{m.pages or '':>5}  {verdict}")
+            verdict = f"target >= {TARGET_PER_S:.0f}/s: " + (
+                "met" if mid >= TARGET_PER_S else f"MISSED ({TARGET_PER_S / mid:.2f}x short)"
+            )
+        print(
+            f"{labels[m.name]:<44} {best:8.1f} {mid:9.1f} {1000 / mid:8.2f} {m.size / 1024:6.1f} "
+            f"{m.pages or '':>5}  {verdict}"
+        )
     full, pdf, bare = (statistics.median(by_name[n].rates()) for n in ("full", "pdf", "bare"))
     print()
-    print(f"ratio bare / full render: {bare / full:.2f}x   bare / PDF alone: {bare / pdf:.2f}x   "
-          f"PDF share of the full render: {full / pdf:.0%}")
+    print(
+        f"ratio bare / full render: {bare / full:.2f}x   bare / PDF alone: {bare / pdf:.2f}x   "
+        f"PDF share of the full render: {full / pdf:.0%}"
+    )
     if "service" in by_name:
         service = statistics.median(by_name["service"].rates())
-        print(f"ratio full render / service: {full / service:.2f}x (the database, content building and e-mail "
-              "bodies on top of the render)")
+        print(
+            f"ratio full render / service: {full / service:.2f}x (the database, content building and e-mail "
+            "bodies on top of the render)"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="notices rendered per run (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="measured runs (default 3)")
-    parser.add_argument("--service", type=int, default=0, metavar="N",
-                        help="also issue N notices through issue_notices on a migrated database (default off)")
+    parser.add_argument(
+        "--service",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also issue N notices through issue_notices on a migrated database (default off)",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
     parser.add_argument("--profile", action="store_true", help="afterwards, cProfile --profile-count renders")
     parser.add_argument("--profile-count", type=int, default=100, help="renders under cProfile (default 100)")
@@ -360,7 +434,7 @@ def main(argv: list[str] | None = None) -> None:
     chars = round(statistics.mean(sum(len(t) for t in ts) for ts in texts))
     report(measures, args, pinned, chars, len(texts[0]))
     if args.profile:
-        profile_render(contents[:args.profile_count], args.top)
+        profile_render(contents[: args.profile_count], args.top)
 
 
 if __name__ == "__main__":

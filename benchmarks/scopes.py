@@ -42,31 +42,49 @@ from incidents.breaches.scope import set_scopes_from_csv  # noqa: E402
 from incidents.extensions import db  # noqa: E402
 from incidents.parties.models import Contract, Controller  # noqa: E402
 
-PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-           "PRAGMA busy_timeout=5000")
+PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
 
 def csv_text(controllers: list[tuple[int, str]]) -> str:
-    lines = ["controller_id,kvk,subjects_min,subjects_max,subject_groups,records_min,records_max,data_categories,"
-             "special_categories,countries,note"]
+    lines = [
+        "controller_id,kvk,subjects_min,subjects_max,subject_groups,records_min,records_max,data_categories,"
+        "special_categories,countries,note"
+    ]
     for n, (cid, kvk) in enumerate(controllers):
-        lines.append(f"{cid},{kvk},{100 + n},{150 + n},patients;minors,{200 + n},{400 + n},name;bsn;health,health,"
-                     f"NL;BE,Notitie voor verwerkingsverantwoordelijke {n}")
+        lines.append(
+            f"{cid},{kvk},{100 + n},{150 + n},patients;minors,{200 + n},{400 + n},name;bsn;health,health,"
+            f"NL;BE,Notitie voor verwerkingsverantwoordelijke {n}"
+        )
     return "\n".join(lines) + "\n"
 
 
 def seed(app, count: int) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
-    db.session.execute(insert(Controller), [
-        {"name": f"Zorginstelling {n:04d}", "kvk": f"{10_000_000 + n}", "contact_email": f"fg{n}@zorg.example",
-         "language": "nl", "created_at": now} for n in range(count)])
+    db.session.execute(
+        insert(Controller),
+        [
+            {
+                "name": f"Zorginstelling {n:04d}",
+                "kvk": f"{10_000_000 + n}",
+                "contact_email": f"fg{n}@zorg.example",
+                "language": "nl",
+                "created_at": now,
+            }
+            for n in range(count)
+        ],
+    )
     ids = db.session.scalars(select(Controller.id).order_by(Controller.id)).all()
-    db.session.execute(insert(Contract), [
-        {"controller_id": cid, "profile_key": "boz-72h", "reference": f"VO-{cid:05d}", "created_at": now}
-        for cid in ids])
+    db.session.execute(
+        insert(Contract),
+        [
+            {"controller_id": cid, "profile_key": "boz-72h", "reference": f"VO-{cid:05d}", "created_at": now}
+            for cid in ids
+        ],
+    )
     contracts = db.session.scalars(select(Contract.id)).all()
-    incident = service.create_incident(title="Storing platform", aware_at=now - timedelta(hours=3),
-                                       status="confirmed", contract_ids=list(contracts))
+    incident = service.create_incident(
+        title="Storing platform", aware_at=now - timedelta(hours=3), status="confirmed", contract_ids=list(contracts)
+    )
     db.session.commit()
     return incident.id
 
@@ -77,10 +95,14 @@ def bare(path: Path, scopes: list[tuple], events: list[tuple]) -> float:
         connection.execute(pragma)
     started = time.perf_counter()
     with connection:
-        connection.executemany("INSERT INTO controller_scopes (incident_id, controller_id, \"values\", updated_at, "
-                               "updated_by_id) VALUES (?, ?, ?, ?, ?)", scopes)
-        connection.executemany("INSERT INTO timeline_events (incident_id, at, actor_id, kind, details) "
-                               "VALUES (?, ?, ?, ?, ?)", events)
+        connection.executemany(
+            'INSERT INTO controller_scopes (incident_id, controller_id, "values", updated_at, '
+            "updated_by_id) VALUES (?, ?, ?, ?, ?)",
+            scopes,
+        )
+        connection.executemany(
+            "INSERT INTO timeline_events (incident_id, at, actor_id, kind, details) VALUES (?, ?, ?, ?, ?)", events
+        )
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
@@ -90,8 +112,10 @@ def one_run(template: Path, count: int) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite"
         shutil.copy(template, path)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
-                          "OUTBOX_PUMP_SECONDS": 0}, testing=True)
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench", "OUTBOX_PUMP_SECONDS": 0},
+            testing=True,
+        )
         with app.app_context():
             incident_id = seed(app, count)
             db.engine.dispose()
@@ -110,10 +134,12 @@ def one_run(template: Path, count: int) -> tuple[float, float, int]:
             upload = time.perf_counter() - started
             assert len(done) == count
             raw = sqlite3.connect(path)
-            scopes = raw.execute("SELECT incident_id, controller_id, \"values\", updated_at, updated_by_id "
-                                 "FROM controller_scopes").fetchall()
-            events = raw.execute("SELECT incident_id, at, actor_id, kind, details FROM timeline_events WHERE id > ?",
-                                 (events_before,)).fetchall()
+            scopes = raw.execute(
+                'SELECT incident_id, controller_id, "values", updated_at, updated_by_id FROM controller_scopes'
+            ).fetchall()
+            events = raw.execute(
+                "SELECT incident_id, at, actor_id, kind, details FROM timeline_events WHERE id > ?", (events_before,)
+            ).fetchall()
             raw.close()
             assert len(scopes) == count and len(events) == count + 1
             db.session.remove()
@@ -135,10 +161,14 @@ def main() -> None:
         runs = [one_run(template, args.controllers) for _ in range(args.runs)]
     uploads, bares = [r[0] for r in runs], [r[1] for r in runs]
     print(f"scope CSV of {args.controllers} controllers, {args.runs} run(s) on SQLite")
-    print(f"  upload (parse, validate, write, timeline, commit): best {min(uploads):.3f} s, "
-          f"median {statistics.median(uploads):.3f} s")
-    print(f"  bare executemany of the same {args.controllers} scopes and {runs[0][2]} timeline rows: "
-          f"best {min(bares):.3f} s")
+    print(
+        f"  upload (parse, validate, write, timeline, commit): best {min(uploads):.3f} s, "
+        f"median {statistics.median(uploads):.3f} s"
+    )
+    print(
+        f"  bare executemany of the same {args.controllers} scopes and {runs[0][2]} timeline rows: "
+        f"best {min(bares):.3f} s"
+    )
     print(f"  ratio upload / bare: {min(uploads) / min(bares):.1f}x")
 
 

@@ -12,8 +12,15 @@ from flask import Flask
 from .paths import BUNDLE, FILES, PACKAGE, ROOT
 
 __all__ = ["BUNDLE", "FILES", "PACKAGE", "ROOT", "create_app"]
-MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL",
-                 "MAIL_FROM")
+MAIL_SETTINGS = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_FROM",
+)
 
 
 def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask:
@@ -42,8 +49,9 @@ def _load_config(app: Flask, overrides: dict, testing: bool) -> None:
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     for name in MAIL_SETTINGS:  # the conventional names work without the INCIDENTS_ prefix too
         if os.environ.get(name):
-            app.config[name] = _loads(os.environ[name]) if name in ("MAIL_PORT", "MAIL_USE_TLS",
-                                                                     "MAIL_USE_SSL") else os.environ[name]
+            app.config[name] = (
+                _loads(os.environ[name]) if name in ("MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL") else os.environ[name]
+            )
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -34,14 +34,18 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
             connection.execute(text("SELECT 1"))
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception as exc:  # any driver error: report it plainly
-        errors.append(f"database {db.engine.url.render_as_string(hide_password=True)} is not reachable: "
-                      f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        errors.append(
+            f"database {db.engine.url.render_as_string(hide_password=True)} is not reachable: "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
         return errors, warnings
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     head = script.get_current_head()
     if current != head:
-        errors.append(f"database schema is at revision {current or 'none'}, the code expects {head}: "
-                      "run `flask --app wsgi db upgrade`")
+        errors.append(
+            f"database schema is at revision {current or 'none'}, the code expects {head}: "
+            "run `flask --app wsgi db upgrade`"
+        )
     if db.engine.dialect.name == "sqlite":
         warnings.append("SQLite: fine for one server; run several app servers and workers on PostgreSQL")
     if not config.get("MAIL_SERVER"):
@@ -53,8 +57,9 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             errors.append(f"mail server {config['MAIL_SERVER']}:{config['MAIL_PORT']} is not reachable: {exc}")
     if config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
-        warnings.append("login rate limits are kept in memory, per process: set RATELIMIT_STORAGE_URI when several "
-                        "app servers run")
+        warnings.append(
+            "login rate limits are kept in memory, per process: set RATELIMIT_STORAGE_URI when several app servers run"
+        )
     return errors, warnings
 
 

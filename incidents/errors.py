@@ -7,8 +7,7 @@ class DomainError(Exception):
     status = 422
     default_code = "validation_failed"
 
-    def __init__(self, message: str, field: str | None = None, code: str | None = None,
-                 params: dict | None = None):
+    def __init__(self, message: str, field: str | None = None, code: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.message = message  # English, as the API says it
         self.field = field

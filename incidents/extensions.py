@@ -20,7 +20,6 @@ NAMING = {
 }
 
 
-
 class Base(DeclarativeBase):
     """SQLAlchemy 2 declarative base: typed constructors and columns for every model (Flask-SQLAlchemy >= 3.1
     builds `db.Model` from it). With such a base the metadata lives on the class, not in `SQLAlchemy(...)`."""

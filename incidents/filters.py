@@ -55,8 +55,9 @@ def parse_date(args: Mapping[str, str], name: str, errors: list[FilterError]) ->
         except ValueError:
             parsed = None
     if parsed is None or not 1900 <= parsed.year <= 9998:
-        errors.append(FilterError(name, "invalid_date", N_("'%(value)s' is not a date; use YYYY-MM-DD."),
-                                  {"value": shown(raw)}))
+        errors.append(
+            FilterError(name, "invalid_date", N_("'%(value)s' is not a date; use YYYY-MM-DD."), {"value": shown(raw)})
+        )
         return None
     return parsed
 
@@ -65,9 +66,14 @@ def parse_period(args: Mapping[str, str], errors: list[FilterError]) -> tuple[da
     """The "from" and "to" dates; a start after the end is added to ``errors``."""
     date_from, date_to = parse_date(args, "from", errors), parse_date(args, "to", errors)
     if date_from and date_to and date_from > date_to:
-        errors.append(FilterError("from", "invalid_period",
-                                  N_("The start date %(start)s lies after the end date %(end)s."),
-                                  {"start": date_from.isoformat(), "end": date_to.isoformat()}))
+        errors.append(
+            FilterError(
+                "from",
+                "invalid_period",
+                N_("The start date %(start)s lies after the end date %(end)s."),
+                {"start": date_from.isoformat(), "end": date_to.isoformat()},
+            )
+        )
     return date_from, date_to
 
 

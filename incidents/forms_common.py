@@ -70,9 +70,17 @@ class LocalDateTimeField(StringField):
         except InstantError as exc:
             self.ambiguous = exc.code == "ambiguous_local_time"
             if exc.code == "nonexistent_local_time":
-                raise ValidationError(_l("This time does not exist in Amsterdam: the clocks skipped it when "
-                                         "summer time started. Check the time.")) from None
+                raise ValidationError(
+                    _l(
+                        "This time does not exist in Amsterdam: the clocks skipped it when "
+                        "summer time started. Check the time."
+                    )
+                ) from None
             if self.ambiguous:
-                raise ValidationError(_l("This time occurred twice in Amsterdam (the clocks went back). "
-                                         "Choose summer time or winter time below.")) from None
+                raise ValidationError(
+                    _l(
+                        "This time occurred twice in Amsterdam (the clocks went back). "
+                        "Choose summer time or winter time below."
+                    )
+                ) from None
             raise ValidationError(_l("Enter a date and time, e.g. 27-03-2026 14:00.")) from None

@@ -45,8 +45,10 @@ def init_app(app: Flask) -> None:
     # Compiled by `make setup` or the wheel build, never here: an installed app may not write into its folder.
     trouble = catalogues.problems(folder, [lang for lang in app.config["LANGUAGES"] if lang != SOURCE_LANGUAGE])
     if trouble:
-        raise RuntimeError(f"the translations are not compiled ({'; '.join(trouble)}): run `make setup` "
-                           "(or `python -m incidents.catalogues`)")
+        raise RuntimeError(
+            f"the translations are not compiled ({'; '.join(trouble)}): run `make setup` "
+            "(or `python -m incidents.catalogues`)"
+        )
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     babel.init_app(app, locale_selector=select_locale)
 
@@ -57,6 +59,7 @@ def init_app(app: Flask) -> None:
         from flask_babel import refresh
 
         refresh()
+
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["iso"] = iso_z
     app.jinja_env.filters["local_input"] = local_input_value

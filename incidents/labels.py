@@ -17,12 +17,23 @@ KIND_LABELS = {
     "controller_acknowledgement": _l("Receipt confirmed by controller"),
     "ap_follow_up": _l("Follow-up to the AP notification"),
 }
-FOLLOW_UP_LABELS = {"supplement": _l("supplement (aanvulling)"), "change": _l("change (wijziging)"),
-                    "withdrawal": _l("withdrawal (intrekking)")}
-FILING_FORM_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "ap_follow_up",
-                     "data_subject_communication")
+FOLLOW_UP_LABELS = {
+    "supplement": _l("supplement (aanvulling)"),
+    "change": _l("change (wijziging)"),
+    "withdrawal": _l("withdrawal (intrekking)"),
+}
+FILING_FORM_KINDS = (
+    "controller_notice",
+    "controller_consultation",
+    "ap_notification",
+    "ap_follow_up",
+    "data_subject_communication",
+)
 OUTBOX_LABELS = {
-    "queued": _l("queued"), "sending": _l("sending"), "sent": _l("sent"), "retrying": _l("will retry"),
+    "queued": _l("queued"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "retrying": _l("will retry"),
     "failed": _l("failed"),
 }
 STATUS_LABELS = {
@@ -40,15 +51,33 @@ INCIDENT_STATUS_LABELS = {
     "dismissed": _l("dismissed"),
     "closed": _l("closed"),
 }
-ROLE_LABELS = {"admin": _l("administrator"), "handler": _l("handler"), "viewer": _l("viewer (read-only)"),
-               "controller": _l("controller user")}
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "handler": _l("handler"),
+    "viewer": _l("viewer (read-only)"),
+    "controller": _l("controller user"),
+}
 OWNER_LABELS = {"processor": _l("processor"), "controller": _l("controller")}
-NOTIFY_AP_LABELS = {"yes": _l("yes, notify the AP"), "no": _l("no, not required"),
-                    "needs_info": _l("needs more information")}
-DECISION_VIA_LABELS = {"portal": _l("in the portal"), "email": _l("by e-mail"), "phone": _l("by phone"),
-                      "meeting": _l("in a meeting"), "letter": _l("by letter")}
-CHANNEL_LABELS = {"email": _l("e-mail"), "phone": _l("phone"), "portal": _l("controller's portal"),
-                  "letter": _l("letter"), "in_person": _l("in person"), "other": _l("other")}
+NOTIFY_AP_LABELS = {
+    "yes": _l("yes, notify the AP"),
+    "no": _l("no, not required"),
+    "needs_info": _l("needs more information"),
+}
+DECISION_VIA_LABELS = {
+    "portal": _l("in the portal"),
+    "email": _l("by e-mail"),
+    "phone": _l("by phone"),
+    "meeting": _l("in a meeting"),
+    "letter": _l("by letter"),
+}
+CHANNEL_LABELS = {
+    "email": _l("e-mail"),
+    "phone": _l("phone"),
+    "portal": _l("controller's portal"),
+    "letter": _l("letter"),
+    "in_person": _l("in person"),
+    "other": _l("other"),
+}
 FIELD_FORM_LABELS = {
     "nature": _l("Nature of the breach"),
     "cause": _l("(Suspected) cause"),
@@ -83,24 +112,41 @@ EVENT_LABELS = {
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
 
 
-DATA_TYPE_LABELS = {"simple": _l("simple (name, contact details)"),
-                    "behavioural": _l("behavioural (location, habits, traffic data)"),
-                    "financial": _l("financial"), "sensitive": _l("sensitive (health, special categories, BSN)")}
-IDENTIFICATION_LABELS = {"negligible": _l("negligible"), "limited": _l("limited"), "significant": _l("significant"),
-                         "maximum": _l("maximum")}
-CONFIDENTIALITY_LABELS = {"none": _l("no loss of confidentiality"),
-                          "known_recipients": _l("disclosed to known recipients"),
-                          "unknown_recipients": _l("disclosed to unknown recipients")}
-INTEGRITY_LABELS = {"none": _l("no loss of integrity"), "recoverable": _l("altered, recoverable"),
-                    "not_recoverable": _l("altered, not recoverable")}
-AVAILABILITY_LABELS = {"none": _l("no loss of availability"), "temporary": _l("temporarily unavailable"),
-                       "full": _l("permanently unavailable")}
+DATA_TYPE_LABELS = {
+    "simple": _l("simple (name, contact details)"),
+    "behavioural": _l("behavioural (location, habits, traffic data)"),
+    "financial": _l("financial"),
+    "sensitive": _l("sensitive (health, special categories, BSN)"),
+}
+IDENTIFICATION_LABELS = {
+    "negligible": _l("negligible"),
+    "limited": _l("limited"),
+    "significant": _l("significant"),
+    "maximum": _l("maximum"),
+}
+CONFIDENTIALITY_LABELS = {
+    "none": _l("no loss of confidentiality"),
+    "known_recipients": _l("disclosed to known recipients"),
+    "unknown_recipients": _l("disclosed to unknown recipients"),
+}
+INTEGRITY_LABELS = {
+    "none": _l("no loss of integrity"),
+    "recoverable": _l("altered, recoverable"),
+    "not_recoverable": _l("altered, not recoverable"),
+}
+AVAILABILITY_LABELS = {
+    "none": _l("no loss of availability"),
+    "temporary": _l("temporarily unavailable"),
+    "full": _l("permanently unavailable"),
+}
 BAND_LABELS = {"low": _l("low"), "medium": _l("medium"), "high": _l("high"), "very_high": _l("very high")}
 SUBJECTS_LABELS = {"yes": _l("yes, inform data subjects"), "no": _l("no")}
-GROUND_LABELS = {"not_high_risk": _l("no high risk to data subjects"),
-                 "unintelligible": _l("art. 34(3)(a): data unintelligible, e.g. encrypted"),
-                 "later_measures": _l("art. 34(3)(b): later measures removed the high risk"),
-                 "disproportionate_effort": _l("art. 34(3)(c): disproportionate effort; public communication instead")}
+GROUND_LABELS = {
+    "not_high_risk": _l("no high risk to data subjects"),
+    "unintelligible": _l("art. 34(3)(a): data unintelligible, e.g. encrypted"),
+    "later_measures": _l("art. 34(3)(b): later measures removed the high risk"),
+    "disproportionate_effort": _l("art. 34(3)(c): disproportionate effort; public communication instead"),
+}
 
 
 EDITED_LABELS = {"title": _l("Title"), "description": _l("Description"), "internal_note": _l("Internal note")}
@@ -149,17 +195,28 @@ def _decision_text(d: dict) -> Markup:
         name = gettext("decided by %(name)s", name=maker.get("name", ""))
         function = Markup(" ({})").format(maker["function"]) if maker.get("function") else ""
         text += Markup(' · <span class="decision-maker">{}{}, {}</span>').format(
-            name, function, DECISION_VIA_LABELS.get(maker.get("via", ""), ""))
+            name, function, DECISION_VIA_LABELS.get(maker.get("via", ""), "")
+        )
     return text
 
 
 def template_labels() -> dict:
     return {
-        "KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
-        "OWNER_LABELS": OWNER_LABELS, "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
+        "OWNER_LABELS": OWNER_LABELS,
+        "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS,
+        "CHANNEL_LABELS": CHANNEL_LABELS,
         "DECISION_VIA_LABELS": DECISION_VIA_LABELS,
-        "FIELD_LABELS": FIELD_FORM_LABELS, "EVENT_LABELS": EVENT_LABELS,
-        "OUTBOX_LABELS": OUTBOX_LABELS, "BAND_LABELS": BAND_LABELS, "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
-        "SUBJECTS_LABELS": SUBJECTS_LABELS, "GROUND_LABELS": GROUND_LABELS,
-        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS, "ROLE_LABELS": ROLE_LABELS, "timeline_text": timeline_text,
+        "FIELD_LABELS": FIELD_FORM_LABELS,
+        "EVENT_LABELS": EVENT_LABELS,
+        "OUTBOX_LABELS": OUTBOX_LABELS,
+        "BAND_LABELS": BAND_LABELS,
+        "DATA_TYPE_LABELS": DATA_TYPE_LABELS,
+        "SUBJECTS_LABELS": SUBJECTS_LABELS,
+        "GROUND_LABELS": GROUND_LABELS,
+        "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "timeline_text": timeline_text,
     }

@@ -19,11 +19,7 @@ _configured = False
 
 def configure_logging(fmt: str = "console", level: str = "INFO") -> None:
     global _configured
-    renderer = (
-        structlog.processors.JSONRenderer()
-        if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=not _configured)
     structlog.configure(
         processors=[

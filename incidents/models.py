@@ -11,7 +11,22 @@ from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
-    "AccessEntry", "AffectedContract", "ApiToken", "CalendarFeed", "Contract", "Controller", "Decision", "Document",
-    "Filing", "Incident", "Notification", "Obligation", "OutboxMessage", "Reminder", "TimelineEvent", "User",
-    "Webhook", "WebhookDelivery",
+    "AccessEntry",
+    "AffectedContract",
+    "ApiToken",
+    "CalendarFeed",
+    "Contract",
+    "Controller",
+    "Decision",
+    "Document",
+    "Filing",
+    "Incident",
+    "Notification",
+    "Obligation",
+    "OutboxMessage",
+    "Reminder",
+    "TimelineEvent",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -57,8 +57,17 @@ def styles() -> dict[str, ParagraphStyle]:
         "base": base,
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=4),
         "sub": ParagraphStyle("sub", parent=base, fontSize=10, textColor=colors.HexColor("#333333")),
-        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=9,
-                            spaceAfter=3, textColor=colors.HexColor("#1f4e8c"), keepWithNext=1),
+        "h": ParagraphStyle(
+            "h",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=9,
+            spaceAfter=3,
+            textColor=colors.HexColor("#1f4e8c"),
+            keepWithNext=1,
+        ),
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=9),
         "row": ParagraphStyle("row", parent=base, spaceAfter=3.5),
         "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#a15c00")),
@@ -70,8 +79,17 @@ class NumberedCanvas(pdf_canvas.Canvas):
     is known. ``margin`` is the distance of both from the page's side, ``header_y`` the header's distance from
     the top and ``footer_y`` the page number's distance from the bottom."""
 
-    def __init__(self, *args, header: str = "", page_text: str = "", font_size: float = 8,
-                 margin: float = 18 * mm, header_y: float = 12 * mm, footer_y: float = 10 * mm, **kwargs):
+    def __init__(
+        self,
+        *args,
+        header: str = "",
+        page_text: str = "",
+        font_size: float = 8,
+        margin: float = 18 * mm,
+        header_y: float = 12 * mm,
+        footer_y: float = 10 * mm,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self._header, self._page_text = header, page_text
@@ -89,8 +107,9 @@ class NumberedCanvas(pdf_canvas.Canvas):
             self.setFont(FONT, self._font_size)
             self.setFillColor(colors.HexColor("#555555"))
             self.drawString(self._margin, height - self._header_y, self._header)
-            self.drawRightString(width - self._margin, self._footer_y,
-                                 self._page_text.format(page=self._pageNumber, pages=total))
+            self.drawRightString(
+                width - self._margin, self._footer_y, self._page_text.format(page=self._pageNumber, pages=total)
+            )
             super().showPage()
         super().save()
 
@@ -101,15 +120,34 @@ def numbered(header: str, page_text: str, **layout) -> Callable[..., NumberedCan
     return lambda *args, **kwargs: NumberedCanvas(*args, header=header, page_text=page_text, **layout, **kwargs)
 
 
-def build(story: list, *, title: str, header: str, page_text: str, author: str | None = None,  # noqa: PLR0913 (keyword-only page settings)
-          pagesize: tuple[float, float] = A4, margin: float = 18 * mm, top: float = 18 * mm,
-          bottom: float = 18 * mm, **layout) -> bytes:
+def build(  # noqa: PLR0913 (keyword-only page settings)
+    story: list,
+    *,
+    title: str,
+    header: str,
+    page_text: str,
+    author: str | None = None,
+    pagesize: tuple[float, float] = A4,
+    margin: float = 18 * mm,
+    top: float = 18 * mm,
+    bottom: float = 18 * mm,
+    **layout,
+) -> bytes:
     """The story laid out as a PDF with the fonts registered and a NumberedCanvas whose header and page number
     keep to the side margin. ``invariant``: the same story gives the same bytes (no creation time or random
     document id)."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=top,
-                            bottomMargin=bottom, title=title, author=author, invariant=True)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=author,
+        invariant=True,
+    )
     doc.build(story, canvasmaker=numbered(header, page_text, margin=margin, **layout))
     return buffer.getvalue()

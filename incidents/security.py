@@ -17,8 +17,10 @@ from flask_login.config import EXEMPT_METHODS
 
 from .extensions import login_manager
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 # Reachable without a session (the acknowledgement link carries its own signed token).
 PUBLIC = ("static", "auth.login", "auth.second_factor", "notices.acknowledge", "calendar.feed")
 # What an administrator without two-step verification may still open: enrolment and logging out.
@@ -36,7 +38,8 @@ def init_app(app: Flask) -> None:
 
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap its WSGI app
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL", "")).startswith("https://")
     limiter.init_app(app)
@@ -77,8 +80,11 @@ def gate():
             abort(403)
     elif endpoint.startswith("portal."):
         abort(403)
-    if user.role == "viewer" and request.method not in ("GET", "HEAD") and not endpoint.startswith(
-            ("auth.", "account.", "notifications.")):  # marking one's own notifications read is not a write to data
+    if (
+        user.role == "viewer"
+        and request.method not in ("GET", "HEAD")
+        and not endpoint.startswith(("auth.", "account.", "notifications."))
+    ):  # marking one's own notifications read is not a write to data
         abort(403)
     return None
 

@@ -18,8 +18,14 @@ from .forms_common import attach_error
 from .transaction import refuse
 
 
-def post_form(form, action: Callable[[object], object], *, again: Callable[[object], object],
-              done: Callable[[], Response] | None = None, at_form: bool = True):
+def post_form(
+    form,
+    action: Callable[[object], object],
+    *,
+    again: Callable[[object], object],
+    done: Callable[[], Response] | None = None,
+    at_form: bool = True,
+):
     """Validate `form`, then `action(form)`: a service call that returns the success message (flashed, then
     `done()` answers), None (`done()` answers, nothing said) or a response of its own (returned as it is).
     Invalid, or refused with a DomainError: what the service flushed is undone and `again(form)` answers.

@@ -20,8 +20,12 @@ SHOWN_CODES = "recovery_codes_once"
 
 @bp.get("/")
 def index():
-    return render_template("account/index.html", password_form=PasswordForm(prefix="pw"),
-                           disable_form=CodeForm(prefix="off"), codes=session.pop(SHOWN_CODES, None))
+    return render_template(
+        "account/index.html",
+        password_form=PasswordForm(prefix="pw"),
+        disable_form=CodeForm(prefix="off"),
+        codes=session.pop(SHOWN_CODES, None),
+    )
 
 
 @bp.post("/password")
@@ -39,8 +43,9 @@ def password():
             else:
                 flash(_("Password changed. Other sessions have been logged out; log in again."), "success")
                 return redirect(url_for("auth.login"))
-    return render_template("account/index.html", password_form=form, disable_form=CodeForm(prefix="off"),
-                           codes=None), 422
+    return render_template(
+        "account/index.html", password_form=form, disable_form=CodeForm(prefix="off"), codes=None
+    ), 422
 
 
 @bp.route("/two-factor", methods=["GET"])
@@ -48,8 +53,12 @@ def two_factor():
     if current_user.totp_enabled:
         return redirect(url_for("account.index"))
     secret = twofactor.start_enrolment(current_user)
-    return render_template("account/two_factor.html", secret=secret, form=EnrolForm(),
-                           uri=totp.provisioning_uri(secret, current_user.email))
+    return render_template(
+        "account/two_factor.html",
+        secret=secret,
+        form=EnrolForm(),
+        uri=totp.provisioning_uri(secret, current_user.email),
+    )
 
 
 @bp.post("/two-factor")
@@ -62,15 +71,15 @@ def two_factor_confirm():
         refuse()
         form.code.errors = [*form.code.errors, _("That code is not right; check the time on your phone.")]
         secret = current_user.totp_secret
-        return render_template("account/two_factor.html", secret=secret, form=form,
-                               uri=totp.provisioning_uri(secret, current_user.email)), 422
+        return render_template(
+            "account/two_factor.html", secret=secret, form=form, uri=totp.provisioning_uri(secret, current_user.email)
+        ), 422
     # The session version changed (other sessions end); keep this one.
     from flask_login import login_user
 
     login_user(current_user._get_current_object())  # the user, not the proxy: Flask-Login stores what it gets
     session[SHOWN_CODES] = codes
-    flash(_("Two-step verification is on. Keep your recovery codes somewhere safe: they are shown once."),
-          "success")
+    flash(_("Two-step verification is on. Keep your recovery codes somewhere safe: they are shown once."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -109,8 +118,9 @@ def tokens():
             form = TokenForm(formdata=None)
         else:
             status = 422
-    return render_template("account/tokens.html", form=form, created=created, tokens=tokens_of(current_user),
-                           now=utcnow()), status
+    return render_template(
+        "account/tokens.html", form=form, created=created, tokens=tokens_of(current_user), now=utcnow()
+    ), status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -55,8 +55,14 @@ class AccessFilters:
 
     def query_args(self, page: int | None = None) -> dict[str, str]:
         """The filters as query-string arguments, for links that carry them (the page only when asked)."""
-        values = {"user_id": self.user_id, "incident_id": self.incident_id, "action": self.action,
-                  "from": self.date_from, "to": self.date_to, "page": page if page and page > 1 else None}
+        values = {
+            "user_id": self.user_id,
+            "incident_id": self.incident_id,
+            "action": self.action,
+            "from": self.date_from,
+            "to": self.date_to,
+            "page": page if page and page > 1 else None,
+        }
         return {k: str(v) for k, v in values.items() if v is not None}
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
@@ -72,8 +78,11 @@ def _incident(raw: str, errors: list[FilterError]) -> int | None:
     elif db.session.get(Incident, incident_id) is None:
         incident_id = None
     if incident_id is None:
-        errors.append(FilterError("incident_id", "unknown_incident", N_("There is no incident '%(value)s'."),
-                                  {"value": shown(raw)}))
+        errors.append(
+            FilterError(
+                "incident_id", "unknown_incident", N_("There is no incident '%(value)s'."), {"value": shown(raw)}
+            )
+        )
     return incident_id
 
 
@@ -85,16 +94,24 @@ def parse_filters(args: Mapping[str, str]) -> AccessFilters:
     if raw:
         user_id = parse_id(raw)
         if user_id is None or db.session.get(User, user_id) is None:
-            errors.append(FilterError("user_id", "unknown_user", N_("There is no user with id '%(value)s'."),
-                                      {"value": shown(raw)}))
+            errors.append(
+                FilterError(
+                    "user_id", "unknown_user", N_("There is no user with id '%(value)s'."), {"value": shown(raw)}
+                )
+            )
             user_id = None
     raw = (args.get("incident_id") or "").strip()
     incident_id = _incident(raw, errors) if raw else None
     action = (args.get("action") or "").strip() or None
     if action is not None and action not in ACTIONS:
-        errors.append(FilterError("action", "invalid_choice",
-                                  N_("Unknown action '%(value)s'; choose one of: %(choices)s."),
-                                  {"value": shown(action), "choices": ", ".join(ACTIONS)}))
+        errors.append(
+            FilterError(
+                "action",
+                "invalid_choice",
+                N_("Unknown action '%(value)s'; choose one of: %(choices)s."),
+                {"value": shown(action), "choices": ", ".join(ACTIONS)},
+            )
+        )
         action = None
     date_from, date_to = parse_period(args, errors)
     page = 1
@@ -102,8 +119,9 @@ def parse_filters(args: Mapping[str, str]) -> AccessFilters:
     if raw:
         page = parse_id(raw) or 0
         if not page:
-            errors.append(FilterError("page", "invalid_page", N_("'%(value)s' is not a page number."),
-                                      {"value": shown(raw)}))
+            errors.append(
+                FilterError("page", "invalid_page", N_("'%(value)s' is not a page number."), {"value": shown(raw)})
+            )
     if errors:
         raise InvalidFilters(errors)
     return AccessFilters(user_id, incident_id, action, date_from, date_to, page)
@@ -127,9 +145,18 @@ class Row:
     def cells(self) -> list[str]:
         """The text of each column, as the page and the CSV show it."""
         local = to_local(self.at)
-        return [f"{local.strftime('%Y-%m-%d %H:%M:%S')} {local.tzname()}", self.email, self.role, self.channel,
-                self.action, self.route, self.incident, "" if self.document_id is None else str(self.document_id),
-                self.controller, self.ip]
+        return [
+            f"{local.strftime('%Y-%m-%d %H:%M:%S')} {local.tzname()}",
+            self.email,
+            self.role,
+            self.channel,
+            self.action,
+            self.route,
+            self.incident,
+            "" if self.document_id is None else str(self.document_id),
+            self.controller,
+            self.ip,
+        ]
 
 
 def _where(query: Select, filters: AccessFilters) -> Select:
@@ -149,12 +176,25 @@ def _where(query: Select, filters: AccessFilters) -> Select:
 
 def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
     # Only the incident's reference is selected: never its title or text.
-    query = (select(AccessEntry.id, AccessEntry.at, User.email, AccessEntry.role, AccessEntry.channel,
-                    AccessEntry.action, AccessEntry.route, AccessEntry.incident_id, Incident.reference,
-                    AccessEntry.document_id, Controller.name, AccessEntry.ip)
-             .outerjoin(User, User.id == AccessEntry.user_id)
-             .outerjoin(Incident, Incident.id == AccessEntry.incident_id)
-             .outerjoin(Controller, Controller.id == AccessEntry.controller_id))
+    query = (
+        select(
+            AccessEntry.id,
+            AccessEntry.at,
+            User.email,
+            AccessEntry.role,
+            AccessEntry.channel,
+            AccessEntry.action,
+            AccessEntry.route,
+            AccessEntry.incident_id,
+            Incident.reference,
+            AccessEntry.document_id,
+            Controller.name,
+            AccessEntry.ip,
+        )
+        .outerjoin(User, User.id == AccessEntry.user_id)
+        .outerjoin(Incident, Incident.id == AccessEntry.incident_id)
+        .outerjoin(Controller, Controller.id == AccessEntry.controller_id)
+    )
     if up_to_id is not None:
         query = query.where(AccessEntry.id <= up_to_id)
     return _where(query, filters).order_by(AccessEntry.at.desc(), AccessEntry.id.desc())
@@ -162,8 +202,20 @@ def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
 
 def _row(values) -> Row:
     (id_, at, email, role, channel, action, route, incident_id, reference, document_id, controller, ip) = values
-    return Row(id_, at, email or "", role, channel, action, route, incident_id, reference or "", document_id,
-               controller or "", ip or "")
+    return Row(
+        id_,
+        at,
+        email or "",
+        role,
+        channel,
+        action,
+        route,
+        incident_id,
+        reference or "",
+        document_id,
+        controller or "",
+        ip or "",
+    )
 
 
 def count(filters: AccessFilters) -> int:

@@ -53,8 +53,13 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--controller", "controller_id", type=click.IntRange(1, MAX_ID), default=None,
-              help="Controller id; required for (and only for) --role controller.")
+@click.option(
+    "--controller",
+    "controller_id",
+    type=click.IntRange(1, MAX_ID),
+    default=None,
+    help="Controller id; required for (and only for) --role controller.",
+)
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, role: str, controller_id: int | None, name: str, password_stdin: bool) -> None:
@@ -74,9 +79,19 @@ def create_user(email: str, role: str, controller_id: int | None, name: str, pas
 @users_cli.command("list")
 def list_users() -> None:
     """Every user: e-mail, role, controller id, two-step verification, active."""
-    _table(("email", "role", "controller", "2fa", "active"),
-           [(u.email, u.role, str(u.controller_id) if u.controller_id else "-", "on" if u.totp_enabled else "off",
-             "yes" if u.active else "no") for u in all_users()])
+    _table(
+        ("email", "role", "controller", "2fa", "active"),
+        [
+            (
+                u.email,
+                u.role,
+                str(u.controller_id) if u.controller_id else "-",
+                "on" if u.totp_enabled else "off",
+                "yes" if u.active else "no",
+            )
+            for u in all_users()
+        ],
+    )
 
 
 @users_cli.command("unlock")
@@ -96,8 +111,11 @@ def reset_two_factor_command(email: str) -> None:
     if not (user.totp_enabled or user.totp_secret):
         raise click.ClickException(f"{user.email} has no two-step verification to reset")
     _run(lambda: reset_two_factor(user))
-    click.echo(f"two-step verification reset for {user.email}; they set it up again at the next login"
-               if user.role == "admin" else f"two-step verification reset for {user.email}")
+    click.echo(
+        f"two-step verification reset for {user.email}; they set it up again at the next login"
+        if user.role == "admin"
+        else f"two-step verification reset for {user.email}"
+    )
 
 
 @users_cli.command("deactivate")
@@ -147,9 +165,20 @@ def list_tokens(email: str) -> None:
     """A user's tokens, newest first: id, name, created, expires, last used, state."""
     user = _user(email)
     now = utcnow()
-    _table(("id", "name", "created", "expires", "last used", "state"),
-           [(str(t.id), t.name or "-", format_local(t.created_at), format_local(t.expires_at),
-             format_local(t.last_used_at), _state(t, now)) for t in service.tokens_of(user)])
+    _table(
+        ("id", "name", "created", "expires", "last used", "state"),
+        [
+            (
+                str(t.id),
+                t.name or "-",
+                format_local(t.created_at),
+                format_local(t.expires_at),
+                format_local(t.last_used_at),
+                _state(t, now),
+            )
+            for t in service.tokens_of(user)
+        ],
+    )
 
 
 @tokens_cli.command("revoke")

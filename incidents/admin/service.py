@@ -26,8 +26,9 @@ def user_by_email(email: str) -> User:
 
 
 def all_users() -> list[User]:
-    return list(db.session.scalars(select(User).options(selectinload(User.controller))
-                                   .order_by(func.lower(User.email))))
+    return list(
+        db.session.scalars(select(User).options(selectinload(User.controller)).order_by(func.lower(User.email)))
+    )
 
 
 def change_role(user: User, role: str, controller_id: int | None, actor: User | None = None) -> None:

@@ -34,6 +34,7 @@ def index():
 
 # --- users ---
 
+
 def _controllers() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name))
     return [(cid, name) for cid, name in rows]
@@ -61,18 +62,25 @@ def _role_and_controller(form) -> tuple[str | None, int | None, bool]:
         form.controller_id.errors = [*form.controller_id.errors, _("A controller user needs a controller.")]
         ok = False
     elif role in ROLES and role != "controller" and controller_id is not None:
-        form.controller_id.errors = [*form.controller_id.errors,
-                                     _("Only controller users belong to a controller: leave the controller empty "
-                                       "for this role.")]
+        form.controller_id.errors = [
+            *form.controller_id.errors,
+            _("Only controller users belong to a controller: leave the controller empty for this role."),
+        ]
         ok = False
     return role, controller_id, ok
 
 
 def _users_page(form=None, status: int = 200, problem: tuple[User, list[str]] | None = None):
     controllers = _controllers()
-    return render_template("admin/users.html", users=service.all_users(), controllers=controllers,
-                           form=form or _prepare(UserForm(formdata=None), controllers), roles=ROLES,
-                           problem=problem, now=utcnow()), status
+    return render_template(
+        "admin/users.html",
+        users=service.all_users(),
+        controllers=controllers,
+        form=form or _prepare(UserForm(formdata=None), controllers),
+        roles=ROLES,
+        problem=problem,
+        now=utcnow(),
+    ), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -84,8 +92,13 @@ def users():
     role, controller_id, chosen = _role_and_controller(form)
     if valid and chosen and role is not None:
         try:
-            user = create_user(form.email.data, role, form.password.data, name=(form.name.data or "").strip(),
-                               controller_id=controller_id)
+            user = create_user(
+                form.email.data,
+                role,
+                form.password.data,
+                name=(form.name.data or "").strip(),
+                controller_id=controller_id,
+            )
         except DomainError as exc:
             refuse()
             attach_error(form, exc)
@@ -124,8 +137,9 @@ def change_role(user_id: int):
         service.change_role(user, role, controller_id, actor=current_user)
     except DomainError as exc:
         return _refuse(user, exc.message)
-    return _done(_("%(email)s is now %(role)s. Their open sessions have ended.", email=user.email,
-                   role=ROLE_LABELS[user.role]))
+    return _done(
+        _("%(email)s is now %(role)s. Their open sessions have ended.", email=user.email, role=ROLE_LABELS[user.role])
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")
@@ -166,6 +180,7 @@ def reset_two_factor(user_id: int):
 
 # --- the access log ---
 
+
 def _language() -> str:
     return "en" if str(get_locale() or "nl") == "en" else "nl"
 
@@ -177,9 +192,19 @@ def _headers() -> list[str]:
 def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status: int = 200):
     people = db.session.execute(select(User.id, User.email).order_by(func.lower(User.email))).all()
     pages = max(1, -(-total // access_log.PAGE_SIZE))
-    return render_template("admin/access_log.html", errors=errors, filters=filters, rows=rows or [], total=total,
-                           pages=pages, headers=_headers(), keys=[key for key, _h in access_log.COLUMNS],
-                           args=request.args, people=people, actions=access_log.ACTIONS), status
+    return render_template(
+        "admin/access_log.html",
+        errors=errors,
+        filters=filters,
+        rows=rows or [],
+        total=total,
+        pages=pages,
+        headers=_headers(),
+        keys=[key for key, _h in access_log.COLUMNS],
+        args=request.args,
+        people=people,
+        actions=access_log.ACTIONS,
+    ), status
 
 
 def _translated(exc: InvalidFilters) -> list[str]:
@@ -204,6 +229,8 @@ def access_log_export():
     up_to = access_log.last_id()
     lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language())
     name = f"access-log-{to_local(utcnow()).strftime('%Y-%m-%d')}.csv"
-    return Response(stream_with_context(lines), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
+    return Response(
+        stream_with_context(lines),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

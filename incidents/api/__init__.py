@@ -54,11 +54,22 @@ def authenticate():
 
 
 # What a controller user's token may do; each of these routes limits itself to that user's controller.
-CONTROLLER_ENDPOINTS = frozenset({
-    "api.list_profiles", "api.list_controllers", "api.list_contracts", "api.list_incidents", "api.get_incident",
-    "api.deadlines", "api.ap_draft", "api.record_decision", "api.record_filing", "api.get_document",
-    "api.get_outbox", "api.get_scope",
-})
+CONTROLLER_ENDPOINTS = frozenset(
+    {
+        "api.list_profiles",
+        "api.list_controllers",
+        "api.list_contracts",
+        "api.list_incidents",
+        "api.get_incident",
+        "api.deadlines",
+        "api.ap_draft",
+        "api.record_decision",
+        "api.record_filing",
+        "api.get_document",
+        "api.get_outbox",
+        "api.get_scope",
+    }
+)
 
 
 def scope() -> int | None:

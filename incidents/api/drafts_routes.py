@@ -29,11 +29,15 @@ def ap_draft(incident_id: int):
     if output not in ("json", "pdf"):
         raise ApiError(422, "invalid_choice", "format must be json or pdf", "format")
     if scope() is not None and controller_id != scope():
-        raise ApiError(404, "not_found", f"controller {controller_id} is not affected by {incident.reference}",
-                       "controller_id")
+        raise ApiError(
+            404, "not_found", f"controller {controller_id} is not affected by {incident.reference}", "controller_id"
+        )
     controller = affected_controller(incident, controller_id)
     draft = draft_for(incident, controller, utcnow(), language)
     if output == "pdf":
-        return Response(render_pdf(draft), mimetype="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'})
+        return Response(
+            render_pdf(draft),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
+        )
     return jsonify(draft_json(draft, incident.id, controller.id))

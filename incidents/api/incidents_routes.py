@@ -34,9 +34,15 @@ def _incident(incident_id: int) -> Incident:
     did not exist)."""
     incident = find(Incident, incident_id)
     limit = scope()
-    if incident is not None and limit is not None and not db.session.scalar(
-            select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id,
-                                                       AffectedContract.controller_id == limit).limit(1)):
+    if (
+        incident is not None
+        and limit is not None
+        and not db.session.scalar(
+            select(AffectedContract.contract_id)
+            .where(AffectedContract.incident_id == incident.id, AffectedContract.controller_id == limit)
+            .limit(1)
+        )
+    ):
         incident = None
     if incident is None:
         raise ApiError(404, "not_found", f"there is no incident with id {incident_id}")
@@ -61,8 +67,9 @@ def _page() -> int:
 def list_incidents():
     query = select(Incident)
     if scope() is not None:
-        query = query.where(Incident.id.in_(select(AffectedContract.incident_id)
-                                            .where(AffectedContract.controller_id == scope())))
+        query = query.where(
+            Incident.id.in_(select(AffectedContract.incident_id).where(AffectedContract.controller_id == scope()))
+        )
     status = request.args.get("status")
     if status:
         if status not in INCIDENT_STATUSES:
@@ -71,8 +78,14 @@ def list_incidents():
     page, size = _page(), current_app.config["API_PAGE_SIZE"]
     total = count(query)
     rows = db.session.scalars(query.order_by(Incident.id.desc()).limit(size).offset((page - 1) * size))
-    return jsonify({"incidents": [incident_summary(i) for i in rows], "page": page,
-                    "pages": max(1, math.ceil(total / size)), "total": total})
+    return jsonify(
+        {
+            "incidents": [incident_summary(i) for i in rows],
+            "page": page,
+            "pages": max(1, math.ceil(total / size)),
+            "total": total,
+        }
+    )
 
 
 @bp.post("/incidents")
@@ -101,11 +114,18 @@ def get_incident(incident_id: int):
 def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
-    reject_unknown(data, {"title", "description", "fields", "details", "internal_note"},
-                   "'{name}' cannot be changed here")
-    service.update_incident(incident, title=data.get("title"), description=data.get("description"),
-                            fields=data.get("fields"), details=data.get("details"),
-                            internal_note=data.get("internal_note"), actor=g.api_user)
+    reject_unknown(
+        data, {"title", "description", "fields", "details", "internal_note"}, "'{name}' cannot be changed here"
+    )
+    service.update_incident(
+        incident,
+        title=data.get("title"),
+        description=data.get("description"),
+        fields=data.get("fields"),
+        details=data.get("details"),
+        internal_note=data.get("internal_note"),
+        actor=g.api_user,
+    )
     return jsonify(incident_json(incident))
 
 
@@ -139,15 +159,22 @@ def record_filing(incident_id: int):
     data = json_body()
     if scope() is not None:
         if data.get("kind") not in ("ap_notification", "ap_follow_up"):
-            raise ApiError(403, "forbidden", "a controller user records only AP notifications and follow-ups",
-                           "kind")
+            raise ApiError(403, "forbidden", "a controller user records only AP notifications and follow-ups", "kind")
         _own_controller(data.get("controller_id"))
     filing = service.record_filing(
-        incident, FilingInput(
-            kind=data.get("kind"), at=instant(data, "at"), contract_id=data.get("contract_id"),
-            controller_id=data.get("controller_id"), channel=data.get("channel"), reference=data.get("reference"),
-            note=data.get("note"), follow_up=data.get("follow_up")),
-            actor=g.api_user)
+        incident,
+        FilingInput(
+            kind=data.get("kind"),
+            at=instant(data, "at"),
+            contract_id=data.get("contract_id"),
+            controller_id=data.get("controller_id"),
+            channel=data.get("channel"),
+            reference=data.get("reference"),
+            note=data.get("note"),
+            follow_up=data.get("follow_up"),
+        ),
+        actor=g.api_user,
+    )
     return jsonify(filing_json(filing)), 201
 
 
@@ -156,11 +183,16 @@ def record_decision(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
     _own_controller(data.get("controller_id"))
-    decision = service.record_decision(incident, controller_id=data.get("controller_id"),
-                                       notify_ap=data.get("notify_ap"), reason=data.get("reason"),
-                                       inform_data_subjects=data.get("inform_data_subjects"),
-                                       data_subjects_ground=data.get("data_subjects_ground"),
-                                       decision_maker=data.get("decision_maker"), actor=g.api_user)
+    decision = service.record_decision(
+        incident,
+        controller_id=data.get("controller_id"),
+        notify_ap=data.get("notify_ap"),
+        reason=data.get("reason"),
+        inform_data_subjects=data.get("inform_data_subjects"),
+        data_subjects_ground=data.get("data_subjects_ground"),
+        decision_maker=data.get("decision_maker"),
+        actor=g.api_user,
+    )
     return jsonify(decision_json(decision)), 201
 
 
@@ -193,8 +225,9 @@ def put_scopes(incident_id: int):
     except scope_service.ScopeCsvRefused as exc:
         response = error_response(422, exc.code, exc.message, exc.field)
         body = response.get_json()
-        body["error"]["lines"] = [{"line": p.line, "field": p.field or None, "message": p.message}
-                                  for p in exc.problems]
+        body["error"]["lines"] = [
+            {"line": p.line, "field": p.field or None, "message": p.message} for p in exc.problems
+        ]
         response.set_data(json.dumps(body))
         return response
     return jsonify({"scopes": [{"controller_id": cid, **values} for cid, values in sorted(scopes.items())]})

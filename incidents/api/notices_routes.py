@@ -16,11 +16,21 @@ from .incidents_routes import _incident
 
 def outbox_json(m: OutboxMessage) -> dict:
     return {
-        "id": m.id, "incident_id": m.incident_id, "controller_id": m.controller_id, "document_id": m.document_id,
-        "status": m.status, "attempts": m.attempts, "recipients": list(m.recipients), "subject": m.subject,
-        "smtp_reply": m.smtp_reply, "last_error": m.last_error, "sent_at": iso_z(m.sent_at),
-        "next_attempt_at": iso_z(m.next_attempt_at), "created_at": iso_z(m.created_at),
-        "kind": m.details.get("kind"), "version": m.details.get("version"),
+        "id": m.id,
+        "incident_id": m.incident_id,
+        "controller_id": m.controller_id,
+        "document_id": m.document_id,
+        "status": m.status,
+        "attempts": m.attempts,
+        "recipients": list(m.recipients),
+        "subject": m.subject,
+        "smtp_reply": m.smtp_reply,
+        "last_error": m.last_error,
+        "sent_at": iso_z(m.sent_at),
+        "next_attempt_at": iso_z(m.next_attempt_at),
+        "created_at": iso_z(m.created_at),
+        "kind": m.details.get("kind"),
+        "version": m.details.get("version"),
     }
 
 
@@ -30,11 +40,23 @@ def issue_notices(incident_id: int):
     data = json_body()
     reject_unknown(data, {"controller_ids", "all", "version", "next_update"}, "'{name}' is not a notices parameter")
     messages = service.issue_idempotently(
-        service.issue_notices, incident, controller_ids=data.get("controller_ids"), all_=data.get("all"),
-        version=data.get("version", "initial"), next_update=data.get("next_update", ""), actor=g.api_user)
+        service.issue_notices,
+        incident,
+        controller_ids=data.get("controller_ids"),
+        all_=data.get("all"),
+        version=data.get("version", "initial"),
+        next_update=data.get("next_update", ""),
+        actor=g.api_user,
+    )
     after_commit(wake_pump)
-    return jsonify({"outbox": [{"id": m.id, "controller_id": m.controller_id, "status": m.status,
-                                "document_id": m.document_id} for m in messages]}), 202
+    return jsonify(
+        {
+            "outbox": [
+                {"id": m.id, "controller_id": m.controller_id, "status": m.status, "document_id": m.document_id}
+                for m in messages
+            ]
+        }
+    ), 202
 
 
 @bp.get("/outbox/<int:message_id>")
@@ -54,8 +76,12 @@ def get_document(document_id: int):
         document = None
     if document is None:
         raise ApiError(404, "not_found", f"there is no document with id {document_id}")
-    return Response(document.content, mimetype=document.content_type, headers={
-        "X-Content-SHA256": document.sha256,
-        "Content-Disposition": f'attachment; filename="{document.filename}"',
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        document.content,
+        mimetype=document.content_type,
+        headers={
+            "X-Content-SHA256": document.sha256,
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

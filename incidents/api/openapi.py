@@ -36,65 +36,123 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-FIELDS = {"type": "object", "properties": {k: {"type": "string"} for k in FIELD_KEYS},
-          "additionalProperties": False}
+FIELDS = {"type": "object", "properties": {k: {"type": "string"} for k in FIELD_KEYS}, "additionalProperties": False}
 
-DETAILS = {"type": "object", "additionalProperties": False, "properties": {
-    "incident_kind": {"enum": list(INCIDENT_KINDS)}, "started_at": INPUT_INSTANT, "ended_at": INPUT_INSTANT,
-    "discovery": {"type": "string"}, "protection": {"enum": list(PROTECTIONS)},
-    "subjects_min": {"type": "integer", "minimum": 0}, "subjects_max": {"type": "integer", "minimum": 0},
-    "subject_groups": {"type": "array", "items": {"enum": list(SUBJECT_GROUPS)}},
-    "cross_border": {"enum": list(CROSS_BORDER)}, "reporter_kind": {"enum": list(REPORTER_KINDS)},
-    "reported_by": {"type": "string"}, "recovery": {"type": "string"}, "other_supervisors": {"type": "string"},
-    "attachments": {"type": "string"}},
+DETAILS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "incident_kind": {"enum": list(INCIDENT_KINDS)},
+        "started_at": INPUT_INSTANT,
+        "ended_at": INPUT_INSTANT,
+        "discovery": {"type": "string"},
+        "protection": {"enum": list(PROTECTIONS)},
+        "subjects_min": {"type": "integer", "minimum": 0},
+        "subjects_max": {"type": "integer", "minimum": 0},
+        "subject_groups": {"type": "array", "items": {"enum": list(SUBJECT_GROUPS)}},
+        "cross_border": {"enum": list(CROSS_BORDER)},
+        "reporter_kind": {"enum": list(REPORTER_KINDS)},
+        "reported_by": {"type": "string"},
+        "recovery": {"type": "string"},
+        "other_supervisors": {"type": "string"},
+        "attachments": {"type": "string"},
+    },
     "description": "What the AP's form asks beyond the contract fields; every key optional, null removes it. "
-                   "Instants are returned in UTC with a Z."}
+    "Instants are returned in UTC with a Z.",
+}
 
 COUNT = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT}
 SCOPE_PROPERTIES = {
-    "subjects_min": COUNT, "subjects_max": COUNT, "records_min": COUNT, "records_max": COUNT,
+    "subjects_min": COUNT,
+    "subjects_max": COUNT,
+    "records_min": COUNT,
+    "records_max": COUNT,
     "subject_groups": {"type": ["array", "null"], "items": {"enum": list(SUBJECT_GROUPS)}},
     "data_categories": {"type": ["array", "null"], "items": {"enum": list(DATA_CATEGORIES)}},
     "special_categories": {"type": ["array", "null"], "items": {"enum": list(SPECIAL_CATEGORIES)}},
-    "countries": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
-                  "description": "ISO 3166-1 alpha-2 codes"},
+    "countries": {
+        "type": ["array", "null"],
+        "items": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+        "description": "ISO 3166-1 alpha-2 codes",
+    },
     "note": {"type": ["string", "null"], "maxLength": MAX_NOTE, "description": "what only this controller is told"},
 }
-SCOPE = {"type": "object", "additionalProperties": False, "properties": SCOPE_PROPERTIES,
-         "description": "One controller's own share of the incident; every key optional, null removes it."}
+SCOPE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": SCOPE_PROPERTIES,
+    "description": "One controller's own share of the incident; every key optional, null removes it.",
+}
 CONTROLLER_EXTRA = {
-    "contact_function": {"type": "string"}, "contact_phone": {"type": "string"}, "address": {"type": "string"},
-    "sector": {"type": "string"}, "dpo_registration": {"type": "string"}, "legal_basis": {"enum": list(LEGAL_BASES)},
-    "joint_controllers": {"type": "string"}, "subjects_contact": {"type": "string"},
+    "contact_function": {"type": "string"},
+    "contact_phone": {"type": "string"},
+    "address": {"type": "string"},
+    "sector": {"type": "string"},
+    "dpo_registration": {"type": "string"},
+    "legal_basis": {"enum": list(LEGAL_BASES)},
+    "joint_controllers": {"type": "string"},
+    "subjects_contact": {"type": "string"},
 }
 
 SCHEMAS = {
     "Scope": SCOPE,
-    "ControllerScope": {"type": "object", "required": ["controller_id"], "additionalProperties": False,
-                        "properties": {"controller_id": ID, **SCOPE_PROPERTIES}},
+    "ControllerScope": {
+        "type": "object",
+        "required": ["controller_id"],
+        "additionalProperties": False,
+        "properties": {"controller_id": ID, **SCOPE_PROPERTIES},
+    },
     "DecisionMaker": {
-        "type": "object", "required": ["name", "via"], "additionalProperties": False,
-        "properties": {"name": {"type": "string", "maxLength": 200}, "function": {"type": ["string", "null"]},
-                       "via": {"enum": list(DECISION_VIA)}},
-        "description": "who at the controller decided and how the processor learned it"},
+        "type": "object",
+        "required": ["name", "via"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "maxLength": 200},
+            "function": {"type": ["string", "null"]},
+            "via": {"enum": list(DECISION_VIA)},
+        },
+        "description": "who at the controller decided and how the processor learned it",
+    },
     "Error": {
-        "type": "object", "required": ["error"],
-        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}},
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
+            }
+        },
     },
     "ObligationRule": {
-        "type": "object", "required": ["kind", "mode", "hours", "trigger", "clause"],
-        "properties": {"kind": {"type": "string"}, "mode": {"enum": ["immediate", "within"]},
-                       "hours": {"type": "integer"}, "trigger": {"enum": ["suspected", "confirmed"]},
-                       "clause": {"type": "string"}, "wording": {"type": "string"}},
+        "type": "object",
+        "required": ["kind", "mode", "hours", "trigger", "clause"],
+        "properties": {
+            "kind": {"type": "string"},
+            "mode": {"enum": ["immediate", "within"]},
+            "hours": {"type": "integer"},
+            "trigger": {"enum": ["suspected", "confirmed"]},
+            "clause": {"type": "string"},
+            "wording": {"type": "string"},
+        },
     },
     "Profile": {
         "type": "object",
-        "required": ["key", "title", "source", "obligations", "required_fields", "processor_files_with_ap",
-                     "processor_may_inform_data_subjects"],
+        "required": [
+            "key",
+            "title",
+            "source",
+            "obligations",
+            "required_fields",
+            "processor_files_with_ap",
+            "processor_may_inform_data_subjects",
+        ],
         "properties": {
-            "key": {"type": "string"}, "title": {"type": "string"}, "source": {"type": "string"},
-            "article": {"type": "string"}, "ap_clause": {"type": "string"},
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "source": {"type": "string"},
+            "article": {"type": "string"},
+            "ap_clause": {"type": "string"},
             "obligations": {"type": "array", "items": ref("ObligationRule")},
             "required_fields": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
             "processor_files_with_ap": {"type": "boolean"},
@@ -102,115 +160,249 @@ SCHEMAS = {
         },
     },
     "Controller": {
-        "type": "object", "required": ["id", "name", "contact_email"],
-        "properties": {"id": ID, "name": {"type": "string"}, "kvk": TEXT_OR_NULL, "contact_name": {"type": "string"},
-                       "contact_email": {"type": "string"}, "language": {"enum": ["nl", "en"]},
-                       "created_at": INSTANT, **CONTROLLER_EXTRA},
+        "type": "object",
+        "required": ["id", "name", "contact_email"],
+        "properties": {
+            "id": ID,
+            "name": {"type": "string"},
+            "kvk": TEXT_OR_NULL,
+            "contact_name": {"type": "string"},
+            "contact_email": {"type": "string"},
+            "language": {"enum": ["nl", "en"]},
+            "created_at": INSTANT,
+            **CONTROLLER_EXTRA,
+        },
     },
     "NewController": {
-        "type": "object", "required": ["name", "contact_email"],
-        "properties": {"name": {"type": "string", "maxLength": 200}, "contact_email": {"type": "string"},
-                       "kvk": {"type": "string", "pattern": "^[0-9]{8}$"}, "contact_name": {"type": "string"},
-                       "language": {"enum": ["nl", "en"]}, **CONTROLLER_EXTRA},
+        "type": "object",
+        "required": ["name", "contact_email"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 200},
+            "contact_email": {"type": "string"},
+            "kvk": {"type": "string", "pattern": "^[0-9]{8}$"},
+            "contact_name": {"type": "string"},
+            "language": {"enum": ["nl", "en"]},
+            **CONTROLLER_EXTRA,
+        },
     },
     "Contract": {
-        "type": "object", "required": ["id", "controller_id", "profile", "reference"],
-        "properties": {"id": ID, "controller_id": ID, "profile": {"type": "string"}, "reference": {"type": "string"},
-                       "services": {"type": "string"}, "data_categories": {"type": "string"},
-                       "created_at": INSTANT},
+        "type": "object",
+        "required": ["id", "controller_id", "profile", "reference"],
+        "properties": {
+            "id": ID,
+            "controller_id": ID,
+            "profile": {"type": "string"},
+            "reference": {"type": "string"},
+            "services": {"type": "string"},
+            "data_categories": {"type": "string"},
+            "created_at": INSTANT,
+        },
     },
     "NewContract": {
-        "type": "object", "required": ["controller_id", "profile", "reference"],
-        "properties": {"controller_id": ID, "profile": {"type": "string"},
-                       "reference": {"type": "string", "maxLength": 64}, "services": {"type": "string"},
-                       "data_categories": {"type": "string"}},
+        "type": "object",
+        "required": ["controller_id", "profile", "reference"],
+        "properties": {
+            "controller_id": ID,
+            "profile": {"type": "string"},
+            "reference": {"type": "string", "maxLength": 64},
+            "services": {"type": "string"},
+            "data_categories": {"type": "string"},
+        },
     },
     "IncidentSummary": {
-        "type": "object", "required": ["id", "reference", "title", "status", "aware_at", "confirmed_at"],
-        "properties": {"id": ID, "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"},
-                       "title": {"type": "string"}, "status": {"enum": list(INCIDENT_STATUSES)},
-                       "aware_at": INSTANT, "confirmed_at": NULLABLE_INSTANT, "dismissed_at": NULLABLE_INSTANT,
-                       "created_at": INSTANT, "updated_at": INSTANT},
+        "type": "object",
+        "required": ["id", "reference", "title", "status", "aware_at", "confirmed_at"],
+        "properties": {
+            "id": ID,
+            "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"},
+            "title": {"type": "string"},
+            "status": {"enum": list(INCIDENT_STATUSES)},
+            "aware_at": INSTANT,
+            "confirmed_at": NULLABLE_INSTANT,
+            "dismissed_at": NULLABLE_INSTANT,
+            "created_at": INSTANT,
+            "updated_at": INSTANT,
+        },
     },
     "Incident": {
-        "allOf": [ref("IncidentSummary"), {
-            "type": "object", "required": ["description", "fields", "contracts"],
-            "properties": {
-                "description": {"type": "string"}, "dismiss_reason": TEXT_OR_NULL, "fields": FIELDS,
-                "details": DETAILS,
-                "contracts": {"type": "array", "items": {"type": "object", "required": ["id", "controller_id"],
-                              "properties": {"id": ID, "reference": {"type": "string"}, "controller_id": ID,
-                                             "profile": {"type": "string"},
-                                             "controller_name": {"type": "string"}}}},
-                "added_contract_ids": {"type": "array", "items": ID},
-                "completeness": {"type": "array", "items": ref("Completeness")},
-                "scopes": {"type": "array", "items": ref("ControllerScope"),
-                           "description": "one per affected controller (a controller user sees only its own)"},
-                "totals": {"type": "object", "properties": SCOPE_PROPERTIES,
-                           "description": "the incident-level figures: sums and unions of the scopes"},
-                "internal_note": {"type": "string", "description": "the processor's own; never sent"},
-            }}],
+        "allOf": [
+            ref("IncidentSummary"),
+            {
+                "type": "object",
+                "required": ["description", "fields", "contracts"],
+                "properties": {
+                    "description": {"type": "string"},
+                    "dismiss_reason": TEXT_OR_NULL,
+                    "fields": FIELDS,
+                    "details": DETAILS,
+                    "contracts": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "controller_id"],
+                            "properties": {
+                                "id": ID,
+                                "reference": {"type": "string"},
+                                "controller_id": ID,
+                                "profile": {"type": "string"},
+                                "controller_name": {"type": "string"},
+                            },
+                        },
+                    },
+                    "added_contract_ids": {"type": "array", "items": ID},
+                    "completeness": {"type": "array", "items": ref("Completeness")},
+                    "scopes": {
+                        "type": "array",
+                        "items": ref("ControllerScope"),
+                        "description": "one per affected controller (a controller user sees only its own)",
+                    },
+                    "totals": {
+                        "type": "object",
+                        "properties": SCOPE_PROPERTIES,
+                        "description": "the incident-level figures: sums and unions of the scopes",
+                    },
+                    "internal_note": {"type": "string", "description": "the processor's own; never sent"},
+                },
+            },
+        ],
     },
     "NewIncident": {
-        "type": "object", "required": ["title", "aware_at"],
-        "properties": {"title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
-                       "aware_at": INPUT_INSTANT, "status": {"enum": ["suspected", "confirmed"]},
-                       "confirmed_at": INPUT_INSTANT, "contract_ids": {"type": "array", "items": ID},
-                       "fields": FIELDS, "details": DETAILS},
+        "type": "object",
+        "required": ["title", "aware_at"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "description": {"type": "string"},
+            "aware_at": INPUT_INSTANT,
+            "status": {"enum": ["suspected", "confirmed"]},
+            "confirmed_at": INPUT_INSTANT,
+            "contract_ids": {"type": "array", "items": ID},
+            "fields": FIELDS,
+            "details": DETAILS,
+        },
     },
     "IncidentPatch": {
-        "type": "object", "additionalProperties": False,
-        "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "fields": FIELDS,
-                       "details": DETAILS, "internal_note": {"type": "string"}},
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "fields": FIELDS,
+            "details": DETAILS,
+            "internal_note": {"type": "string"},
+        },
     },
     "IncidentPage": {
-        "type": "object", "required": ["incidents", "page", "pages", "total"],
-        "properties": {"incidents": {"type": "array", "items": ref("IncidentSummary")}, "page": ID, "pages": ID,
-                       "total": ID},
+        "type": "object",
+        "required": ["incidents", "page", "pages", "total"],
+        "properties": {
+            "incidents": {"type": "array", "items": ref("IncidentSummary")},
+            "page": ID,
+            "pages": ID,
+            "total": ID,
+        },
     },
     "Deadline": {
         "type": "object",
-        "required": ["kind", "contract_id", "controller_id", "owner", "clause", "status", "starts_at", "due_at",
-                     "met_at"],
-        "properties": {"kind": {"enum": list(OBLIGATION_KINDS)}, "contract_id": NULLABLE_ID, "controller_id": ID,
-                       "owner": {"enum": ["processor", "controller"]}, "clause": {"type": "string"},
-                       "status": {"enum": OBLIGATION_STATUSES}, "starts_at": NULLABLE_INSTANT,
-                       "due_at": NULLABLE_INSTANT, "met_at": NULLABLE_INSTANT, "hours": ID,
-                       "filing_id": NULLABLE_ID},
+        "required": [
+            "kind",
+            "contract_id",
+            "controller_id",
+            "owner",
+            "clause",
+            "status",
+            "starts_at",
+            "due_at",
+            "met_at",
+        ],
+        "properties": {
+            "kind": {"enum": list(OBLIGATION_KINDS)},
+            "contract_id": NULLABLE_ID,
+            "controller_id": ID,
+            "owner": {"enum": ["processor", "controller"]},
+            "clause": {"type": "string"},
+            "status": {"enum": OBLIGATION_STATUSES},
+            "starts_at": NULLABLE_INSTANT,
+            "due_at": NULLABLE_INSTANT,
+            "met_at": NULLABLE_INSTANT,
+            "hours": ID,
+            "filing_id": NULLABLE_ID,
+        },
     },
     "NewFiling": {
-        "type": "object", "required": ["kind"],
-        "properties": {"kind": {"enum": list(FILING_KINDS)}, "contract_id": ID, "controller_id": ID,
-                       "at": INPUT_INSTANT, "channel": {"type": "string"}, "reference": {"type": "string"},
-                       "note": {"type": "string"}, "follow_up": {"enum": list(AP_FOLLOW_UPS)}},
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"enum": list(FILING_KINDS)},
+            "contract_id": ID,
+            "controller_id": ID,
+            "at": INPUT_INSTANT,
+            "channel": {"type": "string"},
+            "reference": {"type": "string"},
+            "note": {"type": "string"},
+            "follow_up": {"enum": list(AP_FOLLOW_UPS)},
+        },
     },
     "Filing": {
-        "type": "object", "required": ["id", "kind", "controller_id", "at"],
-        "properties": {"id": ID, "incident_id": ID, "kind": {"enum": list(FILING_KINDS)}, "contract_id": NULLABLE_ID,
-                       "controller_id": ID, "at": INSTANT, "channel": TEXT_OR_NULL, "reference": TEXT_OR_NULL,
-                       "note": TEXT_OR_NULL, "recorded_by": NULLABLE_ID, "recorded_at": INSTANT,
-                       "follow_up": {"enum": [*AP_FOLLOW_UPS, None]}},
+        "type": "object",
+        "required": ["id", "kind", "controller_id", "at"],
+        "properties": {
+            "id": ID,
+            "incident_id": ID,
+            "kind": {"enum": list(FILING_KINDS)},
+            "contract_id": NULLABLE_ID,
+            "controller_id": ID,
+            "at": INSTANT,
+            "channel": TEXT_OR_NULL,
+            "reference": TEXT_OR_NULL,
+            "note": TEXT_OR_NULL,
+            "recorded_by": NULLABLE_ID,
+            "recorded_at": INSTANT,
+            "follow_up": {"enum": [*AP_FOLLOW_UPS, None]},
+        },
     },
     "NewDecision": {
-        "type": "object", "required": ["controller_id", "notify_ap"],
-        "properties": {"controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-                       "reason": {"type": "string"}, "inform_data_subjects": {"enum": ["yes", "no"]},
-                       "data_subjects_ground": {"enum": list(SUBJECTS_GROUNDS),
-                                                "description": "required when inform_data_subjects is no"},
-                       "decision_maker": ref("DecisionMaker")},
+        "type": "object",
+        "required": ["controller_id", "notify_ap"],
+        "properties": {
+            "controller_id": ID,
+            "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+            "reason": {"type": "string"},
+            "inform_data_subjects": {"enum": ["yes", "no"]},
+            "data_subjects_ground": {
+                "enum": list(SUBJECTS_GROUNDS),
+                "description": "required when inform_data_subjects is no",
+            },
+            "decision_maker": ref("DecisionMaker"),
+        },
         "description": "decision_maker is required when processor staff record the decision; for a controller "
-                       "user it is that user (via portal)",
+        "user it is that user (via portal)",
     },
     "Decision": {
-        "type": "object", "required": ["id", "controller_id", "notify_ap", "reason", "decided_at"],
-        "properties": {"id": ID, "incident_id": ID, "controller_id": ID, "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-                       "reason": {"type": "string"}, "decided_by": NULLABLE_ID, "decided_at": INSTANT,
-                       "inform_data_subjects": {"enum": ["yes", "no", None]},
-                       "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
-                       "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]},
-                       "severity": {"type": ["object", "null"], "description": "the assessment the decision relied on",
-                                    "properties": {"id": ID, "se": {"type": "number"}, "band": {"type": "string"},
-                                                   "ap_severity": {"type": "string"}, "assessed_at": INSTANT}}},
+        "type": "object",
+        "required": ["id", "controller_id", "notify_ap", "reason", "decided_at"],
+        "properties": {
+            "id": ID,
+            "incident_id": ID,
+            "controller_id": ID,
+            "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+            "reason": {"type": "string"},
+            "decided_by": NULLABLE_ID,
+            "decided_at": INSTANT,
+            "inform_data_subjects": {"enum": ["yes", "no", None]},
+            "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+            "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]},
+            "severity": {
+                "type": ["object", "null"],
+                "description": "the assessment the decision relied on",
+                "properties": {
+                    "id": ID,
+                    "se": {"type": "number"},
+                    "band": {"type": "string"},
+                    "ap_severity": {"type": "string"},
+                    "assessed_at": INSTANT,
+                },
+            },
+        },
     },
 }
 
@@ -224,8 +416,13 @@ def _errors(*codes: int) -> dict:
 
 
 def op(summary: str, ok: int, schema: dict | None, body: str | None = None, errors=(401,), params=()) -> dict:
-    operation = {"summary": summary, "responses": {str(ok): {"description": "OK", "content": _json(schema)}
-                                                    if schema else {"description": "OK"}, **_errors(*errors)}}
+    operation = {
+        "summary": summary,
+        "responses": {
+            str(ok): {"description": "OK", "content": _json(schema)} if schema else {"description": "OK"},
+            **_errors(*errors),
+        },
+    }
     if body:
         operation["requestBody"] = {"required": True, "content": _json(ref(body))}
     if params:
@@ -242,273 +439,558 @@ def _path(**ops) -> dict:
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
-    "info": {"title": "Breach desk API", "version": "1.0.0",
-             "description": "Data-breach workflow for processors. Instants are returned in UTC with a Z; input "
-                            "without an offset is Europe/Amsterdam time, and DST-impossible or ambiguous local "
-                            "times are refused with 422."},
+    "info": {
+        "title": "Breach desk API",
+        "version": "1.0.0",
+        "description": "Data-breach workflow for processors. Instants are returned in UTC with a Z; input "
+        "without an offset is Europe/Amsterdam time, and DST-impossible or ambiguous local "
+        "times are refused with 422.",
+    },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
-    "components": {"schemas": SCHEMAS,
-                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "paths": {
-        "/profiles": {"get": op("Clause profiles", 200, {"type": "object", "required": ["profiles"],
-                                "properties": {"profiles": {"type": "array", "items": ref("Profile")}}})},
+        "/profiles": {
+            "get": op(
+                "Clause profiles",
+                200,
+                {
+                    "type": "object",
+                    "required": ["profiles"],
+                    "properties": {"profiles": {"type": "array", "items": ref("Profile")}},
+                },
+            )
+        },
         "/controllers": {
-            "get": op("Controllers", 200, {"type": "object", "properties": {
-                "controllers": {"type": "array", "items": ref("Controller")}}}),
+            "get": op(
+                "Controllers",
+                200,
+                {"type": "object", "properties": {"controllers": {"type": "array", "items": ref("Controller")}}},
+            ),
             "post": op("Create a controller", 201, ref("Controller"), "NewController", (400, 401, 422)),
         },
         "/contracts": {
-            "get": op("Contracts", 200, {"type": "object", "properties": {
-                "contracts": {"type": "array", "items": ref("Contract")}}}, errors=(401, 422), params=[
-                {"name": "controller_id", "in": "query", "schema": ID},
-                {"name": "reference", "in": "query", "schema": {"type": "string"}}]),
+            "get": op(
+                "Contracts",
+                200,
+                {"type": "object", "properties": {"contracts": {"type": "array", "items": ref("Contract")}}},
+                errors=(401, 422),
+                params=[
+                    {"name": "controller_id", "in": "query", "schema": ID},
+                    {"name": "reference", "in": "query", "schema": {"type": "string"}},
+                ],
+            ),
             "post": op("Create a contract", 201, ref("Contract"), "NewContract", (400, 401, 422)),
         },
         "/incidents": {
-            "get": op("Incidents, newest first", 200, ref("IncidentPage"), errors=(401, 422), params=[
-                {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}]),
+            "get": op(
+                "Incidents, newest first",
+                200,
+                ref("IncidentPage"),
+                errors=(401, 422),
+                params=[
+                    {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                ],
+            ),
             "post": op("Open an incident", 201, ref("Incident"), "NewIncident", (400, 401, 422)),
         },
         "/incidents/{incident_id}": _path(
             get=op("An incident with its affected contracts", 200, ref("Incident"), errors=(401, 404)),
             patch=op("Edit text and field values", 200, ref("Incident"), "IncidentPatch", (400, 401, 404, 422)),
         ),
-        "/incidents/{incident_id}/contracts": _path(post=op(
-            "Add affected contracts", 200, ref("Incident"), "IncidentContracts", (400, 401, 404, 409, 422))),
-        "/incidents/{incident_id}/confirm": _path(post=op(
-            "Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422))),
-        "/incidents/{incident_id}/dismiss": _path(post=op(
-            "Dismiss: not a personal data breach", 200, ref("Incident"), "Dismiss", (400, 401, 404, 409, 422))),
-        "/incidents/{incident_id}/filings": _path(post=op(
-            "Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 409, 422))),
-        "/incidents/{incident_id}/decisions": _path(post=op(
-            "Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))),
+        "/incidents/{incident_id}/contracts": _path(
+            post=op("Add affected contracts", 200, ref("Incident"), "IncidentContracts", (400, 401, 404, 409, 422))
+        ),
+        "/incidents/{incident_id}/confirm": _path(
+            post=op("Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422))
+        ),
+        "/incidents/{incident_id}/dismiss": _path(
+            post=op("Dismiss: not a personal data breach", 200, ref("Incident"), "Dismiss", (400, 401, 404, 409, 422))
+        ),
+        "/incidents/{incident_id}/filings": _path(
+            post=op("Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 409, 422))
+        ),
+        "/incidents/{incident_id}/decisions": _path(
+            post=op("Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))
+        ),
         "/incidents/{incident_id}/controllers/{controller_id}/scope": {
             "parameters": [INCIDENT_ID, {"name": "controller_id", "in": "path", "required": True, "schema": ID}],
             "get": op("One controller's scope", 200, ref("Scope"), errors=(401, 404)),
-            "put": op("Set one controller's scope (a key replaces, null removes, an absent key stays)", 200,
-                      ref("Scope"), "Scope", (400, 401, 403, 404, 422)),
+            "put": op(
+                "Set one controller's scope (a key replaces, null removes, an absent key stays)",
+                200,
+                ref("Scope"),
+                "Scope",
+                (400, 401, 403, 404, 422),
+            ),
         },
-        "/incidents/{incident_id}/scopes": _path(put={
-            **op("Set many controllers' scopes from CSV (all or nothing)", 200, {
-                "type": "object", "required": ["scopes"],
-                "properties": {"scopes": {"type": "array", "items": ref("ControllerScope")}}},
-                errors=(401, 403, 404, 415, 422)),
-            "requestBody": {"required": True, "content": {"text/csv": {"schema": {
-                "type": "string", "description": "columns controller_id or kvk, and any scope key; lists "
-                                                 "separated by ';'; a 422 lists every bad line"}}}}}),
-        "/incidents/{incident_id}/deadlines": _path(get=op(
-            "Every obligation with its clock", 200, {"type": "object", "required": ["deadlines"], "properties": {
-                "deadlines": {"type": "array", "items": ref("Deadline")}}}, errors=(401, 404))),
-        "/openapi.json": {"get": {"summary": "This document", "security": [],
-                                  "responses": {"200": {"description": "OK"}}}},
+        "/incidents/{incident_id}/scopes": _path(
+            put={
+                **op(
+                    "Set many controllers' scopes from CSV (all or nothing)",
+                    200,
+                    {
+                        "type": "object",
+                        "required": ["scopes"],
+                        "properties": {"scopes": {"type": "array", "items": ref("ControllerScope")}},
+                    },
+                    errors=(401, 403, 404, 415, 422),
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/csv": {
+                            "schema": {
+                                "type": "string",
+                                "description": "columns controller_id or kvk, and any scope key; lists "
+                                "separated by ';'; a 422 lists every bad line",
+                            }
+                        }
+                    },
+                },
+            }
+        ),
+        "/incidents/{incident_id}/deadlines": _path(
+            get=op(
+                "Every obligation with its clock",
+                200,
+                {
+                    "type": "object",
+                    "required": ["deadlines"],
+                    "properties": {"deadlines": {"type": "array", "items": ref("Deadline")}},
+                },
+                errors=(401, 404),
+            )
+        ),
+        "/openapi.json": {
+            "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}
+        },
     },
 }
 SCHEMAS["Completeness"] = {
-    "type": "object", "required": ["contract_id", "profile", "required", "missing", "complete"],
-    "properties": {"contract_id": ID, "reference": {"type": "string"}, "profile": {"type": "string"},
-                   "required": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
-                   "missing": {"type": "array", "items": {"enum": list(FIELD_KEYS)}}, "complete": {"type": "boolean"}},
+    "type": "object",
+    "required": ["contract_id", "profile", "required", "missing", "complete"],
+    "properties": {
+        "contract_id": ID,
+        "reference": {"type": "string"},
+        "profile": {"type": "string"},
+        "required": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
+        "missing": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
+        "complete": {"type": "boolean"},
+    },
 }
 SCHEMAS["NoticeRequest"] = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "description": "controller_ids or all: true. An initial or final notice is issued once per controller: "
-                   "asking again returns the existing outbox entry.",
-    "properties": {"controller_ids": {"type": "array", "items": ID, "minItems": 1}, "all": {"type": "boolean"},
-                   "version": {"enum": ["initial", "update", "final"], "default": "initial"},
-                   "next_update": {"type": "string", "maxLength": 500}},
+    "asking again returns the existing outbox entry.",
+    "properties": {
+        "controller_ids": {"type": "array", "items": ID, "minItems": 1},
+        "all": {"type": "boolean"},
+        "version": {"enum": ["initial", "update", "final"], "default": "initial"},
+        "next_update": {"type": "string", "maxLength": 500},
+    },
 }
 SCHEMAS["NoticesQueued"] = {
-    "type": "object", "required": ["outbox"],
-    "properties": {"outbox": {"type": "array", "items": {
-        "type": "object", "required": ["id", "controller_id", "status", "document_id"],
-        "properties": {"id": ID, "controller_id": ID, "document_id": ID,
-                       "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]}}}}},
+    "type": "object",
+    "required": ["outbox"],
+    "properties": {
+        "outbox": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "controller_id", "status", "document_id"],
+                "properties": {
+                    "id": ID,
+                    "controller_id": ID,
+                    "document_id": ID,
+                    "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]},
+                },
+            },
+        }
+    },
 }
 SCHEMAS["OutboxMessage"] = {
-    "type": "object", "required": ["id", "controller_id", "document_id", "status", "smtp_reply"],
-    "properties": {"id": ID, "incident_id": ID, "controller_id": ID, "document_id": ID,
-                   "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]},
-                   "attempts": ID, "recipients": {"type": "array", "items": {"type": "string"}},
-                   "subject": {"type": "string"}, "smtp_reply": TEXT_OR_NULL, "last_error": TEXT_OR_NULL,
-                   "sent_at": NULLABLE_INSTANT, "next_attempt_at": NULLABLE_INSTANT, "created_at": INSTANT,
-                   "kind": {"enum": ["notice", "investigation_report"]},
-                   "version": {"type": ["string", "null"]}},
+    "type": "object",
+    "required": ["id", "controller_id", "document_id", "status", "smtp_reply"],
+    "properties": {
+        "id": ID,
+        "incident_id": ID,
+        "controller_id": ID,
+        "document_id": ID,
+        "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]},
+        "attempts": ID,
+        "recipients": {"type": "array", "items": {"type": "string"}},
+        "subject": {"type": "string"},
+        "smtp_reply": TEXT_OR_NULL,
+        "last_error": TEXT_OR_NULL,
+        "sent_at": NULLABLE_INSTANT,
+        "next_attempt_at": NULLABLE_INSTANT,
+        "created_at": INSTANT,
+        "kind": {"enum": ["notice", "investigation_report"]},
+        "version": {"type": ["string", "null"]},
+    },
 }
-SPEC["paths"]["/incidents/{incident_id}/notices"] = _path(post=op(
-    "Generate one notice per controller and queue it for e-mail", 202, ref("NoticesQueued"), "NoticeRequest",
-    (400, 401, 404, 409, 422)))
+SPEC["paths"]["/incidents/{incident_id}/notices"] = _path(
+    post=op(
+        "Generate one notice per controller and queue it for e-mail",
+        202,
+        ref("NoticesQueued"),
+        "NoticeRequest",
+        (400, 401, 404, 409, 422),
+    )
+)
 SPEC["paths"]["/outbox/{message_id}"] = {
     "parameters": [{"name": "message_id", "in": "path", "required": True, "schema": ID}],
-    "get": op("An outbox message: status and the mail server's reply", 200, ref("OutboxMessage"),
-              errors=(401, 404)),
+    "get": op("An outbox message: status and the mail server's reply", 200, ref("OutboxMessage"), errors=(401, 404)),
 }
 SPEC["paths"]["/documents/{document_id}"] = {
     "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": ID}],
-    "get": {"summary": "The stored bytes of an issued document",
-            "responses": {"200": {"description": "The document as issued",
-                                  "headers": {"X-Content-SHA256": {"schema": {"type": "string",
-                                                                              "pattern": "^[0-9a-f]{64}$"}}},
-                                  "content": {"application/pdf": {"schema": {"type": "string",
-                                                                             "format": "binary"}}}},
-                          **_errors(401, 404)}},
+    "get": {
+        "summary": "The stored bytes of an issued document",
+        "responses": {
+            "200": {
+                "description": "The document as issued",
+                "headers": {"X-Content-SHA256": {"schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}},
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            **_errors(401, 404),
+        },
+    },
 }
-SCHEMAS["IncidentContracts"] = {"type": "object", "required": ["contract_ids"],
-                                "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}}}
+SCHEMAS["IncidentContracts"] = {
+    "type": "object",
+    "required": ["contract_ids"],
+    "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}},
+}
 SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
 SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
 
 SCHEMAS["APDraftAnswer"] = {
-    "type": "object", "required": ["key", "question", "answer", "source", "gap", "highlight"],
-    "properties": {"key": {"type": "string", "pattern": "^[0-9]+\\.[a-z_]+$"},
-                   "number": {"type": "string", "description": "the AP form's own question number, e.g. 3.2.1"},
-                   "question": {"type": "string"},
-                   "answer": TEXT_OR_NULL, "source": {"type": "string"}, "gap": {"type": "boolean"},
-                   "highlight": {"type": "boolean"}, "hint": TEXT_OR_NULL}}
+    "type": "object",
+    "required": ["key", "question", "answer", "source", "gap", "highlight"],
+    "properties": {
+        "key": {"type": "string", "pattern": "^[0-9]+\\.[a-z_]+$"},
+        "number": {"type": "string", "description": "the AP form's own question number, e.g. 3.2.1"},
+        "question": {"type": "string"},
+        "answer": TEXT_OR_NULL,
+        "source": {"type": "string"},
+        "gap": {"type": "boolean"},
+        "highlight": {"type": "boolean"},
+        "hint": TEXT_OR_NULL,
+    },
+}
 SCHEMAS["APDraft"] = {
     "type": "object",
-    "required": ["incident_id", "incident_reference", "controller_id", "filer", "notification_type", "late",
-                 "chapters", "gaps"],
+    "required": [
+        "incident_id",
+        "incident_reference",
+        "controller_id",
+        "filer",
+        "notification_type",
+        "late",
+        "chapters",
+        "gaps",
+    ],
     "properties": {
-        "incident_id": ID, "incident_reference": {"type": "string"}, "controller_id": ID,
-        "controller_name": {"type": "string"}, "filer": {"enum": ["controller", "processor"]},
-        "filer_note": {"type": "string"}, "language": {"enum": ["nl", "en"]}, "generated_at": INSTANT,
-        "notification_type": {"enum": ["new", "follow_up"]}, "ap_reference": TEXT_OR_NULL,
-        "ap_due_at": NULLABLE_INSTANT, "late": {"type": "boolean"},
-        "decision": {"type": ["object", "null"], "properties": {
-            "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]}}},
-        "chapters": {"type": "array", "minItems": 10, "maxItems": 10, "items": {
-            "type": "object", "required": ["number", "title", "answers"],
-            "properties": {"number": {"type": "integer", "minimum": 1, "maximum": 10}, "title": {"type": "string"},
-                           "answers": {"type": "array", "items": ref("APDraftAnswer")}}}},
+        "incident_id": ID,
+        "incident_reference": {"type": "string"},
+        "controller_id": ID,
+        "controller_name": {"type": "string"},
+        "filer": {"enum": ["controller", "processor"]},
+        "filer_note": {"type": "string"},
+        "language": {"enum": ["nl", "en"]},
+        "generated_at": INSTANT,
+        "notification_type": {"enum": ["new", "follow_up"]},
+        "ap_reference": TEXT_OR_NULL,
+        "ap_due_at": NULLABLE_INSTANT,
+        "late": {"type": "boolean"},
+        "decision": {
+            "type": ["object", "null"],
+            "properties": {"decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]}},
+        },
+        "chapters": {
+            "type": "array",
+            "minItems": 10,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["number", "title", "answers"],
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1, "maximum": 10},
+                    "title": {"type": "string"},
+                    "answers": {"type": "array", "items": ref("APDraftAnswer")},
+                },
+            },
+        },
         "gaps": {"type": "array", "items": {"type": "string"}},
     },
     "description": "The AP notification draft in the AP form's chapters 1-10; question keys are stable. `late` is "
-                   "true when the 72 hours have passed without an AP notification (question 4.late_reason is then "
-                   "highlighted).",
+    "true when the 72 hours have passed without an AP notification (question 4.late_reason is then "
+    "highlighted).",
 }
-SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(get={
-    **op("The draft notification to the AP for one controller", 200, ref("APDraft"), errors=(401, 404, 422),
-         params=[{"name": "controller_id", "in": "query", "required": True, "schema": ID},
-                 {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"]}},
-                 {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"]}}])})
+SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(
+    get={
+        **op(
+            "The draft notification to the AP for one controller",
+            200,
+            ref("APDraft"),
+            errors=(401, 404, 422),
+            params=[
+                {"name": "controller_id", "in": "query", "required": True, "schema": ID},
+                {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"]}},
+                {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"]}},
+            ],
+        )
+    }
+)
 SPEC["paths"]["/incidents/{incident_id}/ap-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
-    "schema": {"type": "string", "format": "binary"}}
+    "schema": {"type": "string", "format": "binary"}
+}
 
 COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS["RegisterRow"] = {
     "type": "object",
-    "required": ["id", "reference", "title", "status", "aware_at", "confirmed_at", "dismissed_at", "dismiss_reason",
-                 "controllers", "incident_kind", "facts", "effects", "remedial_action", "severity", "obligations",
-                 "decisions", "filings", "period", "reporter", "recovery", "notices", "missed_obligations"],
+    "required": [
+        "id",
+        "reference",
+        "title",
+        "status",
+        "aware_at",
+        "confirmed_at",
+        "dismissed_at",
+        "dismiss_reason",
+        "controllers",
+        "incident_kind",
+        "facts",
+        "effects",
+        "remedial_action",
+        "severity",
+        "obligations",
+        "decisions",
+        "filings",
+        "period",
+        "reporter",
+        "recovery",
+        "notices",
+        "missed_obligations",
+    ],
     "properties": {
-        "id": ID, "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"}, "title": {"type": "string"},
-        "status": {"enum": list(INCIDENT_STATUSES)}, "aware_at": INSTANT, "confirmed_at": NULLABLE_INSTANT,
-        "dismissed_at": NULLABLE_INSTANT, "dismiss_reason": TEXT_OR_NULL,
-        "controllers": {"type": "array", "items": {"type": "string"},
-                        "description": "the affected controllers' names, sorted"},
+        "id": ID,
+        "reference": {"type": "string", "pattern": "^DL-[0-9]{4}-[0-9]{4,}$"},
+        "title": {"type": "string"},
+        "status": {"enum": list(INCIDENT_STATUSES)},
+        "aware_at": INSTANT,
+        "confirmed_at": NULLABLE_INSTANT,
+        "dismissed_at": NULLABLE_INSTANT,
+        "dismiss_reason": TEXT_OR_NULL,
+        "controllers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the affected controllers' names, sorted",
+        },
         "incident_kind": {"enum": [*INCIDENT_KINDS, None], "description": "details.incident_kind"},
-        "facts": {"type": "object", "required": ["description", "nature", "cause"],
-                  "properties": {"description": {"type": "string"}, "nature": TEXT_OR_NULL, "cause": TEXT_OR_NULL}},
-        "effects": {"type": "object", "required": ["affected_data", "data_subjects", "records", "consequences"],
-                    "properties": {k: TEXT_OR_NULL for k in ("affected_data", "data_subjects", "records",
-                                                             "consequences")}},
+        "facts": {
+            "type": "object",
+            "required": ["description", "nature", "cause"],
+            "properties": {"description": {"type": "string"}, "nature": TEXT_OR_NULL, "cause": TEXT_OR_NULL},
+        },
+        "effects": {
+            "type": "object",
+            "required": ["affected_data", "data_subjects", "records", "consequences"],
+            "properties": {k: TEXT_OR_NULL for k in ("affected_data", "data_subjects", "records", "consequences")},
+        },
         "remedial_action": {"type": "object", "required": ["measures"], "properties": {"measures": TEXT_OR_NULL}},
-        "severity": {"type": ["object", "null"], "description": "the latest severity assessment; null when none",
-                     "required": ["band", "ap_severity", "se"],
-                     "properties": {"band": {"enum": ["low", "medium", "high", "very_high"]},
-                                    "ap_severity": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk",
-                                                             "zeer groot"]},
-                                    "se": {"type": "number"}}},
-        "obligations": {"type": "object", "required": ["met", "missed", "open"],
-                        "description": "missed: filed late, or running past its deadline; open: pending, or running "
-                                       "within its deadline; not_required and ended obligations are not counted",
-                        "properties": {"met": COUNT, "missed": COUNT, "open": COUNT}},
-        "decisions": {"type": "array", "description": "the latest decision per controller, by controller name",
-                      "items": {"type": "object",
-                                "required": ["controller_id", "controller_name", "notify_ap", "inform_data_subjects",
-                                             "data_subjects_ground", "decided_at", "reason", "decision_maker",
-                                             "recorded_by"],
-                                "properties": {"controller_id": ID, "controller_name": {"type": "string"},
-                                               "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-                                               "inform_data_subjects": {"enum": ["yes", "no", None]},
-                                               "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
-                                               "decided_at": INSTANT, "reason": {"type": "string"},
-                                               "decision_maker": {
-                                                   "type": "object", "required": ["name", "function", "via"],
-                                                   "description": "who at the controller decided, and how the "
-                                                                  "processor learned it (null for older decisions)",
-                                                   "properties": {"name": TEXT_OR_NULL, "function": TEXT_OR_NULL,
-                                                                  "via": {"enum": [*DECISION_VIA, None]}}},
-                                               "recorded_by": {"type": ["string", "null"],
-                                                               "description": "the desk's user who recorded it"}}}},
-        "filings": {"type": "array", "description": "the whole filing log, oldest first",
-                    "items": {"type": "object", "required": ["kind", "at", "reference", "controller_id"],
-                              "properties": {"kind": {"enum": [*FILING_KINDS, "investigation_report",
-                                                               ACKNOWLEDGEMENT]},
-                                             "at": INSTANT, "reference": TEXT_OR_NULL, "controller_id": ID,
-                                             "controller_name": {"type": "string"},
-                                             "contract_id": {"type": ["integer", "null"]},
-                                             "channel": TEXT_OR_NULL}}},
-        "period": {"type": "object", "required": ["started_at", "ended_at"],
-                   "description": "the period of the breach (details.started_at / ended_at)",
-                   "properties": {"started_at": NULLABLE_INSTANT, "ended_at": NULLABLE_INSTANT}},
-        "reporter": {"type": "object", "required": ["kind", "name"],
-                     "description": "who reported the breach to the processor (details.reporter_kind / reported_by)",
-                     "properties": {"kind": {"enum": [*REPORTER_KINDS, None]}, "name": TEXT_OR_NULL}},
+        "severity": {
+            "type": ["object", "null"],
+            "description": "the latest severity assessment; null when none",
+            "required": ["band", "ap_severity", "se"],
+            "properties": {
+                "band": {"enum": ["low", "medium", "high", "very_high"]},
+                "ap_severity": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk", "zeer groot"]},
+                "se": {"type": "number"},
+            },
+        },
+        "obligations": {
+            "type": "object",
+            "required": ["met", "missed", "open"],
+            "description": "missed: filed late, or running past its deadline; open: pending, or running "
+            "within its deadline; not_required and ended obligations are not counted",
+            "properties": {"met": COUNT, "missed": COUNT, "open": COUNT},
+        },
+        "decisions": {
+            "type": "array",
+            "description": "the latest decision per controller, by controller name",
+            "items": {
+                "type": "object",
+                "required": [
+                    "controller_id",
+                    "controller_name",
+                    "notify_ap",
+                    "inform_data_subjects",
+                    "data_subjects_ground",
+                    "decided_at",
+                    "reason",
+                    "decision_maker",
+                    "recorded_by",
+                ],
+                "properties": {
+                    "controller_id": ID,
+                    "controller_name": {"type": "string"},
+                    "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
+                    "inform_data_subjects": {"enum": ["yes", "no", None]},
+                    "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+                    "decided_at": INSTANT,
+                    "reason": {"type": "string"},
+                    "decision_maker": {
+                        "type": "object",
+                        "required": ["name", "function", "via"],
+                        "description": "who at the controller decided, and how the "
+                        "processor learned it (null for older decisions)",
+                        "properties": {
+                            "name": TEXT_OR_NULL,
+                            "function": TEXT_OR_NULL,
+                            "via": {"enum": [*DECISION_VIA, None]},
+                        },
+                    },
+                    "recorded_by": {"type": ["string", "null"], "description": "the desk's user who recorded it"},
+                },
+            },
+        },
+        "filings": {
+            "type": "array",
+            "description": "the whole filing log, oldest first",
+            "items": {
+                "type": "object",
+                "required": ["kind", "at", "reference", "controller_id"],
+                "properties": {
+                    "kind": {"enum": [*FILING_KINDS, "investigation_report", ACKNOWLEDGEMENT]},
+                    "at": INSTANT,
+                    "reference": TEXT_OR_NULL,
+                    "controller_id": ID,
+                    "controller_name": {"type": "string"},
+                    "contract_id": {"type": ["integer", "null"]},
+                    "channel": TEXT_OR_NULL,
+                },
+            },
+        },
+        "period": {
+            "type": "object",
+            "required": ["started_at", "ended_at"],
+            "description": "the period of the breach (details.started_at / ended_at)",
+            "properties": {"started_at": NULLABLE_INSTANT, "ended_at": NULLABLE_INSTANT},
+        },
+        "reporter": {
+            "type": "object",
+            "required": ["kind", "name"],
+            "description": "who reported the breach to the processor (details.reporter_kind / reported_by)",
+            "properties": {"kind": {"enum": [*REPORTER_KINDS, None]}, "name": TEXT_OR_NULL},
+        },
         "recovery": {"type": ["string", "null"], "description": "the data-recovery procedure (details.recovery)"},
-        "notices": {"type": "array",
-                    "description": "each notice to a controller once (however many contracts it covered), by "
-                                   "controller name, then oldest first; status other than sent: still in the outbox "
-                                   "or failed, at is then when it was created",
-                    "items": {"type": "object",
-                              "required": ["controller_id", "controller_name", "at", "channel", "recipients",
-                                           "reference", "status"],
-                              "properties": {"controller_id": ID, "controller_name": {"type": "string"},
-                                             "at": INSTANT, "channel": TEXT_OR_NULL,
-                                             "recipients": {"type": "array", "items": {"type": "string"}},
-                                             "reference": TEXT_OR_NULL,
-                                             # notices/models.py OUTBOX_STATUSES
-                                             "status": {"enum": ["queued", "sending", "sent", "retrying",
-                                                                 "failed"]}}}},
+        "notices": {
+            "type": "array",
+            "description": "each notice to a controller once (however many contracts it covered), by "
+            "controller name, then oldest first; status other than sent: still in the outbox "
+            "or failed, at is then when it was created",
+            "items": {
+                "type": "object",
+                "required": ["controller_id", "controller_name", "at", "channel", "recipients", "reference", "status"],
+                "properties": {
+                    "controller_id": ID,
+                    "controller_name": {"type": "string"},
+                    "at": INSTANT,
+                    "channel": TEXT_OR_NULL,
+                    "recipients": {"type": "array", "items": {"type": "string"}},
+                    "reference": TEXT_OR_NULL,
+                    # notices/models.py OUTBOX_STATUSES
+                    "status": {"enum": ["queued", "sending", "sent", "retrying", "failed"]},
+                },
+            },
+        },
         "missed_obligations": {
-            "type": "array", "description": "obligations filed after their deadline or open past it, earliest "
-                                            "deadline first; late_seconds: met_at (or now) minus due_at",
-            "items": {"type": "object",
-                      "required": ["kind", "controller_id", "controller_name", "contract", "clause", "due_at",
-                                   "met_at", "late_seconds"],
-                      "properties": {"kind": {"enum": list(OBLIGATION_KINDS)}, "controller_id": ID,
-                                     "controller_name": {"type": "string"}, "contract": TEXT_OR_NULL,
-                                     "clause": {"type": "string"}, "due_at": INSTANT, "met_at": NULLABLE_INSTANT,
-                                     "late_seconds": COUNT}}},
+            "type": "array",
+            "description": "obligations filed after their deadline or open past it, earliest "
+            "deadline first; late_seconds: met_at (or now) minus due_at",
+            "items": {
+                "type": "object",
+                "required": [
+                    "kind",
+                    "controller_id",
+                    "controller_name",
+                    "contract",
+                    "clause",
+                    "due_at",
+                    "met_at",
+                    "late_seconds",
+                ],
+                "properties": {
+                    "kind": {"enum": list(OBLIGATION_KINDS)},
+                    "controller_id": ID,
+                    "controller_name": {"type": "string"},
+                    "contract": TEXT_OR_NULL,
+                    "clause": {"type": "string"},
+                    "due_at": INSTANT,
+                    "met_at": NULLABLE_INSTANT,
+                    "late_seconds": COUNT,
+                },
+            },
+        },
     },
 }
 SCHEMAS["Register"] = {
-    "type": "object", "required": ["register", "total"],
+    "type": "object",
+    "required": ["register", "total"],
     "properties": {"register": {"type": "array", "items": ref("RegisterRow")}, "total": COUNT},
 }
-SPEC["paths"]["/register"] = {"get": {
-    "summary": "The breach register (AVG art. 33 lid 5): every incident, notified or not, oldest awareness first",
-    "parameters": [
-        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "first day (Europe/Amsterdam) of aware_at, inclusive"},
-        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "last day (Europe/Amsterdam) of aware_at, inclusive"},
-        {"name": "controller_id", "in": "query", "schema": ID,
-         "description": "incidents affecting this controller; an unknown id is refused"},
-        {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
-        {"name": "severity", "in": "query",
-         "schema": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk", "zeer groot", "none"]},
-         "description": "the latest assessment's AP severity; none: not assessed"},
-        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"},
-         "description": "csv: the web page's CSV export (UTF-8 with BOM, ';'-separated, local times)"},
-    ],
-    "responses": {"200": {"description": "OK", "content": {
-        "application/json": {"schema": ref("Register")},
-        "text/csv": {"schema": {"type": "string"}}}}, **_errors(401, 422)},
-}}
+SPEC["paths"]["/register"] = {
+    "get": {
+        "summary": "The breach register (AVG art. 33 lid 5): every incident, notified or not, oldest awareness first",
+        "parameters": [
+            {
+                "name": "from",
+                "in": "query",
+                "schema": {"type": "string", "format": "date"},
+                "description": "first day (Europe/Amsterdam) of aware_at, inclusive",
+            },
+            {
+                "name": "to",
+                "in": "query",
+                "schema": {"type": "string", "format": "date"},
+                "description": "last day (Europe/Amsterdam) of aware_at, inclusive",
+            },
+            {
+                "name": "controller_id",
+                "in": "query",
+                "schema": ID,
+                "description": "incidents affecting this controller; an unknown id is refused",
+            },
+            {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
+            {
+                "name": "severity",
+                "in": "query",
+                "schema": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk", "zeer groot", "none"]},
+                "description": "the latest assessment's AP severity; none: not assessed",
+            },
+            {
+                "name": "format",
+                "in": "query",
+                "schema": {"enum": ["json", "csv"], "default": "json"},
+                "description": "csv: the web page's CSV export (UTF-8 with BOM, ';'-separated, local times)",
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/json": {"schema": ref("Register")},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
+            **_errors(401, 422),
+        },
+    }
+}
 
 
 @bp.get("/openapi.json")

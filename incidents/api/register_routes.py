@@ -20,35 +20,77 @@ FORMATS = ("json", "csv")
 
 def register_row_json(row: RegisterRow) -> dict:
     return {
-        "id": row.id, "reference": row.reference, "title": row.title, "status": row.status,
-        "aware_at": iso_z(row.aware_at), "confirmed_at": iso_z(row.confirmed_at),
-        "dismissed_at": iso_z(row.dismissed_at), "dismiss_reason": row.dismiss_reason,
-        "controllers": list(row.controllers), "incident_kind": row.incident_kind,
+        "id": row.id,
+        "reference": row.reference,
+        "title": row.title,
+        "status": row.status,
+        "aware_at": iso_z(row.aware_at),
+        "confirmed_at": iso_z(row.confirmed_at),
+        "dismissed_at": iso_z(row.dismissed_at),
+        "dismiss_reason": row.dismiss_reason,
+        "controllers": list(row.controllers),
+        "incident_kind": row.incident_kind,
         "facts": {"description": row.description, **row.field_values(FACT_FIELDS)},
         "effects": row.field_values(EFFECT_FIELDS),
         "remedial_action": row.field_values(REMEDIAL_FIELDS),
-        "severity": None if row.ap_severity is None else {
-            "band": row.severity_band, "ap_severity": row.ap_severity, "se": row.se},
-        "obligations": {"met": row.obligations_met, "missed": row.obligations_missed,
-                        "open": row.obligations_open},
-        "decisions": [{"controller_id": d.controller_id, "controller_name": d.controller, "notify_ap": d.notify_ap,
-                       "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
-                       "decided_at": iso_z(d.decided_at), "reason": d.reason,
-                       "decision_maker": {"name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
-                       "recorded_by": d.recorded_by} for d in row.decisions],
-        "filings": [{"kind": f.kind, "at": iso_z(f.at), "reference": f.reference, "controller_id": f.controller_id,
-                     "controller_name": f.controller, "contract_id": f.contract_id, "channel": f.channel}
-                    for f in row.filings],
+        "severity": None
+        if row.ap_severity is None
+        else {"band": row.severity_band, "ap_severity": row.ap_severity, "se": row.se},
+        "obligations": {"met": row.obligations_met, "missed": row.obligations_missed, "open": row.obligations_open},
+        "decisions": [
+            {
+                "controller_id": d.controller_id,
+                "controller_name": d.controller,
+                "notify_ap": d.notify_ap,
+                "inform_data_subjects": d.inform_subjects,
+                "data_subjects_ground": d.subjects_ground,
+                "decided_at": iso_z(d.decided_at),
+                "reason": d.reason,
+                "decision_maker": {"name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
+                "recorded_by": d.recorded_by,
+            }
+            for d in row.decisions
+        ],
+        "filings": [
+            {
+                "kind": f.kind,
+                "at": iso_z(f.at),
+                "reference": f.reference,
+                "controller_id": f.controller_id,
+                "controller_name": f.controller,
+                "contract_id": f.contract_id,
+                "channel": f.channel,
+            }
+            for f in row.filings
+        ],
         "period": {"started_at": iso_z(row.started_at), "ended_at": iso_z(row.ended_at)},
         "reporter": {"kind": row.reporter_kind, "name": row.reported_by},
         "recovery": row.recovery,
-        "notices": [{"controller_id": n.controller_id, "controller_name": n.controller, "at": iso_z(n.at),
-                     "channel": n.channel, "recipients": list(n.recipients), "reference": n.reference,
-                     "status": n.status} for n in row.notices],
-        "missed_obligations": [{"kind": m.kind, "controller_id": m.controller_id, "controller_name": m.controller,
-                                "contract": m.contract, "clause": m.clause, "due_at": iso_z(m.due_at),
-                                "met_at": iso_z(m.met_at), "late_seconds": int(m.late_by.total_seconds())}
-                               for m in row.missed],
+        "notices": [
+            {
+                "controller_id": n.controller_id,
+                "controller_name": n.controller,
+                "at": iso_z(n.at),
+                "channel": n.channel,
+                "recipients": list(n.recipients),
+                "reference": n.reference,
+                "status": n.status,
+            }
+            for n in row.notices
+        ],
+        "missed_obligations": [
+            {
+                "kind": m.kind,
+                "controller_id": m.controller_id,
+                "controller_name": m.controller,
+                "contract": m.contract,
+                "clause": m.clause,
+                "due_at": iso_z(m.due_at),
+                "met_at": iso_z(m.met_at),
+                "late_seconds": int(m.late_by.total_seconds()),
+            }
+            for m in row.missed
+        ],
     }
 
 
@@ -56,8 +98,9 @@ def register_row_json(row: RegisterRow) -> dict:
 def register():
     fmt = request.args.get("format") or "json"
     if fmt not in FORMATS:
-        raise ApiError(422, "invalid_choice", f"unknown format '{fmt[:40]}'; choose one of: {', '.join(FORMATS)}",
-                       "format")
+        raise ApiError(
+            422, "invalid_choice", f"unknown format '{fmt[:40]}'; choose one of: {', '.join(FORMATS)}", "format"
+        )
     try:
         filters = parse_filters(request.args)
     except InvalidFilters as exc:
@@ -66,6 +109,9 @@ def register():
     rows = register_rows(filters, utcnow())
     if fmt == "csv":
         lang = "en" if str(get_locale() or "nl") == "en" else "nl"
-        return Response(to_csv(rows, lang), content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+        return Response(
+            to_csv(rows, lang),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+        )
     return jsonify({"register": [register_row_json(r) for r in rows], "total": len(rows)})

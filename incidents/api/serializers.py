@@ -18,23 +18,48 @@ from ..profiles import all_profiles
 
 
 def controller_json(c: Controller) -> dict:
-    return {"id": c.id, "name": c.name, "kvk": c.kvk, "contact_name": c.contact_name,
-            "contact_email": c.contact_email, "language": c.language, "created_at": iso_z(c.created_at),
-            "contact_function": c.contact_function, "contact_phone": c.contact_phone, "address": c.address,
-            "sector": c.sector, "dpo_registration": c.dpo_registration, "legal_basis": c.legal_basis,
-            "joint_controllers": c.joint_controllers, "subjects_contact": c.subjects_contact}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "kvk": c.kvk,
+        "contact_name": c.contact_name,
+        "contact_email": c.contact_email,
+        "language": c.language,
+        "created_at": iso_z(c.created_at),
+        "contact_function": c.contact_function,
+        "contact_phone": c.contact_phone,
+        "address": c.address,
+        "sector": c.sector,
+        "dpo_registration": c.dpo_registration,
+        "legal_basis": c.legal_basis,
+        "joint_controllers": c.joint_controllers,
+        "subjects_contact": c.subjects_contact,
+    }
 
 
 def contract_json(c: Contract) -> dict:
-    return {"id": c.id, "controller_id": c.controller_id, "profile": c.profile_key, "reference": c.reference,
-            "services": c.services, "data_categories": c.data_categories, "created_at": iso_z(c.created_at)}
+    return {
+        "id": c.id,
+        "controller_id": c.controller_id,
+        "profile": c.profile_key,
+        "reference": c.reference,
+        "services": c.services,
+        "data_categories": c.data_categories,
+        "created_at": iso_z(c.created_at),
+    }
 
 
 def incident_summary(i: Incident) -> dict:
     return {
-        "id": i.id, "reference": i.reference, "title": i.title, "status": i.status,
-        "aware_at": iso_z(i.aware_at), "confirmed_at": iso_z(i.confirmed_at),
-        "dismissed_at": iso_z(i.dismissed_at), "created_at": iso_z(i.created_at), "updated_at": iso_z(i.updated_at),
+        "id": i.id,
+        "reference": i.reference,
+        "title": i.title,
+        "status": i.status,
+        "aware_at": iso_z(i.aware_at),
+        "confirmed_at": iso_z(i.confirmed_at),
+        "dismissed_at": iso_z(i.dismissed_at),
+        "created_at": iso_z(i.created_at),
+        "updated_at": iso_z(i.updated_at),
     }
 
 
@@ -56,8 +81,16 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     for cid, ref, _ctl, prof, _name in contract_rows:
         required = list(profiles[prof].required_fields) if prof in profiles else []
         missing = missing_fields(required, values)
-        completeness.append({"contract_id": cid, "reference": ref, "profile": prof, "required": required,
-                             "missing": missing, "complete": not missing})
+        completeness.append(
+            {
+                "contract_id": cid,
+                "reference": ref,
+                "profile": prof,
+                "required": required,
+                "missing": missing,
+                "complete": not missing,
+            }
+        )
     scopes = scopes_of(i.id)
     details = dict(i.details or {})
     if controller_id is None:
@@ -85,8 +118,16 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
 
 
 DEADLINE_COLUMNS = (
-    Obligation.kind, Obligation.contract_id, Obligation.controller_id, Obligation.owner, Obligation.clause,
-    Obligation.status, Obligation.starts_at, Obligation.due_at, Obligation.met_at, Obligation.hours,
+    Obligation.kind,
+    Obligation.contract_id,
+    Obligation.controller_id,
+    Obligation.owner,
+    Obligation.clause,
+    Obligation.status,
+    Obligation.starts_at,
+    Obligation.due_at,
+    Obligation.met_at,
+    Obligation.hours,
     Obligation.filing_id,
 )
 
@@ -98,32 +139,64 @@ def deadlines_json(incident_id: int, now: datetime, controller_id: int | None = 
     rows = db.session.execute(query)
     return [
         {
-            "kind": kind, "contract_id": contract_id, "controller_id": controller_id, "owner": owner,
-            "clause": clause, "status": effective_status(status, due_at, now), "starts_at": iso_z(starts_at),
-            "due_at": iso_z(due_at), "met_at": iso_z(met_at), "hours": hours, "filing_id": filing_id,
+            "kind": kind,
+            "contract_id": contract_id,
+            "controller_id": controller_id,
+            "owner": owner,
+            "clause": clause,
+            "status": effective_status(status, due_at, now),
+            "starts_at": iso_z(starts_at),
+            "due_at": iso_z(due_at),
+            "met_at": iso_z(met_at),
+            "hours": hours,
+            "filing_id": filing_id,
         }
-        for kind, contract_id, controller_id, owner, clause, status, starts_at, due_at, met_at, hours, filing_id
-        in rows
+        for kind, contract_id, controller_id, owner, clause, status, starts_at, due_at, met_at, hours, filing_id in rows
     ]
 
 
 def filing_json(f: Filing) -> dict:
-    return {"id": f.id, "incident_id": f.incident_id, "kind": f.kind, "contract_id": f.contract_id,
-            "controller_id": f.controller_id, "at": iso_z(f.at), "channel": f.channel, "reference": f.reference,
-            "note": f.note, "recorded_by": f.recorded_by_id, "recorded_at": iso_z(f.recorded_at),
-            "follow_up": (f.details or {}).get("follow_up")}
+    return {
+        "id": f.id,
+        "incident_id": f.incident_id,
+        "kind": f.kind,
+        "contract_id": f.contract_id,
+        "controller_id": f.controller_id,
+        "at": iso_z(f.at),
+        "channel": f.channel,
+        "reference": f.reference,
+        "note": f.note,
+        "recorded_by": f.recorded_by_id,
+        "recorded_at": iso_z(f.recorded_at),
+        "follow_up": (f.details or {}).get("follow_up"),
+    }
 
 
 def decision_json(d: Decision) -> dict:
     severity = db.session.get(SeverityAssessment, d.severity_id) if d.severity_id else None
-    return {"id": d.id, "incident_id": d.incident_id, "controller_id": d.controller_id, "notify_ap": d.notify_ap,
-            "reason": d.reason, "decided_by": d.decided_by_id, "decided_at": iso_z(d.decided_at),
-            "inform_data_subjects": d.inform_subjects, "data_subjects_ground": d.subjects_ground,
-            "decision_maker": None if d.maker_name is None else {
-                "name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
-            "severity": None if severity is None else {
-                "id": severity.id, "se": severity.se, "band": severity.band, "ap_severity": severity.ap_severity,
-                "assessed_at": iso_z(severity.assessed_at)}}
+    return {
+        "id": d.id,
+        "incident_id": d.incident_id,
+        "controller_id": d.controller_id,
+        "notify_ap": d.notify_ap,
+        "reason": d.reason,
+        "decided_by": d.decided_by_id,
+        "decided_at": iso_z(d.decided_at),
+        "inform_data_subjects": d.inform_subjects,
+        "data_subjects_ground": d.subjects_ground,
+        "decision_maker": None
+        if d.maker_name is None
+        else {"name": d.maker_name, "function": d.maker_function, "via": d.maker_via},
+        "severity": None
+        if severity is None
+        else {
+            "id": severity.id,
+            "se": severity.se,
+            "band": severity.band,
+            "ap_severity": severity.ap_severity,
+            "assessed_at": iso_z(severity.assessed_at),
+        },
+    }
 
 
 def count(query) -> int:

@@ -19,8 +19,11 @@ from .models import AccessEntry
 log = structlog.get_logger("incidents.audit")
 # Reads of many incidents at once: logged by name rather than by id.
 LISTS = {
-    "register.index": "view_register", "register.export": "export_register", "api.register": "export_register",
-    "admin.access_log": "view_access_log", "admin.access_log_export": "export_access_log",
+    "register.index": "view_register",
+    "register.export": "export_register",
+    "api.register": "export_register",
+    "admin.access_log": "view_access_log",
+    "admin.access_log_export": "export_access_log",
 }
 
 
@@ -65,11 +68,21 @@ def record(response):
         # In the request's transaction (committed by the unit of work right after this hook), in a savepoint of its
         # own, so that a failed log write is undone alone.
         with db.session.begin_nested():
-            db.session.execute(insert(AccessEntry.__table__).values(
-                at=utcnow(), user_id=user.id, role=user.role, channel=channel, action=action,
-                route=request.url_rule.rule[:200] if request.url_rule else endpoint[:200], incident_id=incident_id,
-                document_id=document_id, controller_id=controller_id, status=response.status_code,
-                ip=(request.remote_addr or "")[:45] or None))
+            db.session.execute(
+                insert(AccessEntry.__table__).values(
+                    at=utcnow(),
+                    user_id=user.id,
+                    role=user.role,
+                    channel=channel,
+                    action=action,
+                    route=request.url_rule.rule[:200] if request.url_rule else endpoint[:200],
+                    incident_id=incident_id,
+                    document_id=document_id,
+                    controller_id=controller_id,
+                    status=response.status_code,
+                    ip=(request.remote_addr or "")[:45] or None,
+                )
+            )
     except Exception:  # the page was served; a failed log write is reported, never shown to the user
         log.exception("access_log_failed", endpoint=endpoint)
     return response

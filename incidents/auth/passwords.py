@@ -12,11 +12,28 @@ from werkzeug.security import check_password_hash
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 would take anything; a limit keeps a login request cheap
 # The most common long passwords in public breach lists; a long password from this list is still weak.
-COMMON = frozenset({
-    "123456789012", "1234567890123", "12345678901234", "qwertyuiopas", "wachtwoord123", "wachtwoord1234",
-    "password1234", "password12345", "passwordpassword", "welkom123456", "welkomwelkom", "qwerty123456",
-    "iloveyou1234", "administrator", "letmein12345", "correcthorse", "zomer2026zomer", "winter2026winter",
-})
+COMMON = frozenset(
+    {
+        "123456789012",
+        "1234567890123",
+        "12345678901234",
+        "qwertyuiopas",
+        "wachtwoord123",
+        "wachtwoord1234",
+        "password1234",
+        "password12345",
+        "passwordpassword",
+        "welkom123456",
+        "welkomwelkom",
+        "qwerty123456",
+        "iloveyou1234",
+        "administrator",
+        "letmein12345",
+        "correcthorse",
+        "zomer2026zomer",
+        "winter2026winter",
+    }
+)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 

@@ -25,8 +25,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str, name: str = "", language: str = "nl",
-                controller_id: int | None = None) -> User:
+def create_user(
+    email: str, role: str, password: str, name: str = "", language: str = "nl", controller_id: int | None = None
+) -> User:
     address = email_address(email, "email").lower()
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
@@ -47,8 +48,11 @@ def _check_controller(role: str, controller_id: int | None) -> None:
 
     if role == "controller":
         if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
-            raise ValidationFailed("a controller user needs an existing controller", "controller_id",
-                                   "required" if controller_id is None else "unknown_controller")
+            raise ValidationFailed(
+                "a controller user needs an existing controller",
+                "controller_id",
+                "required" if controller_id is None else "unknown_controller",
+            )
     elif controller_id is not None:
         raise ValidationFailed("only controller users belong to a controller", "controller_id", "not_applicable")
 
@@ -74,8 +78,14 @@ class _Unchanged(Enum):
 UNCHANGED: Final = _Unchanged.UNCHANGED  # update_user's "keep the controller" (None means "no controller")
 
 
-def update_user(user: User, *, role: str | None = None, controller_id: int | _Unchanged | None = UNCHANGED,
-                active: bool | None = None, name: str | None = None) -> None:
+def update_user(
+    user: User,
+    *,
+    role: str | None = None,
+    controller_id: int | _Unchanged | None = UNCHANGED,
+    active: bool | None = None,
+    name: str | None = None,
+) -> None:
     """Change what is given; leave the rest (a controller user keeps their controller unless told otherwise)."""
     role = role or user.role
     if controller_id is UNCHANGED:
@@ -142,20 +152,28 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
     return user
 
 
-def create_token(email: str, name: str = "", expires_days: int | None = None,
-                 now: datetime | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    email: str, name: str = "", expires_days: int | None = None, now: datetime | None = None
+) -> tuple[ApiToken, str]:
     """Returns the stored token row and the token itself, which is never stored."""
     user = find_user(email)
     if user is None:
         raise NotFound(f"there is no user {email}")
-    if expires_days is not None and (isinstance(expires_days, bool) or not isinstance(expires_days, int)
-                                     or not 1 <= expires_days <= MAX_TOKEN_DAYS):
-        raise ValidationFailed(f"expires_days must be a whole number from 1 to {MAX_TOKEN_DAYS}", "expires_days",
-                               "invalid_number")
+    if expires_days is not None and (
+        isinstance(expires_days, bool) or not isinstance(expires_days, int) or not 1 <= expires_days <= MAX_TOKEN_DAYS
+    ):
+        raise ValidationFailed(
+            f"expires_days must be a whole number from 1 to {MAX_TOKEN_DAYS}", "expires_days", "invalid_number"
+        )
     now = now or utcnow()
     secret = "bd_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, token_hash=ApiToken.hash(secret), name=(name or "").strip()[:100],
-                     created_at=now, expires_at=now + timedelta(days=expires_days) if expires_days else None)
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=ApiToken.hash(secret),
+        name=(name or "").strip()[:100],
+        created_at=now,
+        expires_at=now + timedelta(days=expires_days) if expires_days else None,
+    )
     db.session.add(token)
     db.session.flush()
     return token, secret
@@ -181,5 +199,8 @@ def revoke_token(token: ApiToken, now: datetime | None = None) -> None:
 
 
 def tokens_of(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )

@@ -44,8 +44,14 @@ def safe_next(target: str | None, user: User | None = None) -> str:
     if not target:
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) \
-            or "\\" in target or any(ord(c) < 32 for c in target):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
         return fallback
     return target
 
@@ -70,14 +76,23 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             if user.totp_enabled:
-                session[PENDING] = {"user": user.id, "version": user.session_version,
-                                    "next": request.args.get("next"), "at": utcnow().timestamp()}
+                session[PENDING] = {
+                    "user": user.id,
+                    "version": user.session_version,
+                    "next": request.args.get("next"),
+                    "at": utcnow().timestamp(),
+                }
                 return redirect(url_for("auth.second_factor"))
             return _finish_login(user, request.args.get("next"))
         log.info("login_failed")
         # One message for an unknown address, a wrong password and a locked account: nothing to enumerate.
-        flash(_("Unknown e-mail address or wrong password, or the account is locked for a while after too many "
-                "attempts."), "error")
+        flash(
+            _(
+                "Unknown e-mail address or wrong password, or the account is locked for a while after too many "
+                "attempts."
+            ),
+            "error",
+        )
     return render_template("auth/login.html", form=form)
 
 
@@ -92,15 +107,24 @@ def _login_limit() -> str:
 def second_factor():
     pending = session.get(PENDING)
     user = db.session.get(User, pending["user"]) if pending else None
-    if pending is None or user is None or user.session_version != pending.get("version") or \
-            utcnow().timestamp() - pending.get("at", 0) > 300:
+    if (
+        pending is None
+        or user is None
+        or user.session_version != pending.get("version")
+        or utcnow().timestamp() - pending.get("at", 0) > 300
+    ):
         session.pop(PENDING, None)
         flash(_("Log in again."), "error")
         return redirect(url_for("auth.login"))
     if locked(user):
         session.pop(PENDING, None)
-        flash(_("Unknown e-mail address or wrong password, or the account is locked for a while after too many "
-                "attempts."), "error")
+        flash(
+            _(
+                "Unknown e-mail address or wrong password, or the account is locked for a while after too many "
+                "attempts."
+            ),
+            "error",
+        )
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():

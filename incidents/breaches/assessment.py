@@ -16,13 +16,15 @@ from .models import Incident, SeverityAssessment
 from .timeline import record_event
 
 
-def record_severity(incident: Incident, data: dict, actor=None, now: datetime | None = None,
-                    controller_id: int | None = None) -> SeverityAssessment:
+def record_severity(
+    incident: Incident, data: dict, actor=None, now: datetime | None = None, controller_id: int | None = None
+) -> SeverityAssessment:
     """An assessment for the whole incident, or (controller_id) for one affected controller's own share of it,
     so that a controller's documents do not rest on the data of another's patients."""
     if controller_id is not None and not is_affected(incident, controller_id):
-        raise ValidationFailed(f"controller {controller_id} is not affected by {incident.reference}",
-                               "controller_id", "not_affected")
+        raise ValidationFailed(
+            f"controller {controller_id} is not affected by {incident.reference}", "controller_id", "not_affected"
+        )
     types = data.get("data_types")
     if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
         raise ValidationFailed("data_types must be a list of data types", "data_types", "invalid_type")
@@ -31,9 +33,12 @@ def record_severity(incident: Incident, data: dict, actor=None, now: datetime | 
         raise ValidationFailed("malicious must be true or false", "malicious", "invalid_type")
     adjustment = data.get("dpc_adjustment", 0)
     assessment = Assessment(
-        data_types=tuple(dict.fromkeys(types)), identification=data.get("identification") or "",
-        dpc_adjustment=adjustment, confidentiality=data.get("confidentiality") or "none",
-        integrity=data.get("integrity") or "none", availability=data.get("availability") or "none",
+        data_types=tuple(dict.fromkeys(types)),
+        identification=data.get("identification") or "",
+        dpc_adjustment=adjustment,
+        confidentiality=data.get("confidentiality") or "none",
+        integrity=data.get("integrity") or "none",
+        availability=data.get("availability") or "none",
         malicious=malicious,
     )
     try:
@@ -41,18 +46,37 @@ def record_severity(incident: Incident, data: dict, actor=None, now: datetime | 
     except SeverityError as exc:
         raise ValidationFailed(exc.message, exc.field, "invalid_choice") from None
     row = SeverityAssessment(
-        incident_id=incident.id, controller_id=controller_id, data_types=list(assessment.data_types),
+        incident_id=incident.id,
+        controller_id=controller_id,
+        data_types=list(assessment.data_types),
         identification=assessment.identification,
-        dpc_adjustment=assessment.dpc_adjustment, confidentiality=assessment.confidentiality,
-        integrity=assessment.integrity, availability=assessment.availability, malicious=assessment.malicious,
-        dpc=result.dpc, ei=result.ei, cb=result.cb, se=result.se, band=result.band, ap_severity=result.ap_severity,
-        note=clean_text(data.get("note"), "note", 5000), assessed_by_id=getattr(actor, "id", None),
+        dpc_adjustment=assessment.dpc_adjustment,
+        confidentiality=assessment.confidentiality,
+        integrity=assessment.integrity,
+        availability=assessment.availability,
+        malicious=assessment.malicious,
+        dpc=result.dpc,
+        ei=result.ei,
+        cb=result.cb,
+        se=result.se,
+        band=result.band,
+        ap_severity=result.ap_severity,
+        note=clean_text(data.get("note"), "note", 5000),
+        assessed_by_id=getattr(actor, "id", None),
         assessed_at=now or utcnow(),
     )
     db.session.add(row)
     db.session.flush()
-    record_event(incident, "severity_assessed", actor, assessment_id=row.id, se=row.se, band=row.band,
-                 ap_severity=row.ap_severity, controller_id=controller_id)
+    record_event(
+        incident,
+        "severity_assessed",
+        actor,
+        assessment_id=row.id,
+        se=row.se,
+        band=row.band,
+        ap_severity=row.ap_severity,
+        controller_id=controller_id,
+    )
     db.session.flush()
     return row
 
@@ -63,13 +87,19 @@ def latest_severity(incident_id: int, controller_id: int | None = None) -> Sever
     newest = (SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc())
     query = select(SeverityAssessment).where(SeverityAssessment.incident_id == incident_id)
     if controller_id is not None:
-        own = db.session.scalar(query.where(SeverityAssessment.controller_id == controller_id)
-                                .order_by(*newest).limit(1))
+        own = db.session.scalar(
+            query.where(SeverityAssessment.controller_id == controller_id).order_by(*newest).limit(1)
+        )
         if own is not None:
             return own
     return db.session.scalar(query.where(SeverityAssessment.controller_id.is_(None)).order_by(*newest).limit(1))
 
 
 def severity_history(incident_id: int) -> list[SeverityAssessment]:
-    return list(db.session.scalars(select(SeverityAssessment).where(SeverityAssessment.incident_id == incident_id)
-                                   .order_by(SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc())))
+    return list(
+        db.session.scalars(
+            select(SeverityAssessment)
+            .where(SeverityAssessment.incident_id == incident_id)
+            .order_by(SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc())
+        )
+    )

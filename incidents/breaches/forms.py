@@ -17,12 +17,19 @@ class DecisionForm(FlaskForm):
     controller_id = SelectField(_l("Controller"), choices=[], coerce=str, validate_choice=False)
     notify_ap = RadioField(_l("Notify the AP?"), choices=choices(NOTIFY_AP_LABELS.items()), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
-    inform_subjects = RadioField(_l("Inform data subjects? (AVG art. 34)"), choices=choices(SUBJECTS_LABELS.items()),
-                                 validators=[Optional()])
-    subjects_ground = SelectField(_l("Ground for not informing them"),
-                                  choices=choices([("", "—"), *GROUND_LABELS.items()]), validators=[Optional()])
+    inform_subjects = RadioField(
+        _l("Inform data subjects? (AVG art. 34)"), choices=choices(SUBJECTS_LABELS.items()), validators=[Optional()]
+    )
+    subjects_ground = SelectField(
+        _l("Ground for not informing them"),
+        choices=choices([("", "—"), *GROUND_LABELS.items()]),
+        validators=[Optional()],
+    )
     # Who at the controller decided; the portal fills these from the controller user itself.
     maker_name = StringField(_l("Decided by (name at the controller)"), validators=[Optional(), Length(max=200)])
     maker_function = StringField(_l("Their function"), validators=[Optional(), Length(max=200)])
-    maker_via = SelectField(_l("How the controller told us"),
-                            choices=choices([("", "—"), *DECISION_VIA_LABELS.items()]), validators=[Optional()])
+    maker_via = SelectField(
+        _l("How the controller told us"),
+        choices=choices([("", "—"), *DECISION_VIA_LABELS.items()]),
+        validators=[Optional()],
+    )

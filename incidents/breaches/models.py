@@ -12,8 +12,13 @@ from ..extensions import Model
 
 INCIDENT_STATUSES = ("suspected", "confirmed", "dismissed", "closed")
 # What the API and the filing form accept; the first three fulfil obligations.
-FILING_KINDS = ("controller_notice", "controller_consultation", "ap_notification", "data_subject_communication",
-                "ap_follow_up")
+FILING_KINDS = (
+    "controller_notice",
+    "controller_consultation",
+    "ap_notification",
+    "data_subject_communication",
+    "ap_follow_up",
+)
 # A follow-up to an AP notification, recorded with the AP's reference (meldnummer) of the original.
 AP_FOLLOW_UPS = ("supplement", "change", "withdrawal")
 OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notification")

@@ -68,14 +68,21 @@ def recompute(incident: Incident) -> int:
         row = existing.get(d.key)
         if row is None:
             inserts.append(
-                {"incident_id": incident.id, "key": d.key, "kind": d.kind, "contract_id": d.contract_id,
-                 "controller_id": d.controller_id, **values,
-                 "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)}
+                {
+                    "incident_id": incident.id,
+                    "key": d.key,
+                    "kind": d.kind,
+                    "contract_id": d.contract_id,
+                    "controller_id": d.controller_id,
+                    **values,
+                    "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders),
+                }
             )
         elif any(getattr(row, name) != value for name, value in values.items()):
             # A changed deadline starts its reminders again (their keys name the deadline, so none repeats).
-            updates.append({"id": row.id, **values,
-                            "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)})
+            updates.append(
+                {"id": row.id, **values, "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)}
+            )
     if inserts:
         db.session.execute(insert(Obligation.__table__), inserts)
     if updates:

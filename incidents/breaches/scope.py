@@ -30,8 +30,12 @@ class ScopeCsvRefused(ValidationFailed):
 def affected_controllers(incident_id: int) -> dict[int, Controller]:
     """The controllers the incident touches, by id, in name order."""
     ids = select(AffectedContract.controller_id).where(AffectedContract.incident_id == incident_id)
-    return {c.id: c for c in db.session.scalars(select(Controller).where(Controller.id.in_(ids))
-                                                .order_by(Controller.name, Controller.id))}
+    return {
+        c.id: c
+        for c in db.session.scalars(
+            select(Controller).where(Controller.id.in_(ids)).order_by(Controller.name, Controller.id)
+        )
+    }
 
 
 def scope_of(incident_id: int, controller_id: int) -> dict[str, Any]:
@@ -42,8 +46,10 @@ def scope_of(incident_id: int, controller_id: int) -> dict[str, Any]:
 
 def scopes_of(incident_id: int) -> dict[int, dict[str, Any]]:
     """Every recorded scope of the incident, by controller id: for the processor's own pages only."""
-    return {row.controller_id: dict(row.values) for row in db.session.scalars(
-        select(ControllerScope).where(ControllerScope.incident_id == incident_id))}
+    return {
+        row.controller_id: dict(row.values)
+        for row in db.session.scalars(select(ControllerScope).where(ControllerScope.incident_id == incident_id))
+    }
 
 
 def incident_totals(incident_id: int) -> dict[str, Any]:
@@ -52,8 +58,9 @@ def incident_totals(incident_id: int) -> dict[str, Any]:
     return totals(recorded.get(cid, {}) for cid in affected_controllers(incident_id))
 
 
-def _write(incident: Incident, controller_id: int, row: ControllerScope | None, new: dict[str, Any], actor,
-           now: datetime) -> list[str]:
+def _write(
+    incident: Incident, controller_id: int, row: ControllerScope | None, new: dict[str, Any], actor, now: datetime
+) -> list[str]:
     """Store one controller's new scope over its row (None: it has none yet); returns the keys that changed."""
     old = dict(row.values) if row else {}
     changed = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
@@ -64,13 +71,20 @@ def _write(incident: Incident, controller_id: int, row: ControllerScope | None, 
         db.session.add(row)
     row.values, row.updated_at, row.updated_by_id = new, now, actor_id(actor)
     # Figures and codes go to the timeline; a note's text does not (it may describe people).
-    record_event(incident, "scope_set", actor, controller_id=controller_id, fields=changed,
-                 values={k: new.get(k) for k in changed if k != "note"})
+    record_event(
+        incident,
+        "scope_set",
+        actor,
+        controller_id=controller_id,
+        fields=changed,
+        values={k: new.get(k) for k in changed if k != "note"},
+    )
     return changed
 
 
-def set_scope(incident: Incident, controller_id: int, values: object, actor=None,
-              now: datetime | None = None) -> dict[str, Any]:
+def set_scope(
+    incident: Incident, controller_id: int, values: object, actor=None, now: datetime | None = None
+) -> dict[str, Any]:
     """Apply `values` to the controller's scope (a key replaces, null removes, an absent key stays).
 
     Two first writes of the same scope at the same moment both find no row; the second one's insert then meets the
@@ -92,8 +106,11 @@ def set_scope(incident: Incident, controller_id: int, values: object, actor=None
                     incident.updated_at = now
         except IntegrityError:
             if retried:
-                raise Conflict("the scope was changed by another request at the same moment; send it again",
-                               "scope", "concurrent_change") from None
+                raise Conflict(
+                    "the scope was changed by another request at the same moment; send it again",
+                    "scope",
+                    "concurrent_change",
+                ) from None
             retried = True
             continue
         return new
@@ -111,37 +128,70 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
             by_kvk.setdefault(controller.kvk, []).append(controller.id)
     planned: dict[int, tuple[int, dict[str, Any]]] = {}
     # Every stored scope of the incident in one query: no lookup (and no autoflush) per line.
-    rows = {row.controller_id: row for row in db.session.scalars(
-        select(ControllerScope).where(ControllerScope.incident_id == incident.id))}
+    rows = {
+        row.controller_id: row
+        for row in db.session.scalars(select(ControllerScope).where(ControllerScope.incident_id == incident.id))
+    }
     for line in lines:
         controller_id = line.controller_id
         if controller_id is None:
             found = by_kvk.get(line.kvk or "", [])
             if len(found) != 1:
                 if found:
-                    problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} names {len(found)} affected "
-                                               "controllers; use controller_id", "ambiguous_kvk",
-                                               {"kvk": line.kvk, "n": len(found)}))
+                    problems.append(
+                        CsvProblem(
+                            line.number,
+                            "kvk",
+                            f"KvK {line.kvk} names {len(found)} affected controllers; use controller_id",
+                            "ambiguous_kvk",
+                            {"kvk": line.kvk, "n": len(found)},
+                        )
+                    )
                 else:
-                    problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} names no affected controller",
-                                               "unknown_kvk", {"kvk": line.kvk}))
+                    problems.append(
+                        CsvProblem(
+                            line.number,
+                            "kvk",
+                            f"KvK {line.kvk} names no affected controller",
+                            "unknown_kvk",
+                            {"kvk": line.kvk},
+                        )
+                    )
                 continue
             controller_id = found[0]
         elif controller_id not in affected:
-            problems.append(CsvProblem(line.number, "controller_id",
-                                       f"controller {controller_id} is not affected by {incident.reference}",
-                                       "not_affected", {"id": controller_id}))
+            problems.append(
+                CsvProblem(
+                    line.number,
+                    "controller_id",
+                    f"controller {controller_id} is not affected by {incident.reference}",
+                    "not_affected",
+                    {"id": controller_id},
+                )
+            )
             continue
         elif line.kvk and affected[controller_id].kvk != line.kvk:
-            problems.append(CsvProblem(line.number, "kvk", f"KvK {line.kvk} is not that of controller "
-                                                           f"{controller_id}", "kvk_mismatch",
-                                       {"kvk": line.kvk, "id": controller_id}))
+            problems.append(
+                CsvProblem(
+                    line.number,
+                    "kvk",
+                    f"KvK {line.kvk} is not that of controller {controller_id}",
+                    "kvk_mismatch",
+                    {"kvk": line.kvk, "id": controller_id},
+                )
+            )
             continue
         if controller_id in planned:
             first = planned[controller_id][0]
-            problems.append(CsvProblem(line.number, "controller_id",
-                                       f"controller {controller_id} is named again (first on line {first})",
-                                       "repeated", {"id": controller_id, "first": first}))
+            problems.append(
+                CsvProblem(
+                    line.number,
+                    "controller_id",
+                    f"controller {controller_id} is named again (first on line {first})",
+                    "repeated",
+                    {"id": controller_id, "first": first},
+                )
+            )
             continue
         try:
             stored = rows.get(controller_id)
@@ -156,8 +206,12 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
             for controller_id, (_, new) in planned.items():
                 changed += bool(_write(incident, controller_id, rows.get(controller_id), new, actor, now))
     except IntegrityError:
-        raise Conflict("scopes of these controllers were set by another request at the same moment; nothing was "
-                       "saved: send the file again", "file", "concurrent_change") from None
+        raise Conflict(
+            "scopes of these controllers were set by another request at the same moment; nothing was "
+            "saved: send the file again",
+            "file",
+            "concurrent_change",
+        ) from None
     if changed:
         incident.updated_at = now
         record_event(incident, "scopes_imported", actor, controllers=len(planned), changed=changed)

@@ -73,7 +73,7 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
     found: dict[int, tuple[int, str]] = {}
     storable = [i for i in ids if is_id(i)]
     for start in range(0, len(storable), CHUNK):
-        chunk = storable[start:start + CHUNK]
+        chunk = storable[start : start + CHUNK]
         for cid, controller_id, profile_key in db.session.execute(
             select(Contract.id, Contract.controller_id, Contract.profile_key).where(Contract.id.in_(chunk))
         ):
@@ -84,8 +84,11 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
         raise ValidationFailed(f"unknown contract id(s): {shown}", "contract_ids", "unknown_contract")
     gone = {key for _, key in found.values()} - all_profiles().keys()
     if gone:
-        raise ValidationFailed(f"contracts use profile(s) no longer configured: {', '.join(sorted(gone))}",
-                               "contract_ids", "unknown_profile")
+        raise ValidationFailed(
+            f"contracts use profile(s) no longer configured: {', '.join(sorted(gone))}",
+            "contract_ids",
+            "unknown_profile",
+        )
     return found
 
 
@@ -94,8 +97,10 @@ def _next_reference(now: datetime) -> str:
     prefix = f"DL-{year}-"
     # Longest first, then text: DL-2026-10000 sorts after DL-2026-9999.
     last = db.session.scalar(
-        select(Incident.reference).where(Incident.reference.like(f"{prefix}%"))
-        .order_by(func.length(Incident.reference).desc(), Incident.reference.desc()).limit(1)
+        select(Incident.reference)
+        .where(Incident.reference.like(f"{prefix}%"))
+        .order_by(func.length(Incident.reference).desc(), Incident.reference.desc())
+        .limit(1)
     )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
@@ -136,17 +141,26 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
         if confirmed_at < aware_at:
             raise ValidationFailed("confirmed_at lies before aware_at", "confirmed_at", "before_aware_at")
     elif confirmed_at is not None:
-        raise ValidationFailed("a suspected incident has no confirmed_at; use status 'confirmed'",
-                               "confirmed_at", "not_confirmed")
+        raise ValidationFailed(
+            "a suspected incident has no confirmed_at; use status 'confirmed'", "confirmed_at", "not_confirmed"
+        )
     values = clean_fields(fields)
     extra = incident_details(details, {}, now)
     ids = _contract_ids(contract_ids)
     contracts = _load_contracts(ids)
 
     incident = Incident(
-        reference=_next_reference(now), title=title, description=description, status=status,
-        aware_at=aware_at, confirmed_at=confirmed_at, fields={k: v for k, v in values.items() if v},
-        details=extra, created_at=now, updated_at=now, created_by_id=actor_id(actor),
+        reference=_next_reference(now),
+        title=title,
+        description=description,
+        status=status,
+        aware_at=aware_at,
+        confirmed_at=confirmed_at,
+        fields={k: v for k, v in values.items() if v},
+        details=extra,
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor_id(actor),
     )
     db.session.add(incident)
     db.session.flush()
@@ -166,8 +180,9 @@ def incident_details(values: object, current: dict, now: datetime) -> dict:
         raise ValidationFailed(exc.message, exc.field, exc.code) from None
 
 
-def update_incident(incident: Incident, *, title=None, description=None, fields=None, details=None,
-                    internal_note=None, actor=None) -> list[str]:
+def update_incident(
+    incident: Incident, *, title=None, description=None, fields=None, details=None, internal_note=None, actor=None
+) -> list[str]:
     """Edit text, field values and details; returns the names changed (each change goes to the timeline)."""
     changed: list[str] = []
     current_details = dict(incident.details or {})
@@ -205,8 +220,9 @@ def update_incident(incident: Incident, *, title=None, description=None, fields=
     for key in sorted(set(current_details) | set(new_details)):
         if current_details.get(key) != new_details.get(key):
             # Details are facts about the breach, not personal data: old and new go to the timeline.
-            record_event(incident, "detail_set", actor, field=key, old=current_details.get(key),
-                         new=new_details.get(key))
+            record_event(
+                incident, "detail_set", actor, field=key, old=current_details.get(key), new=new_details.get(key)
+            )
             changed.append(f"details.{key}")
     if new_details != current_details:
         incident.details = new_details
@@ -218,8 +234,10 @@ def update_incident(incident: Incident, *, title=None, description=None, fields=
 
 def _open(incident: Incident, action: str) -> None:
     if incident.status in ("dismissed", "closed"):
-        raise Conflict(f"incident {incident.reference} is {incident.status}; it cannot be {action}",
-                       code="incident_" + incident.status)
+        raise Conflict(
+            f"incident {incident.reference} is {incident.status}; it cannot be {action}",
+            code="incident_" + incident.status,
+        )
 
 
 def add_contracts(incident: Incident, contract_ids: object, actor=None, now: datetime | None = None) -> list[int]:
@@ -229,9 +247,9 @@ def add_contracts(incident: Incident, contract_ids: object, actor=None, now: dat
     if not ids:
         raise ValidationFailed("contract_ids must name at least one contract", "contract_ids", "required")
     contracts = _load_contracts(ids)
-    attached = set(db.session.scalars(
-        select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id)
-    ))
+    attached = set(
+        db.session.scalars(select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id))
+    )
     new = {cid: v for cid, v in contracts.items() if cid not in attached}
     if new:
         _attach(incident, new, now or utcnow())
@@ -242,8 +260,9 @@ def add_contracts(incident: Incident, contract_ids: object, actor=None, now: dat
     return list(new)
 
 
-def confirm(incident: Incident, confirmed_at: datetime | None = None, actor=None,
-            now: datetime | None = None) -> Incident:
+def confirm(
+    incident: Incident, confirmed_at: datetime | None = None, actor=None, now: datetime | None = None
+) -> Incident:
     now = now or utcnow()
     if incident.status == "confirmed":
         raise Conflict(f"incident {incident.reference} is already confirmed", code="already_confirmed")
@@ -276,26 +295,36 @@ def dismiss(incident: Incident, reason: object, actor=None, now: datetime | None
 
 def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, str]:
     if isinstance(contract_id, bool) or not isinstance(contract_id, int):
-        raise ValidationFailed("contract_id must be an integer id", "contract_id",
-                               "required" if contract_id is None else "invalid_type")
-    row = None if not is_id(contract_id) else db.session.execute(
-        select(AffectedContract.controller_id, Contract.profile_key)
-        .join(Contract, Contract.id == AffectedContract.contract_id)
-        .where(AffectedContract.incident_id == incident.id, AffectedContract.contract_id == contract_id)
-    ).first()
+        raise ValidationFailed(
+            "contract_id must be an integer id", "contract_id", "required" if contract_id is None else "invalid_type"
+        )
+    row = (
+        None
+        if not is_id(contract_id)
+        else db.session.execute(
+            select(AffectedContract.controller_id, Contract.profile_key)
+            .join(Contract, Contract.id == AffectedContract.contract_id)
+            .where(AffectedContract.incident_id == incident.id, AffectedContract.contract_id == contract_id)
+        ).first()
+    )
     if row is None:
-        raise ValidationFailed(f"contract {contract_id} is not affected by {incident.reference}",
-                               "contract_id", "not_affected")
+        raise ValidationFailed(
+            f"contract {contract_id} is not affected by {incident.reference}", "contract_id", "not_affected"
+        )
     return row[0], row[1]
 
 
 def _affected_controller(incident: Incident, controller_id: object) -> int:
     if isinstance(controller_id, bool) or not isinstance(controller_id, int):
-        raise ValidationFailed("controller_id must be an integer id", "controller_id",
-                               "required" if controller_id is None else "invalid_type")
+        raise ValidationFailed(
+            "controller_id must be an integer id",
+            "controller_id",
+            "required" if controller_id is None else "invalid_type",
+        )
     if controller_id not in affected_controller_ids(incident):
-        raise ValidationFailed(f"controller {controller_id} is not affected by {incident.reference}",
-                               "controller_id", "not_affected")
+        raise ValidationFailed(
+            f"controller {controller_id} is not affected by {incident.reference}", "controller_id", "not_affected"
+        )
     return controller_id
 
 
@@ -324,8 +353,13 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
     """Record one filing: validated, on the timeline, and the incident's deadlines recomputed."""
     now = now or utcnow()
     kind, at, contract_id, controller_id = filing.kind, filing.at, filing.contract_id, filing.controller_id
-    channel, reference, note, details, follow_up = (filing.channel, filing.reference, filing.note, filing.details,
-                                                    filing.follow_up)
+    channel, reference, note, details, follow_up = (
+        filing.channel,
+        filing.reference,
+        filing.note,
+        filing.details,
+        filing.follow_up,
+    )
     if kind not in FILING_KINDS:
         raise ValidationFailed(f"kind must be one of {', '.join(FILING_KINDS)}", "kind", "invalid_choice")
     at = _past_instant(at or now, "at", now, "at")
@@ -346,45 +380,82 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
     else:
         owner_id, profile_key = _affected_contract(incident, contract_id)
         if controller_id is not None and controller_id != owner_id:
-            raise ValidationFailed(f"contract {contract_id} belongs to controller {owner_id}", "controller_id",
-                                   "mismatch")
+            raise ValidationFailed(
+                f"contract {contract_id} belongs to controller {owner_id}", "controller_id", "mismatch"
+            )
         controller_id = owner_id
         profile = all_profiles()[profile_key]  # checked when the contract was added; recompute() indexes the same
         if kind == "controller_consultation" and profile.rule(kind) is None:
-            raise ValidationFailed(f"the contract's clause ({profile_key}) has no consultation obligation",
-                                   "kind", "not_in_contract")
+            raise ValidationFailed(
+                f"the contract's clause ({profile_key}) has no consultation obligation", "kind", "not_in_contract"
+            )
         if kind == "data_subject_communication" and not profile.processor_may_inform_data_subjects:
             raise Conflict(data_subject_guard(profile), "kind", "forbidden_by_contract")
         if kind == "controller_notice":
             channel = channel or "email"
             if channel not in FILING_CHANNELS:
-                raise ValidationFailed(f"channel must be one of {', '.join(FILING_CHANNELS)}", "channel",
-                                       "invalid_choice")
+                raise ValidationFailed(
+                    f"channel must be one of {', '.join(FILING_CHANNELS)}", "channel", "invalid_choice"
+                )
     row = Filing(
-        incident_id=incident.id, kind=kind, contract_id=contract_id, controller_id=controller_id, at=at,
-        channel=channel, reference=reference, note=note, recorded_by_id=actor_id(actor), recorded_at=now,
-        details=details or None, document_id=filing.document_id,
+        incident_id=incident.id,
+        kind=kind,
+        contract_id=contract_id,
+        controller_id=controller_id,
+        at=at,
+        channel=channel,
+        reference=reference,
+        note=note,
+        recorded_by_id=actor_id(actor),
+        recorded_at=now,
+        details=details or None,
+        document_id=filing.document_id,
     )
     db.session.add(row)
     db.session.flush()
-    record_event(incident, "filing", actor, filing_id=row.id, kind=kind, contract_id=contract_id,
-                 controller_id=controller_id, at=at.isoformat(), channel=channel, reference=reference,
-                 follow_up=(details or {}).get("follow_up"))
+    record_event(
+        incident,
+        "filing",
+        actor,
+        filing_id=row.id,
+        kind=kind,
+        contract_id=contract_id,
+        controller_id=controller_id,
+        at=at.isoformat(),
+        channel=channel,
+        reference=reference,
+        follow_up=(details or {}).get("follow_up"),
+    )
     incident.updated_at = now
     recompute(incident)
     db.session.flush()
     return row
 
 
-def record_observed_filings(incident: Incident, filings: Sequence[FilingInput], actor=None,
-                            now: datetime | None = None) -> list[Filing]:
+def record_observed_filings(
+    incident: Incident, filings: Sequence[FilingInput], actor=None, now: datetime | None = None
+) -> list[Filing]:
     """Filings the desk observed itself rather than a person's statement: an e-mail the SMTP server accepted (one
     filing per contract it fulfils), a receipt confirmed through the link or the portal. They are recorded as they
     happened and the deadlines recomputed once; the caller puts the one event on the timeline that says why."""
     now = now or utcnow()
-    rows = [Filing(incident_id=incident.id, kind=f.kind, contract_id=f.contract_id, controller_id=f.controller_id,
-                   at=f.at or now, channel=f.channel, reference=f.reference, note=f.note, details=f.details,
-                   document_id=f.document_id, recorded_at=now, recorded_by_id=actor_id(actor)) for f in filings]
+    rows = [
+        Filing(
+            incident_id=incident.id,
+            kind=f.kind,
+            contract_id=f.contract_id,
+            controller_id=f.controller_id,
+            at=f.at or now,
+            channel=f.channel,
+            reference=f.reference,
+            note=f.note,
+            details=f.details,
+            document_id=f.document_id,
+            recorded_at=now,
+            recorded_by_id=actor_id(actor),
+        )
+        for f in filings
+    ]
     db.session.add_all(rows)
     db.session.flush()
     recompute(incident)
@@ -396,23 +467,37 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
     """A follow-up (aanvulling, wijziging, intrekking) refers to an AP notification recorded for this controller,
     and cannot precede it."""
     if follow_up not in AP_FOLLOW_UPS:
-        raise ValidationFailed(f"follow_up must be one of {', '.join(AP_FOLLOW_UPS)}", "follow_up",
-                               "required" if follow_up is None else "invalid_choice")
+        raise ValidationFailed(
+            f"follow_up must be one of {', '.join(AP_FOLLOW_UPS)}",
+            "follow_up",
+            "required" if follow_up is None else "invalid_choice",
+        )
     known: dict[str, datetime] = {}
-    for ref, filed_at in db.session.execute(select(Filing.reference, Filing.at).where(
-            Filing.incident_id == incident.id, Filing.controller_id == controller_id,
-            Filing.kind == "ap_notification")):
+    for ref, filed_at in db.session.execute(
+        select(Filing.reference, Filing.at).where(
+            Filing.incident_id == incident.id, Filing.controller_id == controller_id, Filing.kind == "ap_notification"
+        )
+    ):
         ref = cast(str, ref)  # an AP notification always has the AP's reference: record_filing requires it
         known[ref] = min(filed_at, known.get(ref, filed_at))
     if not known:
-        raise Conflict("no AP notification is recorded for this controller; record it before a follow-up",
-                       "kind", "no_ap_notification")
+        raise Conflict(
+            "no AP notification is recorded for this controller; record it before a follow-up",
+            "kind",
+            "no_ap_notification",
+        )
     if reference not in known:
-        raise ValidationFailed(f"reference must be the AP's number of the notification: {', '.join(sorted(known))}",
-                               "reference", "unknown_reference")
+        raise ValidationFailed(
+            f"reference must be the AP's number of the notification: {', '.join(sorted(known))}",
+            "reference",
+            "unknown_reference",
+        )
     if at < known[reference]:
-        raise ValidationFailed(f"a follow-up cannot precede the AP notification {reference} of "
-                               f"{format_local(known[reference])}", "at", "before_notification")
+        raise ValidationFailed(
+            f"a follow-up cannot precede the AP notification {reference} of {format_local(known[reference])}",
+            "at",
+            "before_notification",
+        )
     return follow_up
 
 
@@ -420,8 +505,10 @@ def data_subject_guard(profile) -> str:
     """Why the processor may not inform data subjects under this contract, citing the clause."""
     clause = profile.data_subjects_clause or profile.article
     wording = f": “{profile.data_subjects_wording}”" if profile.data_subjects_wording else ""
-    return (f"{profile.source}, {clause}{wording} — the processor may not inform data subjects about this breach; "
-            f"the controller decides and informs them (profile '{profile.key}')")
+    return (
+        f"{profile.source}, {clause}{wording} — the processor may not inform data subjects about this breach; "
+        f"the controller decides and informs them (profile '{profile.key}')"
+    )
 
 
 def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
@@ -432,70 +519,109 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
         function = clean_text(given.get("function"), "decision_maker.function", 200) or None
         return (actor.name or actor.email), function, "portal"
     if value is None:
-        raise ValidationFailed("the decision belongs to the controller: say who at the controller decided "
-                               "(decision_maker: name, function, via)", "decision_maker", "required")
+        raise ValidationFailed(
+            "the decision belongs to the controller: say who at the controller decided "
+            "(decision_maker: name, function, via)",
+            "decision_maker",
+            "required",
+        )
     if not isinstance(value, dict):
-        raise ValidationFailed("decision_maker must be an object with name, function and via", "decision_maker",
-                               "invalid_type")
+        raise ValidationFailed(
+            "decision_maker must be an object with name, function and via", "decision_maker", "invalid_type"
+        )
     unknown = set(value) - {"name", "function", "via"}
     if unknown:
-        raise ValidationFailed(f"'{sorted(unknown)[0]}' is not part of decision_maker", "decision_maker",
-                               "unknown_field")
+        raise ValidationFailed(
+            f"'{sorted(unknown)[0]}' is not part of decision_maker", "decision_maker", "unknown_field"
+        )
     try:
         name = clean_text(value.get("name"), "decision_maker.name", 200)
         function = clean_text(value.get("function"), "decision_maker.function", 200) or None
     except ValidationFailed as exc:  # the error names the object, as every other refusal of it does
         raise ValidationFailed(exc.message, "decision_maker", exc.code) from None
     if not name:
-        raise ValidationFailed("decision_maker.name is required: who at the controller decided",
-                               "decision_maker", "required")
+        raise ValidationFailed(
+            "decision_maker.name is required: who at the controller decided", "decision_maker", "required"
+        )
     via = value.get("via")
     if via not in DECISION_VIA:
-        raise ValidationFailed(f"decision_maker.via must be one of {', '.join(DECISION_VIA)}", "decision_maker",
-                               "required" if via is None else "invalid_choice")
+        raise ValidationFailed(
+            f"decision_maker.via must be one of {', '.join(DECISION_VIA)}",
+            "decision_maker",
+            "required" if via is None else "invalid_choice",
+        )
     return name, function, via
 
 
 def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decision)
-    incident: Incident, *, controller_id: object, notify_ap: object, reason: object,
-    inform_data_subjects: object = None, data_subjects_ground: object = None, decision_maker: object = None,
-    actor=None, now: datetime | None = None,
+    incident: Incident,
+    *,
+    controller_id: object,
+    notify_ap: object,
+    reason: object,
+    inform_data_subjects: object = None,
+    data_subjects_ground: object = None,
+    decision_maker: object = None,
+    actor=None,
+    now: datetime | None = None,
 ) -> Decision:
     """A controller's decision, with who at the controller took it; it relies on the incident's latest severity
     assessment, if any."""
     now = now or utcnow()
     controller_id = _affected_controller(incident, controller_id)
     if notify_ap not in NOTIFY_AP_CHOICES:
-        raise ValidationFailed(f"notify_ap must be one of {', '.join(NOTIFY_AP_CHOICES)}", "notify_ap",
-                               "invalid_choice")
+        raise ValidationFailed(
+            f"notify_ap must be one of {', '.join(NOTIFY_AP_CHOICES)}", "notify_ap", "invalid_choice"
+        )
     reason = clean_text(reason, "reason", MAX_DESCRIPTION_LENGTH)
     if notify_ap == "no" and not reason:
         raise ValidationFailed("a decision not to notify the AP needs its reason", "reason", "required")
     if inform_data_subjects not in (None, *INFORM_SUBJECTS_CHOICES):
-        raise ValidationFailed("inform_data_subjects must be 'yes' or 'no'", "inform_data_subjects",
-                               "invalid_choice")
+        raise ValidationFailed("inform_data_subjects must be 'yes' or 'no'", "inform_data_subjects", "invalid_choice")
     if inform_data_subjects == "no":
         if data_subjects_ground not in SUBJECTS_GROUNDS:
-            raise ValidationFailed(f"not informing data subjects needs its ground: one of "
-                                   f"{', '.join(SUBJECTS_GROUNDS)} (AVG art. 34 lid 3)", "data_subjects_ground",
-                                   "required" if data_subjects_ground is None else "invalid_choice")
+            raise ValidationFailed(
+                f"not informing data subjects needs its ground: one of "
+                f"{', '.join(SUBJECTS_GROUNDS)} (AVG art. 34 lid 3)",
+                "data_subjects_ground",
+                "required" if data_subjects_ground is None else "invalid_choice",
+            )
     elif data_subjects_ground is not None:
-        raise ValidationFailed("a ground is given only when data subjects are not informed",
-                               "data_subjects_ground", "not_applicable")
+        raise ValidationFailed(
+            "a ground is given only when data subjects are not informed", "data_subjects_ground", "not_applicable"
+        )
     maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
     severity = latest_severity(incident.id, controller_id)
-    decision = Decision(incident_id=incident.id, controller_id=controller_id, notify_ap=notify_ap, reason=reason,
-                        decided_by_id=actor_id(actor), decided_at=now, inform_subjects=inform_data_subjects,
-                        subjects_ground=data_subjects_ground, severity_id=severity.id if severity else None,
-                        maker_name=maker_name, maker_function=maker_function, maker_via=maker_via)
+    decision = Decision(
+        incident_id=incident.id,
+        controller_id=controller_id,
+        notify_ap=notify_ap,
+        reason=reason,
+        decided_by_id=actor_id(actor),
+        decided_at=now,
+        inform_subjects=inform_data_subjects,
+        subjects_ground=data_subjects_ground,
+        severity_id=severity.id if severity else None,
+        maker_name=maker_name,
+        maker_function=maker_function,
+        maker_via=maker_via,
+    )
     db.session.add(decision)
     db.session.flush()
-    record_event(incident, "decision", actor, decision_id=decision.id, controller_id=controller_id,
-                 notify_ap=notify_ap, reason=reason, inform_data_subjects=inform_data_subjects,
-                 data_subjects_ground=data_subjects_ground, severity_id=decision.severity_id,
-                 decision_maker={"name": maker_name, "function": maker_function, "via": maker_via})
+    record_event(
+        incident,
+        "decision",
+        actor,
+        decision_id=decision.id,
+        controller_id=controller_id,
+        notify_ap=notify_ap,
+        reason=reason,
+        inform_data_subjects=inform_data_subjects,
+        data_subjects_ground=data_subjects_ground,
+        severity_id=decision.severity_id,
+        decision_maker={"name": maker_name, "function": maker_function, "via": maker_via},
+    )
     incident.updated_at = now
     recompute(incident)
     db.session.flush()
     return decision
-

@@ -15,7 +15,8 @@ def actor_id(actor) -> int | None:
 
 
 def record_event(incident: Incident, event_kind: str, actor, **details: Any) -> TimelineEvent:
-    event = TimelineEvent(incident_id=incident.id, kind=event_kind, actor_id=actor_id(actor), details=details,
-                          at=utcnow())
+    event = TimelineEvent(
+        incident_id=incident.id, kind=event_kind, actor_id=actor_id(actor), details=details, at=utcnow()
+    )
     db.session.add(event)
     return event

@@ -61,8 +61,15 @@ class Scope:
 
 # --- making, revoking, listing ---
 
-def create_feed(*, name: object, user: User | None = None, controller: Controller | None = None,
-                actor: User | None = None, now: datetime | None = None) -> tuple[CalendarFeed, str]:
+
+def create_feed(
+    *,
+    name: object,
+    user: User | None = None,
+    controller: Controller | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> tuple[CalendarFeed, str]:
     """A new feed for exactly one user or one controller; returns it and its token (shown once, never stored)."""
     if (user is None) == (controller is None):
         raise ValueError("a feed belongs to exactly one user or one controller")
@@ -70,10 +77,14 @@ def create_feed(*, name: object, user: User | None = None, controller: Controlle
     if user is not None and not user.active:
         raise ValidationFailed("this user is deactivated", "user_id", "inactive")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    feed = CalendarFeed(token_hash=CalendarFeed.hash(token), name=name,
-                        user_id=user.id if user is not None else None,
-                        controller_id=controller.id if controller is not None else None,
-                        created_at=now or utcnow(), created_by_id=getattr(actor, "id", None))
+    feed = CalendarFeed(
+        token_hash=CalendarFeed.hash(token),
+        name=name,
+        user_id=user.id if user is not None else None,
+        controller_id=controller.id if controller is not None else None,
+        created_at=now or utcnow(),
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(feed)
     db.session.flush()
     return feed, token
@@ -86,13 +97,23 @@ def revoke_feed(feed: CalendarFeed, now: datetime | None = None) -> None:
 
 
 def feeds_of_user(user_id: int) -> list[CalendarFeed]:
-    return list(db.session.scalars(select(CalendarFeed).where(CalendarFeed.user_id == user_id)
-                                   .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())))
+    return list(
+        db.session.scalars(
+            select(CalendarFeed)
+            .where(CalendarFeed.user_id == user_id)
+            .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())
+        )
+    )
 
 
 def feeds_of_controller(controller_id: int) -> list[CalendarFeed]:
-    return list(db.session.scalars(select(CalendarFeed).where(CalendarFeed.controller_id == controller_id)
-                                   .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())))
+    return list(
+        db.session.scalars(
+            select(CalendarFeed)
+            .where(CalendarFeed.controller_id == controller_id)
+            .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())
+        )
+    )
 
 
 def feed_url(token: str) -> str:
@@ -102,6 +123,7 @@ def feed_url(token: str) -> str:
 
 
 # --- serving ---
+
 
 def active_feed(token: object) -> CalendarFeed | None:
     """The feed a token opens, or None: unknown, revoked, or of a user who is deactivated or no longer fits."""
@@ -132,17 +154,24 @@ def scope_of(feed: CalendarFeed) -> Scope | None:
 
 def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
     """The open deadlines the scope shows, each with its sequence and link."""
-    events = (select(TimelineEvent.incident_id, func.count().label("n"))
-              .group_by(TimelineEvent.incident_id).subquery())
+    events = select(TimelineEvent.incident_id, func.count().label("n")).group_by(TimelineEvent.incident_id).subquery()
     query = (
-        select(Obligation.id, Obligation.kind, Obligation.due_at, Obligation.clause, Obligation.owner,
-               Obligation.status, Obligation.incident_id, Incident.reference, Controller.name,
-               func.coalesce(events.c.n, 0))
+        select(
+            Obligation.id,
+            Obligation.kind,
+            Obligation.due_at,
+            Obligation.clause,
+            Obligation.owner,
+            Obligation.status,
+            Obligation.incident_id,
+            Incident.reference,
+            Controller.name,
+            func.coalesce(events.c.n, 0),
+        )
         .join(Incident, Incident.id == Obligation.incident_id)
         .join(Controller, Controller.id == Obligation.controller_id)
         .outerjoin(events, events.c.incident_id == Obligation.incident_id)
-        .where(Obligation.status == "running", Obligation.due_at.is_not(None),
-               Incident.status.in_(OPEN_INCIDENTS))
+        .where(Obligation.status == "running", Obligation.due_at.is_not(None), Incident.status.in_(OPEN_INCIDENTS))
         .order_by(Obligation.due_at, Obligation.id)
     )
     if scope.controller_id is not None:
@@ -150,15 +179,21 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
     base = current_app.config["BASE_URL"].rstrip("/")
     urls = current_app.url_map.bind("")
     endpoint = "portal.incident" if scope.portal else "incidents.show"
+    rows = db.session.execute(query)
     return [
         ical.FeedEntry(
-            obligation_id=oid, kind=kind, due_at=due_at, incident_reference=reference, controller_name=controller,
-            clause=clause, owner=owner, sequence=sequence,
+            obligation_id=oid,
+            kind=kind,
+            due_at=due_at,
+            incident_reference=reference,
+            controller_name=controller,
+            clause=clause,
+            owner=owner,
+            sequence=sequence,
             url=base + urls.build(endpoint, {"incident_id": incident_id}),
             overdue=effective_status(status, due_at, now) == "missed",
         )
-        for oid, kind, due_at, clause, owner, status, incident_id, reference, controller, sequence
-        in db.session.execute(query)
+        for oid, kind, due_at, clause, owner, status, incident_id, reference, controller, sequence in rows
     ]
 
 

@@ -66,6 +66,7 @@ def _refused(exc: DomainError, back: str):
 
 # --- a user's own feeds ---
 
+
 @own.post("/")
 def create():
     back = url_for("account.index") + "#calendar"
@@ -87,6 +88,7 @@ def revoke(feed_id: int):
 
 # --- a controller's feeds, made by processor staff ---
 
+
 def _controller(controller_id: int) -> Controller:
     if not current_user.is_authenticated or current_user.role == "controller":
         abort(403)  # security.py refuses these already; checked here too
@@ -100,8 +102,9 @@ def controller_create(controller_id: int):
     controller = _controller(controller_id)
     back = url_for("parties.edit_controller", controller_id=controller.id) + "#calendar"
     try:
-        made, token = service.create_feed(name=request.form.get("name"), controller=controller,
-                                          actor=current_user._get_current_object())
+        made, token = service.create_feed(
+            name=request.form.get("name"), controller=controller, actor=current_user._get_current_object()
+        )
     except DomainError as exc:
         return _refused(exc, back)
     return _created(made, token, back)

@@ -48,8 +48,11 @@ class IntakeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_LENGTH)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
     aware_at = LocalDateTimeField(_l("Processor became aware at (Amsterdam time)"), required=True)
-    status = RadioField(_l("Status"), choices=choices([("suspected", _l("Suspected breach")),
-                                                       ("confirmed", _l("Confirmed breach"))]), default="suspected")
+    status = RadioField(
+        _l("Status"),
+        choices=choices([("suspected", _l("Suspected breach")), ("confirmed", _l("Confirmed breach"))]),
+        default="suspected",
+    )
     confirmed_at = LocalDateTimeField(_l("Confirmed at (Amsterdam time; empty = when aware)"))
     profiles = SelectMultipleField(_l("All contracts of profile"), choices=[], validate_choice=True)
     references = TextAreaField(_l("Paste contract references"), validators=[Optional(), Length(max=500_000)])
@@ -60,8 +63,9 @@ class FieldsForm(FlaskForm):
 
 
 for _key in FIELD_KEYS:
-    setattr(FieldsForm, _key, TextAreaField(FIELD_FORM_LABELS[_key],
-                                            validators=[Optional(), Length(max=MAX_FIELD_LENGTH)]))
+    setattr(
+        FieldsForm, _key, TextAreaField(FIELD_FORM_LABELS[_key], validators=[Optional(), Length(max=MAX_FIELD_LENGTH)])
+    )
 
 
 class DetailsForm(FlaskForm):
@@ -71,44 +75,66 @@ class DetailsForm(FlaskForm):
     started_at = LocalDateTimeField(_l("Breach started (Amsterdam time)"))
     ended_at = LocalDateTimeField(_l("Breach ended (Amsterdam time; empty = not ended or unknown)"))
     discovery = TextAreaField(_l("How was it discovered?"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
-    subject_groups = SelectMultipleField(_l("Groups of data subjects"), choices=[], validate_choice=False,
-                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    subjects_min = IntegerField(_l("Number of data subjects: at least"),
-                                validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)])
-    subjects_max = IntegerField(_l("Number of data subjects: at most"),
-                                validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)])
-    protection = SelectField(_l("Were the data encrypted, hashed or otherwise unintelligible?"), choices=[],
-                             validate_choice=False)
+    subject_groups = SelectMultipleField(
+        _l("Groups of data subjects"),
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    subjects_min = IntegerField(
+        _l("Number of data subjects: at least"), validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)]
+    )
+    subjects_max = IntegerField(
+        _l("Number of data subjects: at most"), validators=[Optional(), NumberRange(min=0, max=MAX_SUBJECTS)]
+    )
+    protection = SelectField(
+        _l("Were the data encrypted, hashed or otherwise unintelligible?"), choices=[], validate_choice=False
+    )
     cross_border = SelectField(_l("Data subjects in other countries?"), choices=[], validate_choice=False)
     reporter_kind = SelectField(_l("Who reported the breach to us?"), choices=[], validate_choice=False)
-    reported_by = StringField(_l("Reported by (name or organisation)"),
-                              validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
-    recovery = TextAreaField(_l("Procedure for recovering the data"),
-                             validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+    reported_by = StringField(
+        _l("Reported by (name or organisation)"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)]
+    )
+    recovery = TextAreaField(
+        _l("Procedure for recovering the data"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)]
+    )
     other_supervisors = TextAreaField(
         _l("Reported to supervisors under other notification duties (e.g. IGJ, Z-CERT)"),
-        validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
+        validators=[Optional(), Length(max=MAX_DETAIL_TEXT)],
+    )
     attachments = TextAreaField(_l("Attachments for the AP"), validators=[Optional(), Length(max=MAX_DETAIL_TEXT)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         language = str(get_locale() or "nl")
-        for name, group, codes in (("incident_kind", "incident_kind", INCIDENT_KINDS),
-                                   ("protection", "protection", PROTECTIONS),
-                                   ("cross_border", "cross_border", CROSS_BORDER),
-                                   ("reporter_kind", "reporter_kind", REPORTER_KINDS),
-                                   ("subject_groups", "subject_groups", SUBJECT_GROUPS)):
+        for name, group, codes in (
+            ("incident_kind", "incident_kind", INCIDENT_KINDS),
+            ("protection", "protection", PROTECTIONS),
+            ("cross_border", "cross_border", CROSS_BORDER),
+            ("reporter_kind", "reporter_kind", REPORTER_KINDS),
+            ("subject_groups", "subject_groups", SUBJECT_GROUPS),
+        ):
             empty = [] if name == "subject_groups" else [("", "—")]
             getattr(self, name).choices = choices(empty + [(c, option(group, c, language)) for c in codes])
 
     def values(self) -> dict:
-        return {"incident_kind": self.incident_kind.data or None, "started_at": self.started_at.data,
-                "ended_at": self.ended_at.data, "discovery": self.discovery.data or "",
-                "subject_groups": list(self.subject_groups.data or []), "subjects_min": self.subjects_min.data,
-                "subjects_max": self.subjects_max.data, "protection": self.protection.data or None,
-                "cross_border": self.cross_border.data or None, "reporter_kind": self.reporter_kind.data or None,
-                "reported_by": self.reported_by.data or "", "recovery": self.recovery.data or "",
-                "other_supervisors": self.other_supervisors.data or "", "attachments": self.attachments.data or ""}
+        return {
+            "incident_kind": self.incident_kind.data or None,
+            "started_at": self.started_at.data,
+            "ended_at": self.ended_at.data,
+            "discovery": self.discovery.data or "",
+            "subject_groups": list(self.subject_groups.data or []),
+            "subjects_min": self.subjects_min.data,
+            "subjects_max": self.subjects_max.data,
+            "protection": self.protection.data or None,
+            "cross_border": self.cross_border.data or None,
+            "reporter_kind": self.reporter_kind.data or None,
+            "reported_by": self.reported_by.data or "",
+            "recovery": self.recovery.data or "",
+            "other_supervisors": self.other_supervisors.data or "",
+            "attachments": self.attachments.data or "",
+        }
 
 
 class ConfirmForm(FlaskForm):
@@ -116,8 +142,9 @@ class ConfirmForm(FlaskForm):
 
 
 class DismissForm(FlaskForm):
-    reason = TextAreaField(_l("Why this is not a personal data breach"),
-                           validators=[DataRequired(), Length(max=MAX_DESCRIPTION_LENGTH)])
+    reason = TextAreaField(
+        _l("Why this is not a personal data breach"), validators=[DataRequired(), Length(max=MAX_DESCRIPTION_LENGTH)]
+    )
 
 
 class AddContractsForm(FlaskForm):
@@ -131,8 +158,9 @@ class FilingForm(FlaskForm):
     at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))
     channel = SelectField(_l("Channel"), choices=choices(CHANNEL_LABELS.items()), default="email")
     reference = StringField(_l("AP reference (meldnummer)"), validators=[Optional(), Length(max=100)])
-    follow_up = SelectField(_l("Kind of follow-up (AP)"), choices=choices(FOLLOW_UP_LABELS.items()),
-                            default="supplement")
+    follow_up = SelectField(
+        _l("Kind of follow-up (AP)"), choices=choices(FOLLOW_UP_LABELS.items()), default="supplement"
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_FIELD_LENGTH)])
 
 
@@ -143,11 +171,18 @@ def at_least_one(form, field) -> None:
 
 
 class SeverityForm(FlaskForm):
-    data_types = SelectMultipleField(_l("Kinds of personal data"), choices=choices(DATA_TYPE_LABELS.items()),
-                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                     validators=[at_least_one])
-    dpc_adjustment = SelectField(_l("Context adjusts the data score by"), default="0",
-                                 choices=choices((str(n), f"{n:+d}" if n else "0") for n in range(-3, 4)))
+    data_types = SelectMultipleField(
+        _l("Kinds of personal data"),
+        choices=choices(DATA_TYPE_LABELS.items()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[at_least_one],
+    )
+    dpc_adjustment = SelectField(
+        _l("Context adjusts the data score by"),
+        default="0",
+        choices=choices((str(n), f"{n:+d}" if n else "0") for n in range(-3, 4)),
+    )
     identification = SelectField(_l("Ease of identification"), choices=choices(IDENTIFICATION_LABELS.items()))
     confidentiality = SelectField(_l("Confidentiality"), choices=choices(CONFIDENTIALITY_LABELS.items()))
     integrity = SelectField(_l("Integrity"), choices=choices(INTEGRITY_LABELS.items()))

@@ -41,8 +41,9 @@ def parse_references(text: str) -> tuple[list[int], list[str]]:
         return [], []
     found: dict[str, int] = {}
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        found.update(dict(db.session.execute(
-            select(Contract.reference, Contract.id).where(Contract.reference.in_(chunk))).all()))
+        chunk = wanted[start : start + CHUNK]
+        found.update(
+            dict(db.session.execute(select(Contract.reference, Contract.id).where(Contract.reference.in_(chunk))).all())
+        )
     unknown = [r for r in dict.fromkeys(wanted) if r not in found]
     return [found[r] for r in wanted if r in found], unknown

@@ -63,19 +63,23 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         "contracts_by_id": by_id,
         "guards": guards,
         "consult_contracts": consult,
-        "not_notified": [g for g in groups.values() if not any(
-            is_initial_notice(m.dedupe_key) for m, _d, _a in g.messages)],
+        "not_notified": [
+            g for g in groups.values() if not any(is_initial_notice(m.dedupe_key) for m, _d, _a in g.messages)
+        ],
     }
 
 
 def _affected(incident: Incident) -> Affected:
-    return [(contract, controller) for contract, controller in db.session.execute(
-        select(Contract, Controller)
-        .join(AffectedContract, AffectedContract.contract_id == Contract.id)
-        .join(Controller, Controller.id == Contract.controller_id)
-        .where(AffectedContract.incident_id == incident.id)
-        .order_by(Controller.name, Contract.reference)
-    )]
+    return [
+        (contract, controller)
+        for contract, controller in db.session.execute(
+            select(Contract, Controller)
+            .join(AffectedContract, AffectedContract.contract_id == Contract.id)
+            .join(Controller, Controller.id == Contract.controller_id)
+            .where(AffectedContract.incident_id == incident.id)
+            .order_by(Controller.name, Contract.reference)
+        )
+    ]
 
 
 def _groups(incident: Incident, affected: Affected, profiles: Profiles) -> OrderedDict[int, ControllerGroup]:
@@ -89,8 +93,9 @@ def _groups(incident: Incident, affected: Affected, profiles: Profiles) -> Order
     return groups
 
 
-def _wording(row: Obligation, group: ControllerGroup | None, profile: ClauseProfile | None,
-             profiles: Profiles) -> tuple[str, str | None]:
+def _wording(
+    row: Obligation, group: ControllerGroup | None, profile: ClauseProfile | None, profiles: Profiles
+) -> tuple[str, str | None]:
     """The clause wording shown beside a deadline, and the rule's mode."""
     if row.kind == "ap_notification":
         # As the clock engine does: a profile where the processor files decides, else the first one.
@@ -101,10 +106,16 @@ def _wording(row: Obligation, group: ControllerGroup | None, profile: ClauseProf
     return (rule.wording if rule else ""), (rule.mode if rule else None)
 
 
-def _add_obligations(incident: Incident, groups: dict[int, ControllerGroup], by_id: dict[int, Contract],
-                     profiles: Profiles, now: datetime) -> None:
+def _add_obligations(
+    incident: Incident,
+    groups: dict[int, ControllerGroup],
+    by_id: dict[int, Contract],
+    profiles: Profiles,
+    now: datetime,
+) -> None:
     for row in db.session.scalars(
-        select(Obligation).where(Obligation.incident_id == incident.id)
+        select(Obligation)
+        .where(Obligation.incident_id == incident.id)
         .order_by(Obligation.due_at.is_(None), Obligation.due_at, Obligation.id)
     ):
         group = groups.get(row.controller_id)
@@ -113,9 +124,16 @@ def _add_obligations(incident: Incident, groups: dict[int, ControllerGroup], by_
         contract = by_id.get(row.contract_id) if row.contract_id else None
         profile = profiles.get(contract.profile_key) if contract else None
         wording, mode = _wording(row, group, profile, profiles)
-        group.obligations.append(ObligationView(
-            row, contract.reference if contract else None, contract.profile_key if contract else None, wording,
-            urgency(row.status, row.due_at, now), mode))
+        group.obligations.append(
+            ObligationView(
+                row,
+                contract.reference if contract else None,
+                contract.profile_key if contract else None,
+                wording,
+                urgency(row.status, row.due_at, now),
+                mode,
+            )
+        )
 
 
 def _add_decisions(incident: Incident, groups: dict[int, ControllerGroup]) -> None:
@@ -128,11 +146,16 @@ def _add_decisions(incident: Incident, groups: dict[int, ControllerGroup]) -> No
 
 def _add_messages(incident: Incident, groups: dict[int, ControllerGroup]) -> None:
     """Each controller's messages with their document and, once given, the receipt acknowledgement."""
-    acks = {f.document_id: f for f in db.session.scalars(
-        select(Filing).where(Filing.incident_id == incident.id, Filing.kind == ACKNOWLEDGEMENT))}
+    acks = {
+        f.document_id: f
+        for f in db.session.scalars(
+            select(Filing).where(Filing.incident_id == incident.id, Filing.kind == ACKNOWLEDGEMENT)
+        )
+    }
     documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.incident_id == incident.id))}
-    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.incident_id == incident.id)
-                                      .order_by(OutboxMessage.id)):
+    for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.incident_id == incident.id).order_by(OutboxMessage.id)
+    ):
         if message.controller_id in groups:
             document = documents.get(message.document_id) if message.document_id is not None else None
             groups[message.controller_id].messages.append((message, document, acks.get(message.document_id)))
@@ -175,7 +198,10 @@ def _guards_and_consultations(affected: Affected, profiles: Profiles, language: 
 
 
 def _timeline(incident: Incident) -> list[TimelineEvent]:
-    return list(db.session.scalars(
-        select(TimelineEvent).where(TimelineEvent.incident_id == incident.id)
-        .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(TimelineEvent)
+            .where(TimelineEvent.incident_id == incident.id)
+            .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
+        )
+    )

@@ -45,7 +45,8 @@ def page_forms(incident: Incident, page: dict, posted: dict | None = None) -> di
         forms[name].controller_id.choices = choices(controllers)
     forms["severity_form"].controller_id.choices = choices([("", _("the whole incident")), *controllers])
     forms["consult_form"].contract_id.choices = choices(
-        (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"])
+        (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"]
+    )
     for name, form in (posted or {}).items():
         for select_name in ("contract_id", "controller_id"):
             if hasattr(form, select_name):
@@ -57,9 +58,15 @@ def page_forms(incident: Incident, page: dict, posted: dict | None = None) -> di
 
 def _report_form(incident: Incident) -> ReportForm:
     values = incident.fields or {}
-    return ReportForm(prefix="report", formdata=None, data={
-        "what_happened": "\n\n".join(v for v in (incident.description, values.get("nature")) if v),
-        "cause": values.get("cause", ""), "response": values.get("measures", "")})
+    return ReportForm(
+        prefix="report",
+        formdata=None,
+        data={
+            "what_happened": "\n\n".join(v for v in (incident.description, values.get("nature")) if v),
+            "cause": values.get("cause", ""),
+            "response": values.get("measures", ""),
+        },
+    )
 
 
 def _details_data(incident: Incident) -> dict:
@@ -74,6 +81,8 @@ def scope_section(incident: Incident) -> dict:
     """Each controller's scope as rows in the interface's language, the incident's totals, the note form."""
     language = str(get_locale() or "nl")
     recorded = scopes_of(incident.id)
-    return {"scope_rows": {cid: scope_rows(values, language, for_processor=True) for cid, values in recorded.items()},
-            "total_rows": scope_rows(incident_totals(incident.id), language),
-            "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note})}
+    return {
+        "scope_rows": {cid: scope_rows(values, language, for_processor=True) for cid, values in recorded.items()},
+        "total_rows": scope_rows(incident_totals(incident.id), language),
+        "note_form": InternalNoteForm(prefix="note", formdata=None, data={"internal_note": incident.internal_note}),
+    }

@@ -45,8 +45,11 @@ def scope(incident_id: int, controller_id: int):
     controller = _controller(incident, controller_id)
     current = scope_service.scope_of(incident.id, controller.id)
     # A posted form is the whole scope: a field left out is cleared, never kept from the stored values.
-    form = ScopeForm(prefix="scope") if request.method == "POST" else \
-        ScopeForm(prefix="scope", data=ScopeForm.data_from(current))
+    form = (
+        ScopeForm(prefix="scope")
+        if request.method == "POST"
+        else ScopeForm(prefix="scope", data=ScopeForm.data_from(current))
+    )
     if form.validate_on_submit():
         try:
             scope_service.set_scope(incident, controller.id, form.values(), actor=current_user)
@@ -95,17 +98,27 @@ def scopes(incident_id: int):
             flash(_("Scopes saved for %(n)d controllers.", n=len(done)), "success")
             return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="scopes"))
     status = 422 if form.is_submitted() else 200
-    return render_template("incidents/scopes.html", incident=incident, form=form, problems=problems,
-                           columns=("controller_id", "kvk", *SCOPE_KEYS), allowed=_allowed()), status
+    return render_template(
+        "incidents/scopes.html",
+        incident=incident,
+        form=form,
+        problems=problems,
+        columns=("controller_id", "kvk", *SCOPE_KEYS),
+        allowed=_allowed(),
+    ), status
 
 
 def _allowed() -> list[tuple[str, list[tuple[str, str]]]]:
     """The codes each list column takes, with their words in the interface's language."""
     language = str(get_locale() or "nl")
-    return [(column, list(zip(codes, labels(codes, table, language), strict=True)))
-            for column, codes, table in (("subject_groups", SUBJECT_GROUPS, GROUP_LABELS),
-                                         ("data_categories", DATA_CATEGORIES, CATEGORY_LABELS),
-                                         ("special_categories", SPECIAL_CATEGORIES, CATEGORY_LABELS))]
+    return [
+        (column, list(zip(codes, labels(codes, table, language), strict=True)))
+        for column, codes, table in (
+            ("subject_groups", SUBJECT_GROUPS, GROUP_LABELS),
+            ("data_categories", DATA_CATEGORIES, CATEGORY_LABELS),
+            ("special_categories", SPECIAL_CATEGORIES, CATEGORY_LABELS),
+        )
+    ]
 
 
 @bp.get("/<int:incident_id>/scopes.csv")
@@ -120,10 +133,19 @@ def scopes_csv(incident_id: int):
     writer.writerow(("controller_id", "kvk", "name", *SCOPE_KEYS))
     for controller in scope_service.affected_controllers(incident.id).values():
         values = recorded.get(controller.id, {})
-        writer.writerow((controller.id, controller.kvk or "", spreadsheet_safe(controller.name),
-                         *(spreadsheet_safe(_cell(key, values.get(key))) for key in SCOPE_KEYS)))
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={incident.reference}-scopes.csv"})
+        writer.writerow(
+            (
+                controller.id,
+                controller.kvk or "",
+                spreadsheet_safe(controller.name),
+                *(spreadsheet_safe(_cell(key, values.get(key))) for key in SCOPE_KEYS),
+            )
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={incident.reference}-scopes.csv"},
+    )
 
 
 def _cell(key: str, value: object) -> str:

@@ -64,27 +64,46 @@ def new():
     def act(form):
         ids, unknown = parse_references(form.references.data)
         if unknown:
-            raise ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
-                                   "references")
+            raise ValidationFailed(
+                _("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])), "references"
+            )
         if form.profiles.data:
             ids += contract_ids_of_profiles(form.profiles.data)
         incident = service.create_incident(
-            title=form.title.data, description=form.description.data or "", aware_at=form.aware_at.data,
-            status=form.status.data, confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
-            contract_ids=list(dict.fromkeys(_picked_ids() + ids)), actor=current_user)
+            title=form.title.data,
+            description=form.description.data or "",
+            aware_at=form.aware_at.data,
+            status=form.status.data,
+            confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
+            contract_ids=list(dict.fromkeys(_picked_ids() + ids)),
+            actor=current_user,
+        )
         flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
         return redirect(url_for("incidents.show", incident_id=incident.id))
 
     if request.method == "GET":
         return render_template("incidents/new.html", form=form, picked=set(), **_picker_context())
-    return post_form(form, act, again=lambda form: (
-        render_template("incidents/new.html", form=form, picked=set(_picked_ids()), **_picker_context()), 422))
+    return post_form(
+        form,
+        act,
+        again=lambda form: (
+            render_template("incidents/new.html", form=form, picked=set(_picked_ids()), **_picker_context()),
+            422,
+        ),
+    )
 
 
 def _render(incident: Incident, status: int = 200, **posted):
     page = incident_page(incident, utcnow())
-    return render_template("incidents/show.html", incident=incident, now=utcnow(), questions=questions(incident.id),
-                           **scope_section(incident), **page, **page_forms(incident, page, posted)), status
+    return render_template(
+        "incidents/show.html",
+        incident=incident,
+        now=utcnow(),
+        questions=questions(incident.id),
+        **scope_section(incident),
+        **page,
+        **page_forms(incident, page, posted),
+    ), status
 
 
 @bp.get("/<int:incident_id>")
@@ -94,9 +113,12 @@ def show(incident_id: int):
 
 def _apply(incident: Incident, form_name: str, form, action):
     """A form posted from the incident page: back to its section, or the page again with the form's errors."""
-    return post_form(form, action,
-                     done=lambda: redirect(url_for("incidents.show", incident_id=incident.id, _anchor=form_name)),
-                     again=lambda form: _render(incident, 422, **{form_name: form}))
+    return post_form(
+        form,
+        action,
+        done=lambda: redirect(url_for("incidents.show", incident_id=incident.id, _anchor=form_name)),
+        again=lambda form: _render(incident, 422, **{form_name: form}),
+    )
 
 
 @bp.post("/<int:incident_id>/fields")
@@ -104,8 +126,9 @@ def fields(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        service.update_incident(incident, fields={k: getattr(form, k).data or "" for k in FIELD_KEYS},
-                                actor=current_user)
+        service.update_incident(
+            incident, fields={k: getattr(form, k).data or "" for k in FIELD_KEYS}, actor=current_user
+        )
         return _("Fields saved.")
 
     return _apply(incident, "fields_form", FieldsForm(prefix="f"), act)
@@ -126,12 +149,19 @@ def details(incident_id: int):
 def answer(incident_id: int, question_id: int):
     """The processor answers a controller user's question; the answer is kept in the timeline next to it."""
     incident = incident_or_404(incident_id)
-    asked = get_or_404(TimelineEvent, question_id,
-                       lambda event: event.incident_id == incident.id and event.kind == "question")
+    asked = get_or_404(
+        TimelineEvent, question_id, lambda event: event.incident_id == incident.id and event.kind == "question"
+    )
     form = AnswerForm(prefix=f"a{question_id}")
     if form.validate_on_submit():
-        service.record_event(incident, "answer", current_user, question_id=asked.id,
-                             controller_id=asked.details.get("controller_id"), text=form.text.data.strip())
+        service.record_event(
+            incident,
+            "answer",
+            current_user,
+            question_id=asked.id,
+            controller_id=asked.details.get("controller_id"),
+            text=form.text.data.strip(),
+        )
         flash(_("Answer sent."), "success")
     else:
         flash(_("Nothing was saved: the answer is empty or too long."), "error")
@@ -167,8 +197,9 @@ def add_contracts(incident_id: int):
     def act(form):
         ids, unknown = parse_references(form.references.data)
         if unknown:
-            raise ValidationFailed(_("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])),
-                                           "references")
+            raise ValidationFailed(
+                _("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])), "references"
+            )
         added = service.add_contracts(incident, ids, actor=current_user)
         return _("%(n)d contract(s) added.", n=len(added))
 
@@ -182,12 +213,19 @@ def filings(incident_id: int):
     def act(form):
         ap = form.kind.data in ("ap_notification", "ap_follow_up")
         service.record_filing(
-            incident, FilingInput(
-                kind=form.kind.data, at=form.at.data, contract_id=None if ap else parse_id(form.contract_id.data),
+            incident,
+            FilingInput(
+                kind=form.kind.data,
+                at=form.at.data,
+                contract_id=None if ap else parse_id(form.contract_id.data),
                 controller_id=parse_id(form.controller_id.data) if ap else None,
-                channel=None if ap else form.channel.data, reference=form.reference.data, note=form.note.data,
-                follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None),
-                actor=current_user)
+                channel=None if ap else form.channel.data,
+                reference=form.reference.data,
+                note=form.note.data,
+                follow_up=form.follow_up.data if form.kind.data == "ap_follow_up" else None,
+            ),
+            actor=current_user,
+        )
         return _("Filing recorded.")
 
     return _apply(incident, "filing_form", FilingForm(prefix="filing"), act)
@@ -198,12 +236,21 @@ def severity(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        row = record_severity(incident, {
-            "data_types": form.data_types.data, "dpc_adjustment": int(form.dpc_adjustment.data or 0),
-            "identification": form.identification.data, "confidentiality": form.confidentiality.data,
-            "integrity": form.integrity.data, "availability": form.availability.data,
-            "malicious": bool(form.malicious.data), "note": form.note.data}, actor=current_user,
-            controller_id=parse_id(form.controller_id.data))
+        row = record_severity(
+            incident,
+            {
+                "data_types": form.data_types.data,
+                "dpc_adjustment": int(form.dpc_adjustment.data or 0),
+                "identification": form.identification.data,
+                "confidentiality": form.confidentiality.data,
+                "integrity": form.integrity.data,
+                "availability": form.availability.data,
+                "malicious": bool(form.malicious.data),
+                "note": form.note.data,
+            },
+            actor=current_user,
+            controller_id=parse_id(form.controller_id.data),
+        )
         return _("Severity assessed: %(se)s (%(band)s).", se=f"{row.se:g}", band=BAND_LABELS[row.band])
 
     return _apply(incident, "severity_form", SeverityForm(prefix="sev"), act)
@@ -224,11 +271,16 @@ def decisions(incident_id: int):
             raise ValidationFailed(_("Record who at the controller took this decision."), "maker_name")
         if not form.maker_via.data:
             raise ValidationFailed(_("Record how the controller told you of its decision."), "maker_via")
-        service.record_decision(incident, controller_id=parse_id(form.controller_id.data),
-                                notify_ap=form.notify_ap.data, reason=form.reason.data,
-                                inform_data_subjects=form.inform_subjects.data or None,
-                                data_subjects_ground=form.subjects_ground.data or None,
-                                decision_maker=_maker(form), actor=current_user)
+        service.record_decision(
+            incident,
+            controller_id=parse_id(form.controller_id.data),
+            notify_ap=form.notify_ap.data,
+            reason=form.reason.data,
+            inform_data_subjects=form.inform_subjects.data or None,
+            data_subjects_ground=form.subjects_ground.data or None,
+            decision_maker=_maker(form),
+            actor=current_user,
+        )
         return _("Decision recorded.")
 
     return _apply(incident, "decision_form", DecisionForm(prefix="decision"), act)

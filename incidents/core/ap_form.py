@@ -14,9 +14,18 @@ from .instants import InstantError, iso_z, not_in_future, parse_instant
 
 # Chapter 5, "soort incident".
 INCIDENT_KINDS = (
-    "email_wrong_recipient", "cc_not_bcc", "letter_wrong_address", "letter_returned_opened", "letter_lost",
-    "wrong_authorisations", "network_folders_open", "device_lost_stolen", "published_by_accident",
-    "hacking_malware_phishing", "wrong_file", "other",
+    "email_wrong_recipient",
+    "cc_not_bcc",
+    "letter_wrong_address",
+    "letter_returned_opened",
+    "letter_lost",
+    "wrong_authorisations",
+    "network_folders_open",
+    "device_lost_stolen",
+    "published_by_accident",
+    "hacking_malware_phishing",
+    "wrong_file",
+    "other",
 )
 # Chapter 8, "maatregelen vooraf".
 PROTECTIONS = ("encrypted", "hashed", "unintelligible", "none")
@@ -30,9 +39,22 @@ SUBJECT_CHANNELS = ("phone", "letter", "email", "website", "social_media", "news
 # Who reported the breach to the processor (the Addendum's Annex B: "de naam van degene die de schending meldt").
 REPORTER_KINDS = ("internal", "external", "sub_processor")
 
-DETAIL_KEYS = ("incident_kind", "started_at", "ended_at", "discovery", "protection", "subjects_min",
-               "subjects_max", "subject_groups", "cross_border", "reporter_kind", "reported_by", "recovery",
-               "other_supervisors", "attachments")
+DETAIL_KEYS = (
+    "incident_kind",
+    "started_at",
+    "ended_at",
+    "discovery",
+    "protection",
+    "subjects_min",
+    "subjects_max",
+    "subject_groups",
+    "cross_border",
+    "reporter_kind",
+    "reported_by",
+    "recovery",
+    "other_supervisors",
+    "attachments",
+)
 MAX_DETAIL_TEXT = 5000
 MAX_SUBJECTS = 10**10
 
@@ -78,8 +100,12 @@ def _text(key: str, value: object) -> str:
 
 
 # The details answered with one of a fixed set of options.
-CHOICE_DETAILS = {"incident_kind": INCIDENT_KINDS, "protection": PROTECTIONS, "cross_border": CROSS_BORDER,
-                  "reporter_kind": REPORTER_KINDS}
+CHOICE_DETAILS = {
+    "incident_kind": INCIDENT_KINDS,
+    "protection": PROTECTIONS,
+    "cross_border": CROSS_BORDER,
+    "reporter_kind": REPORTER_KINDS,
+}
 
 
 def clean_details(values: object, current: Mapping[str, object], now: datetime) -> dict[str, object]:
@@ -95,8 +121,9 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
     result = dict(current)
     for key, value in values.items():
         if key not in DETAIL_KEYS:
-            raise DetailError(str(key), "unknown_field",
-                              f"'{key}' is not a detail; known details: {', '.join(DETAIL_KEYS)}")
+            raise DetailError(
+                str(key), "unknown_field", f"'{key}' is not a detail; known details: {', '.join(DETAIL_KEYS)}"
+            )
         if value is None or value == "" or value == []:
             result.pop(key, None)
             continue
@@ -117,10 +144,16 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
             else:
                 result.pop(key, None)
     # Instants are kept as ISO 8601 Z text (which sorts as time does), counts as whole numbers.
-    if ("started_at" in result and "ended_at" in result
-            and cast(str, result["ended_at"]) < cast(str, result["started_at"])):
+    if (
+        "started_at" in result
+        and "ended_at" in result
+        and cast(str, result["ended_at"]) < cast(str, result["started_at"])
+    ):
         raise DetailError("ended_at", "before_start", "ended_at lies before started_at")
-    if ("subjects_min" in result and "subjects_max" in result
-            and cast(int, result["subjects_min"]) > cast(int, result["subjects_max"])):
+    if (
+        "subjects_min" in result
+        and "subjects_max" in result
+        and cast(int, result["subjects_min"]) > cast(int, result["subjects_max"])
+    ):
         raise DetailError("subjects_max", "below_minimum", "subjects_max is below subjects_min")
     return result

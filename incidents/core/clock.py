@@ -161,11 +161,7 @@ def compute_deadlines(
                 for a in affected_list
                 if ("controller_notice", "contract", a.contract_id) in first
             ]
-            starts = (
-                max(incident.confirmed_at, min(notices))
-                if incident.confirmed_at is not None and notices
-                else None
-            )
+            starts = max(incident.confirmed_at, min(notices)) if incident.confirmed_at is not None and notices else None
         key = obligation_key("ap_notification", None, controller_id)
         deadline = Deadline(
             key=key,

@@ -9,10 +9,16 @@ if TYPE_CHECKING:
     from .profiles import ClauseProfile
 
 WORDS = {
-    "nl": ("Let op: volgens {source}, {clause} mag de verwerker de betrokkenen niet zelf over deze inbreuk "
-           "informeren; de verwerkingsverantwoordelijke beslist en informeert hen.", " De bepaling luidt: “{wording}”"),
-    "en": ("Note: under {source}, {clause}, the processor may not inform the data subjects about this breach "
-           "itself; the controller decides and informs them.", " The clause reads: “{wording}”"),
+    "nl": (
+        "Let op: volgens {source}, {clause} mag de verwerker de betrokkenen niet zelf over deze inbreuk "
+        "informeren; de verwerkingsverantwoordelijke beslist en informeert hen.",
+        " De bepaling luidt: “{wording}”",
+    ),
+    "en": (
+        "Note: under {source}, {clause}, the processor may not inform the data subjects about this breach "
+        "itself; the controller decides and informs them.",
+        " The clause reads: “{wording}”",
+    ),
 }
 
 

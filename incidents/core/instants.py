@@ -18,9 +18,7 @@ LOCAL_ZONE_NAME = "Europe/Amsterdam"
 LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
 # A date AND a time of day, separated by T or a space, with an optional offset. Anything looser
 # (a date with only an offset, another separator) is refused rather than read creatively.
-ISO_INSTANT = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$", re.IGNORECASE
-)
+ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$", re.IGNORECASE)
 
 
 class InstantError(ValueError):
@@ -74,9 +72,7 @@ def parse_instant(text: object) -> datetime:
     if not ISO_INSTANT.match(raw):
         if re.match(r"^\d{4}[-W\d]*([Zz]|[+-]\d{2}(:?\d{2})?)?$", raw):
             raise InstantError("invalid_instant", "a time of day is required, not only a date")
-        raise InstantError(
-            "invalid_instant", f"'{text[:40]}' is not an ISO 8601 date and time, e.g. 2026-03-27T14:00"
-        )
+        raise InstantError("invalid_instant", f"'{text[:40]}' is not an ISO 8601 date and time, e.g. 2026-03-27T14:00")
     if raw.endswith(("z", "Z")):
         raw = raw[:-1] + "+00:00"
     try:
@@ -107,8 +103,9 @@ def _add_elapsed(start: datetime, hours: int) -> datetime:
     # One incident fans out into thousands of obligations that share a handful of (start, hours)
     # pairs, so the pendulum arithmetic is memoised; the result is a plain UTC datetime.
     moved = pendulum.instance(start).add(hours=hours).in_timezone("UTC")
-    return datetime(moved.year, moved.month, moved.day, moved.hour, moved.minute, moved.second,
-                    moved.microsecond, tzinfo=UTC)
+    return datetime(
+        moved.year, moved.month, moved.day, moved.hour, moved.minute, moved.second, moved.microsecond, tzinfo=UTC
+    )
 
 
 def iso_z(value: datetime | None) -> str | None:

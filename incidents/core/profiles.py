@@ -19,10 +19,7 @@ TRIGGERS = ("suspected", "confirmed")
 DEFAULT_IMMEDIATE_HOURS = 24
 AP_HOURS = 72
 AP_CLAUSE = "AVG art. 33 lid 1"
-AP_WORDING = (
-    "zonder onredelijke vertraging en, indien mogelijk, uiterlijk 72 uur nadat hij er kennis van heeft "
-    "genomen"
-)
+AP_WORDING = "zonder onredelijke vertraging en, indien mogelijk, uiterlijk 72 uur nadat hij er kennis van heeft genomen"
 
 
 class ProfileError(ValueError):
@@ -136,9 +133,20 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
 
 
 PROFILE_KEYS = {
-    "key", "title", "source", "article", "trigger", "required_fields", "processor_files_with_ap",
-    "processor_may_inform_data_subjects", "obligations", "ap_clause", "ap_wording", "notes",
-    "data_subjects_clause", "data_subjects_wording",
+    "key",
+    "title",
+    "source",
+    "article",
+    "trigger",
+    "required_fields",
+    "processor_files_with_ap",
+    "processor_may_inform_data_subjects",
+    "obligations",
+    "ap_clause",
+    "ap_wording",
+    "notes",
+    "data_subjects_clause",
+    "data_subjects_wording",
 }
 
 
@@ -179,8 +187,9 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
         ap_wording=_get(data, path, "ap_wording", str) if "ap_wording" in data else AP_WORDING,
         notes=_get(data, path, "notes", str) if "notes" in data else "",
         data_subjects_clause=_get(data, path, "data_subjects_clause", str) if "data_subjects_clause" in data else "",
-        data_subjects_wording=(_get(data, path, "data_subjects_wording", str)
-                               if "data_subjects_wording" in data else ""),
+        data_subjects_wording=(
+            _get(data, path, "data_subjects_wording", str) if "data_subjects_wording" in data else ""
+        ),
         path=str(path),
     )
 

@@ -21,8 +21,17 @@ from babel import Locale
 from .ap_form import SUBJECT_GROUPS
 from .spreadsheet import unguarded
 
-SCOPE_KEYS = ("subjects_min", "subjects_max", "subject_groups", "records_min", "records_max", "data_categories",
-              "special_categories", "countries", "note")
+SCOPE_KEYS = (
+    "subjects_min",
+    "subjects_max",
+    "subject_groups",
+    "records_min",
+    "records_max",
+    "data_categories",
+    "special_categories",
+    "countries",
+    "note",
+)
 # Incident details that sum over every affected controller (core/ap_form.py): a controller's outputs use them only
 # when the incident affects no other controller, since they are then its own.
 INCIDENT_WIDE_DETAILS = ("subjects_min", "subjects_max", "subject_groups")
@@ -30,12 +39,38 @@ LIST_KEYS = ("subject_groups", "data_categories", "special_categories", "countri
 COUNT_KEYS = ("subjects_min", "subjects_max", "records_min", "records_max")
 
 # The AP form's chapter 6 checklist of general kinds of personal data.
-GENERAL_CATEGORIES = ("name", "gender", "birth_date", "bsn", "contact", "address", "email", "phone", "login",
-                      "financial", "iban", "credit_card", "debts", "benefits", "id_copy", "location", "criminal",
-                      "unknown", "other")
+GENERAL_CATEGORIES = (
+    "name",
+    "gender",
+    "birth_date",
+    "bsn",
+    "contact",
+    "address",
+    "email",
+    "phone",
+    "login",
+    "financial",
+    "iban",
+    "credit_card",
+    "debts",
+    "benefits",
+    "id_copy",
+    "location",
+    "criminal",
+    "unknown",
+    "other",
+)
 # AVG art. 9 lid 1: the special categories of personal data.
-SPECIAL_CATEGORIES = ("racial_ethnic", "political", "religion", "trade_union", "genetic", "biometric", "health",
-                      "sex_life")
+SPECIAL_CATEGORIES = (
+    "racial_ethnic",
+    "political",
+    "religion",
+    "trade_union",
+    "genetic",
+    "biometric",
+    "health",
+    "sex_life",
+)
 # A kind of data may name a special category too ("health"): the AP asks both lists.
 DATA_CATEGORIES = GENERAL_CATEGORIES + SPECIAL_CATEGORIES
 
@@ -45,8 +80,9 @@ MAX_CSV_LINES = 100_000
 
 # Territory codes Babel knows (ISO 3166-1 alpha-2), with their names in Dutch and English for documents.
 _NL, _EN = Locale("nl"), Locale("en")
-COUNTRIES = frozenset(code for code in _EN.territories
-                      if isinstance(code, str) and len(code) == 2 and code.isalpha() and code != "ZZ")
+COUNTRIES = frozenset(
+    code for code in _EN.territories if isinstance(code, str) and len(code) == 2 and code.isalpha() and code != "ZZ"
+)
 
 
 def country_name(code: str, language: str = "nl") -> str:
@@ -91,8 +127,12 @@ def _note(value: object) -> str:
     return text
 
 
-OPTIONS = {"subject_groups": SUBJECT_GROUPS, "data_categories": DATA_CATEGORIES,
-           "special_categories": SPECIAL_CATEGORIES, "countries": tuple(sorted(COUNTRIES))}
+OPTIONS = {
+    "subject_groups": SUBJECT_GROUPS,
+    "data_categories": DATA_CATEGORIES,
+    "special_categories": SPECIAL_CATEGORIES,
+    "countries": tuple(sorted(COUNTRIES)),
+}
 
 
 def clean_scope(values: object, current: Mapping[str, object]) -> dict[str, object]:
@@ -103,8 +143,12 @@ def clean_scope(values: object, current: Mapping[str, object]) -> dict[str, obje
     result = dict(current)
     for key, value in values.items():
         if key not in SCOPE_KEYS:
-            raise ScopeError(str(key), "unknown_field", f"'{key}' is not a scope key; known: {', '.join(SCOPE_KEYS)}",
-                             allowed=", ".join(SCOPE_KEYS))
+            raise ScopeError(
+                str(key),
+                "unknown_field",
+                f"'{key}' is not a scope key; known: {', '.join(SCOPE_KEYS)}",
+                allowed=", ".join(SCOPE_KEYS),
+            )
         if value is None or value == "" or value == []:
             result.pop(key, None)
         elif key in COUNT_KEYS:
@@ -219,8 +263,9 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
         for row in reader:
             number = reader.line_num
             if number > MAX_CSV_LINES:
-                problems.append(CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines", "too_many_lines",
-                                           {"max": MAX_CSV_LINES}))
+                problems.append(
+                    CsvProblem(number, "", f"more than {MAX_CSV_LINES} lines", "too_many_lines", {"max": MAX_CSV_LINES})
+                )
                 break
             parsed = _csv_line(number, header, row)
             if isinstance(parsed, CsvLine):
@@ -239,8 +284,15 @@ def _header_problems(header: list[str]) -> list[CsvProblem]:
     unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
     if unknown:
         known = ", ".join(CSV_ID_COLUMNS + SCOPE_KEYS)
-        problems.append(CsvProblem(1, unknown[0], f"unknown column(s): {', '.join(unknown)}; known: {known}",
-                                   "unknown_column", {"columns": ", ".join(unknown), "allowed": known}))
+        problems.append(
+            CsvProblem(
+                1,
+                unknown[0],
+                f"unknown column(s): {', '.join(unknown)}; known: {known}",
+                "unknown_column",
+                {"columns": ", ".join(unknown), "allowed": known},
+            )
+        )
     if not any(h in CSV_ID_COLUMNS for h in header):
         problems.append(CsvProblem(1, "controller_id", "a column controller_id or kvk is needed", "no_id_column"))
     if len(set(header)) != len(header):
@@ -253,15 +305,21 @@ def _csv_line(number: int, header: list[str], row: list[str]) -> CsvLine | CsvPr
     if not any(cell.strip() for cell in row):
         return None
     if len(row) != len(header):
-        return CsvProblem(number, "", f"{len(row)} cells where the header has {len(header)}",
-                          "cell_count", {"cells": len(row), "columns": len(header)})
+        return CsvProblem(
+            number,
+            "",
+            f"{len(row)} cells where the header has {len(header)}",
+            "cell_count",
+            {"cells": len(row), "columns": len(header)},
+        )
     cells = dict(zip(header, row, strict=True))
     controller_id = None
     raw_id = cells.get("controller_id", "").strip()
     if raw_id:
         if not raw_id.isascii() or not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
-            return CsvProblem(number, "controller_id", f"'{raw_id}' is not a controller id",
-                              "bad_controller_id", {"value": raw_id})
+            return CsvProblem(
+                number, "controller_id", f"'{raw_id}' is not a controller id", "bad_controller_id", {"value": raw_id}
+            )
         controller_id = int(raw_id)
     kvk = cells.get("kvk", "").strip().replace(" ", "") or None
     if controller_id is None and kvk is None:

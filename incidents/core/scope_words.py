@@ -41,17 +41,35 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
 # The AP form's groups of data subjects, in the form's own words.
 GROUP_LABELS: dict[str, tuple[str, str]] = OPTIONS["subject_groups"]
 WORDS = {
-    "nl": {"exact": "exact {n}", "range": "minimaal {low}, maximaal {high}", "at_least": "minimaal {low}",
-           "at_most": "maximaal {high}", "subjects": "Aantal betrokkenen", "records": "Aantal records",
-           "groups": "Groepen betrokkenen", "categories": "Soorten persoonsgegevens",
-           "special": "Bijzondere persoonsgegevens (AVG art. 9)", "countries": "Landen van de betrokkenen",
-           "note": "Toelichting voor uw organisatie", "note_processor": "Toelichting alleen voor deze "
-           "verwerkingsverantwoordelijke", "none": "geen"},
-    "en": {"exact": "exactly {n}", "range": "at least {low}, at most {high}", "at_least": "at least {low}",
-           "at_most": "at most {high}", "subjects": "Number of data subjects", "records": "Number of records",
-           "groups": "Groups of data subjects", "categories": "Kinds of personal data",
-           "special": "Special categories of personal data (GDPR Art. 9)",
-           "countries": "Countries of the data subjects", "note": "Note for your organisation", "none": "none"},
+    "nl": {
+        "exact": "exact {n}",
+        "range": "minimaal {low}, maximaal {high}",
+        "at_least": "minimaal {low}",
+        "at_most": "maximaal {high}",
+        "subjects": "Aantal betrokkenen",
+        "records": "Aantal records",
+        "groups": "Groepen betrokkenen",
+        "categories": "Soorten persoonsgegevens",
+        "special": "Bijzondere persoonsgegevens (AVG art. 9)",
+        "countries": "Landen van de betrokkenen",
+        "note": "Toelichting voor uw organisatie",
+        "note_processor": "Toelichting alleen voor deze verwerkingsverantwoordelijke",
+        "none": "geen",
+    },
+    "en": {
+        "exact": "exactly {n}",
+        "range": "at least {low}, at most {high}",
+        "at_least": "at least {low}",
+        "at_most": "at most {high}",
+        "subjects": "Number of data subjects",
+        "records": "Number of records",
+        "groups": "Groups of data subjects",
+        "categories": "Kinds of personal data",
+        "special": "Special categories of personal data (GDPR Art. 9)",
+        "countries": "Countries of the data subjects",
+        "note": "Note for your organisation",
+        "none": "none",
+    },
 }
 
 
@@ -96,8 +114,7 @@ def country_list(codes: Iterable[str], language: str = "nl") -> str | None:
     return ", ".join(country_name(c, language) for c in codes) or None
 
 
-def scope_rows(scope: Mapping[str, object], language: str = "nl", for_processor: bool = False
-               ) -> list[tuple[str, str]]:
+def scope_rows(scope: Mapping[str, object], language: str = "nl", for_processor: bool = False) -> list[tuple[str, str]]:
     """The controller's scope as (label, value) rows, only what is recorded, in a fixed order; addressed to the
     controller ("your organisation") unless shown to the processor's own staff."""
     w = WORDS[_lang(language)]

@@ -81,10 +81,12 @@ def dpc(data_types: Iterable[str], adjustment: int = 0) -> int:
 def score(assessment: Assessment) -> Score:
     context = dpc(assessment.data_types, assessment.dpc_adjustment)
     ei = _choice(IDENTIFICATION, assessment.identification, "identification")
-    cb = (_choice(CONFIDENTIALITY, assessment.confidentiality, "confidentiality")
-          + _choice(INTEGRITY, assessment.integrity, "integrity")
-          + _choice(AVAILABILITY, assessment.availability, "availability")
-          + (MALICIOUS if assessment.malicious else 0.0))
+    cb = (
+        _choice(CONFIDENTIALITY, assessment.confidentiality, "confidentiality")
+        + _choice(INTEGRITY, assessment.integrity, "integrity")
+        + _choice(AVAILABILITY, assessment.availability, "availability")
+        + (MALICIOUS if assessment.malicious else 0.0)
+    )
     se = context * ei + cb
     named = band(se)
     return Score(context, ei, cb, se, named, AP_SEVERITY[named])

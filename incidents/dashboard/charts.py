@@ -37,8 +37,17 @@ def month_bars(months: list[MonthOnTime]) -> list[MonthBar]:
         met_height = round(month.met * scale, 2)
         missed_height = round(month.missed * scale, 2)
         met_y = round(baseline - met_height, 2)
-        bars.append(MonthBar(month, round(x, 2), met_y, met_height, round(met_y - missed_height, 2),
-                             missed_height, round(x + BAR / 2, 2)))
+        bars.append(
+            MonthBar(
+                month,
+                round(x, 2),
+                met_y,
+                met_height,
+                round(met_y - missed_height, 2),
+                missed_height,
+                round(x + BAR / 2, 2),
+            )
+        )
     return bars
 
 

@@ -82,8 +82,10 @@ def month_starts(now: datetime, months: int = 12) -> list[datetime]:
     """UTC instants of Amsterdam midnight on the first day of the last ``months`` months, plus the next one."""
     local = ensure_utc(now).astimezone(LOCAL_ZONE)
     index = local.year * 12 + local.month - 1
-    return [datetime(i // 12, i % 12 + 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC)
-            for i in range(index - months + 1, index + 2)]
+    return [
+        datetime(i // 12, i % 12 + 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC)
+        for i in range(index - months + 1, index + 2)
+    ]
 
 
 def notices_on_time(now: datetime, months: int = 12) -> list[MonthOnTime]:
@@ -95,9 +97,11 @@ def notices_on_time(now: datetime, months: int = 12) -> list[MonthOnTime]:
     bucket = case(*((Obligation.due_at < edge, i) for i, edge in enumerate(bounds[1:])))
     late = or_(Obligation.status == "missed", and_(Obligation.status == "running", Obligation.due_at < now))
     rows = db.session.execute(
-        select(bucket.label("bucket"),
-               func.sum(case((Obligation.status == "met", 1), else_=0)),
-               func.sum(case((late, 1), else_=0)))
+        select(
+            bucket.label("bucket"),
+            func.sum(case((Obligation.status == "met", 1), else_=0)),
+            func.sum(case((late, 1), else_=0)),
+        )
         .where(Obligation.kind == NOTICE, Obligation.due_at >= bounds[0], Obligation.due_at < bounds[-1])
         .group_by("bucket")
     ).all()
@@ -146,10 +150,12 @@ def open_by_urgency(now: datetime) -> OpenByUrgency:
         return func.sum(case((condition, 1), else_=0))
 
     row = db.session.execute(
-        select(count(and_(running, Obligation.due_at < now)),
-               count(and_(running, Obligation.due_at >= now, Obligation.due_at <= soon)),
-               count(and_(running, Obligation.due_at > soon)),
-               count(Obligation.status == "pending"))
+        select(
+            count(and_(running, Obligation.due_at < now)),
+            count(and_(running, Obligation.due_at >= now, Obligation.due_at <= soon)),
+            count(and_(running, Obligation.due_at > soon)),
+            count(Obligation.status == "pending"),
+        )
         .join(Incident, Incident.id == Obligation.incident_id)
         .where(Incident.status.in_(OPEN_INCIDENTS))
     ).one()

@@ -65,8 +65,9 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
             hit = db.session.execute(
                 select(Obligation.kind, Controller.name)
                 .join(Controller, Controller.id == Obligation.controller_id)
-                .where(Obligation.incident_id == incident.id, Obligation.status == "running",
-                       Obligation.due_at == next_due)
+                .where(
+                    Obligation.incident_id == incident.id, Obligation.status == "running", Obligation.due_at == next_due
+                )
                 .limit(1)
             ).first()
             if hit:
@@ -84,8 +85,12 @@ def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
             func.sum(case((or_(overdue, Obligation.status == "missed"), 1), else_=0)),
             func.sum(case((and_(is_running, Obligation.due_at >= now, Obligation.due_at < tomorrow), 1), else_=0)),
             # Same boundary as clock.urgency(): exactly 4 h away is already "due soon".
-            func.sum(case((and_(is_running, Obligation.due_at >= now,
-                                Obligation.due_at <= now + timedelta(hours=4)), 1), else_=0)),
+            func.sum(
+                case(
+                    (and_(is_running, Obligation.due_at >= now, Obligation.due_at <= now + timedelta(hours=4)), 1),
+                    else_=0,
+                )
+            ),
             func.sum(case((is_running, 1), else_=0)),
         ).where(Obligation.incident_id.in_(open_ids))
     ).one()
@@ -108,7 +113,8 @@ def _add_mail_figures(rows: list[DashboardRow]) -> None:
     by_id = {r.incident.id: r for r in rows}
     for incident_id, status, n in db.session.execute(
         select(OutboxMessage.incident_id, OutboxMessage.status, func.count())
-        .where(OutboxMessage.incident_id.in_(ids)).group_by(OutboxMessage.incident_id, OutboxMessage.status)
+        .where(OutboxMessage.incident_id.in_(ids))
+        .group_by(OutboxMessage.incident_id, OutboxMessage.status)
     ):
         if status == "sent":
             by_id[incident_id].sent += n
@@ -116,12 +122,14 @@ def _add_mail_figures(rows: list[DashboardRow]) -> None:
             by_id[incident_id].undelivered += n
     for incident_id, n, last in db.session.execute(
         select(Filing.incident_id, func.count(), func.max(Filing.at))
-        .where(Filing.incident_id.in_(ids), Filing.kind == ACKNOWLEDGEMENT).group_by(Filing.incident_id)
+        .where(Filing.incident_id.in_(ids), Filing.kind == ACKNOWLEDGEMENT)
+        .group_by(Filing.incident_id)
     ):
         by_id[incident_id].acknowledged = n
         by_id[incident_id].last_ack = last
     for incident_id, n in db.session.execute(
         select(Filing.incident_id, func.count(func.distinct(Filing.controller_id)))
-        .where(Filing.incident_id.in_(ids), Filing.kind == "ap_notification").group_by(Filing.incident_id)
+        .where(Filing.incident_id.in_(ids), Filing.kind == "ap_notification")
+        .group_by(Filing.incident_id)
     ):
         by_id[incident_id].ap_filed = n

@@ -13,13 +13,19 @@ def metrics_context(now) -> dict:
     months = metrics.notices_on_time(now)
     since = metrics.month_starts(now)[0]
     kinds = metrics.incidents_by_kind(now)
-    shown = sorted((code for code, n in kinds.counts.items() if n),
-                   key=lambda code: -kinds.counts[code])  # stable: equal counts keep the form's order
+    shown = sorted(
+        (code for code, n in kinds.counts.items() if n), key=lambda code: -kinds.counts[code]
+    )  # stable: equal counts keep the form's order
     return {
         "months": months,
         "month_bars": charts.month_bars(months),
-        "chart": {"width": charts.WIDTH, "height": charts.HEIGHT, "bar": charts.BAR,
-                  "baseline": charts.TOP + charts.PLOT, "kind_bar": charts.KIND_BAR_WIDTH},
+        "chart": {
+            "width": charts.WIDTH,
+            "height": charts.HEIGHT,
+            "bar": charts.BAR,
+            "baseline": charts.TOP + charts.PLOT,
+            "kind_bar": charts.KIND_BAR_WIDTH,
+        },
         "median": metrics.median_notice_time(now, since=since),
         "since": since,
         "urgency": metrics.open_by_urgency(now),

@@ -34,14 +34,17 @@ def load() -> None:
         click.echo("demo data already present; left as it is")
     else:
         counts = data.load(actor=user)
-        click.echo(f"loaded {counts['controllers']} controllers, {counts['contracts']} contracts, "
-                   f"{counts['incidents']} incidents")
+        click.echo(
+            f"loaded {counts['controllers']} controllers, {counts['contracts']} contracts, "
+            f"{counts['incidents']} incidents"
+        )
     portal_password = secrets.token_urlsafe(12)
     controller = db.session.scalar(select(Controller).where(Controller.name == PORTAL_CONTROLLER))
     portal_user = find_user(PORTAL_USER)
     if portal_user is None and controller is not None:
-        create_user(PORTAL_USER, "controller", portal_password, name="FG Noordwest Kliniek",
-                    controller_id=controller.id)
+        create_user(
+            PORTAL_USER, "controller", portal_password, name="FG Noordwest Kliniek", controller_id=controller.id
+        )
     elif portal_user is not None:
         portal_user.set_password(portal_password)
     db.session.commit()

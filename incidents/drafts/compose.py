@@ -19,16 +19,15 @@ WORDS = {
         "controller_files": "De verwerkingsverantwoordelijke meldt zelf (AVG art. 33 lid 1).",
         "processor_files": "De verwerker meldt namens de verwerkingsverantwoordelijke ({clause}).",
         "aware_controller": "Verwerkingsverantwoordelijke geïnformeerd door de verwerker op {start}; "
-                            "de verwerker kreeg kennis op {aware}.",
+        "de verwerker kreeg kennis op {aware}.",
         "aware_processor": "Verwerker kreeg kennis op {aware}; inbreuk vastgesteld op {confirmed}.",
-        "not_yet_aware": "Verwerker kreeg kennis op {aware}; de verwerkingsverantwoordelijke is nog niet "
-                         "geïnformeerd.",
+        "not_yet_aware": "Verwerker kreeg kennis op {aware}; de verwerkingsverantwoordelijke is nog niet geïnformeerd.",
         "ongoing": "Nog niet beëindigd",
         "in_time": "Niet van toepassing: binnen de termijn van 72 uur (uiterlijk {due}).",
         "not_started": "Niet van toepassing: de termijn van 72 uur is nog niet gestart.",
         "filed_late": "De melding is na de termijn gedaan ({at}); de reden staat in die melding.",
         "late_hint": "De 72 uur zijn verstreken op {due} zonder melding aan de AP: geef de reden van de "
-                     "vertraging (AVG art. 33 lid 1).",
+        "vertraging (AVG art. 33 lid 1).",
         "processor": "Verwerker: {name} ({contact}); overeenkomst(en): {contracts}.",
         "severity": "{ap} (ENISA-score {se}, {band}; beoordeeld op {at})",
         "nature_none": "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
@@ -36,7 +35,10 @@ WORDS = {
         "informed_no": "Nee, grond: {ground}",
         "channels": "{channels} (op {at})",
         "not_informed": "Niet van toepassing: de betrokkenen worden niet geïnformeerd.",
-        "band_low": "laag", "band_medium": "gemiddeld", "band_high": "hoog", "band_very_high": "zeer hoog",
+        "band_low": "laag",
+        "band_medium": "gemiddeld",
+        "band_high": "hoog",
+        "band_very_high": "zeer hoog",
         "informed_planned": "Nog niet; de verwerkingsverantwoordelijke heeft op {at} besloten hen te informeren.",
         "countries_yes": "Ja: {countries}",
         "countries_no": "Nee, alleen betrokkenen in Nederland",
@@ -44,9 +46,12 @@ WORDS = {
         "special_list": "Ja: {categories}",
         "special_none": "Nee",
         "special_unknown": "Volgens de ernstbeoordeling gaat het om gevoelige gegevens: geef aan welke bijzondere "
-                           "categorieën.",
+        "categorieën.",
         "missing": "Bekend: {known}. Nog invullen: {missing}.",
-        "function": "functie", "phone": "telefoonnummer", "name": "naam", "email": "e-mailadres",
+        "function": "functie",
+        "phone": "telefoonnummer",
+        "name": "naam",
+        "email": "e-mailadres",
         "none_informed": "0: de betrokkenen worden niet geïnformeerd",
         "number_hint": "Vul het aantal geïnformeerde betrokkenen in.",
         "confidentiality_known_recipients": "Verlies van vertrouwelijkheid: bekende ontvangers",
@@ -55,15 +60,16 @@ WORDS = {
         "integrity_not_recoverable": "Gegevens gewijzigd, niet te herstellen",
         "availability_temporary": "Gegevens tijdelijk niet beschikbaar",
         "availability_full": "Gegevens blijvend niet beschikbaar",
-        "basis_AVG": "AVG", "basis_Wpg": "Wet politiegegevens (Wpg)", "basis_Tw": "Telecommunicatiewet (Tw)",
+        "basis_AVG": "AVG",
+        "basis_Wpg": "Wet politiegegevens (Wpg)",
+        "basis_Tw": "Telecommunicatiewet (Tw)",
     },
     "en": {
         "new": "New notification",
         "follow_up": "Follow-up to notification number {reference} (supplement, change or withdrawal)",
         "controller_files": "The controller notifies itself (GDPR Art. 33(1)).",
         "processor_files": "The processor notifies on behalf of the controller ({clause}).",
-        "aware_controller": "Controller informed by the processor on {start}; the processor became aware on "
-                            "{aware}.",
+        "aware_controller": "Controller informed by the processor on {start}; the processor became aware on {aware}.",
         "aware_processor": "Processor became aware on {aware}; breach confirmed on {confirmed}.",
         "not_yet_aware": "Processor became aware on {aware}; the controller has not been informed yet.",
         "ongoing": "Not ended yet",
@@ -71,7 +77,7 @@ WORDS = {
         "not_started": "Not applicable: the 72-hour window has not started yet.",
         "filed_late": "The notification was made after the deadline ({at}); its reason is in that notification.",
         "late_hint": "The 72 hours passed on {due} without a notification to the AP: give the reason for the "
-                     "delay (GDPR Art. 33(1)).",
+        "delay (GDPR Art. 33(1)).",
         "processor": "Processor: {name} ({contact}); contract(s): {contracts}.",
         "severity": "{ap} (ENISA score {se}, {band}; assessed on {at})",
         "nature_none": "No loss of confidentiality, integrity or availability established",
@@ -79,7 +85,10 @@ WORDS = {
         "informed_no": "No, ground: {ground}",
         "channels": "{channels} (on {at})",
         "not_informed": "Not applicable: the data subjects are not informed.",
-        "band_low": "low", "band_medium": "medium", "band_high": "high", "band_very_high": "very high",
+        "band_low": "low",
+        "band_medium": "medium",
+        "band_high": "high",
+        "band_very_high": "very high",
         "informed_planned": "Not yet; the controller decided on {at} to inform them.",
         "countries_yes": "Yes: {countries}",
         "countries_no": "No, only data subjects in the Netherlands",
@@ -87,9 +96,12 @@ WORDS = {
         "special_list": "Yes: {categories}",
         "special_none": "No",
         "special_unknown": "According to the severity assessment the data are sensitive: state which special "
-                           "categories.",
+        "categories.",
         "missing": "Known: {known}. Still to fill in: {missing}.",
-        "function": "function", "phone": "phone number", "name": "name", "email": "e-mail address",
+        "function": "function",
+        "phone": "phone number",
+        "name": "name",
+        "email": "e-mail address",
         "none_informed": "0: the data subjects are not informed",
         "number_hint": "Fill in how many data subjects were informed.",
         "confidentiality_known_recipients": "Loss of confidentiality: known recipients",
@@ -98,11 +110,17 @@ WORDS = {
         "integrity_not_recoverable": "Data altered, not recoverable",
         "availability_temporary": "Data temporarily unavailable",
         "availability_full": "Data permanently unavailable",
-        "basis_AVG": "GDPR (AVG)", "basis_Wpg": "Police Data Act (Wpg)", "basis_Tw": "Telecommunications Act (Tw)",
+        "basis_AVG": "GDPR (AVG)",
+        "basis_Wpg": "Police Data Act (Wpg)",
+        "basis_Tw": "Telecommunications Act (Tw)",
     },
 }
-AP_SEVERITY_EN = {"verwaarloosbaar": "negligible", "beperkt": "limited", "aanzienlijk": "significant",
-                  "zeer groot": "very large"}
+AP_SEVERITY_EN = {
+    "verwaarloosbaar": "negligible",
+    "beperkt": "limited",
+    "aanzienlijk": "significant",
+    "zeer groot": "very large",
+}
 
 
 @dataclass(frozen=True)
@@ -282,8 +300,11 @@ def _international(f: _Facts, put) -> None:  # chapter 2
     elif countries:
         put("2.cross_border", w["countries_no"])
     elif "cross_border" in details:
-        put("2.cross_border", option("cross_border", details["cross_border"], f.lang),
-            source="incident.details.cross_border")
+        put(
+            "2.cross_border",
+            option("cross_border", details["cross_border"], f.lang),
+            source="incident.details.cross_border",
+        )
     else:
         put("2.cross_border", None)
     no_foreign = not foreign and (bool(countries) or details.get("cross_border") == "no")
@@ -303,18 +324,34 @@ def _controller(f: _Facts, put) -> None:  # chapter 3
         put("3.reporter", f"{facts.processor_name}: {contact}", source="settings.PROCESSOR_CONTACT")
         put("3.contact_person", contact, source="settings.PROCESSOR_CONTACT")
     else:
-        parts = {"name": facts.controller_contact_name, "function": facts.controller_contact_function,
-                 "email": facts.controller_contact_email, "phone": facts.controller_contact_phone}
+        parts = {
+            "name": facts.controller_contact_name,
+            "function": facts.controller_contact_function,
+            "email": facts.controller_contact_email,
+            "phone": facts.controller_contact_phone,
+        }
         known = " · ".join(v for v in parts.values() if v)
         missing = [w[k] for k, v in parts.items() if not v]
         # The AP requires name, function and phone of the reporter: a partial answer is still a gap.
-        put("3.reporter", None if missing else known,
-            hint=w["missing"].format(known=known or "—", missing=", ".join(missing)) if missing else None)
-        contact = " · ".join(v for v in (facts.controller_contact_name, facts.controller_contact_email,
-                                         facts.controller_contact_phone) if v)
+        put(
+            "3.reporter",
+            None if missing else known,
+            hint=w["missing"].format(known=known or "—", missing=", ".join(missing)) if missing else None,
+        )
+        contact = " · ".join(
+            v
+            for v in (facts.controller_contact_name, facts.controller_contact_email, facts.controller_contact_phone)
+            if v
+        )
         put("3.contact_person", contact or None)
-    put("3.other_organisations", w["processor"].format(name=facts.processor_name, contact=facts.processor_contact,
-                                                       contracts=", ".join(facts.contract_references) or "—"))
+    put(
+        "3.other_organisations",
+        w["processor"].format(
+            name=facts.processor_name,
+            contact=facts.processor_contact,
+            contracts=", ".join(facts.contract_references) or "—",
+        ),
+    )
 
 
 def _timeline(f: _Facts, put) -> None:  # chapter 4
@@ -323,8 +360,13 @@ def _timeline(f: _Facts, put) -> None:  # chapter 4
     put("4.ended_at", _when(details.get("ended_at")) or (w["ongoing"] if "started_at" in details else None))
     aware = format_local(facts.aware_at)
     if facts.filer == "processor":
-        put("4.discovered_at", w["aware_processor"].format(aware=aware, confirmed=format_local(facts.confirmed_at))
-            if facts.confirmed_at else w["not_yet_aware"].format(aware=aware), source="incident.confirmed_at")
+        put(
+            "4.discovered_at",
+            w["aware_processor"].format(aware=aware, confirmed=format_local(facts.confirmed_at))
+            if facts.confirmed_at
+            else w["not_yet_aware"].format(aware=aware),
+            source="incident.confirmed_at",
+        )
     elif facts.ap_starts_at:
         put("4.discovered_at", w["aware_controller"].format(start=format_local(facts.ap_starts_at), aware=aware))
     else:
@@ -343,12 +385,17 @@ def _timeline(f: _Facts, put) -> None:  # chapter 4
 def _breach(f: _Facts, put) -> None:  # chapter 5
     w, facts, fields, details, severity = f.w, f.facts, f.fields, f.details, f.facts.severity
     if severity:
-        put("5.nature", "; ".join(natures(severity.confidentiality, severity.integrity, severity.availability,
-                                          f.lang)) or w["nature_none"])
+        put(
+            "5.nature",
+            "; ".join(natures(severity.confidentiality, severity.integrity, severity.availability, f.lang))
+            or w["nature_none"],
+        )
     else:
         put("5.nature", fields.get("nature"), source="incident.fields.nature")
-    put("5.incident_kind", option("incident_kind", details["incident_kind"], f.lang) if "incident_kind" in details
-        else None)
+    put(
+        "5.incident_kind",
+        option("incident_kind", details["incident_kind"], f.lang) if "incident_kind" in details else None,
+    )
     put("5.description", _text(facts.title, facts.description, fields.get("nature"), fields.get("cause")))
     put("5.attachments", details.get("attachments"))
 
@@ -356,19 +403,28 @@ def _breach(f: _Facts, put) -> None:  # chapter 5
 def _personal_data(f: _Facts, put) -> None:  # chapter 6
     w, fields, scope, severity = f.w, f.fields, f.scope, f.facts.severity
     categories = category_list(scope.get("data_categories") or (), f.lang)
-    put("6.categories", _text(categories, fields.get("affected_data")),
-        source="scope.data_categories" if categories else "incident.fields.affected_data")
+    put(
+        "6.categories",
+        _text(categories, fields.get("affected_data")),
+        source="scope.data_categories" if categories else "incident.fields.affected_data",
+    )
     specials = category_list(scope.get("special_categories") or (), f.lang)
     if specials:
         put("6.special_categories", w["special_list"].format(categories=specials))
     elif "data_categories" in scope:
         put("6.special_categories", w["special_none"])
     else:
-        put("6.special_categories", None,
-            hint=w["special_unknown"] if severity and "sensitive" in severity.data_types else None)
+        put(
+            "6.special_categories",
+            None,
+            hint=w["special_unknown"] if severity and "sensitive" in severity.data_types else None,
+        )
     own_records = range_text(records(scope), f.lang)
-    put("6.records", own_records or fields.get("records"),
-        source="scope.records_min" if own_records else "incident.fields.records")
+    put(
+        "6.records",
+        own_records or fields.get("records"),
+        source="scope.records_min" if own_records else "incident.fields.records",
+    )
 
 
 def _affected_people(f: _Facts, put) -> None:  # chapter 7
@@ -384,17 +440,27 @@ def _prior_measures(f: _Facts, put) -> None:  # chapter 8
 def _consequences(f: _Facts, put) -> None:  # chapter 9
     w, lang, severity = f.w, f.lang, f.facts.severity
     if severity:
-        effects = [w[f"{aspect}_{value}"] for aspect, value in (
-            ("confidentiality", severity.confidentiality), ("integrity", severity.integrity),
-            ("availability", severity.availability)) if value != "none" and f"{aspect}_{value}" in w]
+        effects = [
+            w[f"{aspect}_{value}"]
+            for aspect, value in (
+                ("confidentiality", severity.confidentiality),
+                ("integrity", severity.integrity),
+                ("availability", severity.availability),
+            )
+            if value != "none" and f"{aspect}_{value}" in w
+        ]
         put("9.consequences_organisation", "; ".join(effects) or w["nature_none"])
     else:
         put("9.consequences_organisation", None)
     put("9.consequences", f.fields.get("consequences"))
     if severity:
         ap = severity.ap_severity if lang == "nl" else AP_SEVERITY_EN.get(severity.ap_severity, severity.ap_severity)
-        put("9.severity", w["severity"].format(ap=ap, se=f"{severity.se:g}", band=w[f"band_{severity.band}"],
-                                               at=format_local(severity.assessed_at)))
+        put(
+            "9.severity",
+            w["severity"].format(
+                ap=ap, se=f"{severity.se:g}", band=w[f"band_{severity.band}"], at=format_local(severity.assessed_at)
+            ),
+        )
     else:
         put("9.severity", None)
 
@@ -407,12 +473,18 @@ def _follow_up(f: _Facts, put) -> None:  # chapter 10
         put("10.subjects_informed", w["informed_yes"], source="filings.data_subject_communication")
         put("10.subjects_number", None, hint=w["number_hint"])
     elif decision and decision.inform_subjects == "yes":
-        put("10.subjects_informed", w["informed_planned"].format(at=format_local(decision.decided_at)),
-            source="decisions.inform_subjects")
+        put(
+            "10.subjects_informed",
+            w["informed_planned"].format(at=format_local(decision.decided_at)),
+            source="decisions.inform_subjects",
+        )
         put("10.subjects_number", None)
     elif decision and decision.inform_subjects == "no":
-        put("10.subjects_informed", w["informed_no"].format(
-            ground=option("subjects_ground", decision.subjects_ground or "", lang)), source="decisions.inform_subjects")
+        put(
+            "10.subjects_informed",
+            w["informed_no"].format(ground=option("subjects_ground", decision.subjects_ground or "", lang)),
+            source="decisions.inform_subjects",
+        )
         put("10.subjects_number", w["none_informed"], source="decisions.inform_subjects")
     else:
         put("10.subjects_informed", None)
@@ -429,8 +501,18 @@ def _follow_up(f: _Facts, put) -> None:  # chapter 10
 
 
 # One function per chapter of the AP form, each answering that chapter's questions (questions.py).
-CHAPTER_ANSWERS = (_introduction, _international, _controller, _timeline, _breach, _personal_data, _affected_people,
-                   _prior_measures, _consequences, _follow_up)
+CHAPTER_ANSWERS = (
+    _introduction,
+    _international,
+    _controller,
+    _timeline,
+    _breach,
+    _personal_data,
+    _affected_people,
+    _prior_measures,
+    _consequences,
+    _follow_up,
+)
 
 
 def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
@@ -448,11 +530,32 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
     by_number = {c.number: c for c in chapters}
     for question in QUESTIONS:
         value, extra = values[question.key]
-        by_number[question.chapter].answers.append(Answer(
-            question.key, question.number, question.chapter, question.label(lang), value,
-            extra.get("source", question.source), extra.get("highlight", False), extra.get("hint")))
-    filer_note = (w["processor_files"].format(clause=facts.ap_clause) if facts.filer == "processor"
-                  else w["controller_files"])
-    return Draft(facts.incident_reference, facts.controller_name, facts.filer, filer_note, lang, now,
-                 "follow_up" if first else "new", first.reference if first else None, facts.ap_due_at, late,
-                 facts.decision, chapters)
+        by_number[question.chapter].answers.append(
+            Answer(
+                question.key,
+                question.number,
+                question.chapter,
+                question.label(lang),
+                value,
+                extra.get("source", question.source),
+                extra.get("highlight", False),
+                extra.get("hint"),
+            )
+        )
+    filer_note = (
+        w["processor_files"].format(clause=facts.ap_clause) if facts.filer == "processor" else w["controller_files"]
+    )
+    return Draft(
+        facts.incident_reference,
+        facts.controller_name,
+        facts.filer,
+        filer_note,
+        lang,
+        now,
+        "follow_up" if first else "new",
+        first.reference if first else None,
+        facts.ap_due_at,
+        late,
+        facts.decision,
+        chapters,
+    )

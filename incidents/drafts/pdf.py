@@ -13,20 +13,30 @@ from ..pdf import build, clean, para_text, register_fonts, styles
 from .compose import Draft
 
 WORDS = {
-    "nl": {"title": "Concept melding datalek aan de Autoriteit Persoonsgegevens", "generated": "Opgemaakt op",
-           "gap": "NOG INVULLEN", "gaps": "Nog in te vullen ({n})", "late": "Te laat: {hint}",
-           "page": "Pagina {page} van {pages}",
-           "decision": "Laatste besluit van de verwerkingsverantwoordelijke, genomen door {name} ({at}): {reason}",
-           "recorded": " (vastgelegd door {name})",
-           "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
-                    "De nummers zijn die van de vragen in het formulier."},
-    "en": {"title": "Draft personal data breach notification to the Dutch DPA (AP)", "generated": "Generated on",
-           "gap": "TO FILL IN", "gaps": "Still to fill in ({n})", "late": "Late: {hint}",
-           "page": "Page {page} of {pages}",
-           "decision": "The controller's latest decision, taken by {name} ({at}): {reason}",
-           "recorded": " (recorded by {name})",
-           "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
-                    "The numbers are those of the form's questions."},
+    "nl": {
+        "title": "Concept melding datalek aan de Autoriteit Persoonsgegevens",
+        "generated": "Opgemaakt op",
+        "gap": "NOG INVULLEN",
+        "gaps": "Nog in te vullen ({n})",
+        "late": "Te laat: {hint}",
+        "page": "Pagina {page} van {pages}",
+        "decision": "Laatste besluit van de verwerkingsverantwoordelijke, genomen door {name} ({at}): {reason}",
+        "recorded": " (vastgelegd door {name})",
+        "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
+        "De nummers zijn die van de vragen in het formulier.",
+    },
+    "en": {
+        "title": "Draft personal data breach notification to the Dutch DPA (AP)",
+        "generated": "Generated on",
+        "gap": "TO FILL IN",
+        "gaps": "Still to fill in ({n})",
+        "late": "Late: {hint}",
+        "page": "Page {page} of {pages}",
+        "decision": "The controller's latest decision, taken by {name} ({at}): {reason}",
+        "recorded": " (recorded by {name})",
+        "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
+        "The numbers are those of the form's questions.",
+    },
 }
 
 
@@ -34,17 +44,34 @@ def render_pdf(draft: Draft) -> bytes:
     register_fonts()
     w = WORDS[draft.language]
     st = styles()
-    story = [Paragraph(para_text(w["title"]), st["title"]),
-             Paragraph(para_text(f"{draft.incident_reference} · {draft.controller_name} · {w['generated']} "
-                                 f"{format_local(draft.generated_at)}"), st["sub"]),
-             Spacer(1, 2 * mm), Paragraph(para_text(draft.filer_note), st["base"]),
-             Paragraph(para_text(w["intro"]), st["base"])]
+    story = [
+        Paragraph(para_text(w["title"]), st["title"]),
+        Paragraph(
+            para_text(
+                f"{draft.incident_reference} · {draft.controller_name} · {w['generated']} "
+                f"{format_local(draft.generated_at)}"
+            ),
+            st["sub"],
+        ),
+        Spacer(1, 2 * mm),
+        Paragraph(para_text(draft.filer_note), st["base"]),
+        Paragraph(para_text(w["intro"]), st["base"]),
+    ]
     decision = draft.decision
     if decision and decision.maker_name:
-        story.append(Paragraph(para_text(w["decision"].format(
-            name=decision.maker_name + (f" ({decision.maker_function})" if decision.maker_function else ""),
-            at=format_local(decision.decided_at), reason=decision.reason or "—")
-            + (w["recorded"].format(name=decision.recorded_by) if decision.recorded_by else "")), st["base"]))
+        story.append(
+            Paragraph(
+                para_text(
+                    w["decision"].format(
+                        name=decision.maker_name + (f" ({decision.maker_function})" if decision.maker_function else ""),
+                        at=format_local(decision.decided_at),
+                        reason=decision.reason or "—",
+                    )
+                    + (w["recorded"].format(name=decision.recorded_by) if decision.recorded_by else "")
+                ),
+                st["base"],
+            )
+        )
     late = next((a for a in draft.answers if a.highlight), None)
     if late:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["late"].format(hint=late.hint or "")), st["warn"])]
@@ -55,22 +82,35 @@ def render_pdf(draft: Draft) -> bytes:
             if answer.gap:
                 value = [Paragraph(para_text(f"[{w['gap']}] {answer.hint or ''}".strip()), st["warn"])]
             else:
-                value = [Paragraph(para_text(part), st["row"]) for part in clean(answer.value).split("\n\n")
-                         if part.strip()]
+                value = [
+                    Paragraph(para_text(part), st["row"]) for part in clean(answer.value).split("\n\n") if part.strip()
+                ]
             story.append(KeepTogether([label, *value[:1]]))
             story.extend(value[1:])
     gaps = draft.gaps
     if gaps:
         story.append(Paragraph(para_text(w["gaps"].format(n=len(gaps))), st["h"]))
-        story.extend(Paragraph(para_text(f"{a.number} {a.label}" + (f": {a.hint}" if a.hint else "")), st["row"])
-                     for a in gaps)
+        story.extend(
+            Paragraph(para_text(f"{a.number} {a.label}" + (f": {a.hint}" if a.hint else "")), st["row"]) for a in gaps
+        )
     header = f"{draft.incident_reference} · {w['title']} · {draft.controller_name}"
-    return build(story, title=f"{w['title']} {draft.incident_reference}", author=draft.controller_name,
-                 header=clean(header), page_text=w["page"])
+    return build(
+        story,
+        title=f"{w['title']} {draft.incident_reference}",
+        author=draft.controller_name,
+        header=clean(header),
+        page_text=w["page"],
+    )
 
 
 def filename(draft: Draft) -> str:
     """One file per controller: its name is in the file name, so two downloads cannot be mixed up."""
-    name = re.sub(r"[^A-Za-z0-9]+", "-", unicodedata.normalize("NFKD", draft.controller_name)
-                  .encode("ascii", "ignore").decode()).strip("-")[:60] or "verwerkingsverantwoordelijke"
+    name = (
+        re.sub(
+            r"[^A-Za-z0-9]+",
+            "-",
+            unicodedata.normalize("NFKD", draft.controller_name).encode("ascii", "ignore").decode(),
+        ).strip("-")[:60]
+        or "verwerkingsverantwoordelijke"
+    )
     return f"{draft.incident_reference}-AP-concept-{name}.pdf"

@@ -39,8 +39,11 @@ def ap(incident_id: int, controller_id: int):
 @bp.get("/<int:incident_id>/ap-draft/<int:controller_id>.pdf")
 def ap_pdf(incident_id: int, controller_id: int):
     _incident, _controller, draft = _draft(incident_id, controller_id)
-    return Response(render_pdf(draft), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'})
+    return Response(
+        render_pdf(draft),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
+    )
 
 
 @bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>")
@@ -58,10 +61,17 @@ def subjects(incident_id: int, controller_id: int):
         abort(400, description="apology must be 0 or 1")
     facts = letter_facts(incident, controller)
     letters = [compose_letter(facts, variant, language, apology=apology == "1") for variant in VARIANTS]
-    return render_template("drafts/subjects.html", incident=incident, controller=controller, letters=letters,
-                           language=language, apology=apology == "1", decision=latest_decision(incident, controller),
-                           guards=_subject_guards(incident, controller, str(get_locale() or "nl")),
-                           scope_note=scope_of(incident.id, controller.id).get("note") or "")
+    return render_template(
+        "drafts/subjects.html",
+        incident=incident,
+        controller=controller,
+        letters=letters,
+        language=language,
+        apology=apology == "1",
+        decision=latest_decision(incident, controller),
+        guards=_subject_guards(incident, controller, str(get_locale() or "nl")),
+        scope_note=scope_of(incident.id, controller.id).get("note") or "",
+    )
 
 
 def _subject_guards(incident, controller, language: str) -> list[str]:
@@ -70,5 +80,4 @@ def _subject_guards(incident, controller, language: str) -> list[str]:
     profiles = all_profiles()
     keys = (c.profile_key for c in affected_contracts(incident.id, controller.id))
     found = {key: profiles[key] for key in keys if key in profiles}
-    return [profile_guard(p, language)
-            for p in found.values() if not p.processor_may_inform_data_subjects]
+    return [profile_guard(p, language) for p in found.values() if not p.processor_may_inform_data_subjects]

@@ -31,30 +31,40 @@ DETAIL_LABELS = {
     "incident_kind": ("Soort incident", "Kind of incident"),
     "period": ("Periode van de inbreuk", "Period of the breach"),
     "discovery": ("Hoe ontdekt", "How it was discovered"),
-    "protection": ("Waren de gegevens versleuteld of anderszins onbegrijpelijk?",
-                   "Were the data encrypted or otherwise unintelligible?"),
+    "protection": (
+        "Waren de gegevens versleuteld of anderszins onbegrijpelijk?",
+        "Were the data encrypted or otherwise unintelligible?",
+    ),
     "cross_border": ("Betrokkenen in andere landen", "Data subjects in other countries"),
     "reported_by": ("Gemeld door", "Reported by"),
     "recovery": ("Herstel van de gegevens", "Recovery of the data"),
 }
-PERIOD = {"nl": ("van {start} tot {end}", "vanaf {start}, nog niet beëindigd"),
-          "en": ("from {start} to {end}", "from {start}, not yet ended")}
+PERIOD = {
+    "nl": ("van {start} tot {end}", "vanaf {start}, nog niet beëindigd"),
+    "en": ("from {start} to {end}", "from {start}, not yet ended"),
+}
 CATEGORY_WORDS = {"nl": ("Soorten", "Bijzondere persoonsgegevens"), "en": ("Kinds", "Special categories")}
 NUMBER_WORDS = {"nl": "Aantal", "en": "Number"}
 
 
 def affected_contracts(incident_id: int, controller_id: int) -> list[Contract]:
-    return list(db.session.scalars(
-        select(Contract).join(AffectedContract, AffectedContract.contract_id == Contract.id)
-        .where(AffectedContract.incident_id == incident_id, AffectedContract.controller_id == controller_id)
-        .order_by(Contract.reference)
-    ))
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .join(AffectedContract, AffectedContract.contract_id == Contract.id)
+            .where(AffectedContract.incident_id == incident_id, AffectedContract.controller_id == controller_id)
+            .order_by(Contract.reference)
+        )
+    )
 
 
 def only_controller(incident_id: int, controller_id: int) -> bool:
     """The incident affects this controller and no other."""
-    others = db.session.scalar(select(AffectedContract.controller_id).where(
-        AffectedContract.incident_id == incident_id, AffectedContract.controller_id != controller_id).limit(1))
+    others = db.session.scalar(
+        select(AffectedContract.controller_id)
+        .where(AffectedContract.incident_id == incident_id, AffectedContract.controller_id != controller_id)
+        .limit(1)
+    )
     return others is None
 
 
@@ -81,8 +91,10 @@ def processor_contact_point(config: Mapping) -> str:
 def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime) -> APClock:
     row = db.session.execute(
         select(Obligation.owner, Obligation.starts_at, Obligation.due_at, Obligation.clause).where(
-            Obligation.incident_id == incident.id, Obligation.kind == "ap_notification",
-            Obligation.controller_id == controller_id)
+            Obligation.incident_id == incident.id,
+            Obligation.kind == "ap_notification",
+            Obligation.controller_id == controller_id,
+        )
     ).first()
     owner, starts, due, clause = row if row else ("controller", None, None, "")
     if owner == "controller" and starts is None and incident.confirmed_at is not None:
@@ -104,11 +116,21 @@ def field_values(fields: Mapping[str, str], scope: Mapping, language: str, conta
     specials = category_list(scope.get("special_categories") or (), language)
     number = range_text(subjects(scope), language)
     values = {key: fields.get(key) or "" for key in FIELD_KEYS}
-    values["affected_data"] = _join(fields.get("affected_data"), categories and f"{kinds}: {categories}",
-                                    specials and f"{special}: {specials}") or ""
+    values["affected_data"] = (
+        _join(
+            fields.get("affected_data"), categories and f"{kinds}: {categories}", specials and f"{special}: {specials}"
+        )
+        or ""
+    )
     groups = group_list(scope.get("subject_groups") or (), language)
-    values["data_subjects"] = _join(fields.get("data_subjects"), groups,
-                                    number and f"{NUMBER_WORDS['en' if language == 'en' else 'nl']}: {number}") or ""
+    values["data_subjects"] = (
+        _join(
+            fields.get("data_subjects"),
+            groups,
+            number and f"{NUMBER_WORDS['en' if language == 'en' else 'nl']}: {number}",
+        )
+        or ""
+    )
     values["records"] = _join(range_text(records(scope), language), fields.get("records")) or ""
     values["contact_point"] = fields.get("contact_point") or contact_point
     return {k: v for k, v in values.items() if v}
@@ -136,8 +158,9 @@ def detail_rows(details: Mapping, language: str) -> list[tuple[str, str]]:
         rows.append((DETAIL_LABELS["cross_border"][index], option("cross_border", details["cross_border"], lang)))
     if details.get("reported_by") or details.get("reporter_kind"):
         kind = option("reporter_kind", details["reporter_kind"], lang) if details.get("reporter_kind") else None
-        rows.append((DETAIL_LABELS["reported_by"][index], " · ".join(p for p in (kind, details.get("reported_by"))
-                                                                     if p)))
+        rows.append(
+            (DETAIL_LABELS["reported_by"][index], " · ".join(p for p in (kind, details.get("reported_by")) if p))
+        )
     if details.get("recovery"):
         rows.append((DETAIL_LABELS["recovery"][index], details["recovery"]))
     return rows
@@ -149,9 +172,18 @@ def own_rows(scope: Mapping, language: str) -> list[tuple[str, str]]:
     return scope_rows(shown, language)
 
 
-def build(incident: Incident, controller: Controller, *, kind: str, version: str | None, sequence: int,  # noqa: PLR0913 (keyword-only: each call names what it passes)
-          issued_at: datetime, next_update: str = "", report_sections: list[tuple[str, str]] | None = None,
-          ack_url: str | None = None) -> NoticeContent:
+def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
+    incident: Incident,
+    controller: Controller,
+    *,
+    kind: str,
+    version: str | None,
+    sequence: int,
+    issued_at: datetime,
+    next_update: str = "",
+    report_sections: list[tuple[str, str]] | None = None,
+    ack_url: str | None = None,
+) -> NoticeContent:
     profiles = all_profiles()
     language = controller.language
     contracts = affected_contracts(incident.id, controller.id)
@@ -172,16 +204,35 @@ def build(incident: Incident, controller: Controller, *, kind: str, version: str
         found = natures(severity.confidentiality, severity.integrity, severity.availability, language)
         if found:
             values["nature"] = "; ".join(found)
-    fields = [FieldValue(key, label(key, language), values.get(key), key in required)
-              for key in FIELD_KEYS if key in required or values.get(key)]
+    fields = [
+        FieldValue(key, label(key, language), values.get(key), key in required)
+        for key in FIELD_KEYS
+        if key in required or values.get(key)
+    ]
     return NoticeContent(
-        language=language, kind=kind, version=version, sequence=sequence,
-        processor_name=config["PROCESSOR_NAME"], processor_contact=config["PROCESSOR_CONTACT"],
-        controller_name=controller.name, controller_kvk=controller.kvk, controller_contact=controller.contact_name,
-        controller_email=controller.contact_email, incident_reference=incident.reference,
-        incident_title=incident.title, description=incident.description, aware_at=incident.aware_at,
-        confirmed_at=incident.confirmed_at, contracts=clauses, fields=fields, contact_point=contact_point,
-        ap_clock=_ap_clock(incident, controller.id, issued_at), issued_at=issued_at, next_update=next_update,
-        report_sections=report_sections or [], ack_url=ack_url,
-        details=detail_rows(incident.details or {}, language), scope=own_rows(scope, language),
+        language=language,
+        kind=kind,
+        version=version,
+        sequence=sequence,
+        processor_name=config["PROCESSOR_NAME"],
+        processor_contact=config["PROCESSOR_CONTACT"],
+        controller_name=controller.name,
+        controller_kvk=controller.kvk,
+        controller_contact=controller.contact_name,
+        controller_email=controller.contact_email,
+        incident_reference=incident.reference,
+        incident_title=incident.title,
+        description=incident.description,
+        aware_at=incident.aware_at,
+        confirmed_at=incident.confirmed_at,
+        contracts=clauses,
+        fields=fields,
+        contact_point=contact_point,
+        ap_clock=_ap_clock(incident, controller.id, issued_at),
+        issued_at=issued_at,
+        next_update=next_update,
+        report_sections=report_sections or [],
+        ack_url=ack_url,
+        details=detail_rows(incident.details or {}, language),
+        scope=own_rows(scope, language),
     )

@@ -10,8 +10,10 @@ from ..forms_common import LocalDateTimeField, choices
 
 class NoticeForm(FlaskForm):
     controller_id = SelectField(_l("Controller"), choices=[], validate_choice=False)
-    version = SelectField(_l("Version"), choices=choices([("initial", _l("initial notice")),
-                                                          ("update", _l("update")), ("final", _l("final notice"))]))
+    version = SelectField(
+        _l("Version"),
+        choices=choices([("initial", _l("initial notice")), ("update", _l("update")), ("final", _l("final notice"))]),
+    )
     next_update = StringField(_l("Next update expected"), validators=[Optional(), Length(max=500)])
 
 

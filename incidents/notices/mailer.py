@@ -17,8 +17,16 @@ class MailError(Exception):
 
 
 class SMTPTransport:
-    def __init__(self, host: str, port: int, username: str = "", password: str = "", use_tls: bool = False,
-                 use_ssl: bool = False, timeout: float = 20.0):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str = "",
+        password: str = "",
+        use_tls: bool = False,
+        use_ssl: bool = False,
+        timeout: float = 20.0,
+    ):
         self.host, self.port, self.username, self.password = host, port, username, password
         self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
 
@@ -74,8 +82,11 @@ class FolderTransport:
 def transport_for(app: Flask):
     if app.config.get("MAIL_SERVER"):
         return SMTPTransport(
-            app.config["MAIL_SERVER"], int(app.config.get("MAIL_PORT") or 25),
-            app.config.get("MAIL_USERNAME") or "", app.config.get("MAIL_PASSWORD") or "",
-            bool(app.config.get("MAIL_USE_TLS")), bool(app.config.get("MAIL_USE_SSL")),
+            app.config["MAIL_SERVER"],
+            int(app.config.get("MAIL_PORT") or 25),
+            app.config.get("MAIL_USERNAME") or "",
+            app.config.get("MAIL_PASSWORD") or "",
+            bool(app.config.get("MAIL_USE_TLS")),
+            bool(app.config.get("MAIL_USE_SSL")),
         )
     return FolderTransport(Path(app.config.get("MAIL_FOLDER") or Path(app.instance_path) / "mail"))

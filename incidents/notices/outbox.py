@@ -30,22 +30,36 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def due_ids(now: datetime, limit: int = 100) -> list[int]:
-    return list(db.session.scalars(
-        select(OutboxMessage.id).where(or_(
-            OutboxMessage.status.in_(("queued", "retrying")) & (OutboxMessage.next_attempt_at <= now),
-            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
-        )).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    OutboxMessage.status.in_(("queued", "retrying")) & (OutboxMessage.next_attempt_at <= now),
+                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+                )
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
 
 
 def claim(message_id: int, now: datetime) -> bool:
-    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, or_(
-            OutboxMessage.status.in_(("queued", "retrying")),
-            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)))
-        .values(status="sending", claimed_at=now)
-    ))
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(  # an UPDATE's result has a rowcount
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                or_(
+                    OutboxMessage.status.in_(("queued", "retrying")),
+                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+                ),
+            )
+            .values(status="sending", claimed_at=now)
+        ),
+    )
     db.session.commit()
     return result.rowcount == 1
 
@@ -63,18 +77,43 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
         return  # a reminder to people is not a filing: the reminders table already says what was sent
     note, details = f"SMTP: {reply}"[:1000], {"outbox_id": message.id, "smtp_reply": reply}
     if kind == "notice":
-        filings = [FilingInput(kind="controller_notice", contract_id=contract.id, controller_id=message.controller_id,
-                               at=at, channel="email", document_id=message.document_id, note=note,
-                               details={**details, "version": message.details.get("version")})
-                   # a notice is addressed to a controller (only reminders have none, returned above)
-                   for contract in affected_contracts(message.incident_id, cast(int, message.controller_id))]
+        filings = [
+            FilingInput(
+                kind="controller_notice",
+                contract_id=contract.id,
+                controller_id=message.controller_id,
+                at=at,
+                channel="email",
+                document_id=message.document_id,
+                note=note,
+                details={**details, "version": message.details.get("version")},
+            )
+            # a notice is addressed to a controller (only reminders have none, returned above)
+            for contract in affected_contracts(message.incident_id, cast(int, message.controller_id))
+        ]
     else:
-        filings = [FilingInput(kind="investigation_report", controller_id=message.controller_id, at=at,
-                               channel="email", document_id=message.document_id, note=note, details=details)]
+        filings = [
+            FilingInput(
+                kind="investigation_report",
+                controller_id=message.controller_id,
+                at=at,
+                channel="email",
+                document_id=message.document_id,
+                note=note,
+                details=details,
+            )
+        ]
     incident = db.session.get_one(Incident, message.incident_id)
     record_observed_filings(incident, filings, now=at)
-    record_event(incident, "mail_sent", None, outbox_id=message.id, document_id=message.document_id,
-                 controller_id=message.controller_id, smtp_reply=reply)
+    record_event(
+        incident,
+        "mail_sent",
+        None,
+        outbox_id=message.id,
+        document_id=message.document_id,
+        controller_id=message.controller_id,
+        smtp_reply=reply,
+    )
 
 
 def deliver(message_id: int, transport=None, now: datetime | None = None) -> str:
@@ -96,8 +135,16 @@ def deliver(message_id: int, transport=None, now: datetime | None = None) -> str
         else:
             message.status, message.next_attempt_at = "retrying", now + _backoff(message.attempts)
         incident = db.session.get_one(Incident, message.incident_id)
-        record_event(incident, "mail_failed", None, outbox_id=message.id, controller_id=message.controller_id,
-                     attempt=message.attempts, error=message.last_error, status=message.status)
+        record_event(
+            incident,
+            "mail_failed",
+            None,
+            outbox_id=message.id,
+            controller_id=message.controller_id,
+            attempt=message.attempts,
+            error=message.last_error,
+            status=message.status,
+        )
         db.session.commit()
         log.warning("mail_failed", outbox_id=message.id, attempt=message.attempts, status=message.status)
         return message.status

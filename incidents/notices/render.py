@@ -105,37 +105,53 @@ def _ap_lines(content: NoticeContent, w: dict[str, str]) -> list[str]:
         return [w["ap_processor_files"].format(clause=clock.clause)]
     if clock.starts_at is None:
         return [w["ap_not_started"], w["ap_explain"]]
-    return [f"{w['ap_start']}: {_when(clock.starts_at, content.language)}",
-            f"{w['ap_due']}: {_when(clock.due_at, content.language)}", w["ap_explain"]]
+    return [
+        f"{w['ap_start']}: {_when(clock.starts_at, content.language)}",
+        f"{w['ap_due']}: {_when(clock.due_at, content.language)}",
+        w["ap_explain"],
+    ]
 
 
 def subject(content: NoticeContent) -> str:
     w = words(content.language)
     key = "subject_notice" if content.kind == "notice" else "subject_report"
-    return clean(w[key].format(reference=content.incident_reference, version=_version_label(content, w),
-                               processor=content.processor_name))
+    return clean(
+        w[key].format(
+            reference=content.incident_reference, version=_version_label(content, w), processor=content.processor_name
+        )
+    )
 
 
 def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
     """The document as (heading, [(label, value)]) sections: one structure for PDF, text and HTML."""
     w = words(content.language)
     result: list[tuple[str, list[tuple[str, str]]]] = [
-        (w["parties"], [
-            (w["processor"], f"{content.processor_name} · {content.processor_contact}"),
-            (w["controller"], content.controller_name
-             + (f" · {w['kvk']} {content.controller_kvk}" if content.controller_kvk else "")),
-            (w["contact"], f"{content.controller_contact} <{content.controller_email}>".strip()),
-        ]),
-        (w["contracts"], [
-            (f"{c.reference}", f"{c.source} — {c.clause}: “{c.wording}”") for c in content.contracts
-        ]),
-        (w["incident"], [
-            (w["reference"], content.incident_reference),
-            (w["title"], content.incident_title),
-            (w["aware_at"], _when(content.aware_at, content.language)),
-            (w["confirmed_at"], _when(content.confirmed_at, content.language) if content.confirmed_at
-             else w["not_confirmed"]),
-        ] + ([("", content.description)] if content.description else [])),
+        (
+            w["parties"],
+            [
+                (w["processor"], f"{content.processor_name} · {content.processor_contact}"),
+                (
+                    w["controller"],
+                    content.controller_name
+                    + (f" · {w['kvk']} {content.controller_kvk}" if content.controller_kvk else ""),
+                ),
+                (w["contact"], f"{content.controller_contact} <{content.controller_email}>".strip()),
+            ],
+        ),
+        (w["contracts"], [(f"{c.reference}", f"{c.source} — {c.clause}: “{c.wording}”") for c in content.contracts]),
+        (
+            w["incident"],
+            [
+                (w["reference"], content.incident_reference),
+                (w["title"], content.incident_title),
+                (w["aware_at"], _when(content.aware_at, content.language)),
+                (
+                    w["confirmed_at"],
+                    _when(content.confirmed_at, content.language) if content.confirmed_at else w["not_confirmed"],
+                ),
+            ]
+            + ([("", content.description)] if content.description else []),
+        ),
     ]
     if content.details:
         result.append((w["details"], content.details))
@@ -144,8 +160,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         if content.scope:
             result.append((w["scope"], content.scope))
         later = [(w["still_unknown"], ", ".join(content.missing))] if content.missing else []
-        result.append((w["next_update"], later + [(w["next_update"], content.next_update
-                                                   or w["next_update_default"])]))
+        result.append((w["next_update"], later + [(w["next_update"], content.next_update or w["next_update_default"])]))
     else:
         if content.scope:
             result.append((w["scope"], content.scope))
@@ -163,8 +178,7 @@ def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:
     for label, value in rows:
         if label:
             flow.append(Paragraph(para_text(label), st["label"]))
-        flow.extend(Paragraph(para_text(part), st["row"])
-                    for part in clean(value).split("\n\n") if part.strip())
+        flow.extend(Paragraph(para_text(part), st["row"]) for part in clean(value).split("\n\n") if part.strip())
     return flow
 
 
@@ -173,23 +187,39 @@ def render_pdf(content: NoticeContent) -> bytes:
     w = words(content.language)
     st = styles()
     title = w["notice_title"] if content.kind == "notice" else w["report_title"]
-    story = [Paragraph(para_text(title), st["title"]),
-             Paragraph(para_text(f"{content.incident_reference} · {_version_label(content, w)} · "
-                                 f"{w['issued']} {_when(content.issued_at, content.language)}"), st["sub"])]
+    story = [
+        Paragraph(para_text(title), st["title"]),
+        Paragraph(
+            para_text(
+                f"{content.incident_reference} · {_version_label(content, w)} · "
+                f"{w['issued']} {_when(content.issued_at, content.language)}"
+            ),
+            st["sub"],
+        ),
+    ]
     if content.provisional:
         story += [Spacer(1, 3 * mm), Paragraph(para_text(w["provisional"]), st["warn"])]
     for heading, rows in sections(content):
         story.append(Paragraph(para_text(heading), st["h"]))  # keepWithNext: never alone at a page foot
         story.extend(_rows(rows, st))
     header = f"{content.incident_reference} · {content.processor_name} → {content.controller_name}"
-    return build(story, title=f"{title} {content.incident_reference}", author=content.processor_name,
-                 header=clean(header), page_text=w["page"])
+    return build(
+        story,
+        title=f"{title} {content.incident_reference}",
+        author=content.processor_name,
+        header=clean(header),
+        page_text=w["page"],
+    )
 
 
 def render_text(content: NoticeContent) -> str:
     w = words(content.language)
-    lines = [w["greeting"].format(name=content.controller_contact or content.controller_name), "",
-             w["intro_notice"] if content.kind == "notice" else w["intro_report"], ""]
+    lines = [
+        w["greeting"].format(name=content.controller_contact or content.controller_name),
+        "",
+        w["intro_notice"] if content.kind == "notice" else w["intro_report"],
+        "",
+    ]
     if content.provisional:
         lines += [w["provisional"], ""]
     for heading, rows in sections(content):
@@ -206,8 +236,10 @@ def render_text(content: NoticeContent) -> str:
 def render_html(content: NoticeContent) -> str:
     w = words(content.language)
     e = html_escape
-    parts = [f"<p>{e(w['greeting'].format(name=content.controller_contact or content.controller_name))}</p>",
-             f"<p>{e(w['intro_notice'] if content.kind == 'notice' else w['intro_report'])}</p>"]
+    parts = [
+        f"<p>{e(w['greeting'].format(name=content.controller_contact or content.controller_name))}</p>",
+        f"<p>{e(w['intro_notice'] if content.kind == 'notice' else w['intro_report'])}</p>",
+    ]
     if content.provisional:
         parts.append(f"<p><strong>{e(w['provisional'])}</strong></p>")
     for heading, rows in sections(content):
@@ -231,5 +263,6 @@ def filename(content: NoticeContent) -> str:
 
 
 def render(content: NoticeContent) -> Rendered:
-    return Rendered(subject(content), render_pdf(content), render_text(content), render_html(content),
-                    filename(content))
+    return Rendered(
+        subject(content), render_pdf(content), render_text(content), render_html(content), filename(content)
+    )

@@ -41,23 +41,52 @@ def _existing(key: str) -> OutboxMessage | None:
 def _next_sequence(incident: Incident, controller_id: int, kind: str, version: str | None) -> int:
     if version in ONCE:
         return 1
-    count = db.session.scalar(select(func.count()).select_from(Document).where(
-        Document.incident_id == incident.id, Document.controller_id == controller_id, Document.kind == kind,
-        Document.version.is_(version) if version is None else Document.version == version))
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(
+            Document.incident_id == incident.id,
+            Document.controller_id == controller_id,
+            Document.kind == kind,
+            Document.version.is_(version) if version is None else Document.version == version,
+        )
+    )
     return (count or 0) + 1
 
 
-
-
-def mail_row(*, incident_id: int, dedupe_key: str, recipients: list[str], subject: str, details: dict,  # noqa: PLR0913 (keyword-only: the columns of one row)
-             now: datetime, body_text: str = "", body_html: str = "", controller_id: int | None = None,
-             document_id: int | None = None, created_by_id: int | None = None) -> dict:
+def mail_row(  # noqa: PLR0913 (keyword-only: the columns of one row)
+    *,
+    incident_id: int,
+    dedupe_key: str,
+    recipients: list[str],
+    subject: str,
+    details: dict,
+    now: datetime,
+    body_text: str = "",
+    body_html: str = "",
+    controller_id: int | None = None,
+    document_id: int | None = None,
+    created_by_id: int | None = None,
+) -> dict:
     """The columns of one new outbox message, queued to be sent now: the one place that says what such a row
     holds (a notice, a report, a reminder)."""
-    return {"incident_id": incident_id, "controller_id": controller_id, "document_id": document_id,
-            "dedupe_key": dedupe_key, "recipients": recipients, "subject": subject, "body_text": body_text,
-            "body_html": body_html, "ack_nonce": secrets.token_hex(16), "status": "queued", "attempts": 0,
-            "next_attempt_at": now, "created_at": now, "created_by_id": created_by_id, "details": details}
+    return {
+        "incident_id": incident_id,
+        "controller_id": controller_id,
+        "document_id": document_id,
+        "dedupe_key": dedupe_key,
+        "recipients": recipients,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "ack_nonce": secrets.token_hex(16),
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "created_by_id": created_by_id,
+        "details": details,
+    }
 
 
 def queue_mails(rows: list[dict]) -> None:
@@ -66,38 +95,85 @@ def queue_mails(rows: list[dict]) -> None:
         db.session.execute(insert(OutboxMessage.__table__), rows)
 
 
-def _issue(incident: Incident, controller: Controller, *, kind: str, version: str | None, actor,
-           now: datetime, next_update: str = "", report_sections=None) -> OutboxMessage:
+def _issue(
+    incident: Incident,
+    controller: Controller,
+    *,
+    kind: str,
+    version: str | None,
+    actor,
+    now: datetime,
+    next_update: str = "",
+    report_sections=None,
+) -> OutboxMessage:
     sequence = _next_sequence(incident, controller.id, kind, version)
     key = dedupe_key(incident.id, controller.id, kind, version, sequence)
     existing = _existing(key)
     if existing is not None:
         return existing
     recipients = [controller.contact_email]
-    document_content = content_builder.build(incident, controller, kind=kind, version=version, sequence=sequence,
-                                             issued_at=now, next_update=next_update, report_sections=report_sections)
+    document_content = content_builder.build(
+        incident,
+        controller,
+        kind=kind,
+        version=version,
+        sequence=sequence,
+        issued_at=now,
+        next_update=next_update,
+        report_sections=report_sections,
+    )
     pdf = render_pdf(document_content)
     document = Document(
-        incident_id=incident.id, controller_id=controller.id, kind=kind, version=version, sequence=sequence,
-        language=controller.language, provisional=document_content.provisional,
-        filename=filename(document_content), content_type="application/pdf", content=pdf,
-        sha256=Document.digest(pdf), size=len(pdf), recipients=recipients, created_at=now,
+        incident_id=incident.id,
+        controller_id=controller.id,
+        kind=kind,
+        version=version,
+        sequence=sequence,
+        language=controller.language,
+        provisional=document_content.provisional,
+        filename=filename(document_content),
+        content_type="application/pdf",
+        content=pdf,
+        sha256=Document.digest(pdf),
+        size=len(pdf),
+        recipients=recipients,
+        created_at=now,
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(document)
     db.session.flush()
-    message = OutboxMessage(**mail_row(
-        incident_id=incident.id, controller_id=controller.id, document_id=document.id, dedupe_key=key,
-        recipients=recipients, subject=subject(document_content), now=now, created_by_id=getattr(actor, "id", None),
-        details={"kind": kind, "version": version, "sequence": sequence}))
+    message = OutboxMessage(
+        **mail_row(
+            incident_id=incident.id,
+            controller_id=controller.id,
+            document_id=document.id,
+            dedupe_key=key,
+            recipients=recipients,
+            subject=subject(document_content),
+            now=now,
+            created_by_id=getattr(actor, "id", None),
+            details={"kind": kind, "version": version, "sequence": sequence},
+        )
+    )
     db.session.add(message)
     db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
     # The e-mail carries the acknowledgement link, which needs the outbox id: render the bodies now.
     document_content.ack_url = ack_url(message.id, message.ack_nonce)
     message.body_text, message.body_html = render_text(document_content), render_html(document_content)
-    record_event(incident, "document_issued", actor, document_id=document.id, controller_id=controller.id,
-                 kind=kind, version=version, sequence=sequence, sha256=document.sha256, size=document.size,
-                 outbox_id=message.id, recipients=recipients)
+    record_event(
+        incident,
+        "document_issued",
+        actor,
+        document_id=document.id,
+        controller_id=controller.id,
+        kind=kind,
+        version=version,
+        sequence=sequence,
+        sha256=document.sha256,
+        size=document.size,
+        outbox_id=message.id,
+        recipients=recipients,
+    )
     db.session.flush()
     return message
 
@@ -127,54 +203,88 @@ def _controllers(incident: Incident, controller_ids: object, all_: object) -> li
         raise ValidationFailed("all must be true or false", "all", "invalid_type")
     else:
         if not isinstance(controller_ids, list) or not controller_ids or not all(is_id(i) for i in controller_ids):
-            raise ValidationFailed("give controller_ids (a non-empty list of ids) or all: true", "controller_ids",
-                                   "required" if controller_ids is None else "invalid_type")
+            raise ValidationFailed(
+                "give controller_ids (a non-empty list of ids) or all: true",
+                "controller_ids",
+                "required" if controller_ids is None else "invalid_type",
+            )
         ids = list(dict.fromkeys(controller_ids))
         strangers = [i for i in ids if i not in affected]
         if strangers:
-            raise ValidationFailed(f"controller(s) {', '.join(map(str, strangers))} not affected by "
-                                   f"{incident.reference}", "controller_ids", "not_affected")
+            raise ValidationFailed(
+                f"controller(s) {', '.join(map(str, strangers))} not affected by {incident.reference}",
+                "controller_ids",
+                "not_affected",
+            )
     if not ids:
         raise ValidationFailed(f"{incident.reference} affects no controllers yet", "controller_ids", "required")
     rows = {c.id: c for c in db.session.scalars(select(Controller).where(Controller.id.in_(ids)))}
     return [rows[i] for i in ids]
 
 
-def issue_notices(incident: Incident, *, controller_ids: object = None, all_: object = None,
-                  version: object = "initial", next_update: object = "", actor=None,
-                  now: datetime | None = None) -> list[OutboxMessage]:
+def issue_notices(
+    incident: Incident,
+    *,
+    controller_ids: object = None,
+    all_: object = None,
+    version: object = "initial",
+    next_update: object = "",
+    actor=None,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
     """One notice per controller. Issuing an initial (or final) notice twice returns the first."""
     _open_for_notices(incident)
     if version not in NOTICE_VERSIONS:
         raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
     next_update = clean_text(next_update, "next_update", 500)
     now = now or utcnow()
-    return [_issue(incident, controller, kind="notice", version=version, actor=actor, now=now,
-                   next_update=next_update) for controller in _controllers(incident, controller_ids, all_)]
+    return [
+        _issue(incident, controller, kind="notice", version=version, actor=actor, now=now, next_update=next_update)
+        for controller in _controllers(incident, controller_ids, all_)
+    ]
 
 
 def not_yet_notified(incident: Incident) -> list[int]:
     """Affected controllers with neither an initial notice issued nor a notice recorded by hand
     (phone, their portal, …)."""
-    issued = set(db.session.scalars(select(OutboxMessage.controller_id).where(
-        OutboxMessage.incident_id == incident.id, OutboxMessage.dedupe_key.like(initial_notice_pattern(incident.id)))))
-    told = set(db.session.scalars(select(Filing.controller_id).where(
-        Filing.incident_id == incident.id, Filing.kind == "controller_notice")))
+    issued = set(
+        db.session.scalars(
+            select(OutboxMessage.controller_id).where(
+                OutboxMessage.incident_id == incident.id,
+                OutboxMessage.dedupe_key.like(initial_notice_pattern(incident.id)),
+            )
+        )
+    )
+    told = set(
+        db.session.scalars(
+            select(Filing.controller_id).where(Filing.incident_id == incident.id, Filing.kind == "controller_notice")
+        )
+    )
     return sorted(affected_controller_ids(incident) - issued - told)
 
 
-def issue_report(incident: Incident, controller_id: object, sections: dict[str, object], actor=None,
-                 now: datetime | None = None) -> OutboxMessage:
+def issue_report(
+    incident: Incident, controller_id: object, sections: dict[str, object], actor=None, now: datetime | None = None
+) -> OutboxMessage:
     """The investigation report (BOZ art. 5.4): what happened, cause, response, follow-up steps."""
     _open_for_notices(incident)
     controller = _controllers(incident, [controller_id] if is_id(controller_id) else controller_id, None)[0]
     from .texts import words
 
     w = words(controller.language)
-    parts = [(w[key], required_text(sections.get(key), key, 10000, w[key]))
-             for key in ("what_happened", "cause", "response", "follow_up")]
-    return _issue(incident, controller, kind="investigation_report", version=None, actor=actor,
-                  now=now or utcnow(), report_sections=parts)
+    parts = [
+        (w[key], required_text(sections.get(key), key, 10000, w[key]))
+        for key in ("what_happened", "cause", "response", "follow_up")
+    ]
+    return _issue(
+        incident,
+        controller,
+        kind="investigation_report",
+        version=None,
+        actor=actor,
+        now=now or utcnow(),
+        report_sections=parts,
+    )
 
 
 def issue_idempotently(operation, *args, **kwargs):
@@ -190,18 +300,26 @@ def issue_idempotently(operation, *args, **kwargs):
 
 
 def outbox_for(incident: Incident) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.incident_id == incident.id)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.incident_id == incident.id).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def acknowledgement(message: OutboxMessage) -> Filing | None:
-    return db.session.scalar(select(Filing).where(
-        Filing.kind == ACKNOWLEDGEMENT, Filing.incident_id == message.incident_id,
-        Filing.document_id == message.document_id))
+    return db.session.scalar(
+        select(Filing).where(
+            Filing.kind == ACKNOWLEDGEMENT,
+            Filing.incident_id == message.incident_id,
+            Filing.document_id == message.document_id,
+        )
+    )
 
 
-def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime | None = None,
-                channel: str = "link", actor=None) -> Filing:
+def acknowledge(
+    message: OutboxMessage, nonce: str, name: object, now: datetime | None = None, channel: str = "link", actor=None
+) -> Filing:
     """Record that the controller confirmed receipt (once): through the e-mailed link or in the portal. The filing
     log keeps who typed or who was logged in, and when."""
     if not secrets.compare_digest(message.ack_nonce, nonce):
@@ -213,10 +331,30 @@ def acknowledge(message: OutboxMessage, nonce: str, name: object, now: datetime 
     name = required_text(name, "name", 200, "name")
     now = now or utcnow()
     incident = db.session.get_one(Incident, message.incident_id)
-    [filing] = record_observed_filings(incident, [FilingInput(
-        kind=ACKNOWLEDGEMENT, controller_id=message.controller_id, at=now, channel=channel, note=name,
-        document_id=message.document_id, details={"outbox_id": message.id, "name": name})], actor=actor, now=now)
-    record_event(incident, "acknowledged", actor, filing_id=filing.id, controller_id=message.controller_id,
-                 document_id=message.document_id, name=name)
+    [filing] = record_observed_filings(
+        incident,
+        [
+            FilingInput(
+                kind=ACKNOWLEDGEMENT,
+                controller_id=message.controller_id,
+                at=now,
+                channel=channel,
+                note=name,
+                document_id=message.document_id,
+                details={"outbox_id": message.id, "name": name},
+            )
+        ],
+        actor=actor,
+        now=now,
+    )
+    record_event(
+        incident,
+        "acknowledged",
+        actor,
+        filing_id=filing.id,
+        controller_id=message.controller_id,
+        document_id=message.document_id,
+        name=name,
+    )
     db.session.flush()
     return filing

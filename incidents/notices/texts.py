@@ -41,15 +41,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "ap_processor_files": "Volgens de overeenkomst meldt de verwerker deze inbreuk zelf aan de AP ({clause}).",
         "ap_not_started": "De termijn start pas wanneer de inbreuk is vastgesteld; u ontvangt dan een aanvulling.",
         "ap_explain": "Als verwerkingsverantwoordelijke beslist u of u meldt (AVG art. 33 lid 1). U bent op de "
-                      "hoogte vanaf het moment dat de verwerker u informeert (EDPB-richtsnoeren 9/2022).",
+        "hoogte vanaf het moment dat de verwerker u informeert (EDPB-richtsnoeren 9/2022).",
         "ack": "Bevestig de ontvangst van deze melding",
         "issued": "Opgemaakt op",
         "page": "Pagina {page} van {pages}",
         "greeting": "Geachte {name},",
         "intro_notice": "Hierbij informeren wij u over een (mogelijke) inbreuk in verband met persoonsgegevens "
-                        "die gegevens raakt die wij voor u verwerken. De volledige melding is bijgevoegd als PDF.",
+        "die gegevens raakt die wij voor u verwerken. De volledige melding is bijgevoegd als PDF.",
         "intro_report": "Hierbij ontvangt u de rapportage van ons onderzoek naar de inbreuk, met de respons en de "
-                        "vervolgstappen. De rapportage is bijgevoegd als PDF.",
+        "vervolgstappen. De rapportage is bijgevoegd als PDF.",
         "closing": "Met vriendelijke groet,",
         "what_happened": "Wat is er gebeurd",
         "cause": "Oorzaak",
@@ -94,15 +94,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "ap_processor_files": "Under the agreement the processor notifies the AP of this breach itself ({clause}).",
         "ap_not_started": "The period starts once the breach has been established; you will receive an update.",
         "ap_explain": "As controller you decide whether to notify (GDPR Art. 33(1)). You are aware from the moment "
-                      "the processor informs you (EDPB Guidelines 9/2022).",
+        "the processor informs you (EDPB Guidelines 9/2022).",
         "ack": "Confirm receipt of this notice",
         "issued": "Issued at",
         "page": "Page {page} of {pages}",
         "greeting": "Dear {name},",
         "intro_notice": "We are informing you of a (possible) personal data breach affecting data we process on "
-                        "your behalf. The full notice is attached as a PDF.",
+        "your behalf. The full notice is attached as a PDF.",
         "intro_report": "Please find the report of our investigation into the breach, with the response and the "
-                        "follow-up steps, attached as a PDF.",
+        "follow-up steps, attached as a PDF.",
         "closing": "Kind regards,",
         "what_happened": "What happened",
         "cause": "Cause",

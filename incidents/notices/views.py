@@ -46,8 +46,9 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
         after_commit(wake_pump)
         return outcome if outcome is not None else success
 
-    return post_form(form, act, done=lambda: _back(incident, anchor), again=lambda form: _back(incident, anchor),
-                     at_form=False)
+    return post_form(
+        form, act, done=lambda: _back(incident, anchor), again=lambda form: _back(incident, anchor), at_form=False
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/notices")
@@ -55,8 +56,14 @@ def send(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        service.issue_idempotently(service.issue_notices, incident, controller_ids=[parse_id(form.controller_id.data)],
-                                   version=form.version.data, next_update=form.next_update.data, actor=current_user)
+        service.issue_idempotently(
+            service.issue_notices,
+            incident,
+            controller_ids=[parse_id(form.controller_id.data)],
+            version=form.version.data,
+            next_update=form.next_update.data,
+            actor=current_user,
+        )
 
     return _run(incident, NoticeForm(), act, _("Notice generated and queued for e-mail."))
 
@@ -70,12 +77,16 @@ def send_all(incident_id: int):
         if not pending:
             flash(_("Every affected controller already has an initial notice."), "info")
             return _back(incident)
-        messages = service.issue_idempotently(service.issue_notices, incident, controller_ids=pending,
-                                              version="initial", next_update=form.next_update.data,
-                                              actor=current_user)
+        messages = service.issue_idempotently(
+            service.issue_notices,
+            incident,
+            controller_ids=pending,
+            version="initial",
+            next_update=form.next_update.data,
+            actor=current_user,
+        )
         flash(_("Notices generated and queued for e-mail."), "success")
-        return redirect(url_for("notices.progress", incident_id=incident.id,
-                                ids=",".join(str(m.id) for m in messages)))
+        return redirect(url_for("notices.progress", incident_id=incident.id, ids=",".join(str(m.id) for m in messages)))
 
     return _run(incident, BulkForm(), act, _("Notices generated and queued for e-mail."))
 
@@ -89,8 +100,12 @@ def progress(incident_id: int):
 
 
 def _outbox_rows(incident: Incident, ids: list[int] | None = None):
-    query = (select(OutboxMessage, Controller.name).join(Controller, Controller.id == OutboxMessage.controller_id)
-             .where(OutboxMessage.incident_id == incident.id).order_by(OutboxMessage.id))
+    query = (
+        select(OutboxMessage, Controller.name)
+        .join(Controller, Controller.id == OutboxMessage.controller_id)
+        .where(OutboxMessage.incident_id == incident.id)
+        .order_by(OutboxMessage.id)
+    )
     if ids:
         query = query.where(OutboxMessage.id.in_(ids))
     return db.session.execute(query).all()
@@ -99,9 +114,22 @@ def _outbox_rows(incident: Incident, ids: list[int] | None = None):
 @bp.get("/incidents/<int:incident_id>/outbox.json")
 def outbox_status(incident_id: int):
     incident = incident_or_404(incident_id)
-    return jsonify({"outbox": [
-        {"id": m.id, "controller": name, "status": m.status, "attempts": m.attempts, "smtp_reply": m.smtp_reply,
-         "last_error": m.last_error, "sent_at": iso_z(m.sent_at)} for m, name in _outbox_rows(incident, _ids_arg())]})
+    return jsonify(
+        {
+            "outbox": [
+                {
+                    "id": m.id,
+                    "controller": name,
+                    "status": m.status,
+                    "attempts": m.attempts,
+                    "smtp_reply": m.smtp_reply,
+                    "last_error": m.last_error,
+                    "sent_at": iso_z(m.sent_at),
+                }
+                for m, name in _outbox_rows(incident, _ids_arg())
+            ]
+        }
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/outbox/<int:message_id>/retry")
@@ -120,12 +148,22 @@ def report(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        service.issue_idempotently(service.issue_report, incident, parse_id(form.controller_id.data), {
-            "what_happened": form.what_happened.data, "cause": form.cause.data, "response": form.response.data,
-            "follow_up": form.follow_up.data}, actor=current_user)
+        service.issue_idempotently(
+            service.issue_report,
+            incident,
+            parse_id(form.controller_id.data),
+            {
+                "what_happened": form.what_happened.data,
+                "cause": form.cause.data,
+                "response": form.response.data,
+                "follow_up": form.follow_up.data,
+            },
+            actor=current_user,
+        )
 
-    return _run(incident, ReportForm(prefix="report"), act, _("Investigation report generated and queued for e-mail."),
-                "report")
+    return _run(
+        incident, ReportForm(prefix="report"), act, _("Investigation report generated and queued for e-mail."), "report"
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/consultation")
@@ -133,11 +171,18 @@ def consultation(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        breaches.record_filing(incident, FilingInput(
-            kind="controller_consultation", at=form.at.data, contract_id=parse_id(form.contract_id.data),
-            reference=None, note=f"{form.with_whom.data}: {form.agreements.data}",
-            details={"with_whom": form.with_whom.data, "agreements": form.agreements.data}),
-            actor=current_user)
+        breaches.record_filing(
+            incident,
+            FilingInput(
+                kind="controller_consultation",
+                at=form.at.data,
+                contract_id=parse_id(form.contract_id.data),
+                reference=None,
+                note=f"{form.with_whom.data}: {form.agreements.data}",
+                details={"with_whom": form.with_whom.data, "agreements": form.agreements.data},
+            ),
+            actor=current_user,
+        )
 
     return _run(incident, ConsultationForm(prefix="consult"), act, _("Consultation recorded."), "consultation")
 
@@ -145,12 +190,19 @@ def consultation(incident_id: int):
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
     found = get_or_404(Document, document_id)
-    return Response(found.content, mimetype=found.content_type, headers={
-        "X-Content-SHA256": found.sha256, "Cache-Control": "private, no-store",
-        "Content-Disposition": f'attachment; filename="{found.filename}"'})
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={
+            "X-Content-SHA256": found.sha256,
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+        },
+    )
 
 
 # --- the controller's side: no login, a signed link ---
+
 
 def _message_for(token: str) -> tuple[OutboxMessage | None, str | None, str]:
     try:
@@ -183,11 +235,24 @@ def acknowledge(token: str):
             attach_error(form, exc)
             refused = exc.status
         else:
-            return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
-                                   document=document_row, just_now=True)
+            return render_template(
+                "notices/ack.html",
+                done=existing,
+                incident=incident,
+                controller=controller,
+                document=document_row,
+                just_now=True,
+            )
     if existing is not None and request.method == "POST":
-        return render_template("notices/ack.html", done=existing, incident=incident, controller=controller,
-                               document=document_row, reused=True), 409
+        return render_template(
+            "notices/ack.html",
+            done=existing,
+            incident=incident,
+            controller=controller,
+            document=document_row,
+            reused=True,
+        ), 409
     status = refused or (422 if form.errors else 200)
-    return render_template("notices/ack.html", form=form, done=existing, incident=incident, controller=controller,
-                           document=document_row), status
+    return render_template(
+        "notices/ack.html", form=form, done=existing, incident=incident, controller=controller, document=document_row
+    ), status

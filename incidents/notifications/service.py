@@ -17,11 +17,24 @@ from .models import Notification
 PAGE_SIZE = 50
 
 
-def notification_row(*, user_id: int, text: str, now: datetime, incident_id: int | None = None,
-                     reminder_id: int | None = None, kind: str = "reminder") -> dict:
+def notification_row(
+    *,
+    user_id: int,
+    text: str,
+    now: datetime,
+    incident_id: int | None = None,
+    reminder_id: int | None = None,
+    kind: str = "reminder",
+) -> dict:
     """The columns of one new notification."""
-    return {"user_id": user_id, "incident_id": incident_id, "reminder_id": reminder_id, "kind": kind,
-            "text": text, "created_at": now}
+    return {
+        "user_id": user_id,
+        "incident_id": incident_id,
+        "reminder_id": reminder_id,
+        "kind": kind,
+        "text": text,
+        "created_at": now,
+    }
 
 
 def add_notifications(rows: list[dict]) -> None:
@@ -41,8 +54,14 @@ class Row:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def page_of(user_id: int, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[Row], bool]:
@@ -53,7 +72,9 @@ def page_of(user_id: int, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[Ro
         .outerjoin(Incident, Incident.id == Notification.incident_id)
         .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * size).limit(size + 1)).all()
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    ).all()
     return [Row(n, reference) for n, reference in rows[:size]], len(rows) > size
 
 
@@ -61,8 +82,9 @@ def mine(user_id: int, notification_id: object) -> Notification | None:
     """The notification if it belongs to this user; None for any other id (the view answers 404)."""
     if not is_id(notification_id):
         return None
-    return db.session.scalar(select(Notification).where(Notification.id == notification_id,
-                                                        Notification.user_id == user_id))
+    return db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    )
 
 
 def mark_read(notification: Notification, now: datetime | None = None) -> bool:
@@ -75,7 +97,13 @@ def mark_read(notification: Notification, now: datetime | None = None) -> bool:
 
 
 def mark_all_read(user_id: int, now: datetime | None = None) -> int:
-    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
-        update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow()).execution_options(synchronize_session=False)))
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(  # an UPDATE's result has a rowcount
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
     return result.rowcount or 0

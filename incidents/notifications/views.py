@@ -29,8 +29,14 @@ def index():
     page = request.args.get("page", default=1, type=int) or 1
     page = min(max(page, 1), 1_000_000)
     rows, older = service.page_of(current_user.id, page)
-    return render_template("notifications/index.html", rows=rows, page=page, older=older,
-                           unread=service.unread_count(current_user.id), incident_url=incident_url)
+    return render_template(
+        "notifications/index.html",
+        rows=rows,
+        page=page,
+        older=older,
+        unread=service.unread_count(current_user.id),
+        incident_url=incident_url,
+    )
 
 
 @bp.post("/<int:notification_id>/read")
@@ -46,8 +52,9 @@ def read(notification_id: int):
 def read_all():
     count = service.mark_all_read(current_user.id)
     if count:
-        flash(ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count),
-              "success")
+        flash(
+            ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count), "success"
+        )
     else:
         flash(_("There were no unread notifications."), "success")
     return redirect(url_for("notifications.index"))

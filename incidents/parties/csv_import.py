@@ -71,8 +71,13 @@ def _decode(raw: bytes | str) -> str:
     return raw.lstrip("\ufeff")
 
 
-def _check_row(line: int, values: dict[str, str], profiles: Mapping[str, object], existing_refs: set[str],
-               seen_refs: dict[str, int]) -> tuple[list[RowError], str | None, str | None]:
+def _check_row(
+    line: int,
+    values: dict[str, str],
+    profiles: Mapping[str, object],
+    existing_refs: set[str],
+    seen_refs: dict[str, int],
+) -> tuple[list[RowError], str | None, str | None]:
     """A row's problems, with its cleaned e-mail address and KvK number (None where refused)."""
     row_errors: list[RowError] = []
     name = values["controller"]
@@ -91,8 +96,9 @@ def _check_row(line: int, values: dict[str, str], profiles: Mapping[str, object]
         row_errors.append(RowError(line, "kvk", exc.message))
         kvk = None
     if values["profile"] not in profiles:
-        row_errors.append(RowError(line, "profile", f"unknown profile '{values['profile']}' (known: "
-                                                    f"{', '.join(sorted(profiles))})"))
+        row_errors.append(
+            RowError(line, "profile", f"unknown profile '{values['profile']}' (known: {', '.join(sorted(profiles))})")
+        )
     reference = values["reference"]
     if not reference:
         row_errors.append(RowError(line, "reference", "reference is empty"))
@@ -101,8 +107,7 @@ def _check_row(line: int, values: dict[str, str], profiles: Mapping[str, object]
     elif reference in existing_refs:
         row_errors.append(RowError(line, "reference", f"contract '{reference}' already exists"))
     elif reference in seen_refs:
-        row_errors.append(RowError(line, "reference",
-                                   f"reference '{reference}' also on line {seen_refs[reference]}"))
+        row_errors.append(RowError(line, "reference", f"reference '{reference}' also on line {seen_refs[reference]}"))
     return row_errors, email, kvk
 
 
@@ -111,8 +116,9 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ImportRefused([RowError(1, None, f"missing column(s): {', '.join(missing)}; expected "
-                                               f"{', '.join(COLUMNS)}")])
+        raise ImportRefused(
+            [RowError(1, None, f"missing column(s): {', '.join(missing)}; expected {', '.join(COLUMNS)}")]
+        )
     reader.fieldnames = header
 
     profiles = all_profiles()

@@ -9,8 +9,9 @@ from ..forms_common import choices
 
 class ControllerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kvk = StringField(_l("KvK number"), validators=[Optional(), Regexp(r"^\s*\d{8}\s*$",
-                                                                        message=_l("A KvK number has 8 digits."))])
+    kvk = StringField(
+        _l("KvK number"), validators=[Optional(), Regexp(r"^\s*\d{8}\s*$", message=_l("A KvK number has 8 digits."))]
+    )
     contact_name = StringField(_l("Contact person for breach notices"), validators=[Optional(), Length(max=200)])
     contact_email = EmailField(_l("E-mail for breach notices"), validators=[DataRequired(), Length(max=254)])
     language = SelectField(_l("Language of notices"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
@@ -19,11 +20,15 @@ class ControllerForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     sector = StringField(_l("Sector"), validators=[Optional(), Length(max=200)])
     dpo_registration = StringField(_l("DPO registration number at the AP"), validators=[Optional(), Length(max=40)])
-    legal_basis = SelectField(_l("Notifies the AP under"), default="AVG", choices=choices(
-        [("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"), ("Tw", "Telecommunicatiewet (Tw)")]))
+    legal_basis = SelectField(
+        _l("Notifies the AP under"),
+        default="AVG",
+        choices=choices([("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"), ("Tw", "Telecommunicatiewet (Tw)")]),
+    )
     joint_controllers = TextAreaField(_l("Joint controllers"), validators=[Optional(), Length(max=2000)])
-    subjects_contact = TextAreaField(_l("Contact for data subjects (printed in letters to them)"),
-                                     validators=[Optional(), Length(max=2000)])
+    subjects_contact = TextAreaField(
+        _l("Contact for data subjects (printed in letters to them)"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ContractForm(FlaskForm):

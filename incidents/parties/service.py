@@ -46,8 +46,7 @@ LEGAL_BASES = ("AVG", "Wpg", "Tw")
 def _legal_basis(value: object) -> str:
     text = clean_text(value, "legal_basis", 10) or "AVG"
     if text not in LEGAL_BASES:
-        raise ValidationFailed(f"legal_basis must be one of {', '.join(LEGAL_BASES)}", "legal_basis",
-                               "invalid_choice")
+        raise ValidationFailed(f"legal_basis must be one of {', '.join(LEGAL_BASES)}", "legal_basis", "invalid_choice")
     return text
 
 

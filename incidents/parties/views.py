@@ -33,15 +33,22 @@ def _save(form, action, success: str, redirect_to: str, again):
 def controllers():
     form = ControllerForm()
     if request.method == "POST":
-        return _save(form, lambda form: service.create_controller(form.data), _("Controller saved."),
-                     "parties.controllers", _controllers_page)
+        return _save(
+            form,
+            lambda form: service.create_controller(form.data),
+            _("Controller saved."),
+            "parties.controllers",
+            _controllers_page,
+        )
     return _controllers_page(form)
 
 
 def _controllers_page(form, status: int = 200):
     rows = db.session.execute(
-        select(Controller, func.count(Contract.id)).outerjoin(Contract)
-        .group_by(Controller.id).order_by(Controller.name)
+        select(Controller, func.count(Contract.id))
+        .outerjoin(Contract)
+        .group_by(Controller.id)
+        .order_by(Controller.name)
     ).all()
     return render_template("parties/controllers.html", form=form, rows=rows), status
 
@@ -55,8 +62,13 @@ def edit_controller(controller_id: int):
         return render_template("parties/controller_edit.html", form=form, controller=controller), status
 
     if request.method == "POST":
-        return _save(form, lambda form: service.update_controller(controller, form.data), _("Controller saved."),
-                     "parties.controllers", page)
+        return _save(
+            form,
+            lambda form: service.update_controller(controller, form.data),
+            _("Controller saved."),
+            "parties.controllers",
+            page,
+        )
     return page(form)
 
 
@@ -72,8 +84,13 @@ def _contract_form(**kw) -> ContractForm:
 def contracts():
     form = _contract_form()
     if request.method == "POST":
-        return _save(form, lambda form: service.create_contract(form.data), _("Contract saved."), "parties.contracts",
-                     _contracts_page)
+        return _save(
+            form,
+            lambda form: service.create_contract(form.data),
+            _("Contract saved."),
+            "parties.contracts",
+            _contracts_page,
+        )
     return _contracts_page(form)
 
 
@@ -81,8 +98,9 @@ def _contracts_page(form, status: int = 200):
     rows = db.session.execute(
         select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
     ).all()
-    return render_template("parties/contracts.html", form=form, rows=rows, profiles=all_profiles(),
-                           import_form=ImportForm(formdata=None)), status
+    return render_template(
+        "parties/contracts.html", form=form, rows=rows, profiles=all_profiles(), import_form=ImportForm(formdata=None)
+    ), status
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
@@ -94,8 +112,13 @@ def edit_contract(contract_id: int):
         return render_template("parties/contract_edit.html", form=form, contract=contract), status
 
     if request.method == "POST":
-        return _save(form, lambda form: service.update_contract(contract, form.data), _("Contract saved."),
-                     "parties.contracts", page)
+        return _save(
+            form,
+            lambda form: service.update_contract(contract, form.data),
+            _("Contract saved."),
+            "parties.contracts",
+            page,
+        )
     return page(form)
 
 
@@ -126,9 +149,16 @@ def import_csv():
                 refuse()
                 errors = exc.errors
             else:
-                flash(_("%(n)d contract(s) imported, %(c)d new controller(s).", n=result.contracts,
-                        c=result.controllers_created), "success")
+                flash(
+                    _(
+                        "%(n)d contract(s) imported, %(c)d new controller(s).",
+                        n=result.contracts,
+                        c=result.controllers_created,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("parties.contracts"))
     status = 422 if request.method == "POST" else 200
-    return render_template("parties/import.html", form=form, errors=errors, columns=COLUMNS,
-                           profiles=all_profiles()), status
+    return render_template(
+        "parties/import.html", form=form, errors=errors, columns=COLUMNS, profiles=all_profiles()
+    ), status

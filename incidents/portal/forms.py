@@ -8,12 +8,20 @@ from ..labels import FOLLOW_UP_LABELS
 
 
 class APFilingForm(FlaskForm):
-    kind = SelectField(_l("What did you file with the AP?"), choices=choices([
-        ("ap_notification", _l("Notification to the AP")), ("ap_follow_up", _l("Follow-up to the AP notification"))]))
+    kind = SelectField(
+        _l("What did you file with the AP?"),
+        choices=choices(
+            [
+                ("ap_notification", _l("Notification to the AP")),
+                ("ap_follow_up", _l("Follow-up to the AP notification")),
+            ]
+        ),
+    )
     at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))
     reference = StringField(_l("AP reference (meldnummer)"), validators=[DataRequired(), Length(max=100)])
-    follow_up = SelectField(_l("Kind of follow-up (AP)"), choices=choices(FOLLOW_UP_LABELS.items()),
-                            default="supplement")
+    follow_up = SelectField(
+        _l("Kind of follow-up (AP)"), choices=choices(FOLLOW_UP_LABELS.items()), default="supplement"
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 

@@ -56,8 +56,14 @@ def _page(incident: Incident, status: int = 200, **forms):
     forms.setdefault("decision_form", _decision_form(formdata=None))
     forms.setdefault("filing_form", APFilingForm(prefix="ap", formdata=None))
     forms.setdefault("question_form", QuestionForm(prefix="q", formdata=None))
-    return render_template("portal/incident.html", incident=incident, controller=current_user.controller,
-                           facts=_own_facts(incident), **data, **forms), status
+    return render_template(
+        "portal/incident.html",
+        incident=incident,
+        controller=current_user.controller,
+        facts=_own_facts(incident),
+        **data,
+        **forms,
+    ), status
 
 
 def _own_facts(incident: Incident) -> list[tuple[str, str]]:
@@ -70,7 +76,8 @@ def _own_facts(incident: Incident) -> list[tuple[str, str]]:
 
     language = str(get_locale() or "nl")
     return detail_rows(incident.details or {}, language) + scope_rows(
-        controller_scope(incident, current_user.controller_id), language)
+        controller_scope(incident, current_user.controller_id), language
+    )
 
 
 @bp.get("/incidents/<int:incident_id>")
@@ -80,9 +87,12 @@ def incident(incident_id: int):
 
 def _apply(incident: Incident, form_name: str, form, action):
     """A form posted from the portal's incident page: back to its section, or the page again with the errors."""
-    return post_form(form, action,
-                     done=lambda: redirect(url_for("portal.incident", incident_id=incident.id, _anchor=form_name)),
-                     again=lambda form: _page(incident, 422, **{form_name: form}))
+    return post_form(
+        form,
+        action,
+        done=lambda: redirect(url_for("portal.incident", incident_id=incident.id, _anchor=form_name)),
+        again=lambda form: _page(incident, 422, **{form_name: form}),
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/decisions")
@@ -90,10 +100,16 @@ def decision(incident_id: int):
     incident = _mine(incident_id)
 
     def act(form):
-        service.record_decision(incident, controller_id=current_user.controller_id, notify_ap=form.notify_ap.data,
-                                reason=form.reason.data, inform_data_subjects=form.inform_subjects.data or None,
-                                data_subjects_ground=form.subjects_ground.data or None,
-                                decision_maker={"function": form.maker_function.data}, actor=current_user)
+        service.record_decision(
+            incident,
+            controller_id=current_user.controller_id,
+            notify_ap=form.notify_ap.data,
+            reason=form.reason.data,
+            inform_data_subjects=form.inform_subjects.data or None,
+            data_subjects_ground=form.subjects_ground.data or None,
+            decision_maker={"function": form.maker_function.data},
+            actor=current_user,
+        )
         return _("Decision recorded.")
 
     return _apply(incident, "decision_form", _decision_form(), act)
@@ -105,10 +121,18 @@ def filing(incident_id: int):
 
     def act(form):
         follow_up = form.kind.data == "ap_follow_up"
-        service.record_filing(incident, FilingInput(
-            kind=form.kind.data, at=form.at.data, controller_id=current_user.controller_id,
-            reference=form.reference.data, note=form.note.data, follow_up=form.follow_up.data if follow_up else None),
-            actor=current_user)
+        service.record_filing(
+            incident,
+            FilingInput(
+                kind=form.kind.data,
+                at=form.at.data,
+                controller_id=current_user.controller_id,
+                reference=form.reference.data,
+                note=form.note.data,
+                follow_up=form.follow_up.data if follow_up else None,
+            ),
+            actor=current_user,
+        )
         return _("Your filing with the AP is recorded; the processor sees it.")
 
     return _apply(incident, "filing_form", APFilingForm(prefix="ap"), act)
@@ -119,8 +143,9 @@ def question(incident_id: int):
     incident = _mine(incident_id)
 
     def act(form):
-        service.record_event(incident, "question", current_user, controller_id=current_user.controller_id,
-                             text=form.text.data.strip())
+        service.record_event(
+            incident, "question", current_user, controller_id=current_user.controller_id, text=form.text.data.strip()
+        )
         return _("Your question was sent to the processor.")
 
     return _apply(incident, "question_form", QuestionForm(prefix="q"), act)
@@ -129,8 +154,11 @@ def question(incident_id: int):
 @bp.post("/incidents/<int:incident_id>/messages/<int:message_id>/acknowledge")
 def acknowledge(incident_id: int, message_id: int):
     incident = _mine(incident_id)
-    message = get_or_404(OutboxMessage, message_id, lambda m: m.incident_id == incident.id
-                         and m.controller_id == current_user.controller_id)
+    message = get_or_404(
+        OutboxMessage,
+        message_id,
+        lambda m: m.incident_id == incident.id and m.controller_id == current_user.controller_id,
+    )
     try:
         notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
     except DomainError as exc:
@@ -144,22 +172,33 @@ def acknowledge(incident_id: int, message_id: int):
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
     found = get_or_404(Document, document_id, lambda d: d.controller_id == current_user.controller_id)
-    return Response(found.content, mimetype=found.content_type, headers={
-        "X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'})
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={"X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )
 
 
 @bp.get("/incidents/<int:incident_id>/ap-draft")
 def ap_draft(incident_id: int):
     incident = _mine(incident_id)
     draft = draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
-    return render_template("drafts/ap.html", incident=incident, controller=current_user.controller, draft=draft,
-                           back=url_for("portal.incident", incident_id=incident.id),
-                           pdf_url=url_for("portal.ap_draft_pdf", incident_id=incident.id))
+    return render_template(
+        "drafts/ap.html",
+        incident=incident,
+        controller=current_user.controller,
+        draft=draft,
+        back=url_for("portal.incident", incident_id=incident.id),
+        pdf_url=url_for("portal.ap_draft_pdf", incident_id=incident.id),
+    )
 
 
 @bp.get("/incidents/<int:incident_id>/ap-draft.pdf")
 def ap_draft_pdf(incident_id: int):
     incident = _mine(incident_id)
     draft = draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
-    return Response(render_pdf(draft), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'})
+    return Response(
+        render_pdf(draft),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
+    )

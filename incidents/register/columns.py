@@ -68,8 +68,9 @@ def _decisions(row: RegisterRow, lang: str) -> str:
         parts = [w.word(w.NOTIFY_AP, d.notify_ap, lang) or ""]
         if d.inform_subjects:
             subjects = w.word(w.INFORM_SUBJECTS, d.inform_subjects, lang)
-            parts.append(subjects + (f" ({w.word(w.SUBJECTS_GROUND, d.subjects_ground, lang)})"
-                                     if d.subjects_ground else ""))
+            parts.append(
+                subjects + (f" ({w.word(w.SUBJECTS_GROUND, d.subjects_ground, lang)})" if d.subjects_ground else "")
+            )
         if d.reason:
             parts.append(f"{w.phrase('reason', lang)}: {d.reason}")
         if d.maker_name:
@@ -78,8 +79,11 @@ def _decisions(row: RegisterRow, lang: str) -> str:
             maker += f", {w.word(w.DECISION_VIA, d.maker_via, lang)}" if d.maker_via else ""
             parts.append(maker)
         at = local_text(d.decided_at)
-        parts.append(w.phrase("recorded_by", lang, user=d.recorded_by, at=at) if d.recorded_by
-                     else w.phrase("recorded_at", lang, at=at))
+        parts.append(
+            w.phrase("recorded_by", lang, user=d.recorded_by, at=at)
+            if d.recorded_by
+            else w.phrase("recorded_at", lang, at=at)
+        )
         lines.append(f"{d.controller}: " + "; ".join(parts))
     return "\n".join(lines)
 
@@ -113,15 +117,22 @@ def _scopes(row: RegisterRow, lang: str) -> str:
     processor's own, so it holds every controller's scope, and the sums."""
     lines = []
     for name, _cid, values in row.scopes:
-        parts = [f"{label_}: {value}" for label_, value in scope_rows(
-            {k: v for k, v in values.items() if k != "note"}, lang)]
+        parts = [
+            f"{label_}: {value}" for label_, value in scope_rows({k: v for k, v in values.items() if k != "note"}, lang)
+        ]
         if parts:
             lines.append(f"{name}: " + "; ".join(parts))
     if len(row.scopes) > 1:
         # every affected controller counts: one without a scope leaves the total without an upper bound
         every = [v for _n, _c, v in row.scopes] + [{}] * (len(row.controllers) - len(row.scopes))
-        total = scope_rows({k: v for k, v in totals(every).items()
-                            if k in ("subjects_min", "subjects_max", "records_min", "records_max")}, lang)
+        total = scope_rows(
+            {
+                k: v
+                for k, v in totals(every).items()
+                if k in ("subjects_min", "subjects_max", "records_min", "records_max")
+            },
+            lang,
+        )
         if total:
             lines.append(w.phrase("total", lang) + ": " + "; ".join(f"{a}: {b}" for a, b in total))
     return "\n".join(lines)
@@ -135,8 +146,10 @@ def _missed(row: RegisterRow, lang: str) -> str:
             what += f" ({w.phrase('contract', lang, ref=m.contract)})"
         due = w.phrase("due", lang, due=local_text(m.due_at))
         if m.met_at is not None:
-            late = (f"{w.phrase('done', lang, at=local_text(m.met_at))}: "
-                    f"{w.phrase('late', lang, span=w.span(m.late_by, lang))}")
+            late = (
+                f"{w.phrase('done', lang, at=local_text(m.met_at))}: "
+                f"{w.phrase('late', lang, span=w.span(m.late_by, lang))}"
+            )
         else:
             late = w.phrase("not_done", lang, span=w.span(m.late_by, lang), now=local_text(m.due_at + m.late_by))
         lines.append(f"{m.controller}: {what}, {due}, {late}")
@@ -150,8 +163,15 @@ def _filings(row: RegisterRow, lang: str) -> str:
         if f.follow_up:
             text += f" ({w.word(w.FOLLOW_UP, f.follow_up, lang)})"
         text += f" {local_text(f.at)}"
-        extra = [x for x in (w.word(w.CHANNEL, f.channel, lang),
-                             w.phrase("contract", lang, ref=f.contract) if f.contract else None, f.reference) if x]
+        extra = [
+            x
+            for x in (
+                w.word(w.CHANNEL, f.channel, lang),
+                w.phrase("contract", lang, ref=f.contract) if f.contract else None,
+                f.reference,
+            )
+            if x
+        ]
         if extra:
             text += f" ({', '.join(extra)})"
         lines.append((f.controller, f.controller_id, text))
@@ -161,55 +181,149 @@ def _filings(row: RegisterRow, lang: str) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("reference", "Referentie", "Reference", lambda r, _: r.reference, width=14, summary=True),
     Column("title", "Titel", "Title", lambda r, _: r.title, width=30, summary=True),
-    Column("status", "Status", "Status", lambda r, lang: w.word(w.INCIDENT_STATUS, r.status, lang), width=11,
-           summary=True),
-    Column("aware_at", "Kennisname (Amsterdamse tijd)", "Aware at (Amsterdam time)", lambda r, _: r.aware_at,
-           "instant", 17, summary=True),
-    Column("ap_severity", "Ernst (AP)", "Severity (AP)", lambda r, lang: w.word(w.AP_SEVERITY, r.ap_severity, lang),
-           width=13, summary=True),
-    Column("obligations_missed", "Verplichtingen gemist", "Obligations missed", lambda r, _: r.obligations_missed,
-           "int", 10, summary=True),
-    Column("confirmed_at", "Vastgesteld op (Amsterdamse tijd)", "Confirmed at (Amsterdam time)",
-           lambda r, _: r.confirmed_at, "instant", 17),
-    Column("dismissed_at", "Afgewezen op (Amsterdamse tijd)", "Dismissed at (Amsterdam time)",
-           lambda r, _: r.dismissed_at, "instant", 17),
-    Column("dismiss_reason", "Reden afwijzing", "Reason for dismissal", lambda r, _: r.dismiss_reason, width=30,
-           long=True),
-    Column("started_at", "Begin van de inbreuk (Amsterdamse tijd)", "Breach started (Amsterdam time)",
-           lambda r, _: r.started_at, "instant", 17),
-    Column("ended_at", "Einde van de inbreuk (Amsterdamse tijd)", "Breach ended (Amsterdam time)",
-           lambda r, _: r.ended_at, "instant", 17),
-    Column("reported_by", "Gemeld aan de verwerker door", "Reported to the processor by", _reporter, width=30,
-           long=True),
-    Column("controllers", "Verwerkingsverantwoordelijken", "Controllers", lambda r, _: "; ".join(r.controllers),
-           width=30, long=True),
-    Column("scopes", "Betrokkenen en gegevens per verwerkingsverantwoordelijke",
-           "Data subjects and data per controller", _scopes, width=50, long=True),
-    Column("incident_kind", "Soort incident", "Kind of incident",
-           lambda r, lang: w.word(w.INCIDENT_KIND, r.incident_kind, lang), width=18),
-    Column("facts", "Feiten", "Facts", lambda r, lang: _labelled(r, FACT_FIELDS, lang, r.description), width=45,
-           long=True),
+    Column(
+        "status", "Status", "Status", lambda r, lang: w.word(w.INCIDENT_STATUS, r.status, lang), width=11, summary=True
+    ),
+    Column(
+        "aware_at",
+        "Kennisname (Amsterdamse tijd)",
+        "Aware at (Amsterdam time)",
+        lambda r, _: r.aware_at,
+        "instant",
+        17,
+        summary=True,
+    ),
+    Column(
+        "ap_severity",
+        "Ernst (AP)",
+        "Severity (AP)",
+        lambda r, lang: w.word(w.AP_SEVERITY, r.ap_severity, lang),
+        width=13,
+        summary=True,
+    ),
+    Column(
+        "obligations_missed",
+        "Verplichtingen gemist",
+        "Obligations missed",
+        lambda r, _: r.obligations_missed,
+        "int",
+        10,
+        summary=True,
+    ),
+    Column(
+        "confirmed_at",
+        "Vastgesteld op (Amsterdamse tijd)",
+        "Confirmed at (Amsterdam time)",
+        lambda r, _: r.confirmed_at,
+        "instant",
+        17,
+    ),
+    Column(
+        "dismissed_at",
+        "Afgewezen op (Amsterdamse tijd)",
+        "Dismissed at (Amsterdam time)",
+        lambda r, _: r.dismissed_at,
+        "instant",
+        17,
+    ),
+    Column(
+        "dismiss_reason", "Reden afwijzing", "Reason for dismissal", lambda r, _: r.dismiss_reason, width=30, long=True
+    ),
+    Column(
+        "started_at",
+        "Begin van de inbreuk (Amsterdamse tijd)",
+        "Breach started (Amsterdam time)",
+        lambda r, _: r.started_at,
+        "instant",
+        17,
+    ),
+    Column(
+        "ended_at",
+        "Einde van de inbreuk (Amsterdamse tijd)",
+        "Breach ended (Amsterdam time)",
+        lambda r, _: r.ended_at,
+        "instant",
+        17,
+    ),
+    Column(
+        "reported_by", "Gemeld aan de verwerker door", "Reported to the processor by", _reporter, width=30, long=True
+    ),
+    Column(
+        "controllers",
+        "Verwerkingsverantwoordelijken",
+        "Controllers",
+        lambda r, _: "; ".join(r.controllers),
+        width=30,
+        long=True,
+    ),
+    Column(
+        "scopes",
+        "Betrokkenen en gegevens per verwerkingsverantwoordelijke",
+        "Data subjects and data per controller",
+        _scopes,
+        width=50,
+        long=True,
+    ),
+    Column(
+        "incident_kind",
+        "Soort incident",
+        "Kind of incident",
+        lambda r, lang: w.word(w.INCIDENT_KIND, r.incident_kind, lang),
+        width=18,
+    ),
+    Column(
+        "facts", "Feiten", "Facts", lambda r, lang: _labelled(r, FACT_FIELDS, lang, r.description), width=45, long=True
+    ),
     Column("effects", "Gevolgen", "Effects", lambda r, lang: _labelled(r, EFFECT_FIELDS, lang), width=45, long=True),
-    Column("remedial_action", "Genomen maatregelen", "Remedial action",
-           lambda r, lang: _labelled(r, REMEDIAL_FIELDS, lang), width=45, long=True),
-    Column("recovery", "Procedure voor het herstellen van gegevens", "Data recovery procedure",
-           lambda r, _: r.recovery, width=45, long=True),
-    Column("severity_band", "Ernst (ENISA)", "Severity (ENISA)",
-           lambda r, lang: w.word(w.BAND, r.severity_band, lang), width=10),
+    Column(
+        "remedial_action",
+        "Genomen maatregelen",
+        "Remedial action",
+        lambda r, lang: _labelled(r, REMEDIAL_FIELDS, lang),
+        width=45,
+        long=True,
+    ),
+    Column(
+        "recovery",
+        "Procedure voor het herstellen van gegevens",
+        "Data recovery procedure",
+        lambda r, _: r.recovery,
+        width=45,
+        long=True,
+    ),
+    Column(
+        "severity_band",
+        "Ernst (ENISA)",
+        "Severity (ENISA)",
+        lambda r, lang: w.word(w.BAND, r.severity_band, lang),
+        width=10,
+    ),
     Column("se", "SE-score", "SE score", lambda r, _: r.se, "number", 8),
-    Column("obligations_met", "Verplichtingen nagekomen", "Obligations met", lambda r, _: r.obligations_met,
-           "int", 10),
-    Column("obligations_open", "Verplichtingen open", "Obligations open", lambda r, _: r.obligations_open,
-           "int", 10),
-    Column("missed", "Gemiste verplichtingen en hoe laat", "Missed obligations and how late", _missed, width=50,
-           long=True),
-    Column("decisions", "Besluiten (laatste per verantwoordelijke)", "Decisions (latest per controller)",
-           _decisions, width=50, long=True),
-    Column("notices", "Meldingen aan verwerkingsverantwoordelijken", "Notices to controllers", _notices, width=50,
-           long=True),
+    Column("obligations_met", "Verplichtingen nagekomen", "Obligations met", lambda r, _: r.obligations_met, "int", 10),
+    Column("obligations_open", "Verplichtingen open", "Obligations open", lambda r, _: r.obligations_open, "int", 10),
+    Column(
+        "missed", "Gemiste verplichtingen en hoe laat", "Missed obligations and how late", _missed, width=50, long=True
+    ),
+    Column(
+        "decisions",
+        "Besluiten (laatste per verantwoordelijke)",
+        "Decisions (latest per controller)",
+        _decisions,
+        width=50,
+        long=True,
+    ),
+    Column(
+        "notices",
+        "Meldingen aan verwerkingsverantwoordelijken",
+        "Notices to controllers",
+        _notices,
+        width=50,
+        long=True,
+    ),
     Column("filings_count", "Aantal registraties", "Number of filings", lambda r, _: len(r.filings), "int", 10),
-    Column("filings", "Registraties (per verantwoordelijke)", "Filings (per controller)", _filings, width=50,
-           long=True),
+    Column(
+        "filings", "Registraties (per verantwoordelijke)", "Filings (per controller)", _filings, width=50, long=True
+    ),
 )
 
 
@@ -239,5 +353,3 @@ def cell_value(column: Column, row: RegisterRow, lang: str) -> object:
     if column.kind in ("int", "number"):
         return value
     return clean(str(value))
-
-

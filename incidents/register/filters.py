@@ -31,8 +31,13 @@ class RegisterFilters:
 
     def query_args(self) -> dict[str, str]:
         """The filters as query-string arguments, for links that carry them."""
-        values = {"from": self.date_from, "to": self.date_to, "controller_id": self.controller_id,
-                  "status": self.status, "severity": self.severity}
+        values = {
+            "from": self.date_from,
+            "to": self.date_to,
+            "controller_id": self.controller_id,
+            "status": self.status,
+            "severity": self.severity,
+        }
         return {k: str(v) for k, v in values.items() if v is not None}
 
     def aware_bounds(self) -> tuple[datetime | None, datetime | None]:
@@ -40,14 +45,16 @@ class RegisterFilters:
         return bounds(self.date_from, self.date_to)
 
 
-def _choice(args: Mapping[str, str], name: str, options: tuple[str, ...], message: str,
-            errors: list[FilterError]) -> str | None:
+def _choice(
+    args: Mapping[str, str], name: str, options: tuple[str, ...], message: str, errors: list[FilterError]
+) -> str | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
     if raw not in options:
-        errors.append(FilterError(name, "invalid_choice", message,
-                                  {"value": shown(raw), "choices": ", ".join(options)}))
+        errors.append(
+            FilterError(name, "invalid_choice", message, {"value": shown(raw), "choices": ", ".join(options)})
+        )
         return None
     return raw
 
@@ -62,14 +69,22 @@ def parse_filters(args: Mapping[str, str]) -> RegisterFilters:
         controller_id = parse_id(raw)
         controller = db.session.get(Controller, controller_id) if controller_id else None
         if controller is None:
-            errors.append(FilterError("controller_id", "unknown_controller",
-                                      N_("There is no controller with id '%(value)s'."), {"value": shown(raw)}))
+            errors.append(
+                FilterError(
+                    "controller_id",
+                    "unknown_controller",
+                    N_("There is no controller with id '%(value)s'."),
+                    {"value": shown(raw)},
+                )
+            )
         else:
             controller_name = controller.name
-    status = _choice(args, "status", INCIDENT_STATUSES,
-                     N_("Unknown status '%(value)s'; choose one of: %(choices)s."), errors)
-    severity = _choice(args, "severity", SEVERITIES,
-                       N_("Unknown severity '%(value)s'; choose one of: %(choices)s."), errors)
+    status = _choice(
+        args, "status", INCIDENT_STATUSES, N_("Unknown status '%(value)s'; choose one of: %(choices)s."), errors
+    )
+    severity = _choice(
+        args, "severity", SEVERITIES, N_("Unknown severity '%(value)s'; choose one of: %(choices)s."), errors
+    )
     if errors:
         raise InvalidFilters(errors)
     return RegisterFilters(date_from, date_to, controller_id, status, severity, controller_name)

@@ -25,20 +25,46 @@ PADDING = 4 + 1  # cell padding left and right, and a little air
 MAX_WORD = 26 * mm
 TITLE_MIN = 30 * mm
 WORDS = {
-    "nl": {"title": "Register van datalekken", "basis": "AVG art. 33 lid 5: elk incident, gemeld of niet",
-           "generated": "Opgemaakt op", "selection": "Selectie", "period": "Periode (kennisname)",
-           "from_to": "{start} t/m {end}", "from": "vanaf {start}", "to": "tot en met {end}", "all": "alle",
-           "controller": "Verwerkingsverantwoordelijke", "status": "Status", "severity": "Ernst (AP)",
-           "none": "niet beoordeeld", "count": "{n} incident(en)", "details": "Per incident",
-           "empty": "Geen incidenten in deze selectie.", "page": "Pagina {page} van {pages}",
-           "times": "Tijden in Amsterdamse tijd (Europe/Amsterdam)."},
-    "en": {"title": "Breach register", "basis": "GDPR Art. 33(5): every incident, notified or not",
-           "generated": "Generated at", "selection": "Selection", "period": "Period (aware at)",
-           "from_to": "{start} to {end}", "from": "from {start}", "to": "up to {end}", "all": "all",
-           "controller": "Controller", "status": "Status", "severity": "Severity (AP)",
-           "none": "not assessed", "count": "{n} incident(s)", "details": "Per incident",
-           "empty": "No incidents in this selection.", "page": "Page {page} of {pages}",
-           "times": "Times in Amsterdam time (Europe/Amsterdam)."},
+    "nl": {
+        "title": "Register van datalekken",
+        "basis": "AVG art. 33 lid 5: elk incident, gemeld of niet",
+        "generated": "Opgemaakt op",
+        "selection": "Selectie",
+        "period": "Periode (kennisname)",
+        "from_to": "{start} t/m {end}",
+        "from": "vanaf {start}",
+        "to": "tot en met {end}",
+        "all": "alle",
+        "controller": "Verwerkingsverantwoordelijke",
+        "status": "Status",
+        "severity": "Ernst (AP)",
+        "none": "niet beoordeeld",
+        "count": "{n} incident(en)",
+        "details": "Per incident",
+        "empty": "Geen incidenten in deze selectie.",
+        "page": "Pagina {page} van {pages}",
+        "times": "Tijden in Amsterdamse tijd (Europe/Amsterdam).",
+    },
+    "en": {
+        "title": "Breach register",
+        "basis": "GDPR Art. 33(5): every incident, notified or not",
+        "generated": "Generated at",
+        "selection": "Selection",
+        "period": "Period (aware at)",
+        "from_to": "{start} to {end}",
+        "from": "from {start}",
+        "to": "up to {end}",
+        "all": "all",
+        "controller": "Controller",
+        "status": "Status",
+        "severity": "Severity (AP)",
+        "none": "not assessed",
+        "count": "{n} incident(s)",
+        "details": "Per incident",
+        "empty": "No incidents in this selection.",
+        "page": "Page {page} of {pages}",
+        "times": "Times in Amsterdam time (Europe/Amsterdam).",
+    },
 }
 
 
@@ -49,8 +75,17 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
         "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.5),
-        "h": ParagraphStyle("h", parent=base, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=8,
-                            spaceAfter=2, textColor=colors.HexColor("#1f4e8c"), keepWithNext=1),
+        "h": ParagraphStyle(
+            "h",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=2,
+            textColor=colors.HexColor("#1f4e8c"),
+            keepWithNext=1,
+        ),
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=8, keepWithNext=1),
         "line": ParagraphStyle("line", parent=base),
     }
@@ -66,8 +101,12 @@ def selection(filters: RegisterFilters | None, lang: str) -> list[tuple[str, str
     else:
         period = w["from"].format(start=start) if start else w["to"].format(end=end) if end else w["all"]
     severity = w["none"] if f.severity == "none" else word(AP_SEVERITY, f.severity, lang) or w["all"]
-    return [(w["period"], period), (w["controller"], f.controller_name or w["all"]),
-            (w["status"], word(INCIDENT_STATUS, f.status, lang) or w["all"]), (w["severity"], severity)]
+    return [
+        (w["period"], period),
+        (w["controller"], f.controller_name or w["all"]),
+        (w["status"], word(INCIDENT_STATUS, f.status, lang) or w["all"]),
+        (w["severity"], severity),
+    ]
 
 
 def _widths(columns: list, headers: list[str], cells: list[list[str]], st: dict) -> list[float]:
@@ -80,8 +119,11 @@ def _widths(columns: list, headers: list[str], cells: list[list[str]], st: dict)
         if column.key == "title":
             words.append(TITLE_MIN)
         else:
-            words += [stringWidth(w, cell.fontName, cell.fontSize) for row in cells
-                      for w in (row[i].split() if column.kind in ("text", "instant") else [row[i]])]
+            words += [
+                stringWidth(w, cell.fontName, cell.fontSize)
+                for row in cells
+                for w in (row[i].split() if column.kind in ("text", "instant") else [row[i]])
+            ]
         minimum.append(min(max(words, default=0), MAX_WORD) + PADDING)
     available = PAGE[0] - 2 * MARGIN
     spare = available - sum(minimum)
@@ -99,11 +141,17 @@ def _overview(rows: list[RegisterRow], lang: str, st: dict) -> LongTable:
     data = [[Paragraph(para_text(h), st["head"]) for h in headers]]
     data += [[Paragraph(para_text(text), st["cell"]) for text in row] for row in cells]
     result = LongTable(data, colWidths=widths, repeatRows=1)
-    result.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#b8c0cc")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f8")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    result.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#b8c0cc")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f8")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return result
 
 
@@ -134,21 +182,43 @@ def _pieces(text: str, size: int = 1500) -> list[str]:
     return pieces
 
 
-def render_pdf(rows: list[RegisterRow], lang: str, filters: RegisterFilters | None,
-               now: datetime | None = None) -> bytes:
+def render_pdf(
+    rows: list[RegisterRow], lang: str, filters: RegisterFilters | None, now: datetime | None = None
+) -> bytes:
     register_fonts()
     lang = "en" if lang == "en" else "nl"
     w, st = WORDS[lang], _styles()
-    story = [Paragraph(para_text(w["title"]), st["title"]), Paragraph(para_text(w["basis"]), st["base"]),
-             Paragraph(para_text(f"{w['generated']} {local_text(now or utcnow())} · {w['times']}"), st["base"]),
-             Spacer(1, 2 * mm),
-             Paragraph(para_text(w["selection"] + ": " + " · ".join(f"{k}: {v}" for k, v in selection(filters, lang))
-                                 + " · " + w["count"].format(n=len(rows))), st["base"]),
-             Spacer(1, 3 * mm)]
+    story = [
+        Paragraph(para_text(w["title"]), st["title"]),
+        Paragraph(para_text(w["basis"]), st["base"]),
+        Paragraph(para_text(f"{w['generated']} {local_text(now or utcnow())} · {w['times']}"), st["base"]),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            para_text(
+                w["selection"]
+                + ": "
+                + " · ".join(f"{k}: {v}" for k, v in selection(filters, lang))
+                + " · "
+                + w["count"].format(n=len(rows))
+            ),
+            st["base"],
+        ),
+        Spacer(1, 3 * mm),
+    ]
     if rows:
         story += [_overview(rows, lang, st), Paragraph(para_text(w["details"]), st["h"]), *_details(rows, lang, st)]
     else:
         story.append(Paragraph(para_text(w["empty"]), st["base"]))
-    return build(story, title=w["title"], header=f"{w['title']} · {w['basis']}", page_text=w["page"],
-                 pagesize=PAGE, margin=MARGIN, top=13 * mm, bottom=13 * mm, font_size=7.5, header_y=8 * mm,
-                 footer_y=7 * mm)
+    return build(
+        story,
+        title=w["title"],
+        header=f"{w['title']} · {w['basis']}",
+        page_text=w["page"],
+        pagesize=PAGE,
+        margin=MARGIN,
+        top=13 * mm,
+        bottom=13 * mm,
+        font_size=7.5,
+        header_y=8 * mm,
+        footer_y=7 * mm,
+    )

@@ -149,13 +149,22 @@ def _latest_severity():
     where there is none, its latest for one controller."""
     whole = case((SeverityAssessment.controller_id.is_(None), 0), else_=1)
     ranked = select(
-        SeverityAssessment.incident_id, SeverityAssessment.band, SeverityAssessment.ap_severity, SeverityAssessment.se,
-        func.row_number().over(partition_by=SeverityAssessment.incident_id,
-                               order_by=(whole, SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc()))
+        SeverityAssessment.incident_id,
+        SeverityAssessment.band,
+        SeverityAssessment.ap_severity,
+        SeverityAssessment.se,
+        func.row_number()
+        .over(
+            partition_by=SeverityAssessment.incident_id,
+            order_by=(whole, SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc()),
+        )
         .label("rank"),
     ).subquery()
-    return select(ranked.c.incident_id, ranked.c.band, ranked.c.ap_severity, ranked.c.se).where(
-        ranked.c.rank == 1).subquery("latest_severity")
+    return (
+        select(ranked.c.incident_id, ranked.c.band, ranked.c.ap_severity, ranked.c.se)
+        .where(ranked.c.rank == 1)
+        .subquery("latest_severity")
+    )
 
 
 def _conditions(filters: RegisterFilters, latest) -> list:
@@ -168,8 +177,11 @@ def _conditions(filters: RegisterFilters, latest) -> list:
     if filters.status:
         conditions.append(Incident.status == filters.status)
     if filters.controller_id is not None:
-        conditions.append(exists().where(AffectedContract.incident_id == Incident.id,
-                                         AffectedContract.controller_id == filters.controller_id))
+        conditions.append(
+            exists().where(
+                AffectedContract.incident_id == Incident.id, AffectedContract.controller_id == filters.controller_id
+            )
+        )
     if filters.severity == "none":
         conditions.append(latest.c.incident_id.is_(None))
     elif filters.severity:
@@ -186,20 +198,32 @@ def register_rows(filters: RegisterFilters | None = None, now: datetime | None =
     found = db.session.execute(
         select(Incident, latest.c.band, latest.c.ap_severity, latest.c.se)
         .outerjoin(latest, latest.c.incident_id == Incident.id)
-        .where(*conditions).order_by(Incident.aware_at, Incident.id)
+        .where(*conditions)
+        .order_by(Incident.aware_at, Incident.id)
     ).all()
     rows: dict[int, RegisterRow] = {}
     for incident, band, ap_severity, se in found:
         details = incident.details or {}
         rows[incident.id] = RegisterRow(
-            id=incident.id, reference=incident.reference, title=incident.title, status=incident.status,
-            aware_at=incident.aware_at, confirmed_at=incident.confirmed_at, dismissed_at=incident.dismissed_at,
-            dismiss_reason=incident.dismiss_reason, description=incident.description or "",
-            fields=dict(incident.fields or {}), incident_kind=details.get("incident_kind"),
-            started_at=_instant(details.get("started_at")), ended_at=_instant(details.get("ended_at")),
-            reporter_kind=_text(details.get("reporter_kind")), reported_by=_text(details.get("reported_by")),
+            id=incident.id,
+            reference=incident.reference,
+            title=incident.title,
+            status=incident.status,
+            aware_at=incident.aware_at,
+            confirmed_at=incident.confirmed_at,
+            dismissed_at=incident.dismissed_at,
+            dismiss_reason=incident.dismiss_reason,
+            description=incident.description or "",
+            fields=dict(incident.fields or {}),
+            incident_kind=details.get("incident_kind"),
+            started_at=_instant(details.get("started_at")),
+            ended_at=_instant(details.get("ended_at")),
+            reporter_kind=_text(details.get("reporter_kind")),
+            reported_by=_text(details.get("reported_by")),
             recovery=_text(details.get("recovery")),
-            severity_band=band, ap_severity=ap_severity, se=se,
+            severity_band=band,
+            ap_severity=ap_severity,
+            se=se,
         )
     if rows:
         # The same filter as a subquery: no list of ids as bound parameters, however many incidents match.
@@ -227,7 +251,8 @@ def _add_scopes(rows: dict[int, RegisterRow], ids) -> None:
 
 def _add_controllers(rows: dict[int, RegisterRow], ids) -> None:
     for incident_id, _controller_id, name in db.session.execute(
-        select(AffectedContract.incident_id, Controller.id, Controller.name).distinct()
+        select(AffectedContract.incident_id, Controller.id, Controller.name)
+        .distinct()
         .join(Controller, Controller.id == AffectedContract.controller_id)
         .where(AffectedContract.incident_id.in_(ids))
     ):
@@ -240,14 +265,18 @@ def _add_obligation_counts(rows: dict[int, RegisterRow], ids, now: datetime) -> 
     running = Obligation.status == "running"
     overdue = and_(running, Obligation.due_at.is_not(None), Obligation.due_at < now)
     missed = or_(Obligation.status == "missed", overdue)
-    still_open = or_(Obligation.status == "pending", and_(running, or_(Obligation.due_at.is_(None),
-                                                                      Obligation.due_at >= now)))
+    still_open = or_(
+        Obligation.status == "pending", and_(running, or_(Obligation.due_at.is_(None), Obligation.due_at >= now))
+    )
     for incident_id, met, miss, open_ in db.session.execute(
-        select(Obligation.incident_id,
-               func.sum(case((Obligation.status == "met", 1), else_=0)),
-               func.sum(case((missed, 1), else_=0)),
-               func.sum(case((still_open, 1), else_=0)))
-        .where(Obligation.incident_id.in_(ids)).group_by(Obligation.incident_id)
+        select(
+            Obligation.incident_id,
+            func.sum(case((Obligation.status == "met", 1), else_=0)),
+            func.sum(case((missed, 1), else_=0)),
+            func.sum(case((still_open, 1), else_=0)),
+        )
+        .where(Obligation.incident_id.in_(ids))
+        .group_by(Obligation.incident_id)
     ):
         row = rows[incident_id]
         row.obligations_met, row.obligations_missed, row.obligations_open = met or 0, miss or 0, open_ or 0
@@ -268,9 +297,18 @@ def _add_missed(rows: dict[int, RegisterRow], ids, now: datetime) -> None:
     ):
         done = obligation.met_at if obligation.status == "missed" else None
         due_at = cast(datetime, obligation.due_at)  # the query takes only obligations with a due_at
-        rows[obligation.incident_id].missed.append(MissedEntry(
-            obligation.kind, obligation.controller_id, name, contract, obligation.clause, due_at, done,
-            (done or now) - due_at))
+        rows[obligation.incident_id].missed.append(
+            MissedEntry(
+                obligation.kind,
+                obligation.controller_id,
+                name,
+                contract,
+                obligation.clause,
+                due_at,
+                done,
+                (done or now) - due_at,
+            )
+        )
 
 
 def _add_decisions(rows: dict[int, RegisterRow], ids) -> None:
@@ -279,16 +317,26 @@ def _add_decisions(rows: dict[int, RegisterRow], ids) -> None:
         select(Decision, Controller.name, User.name, User.email)
         .join(Controller, Controller.id == Decision.controller_id)
         .outerjoin(User, User.id == Decision.decided_by_id)
-        .where(Decision.incident_id.in_(ids)).order_by(Decision.decided_at, Decision.id)
+        .where(Decision.incident_id.in_(ids))
+        .order_by(Decision.decided_at, Decision.id)
     ):
         latest.setdefault(decision.incident_id, {})[decision.controller_id] = DecisionEntry(
-            decision.controller_id, name, decision.notify_ap, decision.inform_subjects, decision.subjects_ground,
-            decision.decided_at, reason=decision.reason or "", maker_name=decision.maker_name,
-            maker_function=decision.maker_function, maker_via=decision.maker_via,
-            recorded_by=(user_name or user_email) or None)
+            decision.controller_id,
+            name,
+            decision.notify_ap,
+            decision.inform_subjects,
+            decision.subjects_ground,
+            decision.decided_at,
+            reason=decision.reason or "",
+            maker_name=decision.maker_name,
+            maker_function=decision.maker_function,
+            maker_via=decision.maker_via,
+            recorded_by=(user_name or user_email) or None,
+        )
     for incident_id, by_controller in latest.items():
-        rows[incident_id].decisions = sorted(by_controller.values(),
-                                             key=lambda d: (d.controller.casefold(), d.controller_id))
+        rows[incident_id].decisions = sorted(
+            by_controller.values(), key=lambda d: (d.controller.casefold(), d.controller_id)
+        )
 
 
 def _add_filings(rows: dict[int, RegisterRow], ids) -> None:
@@ -296,43 +344,77 @@ def _add_filings(rows: dict[int, RegisterRow], ids) -> None:
         select(Filing, Controller.name, Contract.reference)
         .join(Controller, Controller.id == Filing.controller_id)
         .outerjoin(Contract, Contract.id == Filing.contract_id)
-        .where(Filing.incident_id.in_(ids)).order_by(Filing.at, Filing.id)
+        .where(Filing.incident_id.in_(ids))
+        .order_by(Filing.at, Filing.id)
     ):
-        rows[filing.incident_id].filings.append(FilingEntry(
-            filing.kind, filing.at, filing.reference, filing.controller_id, name, filing.channel, filing.contract_id,
-            contract, (filing.details or {}).get("follow_up")))
+        rows[filing.incident_id].filings.append(
+            FilingEntry(
+                filing.kind,
+                filing.at,
+                filing.reference,
+                filing.controller_id,
+                name,
+                filing.channel,
+                filing.contract_id,
+                contract,
+                (filing.details or {}).get("follow_up"),
+            )
+        )
 
 
 def _add_notices(rows: dict[int, RegisterRow], ids) -> None:
     """Per controller, each notice once: the outbox sends one e-mail per controller and files it per contract."""
     outbox: dict[int, OutboxMessage] = {}
     unsent: list[OutboxMessage] = []
-    for message in db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.incident_id.in_(ids), OutboxMessage.controller_id.is_not(None))):
+    for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.incident_id.in_(ids), OutboxMessage.controller_id.is_not(None))
+    ):
         outbox[message.id] = message
         if (message.details or {}).get("kind") == "notice" and message.status != "sent":
             unsent.append(message)
     notices: dict[int, dict[tuple, NoticeEntry]] = {}
     for filing, name in db.session.execute(
-        select(Filing, Controller.name).join(Controller, Controller.id == Filing.controller_id)
-        .where(Filing.incident_id.in_(ids), Filing.kind == "controller_notice").order_by(Filing.at, Filing.id)
+        select(Filing, Controller.name)
+        .join(Controller, Controller.id == Filing.controller_id)
+        .where(Filing.incident_id.in_(ids), Filing.kind == "controller_notice")
+        .order_by(Filing.at, Filing.id)
     ):
         outbox_id = (filing.details or {}).get("outbox_id")
         mail = outbox.get(outbox_id) if isinstance(outbox_id, int) else None
-        key = ("outbox", outbox_id) if mail is not None else ("filing", filing.controller_id, filing.at,
-                                                              filing.channel, filing.reference, filing.note)
-        notices.setdefault(filing.incident_id, {}).setdefault(key, NoticeEntry(
-            filing.controller_id, name, filing.at, filing.channel,
-            tuple(mail.recipients or ()) if mail is not None else (), filing.reference,
-            None if mail is not None else filing.note))
+        key = (
+            ("outbox", outbox_id)
+            if mail is not None
+            else ("filing", filing.controller_id, filing.at, filing.channel, filing.reference, filing.note)
+        )
+        notices.setdefault(filing.incident_id, {}).setdefault(
+            key,
+            NoticeEntry(
+                filing.controller_id,
+                name,
+                filing.at,
+                filing.channel,
+                tuple(mail.recipients or ()) if mail is not None else (),
+                filing.reference,
+                None if mail is not None else filing.note,
+            ),
+        )
     if unsent:
-        names = dict(db.session.execute(select(Controller.id, Controller.name).where(
-            Controller.id.in_({m.controller_id for m in unsent}))).all())
+        names = dict(
+            db.session.execute(
+                select(Controller.id, Controller.name).where(Controller.id.in_({m.controller_id for m in unsent}))
+            ).all()
+        )
         for message in unsent:
             controller_id = cast(int, message.controller_id)  # the outbox was read with is_not(None) above
             notices.setdefault(message.incident_id, {})[("outbox", message.id)] = NoticeEntry(
-                controller_id, names.get(controller_id, ""), message.created_at, "email",
-                tuple(message.recipients or ()), status=message.status)
+                controller_id,
+                names.get(controller_id, ""),
+                message.created_at,
+                "email",
+                tuple(message.recipients or ()),
+                status=message.status,
+            )
     for incident_id, entries in notices.items():
-        rows[incident_id].notices = sorted(entries.values(), key=lambda n: (n.controller.casefold(),
-                                                                            n.controller_id, n.at))
+        rows[incident_id].notices = sorted(
+            entries.values(), key=lambda n: (n.controller.casefold(), n.controller_id, n.at)
+        )

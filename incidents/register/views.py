@@ -36,12 +36,22 @@ def _page(errors: list[str], rows=None, filters=None, status: int = 200):
     headers, cells = table(rows or [], lang)
     controllers = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name)).all()
     return render_template(
-        "register/index.html", errors=errors, rows=rows or [], headers=headers, cells=cells,
-        keys=[c.key for c in COLUMNS], long_keys={c.key for c in COLUMNS if c.long}, filters=filters,
+        "register/index.html",
+        errors=errors,
+        rows=rows or [],
+        headers=headers,
+        cells=cells,
+        keys=[c.key for c in COLUMNS],
+        long_keys={c.key for c in COLUMNS if c.long},
+        filters=filters,
         summary_columns=[i for i, c in enumerate(COLUMNS) if c.summary],
         detail_columns=[i for i, c in enumerate(COLUMNS) if not c.summary],
-        args=request.args, controllers=controllers, statuses=INCIDENT_STATUSES, severities=SEVERITIES,
-        severity_words={key: word(AP_SEVERITY, key, lang) for key in SEVERITIES}, page_words=PAGE[lang],
+        args=request.args,
+        controllers=controllers,
+        statuses=INCIDENT_STATUSES,
+        severities=SEVERITIES,
+        severity_words={key: word(AP_SEVERITY, key, lang) for key in SEVERITIES},
+        page_words=PAGE[lang],
     ), status
 
 
@@ -73,5 +83,6 @@ def export(fmt: str):
     else:
         body = to_pdf(rows, lang, filters)
     name = f"register-{to_local(now).strftime('%Y-%m-%d')}.{fmt}"
-    return Response(body, content_type=MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, content_type=MIMETYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

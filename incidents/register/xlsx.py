@@ -20,7 +20,7 @@ CUT = {"nl": " … [afgekapt: zie CSV of PDF]", "en": " … [truncated: see CSV 
 def _fit(value: object, lang: str) -> object:
     if isinstance(value, str) and len(value) > MAX_CELL:
         marker = CUT["en" if lang == "en" else "nl"]
-        return value[:MAX_CELL - len(marker)] + marker
+        return value[: MAX_CELL - len(marker)] + marker
     return value
 
 

@@ -52,24 +52,41 @@ def message_for(incident, obligation, controller, point: Point, now: datetime) -
     else:
         nl = f"TE LAAT {incident.reference}: {dutch} voor {name} had uiterlijk {due} gemoeten ({_span(left)} te laat)."
         en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left)} overdue)."
-    escalation = ("\n\nDe termijn is verstreken: de FG en de beheerders zijn ook geïnformeerd. / The deadline has "
-                  "passed: the DPO and the administrators have been told as well.") if point.escalate else ""
+    escalation = (
+        (
+            "\n\nDe termijn is verstreken: de FG en de beheerders zijn ook geïnformeerd. / The deadline has "
+            "passed: the DPO and the administrators have been told as well."
+        )
+        if point.escalate
+        else ""
+    )
     portal_line = f"Portaal / portal: {portal}\n" if portal else ""
     body = f"{nl}\n{en}{escalation}\n\n{obligation.clause}\n{url}\n{portal_line}"
-    html = (f"<p>{escape(nl)}<br>{escape(en)}</p>"
-            + (f"<p><strong>{escape(escalation.strip())}</strong></p>" if escalation else "")
-            + f"<p>{escape(obligation.clause)}<br><a href=\"{escape(url)}\">{escape(url)}</a>"
-            + (f"<br>Portaal / portal: <a href=\"{escape(portal)}\">{escape(portal)}</a>" if portal else "")
-            + "</p>")
+    html = (
+        f"<p>{escape(nl)}<br>{escape(en)}</p>"
+        + (f"<p><strong>{escape(escalation.strip())}</strong></p>" if escalation else "")
+        + f'<p>{escape(obligation.clause)}<br><a href="{escape(url)}">{escape(url)}</a>'
+        + (f'<br>Portaal / portal: <a href="{escape(portal)}">{escape(portal)}</a>' if portal else "")
+        + "</p>"
+    )
     payload = {
         # "text" is what Slack and Microsoft Teams incoming webhooks show; the rest is for machines.
         "text": f"{nl}\n{en}\n{url}" + (f"\n{portal}" if portal else ""),
         "event": "deadline_reminder",
         "incident": {"id": incident.id, "reference": incident.reference, "url": url, "portal_url": portal},
-        "obligation": {"id": obligation.id, "kind": obligation.kind, "controller_id": obligation.controller_id,
-                       "controller": name, "owner": obligation.owner, "clause": obligation.clause,
-                       "due_at": iso_z(obligation.due_at)},
-        "point": point.key, "escalated": point.escalate, "sent_at": iso_z(now),
+        "obligation": {
+            "id": obligation.id,
+            "kind": obligation.kind,
+            "controller_id": obligation.controller_id,
+            "controller": name,
+            "owner": obligation.owner,
+            "clause": obligation.clause,
+            "due_at": iso_z(obligation.due_at),
+        },
+        "point": point.key,
+        "escalated": point.escalate,
+        "sent_at": iso_z(now),
     }
-    return ReminderText(subject=(nl if len(nl) <= 250 else nl[:247] + "..."), body=body, html=html,
-                        short=nl[:500], payload=payload)
+    return ReminderText(
+        subject=(nl if len(nl) <= 250 else nl[:247] + "..."), body=body, html=html, short=nl[:500], payload=payload
+    )

@@ -33,12 +33,21 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:
-    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
-        update(WebhookDelivery).where(
-            WebhookDelivery.id == delivery_id,
-            or_(WebhookDelivery.status.in_(("queued", "retrying")),
-                (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM)))
-        .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)))
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(  # an UPDATE's result has a rowcount
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                or_(
+                    WebhookDelivery.status.in_(("queued", "retrying")),
+                    (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM),
+                ),
+            )
+            .values(status="sending", claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     db.session.commit()
     return result.rowcount == 1
 
@@ -62,9 +71,12 @@ def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     timestamp = str(int(now.timestamp()))
     headers = {
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": "Datalekdesk-Webhook/1",
-        "X-Datalek-Timestamp": timestamp, "X-Datalek-Delivery": str(delivery_id),
-        "X-Datalek-Signature": signature(hook.secret, timestamp, body)}
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Datalekdesk-Webhook/1",
+        "X-Datalek-Timestamp": timestamp,
+        "X-Datalek-Delivery": str(delivery_id),
+        "X-Datalek-Signature": signature(hook.secret, timestamp, body),
+    }
     request = urllib.request.Request(hook.url, data=body, method="POST", headers=headers)  # noqa: S310
     with _opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
         return response.status
@@ -72,11 +84,18 @@ def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
 
 def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     now = now or utcnow()
-    ids = db.session.scalars(select(WebhookDelivery.id).where(
-        or_(WebhookDelivery.status.in_(("queued", "retrying")),
-            (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM)),
-        or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now))
-        .order_by(WebhookDelivery.id).limit(limit)).all()
+    ids = db.session.scalars(
+        select(WebhookDelivery.id)
+        .where(
+            or_(
+                WebhookDelivery.status.in_(("queued", "retrying")),
+                (WebhookDelivery.status == "sending") & (WebhookDelivery.claimed_at < now - STALE_CLAIM),
+            ),
+            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+        )
+        .order_by(WebhookDelivery.id)
+        .limit(limit)
+    ).all()
     counts: dict[str, int] = {}
     for delivery_id in ids:
         if not _claim(delivery_id, now):

@@ -28,8 +28,10 @@ class Webhook(Model):
 
 class WebhookDelivery(Model):
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (UniqueConstraint("webhook_id", "reminder_id", name="uq_webhook_deliveries_webhook_reminder"),
-                      Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"))
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "reminder_id", name="uq_webhook_deliveries_webhook_reminder"),
+        Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"))

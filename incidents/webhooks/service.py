@@ -33,11 +33,13 @@ def clean_url(value: object) -> str:
     except ValueError:
         raise ValidationFailed("the URL is not valid", "url", "invalid_url") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed("a webhook URL must start with http:// or https:// and name a host", "url",
-                               "invalid_url")
+        raise ValidationFailed(
+            "a webhook URL must start with http:// or https:// and name a host", "url", "invalid_url"
+        )
     if parts.username is not None or parts.password is not None:
-        raise ValidationFailed("put no user name or password in the URL; the signature authenticates the call",
-                               "url", "invalid_url")
+        raise ValidationFailed(
+            "put no user name or password in the URL; the signature authenticates the call", "url", "invalid_url"
+        )
     return url
 
 
@@ -47,16 +49,21 @@ def organisation(value: object) -> int | None:
         return None
     controller_id = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
     if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
-        raise ValidationFailed("choose the processor or a controller from the list", "controller_id",
-                               "unknown_controller")
+        raise ValidationFailed(
+            "choose the processor or a controller from the list", "controller_id", "unknown_controller"
+        )
     return controller_id
 
 
-def create_webhook(*, name: object, url: object, controller_id: object = None,
-                   now: datetime | None = None) -> Webhook:
-    hook = Webhook(name=required_text(name, "name", 100, "name"), url=clean_url(url),
-                   controller_id=organisation(controller_id), secret=secrets.token_urlsafe(32), active=True,
-                   created_at=now or utcnow())
+def create_webhook(*, name: object, url: object, controller_id: object = None, now: datetime | None = None) -> Webhook:
+    hook = Webhook(
+        name=required_text(name, "name", 100, "name"),
+        url=clean_url(url),
+        controller_id=organisation(controller_id),
+        secret=secrets.token_urlsafe(32),
+        active=True,
+        created_at=now or utcnow(),
+    )
     db.session.add(hook)
     db.session.flush()
     return hook
@@ -65,10 +72,15 @@ def create_webhook(*, name: object, url: object, controller_id: object = None,
 def deactivate(hook: Webhook) -> int:
     """No further calls: the hook gets no new deliveries, and its queued ones are cancelled. Returns how many."""
     hook.active = False
-    result = cast("CursorResult[Any]", db.session.execute(  # an UPDATE's result has a rowcount
-        update(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status.in_(PENDING))
-        .values(status="cancelled", next_attempt_at=None, last_error="webhook deactivated")
-        .execution_options(synchronize_session=False)))
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(  # an UPDATE's result has a rowcount
+            update(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status.in_(PENDING))
+            .values(status="cancelled", next_attempt_at=None, last_error="webhook deactivated")
+            .execution_options(synchronize_session=False)
+        ),
+    )
     db.session.flush()
     return result.rowcount or 0
 
@@ -77,14 +89,25 @@ def test_payload(hook: Webhook, now: datetime) -> dict:
     base = current_app.config["BASE_URL"].rstrip("/")
     nl = f"Test van de Datalekdesk: webhook “{hook.name}” werkt."
     en = f"Test from the breach desk: webhook “{hook.name}” works."
-    return {"text": f"{nl}\n{en}\n{base}/", "event": "test", "webhook": {"id": hook.id, "name": hook.name},
-            "sent_at": iso_z(now)}
+    return {
+        "text": f"{nl}\n{en}\n{base}/",
+        "event": "test",
+        "webhook": {"id": hook.id, "name": hook.name},
+        "sent_at": iso_z(now),
+    }
 
 
 def call_row(*, webhook_id: int, payload: dict, now: datetime, reminder_id: int | None = None) -> dict:
     """The columns of one new webhook call, queued to be made now."""
-    return {"webhook_id": webhook_id, "reminder_id": reminder_id, "payload": payload, "status": "queued",
-            "attempts": 0, "next_attempt_at": now, "created_at": now}
+    return {
+        "webhook_id": webhook_id,
+        "reminder_id": reminder_id,
+        "payload": payload,
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def queue_calls(rows: list[dict]) -> None:
@@ -104,12 +127,22 @@ def queue_test(hook: Webhook, now: datetime | None = None) -> WebhookDelivery:
 
 
 def all_webhooks() -> list[tuple[Webhook, str | None]]:
-    return [(hook, name) for hook, name in db.session.execute(
-        select(Webhook, Controller.name).outerjoin(Controller, Controller.id == Webhook.controller_id)
-        .order_by(Webhook.active.desc(), Webhook.name, Webhook.id))]
+    return [
+        (hook, name)
+        for hook, name in db.session.execute(
+            select(Webhook, Controller.name)
+            .outerjoin(Controller, Controller.id == Webhook.controller_id)
+            .order_by(Webhook.active.desc(), Webhook.name, Webhook.id)
+        )
+    ]
 
 
 def recent_deliveries(hook_id: int, limit: int = 50) -> list[WebhookDelivery]:
-    return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id)
-                                   .order_by(WebhookDelivery.id.desc()).limit(limit)))
-
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == hook_id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        )
+    )

@@ -38,9 +38,12 @@ def _controllers() -> list[tuple[int, str]]:
 
 def _form(**kwargs) -> WebhookForm:
     form = WebhookForm(**kwargs)
-    form.controller_id.choices = choices([("", _("The processor itself (%(name)s)",
-                                                 name=current_app.config["PROCESSOR_NAME"])),
-                                          *((str(i), name) for i, name in _controllers())])
+    form.controller_id.choices = choices(
+        [
+            ("", _("The processor itself (%(name)s)", name=current_app.config["PROCESSOR_NAME"])),
+            *((str(i), name) for i, name in _controllers()),
+        ]
+    )
     return form
 
 
@@ -51,8 +54,9 @@ def _hook(webhook_id: int) -> Webhook:
 def _message(exc: DomainError) -> str:
     """The service's reason in the user's language."""
     return {
-        "invalid_url": _("A webhook URL must start with http:// or https:// and name a host, without spaces, user "
-                         "name or password."),
+        "invalid_url": _(
+            "A webhook URL must start with http:// or https:// and name a host, without spaces, user name or password."
+        ),
         "unknown_controller": _("Choose the processor or a controller from the list."),
         "required": _("This field is required."),
         "too_long": _("This text is too long."),
@@ -83,15 +87,19 @@ def create():
         else:
             flash(_message(exc), "error")
         return _index(form, 422)
-    flash(_("Webhook created. Configure its secret at the receiver to check the signature of every call."),
-          "success")
+    flash(_("Webhook created. Configure its secret at the receiver to check the signature of every call."), "success")
     return redirect(url_for("webhooks.show", webhook_id=hook.id))
 
 
 def _show(hook: Webhook, status: int = 200):
     controller = db.session.get(Controller, hook.controller_id) if hook.controller_id else None
-    return render_template("webhooks/show.html", hook=hook, controller=controller,
-                           deliveries=service.recent_deliveries(hook.id), now=utcnow()), status
+    return render_template(
+        "webhooks/show.html",
+        hook=hook,
+        controller=controller,
+        deliveries=service.recent_deliveries(hook.id),
+        now=utcnow(),
+    ), status
 
 
 @bp.get("/<int:webhook_id>")
