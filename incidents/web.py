@@ -25,13 +25,15 @@ def post_form(
     again: Callable[[object], object],
     done: Callable[[], Response] | None = None,
     at_form: bool = True,
+    summary: bool = True,
 ):
     """Validate `form`, then `action(form)`: a service call that returns the success message (flashed, then
     `done()` answers), None (`done()` answers, nothing said) or a response of its own (returned as it is).
     Invalid, or refused with a DomainError: what the service flushed is undone and `again(form)` answers.
 
     With `at_form` (a page that shows the posted form again) the errors stand at the fields they name under a page
-    message; without it (a button on a page that is redirected back to) every error is a page message."""
+    message (`summary=False` for a page whose template sums the form's errors up itself); without it (a button on a
+    page that is redirected back to) every error is a page message."""
     if form.validate_on_submit():
         try:
             message = action(form)
@@ -49,6 +51,6 @@ def post_form(
         for name, errors in form.errors.items():
             label = form[name].label.text if name in form else name
             flash(f"{label}: {'; '.join(errors)}", "error")
-    if at_form:
+    if at_form and summary:
         flash(_("Nothing was saved: see the messages at the form."), "error")
     return again(form)

@@ -48,8 +48,8 @@ def _picked_ids() -> list[int]:
 @bp.get("/")
 def index():
     status = request.args.get("status")
-    status = status if status in INCIDENT_STATUSES else None
-    return render_template("incidents/index.html", incidents=incident_list(status), status=status)
+    shown = incident_list(status if status in INCIDENT_STATUSES else None)
+    return render_template("incidents/index.html", incidents=shown, status=status)
 
 
 def _picker_context() -> dict:
@@ -90,6 +90,7 @@ def new():
             render_template("incidents/new.html", form=form, picked=set(_picked_ids()), **_picker_context()),
             422,
         ),
+        summary=False,  # the intake page sums the form's errors up itself
     )
 
 

@@ -26,7 +26,9 @@ def _save(form, action, success: str, redirect_to: str, again):
         action(form)
         return success
 
-    return post_form(form, act, done=lambda: redirect(url_for(redirect_to)), again=lambda form: again(form, 422))
+    return post_form(
+        form, act, done=lambda: redirect(url_for(redirect_to)), again=lambda form: again(form, 422), summary=False
+    )
 
 
 @bp.route("/controllers", methods=["GET", "POST"])
