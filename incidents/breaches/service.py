@@ -21,6 +21,7 @@ from ..validation import clean_text, is_id, required_text
 from .affected import affected_controller_ids
 from .assessment import latest_severity
 from .models import (
+    ACKNOWLEDGEMENT,
     AP_FOLLOW_UPS,
     DECISION_VIA,
     FILING_KINDS,
@@ -437,7 +438,8 @@ def record_observed_filings(
 ) -> list[Filing]:
     """Filings the desk observed itself rather than a person's statement: an e-mail the SMTP server accepted (one
     filing per contract it fulfils), a receipt confirmed through the link or the portal. They are recorded as they
-    happened and the deadlines recomputed once; the caller puts the one event on the timeline that says why."""
+    happened and the deadlines recomputed once (not for receipts alone: a receipt fulfils no deadline, and the clock
+    engine does not read them); the caller puts the one event on the timeline that says why."""
     now = now or utcnow()
     rows = [
         Filing(
@@ -458,8 +460,9 @@ def record_observed_filings(
     ]
     db.session.add_all(rows)
     db.session.flush()
-    recompute(incident)
-    db.session.flush()
+    if any(f.kind != ACKNOWLEDGEMENT for f in filings):
+        recompute(incident)
+        db.session.flush()
     return rows
 
 
