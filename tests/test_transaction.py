@@ -76,10 +76,15 @@ def test_a_domain_error_no_view_caught_is_a_refusal_page_with_its_status_and_kee
         raise Conflict("incident IN-1 is dismissed; it cannot be confirmed")
 
     app.add_url_rule("/t/conflict", "conflict", conflicting, methods=["POST"])
-    response = app.test_client().post("/t/conflict")
+    client = app.test_client()
+    response = client.post("/t/conflict")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "Er is niets opgeslagen" in page and "incident IN-1 is dismissed" in page
+    # Dutch first: the page says it in Dutch, without the service's English reason
+    assert "Er is niets opgeslagen" in page and "Dit botst met wat intussen is vastgelegd" in page
+    assert "dismissed" not in page
+    english = client.post("/t/conflict?lang=en").get_data(as_text=True)
+    assert "Nothing was saved" in english and "incident IN-1 is dismissed; it cannot be confirmed" in english
     assert names() == [] and routes == []
 
 
