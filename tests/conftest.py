@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from incidents import ROOT, create_app
 from incidents.extensions import db
 
+from .support.client import RequestScopedClient
+
 TABLES = (
     "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
     "timeline_events", "users", "api_tokens", "documents", "outbox",
@@ -147,17 +149,10 @@ def db_path(tmp_path, request):
 @pytest.fixture
 def app(database_uri):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret"}, testing=True)
-
-    @app.teardown_request
-    def forget_login(_exc):
-        # The test holds one app context open for its whole run, and requests share it; Flask-Login caches the
-        # user in that context's `g`. Forget it after each request, as a real server (a context per request)
-        # does, so two test clients are two different browsers.
-        from flask import g
-
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the session's CSRF token there the same way
-
+    # The test holds one app context open for its whole run; each request gets a context of its own, as on a
+    # server, so that nothing a request keeps on `g` (the logged-in user, the CSRF token) reaches the next one and
+    # two test clients are two different browsers.
+    app.test_client_class = RequestScopedClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 
 import pyotp
 import pytest
-from flask.testing import FlaskClient
 
 from incidents.auth import twofactor
 from incidents.auth.models import User
@@ -23,23 +22,10 @@ PASSWORD = "Lange-zin met 5 woorden"
 ADMIN_EMAIL = "beheer@verwerker.example"
 
 
-class RequestScopedClient(FlaskClient):
-    """Runs every request in its own application context, as a server does.
-
-    The suite's ``app`` fixture keeps one application context open for the whole test, and Flask-Login caches the
-    logged-in user on ``g`` (which lives on that context): without this, a second client would be served as the
-    first client's user. Responses are buffered, so a streamed download is complete when ``open`` returns."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def new_client(app):
-    def make() -> RequestScopedClient:
-        made = RequestScopedClient(app, app.response_class, use_cookies=True)
+    def make():
+        made = app.test_client()
         made.get("/login?lang=en")  # English pages: the assertions name the English msgids
         return made
 

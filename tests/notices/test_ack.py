@@ -15,7 +15,7 @@ from incidents.extensions import db
 from incidents.notices.outbox import deliver_due
 from incidents.notices.service import issue_notices
 
-from .helpers import Visitor, ack_path, hidden_csrf, parse
+from .helpers import ack_path, hidden_csrf, parse
 
 SECRET = "test-secret"  # the app fixture's SECRET_KEY
 SALT = "notice-acknowledgement"
@@ -54,7 +54,7 @@ def acknowledgements() -> list[Filing]:
 
 
 def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered, app, logged_in, all_counts):
-    controller = Visitor(app)  # no login
+    controller = app.test_client()  # a second browser: the controller, no login
     page = controller.get(delivered["path_a"])
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -96,7 +96,7 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
 
 
 def test_a_reused_link_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
+    controller = app.test_client()
     csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
     assert controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Eerste"}).status_code == 200
     before = all_counts()
@@ -116,7 +116,7 @@ def forged(path: str) -> str:
 def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, all_counts):
     a, b = delivered["a"], delivered["b"]
     assert a.ack_nonce != b.ack_nonce
-    controller = Visitor(app)
+    controller = app.test_client()
     # a token signed 29 days ago still works (ACK_MAX_AGE_DAYS = 30): the backdating itself is sound
     assert controller.get(f"/ack/{token(a.id, a.ack_nonce, age_seconds=29 * DAY)}").status_code == 200
 
@@ -146,7 +146,7 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
 
 
 def test_an_expired_link_by_configuration_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
+    controller = app.test_client()
     csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
     app.config["ACK_MAX_AGE_DAYS"] = -1
     before = all_counts()
@@ -161,7 +161,7 @@ def _before_delivery(world, app):
     [message] = issue_notices(world.incident, controller_ids=[world.a.id])
     db.session.commit()
     path = f"/ack/{token(message.id, message.ack_nonce)}"
-    controller = Visitor(app)
+    controller = app.test_client()
     page = controller.get(path)
     assert page.status_code == 200
     data = {"csrf_token": hidden_csrf(page.get_data(as_text=True)), "name": "Te vroeg"}
@@ -183,7 +183,7 @@ def test_acknowledging_before_delivery_answers_with_an_error_status(world, app, 
 
 
 def test_an_empty_name_is_refused(world, delivered, app, all_counts):
-    controller = Visitor(app)
+    controller = app.test_client()
     csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "  "})
@@ -192,7 +192,7 @@ def test_an_empty_name_is_refused(world, delivered, app, all_counts):
 
 
 def test_posting_without_csrf_token_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
+    controller = app.test_client()
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"name": "Zonder token"})
     assert response.status_code in (400, 422)

@@ -23,7 +23,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller as SMTPController
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from incidents.auth import twofactor
@@ -32,6 +31,8 @@ from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.extensions import db
 from incidents.reminders.models import Notification, Reminder
+
+from ..support.client import RequestScopedClient
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
 PASSWORD = "Lange-zin met 5 woorden"
@@ -290,32 +291,12 @@ def make_person(app):
     return make
 
 
-class Browser(FlaskClient):
-    """Each request in its own application context, as on a server (the suite's app fixture keeps one context
-    open, and Flask-Login caches the user on its `g`): two browsers are two people."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-    def csrf(self, url: str = "/account/") -> str:
-        return csrf_from(self.get(url))
-
-    def post_form(self, url: str, data: dict | None = None, token_page: str = "/account/"):
-        return self.post(url, data={"csrf_token": self.csrf(token_page), **(data or {})})
-
-
-def csrf_from(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, f"no CSRF token on the page ({response.status_code})"
-    return match.group(1)
-
-
 @pytest.fixture
 def browser(app):
-    def make(person: Person | None = None) -> Browser:
-        made = Browser(app, app.response_class, use_cookies=True)
+    """browser(person=None): a client of its own (two browsers are two people), logged in as ``person``."""
+
+    def make(person: Person | None = None) -> RequestScopedClient:
+        made = app.test_client()
         made.get("/login?lang=en")  # English pages: the assertions name the English msgids
         if person is not None:
             login(made, person)
@@ -324,7 +305,7 @@ def browser(app):
     return make
 
 
-def login(client: Browser, person: Person) -> None:
+def login(client: RequestScopedClient, person: Person) -> None:
     response = client.post("/login", data={"email": person.email, "password": PASSWORD,
                                            "csrf_token": client.csrf("/login")})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]

@@ -16,26 +16,15 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from flask.testing import FlaskClient
 
 from incidents import create_app
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
 from ..conftest import csrf_token
+from ..support.client import RequestScopedClient
 
 PASSWORD = "correct horse battery"
-
-
-class FreshContextClient(FlaskClient):
-    """Sends each request in an application context of its own, as a real server does: nothing kept in
-    ``flask.g`` (Flask-Login's cached user, the API caller) or in the request's database session carries over
-    from one request to the next, so several clients can be logged in as different users at once."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)  # a streamed body is read while its context still exists
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 def run_in_child(scenario, timeout: float = 120.0) -> None:
@@ -83,13 +72,13 @@ def run_in_child(scenario, timeout: float = 120.0) -> None:
 def build_app(database_uri, **overrides):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret", **overrides},
                      testing=True)
-    app.test_client_class = FreshContextClient
+    app.test_client_class = RequestScopedClient
     return app
 
 
 @pytest.fixture
 def app(database_uri):
-    """The suite's app, but with clients that give every request a fresh application context."""
+    """The suite's app (its clients give every request an application context of its own)."""
     app = build_app(database_uri)
     with app.app_context():
         yield app

@@ -1,0 +1,6 @@
+"""What the test folders share, in one place each (shared/ARCHITECTURE.md, "Tests"; flaskr's `AuthActions` and
+CTFd's `tests/helpers.py` are the model):
+
+- `client`   the request-scoped test client (a fresh application context per request, as on a server);
+- `forms`    CSRF tokens, form posts and logging in through the real pages.
+"""
