@@ -10,7 +10,6 @@ pytest-xdist (``-n 2``) each worker gets a database of its own on the same serve
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from datetime import UTC, datetime
 
@@ -23,6 +22,7 @@ from incidents import ROOT, create_app
 from incidents.extensions import db
 
 from .support.client import RequestScopedClient
+from .support.forms import log_in
 
 TABLES = (
     "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
@@ -255,19 +255,9 @@ def row_counts(app):
     return counts
 
 
-def csrf_token(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
 @pytest.fixture
 def logged_in(client, user):
-    token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": "correct horse battery",
-                                           "csrf_token": token})
-    assert response.status_code == 302
+    log_in(client, user.email, "correct horse battery")
     return client
 
 

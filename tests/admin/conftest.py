@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -17,6 +16,8 @@ from incidents.auth import twofactor
 from incidents.auth.models import User
 from incidents.auth.service import create_user
 from incidents.extensions import db
+
+from ..support.forms import log_in, post_form
 
 PASSWORD = "Lange-zin met 5 woorden"
 ADMIN_EMAIL = "beheer@verwerker.example"
@@ -37,19 +38,9 @@ def client(new_client):
     return new_client()
 
 
-def token_from(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def csrf(client, url: str = "/account/tokens") -> str:
-    return token_from(client.get(url))
-
-
 def post(client, url: str, data: dict | None = None, token_page: str = "/account/tokens"):
     """A form POST with the session's CSRF token, as the browser sends it."""
-    return client.post(url, data={"csrf_token": csrf(client, token_page), **(data or {})})
+    return post_form(client, url, data, token_from=token_page)
 
 
 @dataclass
@@ -97,15 +88,7 @@ def make_person(app):
 
 def login(client, person: Person, code: str | None = None):
     """The real login: the password form, then (when switched on) the code form. Returns the final response."""
-    token = csrf(client, "/login")
-    response = client.post("/login", data={"email": person.email, "password": person.password, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    if response.headers["Location"].endswith("/login/2fa"):
-        page = client.get("/login/2fa")
-        response = client.post("/login/2fa", data={"code": code or person.code(), "csrf_token": token_from(page)})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    assert not response.headers["Location"].endswith(("/login", "/login/2fa")), response.headers["Location"]
-    return response
+    return log_in(client, person.email, person.password, code=code or person.code)
 
 
 @pytest.fixture

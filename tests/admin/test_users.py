@@ -9,7 +9,8 @@ from incidents.auth.models import User
 from incidents.auth.service import find_user
 from incidents.extensions import db
 
-from .conftest import PASSWORD, csrf, login, reload, table
+from ..support.forms import csrf_token
+from .conftest import PASSWORD, login, reload, table
 
 USERS = "/admin/users"
 
@@ -20,7 +21,7 @@ def user_count() -> int:
 
 
 def submit(client, url: str, data: dict | None = None):
-    return client.post(url, data={"csrf_token": csrf(client, USERS), **(data or {})})
+    return client.post(url, data={"csrf_token": csrf_token(client, USERS), **(data or {})})
 
 
 def create(client, **values):
@@ -123,7 +124,7 @@ def test_role_change_ends_the_users_open_session(admin_client, handler, new_clie
     assert after.status_code == 302 and "/login" in after.headers["Location"]
     login(theirs, handler)  # logging in again works, now as a viewer
     assert theirs.get("/incidents/").status_code == 200
-    write = theirs.post("/incidents/new", data={"csrf_token": csrf(theirs, "/account/tokens"), "title": "x"})
+    write = theirs.post("/incidents/new", data={"csrf_token": csrf_token(theirs, "/account/tokens"), "title": "x"})
     assert write.status_code == 403  # a viewer only reads
 
 
@@ -199,7 +200,7 @@ def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_clien
     assert not stored.active and stored.session_version == version + 1
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
     refused = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                         "csrf_token": csrf(theirs, "/login")})
+                                         "csrf_token": csrf_token(theirs, "/login")})
     assert refused.status_code == 200  # the login form again, with its message
     assert row_of(admin_client, handler.email)[0]["data-active"] == "no"
 
@@ -226,11 +227,11 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
     theirs = new_client()
     for _ in range(5):
         theirs.post("/login", data={"email": handler.email, "password": "wrong password!!",
-                                    "csrf_token": csrf(theirs, "/login")})
+                                    "csrf_token": csrf_token(theirs, "/login")})
     stored = reload(handler)
     assert stored.locked_until is not None
     locked = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                        "csrf_token": csrf(theirs, "/login")})
+                                        "csrf_token": csrf_token(theirs, "/login")})
     assert locked.status_code == 200  # the right password does not open a locked account
     attrs, _cells = row_of(admin_client, handler.email)
     assert attrs["data-locked"] == "yes"
@@ -259,7 +260,7 @@ def test_reset_two_factor_of_a_user(admin_client, make_person, new_client):
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
     # The next login asks no code.
     first = theirs.post("/login", data={"email": person.email, "password": PASSWORD,
-                                       "csrf_token": csrf(theirs, "/login")})
+                                       "csrf_token": csrf_token(theirs, "/login")})
     assert first.status_code == 302 and not first.headers["Location"].endswith("/login/2fa")
     assert row_of(admin_client, person.email)[0]["data-two-factor"] == "off"
 

@@ -71,9 +71,3 @@ def ack_link(message: EmailMessage) -> str:
 
 def ack_path(message: EmailMessage) -> str:
     return ack_link(message)[len(BASE_URL):]
-
-
-def hidden_csrf(html: str, name: str = "csrf_token") -> str:
-    match = re.search(r'name="' + re.escape(name) + r'"[^>]*value="([^"]+)"', html)
-    assert match, f"no {name} on the page"
-    return match.group(1)

@@ -15,7 +15,8 @@ from incidents.extensions import db
 from incidents.notices.outbox import deliver_due
 from incidents.notices.service import issue_notices
 
-from .helpers import ack_path, hidden_csrf, parse
+from ..support.forms import csrf_from
+from .helpers import ack_path, parse
 
 SECRET = "test-secret"  # the app fixture's SECRET_KEY
 SALT = "notice-acknowledgement"
@@ -62,7 +63,7 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     assert world.reference in html and f"{world.reference}-melding-initial-1.pdf" in html
 
     before = all_counts()
-    done = controller.post(delivered["path_a"], data={"csrf_token": hidden_csrf(html), "name": "Mw. Ĳsselmeer"})
+    done = controller.post(delivered["path_a"], data={"csrf_token": csrf_from(html), "name": "Mw. Ĳsselmeer"})
     assert done.status_code == 200
     assert "Mw. Ĳsselmeer" in done.get_data(as_text=True)
     after = all_counts()
@@ -97,7 +98,7 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
 
 def test_a_reused_link_records_nothing(world, delivered, app, all_counts):
     controller = app.test_client()
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     assert controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Eerste"}).status_code == 200
     before = all_counts()
     reused = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Tweede"})
@@ -131,7 +132,7 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
         "unknown outbox id": (f"/ack/{token(999999, a.ack_nonce)}", 404, INVALID),
         "not a token": ("/ack/not-a-token", 404, INVALID),
     }
-    csrf = hidden_csrf(controller.get(delivered["path_b"]).get_data(as_text=True))
+    csrf = csrf_from(controller.get(delivered["path_b"]).get_data(as_text=True))
     before = all_counts()
     for name, (path, status, words) in cases.items():
         shown = controller.get(path)
@@ -147,7 +148,7 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
 
 def test_an_expired_link_by_configuration_records_nothing(world, delivered, app, all_counts):
     controller = app.test_client()
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     app.config["ACK_MAX_AGE_DAYS"] = -1
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Te laat"})
@@ -164,7 +165,7 @@ def _before_delivery(world, app):
     controller = app.test_client()
     page = controller.get(path)
     assert page.status_code == 200
-    data = {"csrf_token": hidden_csrf(page.get_data(as_text=True)), "name": "Te vroeg"}
+    data = {"csrf_token": csrf_from(page.get_data(as_text=True)), "name": "Te vroeg"}
     return lambda: controller.post(path, data=data)
 
 
@@ -184,7 +185,7 @@ def test_acknowledging_before_delivery_answers_with_an_error_status(world, app, 
 
 def test_an_empty_name_is_refused(world, delivered, app, all_counts):
     controller = app.test_client()
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "  "})
     assert response.status_code == 422

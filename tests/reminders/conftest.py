@@ -33,6 +33,7 @@ from incidents.extensions import db
 from incidents.reminders.models import Notification, Reminder
 
 from ..support.client import RequestScopedClient
+from ..support.forms import log_in
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
 PASSWORD = "Lange-zin met 5 woorden"
@@ -306,13 +307,7 @@ def browser(app):
 
 
 def login(client: RequestScopedClient, person: Person) -> None:
-    response = client.post("/login", data={"email": person.email, "password": PASSWORD,
-                                           "csrf_token": client.csrf("/login")})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    if response.headers["Location"].endswith("/login/2fa"):
-        response = client.post("/login/2fa", data={"code": person.code(), "csrf_token": client.csrf("/login/2fa")})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    assert not response.headers["Location"].endswith(("/login", "/login/2fa")), response.headers["Location"]
+    log_in(client, person.email, PASSWORD, code=person.code)
 
 
 NAV_COUNT = re.compile(r'id="notifications-link"[^>]*data-unread="(\d+)"[^>]*>(?:<strong>)?Notifications \((\d+)\)')

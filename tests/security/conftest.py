@@ -21,8 +21,8 @@ from incidents import create_app
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from ..conftest import csrf_token
 from ..support.client import RequestScopedClient
+from ..support.forms import login_response
 
 PASSWORD = "correct horse battery"
 
@@ -106,19 +106,7 @@ def location(response) -> str:
 
 def login(client, email: str, password: str = PASSWORD, next_: str | None = None):
     """POST the real login form (with its CSRF token); returns the response (not followed)."""
-    token = csrf_token(client, "/login")
-    return client.post("/login", query_string={"next": next_} if next_ is not None else None,
-                       data={"email": email, "password": password, "csrf_token": token})
-
-
-def second_factor(client, code: str):
-    token = csrf_token(client, "/login/2fa")
-    return client.post("/login/2fa", data={"code": code, "csrf_token": token})
-
-
-def post_form(client, url: str, data: dict, token_from: str = "/account/"):
-    """POST a form with a CSRF token taken from ``token_from`` (a page of the same session)."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
+    return login_response(client, email, password, next_=next_)
 
 
 def is_logged_in(client) -> bool:
