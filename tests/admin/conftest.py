@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-import time
-from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 
-import pyotp
 import pytest
 
-from incidents.auth import twofactor
 from incidents.auth.models import User
-from incidents.auth.service import create_user
 from incidents.extensions import db
 
-from ..support.forms import log_in, post_form
+from ..support import people
+from ..support.forms import post_form
+from ..support.people import Person, log_in_as
 
 PASSWORD = "Lange-zin met 5 woorden"
 ADMIN_EMAIL = "beheer@verwerker.example"
@@ -43,52 +41,10 @@ def post(client, url: str, data: dict | None = None, token_page: str = "/account
     return post_form(client, url, data, token_from=token_page)
 
 
-@dataclass
-class Person:
-    user: User
-    password: str = PASSWORD
-    secret: str | None = None
-    recovery_codes: list[str] = field(default_factory=list)
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    def code(self) -> str:
-        """A TOTP code for the next time step: the step used at enrolment (or a login) counts as spent, and the
-        server accepts one step of drift either way."""
-        return pyotp.TOTP(self.secret).at(time.time() + 30)
-
-
-def enrol(user: User) -> tuple[str, list[str]]:
-    """Two-step verification switched on as the account page does it: a fresh secret, confirmed with a code."""
-    secret = twofactor.start_enrolment(user)
-    codes = twofactor.confirm_enrolment(user, pyotp.TOTP(secret).now())
-    assert codes, "enrolment refused the code"
-    db.session.commit()
-    return secret, codes
-
-
 @pytest.fixture
 def make_person(app):
-    def make(email: str, role: str, *, controller=None, two_factor: bool = False, name: str = "") -> Person:
-        user = create_user(email, role, PASSWORD, name=name, controller_id=controller.id if controller else None)
-        db.session.commit()
-        person = Person(user)
-        if two_factor:
-            person.secret, person.recovery_codes = enrol(user)
-        return person
-
-    return make
-
-
-def login(client, person: Person, code: str | None = None):
-    """The real login: the password form, then (when switched on) the code form. Returns the final response."""
-    return log_in(client, person.email, person.password, code=code or person.code)
+    """make_person(email, role, *, controller=None, two_factor=False, name="") -> Person."""
+    return partial(people.make_person, password=PASSWORD)
 
 
 @pytest.fixture
@@ -98,7 +54,7 @@ def admin(make_person) -> Person:
 
 @pytest.fixture
 def admin_client(client, admin):
-    response = login(client, admin)
+    response = log_in_as(client, admin)
     assert client.get("/admin/users").status_code == 200, response.headers["Location"]
     return client
 

@@ -10,12 +10,12 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.calendar import service as feeds
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
+from ..support import people
 from ..support.forms import log_in as log_in_with
 
 PASSWORD = "lang genoeg wachtwoord"
@@ -102,9 +102,7 @@ def world(app, user, make_controller, make_contract):
 @pytest.fixture
 def make_user(app):
     def make(email, role, controller=None, **kw):
-        made = create_user(email, role, PASSWORD, controller_id=controller.id if controller else None, **kw)
-        db.session.commit()
-        return made
+        return people.make_user(email, role, password=PASSWORD, controller=controller, **kw)
 
     return make
 

@@ -20,20 +20,17 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pyotp
 import pytest
 from aiosmtpd.controller import Controller as SMTPController
 from sqlalchemy import select
 
-from incidents.auth import twofactor
-from incidents.auth.models import User
-from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.extensions import db
 from incidents.reminders.models import Notification, Reminder
 
+from ..support import people
 from ..support.client import RequestScopedClient
-from ..support.forms import log_in
+from ..support.people import Person, log_in_as
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
 PASSWORD = "Lange-zin met 5 woorden"
@@ -258,36 +255,14 @@ def receiver():
 
 # --- people ---
 
-@dataclass
-class Person:
-    user: User
-    secret: str | None = None
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    def code(self) -> str:
-        # The step used at enrolment counts as spent; the server accepts one step of drift.
-        return pyotp.TOTP(self.secret).at(time.time() + 30)
-
-
 @pytest.fixture
 def make_person(app):
+    """make_person(email, role, *, controller=None, two_factor=False) -> Person, named after the address's local part
+    and reading English."""
+
     def make(email_address: str, role: str, *, controller=None, two_factor: bool = False) -> Person:
-        user = create_user(email_address, role, PASSWORD, name=email_address.split("@")[0].title(),
-                           controller_id=controller.id if controller else None, language="en")
-        db.session.commit()
-        person = Person(user)
-        if two_factor:
-            person.secret = twofactor.start_enrolment(user)
-            assert twofactor.confirm_enrolment(user, pyotp.TOTP(person.secret).now())
-            db.session.commit()
-        return person
+        return people.make_person(email_address, role, password=PASSWORD, controller=controller,
+                                  two_factor=two_factor, name=email_address.split("@")[0].title(), language="en")
 
     return make
 
@@ -300,14 +275,10 @@ def browser(app):
         made = app.test_client()
         made.get("/login?lang=en")  # English pages: the assertions name the English msgids
         if person is not None:
-            login(made, person)
+            log_in_as(made, person)
         return made
 
     return make
-
-
-def login(client: RequestScopedClient, person: Person) -> None:
-    log_in(client, person.email, PASSWORD, code=person.code)
 
 
 NAV_COUNT = re.compile(r'id="notifications-link"[^>]*data-unread="(\d+)"[^>]*>(?:<strong>)?Notifications \((\d+)\)')

@@ -11,6 +11,7 @@ import signal
 import time
 import traceback
 from datetime import datetime, timedelta
+from functools import partial
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from incidents import create_app
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
+from ..support import people
 from ..support.client import RequestScopedClient
 from ..support.forms import login_response
 
@@ -130,31 +132,11 @@ def wrong_code(secret: str) -> str:
     return next(c for c in (f"{n:06d}" for n in range(123456, 1_000_000, 7919)) if c not in near)
 
 
-_HASHES: dict[str, str] = {}  # password -> an argon2id hash of it, made once per test session
-
-
 @pytest.fixture
 def make_user(app):
-    """make_user(email, role="handler", password=PASSWORD, controller=None) -> User (committed).
-
-    The first user with a password is made by ``create_user`` (rules, argon2id); later ones reuse that hash, since
-    an argon2 hash costs most of a second on a busy machine (test_passwords checks create_user itself)."""
-    from incidents.auth.models import User
-    from incidents.auth.service import create_user
-
-    def make(email: str, role: str = "handler", password: str = PASSWORD, controller=None, **kw):
-        controller_id = controller.id if controller else None
-        if password not in _HASHES:
-            user = create_user(email, role, password, controller_id=controller_id, **kw)
-            _HASHES[password] = user.password_hash
-        else:
-            user = User(email=email.lower(), role=role, password_hash=_HASHES[password],
-                        controller_id=controller_id, name=kw.get("name", ""), language=kw.get("language", "nl"))
-            db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    """make_user(email, role="handler", password=PASSWORD, controller=None) -> User (made by create_user, committed;
+    the suite hashes passwords at the lowest argon2id cost, see the root conftest)."""
+    return partial(people.make_user, password=PASSWORD)
 
 
 @pytest.fixture

@@ -2,5 +2,6 @@
 CTFd's `tests/helpers.py` are the model):
 
 - `client`   the request-scoped test client (a fresh application context per request, as on a server);
-- `forms`    CSRF tokens, form posts and logging in through the real pages.
+- `forms`    CSRF tokens, form posts and logging in through the real pages;
+- `people`   users and persons (a user with a password and, when switched on, a second factor).
 """
