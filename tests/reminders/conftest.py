@@ -5,23 +5,18 @@ Time is never waited for: every tick and delivery gets its `now`, counted in hou
 
 from __future__ import annotations
 
-import asyncio
-import email
 import hashlib
 import hmac
 import json
 import re
-import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller as SMTPController
 from sqlalchemy import select
 
 from incidents.breaches.models import Obligation
@@ -30,6 +25,7 @@ from incidents.reminders.models import Notification, Reminder
 
 from ..support import people
 from ..support.client import RequestScopedClient
+from ..support.mail import SMTPServer
 from ..support.people import Person, log_in_as
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
@@ -43,12 +39,6 @@ def at(hours: float) -> datetime:
 
 def hours_after_start(instant: datetime) -> float:
     return (instant - START) / timedelta(hours=1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the database, read the way the tests need it ---
@@ -84,67 +74,9 @@ def notifications_of(user) -> list[Notification]:
 
 # --- a real SMTP server ---
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-    @property
-    def message(self):
-        return email.message_from_bytes(self.content, policy=policy.default)
-
-    @property
-    def subject(self) -> str:
-        return str(self.message["Subject"])
-
-    @property
-    def text(self) -> str:
-        return self.message.get_body(("plain",)).get_content()
-
-
-@dataclass
-class Inbox:
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    hold_first: bool = False  # keep the first DATA waiting (the client sees no reply) until `release` is set
-    holding: threading.Event = field(default_factory=threading.Event)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
-            hold = self.hold_first and len(self.received) == 1
-        if hold:
-            # The whole message is here, as at a real server about to answer 250; the client is still waiting.
-            self.holding.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
-        return "250 2.0.0 Ok: queued"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.received)
-
-
-class SMTPServer:
-    def __init__(self):
-        self.inbox = Inbox()
-        self.port = free_port()
-        self.controller = SMTPController(self.inbox, hostname="127.0.0.1", port=self.port)
-
-    def start(self) -> SMTPServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.inbox.release.set()
-        self.controller.stop()
-
-
 @pytest.fixture
 def smtp(app):
-    server = SMTPServer().start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    server = SMTPServer().start().serve(app)
     yield server
     server.stop()
 

@@ -3,5 +3,7 @@ CTFd's `tests/helpers.py` are the model):
 
 - `client`   the request-scoped test client (a fresh application context per request, as on a server);
 - `forms`    CSRF tokens, form posts and logging in through the real pages;
-- `people`   users and persons (a user with a password and, when switched on, a second factor).
+- `people`   users and persons (a user with a password and, when switched on, a second factor);
+- `mail`     real SMTP servers on loopback and the inbox they fill;
+- `net`      a free port on loopback.
 """
