@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from functools import partial
-from html.parser import HTMLParser
 
 import pytest
 
@@ -15,6 +14,7 @@ from incidents.extensions import db
 
 from ..support import people
 from ..support.forms import post_form
+from ..support.html import TableParser
 from ..support.people import Person, log_in_as
 
 PASSWORD = "Lange-zin met 5 woorden"
@@ -69,57 +69,6 @@ def reload(user_or_person) -> User:
     user = getattr(user_or_person, "user", user_or_person)
     db.session.expire_all()
     return db.session.get(User, user.id)
-
-
-class TableParser(HTMLParser):
-    """Header texts and body rows of one table, by id; rows of the 'nothing here' kind (td.muted) are left out.
-    Each row is (its attributes, its cell texts)."""
-
-    def __init__(self, table_id: str):
-        super().__init__(convert_charrefs=True)
-        self.table_id = table_id
-        self.headers: list[str] = []
-        self.rows: list[tuple[dict, list[str]]] = []
-        self.inside = False
-        self.section = None
-        self.cell: list[str] | None = None
-        self.skip_row = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and attrs.get("id") == self.table_id:
-            self.inside = True
-        elif not self.inside:
-            return
-        elif tag in ("thead", "tbody"):
-            self.section = tag
-        elif tag == "tr" and self.section == "tbody":
-            self.rows.append((attrs, []))
-            self.skip_row = False
-        elif tag in ("td", "th"):
-            self.cell = []
-            if "muted" in (attrs.get("class") or "") and self.section == "tbody":
-                self.skip_row = True
-
-    def handle_endtag(self, tag):
-        if not self.inside:
-            return
-        if tag == "table":
-            self.inside = False
-        elif tag in ("td", "th") and self.cell is not None:
-            text = " ".join("".join(self.cell).split())
-            if self.section == "thead":
-                self.headers.append(text)
-            else:
-                self.rows[-1][1].append(text)
-            self.cell = None
-        elif tag == "tr" and self.section == "tbody" and self.skip_row:
-            self.rows.pop()
-            self.skip_row = False
-
-    def handle_data(self, data):
-        if self.inside and self.cell is not None:
-            self.cell.append(data)
 
 
 def table(response, table_id: str) -> TableParser:

@@ -5,5 +5,6 @@ CTFd's `tests/helpers.py` are the model):
 - `forms`    CSRF tokens, form posts and logging in through the real pages;
 - `people`   users and persons (a user with a password and, when switched on, a second factor);
 - `mail`     real SMTP servers on loopback and the inbox they fill;
+- `html`     reading a table back from a page;
 - `net`      a free port on loopback.
 """
