@@ -6,5 +6,6 @@ CTFd's `tests/helpers.py` are the model):
 - `people`   users and persons (a user with a password and, when switched on, a second factor);
 - `mail`     real SMTP servers on loopback and the inbox they fill;
 - `html`     reading a table back from a page;
-- `net`      a free port on loopback.
+- `net`      a free port on loopback;
+- `database` which database the suite runs on, and counting rows.
 """
