@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from functools import cached_property
 
 from aiosmtpd.controller import Controller
 
@@ -23,7 +24,7 @@ class Received:
     rcpt_tos: list[str]
     content: bytes
 
-    @property
+    @cached_property
     def message(self) -> EmailMessage:
         return email.message_from_bytes(self.content, policy=policy.default)
 
@@ -64,6 +65,8 @@ class Inbox:
 
     @property
     def messages(self) -> list[EmailMessage]:
+        # aiosmtpd reads every member of its handler (inspect.getmembers) for each connection: each message is
+        # parsed once, or a run of many e-mails would parse all of them again for every new one.
         with self.lock:
             return [r.message for r in self.received]
 
