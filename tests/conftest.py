@@ -9,45 +9,27 @@ pytest-xdist (``-n 2``) each worker gets a database of its own on the same serve
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from incidents import ROOT, create_app
 from incidents.extensions import db
 
-TABLES = (
-    "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
-    "timeline_events", "users", "api_tokens", "documents", "outbox",
-)
+from .support.client import RequestScopedClient
+from .support.database import FOUNDATION_TABLES, ON_POSTGRES, TEST_DATABASE_URL, XDIST_WORKER, count_rows, postgres_url
+from .support.forms import log_in
 
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
-if TEST_DATABASE_URL and not ON_POSTGRES:
-    raise pytest.UsageError(f"TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL!r}")
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Who at the controller took a decision that processor staff record (docs/API.md, "Decisions belong to the
 # controller").
 MAKER = {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"}
 MAKER_FORM = {"decision-maker_name": MAKER["name"], "decision-maker_function": MAKER["function"],
               "decision-maker_via": MAKER["via"]}
-
-
-def postgres_url(database: str) -> str:
-    """The URL of a database on the test server, one per xdist worker (``incidents_test`` -> ``incidents_test_gw0``)."""
-    name = f"{database}_{XDIST_WORKER}" if XDIST_WORKER else database
-    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-
-
-# For a test of SQLite itself; prefer a mark with a reason of its own: pytest.mark.skipif(ON_POSTGRES, reason=...).
-sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite itself")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -147,17 +129,10 @@ def db_path(tmp_path, request):
 @pytest.fixture
 def app(database_uri):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret"}, testing=True)
-
-    @app.teardown_request
-    def forget_login(_exc):
-        # The test holds one app context open for its whole run, and requests share it; Flask-Login caches the
-        # user in that context's `g`. Forget it after each request, as a real server (a context per request)
-        # does, so two test clients are two different browsers.
-        from flask import g
-
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the session's CSRF token there the same way
-
+    # The test holds one app context open for its whole run; each request gets a context of its own, as on a
+    # server, so that nothing a request keeps on `g` (the logged-in user, the CSRF token) reaches the next one and
+    # two test clients are two different browsers.
+    app.test_client_class = RequestScopedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -251,28 +226,13 @@ def api(client, token):
 
 @pytest.fixture
 def row_counts(app):
-    """Counts of every table, to prove that a refused request wrote nothing."""
-
-    def counts():
-        db.session.expire_all()
-        return {t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t])) for t in TABLES}
-
-    return counts
-
-
-def csrf_token(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
+    """Counts of the foundation's tables, to prove that a refused request wrote nothing."""
+    return partial(count_rows, FOUNDATION_TABLES)
 
 
 @pytest.fixture
 def logged_in(client, user):
-    token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": "correct horse battery",
-                                           "csrf_token": token})
-    assert response.status_code == 302
+    log_in(client, user.email, "correct horse battery")
     return client
 
 

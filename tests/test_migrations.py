@@ -19,7 +19,7 @@ from incidents import ROOT, create_app
 from incidents.extensions import db
 from tests.conftest import MAKER
 
-from .conftest import ON_POSTGRES, TEST_DATABASE_URL, postgres_url
+from .support.database import ON_POSTGRES, TEST_DATABASE_URL, postgres_url
 
 MIGRATIONS = str(ROOT / "migrations")
 APPEND_ONLY = ("filings", "decisions", "timeline_events", "documents", "severity_assessments", "access_log")

@@ -5,41 +5,26 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import time
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from functools import partial
 
-import pyotp
 import pytest
-from flask.testing import FlaskClient
 
-from incidents.auth import twofactor
 from incidents.auth.models import User
-from incidents.auth.service import create_user
 from incidents.extensions import db
+
+from ..support import people
+from ..support.forms import post_form
+from ..support.html import TableParser
+from ..support.people import Person, log_in_as
 
 PASSWORD = "Lange-zin met 5 woorden"
 ADMIN_EMAIL = "beheer@verwerker.example"
 
 
-class RequestScopedClient(FlaskClient):
-    """Runs every request in its own application context, as a server does.
-
-    The suite's ``app`` fixture keeps one application context open for the whole test, and Flask-Login caches the
-    logged-in user on ``g`` (which lives on that context): without this, a second client would be served as the
-    first client's user. Responses are buffered, so a streamed download is complete when ``open`` returns."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def new_client(app):
-    def make() -> RequestScopedClient:
-        made = RequestScopedClient(app, app.response_class, use_cookies=True)
+    def make():
+        made = app.test_client()
         made.get("/login?lang=en")  # English pages: the assertions name the English msgids
         return made
 
@@ -51,75 +36,15 @@ def client(new_client):
     return new_client()
 
 
-def token_from(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def csrf(client, url: str = "/account/tokens") -> str:
-    return token_from(client.get(url))
-
-
 def post(client, url: str, data: dict | None = None, token_page: str = "/account/tokens"):
     """A form POST with the session's CSRF token, as the browser sends it."""
-    return client.post(url, data={"csrf_token": csrf(client, token_page), **(data or {})})
-
-
-@dataclass
-class Person:
-    user: User
-    password: str = PASSWORD
-    secret: str | None = None
-    recovery_codes: list[str] = field(default_factory=list)
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    def code(self) -> str:
-        """A TOTP code for the next time step: the step used at enrolment (or a login) counts as spent, and the
-        server accepts one step of drift either way."""
-        return pyotp.TOTP(self.secret).at(time.time() + 30)
-
-
-def enrol(user: User) -> tuple[str, list[str]]:
-    """Two-step verification switched on as the account page does it: a fresh secret, confirmed with a code."""
-    secret = twofactor.start_enrolment(user)
-    codes = twofactor.confirm_enrolment(user, pyotp.TOTP(secret).now())
-    assert codes, "enrolment refused the code"
-    db.session.commit()
-    return secret, codes
+    return post_form(client, url, data, token_from=token_page)
 
 
 @pytest.fixture
 def make_person(app):
-    def make(email: str, role: str, *, controller=None, two_factor: bool = False, name: str = "") -> Person:
-        user = create_user(email, role, PASSWORD, name=name, controller_id=controller.id if controller else None)
-        db.session.commit()
-        person = Person(user)
-        if two_factor:
-            person.secret, person.recovery_codes = enrol(user)
-        return person
-
-    return make
-
-
-def login(client, person: Person, code: str | None = None):
-    """The real login: the password form, then (when switched on) the code form. Returns the final response."""
-    token = csrf(client, "/login")
-    response = client.post("/login", data={"email": person.email, "password": person.password, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    if response.headers["Location"].endswith("/login/2fa"):
-        page = client.get("/login/2fa")
-        response = client.post("/login/2fa", data={"code": code or person.code(), "csrf_token": token_from(page)})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    assert not response.headers["Location"].endswith(("/login", "/login/2fa")), response.headers["Location"]
-    return response
+    """make_person(email, role, *, controller=None, two_factor=False, name="") -> Person."""
+    return partial(people.make_person, password=PASSWORD)
 
 
 @pytest.fixture
@@ -129,7 +54,7 @@ def admin(make_person) -> Person:
 
 @pytest.fixture
 def admin_client(client, admin):
-    response = login(client, admin)
+    response = log_in_as(client, admin)
     assert client.get("/admin/users").status_code == 200, response.headers["Location"]
     return client
 
@@ -144,57 +69,6 @@ def reload(user_or_person) -> User:
     user = getattr(user_or_person, "user", user_or_person)
     db.session.expire_all()
     return db.session.get(User, user.id)
-
-
-class TableParser(HTMLParser):
-    """Header texts and body rows of one table, by id; rows of the 'nothing here' kind (td.muted) are left out.
-    Each row is (its attributes, its cell texts)."""
-
-    def __init__(self, table_id: str):
-        super().__init__(convert_charrefs=True)
-        self.table_id = table_id
-        self.headers: list[str] = []
-        self.rows: list[tuple[dict, list[str]]] = []
-        self.inside = False
-        self.section = None
-        self.cell: list[str] | None = None
-        self.skip_row = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and attrs.get("id") == self.table_id:
-            self.inside = True
-        elif not self.inside:
-            return
-        elif tag in ("thead", "tbody"):
-            self.section = tag
-        elif tag == "tr" and self.section == "tbody":
-            self.rows.append((attrs, []))
-            self.skip_row = False
-        elif tag in ("td", "th"):
-            self.cell = []
-            if "muted" in (attrs.get("class") or "") and self.section == "tbody":
-                self.skip_row = True
-
-    def handle_endtag(self, tag):
-        if not self.inside:
-            return
-        if tag == "table":
-            self.inside = False
-        elif tag in ("td", "th") and self.cell is not None:
-            text = " ".join("".join(self.cell).split())
-            if self.section == "thead":
-                self.headers.append(text)
-            else:
-                self.rows[-1][1].append(text)
-            self.cell = None
-        elif tag == "tr" and self.section == "tbody" and self.skip_row:
-            self.rows.pop()
-            self.skip_row = False
-
-    def handle_data(self, data):
-        if self.inside and self.cell is not None:
-            self.cell.append(data)
 
 
 def table(response, table_id: str) -> TableParser:

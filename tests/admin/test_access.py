@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from .conftest import login, post, reload
+from ..support.people import log_in_as
+from .conftest import post, reload
 
 
 def admin_urls(app, user_id: int) -> list[tuple[str, str]]:
@@ -35,7 +36,7 @@ def test_other_roles_get_403_on_every_admin_url(app, client, make_person, make_c
     controller = make_controller() if role == "controller" else None
     person = make_person(f"{role}@verwerker.example", role, controller=controller)
     target = make_person("doel@verwerker.example", "handler")
-    login(client, person)
+    log_in_as(client, person)
     before = (target.user.role, target.user.active, target.user.session_version)
     urls = admin_urls(app, target.id)
     assert len(urls) >= 9
@@ -56,7 +57,7 @@ def test_not_logged_in_is_sent_to_login(client):
 
 def test_admin_without_two_factor_is_sent_to_enrol_first(app, client, make_person):
     person = make_person("nieuw@verwerker.example", "admin")
-    login(client, person)
+    log_in_as(client, person)
     for method, url in admin_urls(app, person.id):
         response = client.get(url) if method == "GET" else post(client, url, token_page="/account/two-factor")
         assert response.status_code == 302, (method, url)

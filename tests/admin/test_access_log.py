@@ -16,7 +16,8 @@ from incidents.extensions import db
 from incidents.notices import service as notices
 from incidents.notices.models import Document
 
-from .conftest import Person, login, read_csv, table
+from ..support.people import Person, log_in_as
+from .conftest import read_csv, table
 
 LOG = "/admin/access-log"
 CSV = "/admin/access-log.csv"
@@ -51,13 +52,13 @@ def world(app, make_person, make_controller, make_contract, new_client) -> World
     document = db.session.get(Document, message.document_id)
 
     theirs = new_client()
-    login(theirs, handler)
+    log_in_as(theirs, handler)
     assert theirs.get(f"/incidents/{incident.id}").status_code == 200
     assert theirs.get(f"/documents/{document.id}").status_code == 200
     assert theirs.get(f"/incidents/{other.id}").status_code == 200
     assert theirs.get("/incidents/987654").status_code == 404  # not found: not logged
     watcher = new_client()
-    login(watcher, viewer)
+    log_in_as(watcher, viewer)
     assert watcher.get(f"/incidents/{incident.id}").status_code == 200
     return World(handler, viewer, incident, other, document, controller.name)
 

@@ -12,7 +12,8 @@ from incidents.auth.service import find_user
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from .conftest import PASSWORD, csrf, reload
+from ..support.forms import csrf_token
+from .conftest import PASSWORD, reload
 
 STRONG = "een lang genoeg wachtwoord\n"
 
@@ -100,14 +101,14 @@ def test_users_list_when_empty(runner):
 def test_users_unlock(runner, client, handler):
     for _ in range(5):
         client.post("/login", data={"email": handler.email, "password": "wrong password!!",
-                                    "csrf_token": csrf(client, "/login")})
+                                    "csrf_token": csrf_token(client, "/login")})
     assert reload(handler).locked_until is not None
     result = invoke(runner, "users", "unlock", handler.email.upper())
     assert result.exit_code == 0 and result.output.strip() == f"unlocked {handler.email}"
     stored = reload(handler)
     assert stored.locked_until is None and stored.failed_logins == 0
     response = client.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                           "csrf_token": csrf(client, "/login")})
+                                           "csrf_token": csrf_token(client, "/login")})
     assert response.status_code == 302
 
 

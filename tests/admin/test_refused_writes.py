@@ -19,7 +19,7 @@ from incidents.breaches import service as breaches
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from .conftest import token_from
+from ..support.forms import csrf_from
 
 # A post that takes input, a wrong input, and the statuses a refusal may answer with (a redirect only with an
 # error message on the page it leads to). {incident}, {controller}, ... are filled from the world below.
@@ -129,7 +129,7 @@ def filled(text: str, world: dict) -> str:
 
 
 def token_for(client) -> str:
-    return token_from(client.get("/account/tokens"))
+    return csrf_from(client.get("/account/tokens"))
 
 
 def test_the_cases_cover_every_write_route_of_the_web_interface(app):

@@ -9,7 +9,9 @@ from incidents.auth.models import User
 from incidents.auth.service import find_user
 from incidents.extensions import db
 
-from .conftest import PASSWORD, csrf, login, reload, table
+from ..support.forms import csrf_token
+from ..support.people import log_in_as
+from .conftest import PASSWORD, reload, table
 
 USERS = "/admin/users"
 
@@ -20,7 +22,7 @@ def user_count() -> int:
 
 
 def submit(client, url: str, data: dict | None = None):
-    return client.post(url, data={"csrf_token": csrf(client, USERS), **(data or {})})
+    return client.post(url, data={"csrf_token": csrf_token(client, USERS), **(data or {})})
 
 
 def create(client, **values):
@@ -110,7 +112,7 @@ def test_create_without_csrf_token_is_refused(admin_client):
 
 def test_role_change_ends_the_users_open_session(admin_client, handler, new_client):
     theirs = new_client()
-    login(theirs, handler)
+    log_in_as(theirs, handler)
     assert theirs.get("/incidents/").status_code == 200
     version = reload(handler).session_version
 
@@ -121,9 +123,9 @@ def test_role_change_ends_the_users_open_session(admin_client, handler, new_clie
 
     after = theirs.get("/incidents/")
     assert after.status_code == 302 and "/login" in after.headers["Location"]
-    login(theirs, handler)  # logging in again works, now as a viewer
+    log_in_as(theirs, handler)  # logging in again works, now as a viewer
     assert theirs.get("/incidents/").status_code == 200
-    write = theirs.post("/incidents/new", data={"csrf_token": csrf(theirs, "/account/tokens"), "title": "x"})
+    write = theirs.post("/incidents/new", data={"csrf_token": csrf_token(theirs, "/account/tokens"), "title": "x"})
     assert write.status_code == 403  # a viewer only reads
 
 
@@ -191,7 +193,7 @@ def test_another_admin_can_be_demoted(admin_client, make_person):
 
 def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_client, handler, new_client):
     theirs = new_client()
-    login(theirs, handler)
+    log_in_as(theirs, handler)
     version = reload(handler).session_version
     response = submit(admin_client, f"{USERS}/{handler.id}/deactivate")
     assert response.status_code == 302
@@ -199,7 +201,7 @@ def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_clien
     assert not stored.active and stored.session_version == version + 1
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
     refused = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                         "csrf_token": csrf(theirs, "/login")})
+                                         "csrf_token": csrf_token(theirs, "/login")})
     assert refused.status_code == 200  # the login form again, with its message
     assert row_of(admin_client, handler.email)[0]["data-active"] == "no"
 
@@ -208,7 +210,7 @@ def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_clien
 
     assert submit(admin_client, f"{USERS}/{handler.id}/reactivate").status_code == 302
     assert reload(handler).active
-    login(theirs, handler)
+    log_in_as(theirs, handler)
     assert theirs.get("/incidents/").status_code == 200
 
 
@@ -226,11 +228,11 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
     theirs = new_client()
     for _ in range(5):
         theirs.post("/login", data={"email": handler.email, "password": "wrong password!!",
-                                    "csrf_token": csrf(theirs, "/login")})
+                                    "csrf_token": csrf_token(theirs, "/login")})
     stored = reload(handler)
     assert stored.locked_until is not None
     locked = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                        "csrf_token": csrf(theirs, "/login")})
+                                        "csrf_token": csrf_token(theirs, "/login")})
     assert locked.status_code == 200  # the right password does not open a locked account
     attrs, _cells = row_of(admin_client, handler.email)
     assert attrs["data-locked"] == "yes"
@@ -238,7 +240,7 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
     assert submit(admin_client, f"{USERS}/{handler.id}/unlock").status_code == 302
     stored = reload(handler)
     assert stored.locked_until is None and stored.failed_logins == 0
-    login(theirs, handler)
+    log_in_as(theirs, handler)
     assert theirs.get("/incidents/").status_code == 200
 
 
@@ -247,7 +249,7 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
 def test_reset_two_factor_of_a_user(admin_client, make_person, new_client):
     person = make_person("kijker@verwerker.example", "viewer", two_factor=True)
     theirs = new_client()
-    login(theirs, person)
+    log_in_as(theirs, person)
     version = reload(person).session_version
     assert row_of(admin_client, person.email)[0]["data-two-factor"] == "on"
 
@@ -259,7 +261,7 @@ def test_reset_two_factor_of_a_user(admin_client, make_person, new_client):
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
     # The next login asks no code.
     first = theirs.post("/login", data={"email": person.email, "password": PASSWORD,
-                                       "csrf_token": csrf(theirs, "/login")})
+                                       "csrf_token": csrf_token(theirs, "/login")})
     assert first.status_code == 302 and not first.headers["Location"].endswith("/login/2fa")
     assert row_of(admin_client, person.email)[0]["data-two-factor"] == "off"
 
@@ -271,6 +273,6 @@ def test_a_reset_admin_must_enrol_again(admin_client, make_person, new_client):
     other = make_person("tweede@verwerker.example", "admin", two_factor=True)
     assert submit(admin_client, f"{USERS}/{other.id}/reset-2fa").status_code == 302
     theirs = new_client()
-    login(theirs, other)
+    log_in_as(theirs, other)
     response = theirs.get(USERS)
     assert response.status_code == 302 and response.headers["Location"].endswith("/account/two-factor")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
-from sqlalchemy import func, select
 
-from incidents.extensions import db
-
+from ..support.database import count_rows, every_table_but_the_access_log
 from .openapi_check import check_response, check_schema
 
 PREFIX = "/api/v1"
@@ -55,13 +54,7 @@ def row_counts(app):
     """Counts of every mapped table, the issued documents and the outbox included (the session-wide
     fixture lists the foundation's tables only), to prove that a refused request wrote nothing."""
 
-    def counts():
-        db.session.expire_all()
-        # The access log records successful reads; it is the audit trail, not a write of the request.
-        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables
-                if t.name != "access_log"}
-
-    return counts
+    return partial(count_rows, every_table_but_the_access_log())
 
 
 def assert_error_shape(response, status: int, code: str, field: str | None = None) -> dict:

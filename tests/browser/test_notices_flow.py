@@ -4,14 +4,10 @@ background sender."""
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 import time
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller as SMTPController
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -19,33 +15,16 @@ from incidents.breaches.models import ACKNOWLEDGEMENT, Filing
 from incidents.extensions import db
 from incidents.notices.outbox import Pump
 
+from ..support.mail import SMTPServer
 from .conftest import login
 
 pytestmark = pytest.mark.browser
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 2.0.0 Ok: queued as TEST"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(app):
-    inbox = Inbox()
-    server = SMTPController(inbox, hostname="127.0.0.1", port=free_port())
-    server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield inbox
+    server = SMTPServer().start().serve(app)
+    yield server.inbox
     server.stop()
 
 

@@ -10,13 +10,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.calendar import service as feeds
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from ..conftest import csrf_token
+from ..support import people
+from ..support.forms import log_in as log_in_with
 
 PASSWORD = "lang genoeg wachtwoord"
 TITLE = "Lek bij Jansen, BSN 123456782"  # stands for personal data in a title: must never reach a calendar
@@ -33,9 +33,8 @@ def to_second(value):
 
 
 def log_in(client, email, password=PASSWORD):
-    response = client.post("/login", data={"email": email, "password": password,
-                                           "csrf_token": csrf_token(client, "/login?lang=en")})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    """Log in through the real login page, in English."""
+    log_in_with(client, email, password, token_from="/login?lang=en")
     return client
 
 
@@ -103,9 +102,7 @@ def world(app, user, make_controller, make_contract):
 @pytest.fixture
 def make_user(app):
     def make(email, role, controller=None, **kw):
-        made = create_user(email, role, PASSWORD, controller_id=controller.id if controller else None, **kw)
-        db.session.commit()
-        return made
+        return people.make_user(email, role, password=PASSWORD, controller=controller, **kw)
 
     return make
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from incidents.calendar.models import CalendarFeed
 from incidents.extensions import db
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 from .conftest import PASSWORD, events, fetch, log_in, open_obligations, parse, text_of, uid
 
 FEED_URL = re.compile(r'id="calendar-feed-url"[^>]*>([^<]+)<')

@@ -16,7 +16,7 @@ from incidents.extensions import db
 
 from ..api.conftest import assert_error_shape
 from ..api.openapi_check import check_response
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 from .conftest import iso
 
 FILINGS = "/incidents/{incident_id}/filings"

@@ -3,104 +3,15 @@ incident that affects contracts of several controllers on different profiles."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller as SMTPController
-from sqlalchemy import func, select
 
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-# The real conftest counts the foundation tables; the notices add two.
-ALL_TABLES = (
-    "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
-    "timeline_events", "users", "api_tokens", "documents", "outbox",
-)
-ACCEPT_REPLY = "2.0.0 Ok: queued as NOTICETEST"
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-
-@dataclass
-class Inbox:
-    """Accepts every message and keeps its envelope."""
-
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
-        return f"250 {ACCEPT_REPLY}"
-
-
-@dataclass
-class RefuseData:
-    """Takes the whole message, then refuses it."""
-
-    attempts: int = 0
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.attempts += 1
-        return "554 5.7.1 rejected by policy"
-
-
-@dataclass
-class RefuseRcpt:
-    """Refuses the recipient."""
-
-    attempts: int = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        self.attempts += 1
-        return "550 5.1.1 mailbox unavailable"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MailLab:
-    """Starts SMTP servers on demand and points the app at one of them."""
-
-    def __init__(self, app):
-        self.app = app
-        self.inbox = Inbox()
-        self.handlers = {"working": self.inbox, "refuse_data": RefuseData(), "refuse_rcpt": RefuseRcpt()}
-        self.ports: dict[str, int] = {}
-        self.controllers: list[SMTPController] = []
-
-    def port(self, name: str) -> int:
-        if name not in self.ports:
-            if name == "down":
-                self.ports[name] = free_port()  # bound, then closed: nothing listens there
-            else:
-                server = SMTPController(self.handlers[name], hostname="127.0.0.1", port=free_port())
-                server.start()
-                self.controllers.append(server)
-                self.ports[name] = server.port
-        return self.ports[name]
-
-    def use(self, name: str) -> int:
-        port = self.port(name)
-        self.app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-        return port
-
-    def stop(self) -> None:
-        for server in self.controllers:
-            server.stop()
+from ..support.mail import Inbox, MailLab
 
 
 @pytest.fixture
@@ -117,12 +28,9 @@ def inbox(mail) -> Inbox:
 
 
 @pytest.fixture
-def all_counts(app):
-    def counts():
-        db.session.expire_all()
-        return {t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t])) for t in ALL_TABLES}
-
-    return counts
+def all_counts(row_counts):
+    """Counts of the foundation's tables, the documents and the outbox among them."""
+    return row_counts
 
 
 SPECIAL = "Zeeuws-Vlaanderen: ë ĳ € <b>vet</b> & co"

@@ -71,30 +71,3 @@ def ack_link(message: EmailMessage) -> str:
 
 def ack_path(message: EmailMessage) -> str:
     return ack_link(message)[len(BASE_URL):]
-
-
-def hidden_csrf(html: str, name: str = "csrf_token") -> str:
-    match = re.search(r'name="' + re.escape(name) + r'"[^>]*value="([^"]+)"', html)
-    assert match, f"no {name} on the page"
-    return match.group(1)
-
-
-class Visitor:
-    """A second browser (the controller, or anyone without a login). The app fixture keeps one app
-    context open for the whole test, so `g` (Flask-WTF's CSRF token, Flask-Login's user) would be
-    shared with the logged-in client; each request here gets its own app context, as in production."""
-
-    def __init__(self, app):
-        self.app, self.client = app, app.test_client()
-
-    def _send(self, method: str, url: str, **kwargs):
-        with self.app.app_context():
-            response = getattr(self.client, method)(url, **kwargs)
-            response.get_data()
-        return response
-
-    def get(self, url: str, **kwargs):
-        return self._send("get", url, **kwargs)
-
-    def post(self, url: str, **kwargs):
-        return self._send("post", url, **kwargs)

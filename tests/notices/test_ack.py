@@ -15,7 +15,8 @@ from incidents.extensions import db
 from incidents.notices.outbox import deliver_due
 from incidents.notices.service import issue_notices
 
-from .helpers import Visitor, ack_path, hidden_csrf, parse
+from ..support.forms import csrf_from
+from .helpers import ack_path, parse
 
 SECRET = "test-secret"  # the app fixture's SECRET_KEY
 SALT = "notice-acknowledgement"
@@ -54,7 +55,7 @@ def acknowledgements() -> list[Filing]:
 
 
 def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered, app, logged_in, all_counts):
-    controller = Visitor(app)  # no login
+    controller = app.test_client()  # a second browser: the controller, no login
     page = controller.get(delivered["path_a"])
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -62,7 +63,7 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     assert world.reference in html and f"{world.reference}-melding-initial-1.pdf" in html
 
     before = all_counts()
-    done = controller.post(delivered["path_a"], data={"csrf_token": hidden_csrf(html), "name": "Mw. Ĳsselmeer"})
+    done = controller.post(delivered["path_a"], data={"csrf_token": csrf_from(html), "name": "Mw. Ĳsselmeer"})
     assert done.status_code == 200
     assert "Mw. Ĳsselmeer" in done.get_data(as_text=True)
     after = all_counts()
@@ -96,8 +97,8 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
 
 
 def test_a_reused_link_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    controller = app.test_client()
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     assert controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Eerste"}).status_code == 200
     before = all_counts()
     reused = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Tweede"})
@@ -116,7 +117,7 @@ def forged(path: str) -> str:
 def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, all_counts):
     a, b = delivered["a"], delivered["b"]
     assert a.ack_nonce != b.ack_nonce
-    controller = Visitor(app)
+    controller = app.test_client()
     # a token signed 29 days ago still works (ACK_MAX_AGE_DAYS = 30): the backdating itself is sound
     assert controller.get(f"/ack/{token(a.id, a.ack_nonce, age_seconds=29 * DAY)}").status_code == 200
 
@@ -131,7 +132,7 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
         "unknown outbox id": (f"/ack/{token(999999, a.ack_nonce)}", 404, INVALID),
         "not a token": ("/ack/not-a-token", 404, INVALID),
     }
-    csrf = hidden_csrf(controller.get(delivered["path_b"]).get_data(as_text=True))
+    csrf = csrf_from(controller.get(delivered["path_b"]).get_data(as_text=True))
     before = all_counts()
     for name, (path, status, words) in cases.items():
         shown = controller.get(path)
@@ -146,8 +147,8 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
 
 
 def test_an_expired_link_by_configuration_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    controller = app.test_client()
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     app.config["ACK_MAX_AGE_DAYS"] = -1
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "Te laat"})
@@ -161,10 +162,10 @@ def _before_delivery(world, app):
     [message] = issue_notices(world.incident, controller_ids=[world.a.id])
     db.session.commit()
     path = f"/ack/{token(message.id, message.ack_nonce)}"
-    controller = Visitor(app)
+    controller = app.test_client()
     page = controller.get(path)
     assert page.status_code == 200
-    data = {"csrf_token": hidden_csrf(page.get_data(as_text=True)), "name": "Te vroeg"}
+    data = {"csrf_token": csrf_from(page.get_data(as_text=True)), "name": "Te vroeg"}
     return lambda: controller.post(path, data=data)
 
 
@@ -183,8 +184,8 @@ def test_acknowledging_before_delivery_answers_with_an_error_status(world, app, 
 
 
 def test_an_empty_name_is_refused(world, delivered, app, all_counts):
-    controller = Visitor(app)
-    csrf = hidden_csrf(controller.get(delivered["path_a"]).get_data(as_text=True))
+    controller = app.test_client()
+    csrf = csrf_from(controller.get(delivered["path_a"]).get_data(as_text=True))
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"csrf_token": csrf, "name": "  "})
     assert response.status_code == 422
@@ -192,7 +193,7 @@ def test_an_empty_name_is_refused(world, delivered, app, all_counts):
 
 
 def test_posting_without_csrf_token_records_nothing(world, delivered, app, all_counts):
-    controller = Visitor(app)
+    controller = app.test_client()
     before = all_counts()
     response = controller.post(delivered["path_a"], data={"name": "Zonder token"})
     assert response.status_code in (400, 422)

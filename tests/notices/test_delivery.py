@@ -16,7 +16,7 @@ from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.notices.service import issue_notices
 
-from .conftest import ACCEPT_REPLY
+from ..support.mail import ACCEPT_REPLY
 from .helpers import (
     BASE_URL,
     ENVELOPE_FROM,

@@ -19,6 +19,7 @@ from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import claim, deliver, deliver_due, retry_now
 from incidents.notices.service import issue_notices
 
+from ..support.forms import csrf_from
 from .helpers import parse
 
 BACKOFF = [60, 300, 900]
@@ -139,7 +140,7 @@ def test_failure_is_visible_on_the_incident_page_and_dashboard(world, mail, one_
 
     # "Try again now" on the incident page, then the server accepts it
     mail.use("working")
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_from(page)
     response = logged_in.post(f"/incidents/{world.incident.id}/outbox/{one_notice}/retry",
                               data={"csrf_token": token})
     assert response.status_code == 302

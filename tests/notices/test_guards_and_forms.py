@@ -15,7 +15,8 @@ from incidents.extensions import db
 from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 
-from .helpers import PROCESSOR, flat, hidden_csrf, parse, pdf_attachments, pdf_text
+from ..support.forms import csrf_from
+from .helpers import PROCESSOR, flat, parse, pdf_attachments, pdf_text
 
 
 def test_processor_may_not_inform_data_subjects_under_boz(world, api, all_counts):
@@ -70,7 +71,7 @@ def test_consultation_through_the_web_form(world, logged_in, api):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     assert 'id="consultation"' in page
     response = logged_in.post(f"/incidents/{world.incident.id}/consultation", data={
-        "consult-csrf_token": hidden_csrf(page, "consult-csrf_token"),
+        "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
         "consult-contract_id": str(world.a_boz.id), "consult-at": "",
         "consult-with_whom": "Mw. Ĳsselmeer (FG)", "consult-agreements": "Dagelijks overleg om 9:00; € 0 kosten",
     })
@@ -93,7 +94,7 @@ def test_consultation_form_refuses_a_contract_without_that_obligation(world, log
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     before = all_counts()
     response = logged_in.post(f"/incidents/{world.incident.id}/consultation", data={
-        "consult-csrf_token": hidden_csrf(page, "consult-csrf_token"),
+        "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
         "consult-contract_id": str(world.a_doc.id), "consult-with_whom": "X", "consult-agreements": "Y"})
     assert response.status_code == 302
     assert all_counts() == before
@@ -112,7 +113,7 @@ def test_investigation_report_through_the_web_form_is_delivered(world, logged_in
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     assert 'id="report"' in page
     data = {f"report-{k}": v for k, v in SECTIONS.items()}
-    data.update({"report-csrf_token": hidden_csrf(page, "report-csrf_token"), "report-controller_id": str(world.a.id)})
+    data.update({"report-csrf_token": csrf_from(page, "report-csrf_token"), "report-controller_id": str(world.a.id)})
     response = logged_in.post(f"/incidents/{world.incident.id}/report", data=data)
     assert response.status_code == 302
 
@@ -147,7 +148,7 @@ def test_report_form_without_the_sections_writes_nothing(world, logged_in, all_c
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     before = all_counts()
     response = logged_in.post(f"/incidents/{world.incident.id}/report", data={
-        "report-csrf_token": hidden_csrf(page, "report-csrf_token"), "report-controller_id": str(world.a.id),
+        "report-csrf_token": csrf_from(page, "report-csrf_token"), "report-controller_id": str(world.a.id),
         "report-what_happened": "Iets", "report-cause": "", "report-response": "", "report-follow_up": ""})
     assert response.status_code == 302
     assert all_counts() == before

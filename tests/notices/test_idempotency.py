@@ -11,7 +11,8 @@ from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.notices.service import issue_notices
 
-from .helpers import PROCESSOR, hidden_csrf, parse, pdf_attachments
+from ..support.forms import csrf_from
+from .helpers import PROCESSOR, parse, pdf_attachments
 
 
 def count(model, **where) -> int:
@@ -61,7 +62,7 @@ def test_api_twice_gives_the_same_outbox_entries(world, inbox, api):
 def test_notify_all_through_the_web_twice(world, inbox, logged_in):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     assert 'id="notify-all"' in page
-    token = hidden_csrf(page)
+    token = csrf_from(page)
     url = f"/incidents/{world.incident.id}/notices/all"
 
     first = logged_in.post(url, data={"csrf_token": token, "next_update": "binnen 24 uur"})
@@ -124,7 +125,7 @@ def test_final_notice_is_issued_once(world, inbox):
 
 def test_send_one_form_initial_twice_update_twice(world, logged_in):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
-    token = hidden_csrf(page)
+    token = csrf_from(page)
     url = f"/incidents/{world.incident.id}/notices"
     for version in ("initial", "initial", "update", "update"):
         response = logged_in.post(url, data={"csrf_token": token, "controller_id": str(world.b.id),

@@ -29,7 +29,7 @@ from incidents.notifications.models import Notification
 from incidents.webhooks.models import Webhook
 from tests.conftest import MAKER
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 SECRET = "GEHEIM"  # every text of organisation B carries it
 B_MARKERS = (SECRET, "fg@b-geheim.example", "99887766")

@@ -13,16 +13,14 @@ from incidents.notices import service as notices
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import deliver_due
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
+from ..support.forms import log_in as log_in_with
 
 PASSWORD = "lang genoeg wachtwoord"
 
 
 def log_in(client, email, password=PASSWORD):
-    response = client.post("/login", data={"email": email, "password": password,
-                                           "csrf_token": csrf_token(client, "/login")})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return response
+    return log_in_with(client, email, password)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 
@@ -19,6 +18,8 @@ from incidents.breaches.service import FilingInput
 from incidents.core.instants import parse_instant, utcnow
 from incidents.extensions import db
 from tests.conftest import MAKER
+
+from ..support.html import TableParser
 
 MEDIUM = {"data_types": ["financial"], "identification": "limited", "confidentiality": "unknown_recipients"}
 VERY_HIGH = {"data_types": ["simple", "sensitive"], "identification": "significant",
@@ -109,65 +110,20 @@ def register(app, user, make_controller, make_contract) -> Register:
                     {"a": ca, "b": cb, "c": cc})
 
 
-class TableParser(HTMLParser):
-    """The text of table#register: per incident (a tbody with data-reference) the text of every element that
-    carries a data-key (the overview's cells and the details' <dd>s), and the header of each key (<th> or <dt>)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lang = "nl"
-        self.headers: dict[str, str] = {}
-        self.rows: list[dict[str, str]] = []
-        self.depth = 0  # inside table#register
-        self.key: str | None = None
-        self.tag: str | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.lang = attrs.get("lang") or "nl"
-        if tag == "table" and attrs.get("id") == "register":
-            self.depth = 1
-        elif not self.depth:
-            return
-        elif tag == "tbody" and attrs.get("data-reference"):
-            self.rows.append({})
-        elif tag in ("th", "td", "dt", "dd") and attrs.get("data-key"):
-            self.key, self.tag, self.text = attrs["data-key"], tag, []
-
-    def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        if tag == "table":
-            self.depth = 0
-        elif tag == self.tag and self.key is not None:
-            text = "".join(self.text)
-            if tag in ("th", "dt"):
-                assert self.headers.setdefault(self.key, text) == text, self.key
-            else:
-                assert self.key not in self.rows[-1], f"{self.key} twice in one incident"
-                self.rows[-1][self.key] = text
-            self.key = self.tag = None
-
-    def handle_data(self, data):
-        if self.depth and self.key is not None:
-            self.text.append(data)
-
-
 def page_table(response) -> tuple[list[str], list[list[str]]]:
     """Headers and rows in the order of the register's columns: a detail left out because it is empty is ""."""
     from incidents.register.columns import COLUMNS
 
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    parser = TableParser()
+    parser = TableParser("register")
     parser.feed(response.get_data(as_text=True))
-    assert parser.depth == 0 and "reference" in parser.headers, "no register table on the page"
+    headers, rows = parser.keyed()
+    assert parser.complete and "reference" in headers, "no register table on the page"
     lang = "en" if parser.lang == "en" else "nl"
     for column in COLUMNS:
-        assert parser.headers.get(column.key, column.header(lang)) == column.header(lang), column.key
+        assert headers.get(column.key, column.header(lang)) == column.header(lang), column.key
     return ([c.header(lang) for c in COLUMNS],
-            [[row.get(c.key, "") for c in COLUMNS] for row in parser.rows])
+            [[row.get(c.key, "") for c in COLUMNS] for row in rows])
 
 
 def references(rows: list[list[str]]) -> list[str]:

@@ -5,34 +5,29 @@ Time is never waited for: every tick and delivery gets its `now`, counted in hou
 
 from __future__ import annotations
 
-import asyncio
-import email
 import hashlib
 import hmac
 import json
 import re
-import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pyotp
 import pytest
-from aiosmtpd.controller import Controller as SMTPController
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from incidents.auth import twofactor
-from incidents.auth.models import User
-from incidents.auth.service import create_user
 from incidents.breaches.models import Obligation
 from incidents.extensions import db
 from incidents.notifications.models import Notification
 from incidents.reminders.models import Reminder
+
+from ..support import people
+from ..support.client import RequestScopedClient
+from ..support.mail import SMTPServer
+from ..support.people import Person, log_in_as
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday in summer time; every window counts elapsed hours
 PASSWORD = "Lange-zin met 5 woorden"
@@ -45,12 +40,6 @@ def at(hours: float) -> datetime:
 
 def hours_after_start(instant: datetime) -> float:
     return (instant - START) / timedelta(hours=1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the database, read the way the tests need it ---
@@ -86,67 +75,9 @@ def notifications_of(user) -> list[Notification]:
 
 # --- a real SMTP server ---
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-    @property
-    def message(self):
-        return email.message_from_bytes(self.content, policy=policy.default)
-
-    @property
-    def subject(self) -> str:
-        return str(self.message["Subject"])
-
-    @property
-    def text(self) -> str:
-        return self.message.get_body(("plain",)).get_content()
-
-
-@dataclass
-class Inbox:
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    hold_first: bool = False  # keep the first DATA waiting (the client sees no reply) until `release` is set
-    holding: threading.Event = field(default_factory=threading.Event)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
-            hold = self.hold_first and len(self.received) == 1
-        if hold:
-            # The whole message is here, as at a real server about to answer 250; the client is still waiting.
-            self.holding.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
-        return "250 2.0.0 Ok: queued"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.received)
-
-
-class SMTPServer:
-    def __init__(self):
-        self.inbox = Inbox()
-        self.port = free_port()
-        self.controller = SMTPController(self.inbox, hostname="127.0.0.1", port=self.port)
-
-    def start(self) -> SMTPServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.inbox.release.set()
-        self.controller.stop()
-
-
 @pytest.fixture
 def smtp(app):
-    server = SMTPServer().start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    server = SMTPServer().start().serve(app)
     yield server
     server.stop()
 
@@ -257,82 +188,30 @@ def receiver():
 
 # --- people ---
 
-@dataclass
-class Person:
-    user: User
-    secret: str | None = None
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def email(self) -> str:
-        return self.user.email
-
-    def code(self) -> str:
-        # The step used at enrolment counts as spent; the server accepts one step of drift.
-        return pyotp.TOTP(self.secret).at(time.time() + 30)
-
-
 @pytest.fixture
 def make_person(app):
+    """make_person(email, role, *, controller=None, two_factor=False) -> Person, named after the address's local part
+    and reading English."""
+
     def make(email_address: str, role: str, *, controller=None, two_factor: bool = False) -> Person:
-        user = create_user(email_address, role, PASSWORD, name=email_address.split("@")[0].title(),
-                           controller_id=controller.id if controller else None, language="en")
-        db.session.commit()
-        person = Person(user)
-        if two_factor:
-            person.secret = twofactor.start_enrolment(user)
-            assert twofactor.confirm_enrolment(user, pyotp.TOTP(person.secret).now())
-            db.session.commit()
-        return person
+        return people.make_person(email_address, role, password=PASSWORD, controller=controller,
+                                  two_factor=two_factor, name=email_address.split("@")[0].title(), language="en")
 
     return make
-
-
-class Browser(FlaskClient):
-    """Each request in its own application context, as on a server (the suite's app fixture keeps one context
-    open, and Flask-Login caches the user on its `g`): two browsers are two people."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-    def csrf(self, url: str = "/account/") -> str:
-        return csrf_from(self.get(url))
-
-    def post_form(self, url: str, data: dict | None = None, token_page: str = "/account/"):
-        return self.post(url, data={"csrf_token": self.csrf(token_page), **(data or {})})
-
-
-def csrf_from(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, f"no CSRF token on the page ({response.status_code})"
-    return match.group(1)
 
 
 @pytest.fixture
 def browser(app):
-    def make(person: Person | None = None) -> Browser:
-        made = Browser(app, app.response_class, use_cookies=True)
+    """browser(person=None): a client of its own (two browsers are two people), logged in as ``person``."""
+
+    def make(person: Person | None = None) -> RequestScopedClient:
+        made = app.test_client()
         made.get("/login?lang=en")  # English pages: the assertions name the English msgids
         if person is not None:
-            login(made, person)
+            log_in_as(made, person)
         return made
 
     return make
-
-
-def login(client: Browser, person: Person) -> None:
-    response = client.post("/login", data={"email": person.email, "password": PASSWORD,
-                                           "csrf_token": client.csrf("/login")})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    if response.headers["Location"].endswith("/login/2fa"):
-        response = client.post("/login/2fa", data={"code": person.code(), "csrf_token": client.csrf("/login/2fa")})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    assert not response.headers["Location"].endswith(("/login", "/login/2fa")), response.headers["Location"]
 
 
 NAV_COUNT = re.compile(r'id="notifications-link"[^>]*data-unread="(\d+)"[^>]*>(?:<strong>)?Notifications \((\d+)\)')

@@ -33,7 +33,7 @@ from incidents.reminders.models import Reminder
 from incidents.reminders.service import BATCH
 from incidents.reminders.texts import KINDS
 
-from ..conftest import ON_POSTGRES
+from ..support.database import ON_POSTGRES
 
 SUBJECT = re.compile(r"^Herinnering (?P<reference>\S+): (?P<kind>.+?) voor (?P<controller>.+?) uiterlijk ")
 DUTCH_KIND = {dutch: kind for kind, (dutch, _english) in KINDS.items()}

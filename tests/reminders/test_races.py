@@ -22,7 +22,7 @@ from incidents.breaches.service import FilingInput
 from incidents.extensions import db
 from incidents.reminders.service import tick
 
-from ..conftest import sqlite_only
+from ..support.database import sqlite_only
 from .conftest import START, all_reminders, at, hours_after_start, obligation, reminders_of
 
 pytestmark = sqlite_only

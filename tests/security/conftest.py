@@ -11,31 +11,22 @@ import signal
 import time
 import traceback
 from datetime import datetime, timedelta
+from functools import partial
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from flask.testing import FlaskClient
 
 from incidents import create_app
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from ..conftest import csrf_token
+from ..support import people
+from ..support.client import RequestScopedClient
+from ..support.forms import login_response
 
 PASSWORD = "correct horse battery"
-
-
-class FreshContextClient(FlaskClient):
-    """Sends each request in an application context of its own, as a real server does: nothing kept in
-    ``flask.g`` (Flask-Login's cached user, the API caller) or in the request's database session carries over
-    from one request to the next, so several clients can be logged in as different users at once."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("buffered", True)  # a streamed body is read while its context still exists
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 def run_in_child(scenario, timeout: float = 120.0) -> None:
@@ -83,13 +74,13 @@ def run_in_child(scenario, timeout: float = 120.0) -> None:
 def build_app(database_uri, **overrides):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret", **overrides},
                      testing=True)
-    app.test_client_class = FreshContextClient
+    app.test_client_class = RequestScopedClient
     return app
 
 
 @pytest.fixture
 def app(database_uri):
-    """The suite's app, but with clients that give every request a fresh application context."""
+    """The suite's app (its clients give every request an application context of its own)."""
     app = build_app(database_uri)
     with app.app_context():
         yield app
@@ -117,19 +108,7 @@ def location(response) -> str:
 
 def login(client, email: str, password: str = PASSWORD, next_: str | None = None):
     """POST the real login form (with its CSRF token); returns the response (not followed)."""
-    token = csrf_token(client, "/login")
-    return client.post("/login", query_string={"next": next_} if next_ is not None else None,
-                       data={"email": email, "password": password, "csrf_token": token})
-
-
-def second_factor(client, code: str):
-    token = csrf_token(client, "/login/2fa")
-    return client.post("/login/2fa", data={"code": code, "csrf_token": token})
-
-
-def post_form(client, url: str, data: dict, token_from: str = "/account/"):
-    """POST a form with a CSRF token taken from ``token_from`` (a page of the same session)."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
+    return login_response(client, email, password, next_=next_)
 
 
 def is_logged_in(client) -> bool:
@@ -153,31 +132,11 @@ def wrong_code(secret: str) -> str:
     return next(c for c in (f"{n:06d}" for n in range(123456, 1_000_000, 7919)) if c not in near)
 
 
-_HASHES: dict[str, str] = {}  # password -> an argon2id hash of it, made once per test session
-
-
 @pytest.fixture
 def make_user(app):
-    """make_user(email, role="handler", password=PASSWORD, controller=None) -> User (committed).
-
-    The first user with a password is made by ``create_user`` (rules, argon2id); later ones reuse that hash, since
-    an argon2 hash costs most of a second on a busy machine (test_passwords checks create_user itself)."""
-    from incidents.auth.models import User
-    from incidents.auth.service import create_user
-
-    def make(email: str, role: str = "handler", password: str = PASSWORD, controller=None, **kw):
-        controller_id = controller.id if controller else None
-        if password not in _HASHES:
-            user = create_user(email, role, password, controller_id=controller_id, **kw)
-            _HASHES[password] = user.password_hash
-        else:
-            user = User(email=email.lower(), role=role, password_hash=_HASHES[password],
-                        controller_id=controller_id, name=kw.get("name", ""), language=kw.get("language", "nl"))
-            db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    """make_user(email, role="handler", password=PASSWORD, controller=None) -> User (made by create_user, committed;
+    the suite hashes passwords at the lowest argon2id cost, see the root conftest)."""
+    return partial(people.make_user, password=PASSWORD)
 
 
 @pytest.fixture

@@ -109,7 +109,8 @@ def test_every_page_carries_the_security_headers(app, client, make_user, world):
 
 
 def test_admin_and_portal_pages_carry_the_security_headers(app, make_user, with_two_factor, world):
-    from .conftest import current_code, second_factor
+    from ..support.forms import second_factor
+    from .conftest import current_code
 
     urls = get_urls(app, world)
     admin = make_user("fg@verwerker.example", role="admin")

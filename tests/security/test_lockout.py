@@ -11,7 +11,7 @@ from incidents.auth.service import LOCKOUT_FOR, authenticate
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 from .conftest import PASSWORD, build_app, flashes, is_logged_in, location, login
 
 EMAIL = "handler@verwerker.example"

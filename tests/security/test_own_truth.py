@@ -34,7 +34,7 @@ from incidents.notices.outbox import deliver_due
 from incidents.reminders.service import tick
 from incidents.webhooks.models import Webhook, WebhookDelivery
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 PASSWORD = "correct horse battery"
 INTERNAL = "INTERN-VERWERKER-5150"

@@ -12,7 +12,8 @@ from incidents.auth.models import User
 from incidents.errors import ValidationFailed
 from incidents.extensions import db
 
-from .conftest import PASSWORD, flashes, is_logged_in, location, login, post_form
+from ..support.forms import post_form
+from .conftest import PASSWORD, flashes, is_logged_in, location, login
 
 EMAIL = "hanna.jansen@verwerker.example"
 
@@ -64,7 +65,7 @@ def test_old_werkzeug_hash_still_logs_in_and_is_upgraded(client, make_user, meth
 
 
 def _token(client) -> str:
-    from ..conftest import csrf_token
+    from ..support.forms import csrf_token
 
     return csrf_token(client, "/account/")
 

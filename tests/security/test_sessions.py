@@ -9,8 +9,8 @@ import pytest
 from incidents.auth.models import User
 from incidents.extensions import db
 
-from ..conftest import csrf_token
-from .conftest import current_code, flashes, is_logged_in, location, login, second_factor
+from ..support.forms import csrf_token, second_factor
+from .conftest import current_code, flashes, is_logged_in, location, login
 
 EMAIL = "handler@verwerker.example"
 

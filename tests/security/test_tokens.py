@@ -16,7 +16,7 @@ from incidents.extensions import db
 from tests.conftest import MAKER
 
 from ..api.openapi_check import check_schema
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 from .conftest import location, login
 
 EMAIL = "handler@verwerker.example"

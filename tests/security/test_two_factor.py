@@ -12,18 +12,8 @@ from incidents.auth import totp
 from incidents.auth.models import User
 from incidents.extensions import db
 
-from ..conftest import csrf_token
-from .conftest import (
-    current_code,
-    flashes,
-    is_logged_in,
-    location,
-    login,
-    post_form,
-    run_in_child,
-    second_factor,
-    wrong_code,
-)
+from ..support.forms import csrf_from, csrf_token, post_form, second_factor
+from .conftest import current_code, flashes, is_logged_in, location, login, run_in_child, wrong_code
 
 EMAIL = "handler@verwerker.example"
 ADMIN = "fg@verwerker.example"
@@ -46,16 +36,10 @@ def _shown_codes(response) -> list[str]:
     return re.findall(r"<code>([^<]+)</code>", block.group(1)) if block else []
 
 
-def _token_on_page(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
 def _confirm(client, page, code: str):
     """POST the enrolment form of ``page`` (every GET of the enrolment page makes a new secret, so the token
     is taken from the same page as the secret)."""
-    return client.post("/account/two-factor", data={"code": code, "csrf_token": _token_on_page(page)})
+    return client.post("/account/two-factor", data={"code": code, "csrf_token": csrf_from(page)})
 
 
 def _enrol(client, user_id: int) -> tuple[str, list[str]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 HEADER = "controller,contact_email,kvk,profile,reference\n"
 

@@ -8,7 +8,7 @@ from incidents.breaches.models import Filing, Incident
 from incidents.extensions import db
 from tests.conftest import MAKER_FORM
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 
 def test_pages_need_login(client):

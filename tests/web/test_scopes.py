@@ -11,7 +11,7 @@ from incidents.breaches.scope import scope_of
 from incidents.extensions import db
 from tests.conftest import MAKER_FORM
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from incidents.breaches.models import Decision, Incident, SeverityAssessment
 from incidents.extensions import db
 from tests.conftest import MAKER, MAKER_FORM
 
-from ..conftest import csrf_token
+from ..support.forms import csrf_token
 
 
 @pytest.fixture
