@@ -4,8 +4,10 @@ The app is built once per session (per xdist worker) and kept in an application 
 test changes on it (its settings, its extensions, the rate limiter) is put back afterwards. The database is
 migrated once by the real migrations. On SQLite each test gets a copy of the migrated file. With
 ``TEST_DATABASE_URL`` set to a PostgreSQL URL (``scripts/pg-test-cluster -- pytest`` does that), the suite runs on
-that database instead (one per xdist worker, ``incidents_test_gw0``, ...), and its tables are emptied after each
-test. Either way every test starts from empty tables and ids from 1 (see tests/support/database.py).
+that database instead (one per xdist worker, ``incidents_test_gw0``, ...): each test runs in a transaction that is
+rolled back at its end, its commits turned into savepoints; a test marked ``live_database`` (threads, other
+processes, a live server) commits for real, and the tables are emptied after it. Either way every test starts from
+empty tables and ids from 1 (see tests/support/database.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def quick_password_hashing():
     passwords._hasher = recommended
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):  # the server's threads read what the test wrote
+            item.add_marker(pytest.mark.live_database)
+
+
 @pytest.fixture(scope="session")
 def test_database(tmp_path_factory):
     """The suite's database: a SQLite file, or with TEST_DATABASE_URL a PostgreSQL database (one per xdist
@@ -62,10 +70,12 @@ def shared_app(test_database):
 
 
 @pytest.fixture
-def fresh_database(shared_app, test_database):
-    """The migrated, empty test database for this test (on SQLite a fresh copy; on PostgreSQL emptied tables
-    afterwards), and the shared app as it was before the test."""
-    with kept(shared_app), test_database.fresh(shared_app):
+def fresh_database(request, shared_app, test_database):
+    """The migrated, empty test database for this test (on SQLite a fresh copy; on PostgreSQL a transaction that is
+    rolled back, or for a test marked live_database real commits and emptied tables afterwards), and the shared app
+    as it was before the test."""
+    live = request.node.get_closest_marker("live_database") is not None
+    with kept(shared_app), test_database.fresh(shared_app, live=live):
         yield test_database
 
 
