@@ -1,28 +1,26 @@
-"""Fixtures: a real SQLite file per test, migrated once per session by the real migrations.
+"""Fixtures: one application for the session, and a fresh database for every test.
 
-With ``TEST_DATABASE_URL`` set to a PostgreSQL URL (``scripts/pg-test-cluster -- pytest`` does that), the
-suite runs on that database instead: it is emptied and migrated once per session by the same real migrations,
-and after each test every table but ``alembic_version`` is emptied and every sequence restarted, so that the
-next test starts from empty tables and ids from 1, as on a fresh SQLite copy (see ``postgres_database``). Under
-pytest-xdist (``-n 2``) each worker gets a database of its own on the same server (``incidents_test_gw0``, ...).
+The app is built once per session (per xdist worker) and kept in an application context for each test; what a
+test changes on it (its settings, its extensions, the rate limiter) is put back afterwards. The database is
+migrated once by the real migrations. On SQLite each test gets a copy of the migrated file. With
+``TEST_DATABASE_URL`` set to a PostgreSQL URL (``scripts/pg-test-cluster -- pytest`` does that), the suite runs on
+that database instead (one per xdist worker, ``incidents_test_gw0``, ...): each test runs in a transaction that is
+rolled back at its end, its commits turned into savepoints; a test marked ``live_database`` (threads, other
+processes, a live server) commits for real, and the tables are emptied after it. Either way every test starts from
+empty tables and ids from 1 (see tests/support/database.py).
 """
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from functools import partial
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
-from incidents import ROOT, create_app
 from incidents.extensions import db
 
-from .support.client import RequestScopedClient
-from .support.database import FOUNDATION_TABLES, ON_POSTGRES, TEST_DATABASE_URL, XDIST_WORKER, count_rows, postgres_url
+from .support.app import build_app, kept
+from .support.database import FOUNDATION_TABLES, ON_POSTGRES, PostgresDatabase, SQLiteDatabase, count_rows
 from .support.forms import log_in
 
 # Who at the controller took a decision that processor staff record (docs/API.md, "Decisions belong to the
@@ -47,96 +45,51 @@ def quick_password_hashing():
     passwords._hasher = recommended
 
 
-@pytest.fixture(scope="session")
-def postgres_database():
-    """The PostgreSQL test database, emptied and migrated once; yields its URL, an engine for housekeeping and
-    the statement that empties it."""
-    url = postgres_url(make_url(TEST_DATABASE_URL).database)
-    if XDIST_WORKER:  # a database of the worker's own, created beside TEST_DATABASE_URL's
-        server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
-        server.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "template"}, testing=True)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engine.dispose()
-    yield url, engine, _emptying(engine)
-    engine.dispose()
-
-
-def _emptying(engine):
-    """The statement that empties every table but alembic_version and restarts the id sequences at 1.
-
-    As a superuser (the throwaway cluster's ``postgres``): DELETE with ``session_replication_role = replica``,
-    which switches the foreign-key and append-only triggers off for this session only, and ``setval`` on each
-    sequence; for tables of a few rows that is some 2 ms against TRUNCATE's 35 ms (new files for every table and
-    index), which adds up over a thousand tests. Otherwise TRUNCATE ... RESTART IDENTITY CASCADE (TRUNCATE does
-    not fire the append-only row triggers either)."""
-    quote = engine.dialect.identifier_preparer.quote
-    tables = [quote(t) for t in sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})]
-    with engine.connect() as connection:
-        superuser = connection.execute(text("SHOW is_superuser")).scalar() == "on"
-        sequences = connection.execute(text(
-            "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'")).scalars().all()
-    if not superuser:
-        return text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    deletes = "".join(f"DELETE FROM {t}; " for t in tables)  # noqa: S608 (names from the catalog, quoted)
-    restart = "".join(f"SELECT setval('{s}', 1, false); " for s in sequences)
-    return text(f"SET session_replication_role = replica; {deletes}{restart}RESET session_replication_role")
-
-
-@pytest.fixture
-def database_uri(request):
-    """The database URI of the test: its own SQLite copy, or the shared PostgreSQL database (emptied after it)."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{request.getfixturevalue('db_path')}"
-        return
-    url, engine, emptying = request.getfixturevalue("postgres_database")
-    yield url
-    # Runs after the test's app fixture has closed its sessions and disposed of its engine. A connection that
-    # a test leaked would hold locks and block the emptying: fail loudly after a while rather than hang.
-    with engine.connect() as connection:
-        connection.execute(text("SET lock_timeout = '20s'"))
-        connection.execute(emptying)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):  # the server's threads read what the test wrote
+            item.add_marker(pytest.mark.live_database)
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "template"}, testing=True)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engine.dispose()
-    return path
+def test_database(tmp_path_factory):
+    """The suite's database: a SQLite file, or with TEST_DATABASE_URL a PostgreSQL database (one per xdist
+    worker), migrated once by the real migrations."""
+    return PostgresDatabase() if ON_POSTGRES else SQLiteDatabase(tmp_path_factory.mktemp("database"))
+
+
+@pytest.fixture(scope="session")
+def shared_app(test_database):
+    """The suite's one application (one per xdist worker). Building it costs more than most tests (Werkzeug compiles
+    the URL rules of every blueprint), so it is built once; every test gets fresh data, and what a test changes on
+    the app is put back afterwards (see `fresh_database`)."""
+    app = build_app(test_database.url)
+    test_database.migrate(app)
+    yield app
+    test_database.close(app)
 
 
 @pytest.fixture
-def db_path(tmp_path, request):
-    if ON_POSTGRES:
-        pytest.skip("needs the test's own SQLite file (db_path); the suite runs on PostgreSQL")
-    migrated_template = request.getfixturevalue("migrated_template")
-    path = tmp_path / "test.sqlite"
-    shutil.copy(migrated_template, path)
-    return path
+def fresh_database(request, shared_app, test_database):
+    """The migrated, empty test database for this test (on SQLite a fresh copy; on PostgreSQL a transaction that is
+    rolled back, or for a test marked live_database real commits and emptied tables afterwards), and the shared app
+    as it was before the test."""
+    live = request.node.get_closest_marker("live_database") is not None
+    with kept(shared_app), test_database.fresh(shared_app, live=live):
+        yield test_database
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret"}, testing=True)
-    # The test holds one app context open for its whole run; each request gets a context of its own, as on a
-    # server, so that nothing a request keeps on `g` (the logged-in user, the CSRF token) reaches the next one and
-    # two test clients are two different browsers.
-    app.test_client_class = RequestScopedClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def database_uri(fresh_database):
+    """The URL of the test database, for what connects on its own: an app of the test's own, another process."""
+    return fresh_database.url
+
+
+@pytest.fixture
+def app(shared_app, fresh_database):
+    """The shared app, in an application context that lasts the whole test, on a fresh database."""
+    with shared_app.app_context():
+        yield shared_app
 
 
 @pytest.fixture

@@ -11,6 +11,16 @@ from incidents.parties.models import Controller
 from incidents.parties.service import create_controller
 from incidents.transaction import after_commit, refuse
 
+from .support.app import own_app
+
+
+@pytest.fixture
+def app(database_uri):
+    """An app of this module's own: the tests add routes to it (the shared app has served requests, after which
+    Flask refuses new routes)."""
+    with own_app(database_uri) as own:
+        yield own
+
 
 @pytest.fixture
 def routes(app):

@@ -12,6 +12,8 @@ from werkzeug.serving import make_server
 
 from incidents.breaches.scope import scope_of
 
+pytestmark = pytest.mark.live_database  # the server's threads read what the test committed
+
 
 @pytest.fixture
 def live(app):

@@ -12,6 +12,8 @@ from incidents.extensions import db
 from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import Pump
 
+pytestmark = pytest.mark.live_database  # the pump's thread reads what the request committed
+
 
 @pytest.fixture
 def pump(app):

@@ -35,6 +35,8 @@ from incidents.reminders.texts import KINDS
 
 from ..support.database import ON_POSTGRES
 
+pytestmark = pytest.mark.live_database  # the worker processes read what the test committed
+
 SUBJECT = re.compile(r"^Herinnering (?P<reference>\S+): (?P<kind>.+?) voor (?P<controller>.+?) uiterlijk ")
 DUTCH_KIND = {dutch: kind for kind, (dutch, _english) in KINDS.items()}
 

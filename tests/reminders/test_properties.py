@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from incidents import create_app
+from incidents import profiles
 from incidents.breaches import service as breaches
 from incidents.breaches.models import Obligation
 from incidents.core.reminders import Plan, before_due, current, first, following, missed_point
@@ -80,16 +80,14 @@ WINDOWS = {"gdpr-art33": 1, "doctolib": 5, "addendum-gegevensbescherming": 13, "
 
 
 @pytest.fixture
-def app(database_uri):
+def app(app):
     """The suite's app, with the 'immediately' clauses given other working targets, so that the real clock engine
-    produces windows of 1, 5, 13, 24, 47 and 72 hours."""
-    targets = {key: hours for key, hours in WINDOWS.items() if key not in ("boz-24h", "boz-72h")}
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret",
-                      "PROFILE_TARGET_HOURS": targets}, testing=True)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    produces windows of 1, 5, 13, 24, 47 and 72 hours (the profiles are loaded again with them; both are put back
+    after the test)."""
+    app.config["PROFILE_TARGET_HOURS"] = {key: hours for key, hours in WINDOWS.items()
+                                          if key not in ("boz-24h", "boz-72h")}
+    profiles.init_app(app)
+    return app
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

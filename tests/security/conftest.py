@@ -18,12 +18,10 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 
-from incidents import create_app
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
 from ..support import people
-from ..support.client import RequestScopedClient
 from ..support.forms import login_response
 
 PASSWORD = "correct horse battery"
@@ -69,23 +67,6 @@ def run_in_child(scenario, timeout: float = 120.0) -> None:
     if os.WEXITSTATUS(status) != 0:
         pytest.fail(f"the scenario failed in the child process:\n{report}", pytrace=False)
     db.session.expire_all()
-
-
-def build_app(database_uri, **overrides):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test-secret", **overrides},
-                     testing=True)
-    app.test_client_class = RequestScopedClient
-    return app
-
-
-@pytest.fixture
-def app(database_uri):
-    """The suite's app (its clients give every request an application context of its own)."""
-    app = build_app(database_uri)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)

@@ -11,7 +11,8 @@ from werkzeug.routing import AnyConverter
 from incidents import ROOT
 from incidents.extensions import db
 
-from .conftest import build_app, login
+from ..support.app import own_app
+from .conftest import login
 
 # Written out here, not imported: a weakened policy in the app must fail this test.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -194,11 +195,8 @@ def test_session_cookie_flags_over_http(app, client, make_user):
 
 @pytest.fixture
 def https_app(database_uri):
-    app = build_app(database_uri, BASE_URL="https://datalek.verwerker.example")
-    with app.app_context():
+    with own_app(database_uri, BASE_URL="https://datalek.verwerker.example") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_session_cookie_is_secure_when_base_url_is_https(https_app):
@@ -213,7 +211,5 @@ def test_session_cookie_is_secure_when_base_url_is_https(https_app):
 
 
 def test_explicit_cookie_setting_wins(database_uri):
-    app = build_app(database_uri, BASE_URL="https://datalek.verwerker.example", SESSION_COOKIE_SECURE=False)
-    with app.app_context():
+    with own_app(database_uri, BASE_URL="https://datalek.verwerker.example", SESSION_COOKIE_SECURE=False) as app:
         assert app.config["SESSION_COOKIE_SECURE"] is False
-        db.engine.dispose()

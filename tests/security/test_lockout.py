@@ -11,8 +11,9 @@ from incidents.auth.service import LOCKOUT_FOR, authenticate
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
+from ..support.app import own_app
 from ..support.forms import csrf_token
-from .conftest import PASSWORD, build_app, flashes, is_logged_in, location, login
+from .conftest import PASSWORD, flashes, is_logged_in, location, login
 
 EMAIL = "handler@verwerker.example"
 
@@ -102,11 +103,8 @@ def test_an_inactive_account_gets_the_same_message(client, make_user):
 @pytest.fixture
 def limited_app(database_uri):
     """An app with the login rate limit switched on (the test configuration switches it off)."""
-    app = build_app(database_uri, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    with app.app_context():
+    with own_app(database_uri, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_login_rate_limit(limited_app):

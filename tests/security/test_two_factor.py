@@ -84,6 +84,7 @@ def test_enrolment_page_shows_a_secret_and_refuses_a_wrong_code(client, make_use
 # recursed at the next lookup); the two web enrolment tests below run in a child process for that reason.
 
 
+@pytest.mark.live_database  # the child process reads what the test committed
 def test_enrolment_with_the_right_code(client, make_user):
     user = make_user(EMAIL)
     login(client, EMAIL)
@@ -114,6 +115,7 @@ def test_enrolment_with_the_right_code(client, make_user):
     run_in_child(scenario)
 
 
+@pytest.mark.live_database  # the child process reads what the test committed
 def test_enrolment_ends_other_sessions(app, make_user):
     user = make_user(EMAIL)
     mine, other = app.test_client(), app.test_client()

@@ -7,5 +7,6 @@ CTFd's `tests/helpers.py` are the model):
 - `mail`     real SMTP servers on loopback and the inbox they fill;
 - `html`     reading a table back from a page;
 - `net`      a free port on loopback;
-- `database` which database the suite runs on, and counting rows.
+- `database` which database the suite runs on, a fresh database for every test, and counting rows;
+- `app`      the application as the tests build it, and putting back what a test changed on it.
 """
