@@ -45,10 +45,26 @@ def quick_password_hashing():
     passwords._hasher = recommended
 
 
-def pytest_collection_modifyitems(items):
+SQLITE_PASS_ONLY = ("tests that do not use the test database (nothing in them depends on which one it is), and the "
+                    "browser tests (the pages through Chromium; the other tests cover the database behind them)")
+
+
+def pytest_report_header():
+    if ON_POSTGRES:
+        return f"PostgreSQL pass: {SQLITE_PASS_ONLY} run in the SQLite pass only, and are deselected here"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):  # the server's threads read what the test wrote
             item.add_marker(pytest.mark.live_database)
+    if ON_POSTGRES:  # `make test` runs the suite on SQLite and on PostgreSQL: these once is enough
+        once = [item for item in items if item.get_closest_marker("browser")
+                or "test_database" not in getattr(item, "fixturenames", ())]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if item not in set(once)]
 
 
 @pytest.fixture(scope="session")

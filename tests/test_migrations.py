@@ -26,8 +26,9 @@ APPEND_ONLY = ("filings", "decisions", "timeline_events", "documents", "severity
 
 
 @pytest.fixture
-def scratch_uri(tmp_path):
-    """An empty database of the suite's kind, for migrating up and down."""
+def scratch_uri(tmp_path, test_database):
+    """An empty database of the suite's kind, for migrating up and down (on PostgreSQL on the test database's server:
+    this test uses the test database's server, so it runs in the PostgreSQL pass too)."""
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
         return
