@@ -48,7 +48,7 @@ run: setup
 
 test: setup
 	scripts/ensure-chromium
-	$(MAKE) --no-print-directory lint-code  # all of lint but the format check, until the tree has been formatted once
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 	scripts/pg-test-cluster -- $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
@@ -56,7 +56,7 @@ test-pg: setup
 	scripts/ensure-chromium
 	scripts/pg-test-cluster -- $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-# lint-code and the format check. The format check fails until the one-shot `make fmt` of the whole tree lands.
+# lint-code and the format check.
 lint: lint-code
 	$(BIN)/ruff format --check --output-format concise .
 
