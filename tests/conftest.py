@@ -26,8 +26,11 @@ from .support.forms import log_in
 # Who at the controller took a decision that processor staff record (docs/API.md, "Decisions belong to the
 # controller").
 MAKER = {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"}
-MAKER_FORM = {"decision-maker_name": MAKER["name"], "decision-maker_function": MAKER["function"],
-              "decision-maker_via": MAKER["via"]}
+MAKER_FORM = {
+    "decision-maker_name": MAKER["name"],
+    "decision-maker_function": MAKER["function"],
+    "decision-maker_via": MAKER["via"],
+}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,8 +48,10 @@ def quick_password_hashing():
     passwords._hasher = recommended
 
 
-SQLITE_PASS_ONLY = ("tests that do not use the test database (nothing in them depends on which one it is), and the "
-                    "browser tests (the pages through Chromium; the other tests cover the database behind them)")
+SQLITE_PASS_ONLY = (
+    "tests that do not use the test database (nothing in them depends on which one it is), and the "
+    "browser tests (the pages through Chromium; the other tests cover the database behind them)"
+)
 
 
 def pytest_report_header():
@@ -60,8 +65,11 @@ def pytest_collection_modifyitems(config, items):
         if "live_server" in getattr(item, "fixturenames", ()):  # the server's threads read what the test wrote
             item.add_marker(pytest.mark.live_database)
     if ON_POSTGRES:  # `make test` runs the suite on SQLite and on PostgreSQL: these once is enough
-        once = [item for item in items if item.get_closest_marker("browser")
-                or "test_database" not in getattr(item, "fixturenames", ())]
+        once = [
+            item
+            for item in items
+            if item.get_closest_marker("browser") or "test_database" not in getattr(item, "fixturenames", ())
+        ]
         if once:
             config.hook.pytest_deselected(items=once)
             items[:] = [item for item in items if item not in set(once)]
@@ -119,6 +127,7 @@ def runner(app):
 
 
 # --- data helpers (they go through the real services and commit, as a request would) ---
+
 
 @pytest.fixture
 def make_controller(app):

@@ -23,12 +23,20 @@ def test_migrations_match_the_models(app):
 
 def test_append_only_tables_refuse_update_and_delete_in_the_database(app, api, make_contract):
     contract = make_contract("boz-72h")
-    incident = api.post("/api/v1/incidents", json={"title": "T", "aware_at": "2026-11-01T10:00:00Z",
-                                                   "status": "confirmed", "contract_ids": [contract.id]}).get_json()
-    api.post(f"/api/v1/incidents/{incident['id']}/filings",
-             json={"kind": "controller_notice", "contract_id": contract.id, "at": "2026-11-01T11:00:00Z"})
-    for statement in ("UPDATE filings SET at = at", "DELETE FROM filings", "UPDATE timeline_events SET kind = 'x'",
-                      "DELETE FROM timeline_events"):
+    incident = api.post(
+        "/api/v1/incidents",
+        json={"title": "T", "aware_at": "2026-11-01T10:00:00Z", "status": "confirmed", "contract_ids": [contract.id]},
+    ).get_json()
+    api.post(
+        f"/api/v1/incidents/{incident['id']}/filings",
+        json={"kind": "controller_notice", "contract_id": contract.id, "at": "2026-11-01T11:00:00Z"},
+    )
+    for statement in (
+        "UPDATE filings SET at = at",
+        "DELETE FROM filings",
+        "UPDATE timeline_events SET kind = 'x'",
+        "DELETE FROM timeline_events",
+    ):
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text(statement))
         db.session.rollback()
@@ -40,8 +48,9 @@ def test_bad_profile_stops_start_up_naming_file_and_key(tmp_path):
     bad = folder / "doctolib.toml"
     bad.write_text(bad.read_text().replace("processor_files_with_ap = false", 'processor_files_with_ap = "no"'))
     with pytest.raises(ProfileError) as raised:
-        create_app({"PROFILES_DIR": str(folder), "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"},
-                   testing=True)
+        create_app(
+            {"PROFILES_DIR": str(folder), "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, testing=True
+        )
     assert "doctolib.toml" in str(raised.value) and "processor_files_with_ap" in str(raised.value)
 
 
@@ -62,7 +71,10 @@ def test_mail_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("MAIL_FROM", "Datalek <datalek@verwerker.example>")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, testing=True)
     assert (app.config["MAIL_SERVER"], app.config["MAIL_PORT"], app.config["MAIL_USE_TLS"]) == (
-        "smtp.verwerker.example", 587, True)
+        "smtp.verwerker.example",
+        587,
+        True,
+    )
     assert app.config["MAIL_FROM"] == "Datalek <datalek@verwerker.example>"
 
 
@@ -72,9 +84,15 @@ def test_request_id_and_json_logs_without_personal_data(app, api, make_contract,
     configure_logging("json", "INFO")
     contract = make_contract("boz-72h")
     secret_text = "Patiënt Jansen, BSN 123456782"
-    response = api.post("/api/v1/incidents", json={"title": secret_text, "aware_at": "2026-11-01T10:00:00Z",
-                                                   "contract_ids": [contract.id],
-                                                   "fields": {"nature": secret_text}})
+    response = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": secret_text,
+            "aware_at": "2026-11-01T10:00:00Z",
+            "contract_ids": [contract.id],
+            "fields": {"nature": secret_text},
+        },
+    )
     assert response.status_code == 201
     request_id = response.headers["X-Request-ID"]
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]

@@ -15,8 +15,9 @@ def test_a_migrated_database_is_ready(app, runner):
 
 
 def test_an_outdated_schema_is_refused_with_the_command_to_run(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}", "SECRET_KEY": "k" * 40},
-                     testing=True)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}", "SECRET_KEY": "k" * 40}, testing=True
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         downgrade(directory=str(ROOT / "migrations"), revision="0005")
@@ -34,8 +35,9 @@ def test_an_unreachable_database_is_named_without_its_password(tmp_path):
 
 
 def test_a_short_secret_key_is_an_error(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.sqlite'}", "SECRET_KEY": "short"},
-                     testing=True)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.sqlite'}", "SECRET_KEY": "short"}, testing=True
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     result = app.test_cli_runner().invoke(args=["check"])

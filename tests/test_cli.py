@@ -11,8 +11,10 @@ from incidents.profiles import all_profiles
 
 
 def test_users_create_with_password_stdin_and_tokens_create(runner, client):
-    result = runner.invoke(args=["users", "create", "fg@verwerker.example", "--role", "admin", "--password-stdin"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["users", "create", "fg@verwerker.example", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
     assert user.role == "admin" and user.check_password("a long enough password")
@@ -27,8 +29,9 @@ def test_users_create_with_password_stdin_and_tokens_create(runner, client):
 
 
 def test_users_create_refuses_short_password_and_duplicates(runner):
-    short = runner.invoke(args=["users", "create", "a@b.example", "--role", "handler", "--password-stdin"],
-                          input="short\n")
+    short = runner.invoke(
+        args=["users", "create", "a@b.example", "--role", "handler", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code != 0 and "12 characters" in short.output
     ok = runner.invoke(args=["users", "create", "a@b.example", "--role", "handler"])
     assert ok.exit_code == 0 and "password:" in ok.output
@@ -96,6 +99,8 @@ def test_demo_has_a_multi_controller_incident_with_distinct_scopes(runner):
     assert any("health" not in v.get("special_categories", ()) for v in values)
     # The incident-level figures are the sums over the controllers.
     wide = incident_totals(ransomware.id)
-    assert (ransomware.details["subjects_min"], ransomware.details["subjects_max"]) == \
-        (wide["subjects_min"], wide["subjects_max"])
+    assert (ransomware.details["subjects_min"], ransomware.details["subjects_max"]) == (
+        wide["subjects_min"],
+        wide["subjects_max"],
+    )
     assert ransomware.details["reporter_kind"] == "internal" and ransomware.internal_note

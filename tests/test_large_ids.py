@@ -56,8 +56,9 @@ def test_an_id_no_column_can_hold_is_not_found_on_every_route(app, make_contract
     secret = twofactor.start_enrolment(admin)
     assert twofactor.confirm_enrolment(admin, pyotp.TOTP(secret).now())
     admin.totp_last_step = None  # the login below may use the same code again
-    incident = create_incident(title="T", aware_at=utcnow() - timedelta(hours=3), status="confirmed",
-                               contract_ids=[contract.id])
+    incident = create_incident(
+        title="T", aware_at=utcnow() - timedelta(hours=3), status="confirmed", contract_ids=[contract.id]
+    )
     db.session.commit()
     issue_notices(incident, all_=True)
     db.session.commit()
@@ -76,9 +77,13 @@ def test_an_id_no_column_can_hold_is_not_found_on_every_route(app, make_contract
                 for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                     api = url.startswith("/api/")
                     try:
-                        response = client.open(url, method=method, json={} if api else None,
-                                               data=None if api else {"x": "1"},
-                                               headers={"Authorization": f"Bearer {token}"} if api else {})
+                        response = client.open(
+                            url,
+                            method=method,
+                            json={} if api else None,
+                            data=None if api else {"x": "1"},
+                            headers={"Authorization": f"Bearer {token}"} if api else {},
+                        )
                         status = response.status_code
                     except Exception as exc:  # TESTING propagates what would be a 500
                         db.session.rollback()

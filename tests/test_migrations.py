@@ -47,10 +47,14 @@ def scratch_uri(tmp_path, test_database):
 def _leftovers(connection) -> dict[str, list[str]]:
     """Everything in the database that a migration could have created, except alembic_version."""
     if connection.dialect.name == "sqlite":
-        rows = connection.execute(text("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
-                                       "AND tbl_name != 'alembic_version'")).all()
+        rows = connection.execute(
+            text(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND tbl_name != 'alembic_version'"
+            )
+        ).all()
     else:
-        rows = connection.execute(text("""
+        rows = connection.execute(
+            text("""
             SELECT 'table', tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'
             UNION ALL SELECT 'sequence', sequencename FROM pg_sequences WHERE schemaname = 'public'
             UNION ALL SELECT 'function', p.proname FROM pg_proc p
@@ -58,7 +62,8 @@ def _leftovers(connection) -> dict[str, list[str]]:
             UNION ALL SELECT 'type', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
                       WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
             UNION ALL SELECT 'trigger', trigger_name FROM information_schema.triggers
-                      WHERE trigger_schema = 'public'""")).all()
+                      WHERE trigger_schema = 'public'""")
+        ).all()
     found: dict[str, list[str]] = {}
     for kind, name in rows:
         found.setdefault(kind, []).append(name)
@@ -74,10 +79,13 @@ def _append_only_triggers(connection) -> set[tuple[str, str]]:
             if match and "append-only" in sql:
                 pairs.add((match.group(2), match.group(1).upper()))
         return pairs
-    rows = connection.execute(text(
-        "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
-        "WHERE trigger_schema = 'public' AND action_timing = 'BEFORE' AND action_orientation = 'ROW' "
-        "AND action_statement = 'EXECUTE FUNCTION refuse_change()'")).all()
+    rows = connection.execute(
+        text(
+            "SELECT event_object_table, event_manipulation FROM information_schema.triggers "
+            "WHERE trigger_schema = 'public' AND action_timing = 'BEFORE' AND action_orientation = 'ROW' "
+            "AND action_statement = 'EXECUTE FUNCTION refuse_change()'"
+        )
+    ).all()
     return {(table, action) for table, action in rows}
 
 
@@ -109,15 +117,31 @@ def test_every_append_only_table_refuses_update_and_delete(app, api, make_contra
     from incidents.notices.service import issue_notices
 
     contract = make_contract("boz-72h")
-    created = api.post("/api/v1/incidents", json={"title": "T", "aware_at": "2026-11-01T10:00:00Z",
-                                                  "status": "confirmed", "contract_ids": [contract.id]})
+    created = api.post(
+        "/api/v1/incidents",
+        json={"title": "T", "aware_at": "2026-11-01T10:00:00Z", "status": "confirmed", "contract_ids": [contract.id]},
+    )
     assert created.status_code == 201, created.get_json()
     iid = created.get_json()["id"]
-    assert api.post(f"/api/v1/incidents/{iid}/filings", json={
-        "kind": "controller_notice", "contract_id": contract.id, "at": "2026-11-01T11:00:00Z"}).status_code == 201
-    assert api.post(f"/api/v1/incidents/{iid}/decisions", json={
-        "controller_id": contract.controller_id, "decision_maker": MAKER,
-            "notify_ap": "no", "reason": "laag risico"}).status_code == 201
+    assert (
+        api.post(
+            f"/api/v1/incidents/{iid}/filings",
+            json={"kind": "controller_notice", "contract_id": contract.id, "at": "2026-11-01T11:00:00Z"},
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            f"/api/v1/incidents/{iid}/decisions",
+            json={
+                "controller_id": contract.controller_id,
+                "decision_maker": MAKER,
+                "notify_ap": "no",
+                "reason": "laag risico",
+            },
+        ).status_code
+        == 201
+    )
     incident = db.session.get(Incident, iid)
     record_severity(incident, {"data_types": ["simple"], "identification": "significant"})
     issue_notices(incident, all_=True)

@@ -35,20 +35,48 @@ def wheel(tmp_path_factory) -> Path:
             shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
     # Without build isolation and without an index: the build backend and Babel come from the locked dev install.
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                    "--wheel-dir", str(out), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--wheel-dir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("incidents-*.whl")
     return built
 
 
 def test_the_wheel_carries_the_app_files_and_compiled_translations(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("templates/layout/base.html", "templates/incidents/show.html", "migrations/env.py",
-                 "migrations/alembic.ini", "migrations/versions/0001_initial_schema.py", "config/defaults.py",
-                 "config/gunicorn.conf.py", "config/profiles/gdpr-art33.toml"):
+    for name in (
+        "templates/layout/base.html",
+        "templates/incidents/show.html",
+        "migrations/env.py",
+        "migrations/alembic.ini",
+        "migrations/versions/0001_initial_schema.py",
+        "config/defaults.py",
+        "config/gunicorn.conf.py",
+        "config/profiles/gdpr-art33.toml",
+    ):
         assert f"incidents/_bundle/{name}" in names
-    for name in ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf", "static/app.js", "static/app.css",
-                 "translations/nl/LC_MESSAGES/messages.mo"):
+    for name in (
+        "fonts/DejaVuSans.ttf",
+        "fonts/DejaVuSans-Bold.ttf",
+        "static/app.js",
+        "static/app.css",
+        "translations/nl/LC_MESSAGES/messages.mo",
+    ):
         assert f"incidents/{name}" in names
     assert not [n for n in names if n.endswith(".po")], "the wheel carries compiled catalogues, not their sources"
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/")]
@@ -85,8 +113,14 @@ def test_an_app_unpacked_from_the_wheel_runs_outside_the_checkout(wheel, tmp_pat
     env = {key: value for key, value in os.environ.items() if not key.startswith(("INCIDENTS_", "FLASK_"))}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = str(site)  # ahead of the checkout's editable install
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "app.sqlite")], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "app.sqlite")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     module, instance, page = result.stdout.split("\n", 2)
     assert Path(module).is_relative_to(site)

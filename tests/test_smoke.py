@@ -7,8 +7,15 @@ def test_profiles_endpoint(api):
 
 def test_incident_roundtrip(api, make_contract):
     contract = make_contract("boz-72h")
-    r = api.post("/api/v1/incidents", json={"title": "Phishing", "aware_at": "2026-03-27T14:00:00+01:00",
-                                            "status": "confirmed", "contract_ids": [contract.id]})
+    r = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Phishing",
+            "aware_at": "2026-03-27T14:00:00+01:00",
+            "status": "confirmed",
+            "contract_ids": [contract.id],
+        },
+    )
     assert r.status_code == 201, r.get_json()
     incident = r.get_json()
     d = api.get(f"/api/v1/incidents/{incident['id']}/deadlines").get_json()["deadlines"]

@@ -48,8 +48,12 @@ def routes(app):
         write("crash")
         raise RuntimeError("boom")
 
-    for rule, view in (("/t/ok", ok), ("/t/refused", redirected_refusal), ("/t/422", error_status),
-                       ("/t/crash", crash)):
+    for rule, view in (
+        ("/t/ok", ok),
+        ("/t/refused", redirected_refusal),
+        ("/t/422", error_status),
+        ("/t/crash", crash),
+    ):
         app.add_url_rule(rule, rule, view, methods=["POST"])
     app.config.update(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=False)  # bare test routes, no forms
     return ran

@@ -18,8 +18,8 @@ def extracted() -> dict[str, str]:
     """msgid -> where it is used, for every marked message (plural forms by their singular)."""
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions":
-                                                                                    "jinja2.ext.i18n"}}):
+        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
             found.setdefault(msgid, filename)

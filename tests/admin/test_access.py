@@ -25,10 +25,17 @@ def admin_urls(app, user_id: int) -> list[tuple[str, str]]:
 
 def test_the_admin_blueprint_has_the_expected_routes(app, handler):
     urls = {url for _method, url in admin_urls(app, handler.id)}
-    assert {"/admin/", "/admin/users", "/admin/access-log", "/admin/access-log.csv",
-            f"/admin/users/{handler.id}/role", f"/admin/users/{handler.id}/deactivate",
-            f"/admin/users/{handler.id}/reactivate", f"/admin/users/{handler.id}/unlock",
-            f"/admin/users/{handler.id}/reset-2fa"} <= urls
+    assert {
+        "/admin/",
+        "/admin/users",
+        "/admin/access-log",
+        "/admin/access-log.csv",
+        f"/admin/users/{handler.id}/role",
+        f"/admin/users/{handler.id}/deactivate",
+        f"/admin/users/{handler.id}/reactivate",
+        f"/admin/users/{handler.id}/unlock",
+        f"/admin/users/{handler.id}/reset-2fa",
+    } <= urls
 
 
 @pytest.mark.parametrize("role", ["handler", "viewer", "controller"])

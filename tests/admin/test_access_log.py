@@ -42,11 +42,17 @@ def world(app, make_person, make_controller, make_contract, new_client) -> World
     viewer = make_person("victor@verwerker.example", "viewer")
     controller = make_controller(name="Kliniek Noord")
     contract = make_contract("boz-72h", controller=controller)
-    incident = breaches.create_incident(title=TITLE, description=SECRET_TEXT, status="confirmed",
-                                        aware_at=utcnow() - timedelta(hours=3), contract_ids=[contract.id],
-                                        actor=handler.user)
-    other = breaches.create_incident(title="Verloren laptop", aware_at=utcnow() - timedelta(hours=1),
-                                     contract_ids=[contract.id], actor=handler.user)
+    incident = breaches.create_incident(
+        title=TITLE,
+        description=SECRET_TEXT,
+        status="confirmed",
+        aware_at=utcnow() - timedelta(hours=3),
+        contract_ids=[contract.id],
+        actor=handler.user,
+    )
+    other = breaches.create_incident(
+        title="Verloren laptop", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id], actor=handler.user
+    )
     [message] = notices.issue_notices(incident, all_=True, actor=handler.user)
     db.session.commit()
     document = db.session.get(Document, message.document_id)
@@ -68,15 +74,24 @@ def rows(response) -> list[list[str]]:
 
 
 def column(parsed_rows: list[list[str]], name: str) -> list[str]:
-    index = ["at", "email", "role", "channel", "action", "route", "incident", "document", "controller",
-             "ip"].index(name)
+    index = ["at", "email", "role", "channel", "action", "route", "incident", "document", "controller", "ip"].index(
+        name
+    )
     return [r[index] for r in parsed_rows]
 
 
 def add_entry(user: Person, at: datetime, action: str = "open_incident", **values) -> AccessEntry:
-    entry = AccessEntry(at=at, user_id=user.id, role=user.user.role, channel="web", action=action,
-                        route=values.pop("route", "/incidents/<int:incident_id>"), status=200, ip="10.0.0.7",
-                        **values)
+    entry = AccessEntry(
+        at=at,
+        user_id=user.id,
+        role=user.user.role,
+        channel="web",
+        action=action,
+        route=values.pop("route", "/incidents/<int:incident_id>"),
+        status=200,
+        ip="10.0.0.7",
+        **values,
+    )
     db.session.add(entry)
     db.session.commit()
     return entry
@@ -85,21 +100,59 @@ def add_entry(user: Person, at: datetime, action: str = "open_incident", **value
 def test_the_page_shows_who_opened_what(admin_client, world):
     response = admin_client.get(LOG, query_string={"user_id": world.handler.id})
     parsed = table(response, "access-log")
-    assert parsed.headers == ["Time (Amsterdam)", "User", "Role", "Channel", "Action", "Route", "Incident",
-                              "Document", "Controller", "IP address"]
+    assert parsed.headers == [
+        "Time (Amsterdam)",
+        "User",
+        "Role",
+        "Channel",
+        "Action",
+        "Route",
+        "Incident",
+        "Document",
+        "Controller",
+        "IP address",
+    ]
     found = [cells for _attrs, cells in parsed.rows]
     reference, other = world.incident.reference, world.other.reference
     # Newest first.
     assert [r[1:] for r in found] == [
-        ["hanna@verwerker.example", "handler", "web", "open_incident", "/incidents/<int:incident_id>", other, "", "",
-         "127.0.0.1"],
-        ["hanna@verwerker.example", "handler", "web", "open_document", "/documents/<int:document_id>", reference,
-         str(world.document.id), world.controller_name, "127.0.0.1"],
-        ["hanna@verwerker.example", "handler", "web", "open_incident", "/incidents/<int:incident_id>", reference, "",
-         "", "127.0.0.1"],
+        [
+            "hanna@verwerker.example",
+            "handler",
+            "web",
+            "open_incident",
+            "/incidents/<int:incident_id>",
+            other,
+            "",
+            "",
+            "127.0.0.1",
+        ],
+        [
+            "hanna@verwerker.example",
+            "handler",
+            "web",
+            "open_document",
+            "/documents/<int:document_id>",
+            reference,
+            str(world.document.id),
+            world.controller_name,
+            "127.0.0.1",
+        ],
+        [
+            "hanna@verwerker.example",
+            "handler",
+            "web",
+            "open_incident",
+            "/incidents/<int:incident_id>",
+            reference,
+            "",
+            "",
+            "127.0.0.1",
+        ],
     ]
-    stored = db.session.scalars(select(AccessEntry.at).where(AccessEntry.user_id == world.handler.id)
-                                .order_by(AccessEntry.id.desc()))
+    stored = db.session.scalars(
+        select(AccessEntry.at).where(AccessEntry.user_id == world.handler.id).order_by(AccessEntry.id.desc())
+    )
     expected = [to_local(at).strftime("%Y-%m-%d %H:%M:%S ") + to_local(at).tzname() for at in stored]
     assert column(found, "at") == expected  # Amsterdam time, to the second, with its zone
     html = response.get_data(as_text=True)
@@ -128,8 +181,11 @@ def test_filters_by_user_incident_and_action(admin_client, world):
     documents = rows(admin_client.get(LOG, query_string={"action": "open_document"}))
     assert column(documents, "document") == [str(world.document.id)]
 
-    combined = rows(admin_client.get(LOG, query_string={"incident_id": world.incident.id, "action": "open_incident",
-                                                        "user_id": world.handler.id}))
+    combined = rows(
+        admin_client.get(
+            LOG, query_string={"incident_id": world.incident.id, "action": "open_incident", "user_id": world.handler.id}
+        )
+    )
     assert len(combined) == 1 and column(combined, "email") == ["hanna@verwerker.example"]
 
     nothing = admin_client.get(LOG, query_string={"incident_id": world.other.id, "user_id": world.viewer.id})
@@ -138,17 +194,18 @@ def test_filters_by_user_incident_and_action(admin_client, world):
 
 def test_date_filters_are_amsterdam_days(admin_client, world):
     person = world.viewer
-    winter = [add_entry(person, datetime(2026, 1, 14, 22, 59, 59, tzinfo=UTC)),  # 14 Jan 23:59:59 CET
-              add_entry(person, datetime(2026, 1, 14, 23, 0, tzinfo=UTC)),  # 15 Jan 00:00 CET
-              add_entry(person, datetime(2026, 1, 15, 22, 59, tzinfo=UTC)),  # 15 Jan 23:59 CET
-              add_entry(person, datetime(2026, 1, 15, 23, 0, tzinfo=UTC))]  # 16 Jan 00:00 CET
+    winter = [
+        add_entry(person, datetime(2026, 1, 14, 22, 59, 59, tzinfo=UTC)),  # 14 Jan 23:59:59 CET
+        add_entry(person, datetime(2026, 1, 14, 23, 0, tzinfo=UTC)),  # 15 Jan 00:00 CET
+        add_entry(person, datetime(2026, 1, 15, 22, 59, tzinfo=UTC)),  # 15 Jan 23:59 CET
+        add_entry(person, datetime(2026, 1, 15, 23, 0, tzinfo=UTC)),
+    ]  # 16 Jan 00:00 CET
     summer = add_entry(person, datetime(2026, 7, 1, 22, 30, tzinfo=UTC))  # 2 Jul 00:30 CEST
 
     def shown(**args) -> list[str]:
         return column(rows(admin_client.get(LOG, query_string={"user_id": person.id, **args})), "at")
 
-    assert shown(**{"from": "2026-01-15", "to": "2026-01-15"}) == ["2026-01-15 23:59:00 CET",
-                                                                  "2026-01-15 00:00:00 CET"]
+    assert shown(**{"from": "2026-01-15", "to": "2026-01-15"}) == ["2026-01-15 23:59:00 CET", "2026-01-15 00:00:00 CET"]
     assert shown(**{"to": "2026-01-14"}) == ["2026-01-14 23:59:59 CET"]
     assert shown(**{"from": "2026-07-02", "to": "2026-07-02"}) == ["2026-07-02 00:30:00 CEST"]
     assert shown(**{"from": "2026-01-16", "to": "2026-07-01"}) == ["2026-01-16 00:00:00 CET"]
@@ -156,18 +213,21 @@ def test_date_filters_are_amsterdam_days(admin_client, world):
     assert summer.id > winter[-1].id
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ({"from": "15-01-2026"}, "'15-01-2026' is not a date; use YYYY-MM-DD."),
-    ({"to": "2026-02-30"}, "'2026-02-30' is not a date; use YYYY-MM-DD."),
-    ({"from": "2026-02-01", "to": "2026-01-01"}, "The start date 2026-02-01 lies after the end date 2026-01-01."),
-    ({"action": "delete_everything"}, "Unknown action 'delete_everything'; choose one of: open_incident"),
-    ({"user_id": "999999"}, "There is no user with id '999999'."),
-    ({"user_id": "abc"}, "There is no user with id 'abc'."),
-    ({"incident_id": "DL-1999-0001"}, "There is no incident 'DL-1999-0001'."),
-    ({"incident_id": "99999999999999999999999"}, "There is no incident '99999999999999999999999'."),
-    ({"page": "0"}, "'0' is not a page number."),
-    ({"page": "x"}, "'x' is not a page number."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"from": "15-01-2026"}, "'15-01-2026' is not a date; use YYYY-MM-DD."),
+        ({"to": "2026-02-30"}, "'2026-02-30' is not a date; use YYYY-MM-DD."),
+        ({"from": "2026-02-01", "to": "2026-01-01"}, "The start date 2026-02-01 lies after the end date 2026-01-01."),
+        ({"action": "delete_everything"}, "Unknown action 'delete_everything'; choose one of: open_incident"),
+        ({"user_id": "999999"}, "There is no user with id '999999'."),
+        ({"user_id": "abc"}, "There is no user with id 'abc'."),
+        ({"incident_id": "DL-1999-0001"}, "There is no incident 'DL-1999-0001'."),
+        ({"incident_id": "99999999999999999999999"}, "There is no incident '99999999999999999999999'."),
+        ({"page": "0"}, "'0' is not a page number."),
+        ({"page": "x"}, "'x' is not a page number."),
+    ],
+)
 def test_bad_filters_are_reported_on_the_page_and_for_the_export(admin_client, args, message):
     for url in (LOG, CSV):
         response = admin_client.get(url, query_string=args)
@@ -183,8 +243,11 @@ def test_paging_by_100_newest_first(admin_client, world):
         add_entry(world.viewer, start + timedelta(minutes=n), route=f"/incidents/{n}")
     args = {"user_id": world.viewer.id, "from": "2026-02-01", "to": "2026-02-01"}
     first = admin_client.get(LOG, query_string=args)
-    pages = [rows(first), rows(admin_client.get(LOG, query_string={**args, "page": 2})),
-             rows(admin_client.get(LOG, query_string={**args, "page": 3}))]
+    pages = [
+        rows(first),
+        rows(admin_client.get(LOG, query_string={**args, "page": 2})),
+        rows(admin_client.get(LOG, query_string={**args, "page": 3})),
+    ]
     assert [len(p) for p in pages] == [100, 100, 5]
     routes = [r for page in pages for r in column(page, "route")]
     assert routes == [f"/incidents/{n}" for n in range(204, -1, -1)]
@@ -219,12 +282,17 @@ def test_csv_without_filters_lists_the_log_up_to_its_own_download(admin_client, 
 
 
 def test_csv_guards_against_spreadsheet_formulas_and_follows_the_language(admin_client, world, make_controller):
-    sneaky = make_controller(name="=HYPERLINK(\"http://x.example\")")
-    add_entry(world.viewer, parse_instant("2026-03-01T10:00"), action="open_document", controller_id=sneaky.id,
-              route="/documents/<int:document_id>")
+    sneaky = make_controller(name='=HYPERLINK("http://x.example")')
+    add_entry(
+        world.viewer,
+        parse_instant("2026-03-01T10:00"),
+        action="open_document",
+        controller_id=sneaky.id,
+        route="/documents/<int:document_id>",
+    )
     args = {"user_id": world.viewer.id, "to": "2026-03-01"}
     _headers, body = read_csv(admin_client.get(CSV, query_string=args))
-    assert body[0][8] == "'=HYPERLINK(\"http://x.example\")"
+    assert body[0][8] == '\'=HYPERLINK("http://x.example")'
     assert body[0][0] == "2026-03-01 10:00:00 CET"
     english = admin_client.get(CSV, query_string=args).get_data().decode("utf-8-sig")
     assert english.startswith("Time (Amsterdam),User,")

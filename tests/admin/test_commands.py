@@ -33,10 +33,21 @@ def lines(result) -> list[list[str]]:
 
 # --- users create ---
 
+
 @pytest.mark.parametrize("role", ["admin", "handler", "viewer"])
 def test_users_create_staff_roles(runner, role):
-    result = invoke(runner, "users", "create", f"{role}@verwerker.example", "--role", role, "--name", "Iemand",
-                    "--password-stdin", input=STRONG)
+    result = invoke(
+        runner,
+        "users",
+        "create",
+        f"{role}@verwerker.example",
+        "--role",
+        role,
+        "--name",
+        "Iemand",
+        "--password-stdin",
+        input=STRONG,
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"created {role} {role}@verwerker.example"
     user = find_user(f"{role}@verwerker.example")
@@ -50,16 +61,26 @@ def test_users_create_controller_user_needs_its_controller(runner, make_controll
     assert missing.exit_code == 1 and "a controller user needs an existing controller" in missing.output
     unknown = invoke(runner, "users", "create", "fg@kliniek.example", "--role", "controller", "--controller", "9999")
     assert unknown.exit_code == 1 and "needs an existing controller" in unknown.output
-    staff = invoke(runner, "users", "create", "h@verwerker.example", "--role", "handler", "--controller",
-                   str(controller.id))
+    staff = invoke(
+        runner, "users", "create", "h@verwerker.example", "--role", "handler", "--controller", str(controller.id)
+    )
     assert staff.exit_code == 1 and "only controller users belong to a controller" in staff.output
-    huge = invoke(runner, "users", "create", "fg@kliniek.example", "--role", "controller", "--controller",
-                  "99999999999999999999999")
+    huge = invoke(
+        runner,
+        "users",
+        "create",
+        "fg@kliniek.example",
+        "--role",
+        "controller",
+        "--controller",
+        "99999999999999999999999",
+    )
     assert huge.exit_code == 2 and "--controller" in huge.output
     assert count(User) == 0
 
-    done = invoke(runner, "users", "create", "fg@kliniek.example", "--role", "controller", "--controller",
-                  str(controller.id))
+    done = invoke(
+        runner, "users", "create", "fg@kliniek.example", "--role", "controller", "--controller", str(controller.id)
+    )
     assert done.exit_code == 0, done.output
     assert done.output.splitlines()[0] == "created controller fg@kliniek.example"
     assert done.output.splitlines()[1].startswith("password: ")
@@ -69,13 +90,22 @@ def test_users_create_controller_user_needs_its_controller(runner, make_controll
 def test_users_create_refuses_unknown_role_and_weak_password(runner):
     role = invoke(runner, "users", "create", "x@verwerker.example", "--role", "superuser")
     assert role.exit_code == 2 and "superuser" in role.output
-    weak = invoke(runner, "users", "create", "xavier@verwerker.example", "--role", "viewer", "--password-stdin",
-                  input="xavier1234567\n")
+    weak = invoke(
+        runner,
+        "users",
+        "create",
+        "xavier@verwerker.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        input="xavier1234567\n",
+    )
     assert weak.exit_code == 1 and "may not contain the e-mail address" in weak.output
     assert count(User) == 0
 
 
 # --- users list, unlock, reset-2fa, deactivate, reactivate ---
+
 
 def test_users_list(runner, admin, make_person, make_controller):
     controller = make_controller()
@@ -100,15 +130,18 @@ def test_users_list_when_empty(runner):
 
 def test_users_unlock(runner, client, handler):
     for _ in range(5):
-        client.post("/login", data={"email": handler.email, "password": "wrong password!!",
-                                    "csrf_token": csrf_token(client, "/login")})
+        client.post(
+            "/login",
+            data={"email": handler.email, "password": "wrong password!!", "csrf_token": csrf_token(client, "/login")},
+        )
     assert reload(handler).locked_until is not None
     result = invoke(runner, "users", "unlock", handler.email.upper())
     assert result.exit_code == 0 and result.output.strip() == f"unlocked {handler.email}"
     stored = reload(handler)
     assert stored.locked_until is None and stored.failed_logins == 0
-    response = client.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                           "csrf_token": csrf_token(client, "/login")})
+    response = client.post(
+        "/login", data={"email": handler.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/login")}
+    )
     assert response.status_code == 302
 
 
@@ -148,6 +181,7 @@ def test_users_commands_for_an_unknown_user(runner, command):
 
 
 # --- tokens ---
+
 
 def test_tokens_create_with_expiry_prints_the_token_last(runner, client, handler):
     result = invoke(runner, "tokens", "create", handler.email, "--name", "SIEM", "--expires-days", "30")
@@ -193,7 +227,9 @@ def test_tokens_list_and_revoke(runner, client, handler):
     assert revoked.exit_code == 0 and revoked.output.strip() == f"revoked token {siem.id} (SIEM) of {handler.email}"
     assert client.get("/api/v1/profiles", headers={"Authorization": f"Bearer {first}"}).status_code == 401
     assert {row[1]: row[5] for row in lines(invoke(runner, "tokens", "list", handler.email))[1:]} == {
-        "SIEM": "revoked", "Back-up": "active"}
+        "SIEM": "revoked",
+        "Back-up": "active",
+    }
     again = invoke(runner, "tokens", "revoke", str(siem.id))
     assert again.exit_code == 1 and "already revoked" in again.output
 

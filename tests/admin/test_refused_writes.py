@@ -25,8 +25,10 @@ from ..support.forms import csrf_from
 # error message on the page it leads to). {incident}, {controller}, ... are filled from the world below.
 CASES = {
     "account.calendar.create": ("/account/calendar/", {"name": "x" * 5000}),
-    "account.password": ("/account/password", {"pw-current": "wrong", "pw-new": "a new long password",
-                                               "pw-confirm": "a new long password"}),
+    "account.password": (
+        "/account/password",
+        {"pw-current": "wrong", "pw-new": "a new long password", "pw-confirm": "a new long password"},
+    ),
     "account.tokens": ("/account/tokens", {"name": "SIEM", "expires_days": "-5"}),
     "account.two_factor_off": ("/account/two-factor/off", {"off-code": "000000"}),
     "admin.users": ("/admin/users", {"email": "not an address", "role": "handler", "password": "short"}),
@@ -36,34 +38,46 @@ CASES = {
     "webhooks.create": ("/admin/webhooks/", {"name": "SIEM", "url": "ftp://not-a-webhook"}),
     "parties.controllers": ("/controllers", {"name": "", "contact_email": "nobody"}),
     "parties.edit_controller": ("/controllers/{controller}", {"name": "", "contact_email": "nobody"}),
-    "parties.contracts": ("/contracts", {"controller_id": "{controller}", "profile": "no-such-profile",
-                                         "reference": "VO-NEW"}),
-    "parties.edit_contract": ("/contracts/{contract}", {"controller_id": "{controller}", "profile": "nope",
-                                                       "reference": ""}),
+    "parties.contracts": (
+        "/contracts",
+        {"controller_id": "{controller}", "profile": "no-such-profile", "reference": "VO-NEW"},
+    ),
+    "parties.edit_contract": (
+        "/contracts/{contract}",
+        {"controller_id": "{controller}", "profile": "nope", "reference": ""},
+    ),
     "parties.import_csv": ("/contracts/import", {"text": "reference;controller\nVO-X;"}),
     "calendar.controller_create": ("/controllers/{controller}/calendar-feeds", {"name": "x" * 5000}),
-    "incidents.new": ("/incidents/new", {"title": "Lek", "aware_at": "2026-03-29T02:30", "status": "suspected",
-                                        "references": "VO-00001"}),  # a wall time that does not exist
+    "incidents.new": (
+        "/incidents/new",
+        {"title": "Lek", "aware_at": "2026-03-29T02:30", "status": "suspected", "references": "VO-00001"},
+    ),  # a wall time that does not exist
     "incidents.confirm": ("/incidents/{incident}/confirm", {"confirm-confirmed_at": "2099-01-01T10:00"}),
     "incidents.dismiss": ("/incidents/{incident}/dismiss", {"dismiss-reason": ""}),
     "incidents.add_contracts": ("/incidents/{incident}/contracts", {"add-references": "VO-00002\nNO-SUCH-REF"}),
     "incidents.fields": ("/incidents/{incident}/fields", {"f-cause": "x" * 100_000}),
     "incidents.details": ("/incidents/{incident}/details", {"d-started_at": "2099-01-01T10:00"}),
-    "incidents.filings": ("/incidents/{incident}/filings", {"filing-kind": "controller_notice",
-                                                           "filing-contract_id": "{other_contract}",
-                                                           "filing-channel": "email"}),
+    "incidents.filings": (
+        "/incidents/{incident}/filings",
+        {"filing-kind": "controller_notice", "filing-contract_id": "{other_contract}", "filing-channel": "email"},
+    ),
     "incidents.severity": ("/incidents/{incident}/severity", {"sev-data_types": "basic", "sev-identification": "9"}),
-    "incidents.decisions": ("/incidents/{incident}/decisions", {"decision-controller_id": "{controller}",
-                                                               "decision-notify_ap": "yes"}),  # no maker
+    "incidents.decisions": (
+        "/incidents/{incident}/decisions",
+        {"decision-controller_id": "{controller}", "decision-notify_ap": "yes"},
+    ),  # no maker
     "incidents.scope": ("/incidents/{incident}/controllers/{controller}/scope", {"scope-subjects_min": "-1"}),
     "incidents.scopes": ("/incidents/{incident}/scopes", {"csv-text": "controller_id;subjects_min\n99999;5"}),
     "incidents.internal_note": ("/incidents/{incident}/internal-note", {"note-internal_note": "x" * 100_000}),
     "notices.send": ("/incidents/{incident}/notices", {"controller_id": "{other_controller}", "version": "initial"}),
-    "notices.report": ("/incidents/{incident}/report", {"report-controller_id": "{other_controller}",
-                                                        "report-what_happened": "Iets"}),
-    "notices.consultation": ("/incidents/{incident}/consultation", {"consult-contract_id": "{contract}",
-                                                                    "consult-with_whom": "",
-                                                                    "consult-agreements": ""}),
+    "notices.report": (
+        "/incidents/{incident}/report",
+        {"report-controller_id": "{other_controller}", "report-what_happened": "Iets"},
+    ),
+    "notices.consultation": (
+        "/incidents/{incident}/consultation",
+        {"consult-contract_id": "{contract}", "consult-with_whom": "", "consult-agreements": ""},
+    ),
     "notices.acknowledge": ("/ack/forged-token", {"name": "Iemand"}),
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),
     "portal.filing": ("/portal/incidents/{incident}/filings", {"ap-kind": "ap_notification"}),
@@ -96,8 +110,11 @@ AUTH = {"auth.login", "auth.second_factor", "auth.logout", "auth.logout_everywhe
 
 
 def web_write_endpoints(app) -> set[str]:
-    return {rule.endpoint for rule in app.url_map.iter_rules()
-            if rule.methods & {"POST", "PUT", "PATCH", "DELETE"} and not rule.rule.startswith("/api/")}
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"} and not rule.rule.startswith("/api/")
+    }
 
 
 def snapshot() -> str:
@@ -116,12 +133,19 @@ def world(app, admin, admin_client, handler, make_contract, make_controller):
     controller, other = make_controller(), make_controller()
     contract = make_contract(controller=controller)
     other_contract = make_contract(controller=other)
-    incident = breaches.create_incident(title="Storing", description="", aware_at=utcnow() - timedelta(hours=1),
-                                        contract_ids=[contract.id], actor=None)
+    incident = breaches.create_incident(
+        title="Storing", description="", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id], actor=None
+    )
     db.session.commit()
-    return {"incident": incident.id, "controller": controller.id, "contract": contract.id,
-            "other_controller": other.id, "other_contract": other_contract.id, "admin": admin.id,
-            "handler": handler.id}
+    return {
+        "incident": incident.id,
+        "controller": controller.id,
+        "contract": contract.id,
+        "other_controller": other.id,
+        "other_contract": other_contract.id,
+        "admin": admin.id,
+        "handler": handler.id,
+    }
 
 
 def filled(text: str, world: dict) -> str:
@@ -146,10 +170,12 @@ def test_a_post_without_its_csrf_token_is_refused_and_writes_nothing(admin_clien
 
 
 def _button_url(endpoint: str) -> str:
-    return {"account.recovery_codes": "/account/two-factor/recovery-codes",
-            "account.two_factor_confirm": "/account/two-factor",
-            "notices.send_all": "/incidents/{incident}/notices/all",
-            "notifications.read_all": "/notifications/read-all"}[endpoint]
+    return {
+        "account.recovery_codes": "/account/two-factor/recovery-codes",
+        "account.two_factor_confirm": "/account/two-factor",
+        "notices.send_all": "/incidents/{incident}/notices/all",
+        "notifications.read_all": "/notifications/read-all",
+    }[endpoint]
 
 
 @pytest.mark.parametrize("endpoint", sorted(CASES))
@@ -173,4 +199,3 @@ def test_a_button_for_something_that_does_not_exist_writes_nothing(admin_client,
     response = admin_client.post(filled(BUTTONS[endpoint], world), data={"csrf_token": token_for(admin_client)})
     assert response.status_code in (403, 404), (endpoint, response.status_code)
     assert snapshot() == before
-

@@ -26,8 +26,13 @@ def submit(client, url: str, data: dict | None = None):
 
 
 def create(client, **values):
-    data = {"email": "nieuw@verwerker.example", "name": "Nina Nieuw", "role": "handler", "controller_id": "",
-            "password": "een heel lang wachtwoord"}
+    data = {
+        "email": "nieuw@verwerker.example",
+        "name": "Nina Nieuw",
+        "role": "handler",
+        "controller_id": "",
+        "password": "een heel lang wachtwoord",
+    }
     data.update(values)
     return submit(client, USERS, data)
 
@@ -39,13 +44,22 @@ def row_of(client, email: str) -> tuple[dict, list[str]]:
 
 # --- the list ---
 
+
 def test_the_list_shows_each_user_with_role_controller_and_state(admin_client, admin, make_person, make_controller):
     controller = make_controller(name="Kliniek Oost")
     portal = make_person("portaal@kliniek.example", "controller", controller=controller, name="Piet Portaal")
     viewer = make_person("kijker@verwerker.example", "viewer", two_factor=True)
     parsed = table(admin_client.get(USERS), "users")
-    assert parsed.headers[:8] == ["E-mail address", "Name", "Role", "Controller", "Two-step verification", "Active",
-                                  "Locked until", "Last login"]
+    assert parsed.headers[:8] == [
+        "E-mail address",
+        "Name",
+        "Role",
+        "Controller",
+        "Two-step verification",
+        "Active",
+        "Locked until",
+        "Last login",
+    ]
     rows = {attrs["data-email"]: cells for attrs, cells in parsed.rows}
     assert set(rows) == {admin.email, portal.email, viewer.email}
     assert rows[portal.email][1:6] == ["Piet Portaal", "controller user", "Kliniek Oost", "off", "active"]
@@ -55,6 +69,7 @@ def test_the_list_shows_each_user_with_role_controller_and_state(admin_client, a
 
 
 # --- creating ---
+
 
 def test_create_a_handler(admin_client):
     response = create(admin_client)
@@ -74,21 +89,24 @@ def test_create_a_controller_user_with_its_controller(admin_client, make_control
     assert user.role == "controller" and user.controller_id == controller.id
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"role": "controller", "controller_id": ""}, "A controller user needs a controller."),
-    ({"role": "handler", "controller_id": "CONTROLLER"}, "Only controller users belong to a controller"),
-    ({"role": "admin", "controller_id": "CONTROLLER"}, "Only controller users belong to a controller"),
-    ({"role": "controller", "controller_id": "999999"}, "Choose a controller from the list."),
-    ({"role": "controller", "controller_id": "1; DROP"}, "Choose a controller from the list."),
-    ({"role": "superuser"}, "Choose a role from the list."),
-    ({"password": "kort"}, "at least 12 characters"),
-    ({"password": "aaaaaaaaaaaaaaaa"}, "too few different characters"),
-    ({"password": "Welkom123456"}, "one of the most common passwords"),
-    ({"password": "mijn nieuw wachtwoord"}, "may not contain the e-mail address"),
-    ({"password": ""}, "This field is required."),
-    ({"email": "geen-adres"}, "is not a valid e-mail address"),
-    ({"email": "beheer@verwerker.example"}, "already exists"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"role": "controller", "controller_id": ""}, "A controller user needs a controller."),
+        ({"role": "handler", "controller_id": "CONTROLLER"}, "Only controller users belong to a controller"),
+        ({"role": "admin", "controller_id": "CONTROLLER"}, "Only controller users belong to a controller"),
+        ({"role": "controller", "controller_id": "999999"}, "Choose a controller from the list."),
+        ({"role": "controller", "controller_id": "1; DROP"}, "Choose a controller from the list."),
+        ({"role": "superuser"}, "Choose a role from the list."),
+        ({"password": "kort"}, "at least 12 characters"),
+        ({"password": "aaaaaaaaaaaaaaaa"}, "too few different characters"),
+        ({"password": "Welkom123456"}, "one of the most common passwords"),
+        ({"password": "mijn nieuw wachtwoord"}, "may not contain the e-mail address"),
+        ({"password": ""}, "This field is required."),
+        ({"email": "geen-adres"}, "is not a valid e-mail address"),
+        ({"email": "beheer@verwerker.example"}, "already exists"),
+    ],
+)
 def test_create_refuses_with_422_and_writes_nothing(admin_client, admin, make_controller, values, message):
     controller = make_controller()
     values = {k: (str(controller.id) if v == "CONTROLLER" else v) for k, v in values.items()}
@@ -102,13 +120,15 @@ def test_create_refuses_with_422_and_writes_nothing(admin_client, admin, make_co
 
 
 def test_create_without_csrf_token_is_refused(admin_client):
-    response = admin_client.post(USERS, data={"email": "x@verwerker.example", "role": "handler",
-                                              "password": "een heel lang wachtwoord"})
+    response = admin_client.post(
+        USERS, data={"email": "x@verwerker.example", "role": "handler", "password": "een heel lang wachtwoord"}
+    )
     assert response.status_code == 400
     assert find_user("x@verwerker.example") is None
 
 
 # --- changing a role ---
+
 
 def test_role_change_ends_the_users_open_session(admin_client, handler, new_client):
     theirs = new_client()
@@ -139,8 +159,9 @@ def test_role_change_to_controller_needs_a_controller(admin_client, handler, mak
     stored = reload(handler)
     assert (stored.role, stored.controller_id, stored.session_version) == ("handler", None, version)
 
-    done = submit(admin_client, f"{USERS}/{handler.id}/role",
-                  {"role": "controller", "controller_id": str(controller.id)})
+    done = submit(
+        admin_client, f"{USERS}/{handler.id}/role", {"role": "controller", "controller_id": str(controller.id)}
+    )
     assert done.status_code == 302
     stored = reload(handler)
     assert (stored.role, stored.controller_id, stored.session_version) == ("controller", controller.id, version + 1)
@@ -159,6 +180,7 @@ def test_unknown_user_is_404(admin_client):
 
 
 # --- what an administrator may not do to themselves ---
+
 
 def test_an_admin_cannot_demote_themselves(admin_client, admin):
     version = reload(admin).session_version
@@ -191,6 +213,7 @@ def test_another_admin_can_be_demoted(admin_client, make_person):
 
 # --- deactivating ---
 
+
 def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_client, handler, new_client):
     theirs = new_client()
     log_in_as(theirs, handler)
@@ -200,8 +223,9 @@ def test_deactivate_ends_sessions_and_logins_and_reactivate_restores(admin_clien
     stored = reload(handler)
     assert not stored.active and stored.session_version == version + 1
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
-    refused = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                         "csrf_token": csrf_token(theirs, "/login")})
+    refused = theirs.post(
+        "/login", data={"email": handler.email, "password": PASSWORD, "csrf_token": csrf_token(theirs, "/login")}
+    )
     assert refused.status_code == 200  # the login form again, with its message
     assert row_of(admin_client, handler.email)[0]["data-active"] == "no"
 
@@ -224,15 +248,19 @@ def test_deactivating_a_controller_user_keeps_their_controller(admin_client, mak
 
 # --- unlocking ---
 
+
 def test_unlock_clears_the_lockout(admin_client, handler, new_client):
     theirs = new_client()
     for _ in range(5):
-        theirs.post("/login", data={"email": handler.email, "password": "wrong password!!",
-                                    "csrf_token": csrf_token(theirs, "/login")})
+        theirs.post(
+            "/login",
+            data={"email": handler.email, "password": "wrong password!!", "csrf_token": csrf_token(theirs, "/login")},
+        )
     stored = reload(handler)
     assert stored.locked_until is not None
-    locked = theirs.post("/login", data={"email": handler.email, "password": PASSWORD,
-                                        "csrf_token": csrf_token(theirs, "/login")})
+    locked = theirs.post(
+        "/login", data={"email": handler.email, "password": PASSWORD, "csrf_token": csrf_token(theirs, "/login")}
+    )
     assert locked.status_code == 200  # the right password does not open a locked account
     attrs, _cells = row_of(admin_client, handler.email)
     assert attrs["data-locked"] == "yes"
@@ -245,6 +273,7 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
 
 
 # --- resetting two-step verification ---
+
 
 def test_reset_two_factor_of_a_user(admin_client, make_person, new_client):
     person = make_person("kijker@verwerker.example", "viewer", two_factor=True)
@@ -260,8 +289,9 @@ def test_reset_two_factor_of_a_user(admin_client, make_person, new_client):
     assert stored.session_version == version + 1
     assert theirs.get("/incidents/").headers["Location"].startswith("/login")
     # The next login asks no code.
-    first = theirs.post("/login", data={"email": person.email, "password": PASSWORD,
-                                       "csrf_token": csrf_token(theirs, "/login")})
+    first = theirs.post(
+        "/login", data={"email": person.email, "password": PASSWORD, "csrf_token": csrf_token(theirs, "/login")}
+    )
     assert first.status_code == 302 and not first.headers["Location"].endswith("/login/2fa")
     assert row_of(admin_client, person.email)[0]["data-two-factor"] == "off"
 

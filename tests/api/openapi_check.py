@@ -64,16 +64,14 @@ def check_response(path_template: str, method: str, status: int, body: object) -
     )
     content = responses[str(status)].get("content", {})
     assert "application/json" in content, f"{method.upper()} {path_template} {status}: no JSON schema"
-    _validate(("paths", path_template, method, "responses", str(status), "content", "application/json", "schema"),
-              body)
+    _validate(("paths", path_template, method, "responses", str(status), "content", "application/json", "schema"), body)
 
 
 def check_request(path_template: str, method: str, body: object) -> None:
     """Assert that a request body the API accepted is valid for the documented request schema."""
     operation = document()["paths"][path_template][method.lower()]
     assert "requestBody" in operation, f"{method.upper()} {path_template} documents no request body"
-    _validate(("paths", path_template, method.lower(), "requestBody", "content", "application/json", "schema"),
-              body)
+    _validate(("paths", path_template, method.lower(), "requestBody", "content", "application/json", "schema"), body)
 
 
 def check_schema(name: str, body: object) -> None:

@@ -23,6 +23,7 @@ BAD_AUTH = {
 def test_401_without_a_valid_bearer_token(client, token, refused, subtests, method, template):
     for case, headers in BAD_AUTH.items():
         with subtests.test(case=case):
+
             def send(headers=headers):
                 return client.open(url(template, 1), method=method, headers=headers, json={})
 
@@ -39,8 +40,12 @@ def test_401_for_a_revoked_token(client, user, refused):
     assert client.get("/api/v1/profiles", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     revoke_token(db.session.scalars(db.select(ApiToken).where(ApiToken.name == "revoked")).one())
     db.session.commit()
-    refused(lambda: client.get("/api/v1/profiles", headers={"Authorization": f"Bearer {secret}"}),
-            401, "unauthorized", op=("/profiles", "get"))
+    refused(
+        lambda: client.get("/api/v1/profiles", headers={"Authorization": f"Bearer {secret}"}),
+        401,
+        "unauthorized",
+        op=("/profiles", "get"),
+    )
 
 
 def test_bearer_scheme_is_case_insensitive(client, token):
@@ -56,26 +61,44 @@ def test_400_malformed_json_and_json_that_is_not_an_object(api, new_incident, re
     incident = new_incident()
     for raw in MALFORMED + NOT_AN_OBJECT:
         with subtests.test(body=raw):
-            refused(lambda raw=raw: api.client.open(url(template, incident["id"]), method=method, data=raw,
-                                                    headers={**api.headers, "Content-Type": "application/json"}),
-                    400, "malformed_json", op=(template, method))
+            refused(
+                lambda raw=raw: api.client.open(
+                    url(template, incident["id"]),
+                    method=method,
+                    data=raw,
+                    headers={**api.headers, "Content-Type": "application/json"},
+                ),
+                400,
+                "malformed_json",
+                op=(template, method),
+            )
     # the incident is untouched by the refused requests
     assert api.get(url("/incidents/{incident_id}", incident["id"])).get_json() == incident
 
 
 BODIES = {
     "PATCH": {"title": "Nieuw"},
-    "POST": {"contract_ids": [1], "reason": "x", "kind": "controller_notice", "contract_id": 1,
-             "controller_id": 1, "decision_maker": MAKER, "notify_ap": "no"},
+    "POST": {
+        "contract_ids": [1],
+        "reason": "x",
+        "kind": "controller_notice",
+        "contract_id": 1,
+        "controller_id": 1,
+        "decision_maker": MAKER,
+        "notify_ap": "no",
+    },
 }
 
 
 @pytest.mark.parametrize(("method", "template"), INCIDENT_ROUTES, ids=[f"{m} {p}" for m, p in INCIDENT_ROUTES])
 def test_404_unknown_incident(api, new_incident, refused, method, template):
     new_incident()  # an incident exists, but not this one
-    error = refused(lambda: api.client.open(url(template, 999), method=method, headers=api.headers,
-                                            json=BODIES.get(method)),
-                    404, "not_found", op=(template, method))
+    error = refused(
+        lambda: api.client.open(url(template, 999), method=method, headers=api.headers, json=BODIES.get(method)),
+        404,
+        "not_found",
+        op=(template, method),
+    )
     assert "999" in error["message"]
 
 
@@ -84,10 +107,16 @@ def test_404_unknown_api_path_is_a_json_error(api, refused, path):
     refused(lambda: api.get(path), 404, "not_found")
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("DELETE", "/api/v1/incidents/1"), ("PUT", "/api/v1/incidents/1"), ("POST", "/api/v1/profiles"),
-    ("GET", "/api/v1/incidents/1/filings"), ("PATCH", "/api/v1/controllers"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("DELETE", "/api/v1/incidents/1"),
+        ("PUT", "/api/v1/incidents/1"),
+        ("POST", "/api/v1/profiles"),
+        ("GET", "/api/v1/incidents/1/filings"),
+        ("PATCH", "/api/v1/controllers"),
+    ],
+)
 def test_405_wrong_method_is_a_json_error(api, new_incident, refused, method, path):
     new_incident()
     refused(lambda: api.client.open(path, method=method, headers=api.headers, json={}), 405, "method_not_allowed")
@@ -108,8 +137,17 @@ def test_page_with_a_superscript_digit_is_422(api, no_propagation, refused):
     refused(lambda: api.get("/api/v1/incidents?page=%C2%B2"), 422, "invalid_page", "page")
 
 
-@pytest.mark.parametrize("case", ["page", "incident path id", "contracts controller_id query",
-                                  "incident contract_ids", "contract controller_id", "filing contract_id"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "page",
+        "incident path id",
+        "contracts controller_id query",
+        "incident contract_ids",
+        "contract controller_id",
+        "filing contract_id",
+    ],
+)
 def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_propagation, refused, case):
     contract = make_contract()
     incident = new_incident(contract_ids=[contract.id], status="confirmed")
@@ -117,34 +155,65 @@ def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_
     cases = {
         "page": (lambda: api.get(f"/api/v1/incidents?page={HUGE}"), 422, "invalid_page", "page"),
         "incident path id": (lambda: api.get(f"/api/v1/incidents/{HUGE}"), 404, "not_found", None),
-        "contracts controller_id query": (lambda: api.get(f"/api/v1/contracts?controller_id={HUGE}"), 422,
-                                          "invalid_type", "controller_id"),
-        "incident contract_ids": (lambda: api.post("/api/v1/incidents", json={
-            "title": "x", "aware_at": "2026-07-01T12:00", "contract_ids": [HUGE]}), 422, "unknown_contract",
-            "contract_ids"),
-        "contract controller_id": (lambda: api.post("/api/v1/contracts", json={
-            "controller_id": HUGE, "profile": "boz-72h", "reference": "VO-HUGE"}), 422, "unknown_controller",
-            "controller_id"),
-        "filing contract_id": (lambda: api.post(f"/api/v1/incidents/{iid}/filings", json={
-            "kind": "controller_notice", "contract_id": HUGE}), 422, "not_affected", "contract_id"),
+        "contracts controller_id query": (
+            lambda: api.get(f"/api/v1/contracts?controller_id={HUGE}"),
+            422,
+            "invalid_type",
+            "controller_id",
+        ),
+        "incident contract_ids": (
+            lambda: api.post(
+                "/api/v1/incidents", json={"title": "x", "aware_at": "2026-07-01T12:00", "contract_ids": [HUGE]}
+            ),
+            422,
+            "unknown_contract",
+            "contract_ids",
+        ),
+        "contract controller_id": (
+            lambda: api.post(
+                "/api/v1/contracts", json={"controller_id": HUGE, "profile": "boz-72h", "reference": "VO-HUGE"}
+            ),
+            422,
+            "unknown_controller",
+            "controller_id",
+        ),
+        "filing contract_id": (
+            lambda: api.post(
+                f"/api/v1/incidents/{iid}/filings", json={"kind": "controller_notice", "contract_id": HUGE}
+            ),
+            422,
+            "not_affected",
+            "contract_id",
+        ),
     }
     send, status, code, field = cases[case]
     refused(send, status, code, field)
 
 
-@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
-                         ids=["nested arrays", "nested objects"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
+    ids=["nested arrays", "nested objects"],
+)
 def test_deeply_nested_json_is_400(api, no_propagation, refused, raw):
-    refused(lambda: api.client.post("/api/v1/incidents", data=raw,
-                                    headers={**api.headers, "Content-Type": "application/json"}),
-            400, "malformed_json", op=("/incidents", "post"))
+    refused(
+        lambda: api.client.post(
+            "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+        ),
+        400,
+        "malformed_json",
+        op=("/incidents", "post"),
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("aware_at", "0001-01-01T00:00"),
-    ("aware_at", "0001-01-01T00:30:00+01:00"),
-    ("confirmed_at", "9999-12-31T23:59:59-01:00"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("aware_at", "0001-01-01T00:00"),
+        ("aware_at", "0001-01-01T00:30:00+01:00"),
+        ("confirmed_at", "9999-12-31T23:59:59-01:00"),
+    ],
+)
 def test_instants_outside_the_datetime_range_are_422(api, no_propagation, row_counts, field, value):
     data = {"title": "x", "aware_at": "2026-07-01T12:00", "status": "confirmed", field: value}
     before = row_counts()

@@ -25,17 +25,38 @@ def test_deadlines_shape(api, make_contract, new_incident):
         for key in ("starts_at", "due_at", "met_at"):
             assert d[key] is None or (isinstance(d[key], str) and d[key].endswith("Z")), d
     assert {k: found[0][k] for k in API_KEYS} == {
-        "kind": "controller_notice", "contract_id": contract.id, "controller_id": contract.controller_id,
-        "owner": "processor", "clause": "Art. 5.2", "status": "missed", "starts_at": "2026-03-27T13:00:00Z",
-        "due_at": "2026-03-30T13:00:00Z", "met_at": None}
+        "kind": "controller_notice",
+        "contract_id": contract.id,
+        "controller_id": contract.controller_id,
+        "owner": "processor",
+        "clause": "Art. 5.2",
+        "status": "missed",
+        "starts_at": "2026-03-27T13:00:00Z",
+        "due_at": "2026-03-30T13:00:00Z",
+        "met_at": None,
+    }
     assert {k: found[1][k] for k in API_KEYS} == {
-        "kind": "controller_consultation", "contract_id": contract.id, "controller_id": contract.controller_id,
-        "owner": "processor", "clause": "Art. 5.3", "status": "missed", "starts_at": "2026-03-27T13:00:00Z",
-        "due_at": "2026-03-30T13:00:00Z", "met_at": None}
+        "kind": "controller_consultation",
+        "contract_id": contract.id,
+        "controller_id": contract.controller_id,
+        "owner": "processor",
+        "clause": "Art. 5.3",
+        "status": "missed",
+        "starts_at": "2026-03-27T13:00:00Z",
+        "due_at": "2026-03-30T13:00:00Z",
+        "met_at": None,
+    }
     assert {k: found[2][k] for k in API_KEYS} == {
-        "kind": "ap_notification", "contract_id": None, "controller_id": contract.controller_id,
-        "owner": "controller", "clause": "AVG art. 33 lid 1", "status": "pending", "starts_at": None,
-        "due_at": None, "met_at": None}
+        "kind": "ap_notification",
+        "contract_id": None,
+        "controller_id": contract.controller_id,
+        "owner": "controller",
+        "clause": "AVG art. 33 lid 1",
+        "status": "pending",
+        "starts_at": None,
+        "due_at": None,
+        "met_at": None,
+    }
 
 
 def test_no_contracts_no_deadlines(api, new_incident, deadlines):
@@ -52,35 +73,62 @@ def test_suspected_incident_on_a_confirmed_trigger_profile_is_pending(make_contr
     assert one(found, kind="controller_notice", contract_id=c2.id)["clause"] == "AVG art. 33 lid 2"
 
 
-def test_citodent_runs_from_aware_at_and_the_processor_files_with_the_ap(api, make_contract, new_incident,
-                                                                        deadlines):
+def test_citodent_runs_from_aware_at_and_the_processor_files_with_the_ap(api, make_contract, new_incident, deadlines):
     contract = make_contract("citodent")
     incident = new_incident(aware_at="2026-09-01T12:00", contract_ids=[contract.id])
     iid = incident["id"]
     found = deadlines(iid)
     assert {k: one(found, kind="controller_notice")[k] for k in API_KEYS} == {
-        "kind": "controller_notice", "contract_id": contract.id, "controller_id": contract.controller_id,
-        "owner": "processor", "clause": "Art. 6.1", "status": "missed", "starts_at": "2026-09-01T10:00:00Z",
-        "due_at": "2026-09-02T10:00:00Z", "met_at": None}
+        "kind": "controller_notice",
+        "contract_id": contract.id,
+        "controller_id": contract.controller_id,
+        "owner": "processor",
+        "clause": "Art. 6.1",
+        "status": "missed",
+        "starts_at": "2026-09-01T10:00:00Z",
+        "due_at": "2026-09-02T10:00:00Z",
+        "met_at": None,
+    }
     assert {k: one(found, kind="ap_notification")[k] for k in API_KEYS} == {
-        "kind": "ap_notification", "contract_id": None, "controller_id": contract.controller_id,
-        "owner": "processor", "clause": "Art. 6.1", "status": "pending", "starts_at": None, "due_at": None,
-        "met_at": None}
+        "kind": "ap_notification",
+        "contract_id": None,
+        "controller_id": contract.controller_id,
+        "owner": "processor",
+        "clause": "Art. 6.1",
+        "status": "pending",
+        "starts_at": None,
+        "due_at": None,
+        "met_at": None,
+    }
 
     # the processor's AP clock starts at confirmed_at, without waiting for a notice to the controller
     assert api.post(f"/api/v1/incidents/{iid}/confirm", json={"confirmed_at": "2026-09-01T18:00"}).status_code == 200
     ap = one(deadlines(iid), kind="ap_notification")
     assert (ap["owner"], ap["status"], ap["starts_at"], ap["due_at"]) == (
-        "processor", "missed", "2026-09-01T16:00:00Z", "2026-09-04T16:00:00Z")
-    assert api.post(f"/api/v1/incidents/{iid}/filings", json={
-        "kind": "ap_notification", "controller_id": contract.controller_id, "at": "2026-09-03T09:00",
-        "reference": "AP-77"}).status_code == 201
+        "processor",
+        "missed",
+        "2026-09-01T16:00:00Z",
+        "2026-09-04T16:00:00Z",
+    )
+    assert (
+        api.post(
+            f"/api/v1/incidents/{iid}/filings",
+            json={
+                "kind": "ap_notification",
+                "controller_id": contract.controller_id,
+                "at": "2026-09-03T09:00",
+                "reference": "AP-77",
+            },
+        ).status_code
+        == 201
+    )
     ap = one(deadlines(iid), kind="ap_notification")
     assert (ap["status"], ap["met_at"]) == ("met", "2026-09-03T07:00:00Z")
 
 
-def test_a_controller_with_a_citodent_contract_has_the_processor_file(api, make_controller, make_contract,
-                                                                     new_incident, deadlines):
+def test_a_controller_with_a_citodent_contract_has_the_processor_file(
+    api, make_controller, make_contract, new_incident, deadlines
+):
     controller = make_controller()
     boz = make_contract("boz-72h", controller=controller)
     cito = make_contract("citodent", controller=controller)
@@ -89,4 +137,9 @@ def test_a_controller_with_a_citodent_contract_has_the_processor_file(api, make_
     assert len(found) == 4  # boz notice + consultation, citodent notice, one ap_notification for the controller
     ap = one(found, kind="ap_notification")
     assert (ap["controller_id"], ap["owner"], ap["clause"], ap["starts_at"], ap["due_at"]) == (
-        controller.id, "processor", "Art. 6.1", "2026-09-01T10:00:00Z", "2026-09-04T10:00:00Z")
+        controller.id,
+        "processor",
+        "Art. 6.1",
+        "2026-09-01T10:00:00Z",
+        "2026-09-04T10:00:00Z",
+    )

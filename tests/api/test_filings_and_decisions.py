@@ -31,8 +31,9 @@ def case(make_controller, make_contract, new_incident):
         a_doc = make_contract("doctolib", controller=a)
         b_boz = make_contract("boz-24h", controller=b)
         untouched = make_contract("boz-72h")
-        incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00",
-                                contract_ids=[a_boz.id, a_doc.id, b_boz.id])
+        incident = new_incident(
+            status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[a_boz.id, a_doc.id, b_boz.id]
+        )
         iid = incident["id"]
 
     return Case
@@ -49,38 +50,89 @@ def file(api, iid, **data):
 def test_controller_notice_met(api, user, case, deadlines, row_counts):
     before = row_counts()
     filing = file(api, case.iid, kind="controller_notice", contract_id=case.a_boz.id, at="2026-09-02T09:00")
-    assert row_counts() == {**before, "filings": before["filings"] + 1,
-                            "timeline_events": before["timeline_events"] + 1}
+    assert row_counts() == {
+        **before,
+        "filings": before["filings"] + 1,
+        "timeline_events": before["timeline_events"] + 1,
+    }
     assert isinstance(filing["id"], int)
-    assert {k: filing[k] for k in ("incident_id", "kind", "contract_id", "controller_id", "at", "channel",
-                                   "reference", "note", "recorded_by")} == {
-        "incident_id": case.iid, "kind": "controller_notice", "contract_id": case.a_boz.id,
-        "controller_id": case.a.id, "at": "2026-09-02T07:00:00Z", "channel": "email", "reference": None,
-        "note": None, "recorded_by": user.id}
+    assert {
+        k: filing[k]
+        for k in (
+            "incident_id",
+            "kind",
+            "contract_id",
+            "controller_id",
+            "at",
+            "channel",
+            "reference",
+            "note",
+            "recorded_by",
+        )
+    } == {
+        "incident_id": case.iid,
+        "kind": "controller_notice",
+        "contract_id": case.a_boz.id,
+        "controller_id": case.a.id,
+        "at": "2026-09-02T07:00:00Z",
+        "channel": "email",
+        "reference": None,
+        "note": None,
+        "recorded_by": user.id,
+    }
     assert filing["recorded_at"].endswith("Z")
 
     found = deadlines(case.iid)
     assert one(found, kind="controller_notice", contract_id=case.a_boz.id) == {
-        "kind": "controller_notice", "contract_id": case.a_boz.id, "controller_id": case.a.id, "owner": "processor",
-        "clause": "Art. 5.2", "status": "met", "starts_at": "2026-09-01T10:00:00Z", "due_at": "2026-09-04T10:00:00Z",
-        "met_at": "2026-09-02T07:00:00Z", "hours": 72, "filing_id": filing["id"]}
+        "kind": "controller_notice",
+        "contract_id": case.a_boz.id,
+        "controller_id": case.a.id,
+        "owner": "processor",
+        "clause": "Art. 5.2",
+        "status": "met",
+        "starts_at": "2026-09-01T10:00:00Z",
+        "due_at": "2026-09-04T10:00:00Z",
+        "met_at": "2026-09-02T07:00:00Z",
+        "hours": 72,
+        "filing_id": filing["id"],
+    }
     # the notice made controller A aware: its Art. 33 clock starts at max(confirmed_at, notice) = the notice
     assert one(found, kind="ap_notification", controller_id=case.a.id) == {
-        "kind": "ap_notification", "contract_id": None, "controller_id": case.a.id, "owner": "controller",
-        "clause": "AVG art. 33 lid 1", "status": "missed", "starts_at": "2026-09-02T07:00:00Z",
-        "due_at": "2026-09-05T07:00:00Z", "met_at": None, "hours": 72, "filing_id": None}
+        "kind": "ap_notification",
+        "contract_id": None,
+        "controller_id": case.a.id,
+        "owner": "controller",
+        "clause": "AVG art. 33 lid 1",
+        "status": "missed",
+        "starts_at": "2026-09-02T07:00:00Z",
+        "due_at": "2026-09-05T07:00:00Z",
+        "met_at": None,
+        "hours": 72,
+        "filing_id": None,
+    }
     # controller B has had no notice: its clock has not started
     b_ap = one(found, kind="ap_notification", controller_id=case.b.id)
     assert (b_ap["status"], b_ap["starts_at"], b_ap["due_at"]) == ("pending", None, None)
 
 
 def test_controller_notice_missed(api, case, deadlines):
-    filing = file(api, case.iid, kind="controller_notice", contract_id=case.a_doc.id, at="2026-09-03T10:00:00Z",
-                  channel="phone", note="gebeld met de FG")
+    filing = file(
+        api,
+        case.iid,
+        kind="controller_notice",
+        contract_id=case.a_doc.id,
+        at="2026-09-03T10:00:00Z",
+        channel="phone",
+        note="gebeld met de FG",
+    )
     assert (filing["channel"], filing["note"]) == ("phone", "gebeld met de FG")
     notice = one(deadlines(case.iid), kind="controller_notice", contract_id=case.a_doc.id)
     assert (notice["status"], notice["starts_at"], notice["due_at"], notice["met_at"]) == (
-        "missed", "2026-09-01T10:00:00Z", "2026-09-02T10:00:00Z", "2026-09-03T10:00:00Z")
+        "missed",
+        "2026-09-01T10:00:00Z",
+        "2026-09-02T10:00:00Z",
+        "2026-09-03T10:00:00Z",
+    )
 
 
 def test_deadline_itself_is_still_on_time(api, case, deadlines):
@@ -113,8 +165,9 @@ def test_notice_before_confirmation_starts_the_ap_clock_at_confirmed_at(api, mak
     ap = one(deadlines(iid), kind="ap_notification")
     assert (ap["status"], ap["starts_at"], ap["due_at"]) == ("pending", None, None)  # not confirmed yet
 
-    assert api.post(f"/api/v1/incidents/{iid}/confirm", json={"confirmed_at": "2026-09-03T08:00:00Z"}
-                    ).status_code == 200
+    assert (
+        api.post(f"/api/v1/incidents/{iid}/confirm", json={"confirmed_at": "2026-09-03T08:00:00Z"}).status_code == 200
+    )
     found = deadlines(iid)
     ap = one(found, kind="ap_notification")
     assert (ap["starts_at"], ap["due_at"]) == ("2026-09-03T08:00:00Z", "2026-09-06T08:00:00Z")
@@ -123,22 +176,46 @@ def test_notice_before_confirmation_starts_the_ap_clock_at_confirmed_at(api, mak
 
 
 def test_consultation_and_ap_notification_filings(api, case, deadlines):
-    consultation = file(api, case.iid, kind="controller_consultation", contract_id=case.a_boz.id,
-                        at="2026-09-03T12:00:00Z", channel="in_person")
+    consultation = file(
+        api,
+        case.iid,
+        kind="controller_consultation",
+        contract_id=case.a_boz.id,
+        at="2026-09-03T12:00:00Z",
+        channel="in_person",
+    )
     assert (consultation["kind"], consultation["channel"]) == ("controller_consultation", "in_person")
     file(api, case.iid, kind="controller_notice", contract_id=case.a_boz.id, at="2026-09-02T07:00:00Z")
-    ap_filing = file(api, case.iid, kind="ap_notification", controller_id=case.a.id, at="2026-09-04T10:00:00Z",
-                     reference="AP-2026-0042123")
+    ap_filing = file(
+        api,
+        case.iid,
+        kind="ap_notification",
+        controller_id=case.a.id,
+        at="2026-09-04T10:00:00Z",
+        reference="AP-2026-0042123",
+    )
     assert (ap_filing["contract_id"], ap_filing["controller_id"], ap_filing["reference"]) == (
-        None, case.a.id, "AP-2026-0042123")
+        None,
+        case.a.id,
+        "AP-2026-0042123",
+    )
 
     found = deadlines(case.iid)
     c = one(found, kind="controller_consultation", contract_id=case.a_boz.id)
     assert (c["status"], c["clause"], c["due_at"], c["met_at"]) == (
-        "met", "Art. 5.3", "2026-09-04T10:00:00Z", "2026-09-03T12:00:00Z")
+        "met",
+        "Art. 5.3",
+        "2026-09-04T10:00:00Z",
+        "2026-09-03T12:00:00Z",
+    )
     ap = one(found, kind="ap_notification", controller_id=case.a.id)
     assert (ap["status"], ap["starts_at"], ap["due_at"], ap["met_at"], ap["filing_id"]) == (
-        "met", "2026-09-02T07:00:00Z", "2026-09-05T07:00:00Z", "2026-09-04T10:00:00Z", ap_filing["id"])
+        "met",
+        "2026-09-02T07:00:00Z",
+        "2026-09-05T07:00:00Z",
+        "2026-09-04T10:00:00Z",
+        ap_filing["id"],
+    )
 
 
 def test_filing_at_defaults_to_now(api, case):
@@ -148,44 +225,82 @@ def test_filing_at_defaults_to_now(api, case):
 
 
 FILING_REFUSALS = {
-    "at in the future": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id,
-                                    "at": "2099-01-01T00:00:00Z"}, "in_future", "at"),
-    "at before aware_at": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id,
-                                      "at": "2026-09-01T09:59:00Z"}, "before_aware_at", "at"),
-    "at ambiguous": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id,
-                                "at": "2026-10-25T02:15"}, "ambiguous_local_time", "at"),
-    "at garbage": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "at": "vandaag"},
-                   "invalid_instant", "at"),
-    "contract not affected": (lambda c: {"kind": "controller_notice", "contract_id": c.untouched.id,
-                                         "at": "2026-09-02T07:00:00Z"}, "not_affected", "contract_id"),
-    "unknown contract": (lambda c: {"kind": "controller_notice", "contract_id": 999}, "not_affected",
-                         "contract_id"),
+    "at in the future": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "at": "2099-01-01T00:00:00Z"},
+        "in_future",
+        "at",
+    ),
+    "at before aware_at": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "at": "2026-09-01T09:59:00Z"},
+        "before_aware_at",
+        "at",
+    ),
+    "at ambiguous": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "at": "2026-10-25T02:15"},
+        "ambiguous_local_time",
+        "at",
+    ),
+    "at garbage": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "at": "vandaag"},
+        "invalid_instant",
+        "at",
+    ),
+    "contract not affected": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.untouched.id, "at": "2026-09-02T07:00:00Z"},
+        "not_affected",
+        "contract_id",
+    ),
+    "unknown contract": (lambda c: {"kind": "controller_notice", "contract_id": 999}, "not_affected", "contract_id"),
     "contract missing": (lambda c: {"kind": "controller_notice"}, "required", "contract_id"),
-    "contract id as text": (lambda c: {"kind": "controller_notice", "contract_id": str(c.a_boz.id)},
-                            "invalid_type", "contract_id"),
-    "controller does not own the contract": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id,
-                                                        "controller_id": c.b.id}, "mismatch", "controller_id"),
-    "consultation on a profile without one": (lambda c: {"kind": "controller_consultation",
-                                                         "contract_id": c.a_doc.id}, "not_in_contract", "kind"),
+    "contract id as text": (
+        lambda c: {"kind": "controller_notice", "contract_id": str(c.a_boz.id)},
+        "invalid_type",
+        "contract_id",
+    ),
+    "controller does not own the contract": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "controller_id": c.b.id},
+        "mismatch",
+        "controller_id",
+    ),
+    "consultation on a profile without one": (
+        lambda c: {"kind": "controller_consultation", "contract_id": c.a_doc.id},
+        "not_in_contract",
+        "kind",
+    ),
     "unknown kind": (lambda c: {"kind": "controller_update", "contract_id": c.a_boz.id}, "invalid_choice", "kind"),
     "kind missing": (lambda c: {"contract_id": c.a_boz.id}, "invalid_choice", "kind"),
-    "unknown channel": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "channel": "pigeon"},
-                        "invalid_choice", "channel"),
-    "note too long": (lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "note": "n" * 5001},
-                      "too_long", "note"),
-    "ap without controller": (lambda c: {"kind": "ap_notification", "reference": "AP-1"}, "required",
-                              "controller_id"),
-    "ap for a controller not affected": (lambda c: {"kind": "ap_notification", "reference": "AP-1",
-                                                    "controller_id": c.untouched.controller_id},
-                                         "not_affected", "controller_id"),
-    "ap controller as text": (lambda c: {"kind": "ap_notification", "reference": "AP-1",
-                                         "controller_id": str(c.a.id)}, "invalid_type", "controller_id"),
-    "ap without reference": (lambda c: {"kind": "ap_notification", "controller_id": c.a.id}, "required",
-                             "reference"),
-    "ap with blank reference": (lambda c: {"kind": "ap_notification", "controller_id": c.a.id, "reference": " "},
-                                "required", "reference"),
-    "ap reference too long": (lambda c: {"kind": "ap_notification", "controller_id": c.a.id,
-                                         "reference": "r" * 101}, "too_long", "reference"),
+    "unknown channel": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "channel": "pigeon"},
+        "invalid_choice",
+        "channel",
+    ),
+    "note too long": (
+        lambda c: {"kind": "controller_notice", "contract_id": c.a_boz.id, "note": "n" * 5001},
+        "too_long",
+        "note",
+    ),
+    "ap without controller": (lambda c: {"kind": "ap_notification", "reference": "AP-1"}, "required", "controller_id"),
+    "ap for a controller not affected": (
+        lambda c: {"kind": "ap_notification", "reference": "AP-1", "controller_id": c.untouched.controller_id},
+        "not_affected",
+        "controller_id",
+    ),
+    "ap controller as text": (
+        lambda c: {"kind": "ap_notification", "reference": "AP-1", "controller_id": str(c.a.id)},
+        "invalid_type",
+        "controller_id",
+    ),
+    "ap without reference": (lambda c: {"kind": "ap_notification", "controller_id": c.a.id}, "required", "reference"),
+    "ap with blank reference": (
+        lambda c: {"kind": "ap_notification", "controller_id": c.a.id, "reference": " "},
+        "required",
+        "reference",
+    ),
+    "ap reference too long": (
+        lambda c: {"kind": "ap_notification", "controller_id": c.a.id, "reference": "r" * 101},
+        "too_long",
+        "reference",
+    ),
 }
 
 
@@ -193,16 +308,23 @@ FILING_REFUSALS = {
 def test_filing_refused(api, case, deadlines, refused, name):
     data, code, field = FILING_REFUSALS[name]
     before = deadlines(case.iid)
-    refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/filings", json=data(case)), 422, code, field,
-            op=(FILINGS, "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/filings", json=data(case)),
+        422,
+        code,
+        field,
+        op=(FILINGS, "post"),
+    )
     assert deadlines(case.iid) == before
 
 
 def test_filing_rows_are_append_only_in_the_database(api, case):
     filing = file(api, case.iid, kind="controller_notice", contract_id=case.a_boz.id, at="2026-09-02T07:00:00Z")
-    for statement in ("UPDATE filings SET note = 'edited afterwards'",
-                      "UPDATE filings SET at = '2026-09-01 10:00:00.000000' WHERE id = :id",
-                      "DELETE FROM filings WHERE id = :id"):
+    for statement in (
+        "UPDATE filings SET note = 'edited afterwards'",
+        "UPDATE filings SET at = '2026-09-01 10:00:00.000000' WHERE id = :id",
+        "DELETE FROM filings WHERE id = :id",
+    ):
         with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
             db.session.execute(text(statement), {"id": filing["id"]})
         db.session.rollback()
@@ -213,9 +335,10 @@ def test_filing_rows_are_append_only_in_the_database(api, case):
 
 
 def test_decision_and_timeline_rows_are_append_only_too(api, case):
-    response = api.post(f"/api/v1/incidents/{case.iid}/decisions",
-                        json={"controller_id": case.a.id, "decision_maker": MAKER,
-                              "notify_ap": "no", "reason": "laag risico"})
+    response = api.post(
+        f"/api/v1/incidents/{case.iid}/decisions",
+        json={"controller_id": case.a.id, "decision_maker": MAKER, "notify_ap": "no", "reason": "laag risico"},
+    )
     assert response.status_code == 201
     for table in ("decisions", "timeline_events"):
         with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
@@ -238,20 +361,37 @@ def decide(api, iid, **data):
 def test_decision_no_makes_the_ap_notification_not_required(api, user, case, deadlines, row_counts):
     file(api, case.iid, kind="controller_notice", contract_id=case.a_boz.id, at="2026-09-02T07:00:00Z")
     before = row_counts()
-    decision = decide(api, case.iid, controller_id=case.a.id, notify_ap="no",
-                      reason="Versleutelde gegevens; geen risico voor betrokkenen")
-    assert row_counts() == {**before, "decisions": before["decisions"] + 1,
-                            "timeline_events": before["timeline_events"] + 1}
-    assert {k: decision[k] for k in ("incident_id", "controller_id", "decision_maker", "notify_ap", "reason",
-                                     "decided_by")} == {
-        "incident_id": case.iid, "controller_id": case.a.id, "decision_maker": MAKER, "notify_ap": "no",
-        "reason": "Versleutelde gegevens; geen risico voor betrokkenen", "decided_by": user.id}
+    decision = decide(
+        api,
+        case.iid,
+        controller_id=case.a.id,
+        notify_ap="no",
+        reason="Versleutelde gegevens; geen risico voor betrokkenen",
+    )
+    assert row_counts() == {
+        **before,
+        "decisions": before["decisions"] + 1,
+        "timeline_events": before["timeline_events"] + 1,
+    }
+    assert {
+        k: decision[k] for k in ("incident_id", "controller_id", "decision_maker", "notify_ap", "reason", "decided_by")
+    } == {
+        "incident_id": case.iid,
+        "controller_id": case.a.id,
+        "decision_maker": MAKER,
+        "notify_ap": "no",
+        "reason": "Versleutelde gegevens; geen risico voor betrokkenen",
+        "decided_by": user.id,
+    }
     assert decision["decided_at"].endswith("Z")
 
     found = deadlines(case.iid)
     ap = one(found, kind="ap_notification", controller_id=case.a.id)
     assert (ap["status"], ap["starts_at"], ap["due_at"]) == (
-        "not_required", "2026-09-02T07:00:00Z", "2026-09-05T07:00:00Z")
+        "not_required",
+        "2026-09-02T07:00:00Z",
+        "2026-09-05T07:00:00Z",
+    )
     assert one(found, kind="ap_notification", controller_id=case.b.id)["status"] == "pending"
 
     # a later decision supersedes it
@@ -266,35 +406,62 @@ def test_decisions_yes_and_needs_info_need_no_reason(api, case, deadlines):
 
 
 DECISION_REFUSALS = {
-    "no without reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                     "notify_ap": "no"}, "required", "reason"),
-    "no with empty reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                        "notify_ap": "no", "reason": ""}, "required",
-                             "reason"),
-    "no with blank reason": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                        "notify_ap": "no", "reason": "  \n "},
-                             "required", "reason"),
-    "reason not text": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                   "notify_ap": "no", "reason": ["x"]}, "invalid_type",
-                        "reason"),
-    "invalid notify_ap": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                     "notify_ap": "maybe", "reason": "x"},
-                          "invalid_choice", "notify_ap"),
-    "notify_ap as bool": (lambda c: {"controller_id": c.a.id, "decision_maker": MAKER,
-                                     "notify_ap": False, "reason": "x"},
-                          "invalid_choice", "notify_ap"),
+    "no without reason": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "no"},
+        "required",
+        "reason",
+    ),
+    "no with empty reason": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "no", "reason": ""},
+        "required",
+        "reason",
+    ),
+    "no with blank reason": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "no", "reason": "  \n "},
+        "required",
+        "reason",
+    ),
+    "reason not text": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "no", "reason": ["x"]},
+        "invalid_type",
+        "reason",
+    ),
+    "invalid notify_ap": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "maybe", "reason": "x"},
+        "invalid_choice",
+        "notify_ap",
+    ),
+    "notify_ap as bool": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": False, "reason": "x"},
+        "invalid_choice",
+        "notify_ap",
+    ),
     "notify_ap missing": (lambda c: {"controller_id": c.a.id, "reason": "x"}, "invalid_choice", "notify_ap"),
-    "controller not affected": (lambda c: {"controller_id": c.untouched.controller_id, "decision_maker": MAKER,
-                                           "notify_ap": "no",
-                                           "reason": "x"}, "not_affected", "controller_id"),
-    "unknown controller": (lambda c: {"controller_id": 999, "decision_maker": MAKER,
-                                      "notify_ap": "no", "reason": "x"}, "not_affected",
-                           "controller_id"),
-    "controller missing": (lambda c: { "decision_maker": MAKER,
-                                      "notify_ap": "no", "reason": "x"}, "required", "controller_id"),
-    "controller as text": (lambda c: {"controller_id": str(c.a.id), "decision_maker": MAKER,
-                                      "notify_ap": "no", "reason": "x"},
-                           "invalid_type", "controller_id"),
+    "controller not affected": (
+        lambda c: {
+            "controller_id": c.untouched.controller_id,
+            "decision_maker": MAKER,
+            "notify_ap": "no",
+            "reason": "x",
+        },
+        "not_affected",
+        "controller_id",
+    ),
+    "unknown controller": (
+        lambda c: {"controller_id": 999, "decision_maker": MAKER, "notify_ap": "no", "reason": "x"},
+        "not_affected",
+        "controller_id",
+    ),
+    "controller missing": (
+        lambda c: {"decision_maker": MAKER, "notify_ap": "no", "reason": "x"},
+        "required",
+        "controller_id",
+    ),
+    "controller as text": (
+        lambda c: {"controller_id": str(c.a.id), "decision_maker": MAKER, "notify_ap": "no", "reason": "x"},
+        "invalid_type",
+        "controller_id",
+    ),
 }
 
 
@@ -302,46 +469,66 @@ DECISION_REFUSALS = {
 def test_decision_refused(api, case, deadlines, refused, name):
     data, code, field = DECISION_REFUSALS[name]
     before = deadlines(case.iid)
-    refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=data(case)), 422, code, field,
-            op=(DECISIONS, "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=data(case)),
+        422,
+        code,
+        field,
+        op=(DECISIONS, "post"),
+    )
     assert deadlines(case.iid) == before
 
 
 # --- decisions belong to the controller -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("maker, code", [
-    (None, "required"),
-    ({"function": "FG", "via": "email"}, "required"),
-    ({"name": "  ", "via": "email"}, "required"),
-    ({"name": "Fenna de Graaf"}, "required"),
-    ({"name": "Fenna de Graaf", "via": "pigeon"}, "invalid_choice"),
-    ({"name": "Fenna de Graaf", "via": "email", "rank": "boss"}, "unknown_field"),
-    ("Fenna de Graaf", "invalid_type"),
-    ({"name": 42, "via": "email"}, "invalid_type"),
-    ({"name": "x" * 201, "via": "email"}, "too_long"),
-    ({"name": "Fenna", "function": ["FG"], "via": "email"}, "invalid_type"),
-])
+@pytest.mark.parametrize(
+    "maker, code",
+    [
+        (None, "required"),
+        ({"function": "FG", "via": "email"}, "required"),
+        ({"name": "  ", "via": "email"}, "required"),
+        ({"name": "Fenna de Graaf"}, "required"),
+        ({"name": "Fenna de Graaf", "via": "pigeon"}, "invalid_choice"),
+        ({"name": "Fenna de Graaf", "via": "email", "rank": "boss"}, "unknown_field"),
+        ("Fenna de Graaf", "invalid_type"),
+        ({"name": 42, "via": "email"}, "invalid_type"),
+        ({"name": "x" * 201, "via": "email"}, "too_long"),
+        ({"name": "Fenna", "function": ["FG"], "via": "email"}, "invalid_type"),
+    ],
+)
 def test_processor_staff_must_say_who_at_the_controller_decided(api, case, refused, maker, code):
     body = {"controller_id": case.a.id, "notify_ap": "no", "reason": "geen risico"}
     if maker is not None:
         body["decision_maker"] = maker
-    refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=body), 422, code, "decision_maker",
-            op=("/incidents/{incident_id}/decisions", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/decisions", json=body),
+        422,
+        code,
+        "decision_maker",
+        op=("/incidents/{incident_id}/decisions", "post"),
+    )
 
 
 def test_a_controller_user_is_the_decision_maker_and_the_decision_shows_both(client, api, user, case):
     from incidents.auth.service import create_token, create_user
 
-    create_user("fg@kliniek-a.example", "controller", "correct horse battery", controller_id=case.a.id,
-                name="Dr. K. Kramer")
+    create_user(
+        "fg@kliniek-a.example", "controller", "correct horse battery", controller_id=case.a.id, name="Dr. K. Kramer"
+    )
     db.session.commit()
     _, secret = create_token("fg@kliniek-a.example", "tests")
     db.session.commit()
-    response = client.post(f"/api/v1/incidents/{case.iid}/decisions", headers={"Authorization": f"Bearer {secret}"},
-                           json={"controller_id": case.a.id, "notify_ap": "no", "reason": "versleuteld",
-                                 "decision_maker": {"name": "Iemand anders", "function": "Bestuurder",
-                                                    "via": "phone"}})
+    response = client.post(
+        f"/api/v1/incidents/{case.iid}/decisions",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={
+            "controller_id": case.a.id,
+            "notify_ap": "no",
+            "reason": "versleuteld",
+            "decision_maker": {"name": "Iemand anders", "function": "Bestuurder", "via": "phone"},
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     check_response("/incidents/{incident_id}/decisions", "post", 201, body)

@@ -23,12 +23,18 @@ def parse_z(text: str) -> datetime:
 
 # --- POST /incidents ---
 
+
 def test_create_incident(api, make_contract, row_counts):
     c1, c2 = make_contract("boz-72h"), make_contract("doctolib")
     before = row_counts()
-    data = {"title": "Phishing op het beheeraccount", "description": "Inlog vanaf onbekend IP.",
-            "aware_at": "2026-03-27T14:00:00+01:00", "status": "suspected", "contract_ids": [c1.id, c2.id],
-            "fields": {"nature": "Ongeautoriseerde toegang", "cause": "Phishing"}}
+    data = {
+        "title": "Phishing op het beheeraccount",
+        "description": "Inlog vanaf onbekend IP.",
+        "aware_at": "2026-03-27T14:00:00+01:00",
+        "status": "suspected",
+        "contract_ids": [c1.id, c2.id],
+        "fields": {"nature": "Ongeautoriseerde toegang", "cause": "Phishing"},
+    }
     started = datetime.now(UTC).replace(microsecond=0)
     response = api.post("/api/v1/incidents", json=data)
     assert response.status_code == 201, response.get_json()
@@ -92,25 +98,28 @@ def test_confirmed_with_its_own_confirmed_at(new_incident):
     assert body["confirmed_at"] == "2026-05-05T08:00:00Z"
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("2026-03-27T14:00:00+01:00", "2026-03-27T13:00:00Z"),
-    ("2026-06-15T23:30:00-04:00", "2026-06-16T03:30:00Z"),
-    ("2026-06-15T08:00:00Z", "2026-06-15T08:00:00Z"),
-    ("2026-06-15T08:00:00z", "2026-06-15T08:00:00Z"),
-    ("2026-06-15T08:00:00+00:00", "2026-06-15T08:00:00Z"),
-    ("2026-06-15T08:00:59.900+05:30", "2026-06-15T02:30:59Z"),
-    # no offset: Europe/Amsterdam wall-clock time
-    ("2026-07-01T12:00", "2026-07-01T10:00:00Z"),
-    ("2026-07-01T12:00:00", "2026-07-01T10:00:00Z"),
-    ("2026-01-15T12:00", "2026-01-15T11:00:00Z"),
-    ("2026-03-29T01:59", "2026-03-29T00:59:00Z"),
-    ("2026-03-29T03:00", "2026-03-29T01:00:00Z"),
-    ("2026-10-25T01:59", "2026-10-24T23:59:00Z"),
-    ("2026-10-25T03:00", "2026-10-25T02:00:00Z"),
-    # the ambiguous hour is fine when the offset says which one
-    ("2026-10-25T02:30:00+02:00", "2026-10-25T00:30:00Z"),
-    ("2026-10-25T02:30:00+01:00", "2026-10-25T01:30:00Z"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2026-03-27T14:00:00+01:00", "2026-03-27T13:00:00Z"),
+        ("2026-06-15T23:30:00-04:00", "2026-06-16T03:30:00Z"),
+        ("2026-06-15T08:00:00Z", "2026-06-15T08:00:00Z"),
+        ("2026-06-15T08:00:00z", "2026-06-15T08:00:00Z"),
+        ("2026-06-15T08:00:00+00:00", "2026-06-15T08:00:00Z"),
+        ("2026-06-15T08:00:59.900+05:30", "2026-06-15T02:30:59Z"),
+        # no offset: Europe/Amsterdam wall-clock time
+        ("2026-07-01T12:00", "2026-07-01T10:00:00Z"),
+        ("2026-07-01T12:00:00", "2026-07-01T10:00:00Z"),
+        ("2026-01-15T12:00", "2026-01-15T11:00:00Z"),
+        ("2026-03-29T01:59", "2026-03-29T00:59:00Z"),
+        ("2026-03-29T03:00", "2026-03-29T01:00:00Z"),
+        ("2026-10-25T01:59", "2026-10-24T23:59:00Z"),
+        ("2026-10-25T03:00", "2026-10-25T02:00:00Z"),
+        # the ambiguous hour is fine when the offset says which one
+        ("2026-10-25T02:30:00+02:00", "2026-10-25T00:30:00Z"),
+        ("2026-10-25T02:30:00+01:00", "2026-10-25T01:30:00Z"),
+    ],
+)
 def test_instants_are_returned_in_utc_with_z(new_incident, given, expected):
     assert new_incident(aware_at=given)["aware_at"] == expected
 
@@ -130,14 +139,26 @@ def test_title_and_text_are_trimmed_and_limits_are_inclusive(new_incident):
 
 CREATE_REFUSALS = {
     "aware_at in the future": ({"aware_at": "2099-01-01T12:00:00Z"}, "in_future", "aware_at"),
-    "aware_at in two days, local": ({"aware_at": (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT12:00")},
-                                "in_future", "aware_at"),
-    "confirmed_at before aware_at": ({"status": "confirmed", "aware_at": "2026-06-02T10:00:00Z",
-                                      "confirmed_at": "2026-06-02T09:59:00Z"}, "before_aware_at", "confirmed_at"),
-    "confirmed_at in the future": ({"status": "confirmed", "confirmed_at": "2099-01-01T12:00:00Z"}, "in_future",
-                                   "confirmed_at"),
-    "confirmed_at on a suspected incident": ({"status": "suspected", "confirmed_at": "2026-06-02T10:00:00Z"},
-                                             "not_confirmed", "confirmed_at"),
+    "aware_at in two days, local": (
+        {"aware_at": (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT12:00")},
+        "in_future",
+        "aware_at",
+    ),
+    "confirmed_at before aware_at": (
+        {"status": "confirmed", "aware_at": "2026-06-02T10:00:00Z", "confirmed_at": "2026-06-02T09:59:00Z"},
+        "before_aware_at",
+        "confirmed_at",
+    ),
+    "confirmed_at in the future": (
+        {"status": "confirmed", "confirmed_at": "2099-01-01T12:00:00Z"},
+        "in_future",
+        "confirmed_at",
+    ),
+    "confirmed_at on a suspected incident": (
+        {"status": "suspected", "confirmed_at": "2026-06-02T10:00:00Z"},
+        "not_confirmed",
+        "confirmed_at",
+    ),
     "unknown contract id": ({"contract_ids": [999]}, "unknown_contract", "contract_ids"),
     "contract ids not a list": ({"contract_ids": 1}, "invalid_type", "contract_ids"),
     "contract id as text": ({"contract_ids": ["1"]}, "invalid_type", "contract_ids"),
@@ -153,10 +174,16 @@ CREATE_REFUSALS = {
     "fields not an object": ({"fields": ["nature"]}, "invalid_type", "fields"),
     "nonexistent local time": ({"aware_at": "2026-03-29T02:30"}, "nonexistent_local_time", "aware_at"),
     "ambiguous local time": ({"aware_at": "2026-10-25T02:30"}, "ambiguous_local_time", "aware_at"),
-    "ambiguous confirmed_at": ({"status": "confirmed", "aware_at": "2026-10-24T12:00:00Z",
-                                "confirmed_at": "2026-10-25T02:30"}, "ambiguous_local_time", "confirmed_at"),
-    "nonexistent confirmed_at": ({"status": "confirmed", "aware_at": "2026-03-28T12:00:00Z",
-                                  "confirmed_at": "2026-03-29T02:00"}, "nonexistent_local_time", "confirmed_at"),
+    "ambiguous confirmed_at": (
+        {"status": "confirmed", "aware_at": "2026-10-24T12:00:00Z", "confirmed_at": "2026-10-25T02:30"},
+        "ambiguous_local_time",
+        "confirmed_at",
+    ),
+    "nonexistent confirmed_at": (
+        {"status": "confirmed", "aware_at": "2026-03-28T12:00:00Z", "confirmed_at": "2026-03-29T02:00"},
+        "nonexistent_local_time",
+        "confirmed_at",
+    ),
     "garbage instant": ({"aware_at": "gisteren om drie uur"}, "invalid_instant", "aware_at"),
     "date without time": ({"aware_at": "2026-07-01"}, "invalid_instant", "aware_at"),
     "impossible date": ({"aware_at": "2026-02-30T10:00"}, "invalid_instant", "aware_at"),
@@ -180,13 +207,21 @@ def test_create_incident_refused(api, make_contract, refused, case):
 
 def test_unknown_contract_ids_are_refused_even_with_known_ones(api, make_contract, refused):
     contract = make_contract()
-    error = refused(lambda: api.post("/api/v1/incidents", json={
-        "title": "x", "aware_at": "2026-06-01T10:00:00Z", "contract_ids": [contract.id, 998, 999]}),
-        422, "unknown_contract", "contract_ids", op=("/incidents", "post"))
+    error = refused(
+        lambda: api.post(
+            "/api/v1/incidents",
+            json={"title": "x", "aware_at": "2026-06-01T10:00:00Z", "contract_ids": [contract.id, 998, 999]},
+        ),
+        422,
+        "unknown_contract",
+        "contract_ids",
+        op=("/incidents", "post"),
+    )
     assert "998" in error["message"] and "999" in error["message"]
 
 
 # --- GET /incidents ---
+
 
 def test_list_incidents_with_status_filter_and_pages(app, api, new_incident):
     app.config["API_PAGE_SIZE"] = 2
@@ -198,8 +233,10 @@ def test_list_incidents_with_status_filter_and_pages(app, api, new_incident):
         new_incident(title="vijf"),
     ]
     dismissed = new_incident(title="zes")
-    assert api.post(f"/api/v1/incidents/{dismissed['id']}/dismiss", json={"reason": "geen persoonsgegevens"}
-                    ).status_code == 200
+    assert (
+        api.post(f"/api/v1/incidents/{dismissed['id']}/dismiss", json={"reason": "geen persoonsgegevens"}).status_code
+        == 200
+    )
     ids = [i["id"] for i in made] + [dismissed["id"]]
 
     def page(query: str) -> dict:
@@ -240,21 +277,25 @@ def test_list_incidents_when_there_are_none(api):
     check_response("/incidents", "get", 200, response.get_json())
 
 
-@pytest.mark.parametrize(("query", "code", "field"), [
-    ("?page=0", "invalid_page", "page"),
-    ("?page=-1", "invalid_page", "page"),
-    ("?page=abc", "invalid_page", "page"),
-    ("?page=1.5", "invalid_page", "page"),
-    ("?page=", "invalid_page", "page"),
-    ("?status=open", "invalid_choice", "status"),
-    ("?status=CONFIRMED", "invalid_choice", "status"),
-])
+@pytest.mark.parametrize(
+    ("query", "code", "field"),
+    [
+        ("?page=0", "invalid_page", "page"),
+        ("?page=-1", "invalid_page", "page"),
+        ("?page=abc", "invalid_page", "page"),
+        ("?page=1.5", "invalid_page", "page"),
+        ("?page=", "invalid_page", "page"),
+        ("?status=open", "invalid_choice", "status"),
+        ("?status=CONFIRMED", "invalid_choice", "status"),
+    ],
+)
 def test_list_incidents_refused(api, new_incident, refused, query, code, field):
     new_incident()
     refused(lambda: api.get(f"/api/v1/incidents{query}"), 422, code, field, op=("/incidents", "get"))
 
 
 # --- GET /incidents/{id} ---
+
 
 def test_get_incident_with_its_contracts(api, make_controller, make_contract, new_incident):
     controller = make_controller(name="Mondzorg Centrum")
@@ -268,20 +309,34 @@ def test_get_incident_with_its_contracts(api, make_controller, make_contract, ne
     check_response("/incidents/{incident_id}", "get", 200, body)
     assert body == created
     assert body["contracts"] == [
-        {"id": c1.id, "reference": "VO-CITO", "controller_id": controller.id, "profile": "citodent",
-         "controller_name": "Mondzorg Centrum"},
-        {"id": c2.id, "reference": "VO-BOZ", "controller_id": other.id, "profile": "boz-24h",
-         "controller_name": "Huisartsenpost West"},
+        {
+            "id": c1.id,
+            "reference": "VO-CITO",
+            "controller_id": controller.id,
+            "profile": "citodent",
+            "controller_name": "Mondzorg Centrum",
+        },
+        {
+            "id": c2.id,
+            "reference": "VO-BOZ",
+            "controller_id": other.id,
+            "profile": "boz-24h",
+            "controller_name": "Huisartsenpost West",
+        },
     ]
     assert body["fields"] == {"measures": "wachtwoorden gereset"}
 
 
 # --- PATCH /incidents/{id} ---
 
+
 def events(incident_id: int) -> list[TimelineEvent]:
     db.session.expire_all()
-    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.incident_id == incident_id)
-                                   .order_by(TimelineEvent.id)))
+    return list(
+        db.session.scalars(
+            select(TimelineEvent).where(TimelineEvent.incident_id == incident_id).order_by(TimelineEvent.id)
+        )
+    )
 
 
 def test_patch_incident_edits_and_records_each_change(api, new_incident, row_counts):
@@ -289,8 +344,11 @@ def test_patch_incident_edits_and_records_each_change(api, new_incident, row_cou
     iid = created["id"]
     known = len(events(iid))
     before = row_counts()
-    data = {"title": "Nieuw", "description": "daarna",
-            "fields": {"nature": "phishing", "cause": "", "records": "ca. 1200", "measures": "MFA"}}
+    data = {
+        "title": "Nieuw",
+        "description": "daarna",
+        "fields": {"nature": "phishing", "cause": "", "records": "ca. 1200", "measures": "MFA"},
+    }
     response = api.patch(f"/api/v1/incidents/{iid}", json=data)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -322,18 +380,26 @@ def test_patch_incident_edits_and_records_each_change(api, new_incident, row_cou
     assert len(events(iid)) == known + 5
 
 
-@pytest.mark.parametrize(("data", "code", "field"), [
-    ({"title": "Nieuw", "fields": {"severity": "hoog"}}, "unknown_field", "fields.severity"),
-    ({"title": "Nieuw", "status": "confirmed"}, "unknown_field", "status"),
-    ({"aware_at": "2026-01-01T10:00"}, "unknown_field", "aware_at"),
-    ({"title": ""}, "required", "title"),
-    ({"title": "t" * 201}, "too_long", "title"),
-    ({"description": "x" * 10001, "title": "Nieuw"}, "too_long", "description"),
-    ({"title": "Nieuw", "fields": {"nature": "n" * 5001}}, "too_long", "fields.nature"),
-    ({"title": "Nieuw", "fields": "nature"}, "invalid_type", "fields"),
-])
+@pytest.mark.parametrize(
+    ("data", "code", "field"),
+    [
+        ({"title": "Nieuw", "fields": {"severity": "hoog"}}, "unknown_field", "fields.severity"),
+        ({"title": "Nieuw", "status": "confirmed"}, "unknown_field", "status"),
+        ({"aware_at": "2026-01-01T10:00"}, "unknown_field", "aware_at"),
+        ({"title": ""}, "required", "title"),
+        ({"title": "t" * 201}, "too_long", "title"),
+        ({"description": "x" * 10001, "title": "Nieuw"}, "too_long", "description"),
+        ({"title": "Nieuw", "fields": {"nature": "n" * 5001}}, "too_long", "fields.nature"),
+        ({"title": "Nieuw", "fields": "nature"}, "invalid_type", "fields"),
+    ],
+)
 def test_patch_incident_refused_changes_nothing(api, new_incident, refused, data, code, field):
     created = new_incident(title="Oud", fields={"nature": "phishing"})
-    refused(lambda: api.patch(f"/api/v1/incidents/{created['id']}", json=data), 422, code, field,
-            op=("/incidents/{incident_id}", "patch"))
+    refused(
+        lambda: api.patch(f"/api/v1/incidents/{created['id']}", json=data),
+        422,
+        code,
+        field,
+        op=("/incidents/{incident_id}", "patch"),
+    )
     assert api.get(f"/api/v1/incidents/{created['id']}").get_json() == created

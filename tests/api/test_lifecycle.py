@@ -39,12 +39,24 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
     found = deadlines(iid)
     assert len(found) == 7
     assert one(found, kind="controller_notice", contract_id=c2.id) == {
-        "kind": "controller_notice", "contract_id": c2.id, "controller_id": second_controller.id,
-        "owner": "processor", "clause": "Art. 4.1", "status": "missed", "starts_at": "2026-09-01T10:00:00Z",
-        "due_at": "2026-09-02T10:00:00Z", "met_at": None, "hours": 24, "filing_id": None}
+        "kind": "controller_notice",
+        "contract_id": c2.id,
+        "controller_id": second_controller.id,
+        "owner": "processor",
+        "clause": "Art. 4.1",
+        "status": "missed",
+        "starts_at": "2026-09-01T10:00:00Z",
+        "due_at": "2026-09-02T10:00:00Z",
+        "met_at": None,
+        "hours": 24,
+        "filing_id": None,
+    }
     c3_consultation = one(found, kind="controller_consultation", contract_id=c3.id)
     assert (c3_consultation["clause"], c3_consultation["starts_at"], c3_consultation["due_at"]) == (
-        "Art. 5.3", "2026-09-01T10:00:00Z", "2026-09-02T10:00:00Z")
+        "Art. 5.3",
+        "2026-09-01T10:00:00Z",
+        "2026-09-02T10:00:00Z",
+    )
     second_ap = one(found, kind="ap_notification", controller_id=second_controller.id)
     assert (second_ap["owner"], second_ap["status"], second_ap["starts_at"]) == ("controller", "pending", None)
     assert len([d for d in found if d["kind"] == "ap_notification"]) == 2  # one per controller, not per contract
@@ -66,20 +78,29 @@ def test_add_contracts_to_a_suspected_incident(api, make_contract, new_incident,
     assert (notice["starts_at"], notice["due_at"]) == ("2026-09-01T10:00:00Z", "2026-09-02T10:00:00Z")
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (lambda known: {"contract_ids": [999]}, "unknown_contract"),
-    (lambda known: {"contract_ids": [known, 999]}, "unknown_contract"),
-    (lambda known: {}, "required"),
-    (lambda known: {"contract_ids": []}, "required"),
-    (lambda known: {"contract_ids": None}, "required"),
-    (lambda known: {"contract_ids": str(known)}, "invalid_type"),
-    (lambda known: {"contract_ids": [float(known)]}, "invalid_type"),
-], ids=["unknown", "known and unknown", "missing", "empty", "null", "text", "float id"])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (lambda known: {"contract_ids": [999]}, "unknown_contract"),
+        (lambda known: {"contract_ids": [known, 999]}, "unknown_contract"),
+        (lambda known: {}, "required"),
+        (lambda known: {"contract_ids": []}, "required"),
+        (lambda known: {"contract_ids": None}, "required"),
+        (lambda known: {"contract_ids": str(known)}, "invalid_type"),
+        (lambda known: {"contract_ids": [float(known)]}, "invalid_type"),
+    ],
+    ids=["unknown", "known and unknown", "missing", "empty", "null", "text", "float id"],
+)
 def test_add_contracts_refused(api, make_contract, new_incident, refused, data, code):
     c1, c2 = make_contract(), make_contract()
     incident = new_incident(contract_ids=[c1.id])
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/contracts", json=data(c2.id)), 422, code,
-            "contract_ids", op=("/incidents/{incident_id}/contracts", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/contracts", json=data(c2.id)),
+        422,
+        code,
+        "contract_ids",
+        op=("/incidents/{incident_id}/contracts", "post"),
+    )
     assert api.get(f"/api/v1/incidents/{incident['id']}").get_json()["contracts"] == incident["contracts"]
 
 
@@ -87,8 +108,12 @@ def test_add_contracts_to_a_dismissed_incident_is_409(api, make_contract, new_in
     c1, c2 = make_contract(), make_contract()
     incident = new_incident(contract_ids=[c1.id])
     assert api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "test"}).status_code == 200
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/contracts", json={"contract_ids": [c2.id]}),
-            409, "incident_dismissed", op=("/incidents/{incident_id}/contracts", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/contracts", json={"contract_ids": [c2.id]}),
+        409,
+        "incident_dismissed",
+        op=("/incidents/{incident_id}/contracts", "post"),
+    )
 
 
 # --- POST /incidents/{id}/confirm ---
@@ -126,77 +151,125 @@ def test_confirm_with_an_explicit_time(api, make_contract, new_incident, deadlin
     assert response.get_json()["confirmed_at"] == "2026-09-02T12:00:00Z"
     found = deadlines(incident["id"])
     assert one(found, kind="controller_notice") == {
-        "kind": "controller_notice", "contract_id": contract.id, "controller_id": contract.controller_id,
-        "owner": "processor", "clause": "Art. 5.2", "status": "missed", "starts_at": "2026-09-02T12:00:00Z",
-        "due_at": "2026-09-05T12:00:00Z", "met_at": None, "hours": 72, "filing_id": None}
+        "kind": "controller_notice",
+        "contract_id": contract.id,
+        "controller_id": contract.controller_id,
+        "owner": "processor",
+        "clause": "Art. 5.2",
+        "status": "missed",
+        "starts_at": "2026-09-02T12:00:00Z",
+        "due_at": "2026-09-05T12:00:00Z",
+        "met_at": None,
+        "hours": 72,
+        "filing_id": None,
+    }
     assert one(found, kind="controller_consultation")["due_at"] == "2026-09-05T12:00:00Z"
 
 
 def test_confirm_across_the_dst_change_counts_elapsed_hours(api, make_contract, new_incident, deadlines):
     contract = make_contract("boz-72h")
     incident = new_incident(aware_at="2026-10-23T12:00:00+02:00", contract_ids=[contract.id])
-    assert api.post(f"/api/v1/incidents/{incident['id']}/confirm",
-                    json={"confirmed_at": "2026-10-24T12:00:00+02:00"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/v1/incidents/{incident['id']}/confirm", json={"confirmed_at": "2026-10-24T12:00:00+02:00"}
+        ).status_code
+        == 200
+    )
     notice = one(deadlines(incident["id"]), kind="controller_notice")
     # 72 elapsed hours: 10:00Z + 72 h, i.e. 11:00 CET on the 27th (not 12:00)
     assert (notice["starts_at"], notice["due_at"]) == ("2026-10-24T10:00:00Z", "2026-10-27T10:00:00Z")
 
 
-@pytest.mark.parametrize(("data", "code", "field"), [
-    ({"confirmed_at": "2026-09-01T09:59:59Z"}, "before_aware_at", "confirmed_at"),
-    ({"confirmed_at": "2099-01-01T00:00:00Z"}, "in_future", "confirmed_at"),
-    ({"confirmed_at": "2026-10-25T02:30"}, "ambiguous_local_time", "confirmed_at"),
-    ({"confirmed_at": "2027-03-28T02:30"}, "nonexistent_local_time", "confirmed_at"),
-    ({"confirmed_at": "soon"}, "invalid_instant", "confirmed_at"),
-])
+@pytest.mark.parametrize(
+    ("data", "code", "field"),
+    [
+        ({"confirmed_at": "2026-09-01T09:59:59Z"}, "before_aware_at", "confirmed_at"),
+        ({"confirmed_at": "2099-01-01T00:00:00Z"}, "in_future", "confirmed_at"),
+        ({"confirmed_at": "2026-10-25T02:30"}, "ambiguous_local_time", "confirmed_at"),
+        ({"confirmed_at": "2027-03-28T02:30"}, "nonexistent_local_time", "confirmed_at"),
+        ({"confirmed_at": "soon"}, "invalid_instant", "confirmed_at"),
+    ],
+)
 def test_confirm_refused(api, make_contract, new_incident, refused, data, code, field):
     incident = new_incident(aware_at="2026-09-01T12:00", contract_ids=[make_contract().id])
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json=data), 422, code, field,
-            op=("/incidents/{incident_id}/confirm", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json=data),
+        422,
+        code,
+        field,
+        op=("/incidents/{incident_id}/confirm", "post"),
+    )
     assert api.get(f"/api/v1/incidents/{incident['id']}").get_json() == incident
 
 
 def test_confirm_twice_is_409(api, new_incident, refused):
     incident = new_incident(status="confirmed")
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}), 409, "already_confirmed",
-            op=("/incidents/{incident_id}/confirm", "post"))
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm",
-                             json={"confirmed_at": "2026-04-01T10:00:00Z"}),
-            409, "already_confirmed", op=("/incidents/{incident_id}/confirm", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}),
+        409,
+        "already_confirmed",
+        op=("/incidents/{incident_id}/confirm", "post"),
+    )
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={"confirmed_at": "2026-04-01T10:00:00Z"}),
+        409,
+        "already_confirmed",
+        op=("/incidents/{incident_id}/confirm", "post"),
+    )
     assert api.get(f"/api/v1/incidents/{incident['id']}").get_json()["confirmed_at"] == "2026-03-27T13:00:00Z"
 
 
 def test_confirm_a_dismissed_incident_is_409(api, new_incident, refused):
     incident = new_incident()
     assert api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "vals alarm"}).status_code == 200
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}), 409, "incident_dismissed",
-            op=("/incidents/{incident_id}/confirm", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}),
+        409,
+        "incident_dismissed",
+        op=("/incidents/{incident_id}/confirm", "post"),
+    )
 
 
 # --- POST /incidents/{id}/dismiss ---
 
 
-@pytest.mark.parametrize("data", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}],
-                         ids=["missing", "empty", "blank", "null"])
+@pytest.mark.parametrize(
+    "data", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}], ids=["missing", "empty", "blank", "null"]
+)
 def test_dismiss_needs_a_reason(api, new_incident, refused, data):
     incident = new_incident()
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json=data), 422, "required", "reason",
-            op=("/incidents/{incident_id}/dismiss", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json=data),
+        422,
+        "required",
+        "reason",
+        op=("/incidents/{incident_id}/dismiss", "post"),
+    )
     assert api.get(f"/api/v1/incidents/{incident['id']}").get_json()["status"] == "suspected"
 
 
 def test_dismiss_refuses_a_reason_that_is_not_text(api, new_incident, refused):
     incident = new_incident()
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": 1}), 422,
-            "invalid_type", "reason", op=("/incidents/{incident_id}/dismiss", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": 1}),
+        422,
+        "invalid_type",
+        "reason",
+        op=("/incidents/{incident_id}/dismiss", "post"),
+    )
 
 
 def test_dismiss_ends_open_obligations_and_keeps_the_record(api, make_contract, new_incident, deadlines, refused):
     contract = make_contract("boz-72h")
     incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[contract.id])
     iid = incident["id"]
-    assert api.post(f"/api/v1/incidents/{iid}/filings", json={
-        "kind": "controller_notice", "contract_id": contract.id, "at": "2026-09-02T09:00"}).status_code == 201
+    assert (
+        api.post(
+            f"/api/v1/incidents/{iid}/filings",
+            json={"kind": "controller_notice", "contract_id": contract.id, "at": "2026-09-02T09:00"},
+        ).status_code
+        == 201
+    )
     # before the dismissal the consultation's deadline has passed: missed
     assert one(deadlines(iid), kind="controller_consultation")["status"] == "missed"
 
@@ -224,8 +297,12 @@ def test_dismiss_ends_open_obligations_and_keeps_the_record(api, make_contract, 
     assert (ap["starts_at"], ap["due_at"]) == ("2026-09-02T07:00:00Z", "2026-09-05T07:00:00Z")
 
     assert api.get(f"/api/v1/incidents/{iid}").get_json() == body
-    refused(lambda: api.post(f"/api/v1/incidents/{iid}/dismiss", json={"reason": "nogmaals"}), 409,
-            "incident_dismissed", op=("/incidents/{incident_id}/dismiss", "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{iid}/dismiss", json={"reason": "nogmaals"}),
+        409,
+        "incident_dismissed",
+        op=("/incidents/{incident_id}/dismiss", "post"),
+    )
     assert api.get(f"/api/v1/incidents/{iid}").get_json()["dismiss_reason"] == data["reason"]
 
 

@@ -46,8 +46,11 @@ def case(make_controller, make_contract, new_incident):
         a_cito = make_contract("citodent", controller=a)
         b_boz = make_contract("boz-24h", controller=b)
         c_boz = make_contract("boz-72h", controller=c)
-        incident = new_incident(status="confirmed", aware_at=z(datetime.now(UTC) - timedelta(hours=2)),
-                                contract_ids=[a_boz.id, a_cito.id, b_boz.id])
+        incident = new_incident(
+            status="confirmed",
+            aware_at=z(datetime.now(UTC) - timedelta(hours=2)),
+            contract_ids=[a_boz.id, a_cito.id, b_boz.id],
+        )
         iid = incident["id"]
         reference = incident["reference"]
 
@@ -86,6 +89,7 @@ def added(before: dict, after: dict) -> dict:
 
 # --- POST /incidents/{id}/notices ---
 
+
 def test_notice_to_listed_controllers(api, case, row_counts):
     before = row_counts()
     entries = notify(api, case.iid, controller_ids=[case.a.id])
@@ -97,13 +101,38 @@ def test_notice_to_listed_controllers(api, case, row_counts):
     assert added(before, row_counts()) == {"documents": 1, "outbox": 1, "timeline_events": 1}
 
     message = outbox(api, entry["id"])
-    assert {k: message[k] for k in ("id", "incident_id", "controller_id", "document_id", "status", "attempts",
-                                    "recipients", "subject", "smtp_reply", "last_error", "sent_at", "kind",
-                                    "version")} == {
-        "id": entry["id"], "incident_id": case.iid, "controller_id": case.a.id, "document_id": entry["document_id"],
-        "status": "queued", "attempts": 0, "recipients": [case.a.contact_email],
-        "subject": f"Melding datalek {case.reference} (eerste melding) — {PROCESSOR}", "smtp_reply": None,
-        "last_error": None, "sent_at": None, "kind": "notice", "version": "initial"}
+    assert {
+        k: message[k]
+        for k in (
+            "id",
+            "incident_id",
+            "controller_id",
+            "document_id",
+            "status",
+            "attempts",
+            "recipients",
+            "subject",
+            "smtp_reply",
+            "last_error",
+            "sent_at",
+            "kind",
+            "version",
+        )
+    } == {
+        "id": entry["id"],
+        "incident_id": case.iid,
+        "controller_id": case.a.id,
+        "document_id": entry["document_id"],
+        "status": "queued",
+        "attempts": 0,
+        "recipients": [case.a.contact_email],
+        "subject": f"Melding datalek {case.reference} (eerste melding) — {PROCESSOR}",
+        "smtp_reply": None,
+        "last_error": None,
+        "sent_at": None,
+        "kind": "notice",
+        "version": "initial",
+    }
 
 
 def test_notices_to_all_affected_controllers(api, case, row_counts):
@@ -126,7 +155,9 @@ def test_initial_notice_twice_returns_the_same_entries(api, case, row_counts):
     assert notify(api, case.iid, all=True) == first  # version defaults to initial
     # listed in another order: the same entries, in the order asked
     assert notify(api, case.iid, controller_ids=[case.b.id, case.a.id], version="initial") == [
-        one(first, controller_id=case.b.id), one(first, controller_id=case.a.id)]
+        one(first, controller_id=case.b.id),
+        one(first, controller_id=case.a.id),
+    ]
     assert row_counts() == written, "asking again wrote rows"
 
 
@@ -141,11 +172,13 @@ def test_updates_get_new_entries_with_increasing_sequence(api, case, row_counts)
 
     assert [outbox(api, e["id"])["subject"] for e in (first, second)] == [
         f"Melding datalek {case.reference} (aanvulling 1) — {PROCESSOR}",
-        f"Melding datalek {case.reference} (aanvulling 2) — {PROCESSOR}"]
+        f"Melding datalek {case.reference} (aanvulling 2) — {PROCESSOR}",
+    ]
     assert [download(api, e["document_id"]).headers["Content-Disposition"] for e in (initial, first, second)] == [
         f'attachment; filename="{case.reference}-melding-initial-1.pdf"',
         f'attachment; filename="{case.reference}-melding-update-1.pdf"',
-        f'attachment; filename="{case.reference}-melding-update-2.pdf"']
+        f'attachment; filename="{case.reference}-melding-update-2.pdf"',
+    ]
     stored = db.session.scalars(select(Document).where(Document.incident_id == case.iid).order_by(Document.id))
     assert [(d.version, d.sequence) for d in stored] == [("initial", 1), ("update", 1), ("update", 2)]
 
@@ -169,11 +202,9 @@ NOTICE_REFUSALS = {
     "all false and no controller_ids": (lambda c: {"all": False}, 422, "required", "controller_ids"),
     "empty controller_ids": (lambda c: {"controller_ids": []}, 422, "invalid_type", "controller_ids"),
     "controller_ids not a list": (lambda c: {"controller_ids": c.a.id}, 422, "invalid_type", "controller_ids"),
-    "controller_ids with text": (lambda c: {"controller_ids": [str(c.a.id)]}, 422, "invalid_type",
-                                 "controller_ids"),
+    "controller_ids with text": (lambda c: {"controller_ids": [str(c.a.id)]}, 422, "invalid_type", "controller_ids"),
     "controller not affected": (lambda c: {"controller_ids": [c.c.id]}, 422, "not_affected", "controller_ids"),
-    "one of two not affected": (lambda c: {"controller_ids": [c.a.id, c.c.id]}, 422, "not_affected",
-                                "controller_ids"),
+    "one of two not affected": (lambda c: {"controller_ids": [c.a.id, c.c.id]}, 422, "not_affected", "controller_ids"),
     "unknown controller": (lambda c: {"controller_ids": [999]}, 422, "not_affected", "controller_ids"),
     "all not a boolean": (lambda c: {"all": "yes"}, 422, "invalid_type", "all"),
     "invalid version": (lambda c: {"all": True, "version": "draft"}, 422, "invalid_choice", "version"),
@@ -186,50 +217,84 @@ NOTICE_REFUSALS = {
 @pytest.mark.parametrize("name", NOTICE_REFUSALS)
 def test_notice_refusals(api, case, refused, name):
     make, status, code, field = NOTICE_REFUSALS[name]
-    refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/notices", json=make(case)), status, code, field,
-            op=(NOTICES, "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/notices", json=make(case)),
+        status,
+        code,
+        field,
+        op=(NOTICES, "post"),
+    )
 
 
 def test_not_affected_message_names_the_controller(api, case, refused):
-    error = refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/notices", json={"controller_ids": [case.c.id]}),
-                    422, "not_affected", "controller_ids", op=(NOTICES, "post"))
+    error = refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/notices", json={"controller_ids": [case.c.id]}),
+        422,
+        "not_affected",
+        "controller_ids",
+        op=(NOTICES, "post"),
+    )
     assert str(case.c.id) in error["message"] and case.reference in error["message"]
 
 
 def test_all_on_an_incident_without_contracts_is_422(api, new_incident, refused):
     incident = new_incident(status="confirmed")
-    refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}),
-            422, "required", "controller_ids", op=(NOTICES, "post"))
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}),
+        422,
+        "required",
+        "controller_ids",
+        op=(NOTICES, "post"),
+    )
 
 
 def test_malformed_json_is_400(api, case, refused):
-    refused(lambda: api.client.post(f"/api/v1/incidents/{case.iid}/notices", data=b'{"all": true,',
-                                    headers={**api.headers, "Content-Type": "application/json"}),
-            400, "malformed_json", op=(NOTICES, "post"))
+    refused(
+        lambda: api.client.post(
+            f"/api/v1/incidents/{case.iid}/notices",
+            data=b'{"all": true,',
+            headers={**api.headers, "Content-Type": "application/json"},
+        ),
+        400,
+        "malformed_json",
+        op=(NOTICES, "post"),
+    )
 
 
 def test_dismissed_incident_is_409(api, make_contract, new_incident, refused):
     contract = make_contract("boz-72h")
     incident = new_incident(contract_ids=[contract.id])
-    assert api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "geen persoonsgegevens"}
-                    ).status_code == 200
-    error = refused(lambda: api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}),
-                    409, "incident_dismissed", op=(NOTICES, "post"))
+    assert (
+        api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "geen persoonsgegevens"}).status_code
+        == 200
+    )
+    error = refused(
+        lambda: api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}),
+        409,
+        "incident_dismissed",
+        op=(NOTICES, "post"),
+    )
     assert incident["reference"] in error["message"]
 
 
 def test_unknown_incident_is_404(api, case, refused):
-    error = refused(lambda: api.post("/api/v1/incidents/999/notices", json={"all": True}), 404, "not_found",
-                    op=(NOTICES, "post"))
+    error = refused(
+        lambda: api.post("/api/v1/incidents/999/notices", json={"all": True}), 404, "not_found", op=(NOTICES, "post")
+    )
     assert "999" in error["message"]
 
 
 def test_no_token_is_401(client, case, refused):
-    refused(lambda: client.post(f"/api/v1/incidents/{case.iid}/notices", json={"all": True}),
-            401, "unauthorized", op=(NOTICES, "post"))
+    refused(
+        lambda: client.post(f"/api/v1/incidents/{case.iid}/notices", json={"all": True}),
+        401,
+        "unauthorized",
+        op=(NOTICES, "post"),
+    )
 
 
 # --- GET /outbox/{id} ---
+
 
 def test_outbox_status_before_and_after_delivery(api, case, tmp_path, deadlines):
     entries = notify(api, case.iid, all=True)
@@ -265,6 +330,7 @@ def test_unknown_outbox_message_is_404(api, case, refused, message_id):
 
 # --- GET /documents/{id} ---
 
+
 def test_document_is_the_stored_pdf_with_its_hash(api, case):
     entry = notify(api, case.iid, controller_ids=[case.a.id])[0]
     response = download(api, entry["document_id"])
@@ -273,8 +339,7 @@ def test_document_is_the_stored_pdf_with_its_hash(api, case):
     assert body.startswith(b"%PDF-")
     assert response.headers["X-Content-SHA256"] == hashlib.sha256(body).hexdigest()
     assert re.fullmatch(r"[0-9a-f]{64}", response.headers["X-Content-SHA256"])
-    assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="{case.reference}-melding-initial-1.pdf"')
+    assert response.headers["Content-Disposition"] == (f'attachment; filename="{case.reference}-melding-initial-1.pdf"')
     stored = db.session.get(Document, entry["document_id"])
     assert (stored.sha256, stored.size) == (hashlib.sha256(body).hexdigest(), len(body))
     # the same bytes every time (served from storage, not rendered again)
@@ -299,6 +364,7 @@ def test_unknown_document_is_404(api, case, refused, document_id):
 
 # --- GET /incidents/{id}: completeness per contract ---
 
+
 def test_completeness_per_contract(api, case):
     def completeness() -> list[dict]:
         response = api.get(f"/api/v1/incidents/{case.iid}")
@@ -316,33 +382,61 @@ def test_completeness_per_contract(api, case):
     citodent = ["cause", "measures", "informed_parties"]
     boz24 = ["nature", "affected_data", "consequences", "measures"]
     assert completeness() == [
-        {"contract_id": case.a_boz.id, "reference": case.a_boz.reference, "profile": "boz-72h", "required": boz72,
-         "missing": boz72, "complete": False},
-        {"contract_id": case.a_cito.id, "reference": case.a_cito.reference, "profile": "citodent",
-         "required": citodent, "missing": citodent, "complete": False},
-        {"contract_id": case.b_boz.id, "reference": case.b_boz.reference, "profile": "boz-24h", "required": boz24,
-         "missing": boz24, "complete": False},
+        {
+            "contract_id": case.a_boz.id,
+            "reference": case.a_boz.reference,
+            "profile": "boz-72h",
+            "required": boz72,
+            "missing": boz72,
+            "complete": False,
+        },
+        {
+            "contract_id": case.a_cito.id,
+            "reference": case.a_cito.reference,
+            "profile": "citodent",
+            "required": citodent,
+            "missing": citodent,
+            "complete": False,
+        },
+        {
+            "contract_id": case.b_boz.id,
+            "reference": case.b_boz.reference,
+            "profile": "boz-24h",
+            "required": boz24,
+            "missing": boz24,
+            "complete": False,
+        },
     ]
 
     patch({"nature": "Phishing op het beheeraccount", "measures": "Wachtwoorden gereset, MFA aangezet"})
     found = completeness()
     assert (one(found, contract_id=case.a_boz.id)["missing"], one(found, contract_id=case.a_boz.id)["complete"]) == (
-        ["affected_data", "consequences"], False)
+        ["affected_data", "consequences"],
+        False,
+    )
     assert one(found, contract_id=case.a_cito.id)["missing"] == ["cause", "informed_parties"]
     assert one(found, contract_id=case.b_boz.id)["missing"] == ["affected_data", "consequences"]
 
     patch({"affected_data": "NAW, BSN", "consequences": "Mogelijk inzage door derden", "cause": "Phishing-mail"})
     found = completeness()
     assert one(found, contract_id=case.a_boz.id) == {
-        "contract_id": case.a_boz.id, "reference": case.a_boz.reference, "profile": "boz-72h", "required": boz72,
-        "missing": [], "complete": True}
+        "contract_id": case.a_boz.id,
+        "reference": case.a_boz.reference,
+        "profile": "boz-72h",
+        "required": boz72,
+        "missing": [],
+        "complete": True,
+    }
     assert one(found, contract_id=case.a_cito.id)["missing"] == ["informed_parties"]
     assert one(found, contract_id=case.b_boz.id)["complete"] is True
 
     patch({"informed_parties": "Verwerkingsverantwoordelijke", "nature": ""})  # clearing a field: missing again
     found = completeness()
     assert [(c["profile"], c["missing"], c["complete"]) for c in found] == [
-        ("boz-72h", ["nature"], False), ("citodent", [], True), ("boz-24h", ["nature"], False)]
+        ("boz-72h", ["nature"], False),
+        ("citodent", [], True),
+        ("boz-24h", ["nature"], False),
+    ]
 
 
 def test_completeness_of_an_incident_without_contracts_is_empty(api, new_incident):
@@ -352,30 +446,47 @@ def test_completeness_of_an_incident_without_contracts_is_empty(api, new_inciden
 
 # --- the contract's data-subject guard on filings ---
 
+
 def test_data_subject_communication_refused_by_a_boz_contract(api, case, refused):
-    error = refused(lambda: api.post(f"/api/v1/incidents/{case.iid}/filings",
-                                     json={"kind": "data_subject_communication", "contract_id": case.a_boz.id}),
-                    409, "forbidden_by_contract", "kind")
+    error = refused(
+        lambda: api.post(
+            f"/api/v1/incidents/{case.iid}/filings",
+            json={"kind": "data_subject_communication", "contract_id": case.a_boz.id},
+        ),
+        409,
+        "forbidden_by_contract",
+        "kind",
+    )
     assert "Art. 5.6" in error["message"]
     assert "boz-72h" in error["message"]
 
 
 def test_the_409_of_the_data_subject_guard_is_documented(api, case):
-    response = api.post(f"/api/v1/incidents/{case.iid}/filings",
-                        json={"kind": "data_subject_communication", "contract_id": case.a_boz.id})
+    response = api.post(
+        f"/api/v1/incidents/{case.iid}/filings",
+        json={"kind": "data_subject_communication", "contract_id": case.a_boz.id},
+    )
     assert response.status_code == 409
     check_response(FILINGS, "post", 409, response.get_json())
 
 
 def test_data_subject_communication_allowed_by_a_citodent_contract(api, case, row_counts):
     before = row_counts()
-    data = {"kind": "data_subject_communication", "contract_id": case.a_cito.id, "channel": "letter",
-            "note": "Brief aan 120 patiënten"}
+    data = {
+        "kind": "data_subject_communication",
+        "contract_id": case.a_cito.id,
+        "channel": "letter",
+        "note": "Brief aan 120 patiënten",
+    }
     response = api.post(f"/api/v1/incidents/{case.iid}/filings", json=data)
     assert response.status_code == 201, response.get_json()
     check_request(FILINGS, "post", data)
     check_response(FILINGS, "post", 201, response.get_json())
     filing = response.get_json()
     assert (filing["kind"], filing["contract_id"], filing["controller_id"], filing["note"]) == (
-        "data_subject_communication", case.a_cito.id, case.a.id, "Brief aan 120 patiënten")
+        "data_subject_communication",
+        case.a_cito.id,
+        case.a.id,
+        "Brief aan 120 patiënten",
+    )
     assert added(before, row_counts()) == {"filings": 1, "timeline_events": 1}

@@ -16,14 +16,13 @@ def routes(app) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/"):
             continue
-        path = re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule[len(PREFIX):])
+        path = re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule[len(PREFIX) :])
         found |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     return found
 
 
 def documented(doc) -> set[tuple[str, str]]:
-    return {(method.upper(), path) for path, item in doc["paths"].items() for method in item
-            if method in HTTP_METHODS}
+    return {(method.upper(), path) for path, item in doc["paths"].items() for method in item if method in HTTP_METHODS}
 
 
 def test_openapi_is_served_without_a_token(client):
@@ -102,9 +101,20 @@ def test_the_checker_rejects_a_wrong_body(app):
     with pytest.raises(AssertionError, match="does not match"):
         check_response("/incidents", "get", 200, {"incidents": [{"id": "1"}], "page": 1, "pages": 1, "total": 1})
     with pytest.raises(AssertionError, match="does not match"):
-        check_schema("Deadline", {"kind": "controller_notice", "contract_id": 1, "controller_id": 1,
-                                  "owner": "processor", "clause": "x", "status": "late", "starts_at": None,
-                                  "due_at": None, "met_at": None})
+        check_schema(
+            "Deadline",
+            {
+                "kind": "controller_notice",
+                "contract_id": 1,
+                "controller_id": 1,
+                "owner": "processor",
+                "clause": "x",
+                "status": "late",
+                "starts_at": None,
+                "due_at": None,
+                "met_at": None,
+            },
+        )
     with pytest.raises(AssertionError, match="does not document status 409"):
         check_response("/incidents/{incident_id}/deadlines", "get", 409, {"error": {"code": "x", "message": "y"}})
     check_schema("Error", {"error": {"code": "x", "message": "y", "field": "z"}})

@@ -25,8 +25,9 @@ def live(app):
     thread.join(timeout=5)
 
 
-def test_simultaneous_first_writes_of_a_scope_all_succeed(api, token, live, new_incident, make_controller,
-                                                          make_contract):
+def test_simultaneous_first_writes_of_a_scope_all_succeed(
+    api, token, live, new_incident, make_controller, make_contract
+):
     controllers = [make_controller() for _ in range(4)]
     contracts = [make_contract("boz-72h", c) for c in controllers]
     incident = new_incident(status="confirmed", contract_ids=[c.id for c in contracts])
@@ -36,9 +37,12 @@ def test_simultaneous_first_writes_of_a_scope_all_succeed(api, token, live, new_
     def put(controller_id, n):
         connection = http.client.HTTPConnection("127.0.0.1", live, timeout=30)
         barrier.wait()
-        connection.request("PUT", f"/api/v1/incidents/{incident['id']}/controllers/{controller_id}/scope",
-                           body=json.dumps({"subjects_min": n, "note": f"schrijver {n}"}),
-                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        connection.request(
+            "PUT",
+            f"/api/v1/incidents/{incident['id']}/controllers/{controller_id}/scope",
+            body=json.dumps({"subjects_min": n, "note": f"schrijver {n}"}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         statuses.append(connection.getresponse().status)
         connection.close()
 

@@ -8,8 +8,13 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -37,8 +42,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
-                                  timezone_id="Europe/Amsterdam")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.base = live_server

@@ -20,13 +20,21 @@ pytestmark = pytest.mark.browser
 def test_severity_decision_ap_draft_and_register(page, user, make_controller, make_contract, api, tmp_path):
     hospital = make_controller(name="Ziekenhuis West", contact_email="fg@west.example")
     make_contract("boz-72h", hospital, reference="VO-W-1")
-    incident = api.post("/api/v1/incidents", json={
-        "title": "Patiëntgegevens in verkeerde mailbox", "aware_at": "2026-11-20T09:00", "status": "confirmed",
-        "contract_ids": [c["id"] for c in api.get("/api/v1/contracts").get_json()["contracts"]],
-        "fields": {"affected_data": "Namen, geboortedata en diagnoses van 40 patiënten.",
-                   "consequences": "Inzage door een onbevoegde zorgverlener.",
-                   "measures": "Ontvanger heeft het bericht aantoonbaar verwijderd."},
-        "details": {"incident_kind": "email_wrong_recipient", "subjects_min": 40, "subjects_max": 40}}).get_json()
+    incident = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Patiëntgegevens in verkeerde mailbox",
+            "aware_at": "2026-11-20T09:00",
+            "status": "confirmed",
+            "contract_ids": [c["id"] for c in api.get("/api/v1/contracts").get_json()["contracts"]],
+            "fields": {
+                "affected_data": "Namen, geboortedata en diagnoses van 40 patiënten.",
+                "consequences": "Inzage door een onbevoegde zorgverlener.",
+                "measures": "Ontvanger heeft het bericht aantoonbaar verwijderd.",
+            },
+            "details": {"incident_kind": "email_wrong_recipient", "subjects_min": 40, "subjects_max": 40},
+        },
+    ).get_json()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base)
 
     login(page)

@@ -12,16 +12,20 @@ from .conftest import login
 
 pytestmark = pytest.mark.browser
 
-GOOD = "controller,contact_email,kvk,profile,reference\n" \
-       "Ziekenhuis Noord,fg@noord.example,12345678,boz-72h,VO-N-1\n" \
-       "Ziekenhuis Noord,fg@noord.example,12345678,boz-24h,VO-N-2\n" \
-       "Tandarts Zuid,info@zuid.example,,citodent,VO-Z-1\n"
+GOOD = (
+    "controller,contact_email,kvk,profile,reference\n"
+    "Ziekenhuis Noord,fg@noord.example,12345678,boz-72h,VO-N-1\n"
+    "Ziekenhuis Noord,fg@noord.example,12345678,boz-24h,VO-N-2\n"
+    "Tandarts Zuid,info@zuid.example,,citodent,VO-Z-1\n"
+)
 
 
 def counts():
     db.session.expire_all()
-    return (db.session.scalar(select(func.count()).select_from(Controller)),
-            db.session.scalar(select(func.count()).select_from(Contract)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Controller)),
+        db.session.scalar(select(func.count()).select_from(Contract)),
+    )
 
 
 def test_bad_row_refuses_whole_file(page, user, tmp_path):

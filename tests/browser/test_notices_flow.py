@@ -52,9 +52,15 @@ def test_notify_all_and_acknowledge(page, user, smtp, pump, make_controller, mak
     clinic = make_controller(name="Kliniek Noord", contact_email="fg@noord.example")
     make_contract("boz-72h", hospital, reference="VO-W-1")
     make_contract("doctolib", clinic, reference="VO-N-1")
-    incident = api.post("/api/v1/incidents", json={
-        "title": "Datalek in berichtenbox", "aware_at": "2026-11-21T09:00", "status": "confirmed",
-        "contract_ids": [c["id"] for c in api.get("/api/v1/contracts").get_json()["contracts"]]}).get_json()
+    incident = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Datalek in berichtenbox",
+            "aware_at": "2026-11-21T09:00",
+            "status": "confirmed",
+            "contract_ids": [c["id"] for c in api.get("/api/v1/contracts").get_json()["contracts"]],
+        },
+    ).get_json()
 
     login(page)
     page.goto(f"{page.base}/incidents/{incident['id']}")

@@ -25,12 +25,24 @@ def test_controller_user_with_two_factor(page, browser, user, app, tmp_path, mak
     noord = make_controller(name="Kliniek Noord", contact_email="fg@noord.example")
     mine = make_contract("boz-72h", west, reference="VO-W-1")
     theirs = make_contract("boz-72h", noord, reference="VO-N-1")
-    ours = api.post("/api/v1/incidents", json={
-        "title": "Storing berichtenbox", "aware_at": "2026-11-21T09:00", "status": "confirmed",
-        "contract_ids": [mine.id]}).get_json()
-    other = api.post("/api/v1/incidents", json={
-        "title": "Lek bij Kliniek Noord", "aware_at": "2026-11-21T09:00", "status": "confirmed",
-        "contract_ids": [theirs.id]}).get_json()
+    ours = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Storing berichtenbox",
+            "aware_at": "2026-11-21T09:00",
+            "status": "confirmed",
+            "contract_ids": [mine.id],
+        },
+    ).get_json()
+    other = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Lek bij Kliniek Noord",
+            "aware_at": "2026-11-21T09:00",
+            "status": "confirmed",
+            "contract_ids": [theirs.id],
+        },
+    ).get_json()
     from incidents.breaches.models import Incident
 
     for incident_id in (ours["id"], other["id"]):
@@ -81,8 +93,7 @@ def test_controller_user_with_two_factor(page, browser, user, app, tmp_path, mak
     assert ACKNOWLEDGEMENT in kinds and "ap_notification" in kinds
 
     # 5. The processor's dashboard shows the confirmation and the AP filing.
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
-                                timezone_id="Europe/Amsterdam")
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", timezone_id="Europe/Amsterdam")
     staff_page = staff.new_page()
     staff_page.base = page.base
     login(staff_page)

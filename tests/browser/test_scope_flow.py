@@ -27,25 +27,37 @@ def dutch(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def test_scopes_by_csv_notices_and_a_decision_in_the_portal(page, browser, user, app, tmp_path, make_controller,
-                                                           make_contract, api):
+def test_scopes_by_csv_notices_and_a_decision_in_the_portal(
+    page, browser, user, app, tmp_path, make_controller, make_contract, api
+):
     app.config.update(MAIL_SERVER=None, MAIL_FOLDER=str(tmp_path / "mail"))
-    controllers = {name: make_controller(name=f"Kliniek {name}", contact_email=f"fg@{name.lower()}.example",
-                                         kvk=f"4444000{n}") for n, name in enumerate(NUMBERS, 1)}
+    controllers = {
+        name: make_controller(name=f"Kliniek {name}", contact_email=f"fg@{name.lower()}.example", kvk=f"4444000{n}")
+        for n, name in enumerate(NUMBERS, 1)
+    }
     contracts = [make_contract("boz-72h", c, reference=f"VO-{name.upper()}") for name, c in controllers.items()]
-    incident = api.post("/api/v1/incidents", json={
-        "title": "Storing beeldopslag", "aware_at": "2026-11-30T09:00", "status": "confirmed",
-        "contract_ids": [c.id for c in contracts]}).get_json()
+    incident = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Storing beeldopslag",
+            "aware_at": "2026-11-30T09:00",
+            "status": "confirmed",
+            "contract_ids": [c.id for c in contracts],
+        },
+    ).get_json()
     login(page)
 
     # 1. Upload the three scopes as one CSV file.
     page.goto(page.base + f"/incidents/{incident['id']}")
     page.click("#scopes a[href$='/scopes']")
     lines = ["kvk,subjects_min,subjects_max,data_categories,note"]
-    lines += [f"{controllers[name].kvk},{low},{high},name;bsn,Notitie voor {name}" for name, (low, high)
-              in NUMBERS.items()]
-    page.set_input_files("#csv-file", files=[{"name": "scopes.csv", "mimeType": "text/csv",
-                                              "buffer": ("\n".join(lines) + "\n").encode()}])
+    lines += [
+        f"{controllers[name].kvk},{low},{high},name;bsn,Notitie voor {name}" for name, (low, high) in NUMBERS.items()
+    ]
+    page.set_input_files(
+        "#csv-file",
+        files=[{"name": "scopes.csv", "mimeType": "text/csv", "buffer": ("\n".join(lines) + "\n").encode()}],
+    )
     page.click("#scopes-form button[type=submit]")
     page.wait_for_selector(".flash-success")
     totals = page.locator("#scope-totals").inner_text()
@@ -80,8 +92,13 @@ def test_scopes_by_csv_notices_and_a_decision_in_the_portal(page, browser, user,
     assert len(db.session.scalars(select(Document)).all()) == 3
 
     # 4. Beta's privacy officer decides in the portal; the register names her as the decision maker.
-    create_user("fg@beta.example", "controller", "veilig lang wachtwoord", controller_id=controllers["Beta"].id,
-                name="Drs. B. Bakker")
+    create_user(
+        "fg@beta.example",
+        "controller",
+        "veilig lang wachtwoord",
+        controller_id=controllers["Beta"].id,
+        name="Drs. B. Bakker",
+    )
     db.session.commit()
     context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
     portal = context.new_page()
@@ -104,7 +121,10 @@ def test_scopes_by_csv_notices_and_a_decision_in_the_portal(page, browser, user,
     db.session.expire_all()
     decision = db.session.scalar(select(Decision))
     assert (decision.maker_name, decision.maker_function, decision.maker_via) == (
-        "Drs. B. Bakker", "Functionaris gegevensbescherming", "portal")
+        "Drs. B. Bakker",
+        "Functionaris gegevensbescherming",
+        "portal",
+    )
 
     page.goto(page.base + "/register")
     row = page.locator(f"#register tbody[data-reference='{incident['reference']}']")

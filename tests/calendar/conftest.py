@@ -84,19 +84,41 @@ def world(app, user, make_controller, make_contract):
     cw2 = make_contract("boz-24h", west, reference="VO-W-2")
     cn = make_contract("citodent", noord, reference="VO-N-1")
     cn2 = make_contract("gdpr-art33", noord, reference="VO-N-2")
-    both = breaches.create_incident(title=TITLE, description=DESCRIPTION, aware_at=hours_ago(5),
-                                    status="confirmed", contract_ids=[cw.id, cn.id], actor=user)
-    west_only = breaches.create_incident(title=TITLE, description=DESCRIPTION, aware_at=hours_ago(3),
-                                         status="confirmed", contract_ids=[cw2.id], actor=user)
+    both = breaches.create_incident(
+        title=TITLE,
+        description=DESCRIPTION,
+        aware_at=hours_ago(5),
+        status="confirmed",
+        contract_ids=[cw.id, cn.id],
+        actor=user,
+    )
+    west_only = breaches.create_incident(
+        title=TITLE,
+        description=DESCRIPTION,
+        aware_at=hours_ago(3),
+        status="confirmed",
+        contract_ids=[cw2.id],
+        actor=user,
+    )
     # citodent's clock starts on suspicion; gdpr-art33's waits for confirmation (pending: no time, not in a feed)
-    suspected = breaches.create_incident(title=TITLE, aware_at=hours_ago(2), contract_ids=[cn.id, cn2.id],
-                                         actor=user)
-    dismissed = breaches.create_incident(title=TITLE, aware_at=hours_ago(4), status="confirmed",
-                                         contract_ids=[cn2.id], actor=user)
+    suspected = breaches.create_incident(title=TITLE, aware_at=hours_ago(2), contract_ids=[cn.id, cn2.id], actor=user)
+    dismissed = breaches.create_incident(
+        title=TITLE, aware_at=hours_ago(4), status="confirmed", contract_ids=[cn2.id], actor=user
+    )
     breaches.dismiss(dismissed, "Geen datalek", actor=user)
     db.session.commit()
-    return {"west": west, "noord": noord, "cw": cw, "cw2": cw2, "cn": cn, "cn2": cn2, "both": both,
-            "west_only": west_only, "suspected": suspected, "dismissed": dismissed}
+    return {
+        "west": west,
+        "noord": noord,
+        "cw": cw,
+        "cw2": cw2,
+        "cn": cn,
+        "cn2": cn2,
+        "both": both,
+        "west_only": west_only,
+        "suspected": suspected,
+        "dismissed": dismissed,
+    }
 
 
 @pytest.fixture

@@ -12,9 +12,15 @@ NOW = datetime(2026, 3, 27, 12, 0, 0, tzinfo=UTC)
 
 
 def entry(obligation_id: int, due_at: datetime, **kw) -> FeedEntry:
-    values = {"kind": "ap_notification", "incident_reference": "DL-2026-0007", "controller_name": "Kliniek Oost",
-              "clause": "AVG art. 33 lid 1", "owner": "controller", "sequence": 4,
-              "url": "https://desk.example/portal/incidents/7"}
+    values = {
+        "kind": "ap_notification",
+        "incident_reference": "DL-2026-0007",
+        "controller_name": "Kliniek Oost",
+        "clause": "AVG art. 33 lid 1",
+        "owner": "controller",
+        "sequence": 4,
+        "url": "https://desk.example/portal/incidents/7",
+    }
     values.update(kw)
     return FeedEntry(obligation_id=obligation_id, due_at=due_at, **values)
 

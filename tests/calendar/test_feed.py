@@ -26,9 +26,11 @@ def test_a_staff_feed_has_one_event_per_open_deadline_of_open_incidents(app, wor
     expected = open_obligations()
     # what is expected: every clock that runs, and nothing pending, ended (dismissed) or of another kind
     assert {(o.incident_id, o.kind) for o in expected} == {
-        (world["both"].id, "controller_notice"), (world["both"].id, "controller_consultation"),
+        (world["both"].id, "controller_notice"),
+        (world["both"].id, "controller_consultation"),
         (world["both"].id, "ap_notification"),  # Noord: citodent, the processor files with the AP
-        (world["west_only"].id, "controller_notice"), (world["west_only"].id, "controller_consultation"),
+        (world["west_only"].id, "controller_notice"),
+        (world["west_only"].id, "controller_consultation"),
         (world["suspected"].id, "controller_notice"),  # citodent: the clock starts on suspicion
     }
     found = events(calendar)
@@ -59,15 +61,17 @@ def test_the_calendar_says_what_it_is_and_how_often_to_refresh(app, world, user,
     assert b"\r\n" in body  # RFC 5545 content lines end in CRLF
 
 
-def test_summary_and_description_name_reference_kind_and_controller_but_never_the_title(app, world, user,
-                                                                                          user_feed):
+def test_summary_and_description_name_reference_kind_and_controller_but_never_the_title(app, world, user, user_feed):
     response = fetch(app, user_feed(user))
     body = response.get_data(as_text=True).replace("\r\n ", "")  # unfolded (RFC 5545 3.1)
     for secret in (TITLE, DESCRIPTION, "Jansen", "123456782", "Pietersen"):
         assert secret not in body
     found = events(parse(response))
-    notice = next(o for o in open_obligations() if o.incident_id == world["both"].id
-                  and o.kind == "controller_notice" and o.contract_id == world["cw"].id)
+    notice = next(
+        o
+        for o in open_obligations()
+        if o.incident_id == world["both"].id and o.kind == "controller_notice" and o.contract_id == world["cw"].id
+    )
     event = found[uid(notice)]
     summary, description = str(event["SUMMARY"]), str(event["DESCRIPTION"])
     assert world["both"].reference in summary and "Ziekenhuis West" in summary
@@ -77,11 +81,13 @@ def test_summary_and_description_name_reference_kind_and_controller_but_never_th
 
 def test_a_deadline_passed_without_filing_stays_in_the_feed_marked_late(app, user, make_contract, user_feed):
     contract = make_contract("boz-24h")
-    late = breaches.create_incident(title=TITLE, aware_at=hours_ago(30), status="confirmed",
-                                    contract_ids=[contract.id], actor=user)
+    late = breaches.create_incident(
+        title=TITLE, aware_at=hours_ago(30), status="confirmed", contract_ids=[contract.id], actor=user
+    )
     db.session.commit()
-    notice = db.session.scalar(select(Obligation).where(Obligation.incident_id == late.id,
-                                                        Obligation.kind == "controller_notice"))
+    notice = db.session.scalar(
+        select(Obligation).where(Obligation.incident_id == late.id, Obligation.kind == "controller_notice")
+    )
     assert notice.status == "running" and notice.due_at < hours_ago(0)  # stored running, effectively missed
     event = events(parse(fetch(app, user_feed(user))))[uid(notice)]
     assert event.decoded("DTSTART") == to_second(notice.due_at)
@@ -90,11 +96,15 @@ def test_a_deadline_passed_without_filing_stays_in_the_feed_marked_late(app, use
 
 def test_a_met_deadline_leaves_the_feed(app, world, user, user_feed):
     token = user_feed(user)
-    notice = next(o for o in open_obligations() if o.incident_id == world["west_only"].id
-                  and o.kind == "controller_notice")
+    notice = next(
+        o for o in open_obligations() if o.incident_id == world["west_only"].id and o.kind == "controller_notice"
+    )
     assert uid(notice) in events(parse(fetch(app, token)))
-    breaches.record_filing(world["west_only"], FilingInput(
-        kind="controller_notice", contract_id=world["cw2"].id, at=hours_ago(1)), actor=user)
+    breaches.record_filing(
+        world["west_only"],
+        FilingInput(kind="controller_notice", contract_id=world["cw2"].id, at=hours_ago(1)),
+        actor=user,
+    )
     db.session.commit()
     db.session.refresh(notice)
     assert notice.status == "met"
@@ -103,26 +113,30 @@ def test_a_met_deadline_leaves_the_feed(app, world, user, user_feed):
     assert set(after) == {uid(o) for o in open_obligations()}
 
 
-def test_a_moved_deadline_keeps_its_uid_with_a_higher_sequence_and_the_new_time(app, user, make_controller,
-                                                                                 make_contract, user_feed):
+def test_a_moved_deadline_keeps_its_uid_with_a_higher_sequence_and_the_new_time(
+    app, user, make_controller, make_contract, user_feed
+):
     """The controller's AP clock starts at the first notice to it. A notice recorded afterwards for its other
     contract, sent earlier, pulls the deadline *back*: a sequence read off the deadline would fall."""
     controller = make_controller(name="Ziekenhuis Zuid")
     first = make_contract("boz-72h", controller, reference="VO-Z-1")
     second = make_contract("boz-72h", controller, reference="VO-Z-2")
-    incident = breaches.create_incident(title=TITLE, aware_at=hours_ago(20), status="confirmed",
-                                        contract_ids=[first.id, second.id], actor=user)
+    incident = breaches.create_incident(
+        title=TITLE, aware_at=hours_ago(20), status="confirmed", contract_ids=[first.id, second.id], actor=user
+    )
     db.session.commit()
     token = user_feed(user)
 
     def ap_clock():
         db.session.expire_all()
-        return db.session.scalar(select(Obligation).where(Obligation.incident_id == incident.id,
-                                                          Obligation.kind == "ap_notification"))
+        return db.session.scalar(
+            select(Obligation).where(Obligation.incident_id == incident.id, Obligation.kind == "ap_notification")
+        )
 
     assert ap_clock().status == "pending" and uid(ap_clock()) not in events(parse(fetch(app, token)))
-    breaches.record_filing(incident, FilingInput(
-        kind="controller_notice", contract_id=first.id, at=hours_ago(2)), actor=user)
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=first.id, at=hours_ago(2)), actor=user
+    )
     db.session.commit()
     before_move = ap_clock()
     assert before_move.status == "running"
@@ -131,8 +145,9 @@ def test_a_moved_deadline_keeps_its_uid_with_a_higher_sequence_and_the_new_time(
     assert event.decoded("DTSTART") == to_second(old_due)
     old_sequence = int(event["SEQUENCE"])
 
-    breaches.record_filing(incident, FilingInput(
-        kind="controller_notice", contract_id=second.id, at=hours_ago(10)), actor=user)
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=second.id, at=hours_ago(10)), actor=user
+    )
     db.session.commit()
     moved = ap_clock()
     assert moved.id == before_move.id and moved.status == "running" and moved.due_at < old_due
@@ -149,8 +164,9 @@ def test_confirming_a_suspected_incident_brings_its_clocks_into_the_feed(app, wo
     after = events(parse(fetch(app, token)))
     new = {uid(o) for o in open_obligations() if o.incident_id == world["suspected"].id}
     assert new - set(before) and new <= set(after)
-    citodent_notice = next(o for o in open_obligations() if o.incident_id == world["suspected"].id
-                           and o.contract_id == world["cn"].id)
+    citodent_notice = next(
+        o for o in open_obligations() if o.incident_id == world["suspected"].id and o.contract_id == world["cn"].id
+    )
     # the clock that already ran keeps its UID; confirmation is a revision of the incident
     assert int(after[uid(citodent_notice)]["SEQUENCE"]) > int(before[uid(citodent_notice)]["SEQUENCE"])
     assert after[uid(citodent_notice)].decoded("DTSTART") == to_second(citodent_notice.due_at)
@@ -185,8 +201,9 @@ def test_a_viewer_feed_is_a_staff_feed(app, world, make_user, user_feed):
     assert set(events(parse(fetch(app, user_feed(viewer))))) == {uid(o) for o in open_obligations()}
 
 
-def test_revoked_and_unknown_tokens_and_deactivated_users_get_404(app, world, user, make_user, user_feed,
-                                                                   controller_feed):
+def test_revoked_and_unknown_tokens_and_deactivated_users_get_404(
+    app, world, user, make_user, user_feed, controller_feed
+):
     token = user_feed(user)
     assert fetch(app, token).status_code == 200
     assert fetch(app, "not-a-token").status_code == 404

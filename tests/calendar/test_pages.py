@@ -77,8 +77,10 @@ def test_nobody_revokes_another_users_feed(app, client, world, user, make_user, 
     assert response.status_code == 404
     assert fetch(app, token).status_code == 200
     # nor through the controller pages
-    response = client.post(f"/controllers/{world['west'].id}/calendar-feeds/{feed.id}/revoke",
-                           data={"csrf_token": csrf_token(client, "/account/")})
+    response = client.post(
+        f"/controllers/{world['west'].id}/calendar-feeds/{feed.id}/revoke",
+        data={"csrf_token": csrf_token(client, "/account/")},
+    )
     assert response.status_code == 404 and fetch(app, token).status_code == 200
 
 
@@ -87,8 +89,12 @@ def test_a_handler_makes_a_controller_feed_on_the_controller_page_and_revokes_it
     log_in(client, user.email, "correct horse battery")
     page = client.get(f"/controllers/{west.id}").get_data(as_text=True)
     assert 'id="calendar"' in page and 'id="calendar-feed-form"' in page
-    url = shown_url(client.post(f"/controllers/{west.id}/calendar-feeds",
-                                data={"name": "FG Ziekenhuis West", "csrf_token": csrf_token(client, "/account/")}))
+    url = shown_url(
+        client.post(
+            f"/controllers/{west.id}/calendar-feeds",
+            data={"name": "FG Ziekenhuis West", "csrf_token": csrf_token(client, "/account/")},
+        )
+    )
     response = fetch(app, url)
     found = events(parse(response))
     assert set(found) == {uid(o) for o in open_obligations(west.id)}
@@ -99,11 +105,14 @@ def test_a_handler_makes_a_controller_feed_on_the_controller_page_and_revokes_it
     assert "FG Ziekenhuis West" in client.get(f"/controllers/{west.id}").get_data(as_text=True)
 
     # revoking through another controller's address does nothing
-    wrong = client.post(f"/controllers/{world['noord'].id}/calendar-feeds/{feed.id}/revoke",
-                        data={"csrf_token": csrf_token(client, "/account/")})
+    wrong = client.post(
+        f"/controllers/{world['noord'].id}/calendar-feeds/{feed.id}/revoke",
+        data={"csrf_token": csrf_token(client, "/account/")},
+    )
     assert wrong.status_code == 404 and fetch(app, url).status_code == 200
-    done = client.post(f"/controllers/{west.id}/calendar-feeds/{feed.id}/revoke",
-                       data={"csrf_token": csrf_token(client, "/account/")})
+    done = client.post(
+        f"/controllers/{west.id}/calendar-feeds/{feed.id}/revoke", data={"csrf_token": csrf_token(client, "/account/")}
+    )
     assert done.status_code == 302 and fetch(app, url).status_code == 404
 
 
@@ -116,8 +125,9 @@ def test_a_viewer_sees_controller_feeds_but_cannot_make_one(app, client, world, 
     feed = db.session.scalar(select(CalendarFeed))
     token = csrf_token(client, "/account/")
     made = client.post(f"/controllers/{world['west'].id}/calendar-feeds", data={"name": "x", "csrf_token": token})
-    revoked = client.post(f"/controllers/{world['west'].id}/calendar-feeds/{feed.id}/revoke",
-                          data={"csrf_token": token})
+    revoked = client.post(
+        f"/controllers/{world['west'].id}/calendar-feeds/{feed.id}/revoke", data={"csrf_token": token}
+    )
     assert made.status_code == 403 and revoked.status_code == 403 and feed_count() == 1
     db.session.refresh(feed)
     assert feed.revoked_at is None
@@ -137,8 +147,11 @@ def test_a_controller_user_makes_only_their_own_feed(app, client, world, make_us
     response = client.post(f"/controllers/{world['noord'].id}/calendar-feeds", data={"name": "x", "csrf_token": token})
     assert response.status_code == 403 and feed_count() == 0
     # their own feed ignores any controller it is told about: it is scoped to their organisation
-    url = shown_url(client.post("/account/calendar/", data={"name": "Agenda FG", "controller_id": world["west"].id,
-                                                             "csrf_token": token}))
+    url = shown_url(
+        client.post(
+            "/account/calendar/", data={"name": "Agenda FG", "controller_id": world["west"].id, "csrf_token": token}
+        )
+    )
     feed = db.session.scalar(select(CalendarFeed))
     assert feed.controller_id is None and feed.user_id is not None
     response = fetch(app, url)

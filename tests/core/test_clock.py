@@ -245,8 +245,9 @@ def test_no_consultation_for_other_profiles(profiles, key):
 
 
 def test_consultation_has_its_own_hours():
-    profile = hand_profile(("controller_notice", "within", 24, "confirmed"),
-                           ("controller_consultation", "within", 48, "confirmed"))
+    profile = hand_profile(
+        ("controller_notice", "within", 24, "confirmed"), ("controller_consultation", "within", 48, "confirmed")
+    )
     d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)]))
     assert d["controller_notice:contract:1"].due_at == utc(2026, 3, 28, 13, 0)
     assert d["controller_consultation:contract:1"].due_at == utc(2026, 3, 29, 13, 0)
@@ -254,14 +255,16 @@ def test_consultation_has_its_own_hours():
 
 
 def test_consultation_is_fulfilled_only_by_a_consultation_filing(profiles):
-    deadlines = by_key(compute_deadlines(
-        confirmed(), [contract(1, 10, profiles["boz-72h"])], [notice(1, 1, utc(2026, 3, 27, 15, 0))]
-    ))
+    deadlines = by_key(
+        compute_deadlines(confirmed(), [contract(1, 10, profiles["boz-72h"])], [notice(1, 1, utc(2026, 3, 27, 15, 0))])
+    )
     assert deadlines["controller_notice:contract:1"].status == "met"
     assert deadlines["controller_consultation:contract:1"].status == "running"
-    deadlines = by_key(compute_deadlines(
-        confirmed(), [contract(1, 10, profiles["boz-72h"])], [consultation(2, 1, utc(2026, 3, 27, 16, 0))]
-    ))
+    deadlines = by_key(
+        compute_deadlines(
+            confirmed(), [contract(1, 10, profiles["boz-72h"])], [consultation(2, 1, utc(2026, 3, 27, 16, 0))]
+        )
+    )
     assert deadlines["controller_notice:contract:1"].status == "running"
     assert deadlines["controller_consultation:contract:1"].status == "met"
     assert deadlines["controller_consultation:contract:1"].met_at == utc(2026, 3, 27, 16, 0)
@@ -384,8 +387,11 @@ def test_processor_files_with_ap_pending_while_suspected(profiles):
 
 
 def test_controller_with_a_filing_contract_among_others_has_the_processor_file(profiles):
-    contracts = [contract(1, 10, profiles["doctolib"]), contract(2, 10, profiles["citodent"]),
-                 contract(3, 20, profiles["doctolib"])]
+    contracts = [
+        contract(1, 10, profiles["doctolib"]),
+        contract(2, 10, profiles["citodent"]),
+        contract(3, 20, profiles["doctolib"]),
+    ]
     d = by_key(compute_deadlines(confirmed(), contracts))
     assert d["ap_notification:controller:10"].owner == "processor"
     assert d["ap_notification:controller:10"].starts_at == utc(2026, 3, 27, 13, 0)
@@ -440,9 +446,11 @@ def test_ap_notification_met_or_missed_at_the_boundary(profiles, filed, status):
 def test_consultation_boundary(profiles):
     due = utc(2026, 3, 28, 13, 0)
     on_time = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["boz-24h"])], [consultation(1, 1, due)]))
-    late = by_key(compute_deadlines(
-        confirmed(), [contract(1, 10, profiles["boz-24h"])], [consultation(1, 1, due + timedelta(seconds=1))]
-    ))
+    late = by_key(
+        compute_deadlines(
+            confirmed(), [contract(1, 10, profiles["boz-24h"])], [consultation(1, 1, due + timedelta(seconds=1))]
+        )
+    )
     assert on_time["controller_consultation:contract:1"].status == "met"
     assert late["controller_consultation:contract:1"].status == "missed"
 
@@ -604,8 +612,11 @@ def test_filing_tie_goes_to_the_lower_id(profiles):
 
 def test_filing_for_another_contract_or_kind_does_not_fulfil(profiles):
     contracts = [contract(1, 10, profiles["doctolib"]), contract(2, 10, profiles["doctolib"])]
-    filings = [notice(1, 2, utc(2026, 3, 27, 15, 0)), consultation(2, 1, utc(2026, 3, 27, 15, 0)),
-               ap_filing(3, 10, utc(2026, 3, 27, 16, 0))]
+    filings = [
+        notice(1, 2, utc(2026, 3, 27, 15, 0)),
+        consultation(2, 1, utc(2026, 3, 27, 15, 0)),
+        ap_filing(3, 10, utc(2026, 3, 27, 16, 0)),
+    ]
     d = by_key(compute_deadlines(confirmed(), contracts, filings))
     assert d["controller_notice:contract:1"].status == "running"
     assert d["controller_notice:contract:2"].status == "met"

@@ -90,8 +90,19 @@ def test_parse_instant_returns_utc_tzinfo():
 
 @pytest.mark.parametrize(
     "text",
-    ["garbage", "yesterday at noon", "2026-13-01T10:00", "2026-02-30T10:00", "2026-03-27T25:00", "27-03-2026 14:00",
-     "2026-03-27T", "2026/03/27 14:00", "14:00", "2026-03-27T14:00+25:00", "now"],
+    [
+        "garbage",
+        "yesterday at noon",
+        "2026-13-01T10:00",
+        "2026-02-30T10:00",
+        "2026-03-27T25:00",
+        "27-03-2026 14:00",
+        "2026-03-27T",
+        "2026/03/27 14:00",
+        "14:00",
+        "2026-03-27T14:00+25:00",
+        "now",
+    ],
 )
 def test_parse_instant_refuses_garbage(text):
     with pytest.raises(InstantError) as info:
@@ -116,8 +127,20 @@ def test_parse_instant_refuses_date_only_with_zone(text):
     assert info.value.code == "invalid_instant"
 
 
-@pytest.mark.parametrize("value", [None, 0, 1711540800, 12.5, b"2026-03-27T14:00Z", ["2026-03-27T14:00Z"],
-                                   datetime(2026, 3, 27, 14, tzinfo=UTC), date(2026, 3, 27), {}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        0,
+        1711540800,
+        12.5,
+        b"2026-03-27T14:00Z",
+        ["2026-03-27T14:00Z"],
+        datetime(2026, 3, 27, 14, tzinfo=UTC),
+        date(2026, 3, 27),
+        {},
+    ],
+)
 def test_parse_instant_refuses_non_strings(value):
     with pytest.raises(InstantError) as info:
         parse_instant(value)

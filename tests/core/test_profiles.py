@@ -126,12 +126,15 @@ def test_rule_lookup_and_as_dict(shipped):
     assert data["required_fields"] == list(BOZ_FIELDS)
     assert data["processor_files_with_ap"] is False
     assert data["processor_may_inform_data_subjects"] is False
-    assert [
-        {k: o[k] for k in ("kind", "mode", "hours", "trigger", "clause")} for o in data["obligations"]
-    ] == [
+    assert [{k: o[k] for k in ("kind", "mode", "hours", "trigger", "clause")} for o in data["obligations"]] == [
         {"kind": "controller_notice", "mode": "within", "hours": 72, "trigger": "confirmed", "clause": "Art. 5.2"},
-        {"kind": "controller_consultation", "mode": "within", "hours": 72, "trigger": "confirmed",
-         "clause": "Art. 5.3"},
+        {
+            "kind": "controller_consultation",
+            "mode": "within",
+            "hours": 72,
+            "trigger": "confirmed",
+            "clause": "Art. 5.3",
+        },
     ]
     json.dumps(data)  # serialisable as the API promises
 
@@ -252,8 +255,14 @@ def test_immediate_rule_without_hours_defaults_to_24(tmp_path):
 def test_rule_trigger_overrides_profile_trigger(tmp_path):
     data = base()
     data["obligations"].append(
-        {"kind": "controller_consultation", "mode": "within", "hours": 12, "trigger": "suspected", "clause": "1.2",
-         "wording": "overleg"}
+        {
+            "kind": "controller_consultation",
+            "mode": "within",
+            "hours": 12,
+            "trigger": "suspected",
+            "clause": "1.2",
+            "wording": "overleg",
+        }
     )
     write(tmp_path, data)
     profile = load_profiles(tmp_path)["sample"]
@@ -278,8 +287,15 @@ def _assert_names(error: ProfileError, path: Path, key: str) -> None:
 
 
 TOP_LEVEL_REQUIRED = (
-    "key", "title", "source", "article", "trigger", "required_fields", "processor_files_with_ap",
-    "processor_may_inform_data_subjects", "obligations",
+    "key",
+    "title",
+    "source",
+    "article",
+    "trigger",
+    "required_fields",
+    "processor_files_with_ap",
+    "processor_may_inform_data_subjects",
+    "obligations",
 )
 
 
@@ -310,8 +326,9 @@ def test_missing_hours_in_a_within_rule_is_refused(tmp_path):
 
 def test_error_in_second_rule_names_its_index(tmp_path):
     data = base()
-    data["obligations"].append({"kind": "controller_consultation", "mode": "within", "hours": "72", "clause": "c",
-                                "wording": "w"})
+    data["obligations"].append(
+        {"kind": "controller_consultation", "mode": "within", "hours": "72", "clause": "c", "wording": "w"}
+    )
     path = write(tmp_path, data)
     _assert_names(refused(tmp_path), path, "obligations[1].hours")
 

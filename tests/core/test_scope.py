@@ -16,9 +16,13 @@ def controllers(draw):
     true = draw(st.integers(0, 10**6))
     kind = draw(st.sampled_from(["exact", "range", "min", "max", "none"]))
     below, above = draw(st.integers(0, true)), draw(st.integers(true, true + 10**6))
-    scope = {"exact": {"subjects_min": true, "subjects_max": true},
-             "range": {"subjects_min": below, "subjects_max": above},
-             "min": {"subjects_min": below}, "max": {"subjects_max": above}, "none": {}}[kind]
+    scope = {
+        "exact": {"subjects_min": true, "subjects_max": true},
+        "range": {"subjects_min": below, "subjects_max": above},
+        "min": {"subjects_min": below},
+        "max": {"subjects_max": above},
+        "none": {},
+    }[kind]
     return true, scope
 
 
@@ -35,14 +39,18 @@ def test_totals_never_claim_more_than_the_recorded_numbers_support(found):
 def test_totals_of_an_exact_number_and_an_unknown_one_are_a_lower_bound_only():
     assert totals([{"subjects_min": 100, "subjects_max": 100}, {}]) == {"subjects_min": 100}
     assert totals([{"subjects_min": 1, "subjects_max": 2}, {"subjects_min": 3, "subjects_max": 4}]) == {
-        "subjects_min": 4, "subjects_max": 6}
+        "subjects_min": 4,
+        "subjects_max": 6,
+    }
     assert totals([{"data_categories": ["name"]}, {"data_categories": ["bsn", "name"]}]) == {
-        "data_categories": ["name", "bsn"]}
+        "data_categories": ["name", "bsn"]
+    }
     assert "note" not in totals([{"note": "A"}, {"note": "B"}])
 
 
-@pytest.mark.parametrize("cell, value", [("1200", 1200), ("1.200", 1200), ("12.000.000", 12_000_000),
-                                         ("1 200", 1200), ("0", 0)])
+@pytest.mark.parametrize(
+    "cell, value", [("1200", 1200), ("1.200", 1200), ("12.000.000", 12_000_000), ("1 200", 1200), ("0", 0)]
+)
 def test_csv_whole_numbers_with_dutch_thousands_separators(cell, value):
     lines, problems = parse_scope_csv(f"controller_id,subjects_min\n1,{cell}\n")
     assert not problems and lines[0].values == {"subjects_min": value}

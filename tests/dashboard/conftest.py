@@ -20,8 +20,13 @@ def log_incident(app):
 
     def log(contracts, at, *, status="confirmed", kind=None, now=None):
         incident = service.create_incident(
-            title="Datalek", aware_at=at, status=status, contract_ids=[c.id for c in contracts],
-            details={"incident_kind": kind} if kind else None, now=now or at + timedelta(days=1))
+            title="Datalek",
+            aware_at=at,
+            status=status,
+            contract_ids=[c.id for c in contracts],
+            details={"incident_kind": kind} if kind else None,
+            now=now or at + timedelta(days=1),
+        )
         db.session.commit()
         return incident
 
@@ -33,8 +38,9 @@ def notify(app):
     """Record a controller notice for one contract at ``at`` (service.record_filing) and commit."""
 
     def record(incident, contract, at, *, now=None):
-        filing = service.record_filing(incident, FilingInput(
-            kind="controller_notice", at=at, contract_id=contract.id), now=now or at)
+        filing = service.record_filing(
+            incident, FilingInput(kind="controller_notice", at=at, contract_id=contract.id), now=now or at
+        )
         db.session.commit()
         return filing
 

@@ -25,6 +25,7 @@ H = timedelta(hours=1)
 
 # --- notices on time, per Amsterdam month of the deadline -------------------------------------------------
 
+
 def test_month_window_is_twelve_amsterdam_months(app):
     starts = metrics.month_starts(NOW)
     assert len(starts) == 13
@@ -80,6 +81,7 @@ def test_notices_on_time_per_month(app, make_contract, log_incident, notify):
 
 # --- median time from awareness to the first notice per (incident, controller) ---------------------------
 
+
 @pytest.fixture
 def notices(app, make_controller, make_contract, log_incident, notify):
     """Pairs (hand-computed): 3 h, 10 h, 1 h 30, 26 h 45; and one incident without any notice."""
@@ -89,8 +91,9 @@ def notices(app, make_controller, make_contract, log_incident, notify):
 
     one = log_incident([x1, x2, y1], utc(2026, 11, 1, 10, 0))
     t0 = one.aware_at
-    service.record_filing(one, FilingInput(
-        kind="ap_notification", at=t0 + H, controller_id=x.id, reference="M-1"), now=NOW)
+    service.record_filing(
+        one, FilingInput(kind="ap_notification", at=t0 + H, controller_id=x.id, reference="M-1"), now=NOW
+    )
     notify(one, x2, t0 + 5 * H)
     notify(one, x1, t0 + 3 * H)  # the earliest notice to X: 3 h
     notify(one, x1, t0 + 20 * H)  # an update later on changes nothing
@@ -131,6 +134,7 @@ def test_median_without_notices(app):
 
 # --- open obligations by urgency --------------------------------------------------------------------------
 
+
 def test_open_by_urgency(app, make_contract, log_incident, notify):
     contract = make_contract("gdpr-art33")  # each confirmed incident: a 24 h notice, and an AP clock (pending)
     log_incident([contract], NOW - 30 * H, now=NOW)  # notice due 6 h ago: missed
@@ -143,9 +147,9 @@ def test_open_by_urgency(app, make_contract, log_incident, notify):
     notify(notified, contract, NOW - 9 * H, now=NOW)  # notice met; the AP clock runs until NOW + 63 h: later
     late = log_incident([contract], NOW - 100 * H, now=NOW)
     notify(late, contract, NOW - 50 * H, now=NOW)  # notice missed but settled: not open
-    service.record_decision(late, controller_id=contract.controller_id, decision_maker=MAKER,
-                            notify_ap="no", reason="Geen risico",
-                            now=NOW)  # AP clock not required
+    service.record_decision(
+        late, controller_id=contract.controller_id, decision_maker=MAKER, notify_ap="no", reason="Geen risico", now=NOW
+    )  # AP clock not required
     gone = log_incident([contract], NOW - 30 * H, now=NOW)
     service.dismiss(gone, "Vals alarm", now=NOW)  # obligations ended
     db.session.commit()
@@ -156,12 +160,17 @@ def test_open_by_urgency(app, make_contract, log_incident, notify):
 
     # The same answer as clock.urgency() gives obligation by obligation.
     rows = db.session.execute(
-        select(Obligation.status, Obligation.due_at).join(Incident, Incident.id == Obligation.incident_id)
+        select(Obligation.status, Obligation.due_at)
+        .join(Incident, Incident.id == Obligation.incident_id)
         .where(Incident.status.in_(("suspected", "confirmed")), Obligation.status.in_(("running", "pending")))
     ).all()
     by_clock = Counter(urgency(status, due_at, NOW) for status, due_at in rows)
-    assert by_clock == {"missed": counts.missed, "due_soon": counts.due_soon, "running": counts.later,
-                        "pending": counts.pending}
+    assert by_clock == {
+        "missed": counts.missed,
+        "due_soon": counts.due_soon,
+        "running": counts.later,
+        "pending": counts.pending,
+    }
 
 
 def test_open_by_urgency_empty(app):
@@ -169,6 +178,7 @@ def test_open_by_urgency_empty(app):
 
 
 # --- incidents by kind ------------------------------------------------------------------------------------
+
 
 def test_incidents_by_kind(app, make_contract, log_incident):
     contract = make_contract("gdpr-art33")
@@ -185,7 +195,10 @@ def test_incidents_by_kind(app, make_contract, log_incident):
     result = metrics.incidents_by_kind(NOW)
     assert list(result.counts) == [*INCIDENT_KINDS, "unknown"]
     assert {k: n for k, n in result.counts.items() if n} == {
-        "email_wrong_recipient": 2, "hacking_malware_phishing": 1, "unknown": 1}
+        "email_wrong_recipient": 2,
+        "hacking_malware_phishing": 1,
+        "unknown": 1,
+    }
     assert result.dismissed == 1
     assert result.total == 4
     assert metrics.incidents_by_kind(NOW + H).counts["letter_lost"] == 1
@@ -198,6 +211,7 @@ def test_incidents_by_kind_empty(app):
 
 
 # --- a fixed number of queries, whatever the data -----------------------------------------------------------
+
 
 def statements_for_all_metrics() -> int:
     seen = []

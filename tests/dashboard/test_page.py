@@ -41,8 +41,9 @@ def mid_month(now, months_back: int):
     """11:00 Amsterdam time on the 12th of a month before the current one: far from any month boundary."""
     local = now.astimezone(LOCAL_ZONE)
     index = local.year * 12 + local.month - 1 - months_back
-    return local.replace(year=index // 12, month=index % 12 + 1, day=12, hour=11, minute=0, second=0,
-                         microsecond=0).astimezone(now.tzinfo)
+    return local.replace(
+        year=index // 12, month=index % 12 + 1, day=12, hour=11, minute=0, second=0, microsecond=0
+    ).astimezone(now.tzinfo)
 
 
 @pytest.fixture
@@ -80,12 +81,13 @@ def test_dashboard_shows_the_metrics(logged_in, history):
         assert heights.get("bar-met", 0) == pytest.approx(met * scale, abs=0.01)
         assert heights.get("bar-missed", 0) == pytest.approx(missed * scale, abs=0.01)
         assert group.find(f"{SVG}title") is not None
-    assert text(svg.find(f"{SVG}g[@data-month='{two}']/{SVG}title")).endswith(
-        "2 on time, 1 missed (67%)")
+    assert text(svg.find(f"{SVG}g[@data-month='{two}']/{SVG}title")).endswith("2 on time, 1 missed (67%)")
 
     # The same numbers as a table.
-    rows = {r.get("data-month"): [text(td) for td in r.findall("td")]
-            for r in by_id(tree, "on-time-table").findall("tbody/tr")}
+    rows = {
+        r.get("data-month"): [text(td) for td in r.findall("td")]
+        for r in by_id(tree, "on-time-table").findall("tbody/tr")
+    }
     assert len(rows) == 12
     assert rows[two][1:] == ["2", "1", "67%"] and rows[one][1:] == ["1", "1", "50%"]
     assert all(cells[1:] == ["0", "0", "—"] for month, cells in rows.items() if month not in (two, one))
@@ -100,11 +102,15 @@ def test_dashboard_shows_the_metrics(logged_in, history):
     urgency = {dd.get("data-urgency-count"): int(text(dd)) for dd in by_id(tree, "metric-urgency").iter("dd")}
     assert urgency == {"missed": 5, "due_soon": 0, "later": 1, "pending": 1}
 
-    kinds = {r.get("data-kind"): (text(r.findall("td")[0]), int(text(r.findall("td")[1])))
-             for r in by_id(tree, "kinds-table").findall("tbody/tr")}
+    kinds = {
+        r.get("data-kind"): (text(r.findall("td")[0]), int(text(r.findall("td")[1])))
+        for r in by_id(tree, "kinds-table").findall("tbody/tr")
+    }
     assert kinds == {"letter_lost": ("Letter lost", 4), "cc_not_bcc": ("CC instead of BCC", 2)}
-    widths = {r.get("data-kind"): float(r.find(f".//{SVG}rect").get("width"))
-              for r in by_id(tree, "kinds-table").findall("tbody/tr")}
+    widths = {
+        r.get("data-kind"): float(r.find(f".//{SVG}rect").get("width"))
+        for r in by_id(tree, "kinds-table").findall("tbody/tr")
+    }
     assert widths == {"letter_lost": charts.KIND_BAR_WIDTH, "cc_not_bcc": charts.KIND_BAR_WIDTH / 2}
     assert by_id(tree, "kinds-dismissed").get("data-dismissed") == "1"
 
@@ -115,7 +121,8 @@ def test_page_figures_match_the_queries(logged_in, history):
     expected = metrics.notices_on_time(now)
     shown = by_id(tree, "on-time-chart").findall(f"{SVG}g")
     assert [(g.get("data-month"), int(g.get("data-met")), int(g.get("data-missed"))) for g in shown] == [
-        (m.month.strftime("%Y-%m"), m.met, m.missed) for m in expected]
+        (m.month.strftime("%Y-%m"), m.met, m.missed) for m in expected
+    ]
 
 
 def test_empty_database_shows_the_section(logged_in):

@@ -57,8 +57,11 @@ class Page(HTMLParser):
         return found["text"]
 
     def with_class(self, name: str, tag: str | None = None) -> list[dict]:
-        return [e["attrs"] for e in self.elements
-                if name in e["attrs"].get("class", "").split() and (tag is None or e["tag"] == tag)]
+        return [
+            e["attrs"]
+            for e in self.elements
+            if name in e["attrs"].get("class", "").split() and (tag is None or e["tag"] == tag)
+        ]
 
     def texts_in_class(self, name: str) -> list[str]:
         return [e["text"] for e in self.elements if name in e["attrs"].get("class", "").split()]

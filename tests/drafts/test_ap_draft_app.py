@@ -26,11 +26,30 @@ from ..api.openapi_check import check_response, check_schema
 from .conftest import iso
 
 PATH = "/incidents/{incident_id}/ap-draft"
-TITLES_NL = ["Introductie", "Internationale aspecten", "Verwerkingsverantwoordelijke", "Tijdlijn",
-             "Gegevens over de inbreuk", "Welke persoonsgegevens", "Getroffen personen", "Maatregelen vooraf",
-             "Gevolgen", "Vervolgacties"]
-TITLES_EN = ["Introduction", "International aspects", "Controller", "Timeline", "About the breach",
-             "Which personal data", "Affected people", "Prior measures", "Consequences", "Follow-up actions"]
+TITLES_NL = [
+    "Introductie",
+    "Internationale aspecten",
+    "Verwerkingsverantwoordelijke",
+    "Tijdlijn",
+    "Gegevens over de inbreuk",
+    "Welke persoonsgegevens",
+    "Getroffen personen",
+    "Maatregelen vooraf",
+    "Gevolgen",
+    "Vervolgacties",
+]
+TITLES_EN = [
+    "Introduction",
+    "International aspects",
+    "Controller",
+    "Timeline",
+    "About the breach",
+    "Which personal data",
+    "Affected people",
+    "Prior measures",
+    "Consequences",
+    "Follow-up actions",
+]
 FIELDS = {
     "nature": "Phishingmail leidde tot inlog op het beheeraccount.",
     "cause": "Geen tweefactorauthenticatie op het beheeraccount.",
@@ -42,9 +61,15 @@ FIELDS = {
     "informed_parties": "Politie (aangifte gedaan).",
     "contact_point": "FG: mr. J. de Vries, fg@praktijk.example",
 }
-DETAILS = {"incident_kind": "hacking_malware_phishing", "protection": "none", "cross_border": "no",
-           "subject_groups": ["patients", "minors"], "subjects_min": 1100, "subjects_max": 1250,
-           "discovery": "Melding van de leverancier van de mailfilter."}
+DETAILS = {
+    "incident_kind": "hacking_malware_phishing",
+    "protection": "none",
+    "cross_border": "no",
+    "subject_groups": ["patients", "minors"],
+    "subjects_min": 1100,
+    "subjects_max": 1250,
+    "discovery": "Melding van de leverancier van de mailfilter.",
+}
 
 
 def pdf_text(content: bytes) -> tuple[str, int]:
@@ -63,29 +88,49 @@ def breach(api, make_controller, make_contract):
 
     def build(profile: str = "boz-72h"):
         now = utcnow().replace(microsecond=0)
-        controller = make_controller(name="Huisartsenpraktijk Zuid", kvk="12345678", contact_name="Mw. A. Jansen",
-                                     contact_email="fg@zuid.example")
+        controller = make_controller(
+            name="Huisartsenpraktijk Zuid",
+            kvk="12345678",
+            contact_name="Mw. A. Jansen",
+            contact_email="fg@zuid.example",
+        )
         contract = make_contract(profile, controller, reference="VO-ZUID-1")
         bystander = make_controller(name="Niet Betrokken B.V.")
         make_contract("boz-72h", bystander, reference="VO-ANDER-1")
         started = now - timedelta(days=6)
-        response = api.post("/api/v1/incidents", json={
-            "title": "Beheeraccount gehackt", "description": "Via een phishingmail kreeg een aanvaller toegang.",
-            "aware_at": iso(now - timedelta(days=5)), "status": "confirmed",
-            "confirmed_at": iso(now - timedelta(days=5) + timedelta(hours=1)), "contract_ids": [contract.id],
-            "fields": FIELDS, "details": {**DETAILS, "started_at": iso(started),
-                                          "ended_at": iso(started + timedelta(hours=20))}})
+        response = api.post(
+            "/api/v1/incidents",
+            json={
+                "title": "Beheeraccount gehackt",
+                "description": "Via een phishingmail kreeg een aanvaller toegang.",
+                "aware_at": iso(now - timedelta(days=5)),
+                "status": "confirmed",
+                "confirmed_at": iso(now - timedelta(days=5) + timedelta(hours=1)),
+                "contract_ids": [contract.id],
+                "fields": FIELDS,
+                "details": {**DETAILS, "started_at": iso(started), "ended_at": iso(started + timedelta(hours=20))},
+            },
+        )
         assert response.status_code == 201, response.get_json()
         body = response.get_json()
-        world = SimpleNamespace(now=now, controller=controller, contract=contract, bystander=bystander,
-                                incident_id=body["id"], reference=body["reference"], started=started,
-                                url=f"/api/v1/incidents/{body['id']}/ap-draft?controller_id={controller.id}",
-                                page=f"/incidents/{body['id']}/ap-draft/{controller.id}")
+        world = SimpleNamespace(
+            now=now,
+            controller=controller,
+            contract=contract,
+            bystander=bystander,
+            incident_id=body["id"],
+            reference=body["reference"],
+            started=started,
+            url=f"/api/v1/incidents/{body['id']}/ap-draft?controller_id={controller.id}",
+            page=f"/incidents/{body['id']}/ap-draft/{controller.id}",
+        )
 
         def notify(hours_ago: float):
             at = now - timedelta(hours=hours_ago)
-            filed = api.post(f"/api/v1/incidents/{world.incident_id}/filings", json={
-                "kind": "controller_notice", "contract_id": contract.id, "at": iso(at), "channel": "email"})
+            filed = api.post(
+                f"/api/v1/incidents/{world.incident_id}/filings",
+                json={"kind": "controller_notice", "contract_id": contract.id, "at": iso(at), "channel": "email"},
+            )
             assert filed.status_code == 201, filed.get_json()
             return at
 
@@ -145,13 +190,16 @@ def test_notice_73_hours_ago_is_late_until_the_ap_notification(api, logged_in, b
 
     # the controller files with the AP now: no longer late; the draft becomes a follow-up to that number
     before = deadlines_of(world.incident_id)
-    filed = api.post(f"/api/v1/incidents/{world.incident_id}/filings", json={
-        "kind": "ap_notification", "controller_id": world.controller.id, "reference": "AP-2026-000123"})
+    filed = api.post(
+        f"/api/v1/incidents/{world.incident_id}/filings",
+        json={"kind": "ap_notification", "controller_id": world.controller.id, "reference": "AP-2026-000123"},
+    )
     assert filed.status_code == 201, filed.get_json()
     after = deadlines_of(world.incident_id)
     assert [d["status"] for d in after if d["kind"] == "ap_notification"] == ["missed"]
-    assert [d["due_at"] for d in after if d["kind"] == "ap_notification"] == \
-        [d["due_at"] for d in before if d["kind"] == "ap_notification"]
+    assert [d["due_at"] for d in after if d["kind"] == "ap_notification"] == [
+        d["due_at"] for d in before if d["kind"] == "ap_notification"
+    ]
 
     body = draft(api, world)
     assert body["late"] is False
@@ -191,9 +239,15 @@ def test_never_late_when_not_required_or_ended(api, logged_in, breach, page_of, 
     world.notify(80)
     assert draft(api, world)["late"] is True
     if how == "decision_no":
-        response = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-            "controller_id": world.controller.id, "decision_maker": MAKER,
-                "notify_ap": "no", "reason": "Geen risico: versleuteld"})
+        response = api.post(
+            f"/api/v1/incidents/{world.incident_id}/decisions",
+            json={
+                "controller_id": world.controller.id,
+                "decision_maker": MAKER,
+                "notify_ap": "no",
+                "reason": "Geen risico: versleuteld",
+            },
+        )
         assert response.status_code == 201
     else:
         response = api.post(f"/api/v1/incidents/{world.incident_id}/dismiss", json={"reason": "Geen datalek"})
@@ -211,12 +265,27 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     world = breach()
     notified = world.notify(10)
     incident = db.session.get(Incident, world.incident_id)
-    record_severity(incident, {"data_types": ["simple", "sensitive"], "identification": "significant",
-                               "confidentiality": "unknown_recipients", "malicious": True})
+    record_severity(
+        incident,
+        {
+            "data_types": ["simple", "sensitive"],
+            "identification": "significant",
+            "confidentiality": "unknown_recipients",
+            "malicious": True,
+        },
+    )
     db.session.commit()
-    decided = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-        "controller_id": world.controller.id, "decision_maker": MAKER, "notify_ap": "yes", "reason": "BSN gelekt",
-        "inform_data_subjects": "no", "data_subjects_ground": "later_measures"})
+    decided = api.post(
+        f"/api/v1/incidents/{world.incident_id}/decisions",
+        json={
+            "controller_id": world.controller.id,
+            "decision_maker": MAKER,
+            "notify_ap": "yes",
+            "reason": "BSN gelekt",
+            "inform_data_subjects": "no",
+            "data_subjects_ground": "later_measures",
+        },
+    )
     assert decided.status_code == 201, decided.get_json()
 
     body = draft(api, world)
@@ -237,16 +306,23 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     assert value["7.description"] == FIELDS["data_subjects"]
     assert value["9.consequences"] == FIELDS["consequences"]
     assert value["10.measures"] == FIELDS["measures"]
-    assert value["5.description"] == "\n\n".join([
-        "Beheeraccount gehackt", "Via een phishingmail kreeg een aanvaller toegang.", FIELDS["nature"],
-        FIELDS["cause"]])
+    assert value["5.description"] == "\n\n".join(
+        [
+            "Beheeraccount gehackt",
+            "Via een phishingmail kreeg een aanvaller toegang.",
+            FIELDS["nature"],
+            FIELDS["cause"],
+        ]
+    )
     assert value["3.organisation"] == "Huisartsenpraktijk Zuid"
     assert value["3.kvk"] == "12345678"
     assert value["3.reporter"] is None  # the AP needs the reporter's function and phone as well
-    assert found["3.reporter"]["hint"] == ("Bekend: Mw. A. Jansen · fg@zuid.example. Nog invullen: functie, "
-                                           "telefoonnummer.")
-    assert value["3.other_organisations"] == ("Verwerker: Voorbeeld Verwerker B.V. (privacy@verwerker.example); "
-                                              "overeenkomst(en): VO-ZUID-1.")
+    assert found["3.reporter"]["hint"] == (
+        "Bekend: Mw. A. Jansen · fg@zuid.example. Nog invullen: functie, telefoonnummer."
+    )
+    assert value["3.other_organisations"] == (
+        "Verwerker: Voorbeeld Verwerker B.V. (privacy@verwerker.example); overeenkomst(en): VO-ZUID-1."
+    )
     assert value["5.incident_kind"] == "Hacking, malware of phishing"
     assert value["8.protection"] == "Nee"
     assert value["2.cross_border"] == "Nee"
@@ -263,13 +339,22 @@ def test_json_is_prefilled_from_the_incident(api, breach, app):
     assert value["6.special_categories"] is None  # sensitive, but which Art. 9 categories is not recorded
     assert found["6.special_categories"]["hint"].startswith("Volgens de ernstbeoordeling")
     assert value["9.severity"].startswith("zeer groot (ENISA-score 4, zeer hoog")
-    assert value["10.subjects_informed"] == ("Nee, grond: hoog risico weggenomen door latere maatregelen "
-                                             "(art. 34 lid 3 sub b)")
+    assert value["10.subjects_informed"] == (
+        "Nee, grond: hoog risico weggenomen door latere maatregelen (art. 34 lid 3 sub b)"
+    )
     assert found["6.categories"]["source"] == "incident.fields.affected_data"
     # what the application cannot know stays a gap, and gaps are exactly the empty answers
     assert body["gaps"] == [k for k, a in found.items() if a["answer"] is None]
-    assert body["gaps"] == ["1.other_supervisors", "3.joint_controllers", "3.address", "3.sector",
-                            "3.dpo_registration", "3.reporter", "5.attachments", "6.special_categories"]
+    assert body["gaps"] == [
+        "1.other_supervisors",
+        "3.joint_controllers",
+        "3.address",
+        "3.sector",
+        "3.dpo_registration",
+        "3.reporter",
+        "5.attachments",
+        "6.special_categories",
+    ]
     assert body["decision"]["decision_maker"] == MAKER
     assert body["decision"]["decided_by"] is not None and body["decision"]["recorded_by"] == "Hanna Handler"
     assert all(a["gap"] == (a["key"] in body["gaps"]) for a in found.values())
@@ -294,8 +379,10 @@ def test_processor_files_with_ap_profile(api, breach):
     assert body["filer"] == "processor"
     assert "Citodent Imaging B.V. Verwerkersovereenkomst, artikel 6 Meldplicht, Art. 6.1" in body["filer_note"]
     found = answers(body)
-    assert found["3.reporter"]["answer"] == ("Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
-                                             "gegevensbescherming) · privacy@verwerker.example · 020-1234567")
+    assert found["3.reporter"]["answer"] == (
+        "Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
+        "gegevensbescherming) · privacy@verwerker.example · 020-1234567"
+    )
     assert found["3.reporter"]["source"] == "settings.PROCESSOR_CONTACT"
     # the processor's clock runs from the confirmation, no notice to the controller needed
     confirmed = world.now - timedelta(days=5) + timedelta(hours=1)
@@ -306,12 +393,25 @@ def test_processor_files_with_ap_profile(api, breach):
 def test_data_subject_communication_names_the_channel(api, breach):
     world = breach("citodent")  # this contract lets the processor inform the data subjects itself
     sent = world.now - timedelta(hours=3)
-    response = api.post(f"/api/v1/incidents/{world.incident_id}/filings", json={
-        "kind": "data_subject_communication", "contract_id": world.contract.id, "at": iso(sent), "channel": "letter"})
+    response = api.post(
+        f"/api/v1/incidents/{world.incident_id}/filings",
+        json={
+            "kind": "data_subject_communication",
+            "contract_id": world.contract.id,
+            "at": iso(sent),
+            "channel": "letter",
+        },
+    )
     assert response.status_code == 201, response.get_json()
-    decided = api.post(f"/api/v1/incidents/{world.incident_id}/decisions", json={
-        "controller_id": world.controller.id, "decision_maker": MAKER,
-            "notify_ap": "yes", "inform_data_subjects": "yes"})
+    decided = api.post(
+        f"/api/v1/incidents/{world.incident_id}/decisions",
+        json={
+            "controller_id": world.controller.id,
+            "decision_maker": MAKER,
+            "notify_ap": "yes",
+            "inform_data_subjects": "yes",
+        },
+    )
     assert decided.status_code == 201
     found = answers(draft(api, world))
     assert found["10.subjects_informed"]["answer"] == "Ja"
@@ -359,8 +459,10 @@ def test_api_pdf(api, breach, language, titles, page_word):
     world.notify(73)
     response = api.get(f"{world.url}&format=pdf&language={language}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert f'filename="{world.reference}-AP-concept-Huisartsenpraktijk-Zuid.pdf"' in \
-        response.headers["Content-Disposition"]
+    assert (
+        f'filename="{world.reference}-AP-concept-Huisartsenpraktijk-Zuid.pdf"'
+        in response.headers["Content-Disposition"]
+    )
     text, pages = pdf_text(response.data)
     assert pages >= 1
     for number, title in enumerate(titles, start=1):
@@ -429,14 +531,23 @@ def test_web_page_copy_buttons_and_gaps(api, logged_in, breach, page_of):
     assert len(buttons) == len(found) - len(body["gaps"])
     gap_links = [a["href"] for a in page.elements_in("gaps", "a")]
     assert gap_links == ["#q-" + key.replace(".", "-") for key in body["gaps"]]
-    assert [t.split(" ", 1)[0] for t in page.texts_in("gaps", "li")] == [found[k]["number"].split(" ")[0]
-                                                                         for k in body["gaps"]]
+    assert [t.split(" ", 1)[0] for t in page.texts_in("gaps", "li")] == [
+        found[k]["number"].split(" ")[0] for k in body["gaps"]
+    ]
     for text, key in zip(page.texts_in("gaps", "li"), body["gaps"], strict=True):
         assert found[key]["question"] in text
     # the form's numbers are shown, never our keys or where an answer came from
     shown = " ".join(page.texts_in_class("ap-answer") + page.texts_in("gaps", "li"))
-    for internal in ("incident.fields", "incident.details", "settings.", "scope.", "controller.", "late_reason",
-                     "source", "bron"):
+    for internal in (
+        "incident.fields",
+        "incident.details",
+        "settings.",
+        "scope.",
+        "controller.",
+        "late_reason",
+        "source",
+        "bron",
+    ):
         assert internal not in shown, internal
     for key in body["gaps"]:
         assert "gap" in page.by_id("q-" + key.replace(".", "-"))["class"].split()
@@ -453,14 +564,22 @@ def test_web_page_for_an_unaffected_controller_or_unknown_incident(logged_in, br
 def test_web_page_processor_files(logged_in, breach, page_of):
     world = breach("citodent")
     page = page_of(logged_in.get(world.page))
-    assert page.text("answer-3-reporter") == ("Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
-                                              "gegevensbescherming) · privacy@verwerker.example · 020-1234567")
+    assert page.text("answer-3-reporter") == (
+        "Voorbeeld Verwerker B.V.: mr. J. de Boer (Functionaris "
+        "gegevensbescherming) · privacy@verwerker.example · 020-1234567"
+    )
 
 
 def test_dutch_page_has_no_english_interface_text(api, logged_in, breach):
     world = breach()
     world.notify(73)
     text = logged_in.get(world.page).get_data(as_text=True)
-    for english in ("Download as PDF", "Copy all answers", "Still to fill in", "The 72 hours have passed",
-                    "Go to the question", ">Copy<"):
+    for english in (
+        "Download as PDF",
+        "Copy all answers",
+        "Still to fill in",
+        "The 72 hours have passed",
+        "Go to the question",
+        ">Copy<",
+    ):
         assert english not in text, english

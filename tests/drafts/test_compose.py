@@ -23,52 +23,163 @@ DUE = AP_START + timedelta(hours=72)
 
 # The keys are part of the API (GET /api/v1/incidents/{id}/ap-draft): written out here so that a rename fails.
 KEYS = [
-    "1.notification_type", "1.legal_basis", "1.other_supervisors",
-    "2.cross_border", "2.other_authorities",
-    "3.organisation", "3.joint_controllers", "3.address", "3.kvk", "3.sector", "3.dpo_registration", "3.reporter",
-    "3.contact_person", "3.other_organisations",
-    "4.started_at", "4.ended_at", "4.discovered_at", "4.discovery", "4.late_reason",
-    "5.nature", "5.incident_kind", "5.description", "5.attachments",
-    "6.categories", "6.special_categories", "6.records",
-    "7.groups", "7.description", "7.number",
+    "1.notification_type",
+    "1.legal_basis",
+    "1.other_supervisors",
+    "2.cross_border",
+    "2.other_authorities",
+    "3.organisation",
+    "3.joint_controllers",
+    "3.address",
+    "3.kvk",
+    "3.sector",
+    "3.dpo_registration",
+    "3.reporter",
+    "3.contact_person",
+    "3.other_organisations",
+    "4.started_at",
+    "4.ended_at",
+    "4.discovered_at",
+    "4.discovery",
+    "4.late_reason",
+    "5.nature",
+    "5.incident_kind",
+    "5.description",
+    "5.attachments",
+    "6.categories",
+    "6.special_categories",
+    "6.records",
+    "7.groups",
+    "7.description",
+    "7.number",
     "8.protection",
-    "9.consequences_organisation", "9.consequences", "9.severity",
-    "10.subjects_informed", "10.subjects_number", "10.subjects_channel", "10.measures",
+    "9.consequences_organisation",
+    "9.consequences",
+    "9.severity",
+    "10.subjects_informed",
+    "10.subjects_number",
+    "10.subjects_channel",
+    "10.measures",
 ]
 # The AP form's own question numbers (legal review §3.2, as reproduced by OpenVWR), in the same order.
 NUMBERS = [
-    "1.1", "1.2", "1.3", "2.1.1", "2.2.1", "3.1.1 a", "3.1.1 b", "3.1.1 c", "3.1.1 d", "3.1.1 e", "3.1.2", "3.2.1",
-    "3.2.2", "3.3", "4.1.1", "4.1.2", "4.2", "4.3", "4.5", "5.1", "5.2", "5.3", "5.4", "6.1", "6.2", "6.3.1", "7.1",
-    "7.2", "7.3", "8.1", "9.1", "9.2", "9.3", "10.1.1", "10.1.3", "10.1.7", "10.2",
+    "1.1",
+    "1.2",
+    "1.3",
+    "2.1.1",
+    "2.2.1",
+    "3.1.1 a",
+    "3.1.1 b",
+    "3.1.1 c",
+    "3.1.1 d",
+    "3.1.1 e",
+    "3.1.2",
+    "3.2.1",
+    "3.2.2",
+    "3.3",
+    "4.1.1",
+    "4.1.2",
+    "4.2",
+    "4.3",
+    "4.5",
+    "5.1",
+    "5.2",
+    "5.3",
+    "5.4",
+    "6.1",
+    "6.2",
+    "6.3.1",
+    "7.1",
+    "7.2",
+    "7.3",
+    "8.1",
+    "9.1",
+    "9.2",
+    "9.3",
+    "10.1.1",
+    "10.1.3",
+    "10.1.7",
+    "10.2",
 ]
-TITLES_NL = ["Introductie", "Internationale aspecten", "Verwerkingsverantwoordelijke", "Tijdlijn",
-             "Gegevens over de inbreuk", "Welke persoonsgegevens", "Getroffen personen", "Maatregelen vooraf",
-             "Gevolgen", "Vervolgacties"]
-TITLES_EN = ["Introduction", "International aspects", "Controller", "Timeline", "About the breach",
-             "Which personal data", "Affected people", "Prior measures", "Consequences", "Follow-up actions"]
+TITLES_NL = [
+    "Introductie",
+    "Internationale aspecten",
+    "Verwerkingsverantwoordelijke",
+    "Tijdlijn",
+    "Gegevens over de inbreuk",
+    "Welke persoonsgegevens",
+    "Getroffen personen",
+    "Maatregelen vooraf",
+    "Gevolgen",
+    "Vervolgacties",
+]
+TITLES_EN = [
+    "Introduction",
+    "International aspects",
+    "Controller",
+    "Timeline",
+    "About the breach",
+    "Which personal data",
+    "Affected people",
+    "Prior measures",
+    "Consequences",
+    "Follow-up actions",
+]
 
-FIELD_SENTINELS = {key: f"SENTINEL-{key.upper()}" for key in (
-    "informed_parties", "contact_point", "affected_data", "records", "data_subjects", "consequences", "measures",
-    "nature", "cause")}
+FIELD_SENTINELS = {
+    key: f"SENTINEL-{key.upper()}"
+    for key in (
+        "informed_parties",
+        "contact_point",
+        "affected_data",
+        "records",
+        "data_subjects",
+        "consequences",
+        "measures",
+        "nature",
+        "cause",
+    )
+}
 
 
 def make_facts(**overrides) -> DraftFacts:
     values = dict(
-        incident_reference="DL-2026-0042", title="SENTINEL-TITLE", description="SENTINEL-DESCRIPTION",
-        fields=dict(FIELD_SENTINELS), details={}, aware_at=AWARE, confirmed_at=AWARE + timedelta(hours=1),
-        controller_name="SENTINEL-CONTROLLER-NAME", controller_kvk="SENTINEL-KVK",
-        controller_contact_name="SENTINEL-CONTACT-NAME", controller_contact_email="sentinel-contact@ctl.example",
-        filer="controller", ap_clause="", processor_name="SENTINEL-PROCESSOR-NAME",
-        processor_contact="sentinel-processor@proc.example", legal_basis="SENTINEL-LEGAL-BASIS",
-        contract_references=["VO-SENT-1", "VO-SENT-2"], ap_starts_at=AP_START, ap_due_at=DUE, ap_status="running",
+        incident_reference="DL-2026-0042",
+        title="SENTINEL-TITLE",
+        description="SENTINEL-DESCRIPTION",
+        fields=dict(FIELD_SENTINELS),
+        details={},
+        aware_at=AWARE,
+        confirmed_at=AWARE + timedelta(hours=1),
+        controller_name="SENTINEL-CONTROLLER-NAME",
+        controller_kvk="SENTINEL-KVK",
+        controller_contact_name="SENTINEL-CONTACT-NAME",
+        controller_contact_email="sentinel-contact@ctl.example",
+        filer="controller",
+        ap_clause="",
+        processor_name="SENTINEL-PROCESSOR-NAME",
+        processor_contact="sentinel-processor@proc.example",
+        legal_basis="SENTINEL-LEGAL-BASIS",
+        contract_references=["VO-SENT-1", "VO-SENT-2"],
+        ap_starts_at=AP_START,
+        ap_due_at=DUE,
+        ap_status="running",
     )
     values.update(overrides)
     return DraftFacts(**values)
 
 
 def severity(**overrides) -> Severity:
-    values = dict(data_types=("simple",), confidentiality="none", integrity="none", availability="none", se=1.25,
-                  band="low", ap_severity="verwaarloosbaar", assessed_at=datetime(2026, 5, 17, 10, 0, tzinfo=UTC))
+    values = dict(
+        data_types=("simple",),
+        confidentiality="none",
+        integrity="none",
+        availability="none",
+        se=1.25,
+        band="low",
+        ap_severity="verwaarloosbaar",
+        assessed_at=datetime(2026, 5, 17, 10, 0, tzinfo=UTC),
+    )
     values.update(overrides)
     return Severity(**values)
 
@@ -114,14 +225,17 @@ def test_chapters_table_has_ten_chapters():
 # --- each answer comes from the right field -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, field", [
-    ("6.categories", "affected_data"),
-    ("6.records", "records"),
-    ("7.description", "data_subjects"),
-    ("9.consequences", "consequences"),
-    ("10.measures", "measures"),
-    ("5.nature", "nature"),  # without a severity assessment the field's own text is the nature
-])
+@pytest.mark.parametrize(
+    "key, field",
+    [
+        ("6.categories", "affected_data"),
+        ("6.records", "records"),
+        ("7.description", "data_subjects"),
+        ("9.consequences", "consequences"),
+        ("10.measures", "measures"),
+        ("5.nature", "nature"),  # without a severity assessment the field's own text is the nature
+    ],
+)
 def test_answer_from_its_field(key, field):
     answer = compose(make_facts(), NOW).answer(key)
     assert answer.value == FIELD_SENTINELS[field]
@@ -146,8 +260,9 @@ def test_description_skips_what_is_empty():
 
 
 def test_controller_answers():
-    draft = compose(make_facts(controller_contact_function="SENTINEL-FUNCTION", controller_contact_phone="010-555"),
-                    NOW)
+    draft = compose(
+        make_facts(controller_contact_function="SENTINEL-FUNCTION", controller_contact_phone="010-555"), NOW
+    )
     organisation, kvk, reporter = (draft.answer(k) for k in ("3.organisation", "3.kvk", "3.reporter"))
     assert (organisation.value, organisation.source) == ("SENTINEL-CONTROLLER-NAME", "controller.name")
     assert (kvk.value, kvk.source) == ("SENTINEL-KVK", "controller.kvk")
@@ -162,8 +277,9 @@ def test_controller_answers():
     assert draft.answer("1.legal_basis").value == "SENTINEL-LEGAL-BASIS"
 
 
-@pytest.mark.parametrize("basis, nl", [("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"),
-                                       ("Tw", "Telecommunicatiewet (Tw)")])
+@pytest.mark.parametrize(
+    "basis, nl", [("AVG", "AVG"), ("Wpg", "Wet politiegegevens (Wpg)"), ("Tw", "Telecommunicatiewet (Tw)")]
+)
 def test_legal_basis_per_controller(basis, nl):
     assert compose(make_facts(legal_basis=basis), NOW).answer("1.legal_basis").value == nl
 
@@ -171,21 +287,33 @@ def test_legal_basis_per_controller(basis, nl):
 def test_reporter_without_function_or_phone_is_a_gap_that_says_what_is_missing():
     answer = compose(make_facts(), NOW).answer("3.reporter")
     assert answer.gap
-    assert answer.hint == ("Bekend: SENTINEL-CONTACT-NAME · sentinel-contact@ctl.example. Nog invullen: functie, "
-                           "telefoonnummer.")
+    assert answer.hint == (
+        "Bekend: SENTINEL-CONTACT-NAME · sentinel-contact@ctl.example. Nog invullen: functie, telefoonnummer."
+    )
 
 
 def test_organisation_facts_from_the_controller_record():
-    draft = compose(make_facts(controller_address="Dijk 1, Hoorn", controller_sector="Zorg",
-                               controller_dpo_registration="FG-0042", controller_joint="Stichting X"), NOW)
-    assert [draft.answer(k).value for k in ("3.address", "3.sector", "3.dpo_registration",
-                                            "3.joint_controllers")] == ["Dijk 1, Hoorn", "Zorg", "FG-0042",
-                                                                        "Stichting X"]
+    draft = compose(
+        make_facts(
+            controller_address="Dijk 1, Hoorn",
+            controller_sector="Zorg",
+            controller_dpo_registration="FG-0042",
+            controller_joint="Stichting X",
+        ),
+        NOW,
+    )
+    assert [draft.answer(k).value for k in ("3.address", "3.sector", "3.dpo_registration", "3.joint_controllers")] == [
+        "Dijk 1, Hoorn",
+        "Zorg",
+        "FG-0042",
+        "Stichting X",
+    ]
 
 
 def test_other_supervisors_and_attachments_come_from_the_details_not_from_informed_parties():
-    draft = compose(make_facts(details={"other_supervisors": "IGJ (calamiteit), Z-CERT",
-                                        "attachments": "Logoverzicht"}), NOW)
+    draft = compose(
+        make_facts(details={"other_supervisors": "IGJ (calamiteit), Z-CERT", "attachments": "Logoverzicht"}), NOW
+    )
     assert draft.answer("1.other_supervisors").value == "IGJ (calamiteit), Z-CERT"
     assert draft.answer("5.attachments").value == "Logoverzicht"
     assert not any(FIELD_SENTINELS["informed_parties"] in (a.value or "") for a in draft.answers)
@@ -207,8 +335,9 @@ def test_processor_files_with_the_ap():
     reporter = draft.answer("3.reporter")
     assert reporter.value == "SENTINEL-PROCESSOR-NAME: SENTINEL-PROCESSOR-NAME · sentinel-processor@proc.example"
     assert reporter.source == "settings.PROCESSOR_CONTACT"
-    with_point = compose(make_facts(filer="processor", processor_contact_point="J. de Boer (FG) · p@x.example · 020"),
-                         NOW)
+    with_point = compose(
+        make_facts(filer="processor", processor_contact_point="J. de Boer (FG) · p@x.example · 020"), NOW
+    )
     assert with_point.answer("3.reporter").value == "SENTINEL-PROCESSOR-NAME: J. de Boer (FG) · p@x.example · 020"
     assert "SENTINEL-CONTACT-NAME" not in reporter.value
     assert draft.filer == "processor"
@@ -216,8 +345,9 @@ def test_processor_files_with_the_ap():
     assert draft.filer_note.startswith("De verwerker meldt namens de verwerkingsverantwoordelijke")
     discovered = draft.answer("4.discovered_at")
     assert discovered.source == "incident.confirmed_at"
-    assert discovered.value == ("Verwerker kreeg kennis op 15-05-2026 10:00 CEST; inbreuk vastgesteld op "
-                                "15-05-2026 11:00 CEST.")
+    assert discovered.value == (
+        "Verwerker kreeg kennis op 15-05-2026 10:00 CEST; inbreuk vastgesteld op 15-05-2026 11:00 CEST."
+    )
 
 
 def test_processor_files_in_english():
@@ -225,16 +355,29 @@ def test_processor_files_in_english():
     assert draft.filer_note == "The processor notifies on behalf of the controller (CLAUSE-X)."
 
 
-@pytest.mark.parametrize("key, detail, code, nl, en", [
-    ("5.incident_kind", "incident_kind", "cc_not_bcc", "Ontvangers in cc in plaats van bcc",
-     "Recipients in CC instead of BCC"),
-    ("5.incident_kind", "incident_kind", "hacking_malware_phishing", "Hacking, malware of phishing",
-     "Hacking, malware or phishing"),
-    ("8.protection", "protection", "hashed", "Ja, gehasht", "Yes, hashed"),
-    ("8.protection", "protection", "none", "Nee", "No"),
-    ("2.cross_border", "cross_border", "yes", "Ja", "Yes"),
-    ("2.cross_border", "cross_border", "unknown", "Onbekend", "Unknown"),
-])
+@pytest.mark.parametrize(
+    "key, detail, code, nl, en",
+    [
+        (
+            "5.incident_kind",
+            "incident_kind",
+            "cc_not_bcc",
+            "Ontvangers in cc in plaats van bcc",
+            "Recipients in CC instead of BCC",
+        ),
+        (
+            "5.incident_kind",
+            "incident_kind",
+            "hacking_malware_phishing",
+            "Hacking, malware of phishing",
+            "Hacking, malware or phishing",
+        ),
+        ("8.protection", "protection", "hashed", "Ja, gehasht", "Yes, hashed"),
+        ("8.protection", "protection", "none", "Nee", "No"),
+        ("2.cross_border", "cross_border", "yes", "Ja", "Yes"),
+        ("2.cross_border", "cross_border", "unknown", "Onbekend", "Unknown"),
+    ],
+)
 def test_choice_details(key, detail, code, nl, en):
     facts = make_facts(details={detail: code})
     for language, expected in (("nl", nl), ("en", en)):
@@ -254,15 +397,21 @@ def test_subject_groups_from_the_controllers_scope():
     assert compose(make_facts(details={"subject_groups": ["patients"]}), NOW).answer("7.groups").gap
 
 
-@pytest.mark.parametrize("scope, nl, en", [
-    ({"subjects_min": 40, "subjects_max": 40}, "exact 40", "exactly 40"),
-    ({"subjects_min": 0, "subjects_max": 0}, "exact 0", "exactly 0"),
-    ({"subjects_min": 1200, "subjects_max": 25000}, "minimaal 1.200, maximaal 25.000",
-     "at least 1,200, at most 25,000"),
-    ({"subjects_min": 70}, "minimaal 70", "at least 70"),
-    ({"subjects_max": 900}, "maximaal 900", "at most 900"),
-    ({}, None, None),
-])
+@pytest.mark.parametrize(
+    "scope, nl, en",
+    [
+        ({"subjects_min": 40, "subjects_max": 40}, "exact 40", "exactly 40"),
+        ({"subjects_min": 0, "subjects_max": 0}, "exact 0", "exactly 0"),
+        (
+            {"subjects_min": 1200, "subjects_max": 25000},
+            "minimaal 1.200, maximaal 25.000",
+            "at least 1,200, at most 25,000",
+        ),
+        ({"subjects_min": 70}, "minimaal 70", "at least 70"),
+        ({"subjects_max": 900}, "maximaal 900", "at most 900"),
+        ({}, None, None),
+    ],
+)
 def test_number_of_data_subjects_from_the_controllers_scope(scope, nl, en):
     facts = make_facts(scope=scope, details={"subjects_min": 99999, "subjects_max": 99999})
     answer = compose(facts, NOW).answer("7.number")
@@ -280,8 +429,9 @@ def test_categories_are_the_forms_checklist_and_special_categories_are_named():
     facts = make_facts(scope={"data_categories": ["name", "bsn", "health"], "special_categories": ["health"]})
     draft = compose(facts, NOW)
     categories = draft.answer("6.categories")
-    assert categories.value == ("Naam, Burgerservicenummer (BSN), Gezondheidsgegevens\n\n"
-                                + FIELD_SENTINELS["affected_data"])
+    assert categories.value == (
+        "Naam, Burgerservicenummer (BSN), Gezondheidsgegevens\n\n" + FIELD_SENTINELS["affected_data"]
+    )
     assert categories.source == "scope.data_categories"
     assert draft.answer("6.special_categories").value == "Ja: Gezondheidsgegevens"
     assert compose(facts, NOW, "en").answer("6.special_categories").value == "Yes: Health data"
@@ -289,13 +439,20 @@ def test_categories_are_the_forms_checklist_and_special_categories_are_named():
     assert none.value == "Nee"
 
 
-@pytest.mark.parametrize("scope, details, cross, other", [
-    ({"countries": ["NL", "BE", "DE"]}, {}, "Ja: België, Duitsland", None),
-    ({"countries": ["NL"]}, {}, "Nee, alleen betrokkenen in Nederland",
-     "Niet van toepassing: geen betrokkenen in andere landen"),
-    ({}, {"cross_border": "no"}, "Nee", "Niet van toepassing: geen betrokkenen in andere landen"),
-    ({}, {}, None, None),
-])
+@pytest.mark.parametrize(
+    "scope, details, cross, other",
+    [
+        ({"countries": ["NL", "BE", "DE"]}, {}, "Ja: België, Duitsland", None),
+        (
+            {"countries": ["NL"]},
+            {},
+            "Nee, alleen betrokkenen in Nederland",
+            "Niet van toepassing: geen betrokkenen in andere landen",
+        ),
+        ({}, {"cross_border": "no"}, "Nee", "Niet van toepassing: geen betrokkenen in andere landen"),
+        ({}, {}, None, None),
+    ],
+)
 def test_countries_and_other_authorities(scope, details, cross, other):
     draft = compose(make_facts(scope=scope, details=details), NOW)
     assert draft.answer("2.cross_border").value == cross
@@ -303,8 +460,13 @@ def test_countries_and_other_authorities(scope, details, cross, other):
 
 
 def test_start_and_end_in_amsterdam_time_summer_and_winter():
-    facts = make_facts(details={"started_at": "2026-01-15T10:00:00Z", "ended_at": "2026-07-01T10:00:00Z",
-                                "discovery": "SENTINEL-DISCOVERY"})
+    facts = make_facts(
+        details={
+            "started_at": "2026-01-15T10:00:00Z",
+            "ended_at": "2026-07-01T10:00:00Z",
+            "discovery": "SENTINEL-DISCOVERY",
+        }
+    )
     draft = compose(facts, NOW)
     started, ended, discovery = (draft.answer(k) for k in ("4.started_at", "4.ended_at", "4.discovery"))
     assert (started.value, started.source) == ("15-01-2026 11:00 CET", "incident.details.started_at")
@@ -325,30 +487,47 @@ def test_discovered_at_for_the_controller():
     draft = compose(make_facts(), NOW)
     answer = draft.answer("4.discovered_at")
     assert answer.source == "obligations.ap_notification.starts_at"
-    assert answer.value == ("Verwerkingsverantwoordelijke geïnformeerd door de verwerker op 16-05-2026 11:00 CEST; "
-                            "de verwerker kreeg kennis op 15-05-2026 10:00 CEST.")
+    assert answer.value == (
+        "Verwerkingsverantwoordelijke geïnformeerd door de verwerker op 16-05-2026 11:00 CEST; "
+        "de verwerker kreeg kennis op 15-05-2026 10:00 CEST."
+    )
     waiting = compose(make_facts(ap_starts_at=None, ap_due_at=None, ap_status="pending"), NOW)
-    assert waiting.answer("4.discovered_at").value == ("Verwerker kreeg kennis op 15-05-2026 10:00 CEST; de "
-                                                       "verwerkingsverantwoordelijke is nog niet geïnformeerd.")
+    assert waiting.answer("4.discovered_at").value == (
+        "Verwerker kreeg kennis op 15-05-2026 10:00 CEST; de verwerkingsverantwoordelijke is nog niet geïnformeerd."
+    )
 
 
 # --- severity and decisions ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("circumstances, nl, en", [
-    ({"confidentiality": "unknown_recipients"}, "Gegevens (mogelijk) ingezien door onbevoegden",
-     "Data (possibly) seen by unauthorised people"),
-    ({"confidentiality": "known_recipients"}, "Gegevens (mogelijk) ingezien door onbevoegden",
-     "Data (possibly) seen by unauthorised people"),
-    ({"integrity": "recoverable"}, "Gegevens gewijzigd", "Data altered"),
-    ({"availability": "full"}, "Gegevens blijvend niet beschikbaar", "Data permanently unavailable"),
-    ({"availability": "temporary"}, "Gegevens tijdelijk niet beschikbaar", "Data temporarily unavailable"),
-    ({"confidentiality": "unknown_recipients", "integrity": "not_recoverable", "availability": "temporary"},
-     "Gegevens (mogelijk) ingezien door onbevoegden; Gegevens gewijzigd; Gegevens tijdelijk niet beschikbaar",
-     "Data (possibly) seen by unauthorised people; Data altered; Data temporarily unavailable"),
-    ({}, "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
-     "No loss of confidentiality, integrity or availability established"),
-])
+@pytest.mark.parametrize(
+    "circumstances, nl, en",
+    [
+        (
+            {"confidentiality": "unknown_recipients"},
+            "Gegevens (mogelijk) ingezien door onbevoegden",
+            "Data (possibly) seen by unauthorised people",
+        ),
+        (
+            {"confidentiality": "known_recipients"},
+            "Gegevens (mogelijk) ingezien door onbevoegden",
+            "Data (possibly) seen by unauthorised people",
+        ),
+        ({"integrity": "recoverable"}, "Gegevens gewijzigd", "Data altered"),
+        ({"availability": "full"}, "Gegevens blijvend niet beschikbaar", "Data permanently unavailable"),
+        ({"availability": "temporary"}, "Gegevens tijdelijk niet beschikbaar", "Data temporarily unavailable"),
+        (
+            {"confidentiality": "unknown_recipients", "integrity": "not_recoverable", "availability": "temporary"},
+            "Gegevens (mogelijk) ingezien door onbevoegden; Gegevens gewijzigd; Gegevens tijdelijk niet beschikbaar",
+            "Data (possibly) seen by unauthorised people; Data altered; Data temporarily unavailable",
+        ),
+        (
+            {},
+            "Geen verlies van vertrouwelijkheid, integriteit of beschikbaarheid vastgesteld",
+            "No loss of confidentiality, integrity or availability established",
+        ),
+    ],
+)
 def test_nature_from_the_severity_circumstances(circumstances, nl, en):
     facts = make_facts(severity=severity(**circumstances))
     answer = compose(facts, NOW).answer("5.nature")
@@ -369,16 +548,39 @@ def test_without_severity_special_categories_and_severity_are_gaps():
     assert draft.answer("6.special_categories").gap and draft.answer("9.severity").gap
 
 
-@pytest.mark.parametrize("ap, band, se, nl, en", [
-    ("verwaarloosbaar", "low", 1.25, "verwaarloosbaar (ENISA-score 1.25, laag; beoordeeld op 17-05-2026 12:00 CEST)",
-     "negligible (ENISA score 1.25, low; assessed on 17-05-2026 12:00 CEST)"),
-    ("beperkt", "medium", 2.25, "beperkt (ENISA-score 2.25, gemiddeld; beoordeeld op 17-05-2026 12:00 CEST)",
-     "limited (ENISA score 2.25, medium; assessed on 17-05-2026 12:00 CEST)"),
-    ("aanzienlijk", "high", 3.5, "aanzienlijk (ENISA-score 3.5, hoog; beoordeeld op 17-05-2026 12:00 CEST)",
-     "significant (ENISA score 3.5, high; assessed on 17-05-2026 12:00 CEST)"),
-    ("zeer groot", "very_high", 4.0, "zeer groot (ENISA-score 4, zeer hoog; beoordeeld op 17-05-2026 12:00 CEST)",
-     "very large (ENISA score 4, very high; assessed on 17-05-2026 12:00 CEST)"),
-])
+@pytest.mark.parametrize(
+    "ap, band, se, nl, en",
+    [
+        (
+            "verwaarloosbaar",
+            "low",
+            1.25,
+            "verwaarloosbaar (ENISA-score 1.25, laag; beoordeeld op 17-05-2026 12:00 CEST)",
+            "negligible (ENISA score 1.25, low; assessed on 17-05-2026 12:00 CEST)",
+        ),
+        (
+            "beperkt",
+            "medium",
+            2.25,
+            "beperkt (ENISA-score 2.25, gemiddeld; beoordeeld op 17-05-2026 12:00 CEST)",
+            "limited (ENISA score 2.25, medium; assessed on 17-05-2026 12:00 CEST)",
+        ),
+        (
+            "aanzienlijk",
+            "high",
+            3.5,
+            "aanzienlijk (ENISA-score 3.5, hoog; beoordeeld op 17-05-2026 12:00 CEST)",
+            "significant (ENISA score 3.5, high; assessed on 17-05-2026 12:00 CEST)",
+        ),
+        (
+            "zeer groot",
+            "very_high",
+            4.0,
+            "zeer groot (ENISA-score 4, zeer hoog; beoordeeld op 17-05-2026 12:00 CEST)",
+            "very large (ENISA score 4, very high; assessed on 17-05-2026 12:00 CEST)",
+        ),
+    ],
+)
 def test_severity_answer(ap, band, se, nl, en):
     facts = make_facts(severity=severity(ap_severity=ap, band=band, se=se))
     answer = compose(facts, NOW).answer("9.severity")
@@ -391,7 +593,8 @@ def test_a_decision_to_inform_is_a_plan_not_a_yes():
     answer = draft.answer("10.subjects_informed")
     assert (answer.value, answer.source) == (
         "Nog niet; de verwerkingsverantwoordelijke heeft op 18-05-2026 11:00 CEST besloten hen te informeren.",
-        "decisions.inform_subjects")
+        "decisions.inform_subjects",
+    )
     assert draft.answer("10.subjects_channel").gap and draft.answer("10.subjects_number").gap
     english = compose(make_facts(decision=decision("yes")), NOW, "en").answer("10.subjects_informed").value
     assert english == "Not yet; the controller decided on 18-05-2026 11:00 CEST to inform them."
@@ -405,22 +608,38 @@ def test_yes_only_once_a_communication_was_filed():
     assert draft.answer("10.subjects_number").gap and draft.answer("10.subjects_number").hint
 
 
-@pytest.mark.parametrize("ground, nl, en", [
-    ("not_high_risk", "Nee, grond: geen hoog risico voor de betrokkenen",
-     "No, ground: no high risk to the data subjects"),
-    ("unintelligible", "Nee, grond: gegevens onbegrijpelijk voor onbevoegden (art. 34 lid 3 sub a)",
-     "No, ground: data unintelligible to unauthorised people (Art. 34(3)(a))"),
-    ("later_measures", "Nee, grond: hoog risico weggenomen door latere maatregelen (art. 34 lid 3 sub b)",
-     "No, ground: high risk removed by later measures (Art. 34(3)(b))"),
-    ("disproportionate_effort", "Nee, grond: onevenredige inspanning: openbare mededeling (art. 34 lid 3 sub c)",
-     "No, ground: disproportionate effort: public communication (Art. 34(3)(c))"),
-])
+@pytest.mark.parametrize(
+    "ground, nl, en",
+    [
+        (
+            "not_high_risk",
+            "Nee, grond: geen hoog risico voor de betrokkenen",
+            "No, ground: no high risk to the data subjects",
+        ),
+        (
+            "unintelligible",
+            "Nee, grond: gegevens onbegrijpelijk voor onbevoegden (art. 34 lid 3 sub a)",
+            "No, ground: data unintelligible to unauthorised people (Art. 34(3)(a))",
+        ),
+        (
+            "later_measures",
+            "Nee, grond: hoog risico weggenomen door latere maatregelen (art. 34 lid 3 sub b)",
+            "No, ground: high risk removed by later measures (Art. 34(3)(b))",
+        ),
+        (
+            "disproportionate_effort",
+            "Nee, grond: onevenredige inspanning: openbare mededeling (art. 34 lid 3 sub c)",
+            "No, ground: disproportionate effort: public communication (Art. 34(3)(c))",
+        ),
+    ],
+)
 def test_subjects_not_informed_with_each_ground(ground, nl, en):
     facts = make_facts(decision=decision("no", ground))
     draft = compose(facts, NOW)
     assert draft.answer("10.subjects_informed").value == nl
-    assert draft.answer("10.subjects_channel").value == ("Niet van toepassing: de betrokkenen worden niet "
-                                                         "geïnformeerd.")
+    assert draft.answer("10.subjects_channel").value == (
+        "Niet van toepassing: de betrokkenen worden niet geïnformeerd."
+    )
     assert draft.answer("10.subjects_number").value == "0: de betrokkenen worden niet geïnformeerd"
     assert compose(facts, NOW, "en").answer("10.subjects_informed").value == en
 
@@ -432,12 +651,17 @@ def test_no_decision_leaves_the_subject_questions_open():
 
 
 def test_subject_communications_name_the_channels_and_the_first_moment():
-    sent = [(datetime(2026, 5, 19, 9, 0, tzinfo=UTC), "letter"), (datetime(2026, 5, 18, 14, 30, tzinfo=UTC), "email"),
-            (datetime(2026, 5, 19, 10, 0, tzinfo=UTC), "letter")]
+    sent = [
+        (datetime(2026, 5, 19, 9, 0, tzinfo=UTC), "letter"),
+        (datetime(2026, 5, 18, 14, 30, tzinfo=UTC), "email"),
+        (datetime(2026, 5, 19, 10, 0, tzinfo=UTC), "letter"),
+    ]
     facts = make_facts(decision=decision("yes"), subject_communications=sent)
     answer = compose(facts, NOW).answer("10.subjects_channel")
-    assert (answer.value, answer.source) == ("brief, e-mail (op 18-05-2026 16:30 CEST)",
-                                             "filings.data_subject_communication")
+    assert (answer.value, answer.source) == (
+        "brief, e-mail (op 18-05-2026 16:30 CEST)",
+        "filings.data_subject_communication",
+    )
     assert compose(facts, NOW, "en").answer("10.subjects_channel").value == "e-mail, letter (on 18-05-2026 16:30 CEST)"
 
 
@@ -452,11 +676,36 @@ def test_gaps_are_exactly_the_answers_without_a_value():
     assert all(a.gap for a in draft.gaps)
     assert not any(a.gap for a in draft.answers if a not in draft.gaps)
     assert [a.key for a in draft.gaps] == [
-        "1.other_supervisors", "2.cross_border", "2.other_authorities", "3.joint_controllers", "3.address",
-        "3.kvk", "3.sector", "3.dpo_registration", "3.reporter", "4.started_at", "4.ended_at", "4.discovery",
-        "5.nature", "5.incident_kind", "5.attachments", "6.categories", "6.special_categories", "6.records",
-        "7.groups", "7.description", "7.number", "8.protection", "9.consequences_organisation", "9.consequences",
-        "9.severity", "10.subjects_informed", "10.subjects_number", "10.subjects_channel", "10.measures"]
+        "1.other_supervisors",
+        "2.cross_border",
+        "2.other_authorities",
+        "3.joint_controllers",
+        "3.address",
+        "3.kvk",
+        "3.sector",
+        "3.dpo_registration",
+        "3.reporter",
+        "4.started_at",
+        "4.ended_at",
+        "4.discovery",
+        "5.nature",
+        "5.incident_kind",
+        "5.attachments",
+        "6.categories",
+        "6.special_categories",
+        "6.records",
+        "7.groups",
+        "7.description",
+        "7.number",
+        "8.protection",
+        "9.consequences_organisation",
+        "9.consequences",
+        "9.severity",
+        "10.subjects_informed",
+        "10.subjects_number",
+        "10.subjects_channel",
+        "10.measures",
+    ]
 
 
 def test_whitespace_only_answer_is_a_gap():
@@ -465,26 +714,59 @@ def test_whitespace_only_answer_is_a_gap():
 
 
 def test_gaps_shrink_as_facts_are_known():
-    full = make_facts(details={"incident_kind": "other", "protection": "none", "started_at": "2026-05-14T10:00:00Z",
-                               "ended_at": "2026-05-14T11:00:00Z", "discovery": "Log"},
-                      scope={"subject_groups": ["customers"], "subjects_min": 1, "countries": ["NL"]},
-                      severity=severity(), decision=decision("no", "not_high_risk"))
+    full = make_facts(
+        details={
+            "incident_kind": "other",
+            "protection": "none",
+            "started_at": "2026-05-14T10:00:00Z",
+            "ended_at": "2026-05-14T11:00:00Z",
+            "discovery": "Log",
+        },
+        scope={"subject_groups": ["customers"], "subjects_min": 1, "countries": ["NL"]},
+        severity=severity(),
+        decision=decision("no", "not_high_risk"),
+    )
     gaps = [a.key for a in compose(full, NOW).gaps]
     # what the application does not know about the controller stays open
-    assert gaps == ["1.other_supervisors", "3.joint_controllers", "3.address", "3.sector", "3.dpo_registration",
-                    "3.reporter", "5.attachments", "6.special_categories"]
+    assert gaps == [
+        "1.other_supervisors",
+        "3.joint_controllers",
+        "3.address",
+        "3.sector",
+        "3.dpo_registration",
+        "3.reporter",
+        "5.attachments",
+        "6.special_categories",
+    ]
 
 
 def test_a_controllers_draft_can_be_complete():
     complete = make_facts(
-        details={"incident_kind": "other", "protection": "none", "started_at": "2026-05-14T10:00:00Z",
-                 "ended_at": "2026-05-14T11:00:00Z", "discovery": "Log", "other_supervisors": "Geen",
-                 "attachments": "Geen"},
-        scope={"subject_groups": ["customers"], "subjects_min": 1, "countries": ["NL"],
-               "data_categories": ["name"], "records_min": 3},
-        controller_address="Dijk 1, Hoorn", controller_sector="Zorg", controller_dpo_registration="FG-1",
-        controller_joint="Geen", controller_contact_function="FG", controller_contact_phone="020-1",
-        severity=severity(), decision=decision("no", "not_high_risk"))
+        details={
+            "incident_kind": "other",
+            "protection": "none",
+            "started_at": "2026-05-14T10:00:00Z",
+            "ended_at": "2026-05-14T11:00:00Z",
+            "discovery": "Log",
+            "other_supervisors": "Geen",
+            "attachments": "Geen",
+        },
+        scope={
+            "subject_groups": ["customers"],
+            "subjects_min": 1,
+            "countries": ["NL"],
+            "data_categories": ["name"],
+            "records_min": 3,
+        },
+        controller_address="Dijk 1, Hoorn",
+        controller_sector="Zorg",
+        controller_dpo_registration="FG-1",
+        controller_joint="Geen",
+        controller_contact_function="FG",
+        controller_contact_phone="020-1",
+        severity=severity(),
+        decision=decision("no", "not_high_risk"),
+    )
     assert compose(complete, NOW).gaps == []
 
 
@@ -502,8 +784,10 @@ def test_late_exactly_after_the_due_instant(offset, late):
     assert answer.highlight is late
     if late:
         assert answer.value is None and answer.gap
-        assert answer.hint == ("De 72 uur zijn verstreken op 19-05-2026 11:00 CEST zonder melding aan de AP: geef "
-                               "de reden van de vertraging (AVG art. 33 lid 1).")
+        assert answer.hint == (
+            "De 72 uur zijn verstreken op 19-05-2026 11:00 CEST zonder melding aan de AP: geef "
+            "de reden van de vertraging (AVG art. 33 lid 1)."
+        )
         assert [a.key for a in draft.answers if a.highlight] == ["4.late_reason"]
         assert "4.late_reason" in [a.key for a in draft.gaps]
     else:
@@ -514,8 +798,10 @@ def test_late_exactly_after_the_due_instant(offset, late):
 
 def test_late_hint_in_english():
     answer = compose(make_facts(), DUE + timedelta(hours=5), "en").answer("4.late_reason")
-    assert answer.highlight and answer.hint == ("The 72 hours passed on 19-05-2026 11:00 CEST without a notification "
-                                                "to the AP: give the reason for the delay (GDPR Art. 33(1)).")
+    assert answer.highlight and answer.hint == (
+        "The 72 hours passed on 19-05-2026 11:00 CEST without a notification "
+        "to the AP: give the reason for the delay (GDPR Art. 33(1))."
+    )
 
 
 def test_filed_on_time_is_never_late():
@@ -535,11 +821,14 @@ def test_filed_late_says_so_without_highlight():
     assert draft.late is False
     answer = draft.answer("4.late_reason")
     assert not answer.highlight and answer.hint is None
-    assert answer.value == ("De melding is na de termijn gedaan (19-05-2026 13:00 CEST); de reden staat in die "
-                            "melding.")
+    assert answer.value == (
+        "De melding is na de termijn gedaan (19-05-2026 13:00 CEST); de reden staat in die melding."
+    )
     en = compose(facts, DUE + timedelta(days=3), "en").answer("4.late_reason")
-    assert en.value == "The notification was made after the deadline (19-05-2026 13:00 CEST); its reason is in that " \
-                       "notification."
+    assert (
+        en.value == "The notification was made after the deadline (19-05-2026 13:00 CEST); its reason is in that "
+        "notification."
+    )
 
 
 def test_a_follow_up_alone_does_not_stop_the_clock():
@@ -564,8 +853,12 @@ def test_no_due_is_never_late():
 
 
 @settings(max_examples=300, deadline=None)
-@given(due_offset=st.integers(-10 * 86400, 10 * 86400), now_offset=st.integers(-10 * 86400, 10 * 86400),
-       filed=st.booleans(), filed_offset=st.integers(-10 * 86400, 10 * 86400))
+@given(
+    due_offset=st.integers(-10 * 86400, 10 * 86400),
+    now_offset=st.integers(-10 * 86400, 10 * 86400),
+    filed=st.booleans(),
+    filed_offset=st.integers(-10 * 86400, 10 * 86400),
+)
 def test_highlight_is_now_after_due_without_filing(due_offset, now_offset, filed, filed_offset):
     base = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)  # the range crosses the end of summer time
     due = base + timedelta(seconds=due_offset)
@@ -590,17 +883,21 @@ def test_new_notification_without_filing():
 
 
 def test_follow_up_names_the_ap_reference_of_the_first_notification():
-    filings = [APFiling("ap_notification", DUE - timedelta(hours=2), "AP-2026-FIRST"),
-               APFiling("ap_follow_up", DUE + timedelta(hours=5), "AP-2026-FIRST", "supplement"),
-               APFiling("ap_notification", DUE - timedelta(hours=1), "AP-2026-SECOND")]
+    filings = [
+        APFiling("ap_notification", DUE - timedelta(hours=2), "AP-2026-FIRST"),
+        APFiling("ap_follow_up", DUE + timedelta(hours=5), "AP-2026-FIRST", "supplement"),
+        APFiling("ap_notification", DUE - timedelta(hours=1), "AP-2026-SECOND"),
+    ]
     draft = compose(make_facts(ap_filings=filings), NOW)
     assert draft.notification_type == "follow_up"
     assert draft.ap_reference == "AP-2026-FIRST"
-    assert draft.answer("1.notification_type").value == ("Vervolgmelding bij meldnummer AP-2026-FIRST (aanvulling, "
-                                                         "wijziging of intrekking)")
+    assert draft.answer("1.notification_type").value == (
+        "Vervolgmelding bij meldnummer AP-2026-FIRST (aanvulling, wijziging of intrekking)"
+    )
     en = compose(make_facts(ap_filings=filings), NOW, "en")
-    assert en.answer("1.notification_type").value == ("Follow-up to notification number AP-2026-FIRST (supplement, "
-                                                      "change or withdrawal)")
+    assert en.answer("1.notification_type").value == (
+        "Follow-up to notification number AP-2026-FIRST (supplement, change or withdrawal)"
+    )
 
 
 # --- English ------------------------------------------------------------------------------------------------

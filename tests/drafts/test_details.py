@@ -21,15 +21,26 @@ from .conftest import Page, iso
 
 INCIDENTS = "/api/v1/incidents"
 FULL = {
-    "incident_kind": "device_lost_stolen", "protection": "encrypted", "cross_border": "unknown",
-    "subject_groups": ["employees", "customers", "employees"], "subjects_min": 0, "subjects_max": 10**10,
-    "started_at": "2025-07-01T12:00", "ended_at": "2025-12-01T08:15:30+01:00",
+    "incident_kind": "device_lost_stolen",
+    "protection": "encrypted",
+    "cross_border": "unknown",
+    "subject_groups": ["employees", "customers", "employees"],
+    "subjects_min": 0,
+    "subjects_max": 10**10,
+    "started_at": "2025-07-01T12:00",
+    "ended_at": "2025-12-01T08:15:30+01:00",
     "discovery": "  Laptop kwijt in de trein  ",
 }
 STORED = {
-    "incident_kind": "device_lost_stolen", "protection": "encrypted", "cross_border": "unknown",
-    "subject_groups": ["employees", "customers"], "subjects_min": 0, "subjects_max": 10**10,
-    "started_at": "2025-07-01T10:00:00Z", "ended_at": "2025-12-01T07:15:30Z", "discovery": "Laptop kwijt in de trein",
+    "incident_kind": "device_lost_stolen",
+    "protection": "encrypted",
+    "cross_border": "unknown",
+    "subject_groups": ["employees", "customers"],
+    "subjects_min": 0,
+    "subjects_max": 10**10,
+    "started_at": "2025-07-01T10:00:00Z",
+    "ended_at": "2025-12-01T07:15:30Z",
+    "discovery": "Laptop kwijt in de trein",
 }
 
 
@@ -40,8 +51,14 @@ def create(api, **values):
 
 def detail_events(incident_id: int) -> list[dict]:
     db.session.expire_all()
-    return [e.details for e in db.session.scalars(select(TimelineEvent).where(
-        TimelineEvent.incident_id == incident_id, TimelineEvent.kind == "detail_set").order_by(TimelineEvent.id))]
+    return [
+        e.details
+        for e in db.session.scalars(
+            select(TimelineEvent)
+            .where(TimelineEvent.incident_id == incident_id, TimelineEvent.kind == "detail_set")
+            .order_by(TimelineEvent.id)
+        )
+    ]
 
 
 def stored_details(incident_id: int) -> dict:
@@ -63,12 +80,15 @@ def test_create_with_details_stores_and_returns_them(api):
     assert again["details"] == STORED
 
 
-@pytest.mark.parametrize("given, stored", [
-    ("2026-10-25T02:30+02:00", "2026-10-25T00:30:00Z"),  # the first 02:30 of that night, summer time
-    ("2026-10-25T02:30+01:00", "2026-10-25T01:30:00Z"),  # the second, winter time
-    ("2026-03-29T03:30", "2026-03-29T01:30:00Z"),  # just after the clocks jumped forward
-    ("2026-01-15T09:00:00.123456Z", "2026-01-15T09:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "given, stored",
+    [
+        ("2026-10-25T02:30+02:00", "2026-10-25T00:30:00Z"),  # the first 02:30 of that night, summer time
+        ("2026-10-25T02:30+01:00", "2026-10-25T01:30:00Z"),  # the second, winter time
+        ("2026-03-29T03:30", "2026-03-29T01:30:00Z"),  # just after the clocks jumped forward
+        ("2026-01-15T09:00:00.123456Z", "2026-01-15T09:00:00Z"),
+    ],
+)
 def test_an_offset_settles_what_local_time_cannot(api, given, stored):
     body = create(api, details={"started_at": given}).get_json()
     assert body["details"] == {"started_at": stored}
@@ -80,23 +100,40 @@ def test_create_without_details_has_none(api):
 
 
 def test_patch_sets_changes_and_removes_with_one_event_per_change(api):
-    iid = create(api, details={"protection": "encrypted", "subjects_min": 5, "started_at": "2025-07-01T10:00:00Z",
-                               "discovery": "Log"}).get_json()["id"]
+    iid = create(
+        api,
+        details={
+            "protection": "encrypted",
+            "subjects_min": 5,
+            "started_at": "2025-07-01T10:00:00Z",
+            "discovery": "Log",
+        },
+    ).get_json()["id"]
     earlier = detail_events(iid)
-    response = api.patch(f"{INCIDENTS}/{iid}", json={"details": {
-        "protection": None,  # removed
-        "subjects_min": 5,  # unchanged: no event
-        "started_at": "2025-07-01T12:00:00+02:00",  # the same instant written differently: no event
-        "subjects_max": 50,  # added
-        "discovery": "",  # "" removes too
-        "incident_kind": "letter_lost"}})
+    response = api.patch(
+        f"{INCIDENTS}/{iid}",
+        json={
+            "details": {
+                "protection": None,  # removed
+                "subjects_min": 5,  # unchanged: no event
+                "started_at": "2025-07-01T12:00:00+02:00",  # the same instant written differently: no event
+                "subjects_max": 50,  # added
+                "discovery": "",  # "" removes too
+                "incident_kind": "letter_lost",
+            }
+        },
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     check_response("/incidents/{incident_id}", "patch", 200, body)
-    expected = {"subjects_min": 5, "subjects_max": 50, "started_at": "2025-07-01T10:00:00Z",
-                "incident_kind": "letter_lost"}
+    expected = {
+        "subjects_min": 5,
+        "subjects_max": 50,
+        "started_at": "2025-07-01T10:00:00Z",
+        "incident_kind": "letter_lost",
+    }
     assert body["details"] == expected and stored_details(iid) == expected
-    events = sorted(detail_events(iid)[len(earlier):], key=lambda e: e["field"])
+    events = sorted(detail_events(iid)[len(earlier) :], key=lambda e: e["field"])
     assert events == [
         {"field": "discovery", "old": "Log", "new": None},
         {"field": "incident_kind", "old": None, "new": "letter_lost"},
@@ -137,8 +174,11 @@ INVALID = {
     "number as text": ({"subjects_min": "12"}, "details.subjects_min", "invalid_number"),
     "too many": ({"subjects_max": 10**10 + 1}, "details.subjects_max", "invalid_number"),
     "min above max": ({"subjects_min": 11, "subjects_max": 10}, "details.subjects_max", "below_minimum"),
-    "end before start": ({"started_at": "2025-07-02T10:00:00Z", "ended_at": "2025-07-02T09:59:59Z"},
-                         "details.ended_at", "before_start"),
+    "end before start": (
+        {"started_at": "2025-07-02T10:00:00Z", "ended_at": "2025-07-02T09:59:59Z"},
+        "details.ended_at",
+        "before_start",
+    ),
     "future instant": ({"started_at": FUTURE}, "details.started_at", "in_future"),
     "future end": ({"ended_at": FUTURE}, "details.ended_at", "in_future"),
     "ambiguous local time": ({"started_at": "2026-10-25T02:30"}, "details.started_at", "ambiguous_local_time"),
@@ -174,10 +214,18 @@ def test_patch_refuses_invalid_details(api, row_counts, details, field, code):
 def test_patch_refuses_an_end_before_the_stored_start(api, row_counts):
     iid = create(api, details={"started_at": "2025-07-02T10:00:00Z", "subjects_max": 10}).get_json()["id"]
     before = row_counts()
-    assert_error_shape(api.patch(f"{INCIDENTS}/{iid}", json={"details": {"ended_at": "2025-07-01T10:00:00Z"}}),
-                       422, "before_start", "details.ended_at")
-    assert_error_shape(api.patch(f"{INCIDENTS}/{iid}", json={"details": {"subjects_min": 11}}),
-                       422, "below_minimum", "details.subjects_max")
+    assert_error_shape(
+        api.patch(f"{INCIDENTS}/{iid}", json={"details": {"ended_at": "2025-07-01T10:00:00Z"}}),
+        422,
+        "before_start",
+        "details.ended_at",
+    )
+    assert_error_shape(
+        api.patch(f"{INCIDENTS}/{iid}", json={"details": {"subjects_min": 11}}),
+        422,
+        "below_minimum",
+        "details.subjects_max",
+    )
     assert row_counts() == before
 
 
@@ -205,27 +253,63 @@ def incident_page(api, logged_in, make_contract):
 
 
 def form(client, url, **values) -> dict:
-    data = {"csrf_token": csrf_token(client, url), "d-incident_kind": "", "d-started_at": "", "d-ended_at": "",
-            "d-discovery": "", "d-subjects_min": "", "d-subjects_max": "", "d-protection": "", "d-cross_border": ""}
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "d-incident_kind": "",
+        "d-started_at": "",
+        "d-ended_at": "",
+        "d-discovery": "",
+        "d-subjects_min": "",
+        "d-subjects_max": "",
+        "d-protection": "",
+        "d-cross_border": "",
+    }
     data.update({f"d-{k}": v for k, v in values.items()})
     return data
 
 
 def test_web_form_saves_details(logged_in, incident_page):
     iid, url = incident_page
-    response = logged_in.post(f"{url}/details", data=form(
-        logged_in, url, incident_kind="wrong_authorisations", started_at="2025-07-01T12:00",
-        ended_at="2025-12-01T08:15", discovery="Interne audit", subject_groups=["students", "minors"],
-        subjects_min="0", subjects_max="3", protection="none", cross_border="no"))
+    response = logged_in.post(
+        f"{url}/details",
+        data=form(
+            logged_in,
+            url,
+            incident_kind="wrong_authorisations",
+            started_at="2025-07-01T12:00",
+            ended_at="2025-12-01T08:15",
+            discovery="Interne audit",
+            subject_groups=["students", "minors"],
+            subjects_min="0",
+            subjects_max="3",
+            protection="none",
+            cross_border="no",
+        ),
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     assert response.headers["Location"].endswith(f"/incidents/{iid}#details_form")
     assert stored_details(iid) == {
-        "incident_kind": "wrong_authorisations", "started_at": "2025-07-01T10:00:00Z",
-        "ended_at": "2025-12-01T07:15:00Z", "discovery": "Interne audit", "subject_groups": ["students", "minors"],
-        "subjects_min": 0, "subjects_max": 3, "protection": "none", "cross_border": "no"}
+        "incident_kind": "wrong_authorisations",
+        "started_at": "2025-07-01T10:00:00Z",
+        "ended_at": "2025-12-01T07:15:00Z",
+        "discovery": "Interne audit",
+        "subject_groups": ["students", "minors"],
+        "subjects_min": 0,
+        "subjects_max": 3,
+        "protection": "none",
+        "cross_border": "no",
+    }
     assert {e["field"] for e in detail_events(iid)} == {
-        "incident_kind", "started_at", "ended_at", "discovery", "subject_groups", "subjects_min", "subjects_max",
-        "protection", "cross_border"}
+        "incident_kind",
+        "started_at",
+        "ended_at",
+        "discovery",
+        "subject_groups",
+        "subjects_min",
+        "subjects_max",
+        "protection",
+        "cross_border",
+    }
     # the page shows the saved values back in Amsterdam time
     page = Page(logged_in.get(url).get_data(as_text=True))
     assert page.by_id("d-started_at")["value"] == "2025-07-01T12:00"
@@ -261,21 +345,29 @@ def test_web_form_asks_summer_or_winter_time(logged_in, incident_page, row_count
     assert response.status_code == 302
     assert stored_details(iid)["started_at"] == "2026-10-25T01:30:00Z"
     assert [e["new"] for e in detail_events(iid) if e["field"] == "started_at"] == [
-        "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"]
+        "2026-10-25T00:30:00Z",
+        "2026-10-25T01:30:00Z",
+    ]
 
 
-@pytest.mark.parametrize("values, field, message", [
-    ({"subjects_min": "50", "subjects_max": "10"}, "subjects_max", "subjects_max is below subjects_min"),
-    ({"started_at": "2025-07-02T10:00", "ended_at": "2025-07-01T10:00"}, "ended_at",
-     "ended_at lies before started_at"),
-    ({"started_at": FUTURE[:16]}, "started_at", "started_at lies in the future"),
-    ({"ended_at": "2026-03-29T02:30"}, "ended_at", "Dit tijdstip bestaat niet in Amsterdam"),
-    ({"started_at": "morgen"}, "started_at", "Voer een datum en tijd in"),
-    ({"subjects_min": "-4"}, "subjects_min", None),
-    ({"subjects_min": "veel"}, "subjects_min", None),
-    ({"subject_groups": ["patients", "aliens"]}, "subject_groups", "subject_groups must be one of"),
-    ({"incident_kind": "meteorite"}, "incident_kind", "incident_kind must be one of"),
-])
+@pytest.mark.parametrize(
+    "values, field, message",
+    [
+        ({"subjects_min": "50", "subjects_max": "10"}, "subjects_max", "subjects_max is below subjects_min"),
+        (
+            {"started_at": "2025-07-02T10:00", "ended_at": "2025-07-01T10:00"},
+            "ended_at",
+            "ended_at lies before started_at",
+        ),
+        ({"started_at": FUTURE[:16]}, "started_at", "started_at lies in the future"),
+        ({"ended_at": "2026-03-29T02:30"}, "ended_at", "Dit tijdstip bestaat niet in Amsterdam"),
+        ({"started_at": "morgen"}, "started_at", "Voer een datum en tijd in"),
+        ({"subjects_min": "-4"}, "subjects_min", None),
+        ({"subjects_min": "veel"}, "subjects_min", None),
+        ({"subject_groups": ["patients", "aliens"]}, "subject_groups", "subject_groups must be one of"),
+        ({"incident_kind": "meteorite"}, "incident_kind", "incident_kind must be one of"),
+    ],
+)
 def test_web_form_errors_save_nothing(logged_in, incident_page, row_counts, values, field, message):
     iid, url = incident_page
     assert logged_in.post(f"{url}/details", data=form(logged_in, url, protection="encrypted")).status_code == 302

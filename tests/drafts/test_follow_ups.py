@@ -30,17 +30,32 @@ def case(api, make_controller, make_contract):
     contract = make_contract("boz-72h", controller, reference="VO-OOST-1")
     other = make_controller(name="Niet Betrokken")
     make_contract("boz-72h", other, reference="VO-X-1")
-    created = api.post("/api/v1/incidents", json={
-        "title": "Röntgenfoto's verkeerd gemaild", "aware_at": iso(now - timedelta(days=2)), "status": "confirmed",
-        "contract_ids": [contract.id]})
+    created = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Röntgenfoto's verkeerd gemaild",
+            "aware_at": iso(now - timedelta(days=2)),
+            "status": "confirmed",
+            "contract_ids": [contract.id],
+        },
+    )
     assert created.status_code == 201, created.get_json()
     iid = created.get_json()["id"]
-    notice = api.post(f"/api/v1/incidents/{iid}/filings", json={
-        "kind": "controller_notice", "contract_id": contract.id, "at": iso(now - timedelta(days=1))})
+    notice = api.post(
+        f"/api/v1/incidents/{iid}/filings",
+        json={"kind": "controller_notice", "contract_id": contract.id, "at": iso(now - timedelta(days=1))},
+    )
     assert notice.status_code == 201, notice.get_json()
-    return SimpleNamespace(iid=iid, controller=controller, contract=contract, other=other, now=now,
-                           filings=f"/api/v1/incidents/{iid}/filings", deadlines=f"/api/v1/incidents/{iid}/deadlines",
-                           page=f"/incidents/{iid}")
+    return SimpleNamespace(
+        iid=iid,
+        controller=controller,
+        contract=contract,
+        other=other,
+        now=now,
+        filings=f"/api/v1/incidents/{iid}/filings",
+        deadlines=f"/api/v1/incidents/{iid}/deadlines",
+        page=f"/incidents/{iid}",
+    )
 
 
 def notify_ap(api, case, reference="AP-2026-0001", at=None):
@@ -53,8 +68,13 @@ def notify_ap(api, case, reference="AP-2026-0001", at=None):
 
 
 def follow_up(case, **values):
-    return {"kind": "ap_follow_up", "controller_id": case.controller.id, "reference": "AP-2026-0001",
-            "follow_up": "supplement", **values}
+    return {
+        "kind": "ap_follow_up",
+        "controller_id": case.controller.id,
+        "reference": "AP-2026-0001",
+        "follow_up": "supplement",
+        **values,
+    }
 
 
 def refused(api, case, row_counts, body, status, code, field):
@@ -79,21 +99,32 @@ def test_follow_up_for_another_controllers_notification_is_a_conflict(api, case,
     second = make_contract("boz-72h", reference="VO-OOST-2")
     added = api.post(f"/api/v1/incidents/{case.iid}/contracts", json={"contract_ids": [second.id]})
     assert added.status_code == 200
-    filed = api.post(case.filings, json={"kind": "ap_notification", "controller_id": second.controller_id,
-                                         "reference": "AP-2026-0001"})
+    filed = api.post(
+        case.filings,
+        json={"kind": "ap_notification", "controller_id": second.controller_id, "reference": "AP-2026-0001"},
+    )
     assert filed.status_code == 201
     refused(api, case, row_counts, follow_up(case), 409, "no_ap_notification", "kind")
 
 
 def test_unknown_reference(api, case, row_counts):
     notify_ap(api, case)
-    error = refused(api, case, row_counts, follow_up(case, reference="AP-2026-9999"), 422, "unknown_reference",
-                    "reference")
+    error = refused(
+        api, case, row_counts, follow_up(case, reference="AP-2026-9999"), 422, "unknown_reference", "reference"
+    )
     assert "AP-2026-0001" in error["message"]
 
 
-@pytest.mark.parametrize("value, code", [(None, "required"), ("addendum", "invalid_choice"), ("", "invalid_choice"),
-                                         (1, "invalid_choice"), (["supplement"], "invalid_choice")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (None, "required"),
+        ("addendum", "invalid_choice"),
+        ("", "invalid_choice"),
+        (1, "invalid_choice"),
+        (["supplement"], "invalid_choice"),
+    ],
+)
 def test_missing_or_invalid_follow_up(api, case, row_counts, value, code):
     notify_ap(api, case)
     body = follow_up(case)
@@ -107,8 +138,13 @@ def test_missing_or_invalid_follow_up(api, case, row_counts, value, code):
 @pytest.mark.parametrize("kind", ["ap_notification", "controller_notice", "controller_consultation"])
 def test_follow_up_with_another_kind(api, case, row_counts, kind):
     notify_ap(api, case)
-    body = {"kind": kind, "controller_id": case.controller.id, "contract_id": case.contract.id,
-            "reference": "AP-2026-0002", "follow_up": "change"}
+    body = {
+        "kind": kind,
+        "controller_id": case.controller.id,
+        "contract_id": case.contract.id,
+        "reference": "AP-2026-0002",
+        "follow_up": "change",
+    }
     if kind != "ap_notification":
         del body["controller_id"], body["reference"]
     refused(api, case, row_counts, body, 422, "not_applicable", "follow_up")
@@ -128,13 +164,21 @@ def test_follow_up_is_recorded(api, case, row_counts, kind_of_follow_up):
     deadlines_before = api.get(case.deadlines).get_json()["deadlines"]
     before = row_counts()
     at = case.now - timedelta(hours=1)
-    response = api.post(case.filings, json=follow_up(case, follow_up=kind_of_follow_up, at=iso(at),
-                                                     note="Aantal betrokkenen bijgesteld"))
+    response = api.post(
+        case.filings,
+        json=follow_up(case, follow_up=kind_of_follow_up, at=iso(at), note="Aantal betrokkenen bijgesteld"),
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     check_response(FILINGS, "post", 201, body)
-    assert (body["kind"], body["follow_up"], body["reference"], body["controller_id"], body["contract_id"],
-            body["at"]) == ("ap_follow_up", kind_of_follow_up, "AP-2026-0001", case.controller.id, None, iso(at))
+    assert (
+        body["kind"],
+        body["follow_up"],
+        body["reference"],
+        body["controller_id"],
+        body["contract_id"],
+        body["at"],
+    ) == ("ap_follow_up", kind_of_follow_up, "AP-2026-0001", case.controller.id, None, iso(at))
     after = row_counts()
     assert after["filings"] == before["filings"] + 1
     assert after["timeline_events"] == before["timeline_events"] + 1
@@ -144,8 +188,9 @@ def test_follow_up_is_recorded(api, case, row_counts, kind_of_follow_up):
 
     stored = db.session.get(Filing, body["id"])
     assert stored.details == {"follow_up": kind_of_follow_up}
-    event = db.session.scalars(select(TimelineEvent).where(TimelineEvent.incident_id == case.iid)
-                               .order_by(TimelineEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.incident_id == case.iid).order_by(TimelineEvent.id.desc())
+    ).first()
     assert event.kind == "filing"
     assert event.details["kind"] == "ap_follow_up" and event.details["filing_id"] == body["id"]
     assert event.details["follow_up"] == kind_of_follow_up and event.details["reference"] == "AP-2026-0001"
@@ -177,8 +222,14 @@ def test_a_follow_up_does_not_fulfil_the_ap_notification(api, case):
 
 def post_form(client, case, **values):
     token = csrf_token(client, case.page)
-    data = {"csrf_token": token, "filing-kind": "ap_follow_up", "filing-controller_id": str(case.controller.id),
-            "filing-reference": "AP-2026-0001", "filing-follow_up": "change", "filing-note": ""}
+    data = {
+        "csrf_token": token,
+        "filing-kind": "ap_follow_up",
+        "filing-controller_id": str(case.controller.id),
+        "filing-reference": "AP-2026-0001",
+        "filing-follow_up": "change",
+        "filing-note": "",
+    }
     data.update({f"filing-{k}": v for k, v in values.items()})
     return client.post(f"{case.page}/filings", data=data)
 
@@ -194,16 +245,23 @@ def test_web_follow_up_is_recorded(api, logged_in, case, row_counts):
     assert after["filings"] == before["filings"] + 1
     stored = db.session.scalars(select(Filing).where(Filing.kind == "ap_follow_up")).one()
     assert (stored.reference, stored.details, stored.controller_id, stored.contract_id) == (
-        "AP-2026-0001", {"follow_up": "change"}, case.controller.id, None)
+        "AP-2026-0001",
+        {"follow_up": "change"},
+        case.controller.id,
+        None,
+    )
     assert api.get(case.deadlines).get_json()["deadlines"] == deadlines_before
 
 
-@pytest.mark.parametrize("setup, values, message", [
-    (False, {}, "no AP notification is recorded for this controller"),
-    (True, {"reference": "AP-2026-9999"}, "reference must be the AP's number of the notification: AP-2026-0001"),
-    (True, {"reference": ""}, "the AP's reference (meldnummer) is required"),
-    (True, {"follow_up": "addendum"}, "Ongeldige keuze."),  # WTForms, in Dutch
-])
+@pytest.mark.parametrize(
+    "setup, values, message",
+    [
+        (False, {}, "no AP notification is recorded for this controller"),
+        (True, {"reference": "AP-2026-9999"}, "reference must be the AP's number of the notification: AP-2026-0001"),
+        (True, {"reference": ""}, "the AP's reference (meldnummer) is required"),
+        (True, {"follow_up": "addendum"}, "Ongeldige keuze."),  # WTForms, in Dutch
+    ],
+)
 def test_web_follow_up_refused(api, logged_in, case, row_counts, setup, values, message):
     if setup:
         notify_ap(api, case)

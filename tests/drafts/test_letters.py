@@ -23,47 +23,57 @@ from .conftest import iso
 AWARE = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)
 PROCESSOR = "Voorbeeld Verwerker B.V."
 CONTACT = "Privacyteam De Linde, privacy@delinde.example"
-FIELDS = {"nature": "NATURE-Een medewerker mailde een bestand naar de verkeerde ontvanger.",
-          "affected_data": "DATA-Namen en adressen.", "consequences": "CONSEQUENCES-Mogelijke inzage.",
-          "measures": "MEASURES-De ontvanger heeft het bestand verwijderd."}
+FIELDS = {
+    "nature": "NATURE-Een medewerker mailde een bestand naar de verkeerde ontvanger.",
+    "affected_data": "DATA-Namen en adressen.",
+    "consequences": "CONSEQUENCES-Mogelijke inzage.",
+    "measures": "MEASURES-De ontvanger heeft het bestand verwijderd.",
+}
 PLACEHOLDERS = {
-    "nl": {"nature": "[NOG INVULLEN: wat er is gebeurd]",
-           "affected_data": "[NOG INVULLEN: om welke gegevens het gaat]",
-           "consequences": "[NOG INVULLEN: de mogelijke gevolgen]",
-           "measures": "[NOG INVULLEN: de genomen maatregelen]",
-           "subjects_contact": "[NOG INVULLEN: waar betrokkenen met vragen terechtkunnen",
-           "informed_at": "[NOG INVULLEN: datum waarop de leverancier ons informeerde]"},
-    "en": {"nature": "[TO FILL IN: what happened]", "affected_data": "[TO FILL IN: which data are involved]",
-           "consequences": "[TO FILL IN: the likely consequences]", "measures": "[TO FILL IN: the measures taken]",
-           "subjects_contact": "[TO FILL IN: where data subjects can turn with questions",
-           "informed_at": "[TO FILL IN: date on which the supplier informed us]"},
+    "nl": {
+        "nature": "[NOG INVULLEN: wat er is gebeurd]",
+        "affected_data": "[NOG INVULLEN: om welke gegevens het gaat]",
+        "consequences": "[NOG INVULLEN: de mogelijke gevolgen]",
+        "measures": "[NOG INVULLEN: de genomen maatregelen]",
+        "subjects_contact": "[NOG INVULLEN: waar betrokkenen met vragen terechtkunnen",
+        "informed_at": "[NOG INVULLEN: datum waarop de leverancier ons informeerde]",
+    },
+    "en": {
+        "nature": "[TO FILL IN: what happened]",
+        "affected_data": "[TO FILL IN: which data are involved]",
+        "consequences": "[TO FILL IN: the likely consequences]",
+        "measures": "[TO FILL IN: the measures taken]",
+        "subjects_contact": "[TO FILL IN: where data subjects can turn with questions",
+        "informed_at": "[TO FILL IN: date on which the supplier informed us]",
+    },
 }
 ADVICE = {
-    "nl": {"phishing": "Wees alert op e-mails, sms-berichten of telefoontjes",
-           "password": "Verander uw wachtwoord, ook bij andere diensten",
-           "bank": "Controleer de komende maanden uw bankafschriften",
-           "identity": "Centraal Meldpunt Identiteitsfraude en -fouten (CMI) van de Rijksdienst voor "
-                       "Identiteitsgegevens",
-           "health": "medische gegevens over u noemt",
-           "images": "Er zijn ook beelden betrokken",
-           "complaint": "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens."},
-    "en": {"phishing": "Be alert to e-mails, text messages or phone calls",
-           "password": "Change your password, also at other services",
-           "bank": "Check your bank statements over the coming months",
-           "identity": "Central Reporting Point for Identity Fraud (CMI)",
-           "health": "mentions medical details about you",
-           "images": "Images are also involved",
-           "complaint": "You can lodge a complaint with the Dutch Data Protection Authority"},
+    "nl": {
+        "phishing": "Wees alert op e-mails, sms-berichten of telefoontjes",
+        "password": "Verander uw wachtwoord, ook bij andere diensten",
+        "bank": "Controleer de komende maanden uw bankafschriften",
+        "identity": "Centraal Meldpunt Identiteitsfraude en -fouten (CMI) van de Rijksdienst voor Identiteitsgegevens",
+        "health": "medische gegevens over u noemt",
+        "images": "Er zijn ook beelden betrokken",
+        "complaint": "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.",
+    },
+    "en": {
+        "phishing": "Be alert to e-mails, text messages or phone calls",
+        "password": "Change your password, also at other services",
+        "bank": "Check your bank statements over the coming months",
+        "identity": "Central Reporting Point for Identity Fraud (CMI)",
+        "health": "mentions medical details about you",
+        "images": "Images are also involved",
+        "complaint": "You can lodge a complaint with the Dutch Data Protection Authority",
+    },
 }
 # Words that must never appear on a Dutch page or in a Dutch letter.
-ENGLISH_GUARD = ("the processor may not inform data subjects", "the controller decides and informs them",
-                 "(profile '")
+ENGLISH_GUARD = ("the processor may not inform data subjects", "the controller decides and informs them", "(profile '")
 
 
 def facts(fields=None, data_types=(), kind=None, controller="Huisartsenpraktijk De Linde", **more) -> LetterFacts:
     values = {"processor_name": PROCESSOR, "contact": CONTACT, **more}
-    return LetterFacts(controller, AWARE, dict(FIELDS if fields is None else fields), tuple(data_types), kind,
-                       **values)
+    return LetterFacts(controller, AWARE, dict(FIELDS if fields is None else fields), tuple(data_types), kind, **values)
 
 
 def advice_given(letter, language) -> set[str]:
@@ -86,11 +96,20 @@ def test_every_variant_carries_the_known_facts(variant, language):
     assert "Huisartsenpraktijk De Linde" in letter.body
 
 
-@pytest.mark.parametrize("language, heard", [
-    ("nl", "Op 29-03-2026 hoorden wij van onze leverancier Voorbeeld Verwerker B.V. dat er bij hen een datalek is "
-           "geweest"),
-    ("en", "On 29-03-2026 our supplier Voorbeeld Verwerker B.V. informed us of a data breach at their organisation"),
-])
+@pytest.mark.parametrize(
+    "language, heard",
+    [
+        (
+            "nl",
+            "Op 29-03-2026 hoorden wij van onze leverancier Voorbeeld Verwerker B.V. dat er bij hen een datalek is "
+            "geweest",
+        ),
+        (
+            "en",
+            "On 29-03-2026 our supplier Voorbeeld Verwerker B.V. informed us of a data breach at their organisation",
+        ),
+    ],
+)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_written_from_the_controllers_side(variant, language, heard):
     letter = compose_letter(facts(), variant, language)
@@ -100,29 +119,42 @@ def test_written_from_the_controllers_side(variant, language, heard):
     assert what.startswith(heard) and FIELDS["nature"] in what
 
 
-@pytest.mark.parametrize("started, ended, sentence", [
-    (datetime(2026, 3, 2, 22, 43, tzinfo=UTC), None, "Het datalek begon op 02-03-2026."),
-    (datetime(2026, 3, 2, 22, 43, tzinfo=UTC), datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
-     "Het datalek duurde van 02-03-2026 tot en met 05-03-2026."),
-    # 23:43 UTC on 2 March is 00:43 on 3 March in Amsterdam, the same day as the end
-    (datetime(2026, 3, 2, 23, 43, tzinfo=UTC), datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
-     "Het datalek vond plaats op 03-03-2026."),
-    (None, datetime(2026, 3, 5, 9, 0, tzinfo=UTC), "Het datalek eindigde op 05-03-2026."),
-])
+@pytest.mark.parametrize(
+    "started, ended, sentence",
+    [
+        (datetime(2026, 3, 2, 22, 43, tzinfo=UTC), None, "Het datalek begon op 02-03-2026."),
+        (
+            datetime(2026, 3, 2, 22, 43, tzinfo=UTC),
+            datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
+            "Het datalek duurde van 02-03-2026 tot en met 05-03-2026.",
+        ),
+        # 23:43 UTC on 2 March is 00:43 on 3 March in Amsterdam, the same day as the end
+        (
+            datetime(2026, 3, 2, 23, 43, tzinfo=UTC),
+            datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+            "Het datalek vond plaats op 03-03-2026.",
+        ),
+        (None, datetime(2026, 3, 5, 9, 0, tzinfo=UTC), "Het datalek eindigde op 05-03-2026."),
+    ],
+)
 def test_the_period_of_the_breach(started, ended, sentence):
     assert sentence in compose_letter(facts(started_at=started, ended_at=ended), "letter", "nl").body
 
 
 def test_period_in_english():
-    letter = compose_letter(facts(started_at=datetime(2026, 3, 2, 12, tzinfo=UTC),
-                                  ended_at=datetime(2026, 3, 4, 12, tzinfo=UTC)), "email", "en")
+    letter = compose_letter(
+        facts(started_at=datetime(2026, 3, 2, 12, tzinfo=UTC), ended_at=datetime(2026, 3, 4, 12, tzinfo=UTC)),
+        "email",
+        "en",
+    )
     assert "The breach lasted from 02-03-2026 to 04-03-2026." in letter.body
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_not_yet_informed_is_a_placeholder_never_the_processors_date(language):
-    letter = compose_letter(LetterFacts("De Linde", None, dict(FIELDS), processor_name=PROCESSOR, contact=CONTACT),
-                            "letter", language)
+    letter = compose_letter(
+        LetterFacts("De Linde", None, dict(FIELDS), processor_name=PROCESSOR, contact=CONTACT), "letter", language
+    )
     assert letter.gaps == ("informed_at",)
     assert PLACEHOLDERS[language]["informed_at"] in letter.body
 
@@ -132,8 +164,7 @@ def test_not_yet_informed_is_a_placeholder_never_the_processors_date(language):
 @pytest.mark.parametrize("missing", [*FIELDS, "subjects_contact"])
 def test_a_missing_fact_is_a_marked_placeholder_and_a_gap(variant, language, missing):
     known = {k: v for k, v in FIELDS.items() if k != missing}
-    letter = compose_letter(facts(known, contact="" if missing == "subjects_contact" else CONTACT), variant,
-                            language)
+    letter = compose_letter(facts(known, contact="" if missing == "subjects_contact" else CONTACT), variant, language)
     assert letter.gaps == (missing,)
     assert PLACEHOLDERS[language][missing] in letter.body
     assert letter.body.count(f"[{'NOG INVULLEN' if language == 'nl' else 'TO FILL IN'}:") == 1
@@ -152,11 +183,14 @@ def test_nothing_known_lists_every_gap_once(language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_scopes_kinds_of_data_are_never_a_placeholder(language):
     scope = {"data_categories": ["name", "bsn", "unknown"], "special_categories": ["health"]}
-    letter = compose_letter(facts({k: v for k, v in FIELDS.items() if k != "affected_data"}, scope=scope),
-                            "letter", language)
+    letter = compose_letter(
+        facts({k: v for k, v in FIELDS.items() if k != "affected_data"}, scope=scope), "letter", language
+    )
     assert letter.gaps == ()
-    expected = {"nl": "Het gaat om de volgende gegevens:\n- Naam\n- Burgerservicenummer (BSN)\n- Gezondheidsgegevens",
-                "en": "The following data are involved:\n- Name\n- Citizen service number (BSN)\n- Health data"}
+    expected = {
+        "nl": "Het gaat om de volgende gegevens:\n- Naam\n- Burgerservicenummer (BSN)\n- Gezondheidsgegevens",
+        "en": "The following data are involved:\n- Name\n- Citizen service number (BSN)\n- Health data",
+    }
     assert expected[language] in letter.body
     # the scope's own kinds of data replace the incident-wide free text (which may describe other controllers)
     assert FIELDS["affected_data"] not in compose_letter(facts(scope=scope), "letter", language).body
@@ -168,43 +202,86 @@ def test_only_not_yet_known_in_the_scope_falls_back_to_the_incidents_words():
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("fields, data_types, kind, scope, expected", [
-    (FIELDS, (), None, {}, {"phishing", "complaint"}),
-    # hacking alone is no reason to change a password: the people may have no account at the processor
-    (FIELDS, (), "hacking_malware_phishing", {}, {"phishing", "complaint"}),
-    (FIELDS, (), "hacking_malware_phishing", {"data_categories": ["name", "address"]}, {"phishing", "complaint"}),
-    (FIELDS, (), "hacking_malware_phishing", {"data_categories": ["name", "login"]},
-     {"phishing", "password", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["bsn"]}, {"phishing", "identity", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["id_copy"]}, {"phishing", "identity", "complaint"}),
-    (FIELDS, (), None, {"special_categories": ["health"]}, {"phishing", "health", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["name", "health"]}, {"phishing", "health", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["iban"]}, {"phishing", "bank", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["credit_card"]}, {"phishing", "bank", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["other"]}, {"phishing", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["other"], "note": "Röntgenfoto's van de patiënten"},
-     {"phishing", "images", "complaint"}),
-    (FIELDS, (), None, {"data_categories": ["bsn", "health", "login", "financial"]},
-     {"phishing", "identity", "health", "password", "bank", "complaint"}),
-    (FIELDS, ("simple", "financial"), None, {}, {"phishing", "bank", "complaint"}),
-    # the incident's own words count only when the controller's scope names no kinds of data
-    ({**FIELDS, "affected_data": "Gebruikersnamen en wachtwoorden (gehasht)"}, (), None, {},
-     {"phishing", "password", "complaint"}),
-    ({**FIELDS, "affected_data": "Gebruikersnamen en wachtwoorden (gehasht)"}, (), None,
-     {"data_categories": ["name"]}, {"phishing", "complaint"}),
-    ({**FIELDS, "cause": "Gestolen inloggegevens"}, (), None, {}, {"phishing", "password", "complaint"}),
-    ({**FIELDS, "affected_data": "Namen en IBAN-nummers"}, (), None, {}, {"phishing", "bank", "complaint"}),
-    ({**FIELDS, "affected_data": "Namen, adressen en BSN"}, (), None, {}, {"phishing", "identity", "complaint"}),
-    ({**FIELDS, "affected_data": "Namen, adressen en BSN"}, (), None, {"data_categories": ["name", "address"]},
-     {"phishing", "complaint"}),
-    ({**FIELDS, "nature": "Kopieën van paspoorten gelekt"}, (), None, {}, {"phishing", "identity", "complaint"}),
-    ({**FIELDS, "affected_data": "Medische dossiers"}, (), None, {}, {"phishing", "health", "complaint"}),
-    ({**FIELDS, "affected_data": "Röntgenfoto's"}, (), None, {}, {"phishing", "images", "complaint"}),
-    ({**FIELDS, "affected_data": "Röntgenfoto's"}, (), None, {"data_categories": ["other"]},
-     {"phishing", "complaint"}),
-    ({**FIELDS, "affected_data": "BSN, IBAN en wachtwoorden"}, (), "other", {},
-     {"phishing", "password", "bank", "identity", "complaint"}),
-])
+@pytest.mark.parametrize(
+    "fields, data_types, kind, scope, expected",
+    [
+        (FIELDS, (), None, {}, {"phishing", "complaint"}),
+        # hacking alone is no reason to change a password: the people may have no account at the processor
+        (FIELDS, (), "hacking_malware_phishing", {}, {"phishing", "complaint"}),
+        (FIELDS, (), "hacking_malware_phishing", {"data_categories": ["name", "address"]}, {"phishing", "complaint"}),
+        (
+            FIELDS,
+            (),
+            "hacking_malware_phishing",
+            {"data_categories": ["name", "login"]},
+            {"phishing", "password", "complaint"},
+        ),
+        (FIELDS, (), None, {"data_categories": ["bsn"]}, {"phishing", "identity", "complaint"}),
+        (FIELDS, (), None, {"data_categories": ["id_copy"]}, {"phishing", "identity", "complaint"}),
+        (FIELDS, (), None, {"special_categories": ["health"]}, {"phishing", "health", "complaint"}),
+        (FIELDS, (), None, {"data_categories": ["name", "health"]}, {"phishing", "health", "complaint"}),
+        (FIELDS, (), None, {"data_categories": ["iban"]}, {"phishing", "bank", "complaint"}),
+        (FIELDS, (), None, {"data_categories": ["credit_card"]}, {"phishing", "bank", "complaint"}),
+        (FIELDS, (), None, {"data_categories": ["other"]}, {"phishing", "complaint"}),
+        (
+            FIELDS,
+            (),
+            None,
+            {"data_categories": ["other"], "note": "Röntgenfoto's van de patiënten"},
+            {"phishing", "images", "complaint"},
+        ),
+        (
+            FIELDS,
+            (),
+            None,
+            {"data_categories": ["bsn", "health", "login", "financial"]},
+            {"phishing", "identity", "health", "password", "bank", "complaint"},
+        ),
+        (FIELDS, ("simple", "financial"), None, {}, {"phishing", "bank", "complaint"}),
+        # the incident's own words count only when the controller's scope names no kinds of data
+        (
+            {**FIELDS, "affected_data": "Gebruikersnamen en wachtwoorden (gehasht)"},
+            (),
+            None,
+            {},
+            {"phishing", "password", "complaint"},
+        ),
+        (
+            {**FIELDS, "affected_data": "Gebruikersnamen en wachtwoorden (gehasht)"},
+            (),
+            None,
+            {"data_categories": ["name"]},
+            {"phishing", "complaint"},
+        ),
+        ({**FIELDS, "cause": "Gestolen inloggegevens"}, (), None, {}, {"phishing", "password", "complaint"}),
+        ({**FIELDS, "affected_data": "Namen en IBAN-nummers"}, (), None, {}, {"phishing", "bank", "complaint"}),
+        ({**FIELDS, "affected_data": "Namen, adressen en BSN"}, (), None, {}, {"phishing", "identity", "complaint"}),
+        (
+            {**FIELDS, "affected_data": "Namen, adressen en BSN"},
+            (),
+            None,
+            {"data_categories": ["name", "address"]},
+            {"phishing", "complaint"},
+        ),
+        ({**FIELDS, "nature": "Kopieën van paspoorten gelekt"}, (), None, {}, {"phishing", "identity", "complaint"}),
+        ({**FIELDS, "affected_data": "Medische dossiers"}, (), None, {}, {"phishing", "health", "complaint"}),
+        ({**FIELDS, "affected_data": "Röntgenfoto's"}, (), None, {}, {"phishing", "images", "complaint"}),
+        (
+            {**FIELDS, "affected_data": "Röntgenfoto's"},
+            (),
+            None,
+            {"data_categories": ["other"]},
+            {"phishing", "complaint"},
+        ),
+        (
+            {**FIELDS, "affected_data": "BSN, IBAN en wachtwoorden"},
+            (),
+            "other",
+            {},
+            {"phishing", "password", "bank", "identity", "complaint"},
+        ),
+    ],
+)
 def test_advice_follows_the_kinds_of_data(language, fields, data_types, kind, scope, expected):
     for variant in VARIANTS:
         letter = compose_letter(facts(fields, data_types, kind, scope=scope), variant, language)
@@ -212,8 +289,9 @@ def test_advice_follows_the_kinds_of_data(language, fields, data_types, kind, sc
 
 
 def test_the_description_is_only_a_fallback_for_images():
-    assert "images" in advice_given(compose_letter(facts(description="Foto's van gebitten gelekt"), "letter", "nl"),
-                                    "nl")
+    assert "images" in advice_given(
+        compose_letter(facts(description="Foto's van gebitten gelekt"), "letter", "nl"), "nl"
+    )
     scoped = facts(description="Foto's van gebitten gelekt", scope={"data_categories": ["name"]})
     assert "images" not in advice_given(compose_letter(scoped, "letter", "nl"), "nl")
 
@@ -223,10 +301,13 @@ def test_a_database_is_not_a_bank():
     assert "bank" not in advice_given(letter, "nl")
 
 
-@pytest.mark.parametrize("language, salutation, title", [
-    ("nl", "Geachte heer/mevrouw [naam],", "Mededeling over een datalek bij Huisartsenpraktijk De Linde"),
-    ("en", "Dear Sir or Madam,", "Notice of a data breach at Huisartsenpraktijk De Linde"),
-])
+@pytest.mark.parametrize(
+    "language, salutation, title",
+    [
+        ("nl", "Geachte heer/mevrouw [naam],", "Mededeling over een datalek bij Huisartsenpraktijk De Linde"),
+        ("en", "Dear Sir or Madam,", "Notice of a data breach at Huisartsenpraktijk De Linde"),
+    ],
+)
 def test_formal_salutation_and_a_public_notice_without_one(language, salutation, title):
     public = compose_letter(facts(), "public", language)
     assert public.subject == title
@@ -240,8 +321,10 @@ def test_formal_salutation_and_a_public_notice_without_one(language, salutation,
         assert personal.subject != title
 
 
-@pytest.mark.parametrize("language, line", [("nl", "Wij bieden u onze excuses aan voor dit datalek."),
-                                            ("en", "We apologise for this data breach.")])
+@pytest.mark.parametrize(
+    "language, line",
+    [("nl", "Wij bieden u onze excuses aan voor dit datalek."), ("en", "We apologise for this data breach.")],
+)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_apology_only_when_asked(variant, language, line):
     assert line not in compose_letter(facts(), variant, language).body
@@ -249,17 +332,20 @@ def test_apology_only_when_asked(variant, language, line):
     asked = compose_letter(facts(), variant, language, apology=True)
     assert asked.body.count(line) == 1
     if variant != "public":
-        assert asked.body.index(line) < asked.body.index("Met vriendelijke groet" if language == "nl"
-                                                          else "Yours faithfully")
+        assert asked.body.index(line) < asked.body.index(
+            "Met vriendelijke groet" if language == "nl" else "Yours faithfully"
+        )
 
 
 def test_letter_and_email_subjects_and_layout():
     letter = compose_letter(facts(), "letter", "nl")
     email = compose_letter(facts(), "email", "nl")
     assert letter.subject == email.subject == "Uw persoonsgegevens zijn betrokken bij een datalek"
-    assert letter.body.startswith("Huisartsenpraktijk De Linde\n[adres]\n\n[naam]\n[adres]\n\n[datum]\n\n"
-                                  "Uw persoonsgegevens zijn betrokken bij een datalek\n\n"
-                                  "Geachte heer/mevrouw [naam],")
+    assert letter.body.startswith(
+        "Huisartsenpraktijk De Linde\n[adres]\n\n[naam]\n[adres]\n\n[datum]\n\n"
+        "Uw persoonsgegevens zijn betrokken bij een datalek\n\n"
+        "Geachte heer/mevrouw [naam],"
+    )
     assert email.body.startswith("Geachte heer/mevrouw [naam],")
     assert email.body.endswith("Met vriendelijke groet,\n\nHuisartsenpraktijk De Linde")
     english = compose_letter(facts(), "letter", "en")
@@ -271,10 +357,14 @@ def test_letter_and_email_subjects_and_layout():
 
 
 def test_contact_is_the_controllers():
-    assert contact_text("Bel 0800-1234 of mail vragen@delinde.example", "J. Jansen", "fg@delinde.example") == \
-        "Bel 0800-1234 of mail vragen@delinde.example"
-    assert contact_text("  ", "J. Jansen", "fg@delinde.example", "020-1234567") == \
-        "J. Jansen, fg@delinde.example, 020-1234567"
+    assert (
+        contact_text("Bel 0800-1234 of mail vragen@delinde.example", "J. Jansen", "fg@delinde.example")
+        == "Bel 0800-1234 of mail vragen@delinde.example"
+    )
+    assert (
+        contact_text("  ", "J. Jansen", "fg@delinde.example", "020-1234567")
+        == "J. Jansen, fg@delinde.example, 020-1234567"
+    )
     assert contact_text("", "", "fg@delinde.example") == "fg@delinde.example"
     several = compose_letter(facts(contact="Privacyteam\nvragen@delinde.example"), "email", "nl")
     assert "Heeft u vragen? Neem dan contact met ons op:\nPrivacyteam\nvragen@delinde.example" in several.body
@@ -283,18 +373,29 @@ def test_contact_is_the_controllers():
     assert "privacy@verwerker.example" not in letter.body and CONTACT in letter.body
 
 
-@pytest.mark.parametrize("language, text", [
-    ("nl", "Let op: volgens Verwerkersovereenkomst, Art. 5.6 mag de verwerker de betrokkenen niet zelf over deze "
-           "inbreuk informeren; de verwerkingsverantwoordelijke beslist en informeert hen. De bepaling luidt: "
-           "“Het is Verwerker niet toegestaan …”"),
-    ("en", "Note: under Verwerkersovereenkomst, Art. 5.6, the processor may not inform the data subjects about this "
-           "breach itself; the controller decides and informs them. The clause reads: “Het is Verwerker niet "
-           "toegestaan …”"),
-])
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        (
+            "nl",
+            "Let op: volgens Verwerkersovereenkomst, Art. 5.6 mag de verwerker de betrokkenen niet zelf over deze "
+            "inbreuk informeren; de verwerkingsverantwoordelijke beslist en informeert hen. De bepaling luidt: "
+            "“Het is Verwerker niet toegestaan …”",
+        ),
+        (
+            "en",
+            "Note: under Verwerkersovereenkomst, Art. 5.6, the processor may not inform the data subjects about this "
+            "breach itself; the controller decides and informs them. The clause reads: “Het is Verwerker niet "
+            "toegestaan …”",
+        ),
+    ],
+)
 def test_guard_text_in_the_pages_language(language, text):
     assert guard_text("Verwerkersovereenkomst", "Art. 5.6", " Het is Verwerker niet toegestaan … ", language) == text
-    assert guard_text("Verwerkersovereenkomst", "Art. 5.6", "", language) == text.split(" De bepaling")[0] \
-        .split(" The clause")[0]
+    assert (
+        guard_text("Verwerkersovereenkomst", "Art. 5.6", "", language)
+        == text.split(" De bepaling")[0].split(" The clause")[0]
+    )
 
 
 @pytest.mark.parametrize("variant", ["sms", "", "Letter", None])
@@ -320,15 +421,25 @@ def subjects(api, make_controller, make_contract):
         contract = make_contract(profile, controller, reference="VO-LINDE-1")
         bystander = make_controller(name="Buiten Schot")
         make_contract("boz-72h", bystander, reference="VO-BUITEN-1")
-        created = api.post("/api/v1/incidents", json={
-            "title": "Bestand verkeerd gemaild", "aware_at": iso(now - timedelta(days=3)), "status": "confirmed",
-            "contract_ids": [contract.id], "fields": dict(fields), **({"details": details} if details else {})})
+        created = api.post(
+            "/api/v1/incidents",
+            json={
+                "title": "Bestand verkeerd gemaild",
+                "aware_at": iso(now - timedelta(days=3)),
+                "status": "confirmed",
+                "contract_ids": [contract.id],
+                "fields": dict(fields),
+                **({"details": details} if details else {}),
+            },
+        )
         assert created.status_code == 201, created.get_json()
         iid = created.get_json()["id"]
         notified = now - timedelta(days=1)
         if notify:
-            filed = api.post(f"/api/v1/incidents/{iid}/filings", json={
-                "kind": "controller_notice", "contract_id": contract.id, "at": iso(notified)})
+            filed = api.post(
+                f"/api/v1/incidents/{iid}/filings",
+                json={"kind": "controller_notice", "contract_id": contract.id, "at": iso(notified)},
+            )
             assert filed.status_code == 201
         return iid, controller, bystander, notified, f"/incidents/{iid}/subjects-letter/{controller.id}"
 
@@ -348,8 +459,7 @@ def test_page_shows_three_variants_with_copy_buttons(logged_in, subjects, page_o
         for value in (*FIELDS.values(), controller.contact_email):
             assert value in text, (variant, value)
         # the controller learnt of the breach from the processor's notice: that is the date in the letter
-        assert f"Op {to_local(notified).strftime('%d-%m-%Y')} hoorden wij van onze leverancier {PROCESSOR} dat" \
-            in text
+        assert f"Op {to_local(notified).strftime('%d-%m-%Y')} hoorden wij van onze leverancier {PROCESSOR} dat" in text
         assert "ontdekten" not in text
     assert "subject-email" in buttons
     assert page.text("subject-email") == "Uw persoonsgegevens zijn betrokken bij een datalek"
@@ -362,8 +472,9 @@ def test_page_texts_equal_the_composed_letters(logged_in, subjects, page_of):
     known = {"nature": "Inbraak", "affected_data": "Namen en BSN"}
     iid, controller, _, notified, url = subjects(fields=known)
     page = page_of(logged_in.get(url))
-    composed = LetterFacts("Huisartsenpraktijk De Linde", notified, known, processor_name=PROCESSOR,
-                           contact=controller.contact_email)
+    composed = LetterFacts(
+        "Huisartsenpraktijk De Linde", notified, known, processor_name=PROCESSOR, contact=controller.contact_email
+    )
     for variant in VARIANTS:
         assert page.text(f"text-{variant}") == compose_letter(composed, variant, "nl").body
     missing = page.with_class("missing", "p")
@@ -384,8 +495,7 @@ def test_page_defaults_to_the_controllers_language(logged_in, subjects, page_of)
     _, _, _, _, url = subjects(language="en")
     page = page_of(logged_in.get(url))
     assert page.text("text-email").startswith("Dear Sir or Madam,")
-    assert page_of(logged_in.get(url + "?letter_lang=nl")).text("text-email").startswith(
-        "Geachte heer/mevrouw [naam],")
+    assert page_of(logged_in.get(url + "?letter_lang=nl")).text("text-email").startswith("Geachte heer/mevrouw [naam],")
 
 
 def test_page_refuses_unknown_language_and_unaffected_controller(logged_in, subjects):
@@ -409,11 +519,15 @@ def test_guard_for_a_contract_that_forbids_informing_data_subjects(logged_in, su
     guards = [" ".join(g.split()) for g in page.texts_in_class("guard")]
     assert len(guards) == 1
     guard = guards[0]
-    assert guard.startswith("Let op: volgens Zivver Licentievoorwaarden, Bijlage 1: Verwerkersovereenkomst "
-                            "(BOZ-model), Art. 5.6 mag de verwerker de betrokkenen niet zelf over deze inbreuk "
-                            "informeren; de verwerkingsverantwoordelijke beslist en informeert hen.")
-    assert "De bepaling luidt: “Het is Verwerker niet toegestaan informatie te verstrekken over Inbreuken aan " \
-           "Betrokkenen" in guard
+    assert guard.startswith(
+        "Let op: volgens Zivver Licentievoorwaarden, Bijlage 1: Verwerkersovereenkomst "
+        "(BOZ-model), Art. 5.6 mag de verwerker de betrokkenen niet zelf over deze inbreuk "
+        "informeren; de verwerkingsverantwoordelijke beslist en informeert hen."
+    )
+    assert (
+        "De bepaling luidt: “Het is Verwerker niet toegestaan informatie te verstrekken over Inbreuken aan "
+        "Betrokkenen" in guard
+    )
     for english in ENGLISH_GUARD:
         assert english not in guard
 
@@ -423,10 +537,12 @@ def test_guard_in_english_follows_the_interface_language(logged_in, subjects, pa
     page = page_of(logged_in.get(url + "?lang=en"))
     guards = [" ".join(g.split()) for g in page.texts_in_class("guard")]
     assert len(guards) == 1
-    assert guards[0].startswith("Note: under Zivver Licentievoorwaarden, Bijlage 1: Verwerkersovereenkomst "
-                                "(BOZ-model), Art. 5.6, the processor may not inform the data subjects about this "
-                                "breach itself; the controller decides and informs them. The clause reads: “Het is "
-                                "Verwerker niet toegestaan")
+    assert guards[0].startswith(
+        "Note: under Zivver Licentievoorwaarden, Bijlage 1: Verwerkersovereenkomst "
+        "(BOZ-model), Art. 5.6, the processor may not inform the data subjects about this "
+        "breach itself; the controller decides and informs them. The clause reads: “Het is "
+        "Verwerker niet toegestaan"
+    )
 
 
 def test_no_guard_where_the_processor_may_inform(logged_in, subjects, page_of):
@@ -437,8 +553,9 @@ def test_no_guard_where_the_processor_may_inform(logged_in, subjects, page_of):
 
 def decide(api, iid, controller, ground):
     body = {"controller_id": controller.id, "decision_maker": MAKER, "notify_ap": "yes", "reason": "Hoog risico"}
-    body.update({"inform_data_subjects": "no", "data_subjects_ground": ground} if ground else
-                {"inform_data_subjects": "yes"})
+    body.update(
+        {"inform_data_subjects": "no", "data_subjects_ground": ground} if ground else {"inform_data_subjects": "yes"}
+    )
     response = api.post(f"/api/v1/incidents/{iid}/decisions", json=body)
     assert response.status_code == 201, response.get_json()
 
@@ -474,10 +591,19 @@ def test_dutch_page_has_no_english_interface_text(api, logged_in, subjects):
     iid, controller, _, _, url = subjects(fields={"nature": "Inbraak"})
     decide(api, iid, controller, "disproportionate_effort")
     text = logged_in.get(url).get_data(as_text=True)
-    for english in ("Copy text", "Language of the drafts", "Latest decision on informing data subjects",
-                    "Still to fill in:", "Public notice (disproportionate effort", "Include an apology",
-                    "Update the drafts", "legal adviser", "Date the controller was informed",
-                    "Contact for data subjects", *ENGLISH_GUARD):
+    for english in (
+        "Copy text",
+        "Language of the drafts",
+        "Latest decision on informing data subjects",
+        "Still to fill in:",
+        "Public notice (disproportionate effort",
+        "Include an apology",
+        "Update the drafts",
+        "legal adviser",
+        "Date the controller was informed",
+        "Contact for data subjects",
+        *ENGLISH_GUARD,
+    ):
         assert english not in text, english
     assert "Engels" in text and "Excuses opnemen" in text and "Let op: volgens" in text
 
@@ -511,8 +637,11 @@ def test_language_links_keep_the_apology(logged_in, subjects):
 
 def test_the_controllers_contact_for_data_subjects_never_the_processors(logged_in, subjects, page_of):
     fields = {**FIELDS, "contact_point": "privacy@verwerker.example"}
-    _, controller, _, _, url = subjects(fields=fields, subjects_contact="Bel 0800-1234 of mail vragen@delinde.example",
-                                        address="Lindelaan 1, 1234 AB Zorgdorp")
+    _, controller, _, _, url = subjects(
+        fields=fields,
+        subjects_contact="Bel 0800-1234 of mail vragen@delinde.example",
+        address="Lindelaan 1, 1234 AB Zorgdorp",
+    )
     page = page_of(logged_in.get(url))
     for variant in VARIANTS:
         text = page.text(f"text-{variant}")
@@ -538,25 +667,50 @@ def test_two_controllers_each_see_only_their_own_scope(api, logged_in, make_cont
     now = utcnow().replace(microsecond=0)
     linde = make_controller(name="Huisartsenpraktijk De Linde", subjects_contact="vragen@delinde.example")
     anker = make_controller(name="Tandartspraktijk Het Anker", subjects_contact="privacy@hetanker.example")
-    contracts = [make_contract("boz-72h", linde, reference="VO-LINDE-2"),
-                 make_contract("doctolib", anker, reference="VO-ANKER-2")]
-    created = api.post("/api/v1/incidents", json={
-        "title": "Inbraak bij de hostingpartij", "aware_at": iso(now - timedelta(days=2)), "status": "confirmed",
-        "contract_ids": [c.id for c in contracts], "details": {"incident_kind": "hacking_malware_phishing"},
-        "fields": {k: v for k, v in FIELDS.items() if k != "affected_data"}})
+    contracts = [
+        make_contract("boz-72h", linde, reference="VO-LINDE-2"),
+        make_contract("doctolib", anker, reference="VO-ANKER-2"),
+    ]
+    created = api.post(
+        "/api/v1/incidents",
+        json={
+            "title": "Inbraak bij de hostingpartij",
+            "aware_at": iso(now - timedelta(days=2)),
+            "status": "confirmed",
+            "contract_ids": [c.id for c in contracts],
+            "details": {"incident_kind": "hacking_malware_phishing"},
+            "fields": {k: v for k, v in FIELDS.items() if k != "affected_data"},
+        },
+    )
     assert created.status_code == 201, created.get_json()
     iid = created.get_json()["id"]
     for contract in contracts:
-        assert api.post(f"/api/v1/incidents/{iid}/filings", json={
-            "kind": "controller_notice", "contract_id": contract.id, "at": iso(now - timedelta(days=1))}) \
-            .status_code == 201
-    scopes = {linde.id: {"subjects_min": 1200, "subjects_max": 1500, "data_categories": ["name", "bsn"],
-                         "special_categories": ["health"], "note": "NOTE-LINDE: alleen de huisartsdossiers"},
-              anker.id: {"subjects_min": 80, "subjects_max": 80, "data_categories": ["name", "login", "other"],
-                         "note": "NOTE-ANKER: röntgenfoto's van 80 patiënten"}}
+        assert (
+            api.post(
+                f"/api/v1/incidents/{iid}/filings",
+                json={"kind": "controller_notice", "contract_id": contract.id, "at": iso(now - timedelta(days=1))},
+            ).status_code
+            == 201
+        )
+    scopes = {
+        linde.id: {
+            "subjects_min": 1200,
+            "subjects_max": 1500,
+            "data_categories": ["name", "bsn"],
+            "special_categories": ["health"],
+            "note": "NOTE-LINDE: alleen de huisartsdossiers",
+        },
+        anker.id: {
+            "subjects_min": 80,
+            "subjects_max": 80,
+            "data_categories": ["name", "login", "other"],
+            "note": "NOTE-ANKER: röntgenfoto's van 80 patiënten",
+        },
+    }
     for controller_id, scope in scopes.items():
-        response = api.client.put(f"/api/v1/incidents/{iid}/controllers/{controller_id}/scope", json=scope,
-                                  headers=api.headers)
+        response = api.client.put(
+            f"/api/v1/incidents/{iid}/controllers/{controller_id}/scope", json=scope, headers=api.headers
+        )
         assert response.status_code == 200, response.get_json()
 
     def page(controller):
@@ -592,8 +746,9 @@ def test_the_letter_dates_the_controllers_first_notice_not_a_clock_or_a_confirma
 
     contract = make_contract("citodent")
     now = utcnow().replace(microsecond=0)
-    incident = service.create_incident(title="Beeldopslag", aware_at=now - timedelta(days=3), status="suspected",
-                                       contract_ids=[contract.id])
+    incident = service.create_incident(
+        title="Beeldopslag", aware_at=now - timedelta(days=3), status="suspected", contract_ids=[contract.id]
+    )
     db.session.commit()
     assert letter_facts(incident, contract.controller).informed_at is None
     told = now - timedelta(days=2)

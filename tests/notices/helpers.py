@@ -56,8 +56,11 @@ def html_part(message: EmailMessage) -> str:
 
 
 def pdf_attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
-    return [(part.get_filename(), part.get_content()) for part in message.iter_attachments()
-            if part.get_content_type() == "application/pdf"]
+    return [
+        (part.get_filename(), part.get_content())
+        for part in message.iter_attachments()
+        if part.get_content_type() == "application/pdf"
+    ]
 
 
 ACK_LINK = re.compile(re.escape(BASE_URL) + r"/ack/[A-Za-z0-9_\-.]+")
@@ -70,4 +73,4 @@ def ack_link(message: EmailMessage) -> str:
 
 
 def ack_path(message: EmailMessage) -> str:
-    return ack_link(message)[len(BASE_URL):]
+    return ack_link(message)[len(BASE_URL) :]

@@ -44,8 +44,10 @@ def delivered(world, inbox):
     assert deliver_due() == {"sent": 2}
     mails = {r.rcpt_tos[0]: parse(r.content) for r in inbox.received}
     return {
-        "a": messages[world.a.id], "b": messages[world.b.id],
-        "path_a": ack_path(mails["fg@eendracht.example"]), "path_b": ack_path(mails["dpo@riverside.example"]),
+        "a": messages[world.a.id],
+        "b": messages[world.b.id],
+        "path_a": ack_path(mails["fg@eendracht.example"]),
+        "path_b": ack_path(mails["dpo@riverside.example"]),
     }
 
 
@@ -69,8 +71,9 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     after = all_counts()
     assert after["filings"] == before["filings"] + 1
     assert after["timeline_events"] == before["timeline_events"] + 1
-    assert {k: v for k, v in after.items() if k not in ("filings", "timeline_events")} == \
-        {k: v for k, v in before.items() if k not in ("filings", "timeline_events")}
+    assert {k: v for k, v in after.items() if k not in ("filings", "timeline_events")} == {
+        k: v for k, v in before.items() if k not in ("filings", "timeline_events")
+    }
 
     [filing] = acknowledgements()
     assert filing.note == "Mw. Ĳsselmeer"
@@ -125,7 +128,9 @@ def test_forged_expired_and_foreign_links_record_nothing(world, delivered, app, 
         "forged signature": (forged(delivered["path_a"]), 404, INVALID),
         "signed with another key": (
             "/ack/" + URLSafeTimedSerializer("other-secret", salt=SALT).dumps({"o": a.id, "n": a.ack_nonce}),
-            404, INVALID),
+            404,
+            INVALID,
+        ),
         "expired": (f"/ack/{token(a.id, a.ack_nonce, age_seconds=31 * DAY)}", 410, EXPIRED),
         "wrong nonce": (f"/ack/{token(a.id, 'f' * 32)}", 404, INVALID),
         "another notice's nonce": (f"/ack/{token(a.id, b.ack_nonce)}", 404, INVALID),

@@ -72,8 +72,10 @@ def test_delivery_arrives_with_pdf_and_records_proof(world, inbox, api):
         world.a.id: f"Melding datalek {world.reference} (eerste melding) — {PROCESSOR}",
         world.b.id: f"Data breach notice {world.reference} (initial notice) — {PROCESSOR}",
     }
-    expected_filename = {world.a.id: f"{world.reference}-melding-initial-1.pdf",
-                         world.b.id: f"{world.reference}-notice-initial-1.pdf"}
+    expected_filename = {
+        world.a.id: f"{world.reference}-melding-initial-1.pdf",
+        world.b.id: f"{world.reference}-notice-initial-1.pdf",
+    }
     links = set()
     for controller in (world.a, world.b):
         db.session.expire_all()
@@ -113,8 +115,9 @@ def test_delivery_arrives_with_pdf_and_records_proof(world, inbox, api):
 
     # one controller_notice filing per affected contract, at the moment the server accepted the mail
     db.session.expire_all()
-    filings = db.session.scalars(select(Filing).where(Filing.incident_id == world.incident.id,
-                                                      Filing.kind == "controller_notice")).all()
+    filings = db.session.scalars(
+        select(Filing).where(Filing.incident_id == world.incident.id, Filing.kind == "controller_notice")
+    ).all()
     assert sorted(f.contract_id for f in filings) == sorted([world.a_boz.id, world.a_doc.id, world.b_gdpr.id])
     sent_a = db.session.get(OutboxMessage, by_controller[world.a.id])
     sent_b = db.session.get(OutboxMessage, by_controller[world.b.id])
@@ -145,8 +148,10 @@ def test_delivery_arrives_with_pdf_and_records_proof(world, inbox, api):
     # the timeline shows each issued document with its hash, and each delivery with the reply
     events = db.session.scalars(select(TimelineEvent).where(TimelineEvent.incident_id == world.incident.id)).all()
     issued = {e.details["document_id"]: e.details["sha256"] for e in events if e.kind == "document_issued"}
-    assert issued == {sent_a.document_id: db.session.get(Document, sent_a.document_id).sha256,
-                      sent_b.document_id: db.session.get(Document, sent_b.document_id).sha256}
+    assert issued == {
+        sent_a.document_id: db.session.get(Document, sent_a.document_id).sha256,
+        sent_b.document_id: db.session.get(Document, sent_b.document_id).sha256,
+    }
     assert sorted(e.details["outbox_id"] for e in events if e.kind == "mail_sent") == sorted([sent_a.id, sent_b.id])
 
     # nothing more is due: a second run sends nothing
@@ -205,8 +210,13 @@ def test_completeness_per_contract_in_the_api(world, api):
     completeness = {c["contract_id"]: c for c in body["completeness"]}
     assert completeness[world.a_boz.id]["missing"] == ["consequences", "measures"]
     assert completeness[world.a_doc.id]["missing"] == ["consequences", "measures"]
-    assert completeness[world.b_gdpr.id]["missing"] == ["data_subjects", "records", "consequences", "measures",
-                                                         "contact_point"]
+    assert completeness[world.b_gdpr.id]["missing"] == [
+        "data_subjects",
+        "records",
+        "consequences",
+        "measures",
+        "contact_point",
+    ]
     assert not any(c["complete"] for c in completeness.values())
 
 
@@ -218,9 +228,15 @@ def test_openapi_documents_the_notice_endpoints(client):
 
 
 def test_a_notice_by_phone_is_recorded_by_hand(world, api):
-    response = api.post(f"/api/v1/incidents/{world.incident.id}/filings", json={
-        "kind": "controller_notice", "contract_id": world.a_boz.id, "channel": "phone",
-        "note": "FG telefonisch geïnformeerd"})
+    response = api.post(
+        f"/api/v1/incidents/{world.incident.id}/filings",
+        json={
+            "kind": "controller_notice",
+            "contract_id": world.a_boz.id,
+            "channel": "phone",
+            "note": "FG telefonisch geïnformeerd",
+        },
+    )
     assert response.status_code == 201
     filing = response.get_json()
     assert filing["channel"] == "phone" and filing["note"] == "FG telefonisch geïnformeerd"

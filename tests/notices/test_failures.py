@@ -72,8 +72,11 @@ def test_failure_retries_with_backoff_then_fails_then_a_person_retries(server, w
         assert mail.handlers[server].attempts == 1
     assert mail.inbox.received == []
     assert filings() == []
-    assert notice_statuses(api, world.incident.id) == {world.a_boz.id: "running", world.a_doc.id: "running",
-                                                        world.b_gdpr.id: "running"}
+    assert notice_statuses(api, world.incident.id) == {
+        world.a_boz.id: "running",
+        world.a_doc.id: "running",
+        world.b_gdpr.id: "running",
+    }
 
     # before the backoff has passed nothing happens
     assert deliver_due() == {}
@@ -141,8 +144,7 @@ def test_failure_is_visible_on_the_incident_page_and_dashboard(world, mail, one_
     # "Try again now" on the incident page, then the server accepts it
     mail.use("working")
     token = csrf_from(page)
-    response = logged_in.post(f"/incidents/{world.incident.id}/outbox/{one_notice}/retry",
-                              data={"csrf_token": token})
+    response = logged_in.post(f"/incidents/{world.incident.id}/outbox/{one_notice}/retry", data={"csrf_token": token})
     assert response.status_code == 302
     assert fresh(one_notice).status == "retrying" and fresh(one_notice).next_attempt_at <= utcnow()
     assert deliver_due() == {"sent": 1}
@@ -170,6 +172,7 @@ def test_an_overlong_server_reply_is_a_mail_error():
     """smtplib refuses a reply line over 8 KiB with SMTPResponseException(500, "Line too long."), a str where the
     server's replies are bytes: the transport reports it as any refusal, so the message is retried."""
     with socket.create_server(("127.0.0.1", 0)) as server:
+
         def greet() -> None:
             conn, _addr = server.accept()
             with conn:

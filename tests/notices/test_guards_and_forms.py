@@ -21,45 +21,53 @@ from .helpers import PROCESSOR, flat, parse, pdf_attachments, pdf_text
 
 def test_processor_may_not_inform_data_subjects_under_boz(world, api, all_counts):
     before = all_counts()
-    response = api.post(f"/api/v1/incidents/{world.incident.id}/filings",
-                        json={"kind": "data_subject_communication", "contract_id": world.a_boz.id,
-                              "channel": "letter", "note": "brief aan patiënten"})
+    response = api.post(
+        f"/api/v1/incidents/{world.incident.id}/filings",
+        json={
+            "kind": "data_subject_communication",
+            "contract_id": world.a_boz.id,
+            "channel": "letter",
+            "note": "brief aan patiënten",
+        },
+    )
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "forbidden_by_contract"
     assert "Art. 5.6" in error["message"]
-    assert "Het is Verwerker niet toegestaan informatie te verstrekken over Inbreuken aan Betrokkenen" in error[
-        "message"]
+    assert (
+        "Het is Verwerker niet toegestaan informatie te verstrekken over Inbreuken aan Betrokkenen" in error["message"]
+    )
     assert all_counts() == before
 
 
 def test_processor_may_inform_data_subjects_under_citodent(app, make_controller, make_contract, api, all_counts):
     contract = make_contract("citodent", make_controller(name="Tandarts Citodent"))
-    incident = create_incident(title="Röntgenserver", aware_at=utcnow() - timedelta(hours=1),
-                               contract_ids=[contract.id])
+    incident = create_incident(
+        title="Röntgenserver", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id]
+    )
     db.session.commit()
     before = all_counts()
-    response = api.post(f"/api/v1/incidents/{incident.id}/filings",
-                        json={"kind": "data_subject_communication", "contract_id": contract.id, "channel": "letter"})
+    response = api.post(
+        f"/api/v1/incidents/{incident.id}/filings",
+        json={"kind": "data_subject_communication", "contract_id": contract.id, "channel": "letter"},
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["kind"] == "data_subject_communication"
     after = all_counts()
     assert after["filings"] == before["filings"] + 1
 
 
-def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in, app, make_controller,
-                                                               make_contract):
+def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in, app, make_controller, make_contract):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     assert 'id="data-subject-guard"' in page
-    guard = page[page.index('id="data-subject-guard"'):]
-    guard = guard[:guard.index("</div>")]
+    guard = page[page.index('id="data-subject-guard"') :]
+    guard = guard[: guard.index("</div>")]
     assert "VO-A-BOZ" in guard and "Art. 5.6" in guard
     # in the page's language, quoting the clause
     assert "mag de verwerker de betrokkenen niet zelf over deze inbreuk informeren" in guard
     assert "may not inform" not in guard and "profile '" not in guard
     # the guard box stands in the filing form, where a data-subject communication would be recorded
-    assert page.index('id="filing_form"') < page.index('id="data-subject-guard"') < page.index(
-        'name="filing-kind"')
+    assert page.index('id="filing_form"') < page.index('id="data-subject-guard"') < page.index('name="filing-kind"')
 
     contract = make_contract("citodent", make_controller(name="Tandarts Citodent"))
     free = create_incident(title="Röntgenserver", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id])
@@ -70,11 +78,16 @@ def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in
 def test_consultation_through_the_web_form(world, logged_in, api):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     assert 'id="consultation"' in page
-    response = logged_in.post(f"/incidents/{world.incident.id}/consultation", data={
-        "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
-        "consult-contract_id": str(world.a_boz.id), "consult-at": "",
-        "consult-with_whom": "Mw. Ĳsselmeer (FG)", "consult-agreements": "Dagelijks overleg om 9:00; € 0 kosten",
-    })
+    response = logged_in.post(
+        f"/incidents/{world.incident.id}/consultation",
+        data={
+            "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
+            "consult-contract_id": str(world.a_boz.id),
+            "consult-at": "",
+            "consult-with_whom": "Mw. Ĳsselmeer (FG)",
+            "consult-agreements": "Dagelijks overleg om 9:00; € 0 kosten",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     [filing] = db.session.scalars(select(Filing).where(Filing.kind == "controller_consultation")).all()
@@ -93,9 +106,15 @@ def test_consultation_through_the_web_form(world, logged_in, api):
 def test_consultation_form_refuses_a_contract_without_that_obligation(world, logged_in, all_counts):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     before = all_counts()
-    response = logged_in.post(f"/incidents/{world.incident.id}/consultation", data={
-        "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
-        "consult-contract_id": str(world.a_doc.id), "consult-with_whom": "X", "consult-agreements": "Y"})
+    response = logged_in.post(
+        f"/incidents/{world.incident.id}/consultation",
+        data={
+            "consult-csrf_token": csrf_from(page, "consult-csrf_token"),
+            "consult-contract_id": str(world.a_doc.id),
+            "consult-with_whom": "X",
+            "consult-agreements": "Y",
+        },
+    )
     assert response.status_code == 302
     assert all_counts() == before
 
@@ -147,8 +166,16 @@ def test_investigation_report_through_the_web_form_is_delivered(world, logged_in
 def test_report_form_without_the_sections_writes_nothing(world, logged_in, all_counts):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     before = all_counts()
-    response = logged_in.post(f"/incidents/{world.incident.id}/report", data={
-        "report-csrf_token": csrf_from(page, "report-csrf_token"), "report-controller_id": str(world.a.id),
-        "report-what_happened": "Iets", "report-cause": "", "report-response": "", "report-follow_up": ""})
+    response = logged_in.post(
+        f"/incidents/{world.incident.id}/report",
+        data={
+            "report-csrf_token": csrf_from(page, "report-csrf_token"),
+            "report-controller_id": str(world.a.id),
+            "report-what_happened": "Iets",
+            "report-cause": "",
+            "report-response": "",
+            "report-follow_up": "",
+        },
+    )
     assert response.status_code == 302
     assert all_counts() == before

@@ -92,21 +92,26 @@ def test_notify_all_through_the_web_twice(world, inbox, logged_in):
 
 def test_updates_are_numbered_and_each_is_sent(world, inbox):
     for _ in range(2):
-        [update] = issue_notices(world.incident, controller_ids=[world.a.id], version="update",
-                                 next_update="morgen 12:00")
+        [update] = issue_notices(
+            world.incident, controller_ids=[world.a.id], version="update", next_update="morgen 12:00"
+        )
         db.session.commit()
     updates = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(updates) == 2 and updates[0].id != updates[1].id
     assert [m.details["sequence"] for m in updates] == [1, 2]
     documents = db.session.scalars(select(Document).order_by(Document.id)).all()
     assert [(d.version, d.sequence) for d in documents] == [("update", 1), ("update", 2)]
-    assert [d.filename for d in documents] == [f"{world.reference}-melding-update-1.pdf",
-                                               f"{world.reference}-melding-update-2.pdf"]
+    assert [d.filename for d in documents] == [
+        f"{world.reference}-melding-update-1.pdf",
+        f"{world.reference}-melding-update-2.pdf",
+    ]
 
     assert deliver_due() == {"sent": 2}
     subjects = sorted(parse(r.content)["Subject"] for r in inbox.received)
-    assert subjects == [f"Melding datalek {world.reference} (aanvulling 1) — {PROCESSOR}",
-                        f"Melding datalek {world.reference} (aanvulling 2) — {PROCESSOR}"]
+    assert subjects == [
+        f"Melding datalek {world.reference} (aanvulling 1) — {PROCESSOR}",
+        f"Melding datalek {world.reference} (aanvulling 2) — {PROCESSOR}",
+    ]
     attached = sorted(pdf_attachments(parse(r.content))[0][0] for r in inbox.received)
     assert attached == [d.filename for d in documents]
 
@@ -120,7 +125,8 @@ def test_final_notice_is_issued_once(world, inbox):
     assert count(Document, version="final") == 1
     assert deliver_due() == {"sent": 1}
     assert parse(inbox.received[0].content)["Subject"] == (
-        f"Data breach notice {world.reference} (final notice) — {PROCESSOR}")
+        f"Data breach notice {world.reference} (final notice) — {PROCESSOR}"
+    )
 
 
 def test_send_one_form_initial_twice_update_twice(world, logged_in):
@@ -128,10 +134,14 @@ def test_send_one_form_initial_twice_update_twice(world, logged_in):
     token = csrf_from(page)
     url = f"/incidents/{world.incident.id}/notices"
     for version in ("initial", "initial", "update", "update"):
-        response = logged_in.post(url, data={"csrf_token": token, "controller_id": str(world.b.id),
-                                             "version": version, "next_update": ""})
+        response = logged_in.post(
+            url, data={"csrf_token": token, "controller_id": str(world.b.id), "version": version, "next_update": ""}
+        )
         assert response.status_code == 302
     documents = db.session.scalars(select(Document).order_by(Document.id)).all()
     assert [(d.controller_id, d.version, d.sequence) for d in documents] == [
-        (world.b.id, "initial", 1), (world.b.id, "update", 1), (world.b.id, "update", 2)]
+        (world.b.id, "initial", 1),
+        (world.b.id, "update", 1),
+        (world.b.id, "update", 2),
+    ]
     assert count(OutboxMessage) == 3

@@ -119,8 +119,10 @@ def test_english_controller_gets_the_english_notice(world):
         assert f"{GDPR_LABELS_EN[key]} not yet known, to follow" in text, key
     assert text.count("not yet known, to follow") == 4
     # The contact point is the processor's, named once: never "unknown" beside the processor's address.
-    assert f"{GDPR_LABELS_EN['contact_point']} mr. J. de Boer (Functionaris gegevensbescherming) · " \
-           "privacy@verwerker.example · 020-1234567" in text
+    assert (
+        f"{GDPR_LABELS_EN['contact_point']} mr. J. de Boer (Functionaris gegevensbescherming) · "
+        "privacy@verwerker.example · 020-1234567" in text
+    )
     assert text.count("privacy@verwerker.example") == 2  # the parties and the contact point
     assert "PROVISIONAL" in text and document.provisional is True
     assert "nog niet bekend" not in text and "Melding van een inbreuk" not in text
@@ -133,8 +135,10 @@ def test_english_controller_gets_the_english_notice(world):
 def test_a_complete_notice_is_not_provisional(world):
     from incidents.breaches.service import update_incident
 
-    update_incident(world.incident, fields={"consequences": "Inzage door een andere praktijk",
-                                            "measures": "Map teruggevraagd en vernietigd"})
+    update_incident(
+        world.incident,
+        fields={"consequences": "Inzage door een andere praktijk", "measures": "Map teruggevraagd en vernietigd"},
+    )
     db.session.commit()
     document = document_for(world, world.a)
     text = pdf_text(document.content)
@@ -149,12 +153,18 @@ def test_reference_and_page_numbers_on_every_page(app, make_controller, make_con
     contract = make_contract("boz-72h", controller)
     now = utcnow()
     incident = create_incident(
-        title="Lange melding", description="Een uitvoerige beschrijving van het verloop. " * 60,
-        aware_at=now - timedelta(hours=1), status="confirmed", contract_ids=[contract.id],
-        fields={"nature": "Onbevoegde toegang tot het archief. " * 50,
-                "affected_data": "Namen, adressen, BSN, behandelgegevens. " * 50,
-                "consequences": "Mogelijke inzage door derden. " * 50,
-                "measures": "Toegang ingetrokken en logbestanden onderzocht. " * 50})
+        title="Lange melding",
+        description="Een uitvoerige beschrijving van het verloop. " * 60,
+        aware_at=now - timedelta(hours=1),
+        status="confirmed",
+        contract_ids=[contract.id],
+        fields={
+            "nature": "Onbevoegde toegang tot het archief. " * 50,
+            "affected_data": "Namen, adressen, BSN, behandelgegevens. " * 50,
+            "consequences": "Mogelijke inzage door derden. " * 50,
+            "measures": "Toegang ingetrokken en logbestanden onderzocht. " * 50,
+        },
+    )
     db.session.commit()
     document = document_for(incident, controller)
     pages = [flat(p) for p in pdf_pages(document.content)]
@@ -207,7 +217,7 @@ def test_documents_need_a_login(world, app):
 def test_notice_for_an_incident_with_a_long_text_at_the_allowed_maximum(where, world, api, app, all_counts):
     from incidents.breaches.service import update_incident
 
-    text = ("Uitgebreide toelichting op het incident. " * 300)
+    text = "Uitgebreide toelichting op het incident. " * 300
     if where == "description":
         update_incident(world.incident, description=text[:10000])  # MAX_DESCRIPTION_LENGTH
     else:
@@ -228,15 +238,34 @@ def test_recorded_facts_are_never_printed_as_unknown(world):
     from incidents.breaches.scope import set_scope
     from incidents.breaches.service import update_incident
 
-    update_incident(world.incident, fields={"nature": "", "affected_data": ""},
-                    details={"incident_kind": "email_wrong_recipient", "protection": "none",
-                             "reporter_kind": "external", "reported_by": "Ontvangende praktijk",
-                             "recovery": "Map teruggehaald en verwijderd"})
-    record_severity(world.incident, {"data_types": ["sensitive"], "identification": "maximum",
-                                     "confidentiality": "known_recipients"})
-    set_scope(world.incident, world.a.id, {"subjects_min": 12, "subjects_max": 12, "records_min": 30,
-                                           "records_max": 40, "data_categories": ["name", "health"],
-                                           "subject_groups": ["patients"], "countries": ["NL", "BE"]})
+    update_incident(
+        world.incident,
+        fields={"nature": "", "affected_data": ""},
+        details={
+            "incident_kind": "email_wrong_recipient",
+            "protection": "none",
+            "reporter_kind": "external",
+            "reported_by": "Ontvangende praktijk",
+            "recovery": "Map teruggehaald en verwijderd",
+        },
+    )
+    record_severity(
+        world.incident,
+        {"data_types": ["sensitive"], "identification": "maximum", "confidentiality": "known_recipients"},
+    )
+    set_scope(
+        world.incident,
+        world.a.id,
+        {
+            "subjects_min": 12,
+            "subjects_max": 12,
+            "records_min": 30,
+            "records_max": 40,
+            "data_categories": ["name", "health"],
+            "subject_groups": ["patients"],
+            "countries": ["NL", "BE"],
+        },
+    )
     db.session.commit()
     text = flat(pdf_text(document_for(world, world.a).content))
     assert "Aard van de inbreuk Gegevens (mogelijk) ingezien door onbevoegden" in text
@@ -245,6 +274,10 @@ def test_recorded_facts_are_never_printed_as_unknown(world):
     assert "Getroffen persoonsgegevens (categorieën) Soorten: Naam, Gezondheidsgegevens" in text
     assert "Soort incident E-mail naar verkeerde ontvanger" in text and "Ontvangende praktijk" in text
     assert "Map teruggehaald en verwijderd" in text and "België" in text
-    for label in ("Aard van de inbreuk", "Betrokkenen (categorieën en aantal)", "Aantal records (bij benadering)",
-                  "Getroffen persoonsgegevens (categorieën)"):
+    for label in (
+        "Aard van de inbreuk",
+        "Betrokkenen (categorieën en aantal)",
+        "Aantal records (bij benadering)",
+        "Getroffen persoonsgegevens (categorieën)",
+    ):
         assert f"{label} nog niet bekend" not in text, label

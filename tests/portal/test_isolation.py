@@ -34,9 +34,15 @@ from ..support.forms import csrf_token
 SECRET = "GEHEIM"  # every text of organisation B carries it
 B_MARKERS = (SECRET, "fg@b-geheim.example", "99887766")
 # Routes that are not about anyone's data, or that act only on the logged-in user themselves.
-SKIP = {"static", "auth.login", "auth.second_factor", "auth.logout", "auth.logout_everywhere",
-        "notices.acknowledge",  # the e-mailed link is its own signed capability, checked in tests/notices
-        "calendar.feed"}  # the feed's secret token is its own capability, checked in tests/calendar
+SKIP = {
+    "static",
+    "auth.login",
+    "auth.second_factor",
+    "auth.logout",
+    "auth.logout_everywhere",
+    "notices.acknowledge",  # the e-mailed link is its own signed capability, checked in tests/notices
+    "calendar.feed",
+}  # the feed's secret token is its own capability, checked in tests/calendar
 
 
 @pytest.fixture
@@ -49,30 +55,42 @@ def world(app, tmp_path, make_controller, make_contract):
     cb2 = make_contract("citodent", b, reference=f"VO-{SECRET}-2")
     staff = create_user("dpo@verwerker.example", "handler", "lang genoeg wachtwoord")
     # B only: an incident that does not touch A at all.
-    only_b = breaches.create_incident(title=f"Lek {SECRET}", description=f"Beschrijving {SECRET}",
-                                      aware_at=_past(30), status="confirmed", contract_ids=[cb.id, cb2.id],
-                                      fields={"nature": f"Aard {SECRET}"}, actor=staff)
+    only_b = breaches.create_incident(
+        title=f"Lek {SECRET}",
+        description=f"Beschrijving {SECRET}",
+        aware_at=_past(30),
+        status="confirmed",
+        contract_ids=[cb.id, cb2.id],
+        fields={"nature": f"Aard {SECRET}"},
+        actor=staff,
+    )
     # Shared: touches A and B; B's own rows on it must stay invisible to A.
-    shared = breaches.create_incident(title="Storing berichtenbox", aware_at=_past(30), status="confirmed",
-                                      contract_ids=[ca.id, cb.id], actor=staff)
+    shared = breaches.create_incident(
+        title="Storing berichtenbox", aware_at=_past(30), status="confirmed", contract_ids=[ca.id, cb.id], actor=staff
+    )
     for incident in (only_b, shared):
         notices.issue_notices(incident, all_=True, actor=staff)
     db.session.commit()
     deliver_due()
-    breaches.record_decision(only_b, controller_id=b.id, decision_maker=MAKER,
-                             notify_ap="no", reason=f"Besluit {SECRET}")
-    breaches.record_decision(shared, controller_id=b.id, decision_maker=MAKER,
-                             notify_ap="no", reason=f"Besluit {SECRET}")
+    breaches.record_decision(
+        only_b, controller_id=b.id, decision_maker=MAKER, notify_ap="no", reason=f"Besluit {SECRET}"
+    )
+    breaches.record_decision(
+        shared, controller_id=b.id, decision_maker=MAKER, notify_ap="no", reason=f"Besluit {SECRET}"
+    )
     breaches.record_filing(shared, FilingInput(kind="ap_notification", controller_id=b.id, reference=f"AP-{SECRET}"))
     b_user = create_user("fg@b-geheim.example", "controller", "lang genoeg wachtwoord", controller_id=b.id)
     a_user = create_user("fg@alfa.example", "controller", "nog een lang wachtwoord", controller_id=a.id)
     b_token, _ = create_token(b_user.email, f"token {SECRET}")
-    b_feeds = [calendar_feeds.create_feed(name=f"Agenda {SECRET}", user=b_user)[0],
-               calendar_feeds.create_feed(name=f"Klant {SECRET}", controller=b, actor=staff)[0]]
+    b_feeds = [
+        calendar_feeds.create_feed(name=f"Agenda {SECRET}", user=b_user)[0],
+        calendar_feeds.create_feed(name=f"Klant {SECRET}", controller=b, actor=staff)[0],
+    ]
     question = breaches.record_event(shared, "question", b_user, controller_id=b.id, text=f"Vraag {SECRET}")
     note = Notification(user_id=b_user.id, incident_id=only_b.id, kind="reminder", text=f"Herinnering {SECRET}")
-    hook = Webhook(controller_id=b.id, name=f"Kanaal {SECRET}", url="https://b-geheim.example/hook",
-                   secret=f"{SECRET}-hook-secret")
+    hook = Webhook(
+        controller_id=b.id, name=f"Kanaal {SECRET}", url="https://b-geheim.example/hook", secret=f"{SECRET}-hook-secret"
+    )
     db.session.add_all([note, hook])
     db.session.commit()
     _, a_secret = create_token(a_user.email, "alfa")
@@ -81,12 +99,25 @@ def world(app, tmp_path, make_controller, make_contract):
     b_messages = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.controller_id == b.id)).all()
     assert b_documents and b_messages
     return {
-        "a": a, "b": b, "a_user": a_user, "a_token": a_secret, "shared": shared, "only_b": only_b,
+        "a": a,
+        "b": b,
+        "a_user": a_user,
+        "a_token": a_secret,
+        "shared": shared,
+        "only_b": only_b,
         "values": {
-            "incident_id": [only_b.id, shared.id], "controller_id": [b.id], "document_id": b_documents,
-            "message_id": b_messages, "token_id": [b_token.id], "question_id": [question.id],
-            "user_id": [b_user.id], "contract_id": [cb.id], "fmt": ["csv", "xlsx", "pdf"],
-            "feed_id": [f.id for f in b_feeds], "notification_id": [note.id], "webhook_id": [hook.id],
+            "incident_id": [only_b.id, shared.id],
+            "controller_id": [b.id],
+            "document_id": b_documents,
+            "message_id": b_messages,
+            "token_id": [b_token.id],
+            "question_id": [question.id],
+            "user_id": [b_user.id],
+            "contract_id": [cb.id],
+            "fmt": ["csv", "xlsx", "pdf"],
+            "feed_id": [f.id for f in b_feeds],
+            "notification_id": [note.id],
+            "webhook_id": [hook.id],
         },
     }
 
@@ -102,8 +133,10 @@ def _past(hours: int):
 def _urls(rule, values) -> list[str]:
     names = sorted(rule.arguments)
     unknown = [n for n in names if n not in values]
-    assert not unknown, (f"route {rule.rule} has a parameter this isolation test does not know: {unknown}; "
-                         "teach it which of organisation B's ids to use")
+    assert not unknown, (
+        f"route {rule.rule} has a parameter this isolation test does not know: {unknown}; "
+        "teach it which of organisation B's ids to use"
+    )
     urls = [rule.rule]
     for name in names:
         urls = [re.sub(r"<(?:[a-z]+:)?" + name + r">", str(v), u) for u in urls for v in values[name]]
@@ -138,16 +171,35 @@ def _text(response) -> str:
 def _hostile_body(world) -> dict:
     """A body that would be accepted for organisation B if the route forgot to check who is asking."""
     b = world["b"]
-    return {"controller_id": b.id, "controller_ids": [b.id], "contract_id": world["values"]["contract_id"][0],
-            "contract_ids": world["values"]["contract_id"], "kind": "ap_notification", "reference": "AP-1",
- "decision_maker": MAKER,
-                "notify_ap": "no", "reason": "x", "title": "x", "name": "x", "contact_email": "x@example.org",
-            "profile": "boz-72h", "aware_at": "2026-11-01T10:00", "all": True, "version": "initial"}
+    return {
+        "controller_id": b.id,
+        "controller_ids": [b.id],
+        "contract_id": world["values"]["contract_id"][0],
+        "contract_ids": world["values"]["contract_id"],
+        "kind": "ap_notification",
+        "reference": "AP-1",
+        "decision_maker": MAKER,
+        "notify_ap": "no",
+        "reason": "x",
+        "title": "x",
+        "name": "x",
+        "contact_email": "x@example.org",
+        "profile": "boz-72h",
+        "aware_at": "2026-11-01T10:00",
+        "all": True,
+        "version": "initial",
+    }
 
 
 def test_a_controller_user_reaches_nothing_of_another_controller(app, client, world):
-    login = client.post("/login", data={"email": "fg@alfa.example", "password": "nog een lang wachtwoord",
-                                        "csrf_token": csrf_token(client, "/login")})
+    login = client.post(
+        "/login",
+        data={
+            "email": "fg@alfa.example",
+            "password": "nog een lang wachtwoord",
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
     assert login.status_code == 302
     token = csrf_token(client, "/portal/")
     api_headers = {"Authorization": f"Bearer {world['a_token']}"}
@@ -160,11 +212,15 @@ def test_a_controller_user_reaches_nothing_of_another_controller(app, client, wo
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 before = _snapshot(world["a_user"].id)
                 if rule.endpoint.startswith("api."):
-                    response = client.open(url, method=method, headers=api_headers,
-                                           json=hostile if method in ("POST", "PATCH") else None)
+                    response = client.open(
+                        url, method=method, headers=api_headers, json=hostile if method in ("POST", "PATCH") else None
+                    )
                 else:
-                    form = {**{k: str(v) for k, v in hostile.items() if not isinstance(v, list)},
-                            "csrf_token": token} if method == "POST" else None
+                    form = (
+                        {**{k: str(v) for k, v in hostile.items() if not isinstance(v, list)}, "csrf_token": token}
+                        if method == "POST"
+                        else None
+                    )
                     response = client.open(url, method=method, data=form)
                 where = f"{method} {url} ({rule.endpoint}) -> {response.status_code}"
                 assert response.status_code < 500, where
@@ -181,8 +237,14 @@ def test_a_controller_user_reaches_nothing_of_another_controller(app, client, wo
 
 def test_the_same_walk_lets_a_see_their_own_shared_incident(client, world):
     """The walk above would pass for an application that refuses everything: A must still see A's own data."""
-    client.post("/login", data={"email": "fg@alfa.example", "password": "nog een lang wachtwoord",
-                                "csrf_token": csrf_token(client, "/login")})
+    client.post(
+        "/login",
+        data={
+            "email": "fg@alfa.example",
+            "password": "nog een lang wachtwoord",
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
     shared = world["shared"]
     page = client.get(f"/portal/incidents/{shared.id}")
     assert page.status_code == 200 and shared.reference in page.get_data(as_text=True)

@@ -34,8 +34,13 @@ def setup(app, tmp_path, user, make_controller, make_contract):
 
     from incidents.core.instants import utcnow
 
-    incident = breaches.create_incident(title="Storing berichtenbox", aware_at=utcnow() - timedelta(hours=5),
-                                        status="confirmed", contract_ids=[cw.id, cn.id], actor=user)
+    incident = breaches.create_incident(
+        title="Storing berichtenbox",
+        aware_at=utcnow() - timedelta(hours=5),
+        status="confirmed",
+        contract_ids=[cw.id, cn.id],
+        actor=user,
+    )
     notices.issue_notices(incident, all_=True, actor=user)
     db.session.commit()
     deliver_due()
@@ -77,22 +82,35 @@ def test_decision_and_ap_filing_only_for_the_own_controller(client, setup):
     base = f"/portal/incidents/{incident.id}"
     token = csrf_token(client, base)
     # a decision is always the user's own controller's, whatever controller_id is posted
-    response = client.post(f"{base}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(setup["noord"].id), "decision-notify_ap": "yes",
-        "decision-reason": "Gezondheidsgegevens"})
+    response = client.post(
+        f"{base}/decisions",
+        data={
+            "csrf_token": token,
+            "decision-controller_id": str(setup["noord"].id),
+            "decision-notify_ap": "yes",
+            "decision-reason": "Gezondheidsgegevens",
+        },
+    )
     assert response.status_code == 302
     decision = db.session.scalar(select(Decision))
     assert decision.controller_id == setup["west"].id
-    refused = client.post(f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_notification",
-                                                   "ap-reference": ""})
+    refused = client.post(
+        f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_notification", "ap-reference": ""}
+    )
     assert refused.status_code == 422
-    assert client.post(f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_notification",
-                                                "ap-reference": "M-1"}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_notification", "ap-reference": "M-1"}
+        ).status_code
+        == 302
+    )
     filing = db.session.scalar(select(Filing).where(Filing.kind == "ap_notification"))
     assert (filing.controller_id, filing.reference) == (setup["west"].id, "M-1")
     # a follow-up needs the AP's number of that notification
-    wrong = client.post(f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_follow_up",
-                                                 "ap-reference": "M-999", "ap-follow_up": "supplement"})
+    wrong = client.post(
+        f"{base}/filings",
+        data={"csrf_token": token, "ap-kind": "ap_follow_up", "ap-reference": "M-999", "ap-follow_up": "supplement"},
+    )
     assert wrong.status_code == 422 and "M-1" in wrong.get_data(as_text=True)
 
 
@@ -102,8 +120,12 @@ def test_question_answered_in_the_timeline(client, app, setup, user):
     base = f"/portal/incidents/{incident.id}"
     token = csrf_token(client, base)
     assert client.post(f"{base}/questions", data={"csrf_token": token, "q-text": ""}).status_code == 422
-    assert client.post(f"{base}/questions", data={"csrf_token": token,
-                                                  "q-text": "Zijn onze patiënten geraakt?"}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/questions", data={"csrf_token": token, "q-text": "Zijn onze patiënten geraakt?"}
+        ).status_code
+        == 302
+    )
     question = db.session.scalar(select(TimelineEvent).where(TimelineEvent.kind == "question"))
     assert question.details["controller_id"] == setup["west"].id
 
@@ -112,13 +134,20 @@ def test_question_answered_in_the_timeline(client, app, setup, user):
     page = staff.get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert "Zijn onze patiënten geraakt?" in page
     staff_token = csrf_token(staff, f"/incidents/{incident.id}")
-    answered = staff.post(f"/incidents/{incident.id}/questions/{question.id}/answer",
-                          data={"csrf_token": staff_token, f"a{question.id}-text": "Ja, 40 patiënten."})
+    answered = staff.post(
+        f"/incidents/{incident.id}/questions/{question.id}/answer",
+        data={"csrf_token": staff_token, f"a{question.id}-text": "Ja, 40 patiënten."},
+    )
     assert answered.status_code == 302
     assert "Ja, 40 patiënten." in client.get(base).get_data(as_text=True)
     # an answer is only to a question of this incident
-    assert staff.post(f"/incidents/{incident.id}/questions/{question.id + 999}/answer",
-                      data={"csrf_token": staff_token, "x-text": "?"}).status_code == 404
+    assert (
+        staff.post(
+            f"/incidents/{incident.id}/questions/{question.id + 999}/answer",
+            data={"csrf_token": staff_token, "x-text": "?"},
+        ).status_code
+        == 404
+    )
 
 
 def test_viewer_reads_but_cannot_write(client, setup):

@@ -24,20 +24,30 @@ def test_json_agrees_with_the_page(api, logged_in, register):
         cell = dict(zip(headers, shown, strict=True))
         assert item["aware_at"].endswith("Z")
         assert (item["reference"], item["title"], words.word(words.INCIDENT_STATUS, item["status"], "nl")) == (
-            cell["Referentie"], cell["Titel"], cell["Status"])
+            cell["Referentie"],
+            cell["Titel"],
+            cell["Status"],
+        )
         assert (_local(item["aware_at"]), _local(item["confirmed_at"]), _local(item["dismissed_at"])) == (
-            cell["Kennisname (Amsterdamse tijd)"], cell["Vastgesteld op (Amsterdamse tijd)"],
-            cell["Afgewezen op (Amsterdamse tijd)"])
+            cell["Kennisname (Amsterdamse tijd)"],
+            cell["Vastgesteld op (Amsterdamse tijd)"],
+            cell["Afgewezen op (Amsterdamse tijd)"],
+        )
         assert (item["dismiss_reason"] or "") == cell["Reden afwijzing"]
         assert "; ".join(item["controllers"]) == cell["Verwerkingsverantwoordelijken"]
         assert (words.word(words.INCIDENT_KIND, item["incident_kind"], "nl") or "") == cell["Soort incident"]
         assert cell["Feiten"].startswith(item["facts"]["description"])
         severity = item["severity"] or {}
         assert (severity.get("ap_severity") or "", words.word(words.BAND, severity.get("band"), "nl") or "") == (
-            cell["Ernst (AP)"], cell["Ernst (ENISA)"])
+            cell["Ernst (AP)"],
+            cell["Ernst (ENISA)"],
+        )
         obligations = item["obligations"]
         assert [str(obligations[k]) for k in ("met", "missed", "open")] == [
-            cell["Verplichtingen nagekomen"], cell["Verplichtingen gemist"], cell["Verplichtingen open"]]
+            cell["Verplichtingen nagekomen"],
+            cell["Verplichtingen gemist"],
+            cell["Verplichtingen open"],
+        ]
         assert str(len(item["filings"])) == cell["Aantal registraties"]
         decisions = cell["Besluiten (laatste per verantwoordelijke)"].splitlines()
         assert len(decisions) == len(item["decisions"])
@@ -46,7 +56,8 @@ def test_json_agrees_with_the_page(api, logged_in, register):
             assert f"reden: {d['reason']}" in line and f"besloten door {d['decision_maker']['name']}" in line
         notices = cell["Meldingen aan verwerkingsverantwoordelijken"]
         assert {n["controller_name"] for n in item["notices"]} == {
-            line.split(": ", 1)[0] for line in notices.splitlines()}
+            line.split(": ", 1)[0] for line in notices.splitlines()
+        }
         assert len(item["missed_obligations"]) == len(cell["Gemiste verplichtingen en hoe laat"].splitlines())
 
 
@@ -64,27 +75,42 @@ def test_json_row_of_a_handled_incident(api, register):
         ("controller_notice", "2026-03-02T18:00:00Z", "MAIL-1"),
         ("controller_consultation", "2026-03-03T04:00:00Z", None),
         ("ap_notification", "2026-03-03T14:00:00Z", "AP-2026-001"),
-        ("controller_notice", "2026-03-05T16:00:00Z", None)]
-    assert [(d["controller_name"], d["notify_ap"], d["inform_data_subjects"], d["data_subjects_ground"])
-            for d in row["decisions"]] == [("Alfa Zorg", "yes", "no", "unintelligible"),
-                                          ("bravo Kliniek", "no", None, None)]
+        ("controller_notice", "2026-03-05T16:00:00Z", None),
+    ]
+    assert [
+        (d["controller_name"], d["notify_ap"], d["inform_data_subjects"], d["data_subjects_ground"])
+        for d in row["decisions"]
+    ] == [("Alfa Zorg", "yes", "no", "unintelligible"), ("bravo Kliniek", "no", None, None)]
     # Annex B and the decisions' reasons: the JSON keeps codes and UTC.
     assert [(d["reason"], d["decision_maker"], d["recorded_by"]) for d in row["decisions"]] == [
-        ("Hoog risico", {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"},
-         "Hanna Handler"),
-        ("Geen risico voor betrokkenen",
-         {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"}, "Hanna Handler")]
+        (
+            "Hoog risico",
+            {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"},
+            "Hanna Handler",
+        ),
+        (
+            "Geen risico voor betrokkenen",
+            {"name": "Fenna de Graaf", "function": "Functionaris gegevensbescherming", "via": "email"},
+            "Hanna Handler",
+        ),
+    ]
     assert row["period"] == {"started_at": "2026-03-01T21:30:00Z", "ended_at": "2026-03-02T07:15:00Z"}
-    assert row["reporter"] == {"kind": "sub_processor",
-                               "name": "Hostingpartner Noord B.V., J. Jansen (security officer)"}
+    assert row["reporter"] == {
+        "kind": "sub_processor",
+        "name": "Hostingpartner Noord B.V., J. Jansen (security officer)",
+    }
     assert row["recovery"].startswith("Back-up van 1 maart")
     assert [(n["controller_name"], n["at"], n["channel"], n["reference"], n["status"]) for n in row["notices"]] == [
         ("Alfa Zorg", "2026-03-02T18:00:00Z", "email", "MAIL-1", "sent"),
-        ("bravo Kliniek", "2026-03-05T16:00:00Z", "email", None, "sent")]
+        ("bravo Kliniek", "2026-03-05T16:00:00Z", "email", None, "sent"),
+    ]
     missed = {(m["kind"], m["controller_name"]): m for m in row["missed_obligations"]}
     late = missed[("controller_notice", "bravo Kliniek")]
     assert (late["due_at"], late["met_at"], late["late_seconds"]) == (
-        "2026-03-05T08:00:00Z", "2026-03-05T16:00:00Z", 8 * 3600)
+        "2026-03-05T08:00:00Z",
+        "2026-03-05T16:00:00Z",
+        8 * 3600,
+    )
     assert missed[("controller_consultation", "bravo Kliniek")]["met_at"] is None
 
 
@@ -112,17 +138,20 @@ def test_token_required(client, register):
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
 
 
-@pytest.mark.parametrize(("query", "code", "field", "shown"), [
-    ("from=2026-02-30", "invalid_date", "from", "2026-02-30"),
-    ("to=31-03-2026", "invalid_date", "to", "31-03-2026"),
-    ("from=2026-04-02&to=2026-04-01", "invalid_period", "from", "2026-04-02"),
-    ("controller_id=999999", "unknown_controller", "controller_id", "999999"),
-    ("controller_id=1.5", "unknown_controller", "controller_id", "1.5"),
-    ("status=open", "invalid_choice", "status", "open"),
-    ("severity=hoog", "invalid_choice", "severity", "hoog"),
-    ("format=xml", "invalid_choice", "format", "xml"),
-    ("format=csv&status=nope", "invalid_choice", "status", "nope"),
-])
+@pytest.mark.parametrize(
+    ("query", "code", "field", "shown"),
+    [
+        ("from=2026-02-30", "invalid_date", "from", "2026-02-30"),
+        ("to=31-03-2026", "invalid_date", "to", "31-03-2026"),
+        ("from=2026-04-02&to=2026-04-01", "invalid_period", "from", "2026-04-02"),
+        ("controller_id=999999", "unknown_controller", "controller_id", "999999"),
+        ("controller_id=1.5", "unknown_controller", "controller_id", "1.5"),
+        ("status=open", "invalid_choice", "status", "open"),
+        ("severity=hoog", "invalid_choice", "severity", "hoog"),
+        ("format=xml", "invalid_choice", "format", "xml"),
+        ("format=csv&status=nope", "invalid_choice", "status", "nope"),
+    ],
+)
 def test_bad_parameters(api, make_controller, row_counts, query, code, field, shown):
     make_controller()
     before = row_counts()

@@ -135,7 +135,8 @@ def test_exports_of_an_empty_register(logged_in):
     assert rows == []
     assert read_csv(logged_in.get("/register/export.csv").data) == [headers]
     assert [list(r) for r in read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(values_only=True)] == [
-        headers]
+        headers
+    ]
 
 
 def test_xlsx_cuts_text_longer_than_excel_allows(app):
@@ -145,9 +146,20 @@ def test_xlsx_cuts_text_longer_than_excel_allows(app):
 
     # An incident touching thousands of controllers (the fan-out case): far beyond Excel's 32,767 characters.
     names = [f"Zorginstelling {n:05d}" for n in range(3000)]
-    row = RegisterRow(id=1, reference="DL-2026-0001", title="Fan-out", status="confirmed",
-                      aware_at=parse_instant("2026-03-02T09:00"), confirmed_at=None, dismissed_at=None,
-                      dismiss_reason=None, description="", fields={}, incident_kind=None, controllers=names)
+    row = RegisterRow(
+        id=1,
+        reference="DL-2026-0001",
+        title="Fan-out",
+        status="confirmed",
+        aware_at=parse_instant("2026-03-02T09:00"),
+        confirmed_at=None,
+        dismissed_at=None,
+        dismiss_reason=None,
+        description="",
+        fields={},
+        incident_kind=None,
+        controllers=names,
+    )
     sheet = read_xlsx(to_xlsx([row], "nl"))
     cell = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("Verwerkingsverantwoordelijken") + 1).value
     assert len(cell) == 32767 and cell.endswith("[afgekapt: zie CSV of PDF]")
@@ -163,7 +175,7 @@ ANNEX_B_NL = {
     "Einde van de inbreuk (Amsterdamse tijd)": "02-03-2026 08:15 CET",
     "Gemeld aan de verwerker door": "subverwerker (extern): Hostingpartner Noord B.V., J. Jansen (security officer)",
     "Procedure voor het herstellen van gegevens": "Back-up van 1 maart teruggezet; integriteit gecontroleerd met "
-                                                  "checksums",
+    "checksums",
 }
 
 
@@ -187,8 +199,9 @@ def _notices(register, user):
     from incidents.parties import service as parties
 
     i4, i5 = register.incidents["i4"], register.incidents["i5"]
-    extra = parties.create_contract({"controller_id": register.controllers["b"].id, "profile": "boz-72h",
-                                     "reference": "VO-EXTRA"})
+    extra = parties.create_contract(
+        {"controller_id": register.controllers["b"].id, "profile": "boz-72h", "reference": "VO-EXTRA"}
+    )
     service.add_contracts(i5, [extra.id], actor=user)
     sent = issue_notices(i5, controller_ids=[register.controllers["b"].id], actor=user)[0]
     queued = issue_notices(i4, controller_ids=[register.controllers["c"].id], actor=user)[0]
@@ -205,18 +218,30 @@ def test_annex_b_and_decisions_in_page_csv_xlsx_and_pdf(logged_in, register):
         assert row[header] == value, header
     decisions = row["Besluiten (laatste per verantwoordelijke)"].splitlines()
     assert decisions[0].startswith("Alfa Zorg: ja, melden bij de AP; nee, betrokkenen niet informeren")
-    assert "; reden: Hoog risico; besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail; " \
-           "vastgelegd door Hanna Handler op " in decisions[0]
-    assert decisions[1].startswith("bravo Kliniek: nee, melden bij de AP niet vereist; reden: Geen risico voor "
-                                   "betrokkenen; besloten door Fenna de Graaf")
+    assert (
+        "; reden: Hoog risico; besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail; "
+        "vastgelegd door Hanna Handler op " in decisions[0]
+    )
+    assert decisions[1].startswith(
+        "bravo Kliniek: nee, melden bij de AP niet vereist; reden: Geen risico voor "
+        "betrokkenen; besloten door Fenna de Graaf"
+    )
     missed = row["Gemiste verplichtingen en hoe laat"].splitlines()
     b = register.contracts["b"].reference
-    assert missed[0] == (f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke (contract {b}), uiterlijk "
-                         "05-03-2026 09:00 CET, gedaan 05-03-2026 17:00 CET: 8 u 00 min te laat")
-    assert missed[1].startswith(f"bravo Kliniek: Overleg met de verwerkingsverantwoordelijke (contract {b}), "
-                                "uiterlijk 05-03-2026 09:00 CET, nog niet gedaan: ") and " d " in missed[1]
+    assert missed[0] == (
+        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke (contract {b}), uiterlijk "
+        "05-03-2026 09:00 CET, gedaan 05-03-2026 17:00 CET: 8 u 00 min te laat"
+    )
+    assert (
+        missed[1].startswith(
+            f"bravo Kliniek: Overleg met de verwerkingsverantwoordelijke (contract {b}), "
+            "uiterlijk 05-03-2026 09:00 CET, nog niet gedaan: "
+        )
+        and " d " in missed[1]
+    )
     assert row["Meldingen aan verwerkingsverantwoordelijken"] == (
-        "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)\nbravo Kliniek: 05-03-2026 17:00 CET, e-mail")
+        "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)\nbravo Kliniek: 05-03-2026 17:00 CET, e-mail"
+    )
 
     # The same cells in the CSV, the spreadsheet and the PDF.
     csv_row = dict(zip(*read_csv(logged_in.get("/register/export.csv").data)[:2], strict=True))
@@ -224,34 +249,65 @@ def test_annex_b_and_decisions_in_page_csv_xlsx_and_pdf(logged_in, register):
     values = list(read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(values_only=True))
     assert {h: xlsx_text(v) for h, v in zip(values[0], values[1], strict=True)} == row
     assert dict(zip(values[0], values[1], strict=True))["Begin van de inbreuk (Amsterdamse tijd)"] == datetime(
-        2026, 3, 1, 22, 30)
+        2026, 3, 1, 22, 30
+    )
     _, text = pdf_text(logged_in.get("/register/export.pdf").data)
     flat = " ".join(text.split())
     for header, value in ANNEX_B_NL.items():
         assert " ".join(header.split()) in flat and " ".join(value.split()) in flat, header
-    for needle in ("reden: Hoog risico", "besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail",
-                   "vastgelegd door Hanna Handler", "8 u 00 min te laat",
-                   "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)", "Gemiste verplichtingen en hoe laat",
-                   "Meldingen aan verwerkingsverantwoordelijken"):
+    for needle in (
+        "reden: Hoog risico",
+        "besloten door Fenna de Graaf (Functionaris gegevensbescherming), per e-mail",
+        "vastgelegd door Hanna Handler",
+        "8 u 00 min te laat",
+        "Alfa Zorg: 02-03-2026 19:00 CET, e-mail (MAIL-1)",
+        "Gemiste verplichtingen en hoe laat",
+        "Meldingen aan verwerkingsverantwoordelijken",
+    ):
         assert needle in flat, needle
 
 
 def test_dutch_exports_carry_no_codes(logged_in, register):
     body = logged_in.get("/register/export.csv").data.decode("utf-8-sig")
-    for word in ("vastgesteld", "afgewezen", "vermoed", "Hacking, malware of phishing", "zeer hoog",
-                 "ja, melden bij de AP", "per e-mail", "subverwerker (extern)",
-                 "Melding aan de verwerkingsverantwoordelijke", "Overleg met de verwerkingsverantwoordelijke",
-                 "Melding aan de AP", "nee, betrokkenen niet informeren"):
+    for word in (
+        "vastgesteld",
+        "afgewezen",
+        "vermoed",
+        "Hacking, malware of phishing",
+        "zeer hoog",
+        "ja, melden bij de AP",
+        "per e-mail",
+        "subverwerker (extern)",
+        "Melding aan de verwerkingsverantwoordelijke",
+        "Overleg met de verwerkingsverantwoordelijke",
+        "Melding aan de AP",
+        "nee, betrokkenen niet informeren",
+    ):
         assert word in body, word
-    for code in ("confirmed", "dismissed", "suspected", "hacking_malware_phishing", "very_high", "controller_notice",
-                 "controller_consultation", "ap_notification", "sub_processor", "unintelligible", "needs_info",
-                 "email"):
+    for code in (
+        "confirmed",
+        "dismissed",
+        "suspected",
+        "hacking_malware_phishing",
+        "very_high",
+        "controller_notice",
+        "controller_consultation",
+        "ap_notification",
+        "sub_processor",
+        "unintelligible",
+        "needs_info",
+        "email",
+    ):
         assert code not in body, code
     _, text = pdf_text(logged_in.get("/register/export.pdf").data)
     for code in ("hacking_malware_phishing", "controller_notice", "very_high", "dismissed"):
         assert code not in text.replace("\n", ""), code
-    sheet = "\n".join(str(v) for row in read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(
-        values_only=True) for v in row if v is not None)
+    sheet = "\n".join(
+        str(v)
+        for row in read_xlsx(logged_in.get("/register/export.xlsx").data).iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    )
     assert "hacking_malware_phishing" not in sheet and "Hacking, malware of phishing" in sheet
 
 
@@ -259,18 +315,27 @@ def test_english_exports_use_english_words(logged_in, register):
     headers, rows = page_table(logged_in.get("/register/?lang=en"))
     row = _first(headers, rows)
     assert (row["Status"], row["Kind of incident"], row["Severity (ENISA)"], row["Severity (AP)"]) == (
-        "confirmed", "Hacking, malware or phishing", "very high", "very large")
+        "confirmed",
+        "Hacking, malware or phishing",
+        "very high",
+        "very large",
+    )
     assert row["Reported to the processor by"].startswith("sub-processor (external): Hostingpartner")
     assert row["Data recovery procedure"].startswith("Back-up van 1 maart")  # the user's own text, as written
     assert row["Breach started (Amsterdam time)"] == "01-03-2026 22:30 CET"
     assert row["Decisions (latest per controller)"].startswith(
         "Alfa Zorg: yes, notify the AP; no, do not inform data subjects (data unintelligible to unauthorised people "
         "(GDPR Art. 34(3)(a))); reason: Hoog risico; decided by Fenna de Graaf (Functionaris gegevensbescherming), "
-        "by e-mail; recorded by Hanna Handler at ")
-    assert row["Missed obligations and how late"].splitlines()[0].endswith(
-        "due 05-03-2026 09:00 CET, done 05-03-2026 17:00 CET: 8 h 00 min late")
+        "by e-mail; recorded by Hanna Handler at "
+    )
+    assert (
+        row["Missed obligations and how late"]
+        .splitlines()[0]
+        .endswith("due 05-03-2026 09:00 CET, done 05-03-2026 17:00 CET: 8 h 00 min late")
+    )
     assert row["Filings (per controller)"].startswith(
-        "Alfa Zorg: Notice to the controller 02-03-2026 19:00 CET (e-mail")
+        "Alfa Zorg: Notice to the controller 02-03-2026 19:00 CET (e-mail"
+    )
     read = read_csv(logged_in.get("/register/export.csv").data, separator=",")
     assert read == [headers, *rows]
     body = logged_in.get("/register/export.csv").data.decode("utf-8-sig")
@@ -315,7 +380,8 @@ def test_each_controllers_scope_and_the_sums_in_the_register(logged_in, register
         "Alfa Zorg: Aantal betrokkenen: minimaal 1.200, maximaal 1.500; Soorten persoonsgegevens: Naam, "
         "Burgerservicenummer (BSN)",
         "bravo Kliniek: Aantal betrokkenen: exact 40; Bijzondere persoonsgegevens (AVG art. 9): Gezondheidsgegevens",
-        "Totaal: Aantal betrokkenen: minimaal 1.240, maximaal 1.540"]
+        "Totaal: Aantal betrokkenen: minimaal 1.240, maximaal 1.540",
+    ]
     assert "Alleen voor Alfa" not in i1[column]  # a note is for one controller's documents, not the register
     page = logged_in.get("/register/").get_data(as_text=True)
     assert "minimaal 1.240, maximaal 1.540" in page

@@ -28,9 +28,11 @@ def test_every_incident_is_in_the_register(logged_in, register):
     assert dismissed["Reden afwijzing"] == "Geen persoonsgegevens in de brief"
     assert dismissed["Afgewezen op (Amsterdamse tijd)"] != ""
     never_notified = by_ref[register.incidents["i2"].reference]
-    assert (never_notified["Status"], never_notified["Aantal registraties"],
-            never_notified["Registraties (per verantwoordelijke)"]) == (
-        "vermoed", "0", "")
+    assert (
+        never_notified["Status"],
+        never_notified["Aantal registraties"],
+        never_notified["Registraties (per verantwoordelijke)"],
+    ) == ("vermoed", "0", "")
     assert never_notified["Kennisname (Amsterdamse tijd)"] == "01-04-2026 00:30 CEST"
 
 
@@ -42,65 +44,81 @@ def test_the_row_of_a_handled_incident(logged_in, register):
     assert row["Vastgesteld op (Amsterdamse tijd)"] == "02-03-2026 09:00 CET"
     assert row["Verwerkingsverantwoordelijken"] == "Alfa Zorg; bravo Kliniek"  # sorted regardless of case
     assert row["Soort incident"] == "Hacking, malware of phishing"
-    assert row["Feiten"] == ('Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede regel: café\n'
-                             "Aard van de inbreuk: Versleuteling van de server\n(Vermeende) oorzaak: Phishing")
+    assert row["Feiten"] == (
+        'Versleuteld door "LockBit" <b>niet vet</b> & meer; zie log\nTweede regel: café\n'
+        "Aard van de inbreuk: Versleuteling van de server\n(Vermeende) oorzaak: Phishing"
+    )
     assert row["Gevolgen"].splitlines() == [
         "Getroffen persoonsgegevens (categorieën): NAW, BSN",
         "Betrokkenen (categorieën en aantal): Patiënten, ca. 1200",
-        "Aantal records (bij benadering): 1200", "Geconstateerde en vermoedelijke gevolgen: Identiteitsfraude"]
+        "Aantal records (bij benadering): 1200",
+        "Geconstateerde en vermoedelijke gevolgen: Identiteitsfraude",
+    ]
     assert row["Genomen maatregelen"] == (
-        "Genomen of voorgenomen maatregelen: Wachtwoorden vervangen; back-up teruggezet")
+        "Genomen of voorgenomen maatregelen: Wachtwoorden vervangen; back-up teruggezet"
+    )
     # The latest assessment counts (the first one, "beperkt", was superseded).
     assert (row["Ernst (ENISA)"], row["Ernst (AP)"], row["SE-score"]) == ("zeer hoog", "zeer groot", "4,25")
     assert (row["Verplichtingen nagekomen"], row["Verplichtingen gemist"], row["Verplichtingen open"]) == (
-        "3", "2", "0")
+        "3",
+        "2",
+        "0",
+    )
     assert row["Besluiten (laatste per verantwoordelijke)"].startswith(
         "Alfa Zorg: ja, melden bij de AP; nee, betrokkenen niet informeren (gegevens onbegrijpelijk voor "
-        "onbevoegden (AVG art. 34 lid 3 sub a)); reden: Hoog risico; ")
+        "onbevoegden (AVG art. 34 lid 3 sub a)); reden: Hoog risico; "
+    )
     assert row["Aantal registraties"] == "4"
     a, b = (register.contracts[k].reference for k in "ab")
     assert row["Registraties (per verantwoordelijke)"] == (
         f"Alfa Zorg: Melding aan de verwerkingsverantwoordelijke 02-03-2026 19:00 CET (e-mail, contract {a}, MAIL-1); "
         f"Overleg met de verwerkingsverantwoordelijke 03-03-2026 05:00 CET (contract {a}); "
         "Melding aan de AP 03-03-2026 15:00 CET (AP-2026-001)\n"
-        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke 05-03-2026 17:00 CET (e-mail, contract {b})")
+        f"bravo Kliniek: Melding aan de verwerkingsverantwoordelijke 05-03-2026 17:00 CET (e-mail, contract {b})"
+    )
     html = logged_in.get("/register/").get_data(as_text=True)
     assert "<b>niet vet</b>" not in html and "&lt;b&gt;niet vet&lt;/b&gt;" in html
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", ["i1", "i2", "i3", "i4", "i5"]),
-    ("from=2026-04-01", ["i2", "i3", "i4", "i5"]),  # i2: 1 April in Amsterdam, 31 March in UTC
-    ("to=2026-03-31", ["i1"]),
-    ("from=2026-04-01&to=2026-04-01", ["i2"]),  # one local day, both ends inclusive
-    ("from=2026-03-02&to=2026-06-01", ["i1", "i2", "i3", "i4"]),
-    ("from=2026-03-03&to=2026-05-31", ["i2", "i3"]),
-    ("status=dismissed", ["i3"]),
-    ("status=suspected", ["i2"]),
-    ("status=confirmed", ["i1", "i4", "i5"]),
-    ("status=closed", []),
-    ("severity=zeer+groot", ["i1"]),
-    ("severity=beperkt", []),  # only a superseded assessment said "beperkt"
-    ("severity=verwaarloosbaar", ["i3"]),
-    ("severity=none", ["i2", "i4", "i5"]),
-    ("from=&to=&controller_id=&status=&severity=", ["i1", "i2", "i3", "i4", "i5"]),  # an empty form
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["i1", "i2", "i3", "i4", "i5"]),
+        ("from=2026-04-01", ["i2", "i3", "i4", "i5"]),  # i2: 1 April in Amsterdam, 31 March in UTC
+        ("to=2026-03-31", ["i1"]),
+        ("from=2026-04-01&to=2026-04-01", ["i2"]),  # one local day, both ends inclusive
+        ("from=2026-03-02&to=2026-06-01", ["i1", "i2", "i3", "i4"]),
+        ("from=2026-03-03&to=2026-05-31", ["i2", "i3"]),
+        ("status=dismissed", ["i3"]),
+        ("status=suspected", ["i2"]),
+        ("status=confirmed", ["i1", "i4", "i5"]),
+        ("status=closed", []),
+        ("severity=zeer+groot", ["i1"]),
+        ("severity=beperkt", []),  # only a superseded assessment said "beperkt"
+        ("severity=verwaarloosbaar", ["i3"]),
+        ("severity=none", ["i2", "i4", "i5"]),
+        ("from=&to=&controller_id=&status=&severity=", ["i1", "i2", "i3", "i4", "i5"]),  # an empty form
+    ],
+)
 def test_filters(logged_in, register, query, expected):
     _, rows = page_table(logged_in.get(f"/register/?{query}"))
     assert references(rows) == register.ref(*expected)
 
 
-@pytest.mark.parametrize(("controller", "extra", "expected"), [
-    ("a", "", ["i1", "i2"]),
-    ("b", "", ["i1", "i5"]),
-    ("c", "", ["i3", "i4"]),
-    ("d", "", []),
-    ("c", "&status=confirmed", ["i4"]),
-    ("a", "&severity=none", ["i2"]),
-    ("b", "&severity=zeer+groot&from=2026-03-02&to=2026-03-02", ["i1"]),
-    ("b", "&severity=zeer+groot&from=2026-03-03", []),
-    ("c", "&from=2026-01-01&to=2026-12-31&severity=none", ["i4"]),
-])
+@pytest.mark.parametrize(
+    ("controller", "extra", "expected"),
+    [
+        ("a", "", ["i1", "i2"]),
+        ("b", "", ["i1", "i5"]),
+        ("c", "", ["i3", "i4"]),
+        ("d", "", []),
+        ("c", "&status=confirmed", ["i4"]),
+        ("a", "&severity=none", ["i2"]),
+        ("b", "&severity=zeer+groot&from=2026-03-02&to=2026-03-02", ["i1"]),
+        ("b", "&severity=zeer+groot&from=2026-03-03", []),
+        ("c", "&from=2026-01-01&to=2026-12-31&severity=none", ["i4"]),
+    ],
+)
 def test_controller_filter_and_combinations(logged_in, register, controller, extra, expected):
     controller_id = register.controllers[controller].id
     _, rows = page_table(logged_in.get(f"/register/?controller_id={controller_id}{extra}"))
@@ -110,10 +128,12 @@ def test_controller_filter_and_combinations(logged_in, register, controller, ext
 def test_export_links_carry_the_filters(logged_in, register):
     controller_id = register.controllers["a"].id
     html = logged_in.get(f"/register/?from=2026-03-01&controller_id={controller_id}&severity=none").get_data(
-        as_text=True)
+        as_text=True
+    )
     for fmt in ("csv", "xlsx", "pdf"):
-        assert (f'href="/register/export.{fmt}?from=2026-03-01&amp;controller_id={controller_id}&amp;severity=none"'
-                in html)
+        assert (
+            f'href="/register/export.{fmt}?from=2026-03-01&amp;controller_id={controller_id}&amp;severity=none"' in html
+        )
 
 
 BAD = [

@@ -44,6 +44,7 @@ def hours_after_start(instant: datetime) -> float:
 
 # --- the database, read the way the tests need it ---
 
+
 def obligation(incident, kind: str, contract=None, controller=None) -> Obligation:
     query = select(Obligation).where(Obligation.incident_id == incident.id, Obligation.kind == kind)
     if contract is not None:
@@ -69,11 +70,13 @@ def all_reminders() -> list[Reminder]:
 
 def notifications_of(user) -> list[Notification]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
+    return list(
+        db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    )
 
 
 # --- a real SMTP server ---
+
 
 @pytest.fixture
 def smtp(app):
@@ -83,6 +86,7 @@ def smtp(app):
 
 
 # --- a real HTTP receiver for webhooks ---
+
 
 @dataclass
 class Call:
@@ -119,12 +123,19 @@ class Receiver:
                 body = self.rfile.read(length) if length else b""
                 secret = receiver.secrets.get(self.path, "")
                 timestamp = self.headers.get("X-Datalek-Timestamp", "")
-                expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body,
-                                                hashlib.sha256).hexdigest()
+                expected = (
+                    "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+                )
                 given = self.headers.get("X-Datalek-Signature", "")
                 fresh = timestamp.isdigit() and abs(int(timestamp) - time.time()) < 300
-                call = Call(self.command, self.path, dict(self.headers.items()), body,
-                            bool(secret) and hmac.compare_digest(expected, given), fresh)
+                call = Call(
+                    self.command,
+                    self.path,
+                    dict(self.headers.items()),
+                    body,
+                    bool(secret) and hmac.compare_digest(expected, given),
+                    fresh,
+                )
                 with receiver.lock:
                     receiver.calls.append(call)
                 return call
@@ -188,14 +199,22 @@ def receiver():
 
 # --- people ---
 
+
 @pytest.fixture
 def make_person(app):
     """make_person(email, role, *, controller=None, two_factor=False) -> Person, named after the address's local part
     and reading English."""
 
     def make(email_address: str, role: str, *, controller=None, two_factor: bool = False) -> Person:
-        return people.make_person(email_address, role, password=PASSWORD, controller=controller,
-                                  two_factor=two_factor, name=email_address.split("@")[0].title(), language="en")
+        return people.make_person(
+            email_address,
+            role,
+            password=PASSWORD,
+            controller=controller,
+            two_factor=two_factor,
+            name=email_address.split("@")[0].title(),
+            language="en",
+        )
 
     return make
 

@@ -32,13 +32,24 @@ def world(app, handler, make_controller, make_contract):
     the processor, and the controller's AP clock (pending until a notice is filed)."""
     controller = make_controller(name="Tandartsenpraktijk Noord")
     contract = make_contract("boz-72h", controller)
-    incident = breaches.create_incident(title="Verloren laptop", aware_at=START, status="confirmed",
-                                        confirmed_at=START, contract_ids=[contract.id], actor=handler, now=START)
+    incident = breaches.create_incident(
+        title="Verloren laptop",
+        aware_at=START,
+        status="confirmed",
+        confirmed_at=START,
+        contract_ids=[contract.id],
+        actor=handler,
+        now=START,
+    )
     db.session.commit()
-    return SimpleNamespace(controller=controller, contract=contract, incident=incident,
-                           notice=obligation(incident, "controller_notice"),
-                           consultation=obligation(incident, "controller_consultation"),
-                           ap=obligation(incident, "ap_notification"))
+    return SimpleNamespace(
+        controller=controller,
+        contract=contract,
+        incident=incident,
+        notice=obligation(incident, "controller_notice"),
+        consultation=obligation(incident, "controller_consultation"),
+        ap=obligation(incident, "ap_notification"),
+    )
 
 
 def tick_every(step_minutes: int, until_hours: float, from_hours: float = 0) -> None:
@@ -57,8 +68,16 @@ def test_a_72_hour_window_reminds_at_36_54_70_72_then_every_4_hours_while_missed
     for item in (world.notice, world.consultation):
         rows = reminders_of(item)
         assert [hours_after_start(r.fire_at) for r in rows] == [36, 54, 70, 72, *MISSED_EVERY_4H]
-        assert [r.point for r in rows] == ["pct50", "pct75", "h2_before", "due", "missed1", "missed2", "missed3",
-                                           "missed4"]
+        assert [r.point for r in rows] == [
+            "pct50",
+            "pct75",
+            "h2_before",
+            "due",
+            "missed1",
+            "missed2",
+            "missed3",
+            "missed4",
+        ]
         assert [r.escalated for r in rows] == [False, False, False, True, True, True, True, True]
         # ticks fell exactly on the points, so each was sent at its point
         assert [r.sent_at for r in rows] == [r.fire_at for r in rows]
@@ -107,8 +126,12 @@ def test_a_worker_down_for_days_sends_one_reminder_per_obligation(world):
 def test_a_met_obligation_gets_no_further_reminders(world, handler):
     tick_every(30, 40)
     assert sent_hours(world.notice) == [36]
-    breaches.record_filing(world.incident, FilingInput(
-        kind="controller_notice", contract_id=world.contract.id, at=at(41)), actor=handler, now=at(41))
+    breaches.record_filing(
+        world.incident,
+        FilingInput(kind="controller_notice", contract_id=world.contract.id, at=at(41)),
+        actor=handler,
+        now=at(41),
+    )
     db.session.commit()
     notice = obligation(world.incident, "controller_notice")
     assert notice.status == "met" and notice.next_reminder_at is None
@@ -120,8 +143,12 @@ def test_a_met_obligation_gets_no_further_reminders(world, handler):
 def test_a_late_filing_stops_the_missed_reminders_too(world, handler):
     tick_every(60, 77)
     assert sent_hours(world.notice) == [36, 54, 70, 72, 76]
-    breaches.record_filing(world.incident, FilingInput(
-        kind="controller_notice", contract_id=world.contract.id, at=at(77.5)), actor=handler, now=at(77.5))
+    breaches.record_filing(
+        world.incident,
+        FilingInput(kind="controller_notice", contract_id=world.contract.id, at=at(77.5)),
+        actor=handler,
+        now=at(77.5),
+    )
     db.session.commit()
     assert obligation(world.incident, "controller_notice").status == "missed"
     tick_every(60, 120, from_hours=78)
@@ -133,16 +160,18 @@ def test_a_dismissed_incident_gets_no_reminders(world, handler):
     before = len(all_reminders())
     breaches.dismiss(world.incident, "Geen datalek: de laptop was versleuteld", actor=handler, now=at(41))
     db.session.commit()
-    assert {o.status for o in (obligation(world.incident, k) for k in ("controller_notice",
-                                                                        "controller_consultation"))} == {"ended"}
+    assert {
+        o.status for o in (obligation(world.incident, k) for k in ("controller_notice", "controller_consultation"))
+    } == {"ended"}
     tick_every(60, 120, from_hours=41)
     assert len(all_reminders()) == before
 
 
 def test_an_incident_dismissed_before_any_point_never_reminds(app, handler, make_contract):
     contract = make_contract("boz-24h")
-    incident = breaches.create_incident(title="Vals alarm", aware_at=START, status="confirmed",
-                                        contract_ids=[contract.id], actor=handler, now=START)
+    incident = breaches.create_incident(
+        title="Vals alarm", aware_at=START, status="confirmed", contract_ids=[contract.id], actor=handler, now=START
+    )
     breaches.dismiss(incident, "Vals alarm", actor=handler, now=at(1))
     db.session.commit()
     tick_every(60, 100)
@@ -155,10 +184,17 @@ def test_a_deadline_that_moves_gets_its_points_again(app, handler, make_controll
     old deadline sends nothing more."""
     controller = make_controller(name="Huisartsen West")
     first, second = make_contract("boz-72h", controller), make_contract("boz-72h", controller)
-    incident = breaches.create_incident(title="Phishing", aware_at=START, status="confirmed",
-                                        contract_ids=[first.id, second.id], actor=handler, now=START)
-    breaches.record_filing(incident, FilingInput(
-        kind="controller_notice", contract_id=first.id, at=at(10)), actor=handler, now=at(10))
+    incident = breaches.create_incident(
+        title="Phishing",
+        aware_at=START,
+        status="confirmed",
+        contract_ids=[first.id, second.id],
+        actor=handler,
+        now=START,
+    )
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=first.id, at=at(10)), actor=handler, now=at(10)
+    )
     db.session.commit()
     ap = obligation(incident, "ap_notification")
     old_due = ap.due_at
@@ -166,8 +202,9 @@ def test_a_deadline_that_moves_gets_its_points_again(app, handler, make_controll
     assert tick(at(46)) >= 1
     assert [(r.point, r.fire_at) for r in reminders_of(ap)] == [("pct50", at(46))]
 
-    breaches.record_filing(incident, FilingInput(
-        kind="controller_notice", contract_id=second.id, at=at(4)), actor=handler, now=at(47))
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=second.id, at=at(4)), actor=handler, now=at(47)
+    )
     db.session.commit()
     ap = obligation(incident, "ap_notification")
     assert (ap.starts_at, ap.due_at) == (at(4), at(76))
@@ -176,19 +213,30 @@ def test_a_deadline_that_moves_gets_its_points_again(app, handler, make_controll
     rows = reminders_of(ap)
     assert [(r.point, hours_after_start(r.fire_at)) for r in rows] == [
         ("pct50", 46),  # the old deadline's, sent before the move
-        ("pct50", 40), ("pct75", 58), ("h2_before", 74), ("due", 76), ("missed1", 80)]  # the new deadline's
-    assert [r.key.split(":")[1] for r in rows] == [str(int(old_due.timestamp()))] + [
-        str(int(at(76).timestamp()))] * 5
-    assert db.session.scalar(select(func.count()).select_from(Reminder).where(
-        Reminder.obligation_id == ap.id, Reminder.key.like(f"%:{int(old_due.timestamp())}:%"))) == 1
+        ("pct50", 40),
+        ("pct75", 58),
+        ("h2_before", 74),
+        ("due", 76),
+        ("missed1", 80),
+    ]  # the new deadline's
+    assert [r.key.split(":")[1] for r in rows] == [str(int(old_due.timestamp()))] + [str(int(at(76).timestamp()))] * 5
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.obligation_id == ap.id, Reminder.key.like(f"%:{int(old_due.timestamp())}:%"))
+        )
+        == 1
+    )
 
 
 def test_a_confirmation_starts_the_clocks_of_a_suspected_incident(app, handler, make_contract):
     """While suspected, a 'confirmed'-trigger clause has no clock and nothing reminds; confirming starts it from the
     confirmation, and a suspected-trigger clause (Citodent art. 6.2) runs from awareness all along."""
     boz, cito = make_contract("boz-72h"), make_contract("citodent")
-    incident = breaches.create_incident(title="Vermoeden", aware_at=START, status="suspected",
-                                        contract_ids=[boz.id, cito.id], actor=handler, now=START)
+    incident = breaches.create_incident(
+        title="Vermoeden", aware_at=START, status="suspected", contract_ids=[boz.id, cito.id], actor=handler, now=START
+    )
     db.session.commit()
     tick_every(60, 30)
     boz_notice = obligation(incident, "controller_notice", contract=boz)

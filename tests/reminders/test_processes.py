@@ -46,19 +46,33 @@ def build(count: int, actor, prefix: str) -> SimpleNamespace:
     running obligations (notice and consultation), each due for its 50 % reminder. Built through the services."""
     ids = []
     for n in range(count):
-        controller = parties.create_controller({"name": f"{prefix} {n:04d}",
-                                                "contact_email": f"fg{n}@{prefix.lower()}.example"})
-        ids.append(parties.create_contract({"controller_id": controller.id, "profile": "boz-72h",
-                                            "reference": f"{prefix}-{n:04d}"}).id)
+        controller = parties.create_controller(
+            {"name": f"{prefix} {n:04d}", "contact_email": f"fg{n}@{prefix.lower()}.example"}
+        )
+        ids.append(
+            parties.create_contract(
+                {"controller_id": controller.id, "profile": "boz-72h", "reference": f"{prefix}-{n:04d}"}
+            ).id
+        )
     aware = utcnow() - timedelta(hours=40)
-    incident = breaches.create_incident(title=f"Massaal {prefix}", aware_at=aware, status="confirmed",
-                                        contract_ids=ids, actor=actor, now=aware + timedelta(minutes=1))
+    incident = breaches.create_incident(
+        title=f"Massaal {prefix}",
+        aware_at=aware,
+        status="confirmed",
+        contract_ids=ids,
+        actor=actor,
+        now=aware + timedelta(minutes=1),
+    )
     db.session.commit()
-    obligations = db.session.scalars(select(Obligation).where(Obligation.incident_id == incident.id,
-                                                              Obligation.status == "running")).all()
+    obligations = db.session.scalars(
+        select(Obligation).where(Obligation.incident_id == incident.id, Obligation.status == "running")
+    ).all()
     assert len(obligations) == 2 * count
-    return SimpleNamespace(incident=incident, obligations=obligations,
-                           keys={f"{o.id}:{int(o.due_at.timestamp())}:pct50" for o in obligations})
+    return SimpleNamespace(
+        incident=incident,
+        obligations=obligations,
+        keys={f"{o.id}:{int(o.due_at.timestamp())}:pct50" for o in obligations},
+    )
 
 
 def mail_identity(received) -> tuple[str, str, str]:
@@ -80,15 +94,27 @@ def controller_names() -> dict[int, str]:
 
 def worker_env(database_uri: str, smtp) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INCIDENTS_", "MAIL_"))}
-    env.update(DATABASE_URL=database_uri, SECRET_KEY="test-secret", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port),
-               INCIDENTS_LOG_LEVEL="WARNING", INCIDENTS_OUTBOX_PUMP_SECONDS="0", INCIDENTS_BASE_URL="http://localhost")
+    env.update(
+        DATABASE_URL=database_uri,
+        SECRET_KEY="test-secret",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp.port),
+        INCIDENTS_LOG_LEVEL="WARNING",
+        INCIDENTS_OUTBOX_PUMP_SECONDS="0",
+        INCIDENTS_BASE_URL="http://localhost",
+    )
     return env
 
 
 def start(args: list[str], env: dict[str, str], log_path) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 (closed by the caller through the process' lifetime)
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=str(ROOT), env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=str(ROOT),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 class Probe:
@@ -138,7 +164,8 @@ def assert_each_reminder_mailed_once(smtp, expected: Counter) -> None:
 
 
 def test_two_tick_processes_at_the_same_time_send_every_reminder_exactly_once(
-        app, database_uri, smtp, handler, tmp_path):
+    app, database_uri, smtp, handler, tmp_path
+):
     # 2,000 reminders on PostgreSQL (as the issue asks), 520 on SQLite (one writer at a time: slower, same proof)
     contracts = 1000 if ON_POSTGRES else 260
     expected = 2 * contracts
@@ -167,7 +194,8 @@ def test_two_tick_processes_at_the_same_time_send_every_reminder_exactly_once(
 
 
 def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
-        app, database_uri, smtp, handler, probe, tmp_path):
+    app, database_uri, smtp, handler, probe, tmp_path
+):
     # Three incidents, in the due-query's order (by their 50 % point): 0.4 BATCH reminders with a recipient
     # (Hanna's), 0.8 BATCH without (an incident nobody is the handler of: recorded, no e-mail), 0.4 BATCH with again.
     # The worker writes them in transactions of BATCH; it is killed once the first is committed, during the next.
@@ -193,15 +221,22 @@ def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
     assert at_kill % BATCH == 0, "a batch is one transaction: it is there whole or not at all"
     assert probe.outbox("sent") == 0 and probe.outbox("sending") == 0  # mail goes out after the tick
     # everything a reminder causes was committed with it
-    assert probe.scalar("SELECT count(*) FROM outbox") == probe.scalar(
-        "SELECT count(*) FROM reminders WHERE json_array_length(recipients) > 0") > 0
+    assert (
+        probe.scalar("SELECT count(*) FROM outbox")
+        == probe.scalar("SELECT count(*) FROM reminders WHERE json_array_length(recipients) > 0")
+        > 0
+    )
     assert probe.scalar("SELECT count(*) FROM notifications") == probe.scalar("SELECT count(*) FROM outbox")
     assert smtp.inbox.count() == 0
 
     second = start(["worker", "--seconds", "0.2"], env, tmp_path / "worker2.log")
     try:
-        probe.wait_for(lambda: probe.reminders() == len(expected_keys) and probe.outbox("sent") == mailed, 600,
-                       "the restarted worker to finish", second)
+        probe.wait_for(
+            lambda: probe.reminders() == len(expected_keys) and probe.outbox("sent") == mailed,
+            600,
+            "the restarted worker to finish",
+            second,
+        )
         time.sleep(1)  # a few more passes: nothing more may come
     finally:
         second.send_signal(signal.SIGTERM)
@@ -218,13 +253,18 @@ def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
     assert db.session.scalar(select(func.count()).select_from(Notification)) == mailed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: (a design limit of the outbox, notices/outbox.py) a worker killed after the SMTP server has the message "
-    "but before the 'sent' commit leaves it 'sending'. Nobody sends it for STALE_CLAIM (10 min); then it is "
-    "claimed again and sent a second time. SMTP has no two-phase commit, so e-mail is at-least-once across a "
-    "crash; and the Message-ID is new on every attempt (make_msgid), so the receiving side cannot drop the copy."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: (a design limit of the outbox, notices/outbox.py) a worker killed after the SMTP server has the message "
+        "but before the 'sent' commit leaves it 'sending'. Nobody sends it for STALE_CLAIM (10 min); then it is "
+        "claimed again and sent a second time. SMTP has no two-phase commit, so e-mail is at-least-once across a "
+        "crash; and the Message-ID is new on every attempt (make_msgid), so the receiving side cannot drop the copy."
+    ),
+)
 def test_a_worker_killed_while_the_smtp_server_holds_a_reminder_sends_it_once(
-        app, database_uri, smtp, handler, probe, tmp_path):
+    app, database_uri, smtp, handler, probe, tmp_path
+):
     world = build(2, handler, "Held")  # four reminders, four e-mails
     names = controller_names()
     smtp.inbox.hold_first = True

@@ -49,8 +49,11 @@ def newest_point(starts, due, moment, plan):
 
 
 @settings(max_examples=400, deadline=None)
-@given(window_minutes=st.integers(30, 2000 * 60), plan=plans,
-       ticks=st.lists(st.integers(-600, 5000), min_size=1, max_size=60))
+@given(
+    window_minutes=st.integers(30, 2000 * 60),
+    plan=plans,
+    ticks=st.lists(st.integers(-600, 5000), min_size=1, max_size=60),
+)
 def test_the_worker_protocol_sends_increasing_points_once(window_minutes, plan, ticks):
     starts = START
     due = starts + timedelta(minutes=window_minutes)
@@ -75,8 +78,14 @@ def test_the_worker_protocol_sends_increasing_points_once(window_minutes, plan, 
 
 # --- the same over the database ---
 
-WINDOWS = {"gdpr-art33": 1, "doctolib": 5, "addendum-gegevensbescherming": 13, "boz-24h": 24, "boz-72h": 72,
-           "citodent": 47}
+WINDOWS = {
+    "gdpr-art33": 1,
+    "doctolib": 5,
+    "addendum-gegevensbescherming": 13,
+    "boz-24h": 24,
+    "boz-72h": 72,
+    "citodent": 47,
+}
 
 
 @pytest.fixture
@@ -84,25 +93,32 @@ def app(app):
     """The suite's app, with the 'immediately' clauses given other working targets, so that the real clock engine
     produces windows of 1, 5, 13, 24, 47 and 72 hours (the profiles are loaded again with them; both are put back
     after the test)."""
-    app.config["PROFILE_TARGET_HOURS"] = {key: hours for key, hours in WINDOWS.items()
-                                          if key not in ("boz-24h", "boz-72h")}
+    app.config["PROFILE_TARGET_HOURS"] = {
+        key: hours for key, hours in WINDOWS.items() if key not in ("boz-24h", "boz-72h")
+    }
     profiles.init_app(app)
     return app
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(profile=st.sampled_from(sorted(WINDOWS)), aware_offset=st.integers(0, 100 * 60),
-       ticks=st.lists(st.integers(0, 200 * 60), min_size=1, max_size=25))
+@given(
+    profile=st.sampled_from(sorted(WINDOWS)),
+    aware_offset=st.integers(0, 100 * 60),
+    ticks=st.lists(st.integers(0, 200 * 60), min_size=1, max_size=25),
+)
 def test_tick_sends_increasing_points_once_over_the_database(app, make_contract, profile, aware_offset, ticks):
     aware = START + timedelta(minutes=aware_offset)
     contract = make_contract(profile)
-    incident = breaches.create_incident(title="Eigenschap", aware_at=aware, status="confirmed",
-                                        contract_ids=[contract.id], now=aware)
+    incident = breaches.create_incident(
+        title="Eigenschap", aware_at=aware, status="confirmed", contract_ids=[contract.id], now=aware
+    )
     db.session.commit()
-    obligations = db.session.scalars(select(Obligation).where(Obligation.incident_id == incident.id,
-                                                              Obligation.status == "running")).all()
-    assert {round((o.due_at - o.starts_at) / HOUR) for o in obligations
-            if o.kind == "controller_notice"} == {WINDOWS[profile]}
+    obligations = db.session.scalars(
+        select(Obligation).where(Obligation.incident_id == incident.id, Obligation.status == "running")
+    ).all()
+    assert {round((o.due_at - o.starts_at) / HOUR) for o in obligations if o.kind == "controller_notice"} == {
+        WINDOWS[profile]
+    }
     moments = sorted(aware + timedelta(minutes=t) for t in ticks)
     for moment in moments:
         tick(moment)

@@ -38,8 +38,11 @@ class PausedTick:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _hook(self, conn, cursor, statement, parameters, context, executemany):
-        if threading.current_thread() is self.thread and statement.lstrip().upper().startswith(
-                "UPDATE OBLIGATIONS") and not self.reached.is_set():
+        if (
+            threading.current_thread() is self.thread
+            and statement.lstrip().upper().startswith("UPDATE OBLIGATIONS")
+            and not self.reached.is_set()
+        ):
             self.reached.set()
             assert self.go.wait(30), "the test never let the tick go on"
 
@@ -71,18 +74,24 @@ class PausedTick:
 def world(app, make_person, make_contract):
     handler = make_person("hanna@verwerker.example", "handler").user
     contract = make_contract("boz-72h")
-    incident = breaches.create_incident(title="Wachtrij", aware_at=START, status="confirmed",
-                                        contract_ids=[contract.id], actor=handler, now=START)
+    incident = breaches.create_incident(
+        title="Wachtrij", aware_at=START, status="confirmed", contract_ids=[contract.id], actor=handler, now=START
+    )
     db.session.commit()
-    return SimpleNamespace(handler=handler, contract=contract, incident=incident,
-                           notice=obligation(incident, "controller_notice"))
+    return SimpleNamespace(
+        handler=handler, contract=contract, incident=incident, notice=obligation(incident, "controller_notice")
+    )
 
 
 def test_a_notice_filed_while_a_worker_waits_gets_no_reminder(app, world):
     tick(at(37))  # pct50 sent; the next point is pct75 at 54 h
     with PausedTick(app, at(55)):  # the worker has read the notice as due for pct75 ...
-        breaches.record_filing(world.incident, FilingInput(
-            kind="controller_notice", contract_id=world.contract.id, at=at(54.5)), actor=world.handler, now=at(54.5))
+        breaches.record_filing(
+            world.incident,
+            FilingInput(kind="controller_notice", contract_id=world.contract.id, at=at(54.5)),
+            actor=world.handler,
+            now=at(54.5),
+        )
         db.session.commit()  # ... and the handler records the notice before the worker writes
     assert obligation(world.incident, "controller_notice").status == "met"
     assert [r.point for r in reminders_of(world.notice)] == ["pct50"], "a reminder for a deadline already met"

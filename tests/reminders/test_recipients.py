@@ -44,17 +44,32 @@ def cast(app, make_person, make_controller, make_contract):
     set_active(people.gone_admin.user, False)
     set_active(people.x_gone.user, False)
     db.session.commit()
-    incident = breaches.create_incident(title="Gestolen back-up", aware_at=START, status="confirmed",
-                                        contract_ids=[cx.id, cy.id], actor=people.hanna.user, now=START)
+    incident = breaches.create_incident(
+        title="Gestolen back-up",
+        aware_at=START,
+        status="confirmed",
+        contract_ids=[cx.id, cy.id],
+        actor=people.hanna.user,
+        now=START,
+    )
     for contract in (cx, cy):
-        breaches.record_filing(incident, FilingInput(
-            kind="controller_notice", contract_id=contract.id, at=at(1)), actor=people.hanna.user, now=at(1))
+        breaches.record_filing(
+            incident,
+            FilingInput(kind="controller_notice", contract_id=contract.id, at=at(1)),
+            actor=people.hanna.user,
+            now=at(1),
+        )
     db.session.commit()
-    return SimpleNamespace(x=x, y=y, incident=incident, people=people,
-                           consult_x=obligation(incident, "controller_consultation", contract=cx),
-                           consult_y=obligation(incident, "controller_consultation", contract=cy),
-                           ap_x=obligation(incident, "ap_notification", controller=x),
-                           ap_y=obligation(incident, "ap_notification", controller=y))
+    return SimpleNamespace(
+        x=x,
+        y=y,
+        incident=incident,
+        people=people,
+        consult_x=obligation(incident, "controller_consultation", contract=cx),
+        consult_y=obligation(incident, "controller_consultation", contract=cy),
+        ap_x=obligation(incident, "ap_notification", controller=x),
+        ap_y=obligation(incident, "ap_notification", controller=y),
+    )
 
 
 def emails(*people) -> list[str]:
@@ -111,7 +126,8 @@ def test_a_deactivated_handler_is_not_reminded_and_nobody_is_until_the_deadline(
     assert notifications_of(p.hanna.user) == []
     # no e-mail for a reminder without recipients
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == len(
-        [r for r in all_reminders() if r.recipients])
+        [r for r in all_reminders() if r.recipients]
+    )
 
 
 def test_the_emails_go_through_the_outbox_to_the_smtp_server_once_each(cast, smtp):
@@ -128,8 +144,7 @@ def test_the_emails_go_through_the_outbox_to_the_smtp_server_once_each(cast, smt
     received = smtp.inbox.received
     assert sorted(sorted(m.rcpt_tos) for m in received) == sorted(r.recipients for r in rows)
     per_address = Counter(address for m in received for address in m.rcpt_tos)
-    assert per_address == Counter({p.hanna.email: 10, p.x_user.email: 3, p.y_user.email: 3, p.admin.email: 4,
-                                   DPO: 4})
+    assert per_address == Counter({p.hanna.email: 10, p.x_user.email: 3, p.y_user.email: 3, p.admin.email: 4, DPO: 4})
     for message in received:
         assert "Gestolen back-up" not in message.content.decode(errors="replace")  # never the title
         assert cast.incident.reference in message.subject
@@ -162,5 +177,6 @@ def test_a_notification_per_user_and_the_unread_count_in_the_nav(cast, browser):
     response = x.post(f"/notifications/{first.id}/read", data={"csrf_token": x.csrf("/notifications/")})
     assert response.status_code == 302
     assert nav_count(x.get("/portal/")) == 2
-    assert db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.read_at.is_not(None))) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Notification).where(Notification.read_at.is_not(None))) == 1
+    )

@@ -18,8 +18,14 @@ from incidents.reminders.models import Reminder
 def test_the_tick_command(app, runner, user, make_contract, smtp):
     contract = make_contract("boz-72h")
     aware = utcnow() - timedelta(hours=40)
-    breaches.create_incident(title="Rondslingerende USB-stick", aware_at=aware, status="confirmed",
-                             contract_ids=[contract.id], actor=user, now=aware)
+    breaches.create_incident(
+        title="Rondslingerende USB-stick",
+        aware_at=aware,
+        status="confirmed",
+        contract_ids=[contract.id],
+        actor=user,
+        now=aware,
+    )
     db.session.commit()
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output

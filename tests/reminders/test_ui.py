@@ -32,8 +32,13 @@ class Rows(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "tr" and "data-notification" in attrs:
-            self.current = {"id": int(attrs["data-notification"]), "read": attrs["data-read"] == "yes",
-                            "class": attrs.get("class") or "", "links": [], "text": ""}
+            self.current = {
+                "id": int(attrs["data-notification"]),
+                "read": attrs["data-read"] == "yes",
+                "class": attrs.get("class") or "",
+                "links": [],
+                "text": "",
+            }
             self.rows.append(self.current)
         elif tag == "a" and self.current is not None and "href" in attrs:
             self.current["links"].append(attrs["href"])
@@ -69,10 +74,12 @@ def cast(app, make_person, make_controller, make_contract):
         x_user=make_person("fg@kliniek-x.example", "controller", controller=x),
         y_user=make_person("fg@kliniek-y.example", "controller", controller=y),
     )
-    incident = breaches.create_incident(title="Datalek X", aware_at=START, status="confirmed", contract_ids=[cx.id],
-                                        actor=people.hanna.user, now=START)
-    breaches.record_filing(incident, FilingInput(
-        kind="controller_notice", contract_id=cx.id, at=at(1)), actor=people.hanna.user, now=at(1))
+    incident = breaches.create_incident(
+        title="Datalek X", aware_at=START, status="confirmed", contract_ids=[cx.id], actor=people.hanna.user, now=START
+    )
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=cx.id, at=at(1)), actor=people.hanna.user, now=at(1)
+    )
     db.session.commit()
     for hours in (37, 55, 73):
         tick(at(hours))
@@ -80,6 +87,7 @@ def cast(app, make_person, make_controller, make_contract):
 
 
 # --- notifications ---
+
 
 def test_the_list_shows_my_notifications_newest_first_unread_marked_with_a_link(cast, browser):
     hanna = cast.people.hanna
@@ -99,8 +107,10 @@ def test_a_controller_user_sees_theirs_with_portal_links(cast, browser):
     x = browser(cast.people.x_user)
     page = x.get("/notifications/")
     shown = rows(page)
-    assert [r["id"] for r in shown] == [n.id for n in sorted(notifications_of(cast.people.x_user.user),
-                                                             key=lambda n: (n.created_at, n.id), reverse=True)]
+    assert [r["id"] for r in shown] == [
+        n.id
+        for n in sorted(notifications_of(cast.people.x_user.user), key=lambda n: (n.created_at, n.id), reverse=True)
+    ]
     assert len(shown) == 3
     assert {link for r in shown for link in r["links"]} == {f"/portal/incidents/{cast.incident.id}"}
     assert x.get(f"/portal/incidents/{cast.incident.id}").status_code == 200
@@ -130,9 +140,14 @@ def test_marking_one_read(cast, browser):
 def test_nobody_sees_or_marks_another_users_notification(cast, browser):
     hanna_first = notifications_of(cast.people.hanna.user)[0]
     x_first = notifications_of(cast.people.x_user.user)[0]
-    for person, foreign in ((cast.people.henk, hanna_first), (cast.people.x_user, hanna_first),
-                            (cast.people.y_user, x_first), (cast.people.hanna, x_first),
-                            (cast.people.admin, hanna_first), (cast.people.viewer, hanna_first)):
+    for person, foreign in (
+        (cast.people.henk, hanna_first),
+        (cast.people.x_user, hanna_first),
+        (cast.people.y_user, x_first),
+        (cast.people.hanna, x_first),
+        (cast.people.admin, hanna_first),
+        (cast.people.viewer, hanna_first),
+    ):
         client = browser(person)
         page = client.get("/notifications/")
         assert foreign.id not in [r["id"] for r in rows(page)]
@@ -143,8 +158,9 @@ def test_nobody_sees_or_marks_another_users_notification(cast, browser):
     for missing in (0, 999_999, 2**63, 2**70):
         assert hanna.post(f"/notifications/{missing}/read", data={"csrf_token": token}).status_code == 404
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.read_at.is_not(None))) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(Notification).where(Notification.read_at.is_not(None))) == 0
+    )
 
 
 def test_read_all_marks_only_mine(cast, browser):
@@ -170,8 +186,11 @@ def test_writes_need_the_csrf_token(cast, browser):
 
 def test_anonymous_visitors_are_sent_to_the_login(cast, browser):
     anonymous = browser()
-    for method, url in (("get", "/notifications/"), ("post", "/notifications/read-all"),
-                        ("post", f"/notifications/{notifications_of(cast.people.hanna.user)[0].id}/read")):
+    for method, url in (
+        ("get", "/notifications/"),
+        ("post", "/notifications/read-all"),
+        ("post", f"/notifications/{notifications_of(cast.people.hanna.user)[0].id}/read"),
+    ):
         response = getattr(anonymous, method)(url, data={"csrf_token": anonymous.csrf("/login")})
         assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
 
@@ -185,8 +204,10 @@ def test_a_viewer_may_mark_their_own_read(app, make_person, browser):
     page = client.get("/notifications/")
     assert rows(page)[0]["links"] == []  # no incident, no link
     assert nav_count(page) == 1
-    assert client.post(f"/notifications/{note.id}/read",
-                       data={"csrf_token": client.csrf("/notifications/")}).status_code == 302
+    assert (
+        client.post(f"/notifications/{note.id}/read", data={"csrf_token": client.csrf("/notifications/")}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Notification, note.id).read_at is not None
 
@@ -194,8 +215,10 @@ def test_a_viewer_may_mark_their_own_read(app, make_person, browser):
 def test_an_administrator_without_the_second_factor_enrols_first(app, make_person, browser):
     novice = make_person("nieuw@verwerker.example", "admin")
     client = browser()
-    response = client.post("/login", data={"email": novice.email, "password": "Lange-zin met 5 woorden",
-                                           "csrf_token": client.csrf("/login")})
+    response = client.post(
+        "/login",
+        data={"email": novice.email, "password": "Lange-zin met 5 woorden", "csrf_token": client.csrf("/login")},
+    )
     assert response.status_code == 302
     assert client.get("/notifications/").headers["Location"].endswith("/account/two-factor")
     assert client.get("/admin/webhooks/").headers["Location"].endswith("/account/two-factor")
@@ -204,8 +227,11 @@ def test_an_administrator_without_the_second_factor_enrols_first(app, make_perso
 def test_pages_of_fifty(app, make_person, browser):
     hanna = make_person("hanna@verwerker.example", "handler")
     for n in range(55):
-        db.session.add(Notification(user_id=hanna.id, kind="reminder", text=f"Bericht {n:02d}",
-                                    created_at=START + timedelta(minutes=n)))
+        db.session.add(
+            Notification(
+                user_id=hanna.id, kind="reminder", text=f"Bericht {n:02d}", created_at=START + timedelta(minutes=n)
+            )
+        )
     db.session.commit()
     client = browser(hanna)
     first, second = rows(client.get("/notifications/")), rows(client.get("/notifications/?page=2"))
@@ -233,16 +259,25 @@ def test_webhook_pages_are_for_administrators_only(app, make_person, make_contro
     hook = Webhook(name="Slack", url="https://example.org/hook", secret="s" * 43, active=True)
     db.session.add(hook)
     db.session.commit()
-    others = [make_person("hanna@verwerker.example", "handler"), make_person("vera@verwerker.example", "viewer"),
-              make_person("fg@x.example", "controller", controller=controller)]
-    urls = [("get", "/admin/webhooks/"), ("post", "/admin/webhooks/"), ("get", f"/admin/webhooks/{hook.id}"),
-            ("post", f"/admin/webhooks/{hook.id}/deactivate"), ("post", f"/admin/webhooks/{hook.id}/test")]
+    others = [
+        make_person("hanna@verwerker.example", "handler"),
+        make_person("vera@verwerker.example", "viewer"),
+        make_person("fg@x.example", "controller", controller=controller),
+    ]
+    urls = [
+        ("get", "/admin/webhooks/"),
+        ("post", "/admin/webhooks/"),
+        ("get", f"/admin/webhooks/{hook.id}"),
+        ("post", f"/admin/webhooks/{hook.id}/deactivate"),
+        ("post", f"/admin/webhooks/{hook.id}/test"),
+    ]
     for person in others:
         client = browser(person)
         token = client.csrf()
         for method, url in urls:
-            response = getattr(client, method)(url, data={"csrf_token": token, "name": "x",
-                                                          "url": "https://evil.example/"})
+            response = getattr(client, method)(
+                url, data={"csrf_token": token, "name": "x", "url": "https://evil.example/"}
+            )
             assert response.status_code == 403, (person.email, method, url)
             assert "s" * 43 not in response.get_data(as_text=True)
     anonymous = browser()
@@ -257,30 +292,51 @@ def test_an_administrator_creates_a_webhook_and_sees_its_secret(admin_client, ma
     controller = make_controller(name="Kliniek X")
     page = admin_client.get("/admin/webhooks/")
     assert page.status_code == 200 and "Kliniek X" in page.get_data(as_text=True)
-    response = admin_client.post("/admin/webhooks/", data={
-        "csrf_token": admin_client.csrf("/admin/webhooks/"), "name": "Teams van X",
-        "url": "https://x.example/webhook", "controller_id": str(controller.id)})
+    response = admin_client.post(
+        "/admin/webhooks/",
+        data={
+            "csrf_token": admin_client.csrf("/admin/webhooks/"),
+            "name": "Teams van X",
+            "url": "https://x.example/webhook",
+            "controller_id": str(controller.id),
+        },
+    )
     assert response.status_code == 302
     hook = db.session.scalars(select(Webhook)).one()
     assert response.headers["Location"].endswith(f"/admin/webhooks/{hook.id}")
-    assert (hook.name, hook.url, hook.controller_id, hook.active) == ("Teams van X", "https://x.example/webhook",
-                                                                       controller.id, True)
+    assert (hook.name, hook.url, hook.controller_id, hook.active) == (
+        "Teams van X",
+        "https://x.example/webhook",
+        controller.id,
+        True,
+    )
     shown = admin_client.get(f"/admin/webhooks/{hook.id}")
     assert SECRET.search(shown.get_data(as_text=True)).group(1) == hook.secret
     assert "X-Datalek-Signature" in shown.get_data(as_text=True)
     listing = admin_client.get("/admin/webhooks/").get_data(as_text=True)
     assert f'data-webhook="{hook.id}"' in listing and "Kliniek X" in listing
     # the processor itself: an empty organisation
-    admin_client.post("/admin/webhooks/", data={"csrf_token": admin_client.csrf("/admin/webhooks/"),
-                                                "name": "Slack", "url": "http://127.0.0.1:9/x", "controller_id": ""})
+    admin_client.post(
+        "/admin/webhooks/",
+        data={
+            "csrf_token": admin_client.csrf("/admin/webhooks/"),
+            "name": "Slack",
+            "url": "http://127.0.0.1:9/x",
+            "controller_id": "",
+        },
+    )
     assert db.session.scalars(select(Webhook).where(Webhook.name == "Slack")).one().controller_id is None
 
 
-@pytest.mark.parametrize("url", ["ftp://x.example/hook", "javascript:alert(1)", "file:///etc/passwd", "x.example",
-                                 "https://user:pw@x.example/"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://x.example/hook", "javascript:alert(1)", "file:///etc/passwd", "x.example", "https://user:pw@x.example/"],
+)
 def test_a_url_that_is_not_http_is_refused_at_creation(admin_client, url):
-    response = admin_client.post("/admin/webhooks/", data={"csrf_token": admin_client.csrf("/admin/webhooks/"),
-                                                           "name": "Kwaad", "url": url, "controller_id": ""})
+    response = admin_client.post(
+        "/admin/webhooks/",
+        data={"csrf_token": admin_client.csrf("/admin/webhooks/"), "name": "Kwaad", "url": url, "controller_id": ""},
+    )
     assert response.status_code == 422
     assert "A webhook URL must start with http:// or https://" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
@@ -288,12 +344,15 @@ def test_a_url_that_is_not_http_is_refused_at_creation(admin_client, url):
 
 def test_an_unknown_organisation_or_missing_name_is_refused(admin_client):
     token = admin_client.csrf("/admin/webhooks/")
-    bad_org = admin_client.post("/admin/webhooks/", data={"csrf_token": token, "name": "A",
-                                                          "url": "https://a.example/", "controller_id": "424242"})
+    bad_org = admin_client.post(
+        "/admin/webhooks/",
+        data={"csrf_token": token, "name": "A", "url": "https://a.example/", "controller_id": "424242"},
+    )
     assert bad_org.status_code == 422
     assert "Choose the processor or a controller from the list." in bad_org.get_data(as_text=True)
-    no_name = admin_client.post("/admin/webhooks/", data={"csrf_token": token, "name": "",
-                                                          "url": "https://a.example/", "controller_id": ""})
+    no_name = admin_client.post(
+        "/admin/webhooks/", data={"csrf_token": token, "name": "", "url": "https://a.example/", "controller_id": ""}
+    )
     assert no_name.status_code == 422
     assert admin_client.post("/admin/webhooks/", data={"name": "A", "url": "https://a.example/"}).status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
@@ -302,8 +361,15 @@ def test_an_unknown_organisation_or_missing_name_is_refused(admin_client):
 def test_send_test_deactivate_and_the_deliveries(admin_client, receiver):
     from incidents.webhooks.delivery import deliver_due
 
-    admin_client.post("/admin/webhooks/", data={"csrf_token": admin_client.csrf("/admin/webhooks/"),
-                                                "name": "Slack", "url": receiver.url("/hook"), "controller_id": ""})
+    admin_client.post(
+        "/admin/webhooks/",
+        data={
+            "csrf_token": admin_client.csrf("/admin/webhooks/"),
+            "name": "Slack",
+            "url": receiver.url("/hook"),
+            "controller_id": "",
+        },
+    )
     hook = db.session.scalars(select(Webhook)).one()
     receiver.expect("/hook", hook.secret, [500])
     token = admin_client.csrf(f"/admin/webhooks/{hook.id}")

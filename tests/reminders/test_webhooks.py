@@ -30,16 +30,24 @@ def world(app, make_person, make_controller, make_contract):
     handler = make_person("hanna@verwerker.example", "handler").user
     x, y = make_controller(name="Kliniek X"), make_controller(name="Kliniek Y")
     cx, cy = make_contract("boz-24h", x), make_contract("boz-72h", y)
-    incident = breaches.create_incident(title=TITLE, description=DESCRIPTION, aware_at=START, status="confirmed",
-                                        contract_ids=[cx.id, cy.id], actor=handler, now=START,
-                                        fields={"nature": "Inhoud met persoonsgegevens"})
+    incident = breaches.create_incident(
+        title=TITLE,
+        description=DESCRIPTION,
+        aware_at=START,
+        status="confirmed",
+        contract_ids=[cx.id, cy.id],
+        actor=handler,
+        now=START,
+        fields={"nature": "Inhoud met persoonsgegevens"},
+    )
     db.session.commit()
     return SimpleNamespace(handler=handler, x=x, y=y, cx=cx, cy=cy, incident=incident)
 
 
 def hook(receiver, path: str, statuses=None, controller=None, name="Slack") -> Webhook:
-    made = webhooks.create_webhook(name=name, url=receiver.url(path), controller_id=controller.id if controller
-                                   else None)
+    made = webhooks.create_webhook(
+        name=name, url=receiver.url(path), controller_id=controller.id if controller else None
+    )
     db.session.commit()
     receiver.expect(path, made.secret, statuses)
     return made
@@ -47,8 +55,11 @@ def hook(receiver, path: str, statuses=None, controller=None, name="Slack") -> W
 
 def deliveries(hook_row: Webhook) -> list[WebhookDelivery]:
     db.session.expire_all()
-    return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_row.id)
-                                   .order_by(WebhookDelivery.id)))
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_row.id).order_by(WebhookDelivery.id)
+        )
+    )
 
 
 def test_reminders_are_posted_signed_with_a_text_and_without_the_incident_title(world, receiver):
@@ -67,8 +78,12 @@ def test_reminders_are_posted_signed_with_a_text_and_without_the_incident_title(
         payload = call.payload
         assert payload["event"] == "deadline_reminder"
         assert world.incident.reference in payload["text"] and "Kliniek X" in payload["text"]
-        assert payload["incident"] == {"id": world.incident.id, "reference": world.incident.reference,
-                                       "url": f"http://localhost/incidents/{world.incident.id}", "portal_url": None}
+        assert payload["incident"] == {
+            "id": world.incident.id,
+            "reference": world.incident.reference,
+            "url": f"http://localhost/incidents/{world.incident.id}",
+            "portal_url": None,
+        }
         delivery = db.session.get(WebhookDelivery, int(call.headers["X-Datalek-Delivery"]))
         assert delivery.payload == payload
         assert reminders[delivery.reminder_id].point == payload["point"] == "pct50"
@@ -77,8 +92,10 @@ def test_reminders_are_posted_signed_with_a_text_and_without_the_incident_title(
     tick(at(36))
     deliver_due(now=at(36))
     assert {c.payload["obligation"]["controller"] for c in receiver.calls_to("/x")} == {"Kliniek X"}
-    assert {c.payload["obligation"]["controller"] for c in receiver.calls_to("/processor")} == {"Kliniek X",
-                                                                                                 "Kliniek Y"}
+    assert {c.payload["obligation"]["controller"] for c in receiver.calls_to("/processor")} == {
+        "Kliniek X",
+        "Kliniek Y",
+    }
 
 
 def test_a_500_is_retried_with_backoff_and_succeeds_later(world, receiver):
@@ -97,7 +114,12 @@ def test_a_500_is_retried_with_backoff_and_succeeds_later(world, receiver):
     assert deliver_due(now=t0 + timedelta(seconds=60)) == {"sent": 2}
     for d in deliveries(flaky):
         assert (d.status, d.attempts, d.response_status, d.last_error, d.next_attempt_at) == (
-            "sent", 2, 200, None, None)
+            "sent",
+            2,
+            200,
+            None,
+            None,
+        )
     bodies = [c.body for c in receiver.calls_to("/flaky") if c.headers["X-Datalek-Delivery"] == str(d.id)]
     assert len(bodies) == 2 and bodies[0] == bodies[1]  # the same payload again, signed again
     assert all(c.signature_ok for c in receiver.calls_to("/flaky"))
@@ -183,11 +205,25 @@ def test_the_test_call_is_signed_and_has_a_text(world, receiver):
     db.session.rollback()
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://example.org/hook", "javascript:alert(1)", "file:///etc/passwd", "mailto:fg@example.org", "//example.org/x",
-    "example.org/hook", "http://", "https:///path", "http://exa mple.org/", "http://example.org:99999/",
-    "http://user:pass@example.org/", "gopher://127.0.0.1:25/", "data:text/plain,hi", "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/hook",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "mailto:fg@example.org",
+        "//example.org/x",
+        "example.org/hook",
+        "http://",
+        "https:///path",
+        "http://exa mple.org/",
+        "http://example.org:99999/",
+        "http://user:pass@example.org/",
+        "gopher://127.0.0.1:25/",
+        "data:text/plain,hi",
+        "",
+    ],
+)
 def test_only_http_and_https_urls_are_accepted(app, url):
     with pytest.raises(ValidationFailed) as refused:
         webhooks.create_webhook(name="X", url=url)
@@ -212,8 +248,12 @@ def test_the_ap_clock_of_a_controller_carries_the_portal_link(world, receiver):
     """The controller's own AP clock reminds the controller's users too; its payload (and e-mail) carries the
     portal's link, which they can open."""
     hook(receiver, "/processor")
-    breaches.record_filing(world.incident, FilingInput(
-        kind="controller_notice", contract_id=world.cx.id, at=at(1)), actor=world.handler, now=at(1))
+    breaches.record_filing(
+        world.incident,
+        FilingInput(kind="controller_notice", contract_id=world.cx.id, at=at(1)),
+        actor=world.handler,
+        now=at(1),
+    )
     db.session.commit()
     ap = obligation(world.incident, "ap_notification", controller=world.x)
     assert ap.owner == "controller"

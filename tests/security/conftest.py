@@ -62,8 +62,10 @@ def run_in_child(scenario, timeout: float = 120.0) -> None:
     with os.fdopen(read, "rb") as pipe:
         report = pipe.read().decode(errors="replace")
     if os.WIFSIGNALED(status):
-        pytest.fail(f"the process crashed: killed by signal {os.WTERMSIG(status)} "
-                    f"({signal.Signals(os.WTERMSIG(status)).name})", pytrace=False)
+        pytest.fail(
+            f"the process crashed: killed by signal {os.WTERMSIG(status)} ({signal.Signals(os.WTERMSIG(status)).name})",
+            pytrace=False,
+        )
     if os.WEXITSTATUS(status) != 0:
         pytest.fail(f"the scenario failed in the child process:\n{report}", pytrace=False)
     db.session.expire_all()
@@ -74,14 +76,18 @@ FLASH = re.compile(r'<div class="flash flash-(\w+)"[^>]*>(.*?)</div>', re.S)
 
 def flashes(response) -> list[str]:
     """The flash messages rendered on a page (text, unescaped, whitespace collapsed)."""
-    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))).split())
-            for m in FLASH.finditer(response.get_data(as_text=True))]
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))).split())
+        for m in FLASH.finditer(response.get_data(as_text=True))
+    ]
 
 
 def location(response) -> str:
     """The redirect target as path (+ query); asserts that the response is a redirect to this site."""
-    assert response.status_code in (301, 302, 303, 307, 308), (response.status_code,
-                                                               response.get_data(as_text=True)[:300])
+    assert response.status_code in (301, 302, 303, 307, 308), (
+        response.status_code,
+        response.get_data(as_text=True)[:300],
+    )
     parts = urlsplit(response.headers["Location"])
     assert not parts.netloc or parts.netloc == "localhost", response.headers["Location"]
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -149,16 +155,29 @@ def world(app, make_controller, make_contract):
     a_contract = make_contract("boz-72h", a, reference="VO-ALFA")
     b_contract = make_contract("gdpr-art33", b, reference="VO-BETA")
     now = utcnow()
-    shared = create_incident(title="Gedeelde storing", aware_at=now - timedelta(hours=5), status="confirmed",
-                             confirmed_at=now - timedelta(hours=4), contract_ids=[a_contract.id, b_contract.id],
-                             fields={"nature": "phishing"})
-    only_b = create_incident(title="Alleen Beta", aware_at=now - timedelta(hours=3), status="confirmed",
-                             contract_ids=[b_contract.id])
+    shared = create_incident(
+        title="Gedeelde storing",
+        aware_at=now - timedelta(hours=5),
+        status="confirmed",
+        confirmed_at=now - timedelta(hours=4),
+        contract_ids=[a_contract.id, b_contract.id],
+        fields={"nature": "phishing"},
+    )
+    only_b = create_incident(
+        title="Alleen Beta", aware_at=now - timedelta(hours=3), status="confirmed", contract_ids=[b_contract.id]
+    )
     db.session.commit()
     messages = {m.controller_id: m for m in issue_notices(shared, all_=True)}
     db.session.commit()
     return SimpleNamespace(
-        a=a, b=b, a_contract=a_contract, b_contract=b_contract, shared=shared, only_b=only_b,
-        a_message=messages[a.id], b_message=messages[b.id],
-        a_document_id=messages[a.id].document_id, b_document_id=messages[b.id].document_id,
+        a=a,
+        b=b,
+        a_contract=a_contract,
+        b_contract=b_contract,
+        shared=shared,
+        only_b=only_b,
+        a_message=messages[a.id],
+        b_message=messages[b.id],
+        a_document_id=messages[a.id].document_id,
+        b_document_id=messages[b.id].document_id,
     )

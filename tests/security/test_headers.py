@@ -15,8 +15,10 @@ from ..support.app import own_app
 from .conftest import login
 
 # Written out here, not imported: a weakened policy in the app must fail this test.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 EMAIL = "handler@verwerker.example"
 
@@ -36,9 +38,14 @@ def inline_code(markup: str) -> list[str]:
 
 
 def _values(world) -> dict[str, object]:
-    return {"incident_id": world.shared.id, "controller_id": world.a.id, "contract_id": world.a_contract.id,
-            "document_id": world.a_document_id, "message_id": world.a_message.id,
-            "token": "not-a-valid-acknowledgement-token"}
+    return {
+        "incident_id": world.shared.id,
+        "controller_id": world.a.id,
+        "contract_id": world.a_contract.id,
+        "document_id": world.a_document_id,
+        "message_id": world.a_message.id,
+        "token": "not-a-valid-acknowledgement-token",
+    }
 
 
 def get_urls(app, world) -> list[str]:
@@ -103,8 +110,16 @@ def test_every_page_carries_the_security_headers(app, client, make_user, world):
     assert login(client, EMAIL).status_code == 302
     urls = get_urls(app, world) + ["/no-such-page", "/incidents/999999", "/api/v1/no-such-thing"]
     html_pages = walk(client, urls, token)
-    for page in ("/", "/incidents/", f"/incidents/{world.shared.id}", "/register/", "/account/",
-                 "/account/tokens", "/controllers", "/contracts"):
+    for page in (
+        "/",
+        "/incidents/",
+        f"/incidents/{world.shared.id}",
+        "/register/",
+        "/account/",
+        "/account/tokens",
+        "/controllers",
+        "/contracts",
+    ):
         assert page in html_pages, f"{page} should have been walked as an HTML page"
     assert len(html_pages) >= 12, html_pages
 
@@ -159,9 +174,16 @@ def test_templates_hold_no_inline_script_or_style():
 
 def test_the_scan_finds_inline_code():
     """The patterns above must catch what they are for (else the template test proves nothing)."""
-    for markup in ("<script>alert(1)</script>", "<script >x()</script>", '<div style="color:red">',
-                   "<p\n  style='x'>", "<style>p{}</style>", '<a href="#" onclick="x()">',
-                   '<a href="javascript:alert(1)">', "<img src=x onerror=alert(1)>"):
+    for markup in (
+        "<script>alert(1)</script>",
+        "<script >x()</script>",
+        '<div style="color:red">',
+        "<p\n  style='x'>",
+        "<style>p{}</style>",
+        '<a href="#" onclick="x()">',
+        '<a href="javascript:alert(1)">',
+        "<img src=x onerror=alert(1)>",
+    ):
         assert inline_code(markup), markup
     assert not inline_code('<script src="/static/app.js" defer></script><p data-style="x" class="on">')
 

@@ -120,8 +120,11 @@ def test_login_rate_limit(limited_app):
     fourth = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
     assert fourth.status_code == 429
     # a forged X-Forwarded-For does not buy new attempts (no proxy is trusted by default)
-    forged = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-                         headers={"X-Forwarded-For": "198.51.100.23"})
+    forged = client.post(
+        "/login",
+        data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+        headers={"X-Forwarded-For": "198.51.100.23"},
+    )
     assert forged.status_code == 429
     assert not is_logged_in(client), "a rate-limited POST must not log in, even with the right password"
     # the limit counts POSTs only: the login page itself still opens
@@ -131,6 +134,9 @@ def test_login_rate_limit(limited_app):
     # the limit is per client address: another address may still try
     other = limited_app.test_client()
     other_token = csrf_token(other, "/login")
-    response = other.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": other_token},
-                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    response = other.post(
+        "/login",
+        data={"email": EMAIL, "password": PASSWORD, "csrf_token": other_token},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
     assert location(response) == "/"

@@ -39,15 +39,39 @@ from ..support.forms import csrf_token
 PASSWORD = "correct horse battery"
 INTERNAL = "INTERN-VERWERKER-5150"
 SCOPES = {
-    "alfa": {"subjects_min": 7311, "subjects_max": 7377, "records_min": 61311, "records_max": 61399,
-             "countries": ["NL", "BE"], "data_categories": ["name", "iban"], "special_categories": ["genetic"],
-             "subject_groups": ["patients"], "note": "ALFA-NOTITIE-731"},
-    "beta": {"subjects_min": 8422, "subjects_max": 8488, "records_min": 62422, "records_max": 62499,
-             "countries": ["NL", "DE"], "data_categories": ["name", "credit_card"],
-             "special_categories": ["biometric"], "subject_groups": ["patients"], "note": "BETA-NOTITIE-842"},
-    "gamma": {"subjects_min": 9533, "subjects_max": 9599, "records_min": 63533, "records_max": 63599,
-              "countries": ["NL", "FR"], "data_categories": ["name", "id_copy"], "special_categories": ["political"],
-              "subject_groups": ["patients"], "note": "GAMMA-NOTITIE-953"},
+    "alfa": {
+        "subjects_min": 7311,
+        "subjects_max": 7377,
+        "records_min": 61311,
+        "records_max": 61399,
+        "countries": ["NL", "BE"],
+        "data_categories": ["name", "iban"],
+        "special_categories": ["genetic"],
+        "subject_groups": ["patients"],
+        "note": "ALFA-NOTITIE-731",
+    },
+    "beta": {
+        "subjects_min": 8422,
+        "subjects_max": 8488,
+        "records_min": 62422,
+        "records_max": 62499,
+        "countries": ["NL", "DE"],
+        "data_categories": ["name", "credit_card"],
+        "special_categories": ["biometric"],
+        "subject_groups": ["patients"],
+        "note": "BETA-NOTITIE-842",
+    },
+    "gamma": {
+        "subjects_min": 9533,
+        "subjects_max": 9599,
+        "records_min": 63533,
+        "records_max": 63599,
+        "countries": ["NL", "FR"],
+        "data_categories": ["name", "id_copy"],
+        "special_categories": ["political"],
+        "subject_groups": ["patients"],
+        "note": "GAMMA-NOTITIE-953",
+    },
 }
 NAMES = {"alfa": "Kliniek Alfa", "beta": "Kliniek Beta", "gamma": "Kliniek Gamma"}
 
@@ -96,29 +120,48 @@ def world(request, app, tmp_path, make_controller, make_contract):
     staff = create_user("dpo@verwerker.example", "handler", PASSWORD)
     controllers, contracts = {}, []
     for n, key in enumerate(SCOPES, 1):
-        controllers[key] = make_controller(name=NAMES[key], contact_email=f"fg@{key}.example", kvk=f"5555000{n}",
-                                           language=language)
+        controllers[key] = make_controller(
+            name=NAMES[key], contact_email=f"fg@{key}.example", kvk=f"5555000{n}", language=language
+        )
         contracts.append(make_contract("boz-72h", controllers[key], reference=f"VO-{key.upper()}-1"))
     now = utcnow().replace(microsecond=0)
     incident = breaches.create_incident(
         # 40 hours ago: past half of each contract's 72-hour consultation window, so a reminder (and its webhook
         # call) is due when the tick runs
-        title="Ransomware op het platform", description="Versleuteling van de opslag.",
+        title="Ransomware op het platform",
+        description="Versleuteling van de opslag.",
         aware_at=now - timedelta(hours=40),
-        status="confirmed", contract_ids=[c.id for c in contracts], actor=staff,
-        fields={"nature": "Ransomware", "measures": "Systemen hersteld uit back-up",
-                "consequences": "Onbeschikbaarheid"},
-        details={"incident_kind": "hacking_malware_phishing", "protection": "none",
-                 "started_at": now - timedelta(hours=44)})
+        status="confirmed",
+        contract_ids=[c.id for c in contracts],
+        actor=staff,
+        fields={
+            "nature": "Ransomware",
+            "measures": "Systemen hersteld uit back-up",
+            "consequences": "Onbeschikbaarheid",
+        },
+        details={
+            "incident_kind": "hacking_malware_phishing",
+            "protection": "none",
+            "started_at": now - timedelta(hours=44),
+        },
+    )
     breaches.update_incident(incident, internal_note=INTERNAL, actor=staff)
     for key, controller in controllers.items():
         set_scope(incident, controller.id, SCOPES[key], actor=staff)
     db.session.commit()
     notices.issue_notices(incident, all_=True, actor=staff)
     for controller in controllers.values():
-        notices.issue_report(incident, controller.id, {"what_happened": "Versleuteling.", "cause": "Phishing.",
-                                                       "response": "Herstel.", "follow_up": "Monitoring."},
-                             actor=staff)
+        notices.issue_report(
+            incident,
+            controller.id,
+            {
+                "what_happened": "Versleuteling.",
+                "cause": "Phishing.",
+                "response": "Herstel.",
+                "follow_up": "Monitoring.",
+            },
+            actor=staff,
+        )
     db.session.commit()
     deliver_due()
     users, tokens, feeds, hooks = {}, {}, {}, {}
@@ -127,13 +170,17 @@ def world(request, app, tmp_path, make_controller, make_contract):
         db.session.flush()
         tokens[key] = create_token(users[key].email, "tests")[1]
         feeds[key] = calendar_feeds.create_feed(name="Agenda", controller=controller, actor=staff)[1]
-        hooks[key] = Webhook(controller_id=controller.id, name=f"Kanaal {key}", url=f"https://{key}.example/hook",
-                             secret=f"{key}-secret")
+        hooks[key] = Webhook(
+            controller_id=controller.id, name=f"Kanaal {key}", url=f"https://{key}.example/hook", secret=f"{key}-secret"
+        )
         db.session.add(hooks[key])
     db.session.commit()
     # Every deadline is reminded of now: the reminder tick queues the webhook calls, with their payloads.
-    db.session.execute(update(Obligation).where(Obligation.incident_id == incident.id)
-                       .values(next_reminder_at=now - timedelta(seconds=1)))
+    db.session.execute(
+        update(Obligation)
+        .where(Obligation.incident_id == incident.id)
+        .values(next_reminder_at=now - timedelta(seconds=1))
+    )
     db.session.commit()
     tick()
     return language, incident, controllers, users, tokens, feeds, hooks, staff
@@ -152,31 +199,40 @@ def outputs_for(key, app, world) -> dict[str, str]:
     assert len([k for k in found if k.startswith("document")]) == 2  # the notice and the report
 
     staff_client = app.test_client()
-    staff_client.post("/login", data={"email": "dpo@verwerker.example", "password": PASSWORD,
-                                      "csrf_token": csrf_token(staff_client, "/login")})
+    staff_client.post(
+        "/login",
+        data={"email": "dpo@verwerker.example", "password": PASSWORD, "csrf_token": csrf_token(staff_client, "/login")},
+    )
     lang = f"lang={language}"
     base = f"/incidents/{incident.id}"
-    for name, url in (("AP draft page", f"{base}/ap-draft/{controller.id}?{lang}"),
-                      ("AP draft PDF", f"{base}/ap-draft/{controller.id}.pdf?{lang}"),
-                      ("letters", f"{base}/subjects-letter/{controller.id}?{lang}&letter_lang={language}")):
+    for name, url in (
+        ("AP draft page", f"{base}/ap-draft/{controller.id}?{lang}"),
+        ("AP draft PDF", f"{base}/ap-draft/{controller.id}.pdf?{lang}"),
+        ("letters", f"{base}/subjects-letter/{controller.id}?{lang}&letter_lang={language}"),
+    ):
         found[name] = text_of(staff_client.get(url))
     bearer = {"Authorization": f"Bearer {tokens[key]}"}
     api = f"/api/v1/incidents/{incident.id}"
-    for name, url in (("API incident", api), ("API deadlines", f"{api}/deadlines"),
-                      ("API scope", f"{api}/controllers/{controller.id}/scope"),
-                      ("API AP draft", f"{api}/ap-draft?controller_id={controller.id}&language={language}"),
-                      ("API AP draft PDF", f"{api}/ap-draft?controller_id={controller.id}&language={language}"
-                                           "&format=pdf")):
+    for name, url in (
+        ("API incident", api),
+        ("API deadlines", f"{api}/deadlines"),
+        ("API scope", f"{api}/controllers/{controller.id}/scope"),
+        ("API AP draft", f"{api}/ap-draft?controller_id={controller.id}&language={language}"),
+        ("API AP draft PDF", f"{api}/ap-draft?controller_id={controller.id}&language={language}&format=pdf"),
+    ):
         found[name] = text_of(staff_client.get(url, headers=bearer))
 
     portal = app.test_client()
-    response = portal.post("/login", data={"email": users[key].email, "password": PASSWORD,
-                                           "csrf_token": csrf_token(portal, "/login")})
+    response = portal.post(
+        "/login", data={"email": users[key].email, "password": PASSWORD, "csrf_token": csrf_token(portal, "/login")}
+    )
     assert response.status_code == 302
-    for name, url in (("portal index", f"/portal/?{lang}"),
-                      ("portal incident", f"/portal/incidents/{incident.id}?{lang}"),
-                      ("portal AP draft", f"/portal/incidents/{incident.id}/ap-draft?{lang}"),
-                      ("portal AP draft PDF", f"/portal/incidents/{incident.id}/ap-draft.pdf?{lang}")):
+    for name, url in (
+        ("portal index", f"/portal/?{lang}"),
+        ("portal incident", f"/portal/incidents/{incident.id}?{lang}"),
+        ("portal AP draft", f"/portal/incidents/{incident.id}/ap-draft?{lang}"),
+        ("portal AP draft PDF", f"/portal/incidents/{incident.id}/ap-draft.pdf?{lang}"),
+    ):
         found[name] = text_of(portal.get(url))
     found["calendar feed"] = text_of(app.test_client().get(f"/calendar/{feeds[key]}.ics"))
     payloads = db.session.scalars(select(WebhookDelivery.payload).where(WebhookDelivery.webhook_id == hooks[key].id))
@@ -195,7 +251,10 @@ def test_every_output_for_each_controller_holds_its_own_scope_and_nothing_of_ano
         own = SCOPES[key]
         for name in ("API AP draft", "AP draft PDF", "portal incident"):
             assert any(n in outputs[name] for n in _numbers(own["subjects_min"])), (key, name)
-        notice = next(text for name, text in outputs.items() if name.startswith("document") and "-1.pdf" in name
-                      and ("melding" in name or "notice" in name))
+        notice = next(
+            text
+            for name, text in outputs.items()
+            if name.startswith("document") and "-1.pdf" in name and ("melding" in name or "notice" in name)
+        )
         assert own["note"] in notice and any(n in notice for n in _numbers(own["records_max"])), key
         assert own["note"] in outputs["portal incident"]

@@ -97,8 +97,9 @@ def test_password_change_form_refuses_weak_passwords(client, make_user, password
     before = (user.password_hash, user.session_version)
     assert location(login(client, EMAIL)) == "/"
 
-    response = post_form(client, "/account/password",
-                         {"pw-current": PASSWORD, "pw-new": password, "pw-repeat": password})
+    response = post_form(
+        client, "/account/password", {"pw-current": PASSWORD, "pw-new": password, "pw-repeat": password}
+    )
     assert response.status_code == 422
     assert says in response.get_data(as_text=True)
     fresh = _reload(user)
@@ -111,8 +112,15 @@ def test_password_change_needs_the_current_password(client, make_user):
     user = make_user(EMAIL)
     before = (user.password_hash, user.session_version)
     login(client, EMAIL)
-    response = post_form(client, "/account/password", {"pw-current": "not my password!", "pw-new": "Een nieuw goed "
-                         "wachtwoord", "pw-repeat": "Een nieuw goed wachtwoord"})
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "pw-current": "not my password!",
+            "pw-new": "Een nieuw goed wachtwoord",
+            "pw-repeat": "Een nieuw goed wachtwoord",
+        },
+    )
     assert response.status_code == 422
     fresh = _reload(user)
     assert (fresh.password_hash, fresh.session_version) == before

@@ -88,8 +88,9 @@ def test_idle_timeout_also_ends_a_post(app, client, make_user):
     login(client, EMAIL)
     token = csrf_token(client, "/controllers")
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 + 30)
-    response = client.post("/controllers", data={"name": "Te laat B.V.", "contact_email": "fg@telaat.example",
-                                                  "csrf_token": token})
+    response = client.post(
+        "/controllers", data={"name": "Te laat B.V.", "contact_email": "fg@telaat.example", "csrf_token": token}
+    )
     assert location(response).startswith("/login")
     from incidents.parties.models import Controller
 
@@ -98,15 +99,36 @@ def test_idle_timeout_also_ends_a_post(app, client, make_user):
 
 OWN = ["/incidents/", "/incidents/?status=confirmed", "/register/", "/account/tokens"]
 FOREIGN = [
-    "//evil.example", "//evil.example/login", "///evil.example", "https://evil.example", "http://evil.example/",
-    "HTTPS://evil.example", "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "javascript:alert(1)",
-    "JavaScript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>", "evil.example",
-    "/\t/evil.example", "/\n/evil.example", "/incidents/\r\nSet-Cookie: x=1", "/\x00/evil.example",
-    " //evil.example", "https:evil.example", "",
+    "//evil.example",
+    "//evil.example/login",
+    "///evil.example",
+    "https://evil.example",
+    "http://evil.example/",
+    "HTTPS://evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/incidents/\r\nSet-Cookie: x=1",
+    "/\x00/evil.example",
+    " //evil.example",
+    "https:evil.example",
+    "",
 ]
 # Each login costs an argon2 verification: the whole list goes through safe_next, these through the login form.
-FOREIGN_VIA_LOGIN = ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)",
-                     "/\t/evil.example", "/incidents/\r\nSet-Cookie: x=1"]
+FOREIGN_VIA_LOGIN = [
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    "/incidents/\r\nSet-Cookie: x=1",
+]
 
 
 def _logout(client) -> None:

@@ -60,11 +60,15 @@ def _token_for(email: str, **kw) -> str:
 
 def _counts() -> dict[str, int]:
     db.session.expire_all()
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables
-            if t.name != "access_log"}
+    return {
+        t.name: db.session.scalar(select(func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+        if t.name != "access_log"
+    }
 
 
 # --- the token page --------------------------------------------------------------------------------------------
+
 
 def test_token_page_makes_lists_and_revokes_a_token(client, make_user):
     user = make_user(EMAIL)
@@ -72,8 +76,10 @@ def test_token_page_makes_lists_and_revokes_a_token(client, make_user):
     assert client.get("/account/tokens").status_code == 200
 
     before = utcnow()
-    page = client.post("/account/tokens", data={"name": "SIEM koppeling", "expires_days": "30",
-                                                "csrf_token": csrf_token(client, "/account/tokens")})
+    page = client.post(
+        "/account/tokens",
+        data={"name": "SIEM koppeling", "expires_days": "30", "csrf_token": csrf_token(client, "/account/tokens")},
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     match = re.search(r'id="token-secret"[^>]*>([^<]+)<', html)
@@ -102,8 +108,9 @@ def test_token_page_makes_lists_and_revokes_a_token(client, make_user):
     api = Bearer(client, secret)
     assert api.get("/profiles").status_code == 200
 
-    response = client.post(f"/account/tokens/{row.id}/revoke",
-                           data={"csrf_token": csrf_token(client, "/account/tokens")})
+    response = client.post(
+        f"/account/tokens/{row.id}/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
+    )
     assert location(response) == "/account/tokens"
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).revoked_at is not None
@@ -116,8 +123,9 @@ def test_token_page_refuses_a_bad_expiry(client, make_user, days):
     make_user(EMAIL)
     login(client, EMAIL)
     before = _counts()
-    page = client.post("/account/tokens", data={"name": "x", "expires_days": days,
-                                                "csrf_token": csrf_token(client, "/account/tokens")})
+    page = client.post(
+        "/account/tokens", data={"name": "x", "expires_days": days, "csrf_token": csrf_token(client, "/account/tokens")}
+    )
     assert page.status_code == 422
     assert 'id="token-secret"' not in page.get_data(as_text=True)
     assert _counts()["api_tokens"] == before["api_tokens"]
@@ -126,8 +134,10 @@ def test_token_page_refuses_a_bad_expiry(client, make_user, days):
 def test_a_token_without_expiry_lives_until_revoked(client, make_user):
     user = make_user(EMAIL)
     login(client, EMAIL)
-    client.post("/account/tokens", data={"name": "cron", "expires_days": "",
-                                         "csrf_token": csrf_token(client, "/account/tokens")})
+    client.post(
+        "/account/tokens",
+        data={"name": "cron", "expires_days": "", "csrf_token": csrf_token(client, "/account/tokens")},
+    )
     row = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
     assert row.expires_at is None
 
@@ -152,8 +162,9 @@ def test_token_of_a_deactivated_user_is_refused(client, make_user):
     update_user(user, active=False)
     db.session.commit()
     assert_error(Bearer(client, secret).get("/incidents"), 401, "unauthorized")
-    assert_error(Bearer(client, secret).post("/controllers", {"name": "X", "contact_email": "x@x.example"}),
-                 401, "unauthorized")
+    assert_error(
+        Bearer(client, secret).post("/controllers", {"name": "X", "contact_email": "x@x.example"}), 401, "unauthorized"
+    )
 
 
 def test_another_users_token_cannot_be_revoked(client, make_user):
@@ -162,29 +173,43 @@ def test_another_users_token_cannot_be_revoked(client, make_user):
     theirs = _token_for(OTHER)
     row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(theirs))).one()
     login(client, EMAIL)
-    response = client.post(f"/account/tokens/{row.id}/revoke",
-                           data={"csrf_token": csrf_token(client, "/account/tokens")})
+    response = client.post(
+        f"/account/tokens/{row.id}/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
+    )
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).revoked_at is None
     assert Bearer(client, theirs).get("/profiles").status_code == 200
     assert f'data-token="{row.id}"' not in client.get("/account/tokens").get_data(as_text=True)
-    assert client.post("/account/tokens/999999/revoke",
-                       data={"csrf_token": csrf_token(client, "/account/tokens")}).status_code == 404
+    assert (
+        client.post(
+            "/account/tokens/999999/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
+        ).status_code
+        == 404
+    )
 
 
 # --- what a token may do ----------------------------------------------------------------------------------------
 
+
 def _operations(client) -> list[tuple[str, str]]:
     """Every (METHOD, path template) of the served OpenAPI document."""
     document = client.get(PREFIX + "/openapi.json").get_json()
-    return sorted((method.upper(), path) for path, item in document["paths"].items()
-                  for method in item if method in ("get", "post", "patch", "put", "delete"))
+    return sorted(
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in ("get", "post", "patch", "put", "delete")
+    )
 
 
 def _fill(template: str, world) -> str:
-    values = {"incident_id": world.shared.id, "message_id": world.a_message.id, "document_id": world.a_document_id,
-              "controller_id": world.a.id}
+    values = {
+        "incident_id": world.shared.id,
+        "message_id": world.a_message.id,
+        "document_id": world.a_document_id,
+        "controller_id": world.a.id,
+    }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
 
@@ -198,10 +223,16 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         ("POST", "/incidents/{incident_id}/contracts"): {"contract_ids": [world.a_contract.id]},
         ("POST", "/incidents/{incident_id}/confirm"): {},
         ("POST", "/incidents/{incident_id}/dismiss"): {"reason": "geen datalek"},
-        ("POST", "/incidents/{incident_id}/filings"): {"kind": "ap_notification", "controller_id": world.a.id,
-                                                       "reference": "M-1"},
-        ("POST", "/incidents/{incident_id}/decisions"): {"controller_id": world.a.id, "decision_maker": MAKER,
-                                                         "notify_ap": "yes"},
+        ("POST", "/incidents/{incident_id}/filings"): {
+            "kind": "ap_notification",
+            "controller_id": world.a.id,
+            "reference": "M-1",
+        },
+        ("POST", "/incidents/{incident_id}/decisions"): {
+            "controller_id": world.a.id,
+            "decision_maker": MAKER,
+            "notify_ap": "yes",
+        },
         ("POST", "/incidents/{incident_id}/notices"): {"all": True, "version": "update"},
         ("PUT", "/incidents/{incident_id}/controllers/{controller_id}/scope"): {"subjects_min": 5},
     }
@@ -233,11 +264,18 @@ def _controller_api(client, make_user, world) -> Bearer:
 
 # What a controller user's token may use; everything else answers 403.
 CONTROLLER_OPERATIONS = {
-    ("GET", "/profiles"), ("GET", "/controllers"), ("GET", "/contracts"), ("GET", "/incidents"),
-    ("GET", "/incidents/{incident_id}"), ("GET", "/incidents/{incident_id}/deadlines"),
-    ("GET", "/incidents/{incident_id}/ap-draft"), ("POST", "/incidents/{incident_id}/decisions"),
-    ("POST", "/incidents/{incident_id}/filings"), ("GET", "/documents/{document_id}"),
-    ("GET", "/outbox/{message_id}"), ("GET", "/openapi.json"),
+    ("GET", "/profiles"),
+    ("GET", "/controllers"),
+    ("GET", "/contracts"),
+    ("GET", "/incidents"),
+    ("GET", "/incidents/{incident_id}"),
+    ("GET", "/incidents/{incident_id}/deadlines"),
+    ("GET", "/incidents/{incident_id}/ap-draft"),
+    ("POST", "/incidents/{incident_id}/decisions"),
+    ("POST", "/incidents/{incident_id}/filings"),
+    ("GET", "/documents/{document_id}"),
+    ("GET", "/outbox/{message_id}"),
+    ("GET", "/openapi.json"),
     ("GET", "/incidents/{incident_id}/controllers/{controller_id}/scope"),
 }
 
@@ -284,11 +322,15 @@ def test_controller_token_acts_only_for_its_own_controller(client, make_user, wo
     api = _controller_api(client, make_user, world)
     url = f"/incidents/{world.shared.id}"
     refused = [
-        ("/decisions", {"controller_id": world.b.id, "decision_maker": MAKER,
-                        "notify_ap": "no", "reason": "laag risico"}),
+        (
+            "/decisions",
+            {"controller_id": world.b.id, "decision_maker": MAKER, "notify_ap": "no", "reason": "laag risico"},
+        ),
         ("/filings", {"kind": "ap_notification", "controller_id": world.b.id, "reference": "M-2026-1"}),
-        ("/filings", {"kind": "ap_follow_up", "controller_id": world.b.id, "reference": "M-2026-1",
-                      "follow_up": "supplement"}),
+        (
+            "/filings",
+            {"kind": "ap_follow_up", "controller_id": world.b.id, "reference": "M-2026-1", "follow_up": "supplement"},
+        ),
         ("/filings", {"kind": "controller_notice", "contract_id": world.a_contract.id}),
         ("/filings", {"kind": "controller_consultation", "contract_id": world.a_contract.id}),
         ("/filings", {"kind": "data_subject_communication", "contract_id": world.a_contract.id}),
@@ -299,15 +341,24 @@ def test_controller_token_acts_only_for_its_own_controller(client, make_user, wo
         assert_error(api.post(url + suffix, body), 403, "forbidden")
         assert _counts() == before, body
     # the other controller's incident does not exist for them
-    assert_error(api.post(f"/incidents/{world.only_b.id}/decisions",
-                          {"controller_id": world.a.id, "decision_maker": MAKER, "notify_ap": "yes"}), 404, "not_found")
+    assert_error(
+        api.post(
+            f"/incidents/{world.only_b.id}/decisions",
+            {"controller_id": world.a.id, "decision_maker": MAKER, "notify_ap": "yes"},
+        ),
+        404,
+        "not_found",
+    )
 
     # for their own controller, the same requests work
-    decision = api.post(url + "/decisions", {"controller_id": world.a.id, "decision_maker": MAKER,
-                                             "notify_ap": "no", "reason": "laag risico"})
+    decision = api.post(
+        url + "/decisions",
+        {"controller_id": world.a.id, "decision_maker": MAKER, "notify_ap": "no", "reason": "laag risico"},
+    )
     assert decision.status_code == 201, decision.get_json()
-    filing = api.post(url + "/filings", {"kind": "ap_notification", "controller_id": world.a.id,
-                                         "reference": "M-2026-1"})
+    filing = api.post(
+        url + "/filings", {"kind": "ap_notification", "controller_id": world.a.id, "reference": "M-2026-1"}
+    )
     assert filing.status_code == 201, filing.get_json()
     assert filing.get_json()["controller_id"] == world.a.id
 
@@ -323,5 +374,10 @@ def test_controller_token_cannot_fetch_the_other_controllers_documents(client, m
     assert_error(api.get(f"/documents/{world.b_document_id}"), 404, "not_found")
     assert_error(api.get(f"/outbox/{world.b_message.id}"), 404, "not_found")
     for fmt in ("json", "pdf"):
-        assert_error(api.get(f"/incidents/{world.shared.id}/ap-draft",
-                             query_string={"controller_id": world.b.id, "format": fmt}), 404, "not_found")
+        assert_error(
+            api.get(
+                f"/incidents/{world.shared.id}/ap-draft", query_string={"controller_id": world.b.id, "format": fmt}
+            ),
+            404,
+            "not_found",
+        )

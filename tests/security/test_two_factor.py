@@ -227,8 +227,11 @@ def second_factor_raw(client, code: str):
 def _protected_pages(app) -> list[str]:
     """Every GET page without arguments except the public ones, the API and enrolment itself."""
     skip = ("static", "auth.", "api.", "notices.acknowledge", "account.two_factor")
-    return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if "GET" in rule.methods and not rule.arguments and not rule.endpoint.startswith(skip))
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and not rule.endpoint.startswith(skip)
+    )
 
 
 def _log_in_with_code(client, email: str, secret: str) -> None:
@@ -241,15 +244,19 @@ def test_an_admin_without_two_factor_must_enrol_first(app, client, make_user, wo
 
     admin = make_user(ADMIN, role="admin")
     assert location(login(client, ADMIN)) == "/"
-    pages = _protected_pages(app) + [f"/incidents/{world.shared.id}", f"/controllers/{world.a.id}",
-                                     f"/documents/{world.a_document_id}"]
+    pages = _protected_pages(app) + [
+        f"/incidents/{world.shared.id}",
+        f"/controllers/{world.a.id}",
+        f"/documents/{world.a_document_id}",
+    ]
     assert "/" in pages and "/account/" in pages and "/incidents/" in pages
     for page in pages:
         assert location(client.get(page)) == "/account/two-factor", page
     # a form post is held back as well, and writes nothing
     token = csrf_token(client, "/account/two-factor")
-    response = client.post("/controllers", data={"name": "Nieuw", "contact_email": "x@nieuw.example",
-                                                  "csrf_token": token})
+    response = client.post(
+        "/controllers", data={"name": "Nieuw", "contact_email": "x@nieuw.example", "csrf_token": token}
+    )
     assert location(response) == "/account/two-factor"
     assert "Nieuw" not in [c.name for c in db.session.scalars(db.select(world.a.__class__))]
     # enrolment itself stays reachable

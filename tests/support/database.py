@@ -32,8 +32,18 @@ sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite itself")
 # The tables of the foundation: incidents, their parties, clocks, filings and decisions, users and tokens, the
 # issued documents and the outbox.
 FOUNDATION_TABLES = (
-    "controllers", "contracts", "incidents", "affected_contracts", "obligations", "filings", "decisions",
-    "timeline_events", "users", "api_tokens", "documents", "outbox",
+    "controllers",
+    "contracts",
+    "incidents",
+    "affected_contracts",
+    "obligations",
+    "filings",
+    "decisions",
+    "timeline_events",
+    "users",
+    "api_tokens",
+    "documents",
+    "outbox",
 )
 
 
@@ -139,14 +149,21 @@ class PostgresDatabase:
         tables = [quote(t) for t in sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})]
         with engine.connect() as connection:
             superuser = connection.execute(text("SHOW is_superuser")).scalar() == "on"
-            sequences = connection.execute(text(
-                "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'")).scalars().all()
+            sequences = (
+                connection.execute(
+                    text("SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'")
+                )
+                .scalars()
+                .all()
+            )
         restart = "".join(f"SELECT setval('{s}', 1, false); " for s in sequences)
         if not superuser:
             return text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"), text(restart)
         deletes = "".join(f"DELETE FROM {t}; " for t in tables)  # noqa: S608 (names from the catalog, quoted)
-        return (text(f"SET session_replication_role = replica; {deletes}{restart}RESET session_replication_role"),
-                text(restart))
+        return (
+            text(f"SET session_replication_role = replica; {deletes}{restart}RESET session_replication_role"),
+            text(restart),
+        )
 
     @contextmanager
     def fresh(self, app, *, live: bool):
@@ -164,8 +181,13 @@ class PostgresDatabase:
         connection.execute(self.restart)
         event.listen(connection, "before_cursor_execute", _OneThread())
         kept = db.session
-        sessions = sessionmaker(class_=_OnTheTestsConnection, db=db, query_cls=db.Query, bind=connection,
-                                join_transaction_mode="create_savepoint")
+        sessions = sessionmaker(
+            class_=_OnTheTestsConnection,
+            db=db,
+            query_cls=db.Query,
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+        )
         savepoints = _SessionsInSavepoints(sessions, connection)
         db.session = scoped_session(sessions, scopefunc=lambda: id(app_ctx._get_current_object()))
         try:
@@ -206,8 +228,11 @@ class _SessionsInSavepoints:
       still go through SQLAlchemy."""
 
     QUIET = ("do_savepoint", "do_release_savepoint", "do_rollback_to_savepoint")
-    SQL = {"do_savepoint": "SAVEPOINT {}", "do_release_savepoint": "RELEASE SAVEPOINT {}",
-           "do_rollback_to_savepoint": "ROLLBACK TO SAVEPOINT {}"}
+    SQL = {
+        "do_savepoint": "SAVEPOINT {}",
+        "do_release_savepoint": "RELEASE SAVEPOINT {}",
+        "do_rollback_to_savepoint": "ROLLBACK TO SAVEPOINT {}",
+    }
 
     def __init__(self, sessions: sessionmaker, connection):
         self.connection, self.dialect = connection, connection.dialect
@@ -228,8 +253,9 @@ class _SessionsInSavepoints:
 
     def _quiet(self, method: str, original):
         def savepoint(connection, name):
-            if connection is not self.connection or not (name in self.names or method == "do_savepoint"
-                                                          and self.opening):
+            if connection is not self.connection or not (
+                name in self.names or (method == "do_savepoint" and self.opening)
+            ):
                 return original(connection, name)
             self.names.add(name)
             with connection.connection.dbapi_connection.cursor() as cursor:
@@ -281,5 +307,7 @@ class _OneThread:
 
     def __call__(self, *_args):
         if (threading.get_ident(), os.getpid()) != (self.thread, self.pid):
-            raise RuntimeError("another thread or process used the test's PostgreSQL connection: a test that works "
-                               "with threads, other processes or a live server must be marked live_database")
+            raise RuntimeError(
+                "another thread or process used the test's PostgreSQL connection: a test that works "
+                "with threads, other processes or a live server must be marked live_database"
+            )

@@ -28,8 +28,11 @@ def post_form(client, url: str, data: dict | None = None, token_from: str = "/ac
 def login_response(client, email: str, password: str, *, next_: str | None = None, token_from: str = "/login"):
     """POST the real login form (with its CSRF token) and return the response, not followed: for the tests of
     refused logins."""
-    return client.post("/login", query_string={"next": next_} if next_ is not None else None,
-                       data={"email": email, "password": password, "csrf_token": csrf_token(client, token_from)})
+    return client.post(
+        "/login",
+        query_string={"next": next_} if next_ is not None else None,
+        data={"email": email, "password": password, "csrf_token": csrf_token(client, token_from)},
+    )
 
 
 def second_factor(client, code: str):
@@ -37,8 +40,9 @@ def second_factor(client, code: str):
     return client.post("/login/2fa", data={"code": code, "csrf_token": csrf_token(client, "/login/2fa")})
 
 
-def log_in(client, email: str, password: str, *, code: str | Callable[[], str] | None = None,
-           token_from: str = "/login"):
+def log_in(
+    client, email: str, password: str, *, code: str | Callable[[], str] | None = None, token_from: str = "/login"
+):
     """Log in through the real pages: the password form, then, when the account asks for it, the code form (``code``:
     the code, or a function that makes one). Asserts that it worked; returns the last response."""
     response = login_response(client, email, password, token_from=token_from)

@@ -55,8 +55,7 @@ class Person:
         return pyotp.TOTP(self.secret).at(time.time() + 30)
 
 
-def make_person(email: str, role: str, *, password: str, controller=None, two_factor: bool = False,
-                **fields) -> Person:
+def make_person(email: str, role: str, *, password: str, controller=None, two_factor: bool = False, **fields) -> Person:
     """A user (see `make_user`), with two-step verification switched on when asked."""
     person = Person(make_user(email, role, password=password, controller=controller, **fields), password)
     if two_factor:

@@ -20,15 +20,21 @@ def post(client, text=None, file=None, name="contracten.csv"):
 def test_every_bad_row_is_reported_with_its_line(logged_in, make_contract, row_counts):
     make_contract("doctolib", reference="VO-EXISTS")
     before = row_counts()
-    text = HEADER + "\n".join([
-        "Kliniek A,fg@a.example,12345678,boz-72h,VO-A1",       # line 2: fine
-        ",fg@b.example,,boz-72h,VO-B1",                          # line 3: no name
-        "Kliniek C,not-an-email,,boz-72h,VO-C1",                 # line 4: bad e-mail
-        "Kliniek D,fg@d.example,123,boz-72h,VO-D1",              # line 5: bad KvK
-        "Kliniek E,fg@e.example,,unknown,VO-E1",                 # line 6: unknown profile
-        "Kliniek F,fg@f.example,,boz-24h,VO-A1",                 # line 7: duplicate in file
-        "Kliniek G,fg@g.example,,boz-24h,VO-EXISTS",             # line 8: exists already
-    ]) + "\n"
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                "Kliniek A,fg@a.example,12345678,boz-72h,VO-A1",  # line 2: fine
+                ",fg@b.example,,boz-72h,VO-B1",  # line 3: no name
+                "Kliniek C,not-an-email,,boz-72h,VO-C1",  # line 4: bad e-mail
+                "Kliniek D,fg@d.example,123,boz-72h,VO-D1",  # line 5: bad KvK
+                "Kliniek E,fg@e.example,,unknown,VO-E1",  # line 6: unknown profile
+                "Kliniek F,fg@f.example,,boz-24h,VO-A1",  # line 7: duplicate in file
+                "Kliniek G,fg@g.example,,boz-24h,VO-EXISTS",  # line 8: exists already
+            ]
+        )
+        + "\n"
+    )
     response = post(logged_in, file=text.encode())
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -39,8 +45,10 @@ def test_every_bad_row_is_reported_with_its_line(logged_in, make_contract, row_c
 
 
 def test_semicolons_bom_and_dutch_headers(logged_in, row_counts):
-    text = "\ufeffverwerkingsverantwoordelijke;e-mail;kvk;profiel;referentie\n" \
-           "Huisartsen Ĳsselhof;fg@ijssel.example;12345678;doctolib;VO-1\n"
+    text = (
+        "\ufeffverwerkingsverantwoordelijke;e-mail;kvk;profiel;referentie\n"
+        "Huisartsen Ĳsselhof;fg@ijssel.example;12345678;doctolib;VO-1\n"
+    )
     response = post(logged_in, file=text.encode("utf-8"))
     assert response.status_code == 302
     assert row_counts()["contracts"] == 1 and row_counts()["controllers"] == 1

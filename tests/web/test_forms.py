@@ -23,8 +23,10 @@ def test_login_refuses_wrong_password_and_foreign_next(client, user):
     wrong = client.post("/login", data={"email": user.email, "password": "nope", "csrf_token": token})
     assert wrong.status_code == 200
     assert "/login" in wrong.request.path
-    right = client.post("/login?next=//evil.example/x",
-                        data={"email": user.email, "password": "correct horse battery", "csrf_token": token})
+    right = client.post(
+        "/login?next=//evil.example/x",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+    )
     assert right.status_code == 302
     assert right.headers["Location"] == "/"
 
@@ -39,10 +41,17 @@ def test_post_without_csrf_token_is_refused(logged_in, row_counts):
 def test_intake_form_creates_incident_with_clocks(logged_in, make_contract):
     contract = make_contract("boz-24h", reference="VO-9")
     token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post("/incidents/new", data={
-        "csrf_token": token, "title": "Gestolen laptop", "aware_at": "2026-11-20T09:15", "status": "confirmed",
-        "confirmed_at": "", "references": "VO-9",
-    })
+    response = logged_in.post(
+        "/incidents/new",
+        data={
+            "csrf_token": token,
+            "title": "Gestolen laptop",
+            "aware_at": "2026-11-20T09:15",
+            "status": "confirmed",
+            "confirmed_at": "",
+            "references": "VO-9",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     incident = db.session.scalar(select(Incident))
     assert incident.reference.startswith("DL-2026-")
@@ -61,10 +70,16 @@ def test_intake_form_refuses_unknown_reference_and_writes_nothing(logged_in, mak
     make_contract("boz-24h", reference="VO-9")
     before = row_counts()
     token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post("/incidents/new", data={
-        "csrf_token": token, "title": "Test", "aware_at": "2026-11-20T09:15", "status": "suspected",
-        "references": "VO-9, VO-404",
-    })
+    response = logged_in.post(
+        "/incidents/new",
+        data={
+            "csrf_token": token,
+            "title": "Test",
+            "aware_at": "2026-11-20T09:15",
+            "status": "suspected",
+            "references": "VO-9, VO-404",
+        },
+    )
     assert response.status_code == 422
     assert "VO-404" in response.get_data(as_text=True)
     assert row_counts() == before
@@ -88,8 +103,10 @@ def test_intake_form_asks_which_time_when_ambiguous(logged_in, row_counts):
 def test_intake_form_refuses_future_time(logged_in, row_counts):
     before = row_counts()
     token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post("/incidents/new", data={
-        "csrf_token": token, "title": "Test", "aware_at": "2099-01-01T10:00", "status": "suspected"})
+    response = logged_in.post(
+        "/incidents/new",
+        data={"csrf_token": token, "title": "Test", "aware_at": "2099-01-01T10:00", "status": "suspected"},
+    )
     assert response.status_code == 422
     assert "future" in response.get_data(as_text=True)
     assert row_counts() == before
@@ -98,9 +115,16 @@ def test_intake_form_refuses_future_time(logged_in, row_counts):
 def _incident(logged_in, make_contract, profile="boz-72h"):
     contract = make_contract(profile, reference="VO-1")
     token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post("/incidents/new", data={
-        "csrf_token": token, "title": "Test", "aware_at": "2026-11-20T09:15", "status": "suspected",
-        "references": "VO-1"})
+    response = logged_in.post(
+        "/incidents/new",
+        data={
+            "csrf_token": token,
+            "title": "Test",
+            "aware_at": "2026-11-20T09:15",
+            "status": "suspected",
+            "references": "VO-1",
+        },
+    )
     assert response.status_code == 302
     return db.session.scalar(select(Incident)), contract
 
@@ -109,17 +133,45 @@ def test_confirm_fields_filing_and_decision_through_forms(logged_in, make_contra
     incident, contract = _incident(logged_in, make_contract)
     url = f"/incidents/{incident.id}"
     token = csrf_token(logged_in, url)
-    assert logged_in.post(f"{url}/confirm", data={"csrf_token": token, "confirm-confirmed_at": "2026-11-20T10:00"}
-                          ).status_code == 302
-    assert logged_in.post(f"{url}/fields", data={"csrf_token": token, "f-nature": "Phishing",
-                                                 "f-measures": "Wachtwoorden gereset"}).status_code == 302
-    assert logged_in.post(f"{url}/filings", data={
-        "csrf_token": token, "filing-kind": "controller_notice", "filing-contract_id": str(contract.id),
-        "filing-at": "2026-11-20T12:00", "filing-channel": "phone", "filing-note": "FG gebeld"}).status_code == 302
-    assert logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
-            "decision-notify_ap": "no",
-        "decision-reason": "Geen risico"}).status_code == 302
+    assert (
+        logged_in.post(
+            f"{url}/confirm", data={"csrf_token": token, "confirm-confirmed_at": "2026-11-20T10:00"}
+        ).status_code
+        == 302
+    )
+    assert (
+        logged_in.post(
+            f"{url}/fields", data={"csrf_token": token, "f-nature": "Phishing", "f-measures": "Wachtwoorden gereset"}
+        ).status_code
+        == 302
+    )
+    assert (
+        logged_in.post(
+            f"{url}/filings",
+            data={
+                "csrf_token": token,
+                "filing-kind": "controller_notice",
+                "filing-contract_id": str(contract.id),
+                "filing-at": "2026-11-20T12:00",
+                "filing-channel": "phone",
+                "filing-note": "FG gebeld",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        logged_in.post(
+            f"{url}/decisions",
+            data={
+                "csrf_token": token,
+                "decision-controller_id": str(contract.controller_id),
+                **MAKER_FORM,
+                "decision-notify_ap": "no",
+                "decision-reason": "Geen risico",
+            },
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert incident.fields == {"nature": "Phishing", "measures": "Wachtwoorden gereset"}
     filing = db.session.scalar(select(Filing))
@@ -133,9 +185,15 @@ def test_decision_no_without_reason_is_refused(logged_in, make_contract, row_cou
     url = f"/incidents/{incident.id}"
     token = csrf_token(logged_in, url)
     before = row_counts()
-    response = logged_in.post(f"{url}/decisions", data={
-        "csrf_token": token, "decision-controller_id": str(contract.controller_id), **MAKER_FORM,
-            "decision-notify_ap": "no"})
+    response = logged_in.post(
+        f"{url}/decisions",
+        data={
+            "csrf_token": token,
+            "decision-controller_id": str(contract.controller_id),
+            **MAKER_FORM,
+            "decision-notify_ap": "no",
+        },
+    )
     assert response.status_code == 422
     assert "reason" in response.get_data(as_text=True)
     assert row_counts() == before
@@ -146,9 +204,16 @@ def test_filing_in_future_is_refused(logged_in, make_contract, row_counts):
     url = f"/incidents/{incident.id}"
     token = csrf_token(logged_in, url)
     before = row_counts()
-    response = logged_in.post(f"{url}/filings", data={
-        "csrf_token": token, "filing-kind": "controller_notice", "filing-contract_id": str(contract.id),
-        "filing-at": "2099-11-20T12:00", "filing-channel": "email"})
+    response = logged_in.post(
+        f"{url}/filings",
+        data={
+            "csrf_token": token,
+            "filing-kind": "controller_notice",
+            "filing-contract_id": str(contract.id),
+            "filing-at": "2099-11-20T12:00",
+            "filing-channel": "email",
+        },
+    )
     assert response.status_code == 422
     assert row_counts() == before
 
@@ -158,8 +223,12 @@ def test_dismiss_needs_reason_and_ends_obligations(logged_in, make_contract):
     url = f"/incidents/{incident.id}"
     token = csrf_token(logged_in, url)
     assert logged_in.post(f"{url}/dismiss", data={"csrf_token": token, "dismiss-reason": ""}).status_code == 422
-    assert logged_in.post(f"{url}/dismiss", data={"csrf_token": token, "dismiss-reason": "Geen persoonsgegevens"}
-                          ).status_code == 302
+    assert (
+        logged_in.post(
+            f"{url}/dismiss", data={"csrf_token": token, "dismiss-reason": "Geen persoonsgegevens"}
+        ).status_code
+        == 302
+    )
     page = logged_in.get(url).get_data(as_text=True)
     assert "status-ended" in page and "status-running" not in page
 
@@ -176,27 +245,54 @@ def test_user_text_is_escaped(logged_in, make_contract):
 
 def test_controller_and_contract_forms(logged_in, row_counts):
     token = csrf_token(logged_in, "/controllers")
-    bad = logged_in.post("/controllers", data={"csrf_token": token, "name": "Kliniek", "kvk": "123",
-                                               "contact_email": "fg@kliniek.example", "language": "nl"})
+    bad = logged_in.post(
+        "/controllers",
+        data={
+            "csrf_token": token,
+            "name": "Kliniek",
+            "kvk": "123",
+            "contact_email": "fg@kliniek.example",
+            "language": "nl",
+        },
+    )
     assert bad.status_code == 422
     assert row_counts()["controllers"] == 0
-    ok = logged_in.post("/controllers", data={"csrf_token": token, "name": "Kliniek", "kvk": "12345678",
-                                              "contact_email": "fg@kliniek.example", "language": "nl"})
+    ok = logged_in.post(
+        "/controllers",
+        data={
+            "csrf_token": token,
+            "name": "Kliniek",
+            "kvk": "12345678",
+            "contact_email": "fg@kliniek.example",
+            "language": "nl",
+        },
+    )
     assert ok.status_code == 302
     from incidents.parties.models import Controller
 
     controller = db.session.scalar(select(Controller))
     token = csrf_token(logged_in, "/contracts")
-    created = logged_in.post("/contracts", data={"csrf_token": token, "controller_id": controller.id,
-                                                 "profile": "doctolib", "reference": "VO-77"})
+    created = logged_in.post(
+        "/contracts",
+        data={"csrf_token": token, "controller_id": controller.id, "profile": "doctolib", "reference": "VO-77"},
+    )
     assert created.status_code == 302
-    duplicate = logged_in.post("/contracts", data={"csrf_token": token, "controller_id": controller.id,
-                                                   "profile": "doctolib", "reference": "VO-77"})
+    duplicate = logged_in.post(
+        "/contracts",
+        data={"csrf_token": token, "controller_id": controller.id, "profile": "doctolib", "reference": "VO-77"},
+    )
     assert duplicate.status_code == 422
     assert row_counts()["contracts"] == 1
-    edit = logged_in.post(f"/controllers/{controller.id}", data={
-        "csrf_token": token, "name": "Kliniek Zuid", "kvk": "12345678", "contact_email": "fg@kliniek.example",
-        "language": "en"})
+    edit = logged_in.post(
+        f"/controllers/{controller.id}",
+        data={
+            "csrf_token": token,
+            "name": "Kliniek Zuid",
+            "kvk": "12345678",
+            "contact_email": "fg@kliniek.example",
+            "language": "en",
+        },
+    )
     assert edit.status_code == 302
     db.session.expire_all()
     assert (controller.name, controller.language) == ("Kliniek Zuid", "en")
