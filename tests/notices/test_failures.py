@@ -103,7 +103,9 @@ def test_failure_retries_with_backoff_then_fails_then_a_person_retries(server, w
             assert message.status == "failed" and message.next_attempt_at is None
     if server != "down":
         assert mail.handlers[server].attempts == 10
-    events = db.session.scalars(select(TimelineEvent).where(TimelineEvent.kind == "mail_failed")).all()
+    events = db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.kind == "mail_failed").order_by(TimelineEvent.id)
+    ).all()
     assert [e.details["attempt"] for e in events] == list(range(1, 11))
     assert events[-1].details["status"] == "failed"
 
