@@ -6,7 +6,9 @@ only ever inserted or updated (never deleted), and a fulfilled obligation keeps 
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from collections.abc import Collection
+
+from sqlalchemy import insert, select, true, update
 
 from ..core.clock import AffectedContract as AffectedFact
 from ..core.clock import FilingFact, IncidentFacts, compute_deadlines
@@ -20,24 +22,35 @@ from .models import AffectedContract, Decision, Filing, Incident, Obligation
 STORED = ("owner", "clause", "hours", "starts_at", "due_at", "status", "met_at", "filing_id")
 
 
-def latest_ap_decisions(incident_id: int) -> dict[int, str]:
+def latest_ap_decisions(incident_id: int, controller_ids: Collection[int] | None = None) -> dict[int, str]:
+    where = [Decision.incident_id == incident_id]
+    if controller_ids is not None:
+        where.append(Decision.controller_id.in_(controller_ids))
     rows = db.session.execute(
-        select(Decision.controller_id, Decision.notify_ap)
-        .where(Decision.incident_id == incident_id)
-        .order_by(Decision.decided_at, Decision.id)
+        select(Decision.controller_id, Decision.notify_ap).where(*where).order_by(Decision.decided_at, Decision.id)
     )
     return {controller_id: notify_ap for controller_id, notify_ap in rows}
 
 
-def recompute(incident: Incident) -> int:
-    """Bring the incident's obligations up to date; returns how many rows were written."""
+def recompute(incident: Incident, controller_ids: Collection[int] | None = None) -> int:
+    """Bring the incident's obligations up to date; returns how many rows were written.
+
+    With `controller_ids`, only those controllers' obligations: every deadline of a controller (its contracts' and
+    its AP clock) depends on the incident's anchors and on that controller's own contracts, filings and decision
+    only, so a change that concerns one controller (a delivered notice, a filing, a decision) need not read the
+    other thousands."""
     profiles = all_profiles()
+    only = sorted(set(controller_ids)) if controller_ids is not None else None
+
+    def mine(column):
+        return column.in_(only) if only is not None else true()
+
     affected = [
         AffectedFact(contract_id, controller_id, profiles[profile_key])
         for contract_id, controller_id, profile_key in db.session.execute(
             select(AffectedContract.contract_id, AffectedContract.controller_id, Contract.profile_key)
             .join(Contract, Contract.id == AffectedContract.contract_id)
-            .where(AffectedContract.incident_id == incident.id)
+            .where(AffectedContract.incident_id == incident.id, mine(AffectedContract.controller_id))
             .order_by(AffectedContract.contract_id)
         )
     ]
@@ -45,7 +58,7 @@ def recompute(incident: Incident) -> int:
         FilingFact(*row)
         for row in db.session.execute(
             select(Filing.id, Filing.kind, Filing.at, Filing.contract_id, Filing.controller_id).where(
-                Filing.incident_id == incident.id
+                Filing.incident_id == incident.id, mine(Filing.controller_id)
             )
         )
     ]
@@ -53,13 +66,13 @@ def recompute(incident: Incident) -> int:
         row.key: row
         for row in db.session.execute(
             select(Obligation.id, Obligation.key, *(getattr(Obligation, n) for n in STORED)).where(
-                Obligation.incident_id == incident.id
+                Obligation.incident_id == incident.id, mine(Obligation.controller_id)
             )
         )
     }
     frozen = {key: (row.starts_at, row.due_at) for key, row in existing.items() if row.filing_id is not None}
     facts = IncidentFacts(incident.status, incident.aware_at, incident.confirmed_at)
-    deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id), frozen)
+    deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id, only), frozen)
 
     inserts, updates = [], []
     reminders = reminder_plan()

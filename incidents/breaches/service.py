@@ -428,7 +428,7 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         follow_up=(details or {}).get("follow_up"),
     )
     incident.updated_at = now
-    recompute(incident)
+    recompute(incident, [row.controller_id])
     db.session.flush()
     return row
 
@@ -461,7 +461,7 @@ def record_observed_filings(
     db.session.add_all(rows)
     db.session.flush()
     if any(f.kind != ACKNOWLEDGEMENT for f in filings):
-        recompute(incident)
+        recompute(incident, {row.controller_id for row in rows})
         db.session.flush()
     return rows
 
@@ -625,6 +625,6 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
         decision_maker={"name": maker_name, "function": maker_function, "via": maker_via},
     )
     incident.updated_at = now
-    recompute(incident)
+    recompute(incident, [decision.controller_id])
     db.session.flush()
     return decision
