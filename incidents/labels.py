@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -92,6 +92,7 @@ FIELD_FORM_LABELS = {
 EVENT_LABELS = {
     "created": _l("Incident logged"),
     "contracts_added": _l("Affected contracts added"),
+    "notices_queued": _l("Notices queued"),
     "edited": _l("Edited"),
     "field_set": _l("Field filled in"),
     "detail_set": _l("Detail for the AP filled in"),
@@ -181,6 +182,8 @@ def timeline_text(event) -> Markup:
         return Markup(": {}").format(v(key))
     if kind == "document_issued":
         return Markup(": {} {} · SHA-256 <code>{}</code>").format(v("kind"), d.get("version") or "", v("sha256"))
+    if kind == "notices_queued":
+        return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(f"{d['se']:g}", BAND_LABELS.get(v("band"), ""))
     return Markup("")
@@ -198,6 +201,16 @@ def _decision_text(d: dict) -> Markup:
             name, function, DECISION_VIA_LABELS.get(maker.get("via", ""), "")
         )
     return text
+
+
+# How far a controller of an incident is (casefile/roster.py STATES), one word each.
+STATE_LABELS = {
+    "not_notified": _l("not yet notified"),
+    "queued": _l("notice queued"),
+    "notified": _l("notified"),
+    "acknowledged": _l("receipt confirmed"),
+    "ap_filed": _l("AP notified"),
+}
 
 
 def template_labels() -> dict:
@@ -218,5 +231,7 @@ def template_labels() -> dict:
         "GROUND_LABELS": GROUND_LABELS,
         "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
+        "STATE_LABELS": STATE_LABELS,
+        "STATES": tuple(STATE_LABELS),
         "timeline_text": timeline_text,
     }

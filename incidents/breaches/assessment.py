@@ -10,6 +10,7 @@ from ..core.instants import utcnow
 from ..core.severity import Assessment, SeverityError, score
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..parties.models import Controller
 from ..validation import clean_text
 from .affected import is_affected
 from .models import Incident, SeverityAssessment
@@ -103,3 +104,11 @@ def severity_history(incident_id: int) -> list[SeverityAssessment]:
             .order_by(SeverityAssessment.assessed_at.desc(), SeverityAssessment.id.desc())
         )
     )
+
+
+def severity_names(history: list[SeverityAssessment]) -> dict[int, str]:
+    """The names of the controllers some of these assessments are for."""
+    ids = {s.controller_id for s in history if s.controller_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Controller.id, Controller.name).where(Controller.id.in_(ids))).all())

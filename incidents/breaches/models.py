@@ -62,6 +62,8 @@ class AffectedContract(Model):
     """A contract touched by an incident (controller_id is kept here so clocks need no join)."""
 
     __tablename__ = "affected_contracts"
+    # One controller's contracts of an incident (a notice, a delivery, the controller's page) without a scan.
+    __table_args__ = (Index("ix_affected_contracts_incident_controller", "incident_id", "controller_id"),)
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)

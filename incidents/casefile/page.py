@@ -1,6 +1,6 @@
-"""The incident page's data, section by section: each controller with its contracts, deadlines, decisions and
-messages; the fields each profile requires; the filings; the guards and consultations the contracts ask for; the
-timeline. Read-only: it never writes."""
+"""The incident page's data (bounded: the fields each profile requires, the latest filings and timeline) and one
+controller's page (its contracts, deadlines, decisions and messages, the guards and consultations its contracts ask
+for). The controller list itself is in roster.py. Read-only: it never writes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 
 from ..breaches.models import ACKNOWLEDGEMENT, AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
 from ..core.clock import urgency
@@ -24,6 +24,7 @@ from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
 
 Profiles = dict[str, ClauseProfile]
+LATEST = 30  # filings and timeline entries shown on the incident page; the rest one click away
 Affected = list[tuple[Contract, Controller]]
 
 
@@ -47,37 +48,90 @@ class ControllerGroup:
 
 
 def incident_page(incident: Incident, now: datetime) -> dict:
+    """What the incident page shows besides the controller list (roster.py): the fields each profile requires, the
+    latest filings and timeline entries with their totals. Bounded whatever the number of contracts."""
     profiles = all_profiles()
-    affected = _affected(incident)
-    groups = _groups(incident, affected, profiles)
-    by_id = {contract.id: contract for contract, _controller in affected}
-    _add_obligations(incident, groups, by_id, profiles, now)
-    _add_decisions(incident, groups)
-    _add_messages(incident, groups)
-    guards, consult = _guards_and_consultations(affected, profiles, str(get_locale() or "nl"))
+    keys = list(
+        db.session.scalars(
+            select(Contract.profile_key)
+            .join(AffectedContract, AffectedContract.contract_id == Contract.id)
+            .where(AffectedContract.incident_id == incident.id)
+            .distinct()
+        )
+    )
     return {
-        "groups": list(groups.values()),
-        "required_by": _required_by(affected, profiles),
-        "filings": _filings(incident),
-        "timeline": _timeline(incident),
-        "contracts_by_id": by_id,
-        "guards": guards,
-        "consult_contracts": consult,
-        "not_notified": [
-            g for g in groups.values() if not any(is_initial_notice(m.dedupe_key) for m, _d, _a in g.messages)
-        ],
+        "required_by": _required_by_profiles([profiles[k] for k in sorted(keys) if k in profiles]),
+        "missing_by_profile": _missing_by_profile(incident, [profiles[k] for k in sorted(keys) if k in profiles]),
+        "filings": _filings(incident, limit=LATEST),
+        "filings_total": _count(Filing, incident),
+        "timeline": _timeline(incident, limit=LATEST),
+        "timeline_total": _count(TimelineEvent, incident),
+        "mail_problems": _mail_problems(incident),
     }
 
 
-def _affected(incident: Incident) -> Affected:
+def _mail_problems(incident: Incident, limit: int = 20) -> Sequence[Row]:
+    """Messages that could not be delivered yet (retrying) or at all (failed), with their controller's name."""
+    return db.session.execute(
+        select(OutboxMessage, Controller.name)
+        .join(Controller, Controller.id == OutboxMessage.controller_id)
+        .where(OutboxMessage.incident_id == incident.id, OutboxMessage.status.in_(("retrying", "failed")))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+
+
+def controller_page(incident: Incident, controller: Controller, now: datetime) -> dict:
+    """Everything about one controller of the incident: its contracts and what each still misses, its deadlines,
+    decisions and messages, its filings, the guards and consultations its contracts ask for."""
+    profiles = all_profiles()
+    affected = _affected(incident, controller.id)
+    groups = _groups(incident, affected, profiles)
+    by_id = {contract.id: contract for contract, _controller in affected}
+    _add_obligations(incident, groups, by_id, profiles, now, controller.id)
+    _add_decisions(incident, groups, controller.id)
+    _add_messages(incident, groups, controller.id)
+    guards, consult = _guards_and_consultations(affected, profiles, str(get_locale() or "nl"))
+    group = groups.get(controller.id) or ControllerGroup(controller)
+    return {
+        "group": group,
+        "groups": [group],
+        "required_by": _required_by(affected, profiles),
+        "filings": _filings(incident, controller_id=controller.id),
+        "contracts_by_id": by_id,
+        "guards": guards,
+        "consult_contracts": consult,
+        "notified": any(is_initial_notice(m.dedupe_key) for m, _d, _a in group.messages),
+    }
+
+
+def _count(model, incident: Incident) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model).where(model.incident_id == incident.id)) or 0)
+
+
+def _required_by_profiles(profiles: list[ClauseProfile]) -> dict[str, list[str]]:
+    required_by: dict[str, list[str]] = {}
+    for profile in profiles:
+        for key in profile.required_fields:
+            required_by.setdefault(key, []).append(profile.key)
+    return required_by
+
+
+def _missing_by_profile(incident: Incident, profiles: list[ClauseProfile]) -> list[tuple[str, list[str]]]:
+    """For each profile of the incident's contracts, the fields it requires that are still empty."""
+    values = incident.fields or {}
+    return [(p.key, missing) for p in profiles if (missing := missing_fields(p.required_fields, values))]
+
+
+def _affected(incident: Incident, controller_id: int) -> Affected:
     return [
         (contract, controller)
         for contract, controller in db.session.execute(
             select(Contract, Controller)
             .join(AffectedContract, AffectedContract.contract_id == Contract.id)
             .join(Controller, Controller.id == Contract.controller_id)
-            .where(AffectedContract.incident_id == incident.id)
-            .order_by(Controller.name, Contract.reference)
+            .where(AffectedContract.incident_id == incident.id, AffectedContract.controller_id == controller_id)
+            .order_by(Contract.reference)
         )
     ]
 
@@ -112,10 +166,11 @@ def _add_obligations(
     by_id: dict[int, Contract],
     profiles: Profiles,
     now: datetime,
+    controller_id: int,
 ) -> None:
     for row in db.session.scalars(
         select(Obligation)
-        .where(Obligation.incident_id == incident.id)
+        .where(Obligation.incident_id == incident.id, Obligation.controller_id == controller_id)
         .order_by(Obligation.due_at.is_(None), Obligation.due_at, Obligation.id)
     ):
         group = groups.get(row.controller_id)
@@ -136,25 +191,38 @@ def _add_obligations(
         )
 
 
-def _add_decisions(incident: Incident, groups: dict[int, ControllerGroup]) -> None:
+def _add_decisions(incident: Incident, groups: dict[int, ControllerGroup], controller_id: int) -> None:
     for decision in db.session.scalars(
-        select(Decision).where(Decision.incident_id == incident.id).order_by(Decision.decided_at, Decision.id)
+        select(Decision)
+        .where(Decision.incident_id == incident.id, Decision.controller_id == controller_id)
+        .order_by(Decision.decided_at, Decision.id)
     ):
         if decision.controller_id in groups:
             groups[decision.controller_id].decisions.append(decision)
 
 
-def _add_messages(incident: Incident, groups: dict[int, ControllerGroup]) -> None:
+def _add_messages(incident: Incident, groups: dict[int, ControllerGroup], controller_id: int) -> None:
     """Each controller's messages with their document and, once given, the receipt acknowledgement."""
     acks = {
         f.document_id: f
         for f in db.session.scalars(
-            select(Filing).where(Filing.incident_id == incident.id, Filing.kind == ACKNOWLEDGEMENT)
+            select(Filing).where(
+                Filing.incident_id == incident.id,
+                Filing.controller_id == controller_id,
+                Filing.kind == ACKNOWLEDGEMENT,
+            )
         )
     }
-    documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.incident_id == incident.id))}
+    documents = {
+        d.id: d
+        for d in db.session.scalars(
+            select(Document).where(Document.incident_id == incident.id, Document.controller_id == controller_id)
+        )
+    }
     for message in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.incident_id == incident.id).order_by(OutboxMessage.id)
+        select(OutboxMessage)
+        .where(OutboxMessage.incident_id == incident.id, OutboxMessage.controller_id == controller_id)
+        .order_by(OutboxMessage.id)
     ):
         if message.controller_id in groups:
             document = documents.get(message.document_id) if message.document_id is not None else None
@@ -175,13 +243,21 @@ def _required_by(affected: Affected, profiles: Profiles) -> dict[str, list[str]]
     return required_by
 
 
-def _filings(incident: Incident) -> Sequence[Row[Filing, str]]:
-    return db.session.execute(
-        select(Filing, Controller.name)
+def _filings(incident: Incident, *, controller_id: int | None = None, limit: int | None = None) -> Sequence[Row]:
+    """The filings (newest first when limited), with the controller's name and the contract's reference."""
+    query = (
+        select(Filing, Controller.name, Contract.reference)
         .join(Controller, Controller.id == Filing.controller_id)
+        .outerjoin(Contract, Contract.id == Filing.contract_id)
         .where(Filing.incident_id == incident.id)
-        .order_by(Filing.at, Filing.id)
-    ).all()
+    )
+    if controller_id is not None:
+        query = query.where(Filing.controller_id == controller_id)
+    if limit is not None:
+        query = query.order_by(Filing.at.desc(), Filing.id.desc()).limit(limit)
+    else:
+        query = query.order_by(Filing.at, Filing.id)
+    return db.session.execute(query).all()
 
 
 def _guards_and_consultations(affected: Affected, profiles: Profiles, language: str) -> tuple[list, list]:
@@ -197,11 +273,18 @@ def _guards_and_consultations(affected: Affected, profiles: Profiles, language: 
     return guards, consult
 
 
-def _timeline(incident: Incident) -> list[TimelineEvent]:
-    return list(
-        db.session.scalars(
-            select(TimelineEvent)
-            .where(TimelineEvent.incident_id == incident.id)
-            .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
-        )
+def _timeline(incident: Incident, limit: int | None = None, offset: int = 0) -> list[TimelineEvent]:
+    query = (
+        select(TimelineEvent)
+        .where(TimelineEvent.incident_id == incident.id)
+        .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
+        .offset(offset)
     )
+    return list(db.session.scalars(query.limit(limit) if limit is not None else query))
+
+
+def timeline_page(incident: Incident, page: int, per_page: int = 200) -> tuple[list[TimelineEvent], int]:
+    """One page of the whole timeline, newest first, and the number of pages."""
+    pages = max(1, -(-_count(TimelineEvent, incident) // per_page))
+    page = min(max(page, 1), pages)
+    return _timeline(incident, per_page, (page - 1) * per_page), pages

@@ -59,7 +59,9 @@ def scope(incident_id: int, controller_id: int):
             attach_error(form, ValidationFailed(scope_error_text(exc), exc.field, exc.code))
         else:
             flash(_("Saved for %(name)s.", name=controller.name), "success")
-            return redirect(url_for("incidents.show", incident_id=incident.id, _anchor=f"controller-{controller.id}"))
+            return redirect(
+                url_for("incidents.controller", incident_id=incident.id, controller_id=controller.id, _anchor="scope")
+            )
     status = 422 if form.is_submitted() else 200
     if status == 422:
         flash(_("Nothing was saved: see the messages at the form."), "error")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..breaches import service
+from ..breaches.affected import is_affected
 from ..breaches.assessment import record_severity
 from ..breaches.forms import DecisionForm
 from ..breaches.lookup import incident_or_404
@@ -16,14 +17,21 @@ from ..breaches.service import FilingInput
 from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
+from ..extensions import db
 from ..forms_common import choices
 from ..labels import BAND_LABELS
-from ..lookup import get_or_404
+from ..lookup import find, get_or_404
+from ..notices.forms import BulkForm
+from ..notices.outbox import wake_pump
+from ..parties.models import Contract, Controller
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
+from ..transaction import after_commit
 from ..validation import parse_id
 from ..web import post_form
+from . import roster
+from .bulk import queue_notices
 from .forms import (
     AddContractsForm,
     ConfirmForm,
@@ -35,8 +43,13 @@ from .forms import (
     SeverityForm,
 )
 from .lists import contract_ids_of_profiles, contract_rows, incident_list, parse_references
-from .page import incident_page
-from .page_forms import page_forms, scope_section
+from .page import controller_page, incident_page, timeline_page
+from .page_forms import controller_forms, page_forms, scope_section
+
+# The forms about one controller: shown (and shown again with their errors) on that controller's page. The
+# severity form is also on the incident page, for the whole incident.
+CONTROLLER_FORMS = ("filing_form", "decision_form", "severity_form")
+ONLY_ON_CONTROLLER_PAGE = ("filing_form", "decision_form")
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -95,15 +108,26 @@ def new():
 
 
 def _render(incident: Incident, status: int = 200, **posted):
-    page = incident_page(incident, utcnow())
+    now = utcnow()
+    everyone = roster.roster(incident, now)
+    chosen = roster.Filter.from_args(request.args)
+    found = roster.matching(everyone, chosen)
+    shown, page, pages = roster.page_of(found, chosen.page)
     return render_template(
         "incidents/show.html",
         incident=incident,
-        now=utcnow(),
+        now=now,
         questions=questions(incident.id),
+        summary=roster.summary(everyone),
+        rows=shown,
+        found=len(found),
+        chosen=chosen,
+        page=page,
+        pages=pages,
+        profile_keys=sorted({p for r in everyone for p in r.profiles}),
         **scope_section(incident),
-        **page,
-        **page_forms(incident, page, posted),
+        **incident_page(incident, now),
+        **page_forms(incident, posted),
     ), status
 
 
@@ -112,14 +136,92 @@ def show(incident_id: int):
     return _render(incident_or_404(incident_id))[0]
 
 
-def _apply(incident: Incident, form_name: str, form, action):
-    """A form posted from the incident page: back to its section, or the page again with the form's errors."""
-    return post_form(
-        form,
-        action,
-        done=lambda: redirect(url_for("incidents.show", incident_id=incident.id, _anchor=form_name)),
-        again=lambda form: _render(incident, 422, **{form_name: form}),
+def _controller_or_404(incident: Incident, controller_id: int) -> Controller:
+    return get_or_404(Controller, controller_id, lambda c: is_affected(incident, c.id))
+
+
+def _render_controller(incident: Incident, controller: Controller, status: int = 200, **posted):
+    now = utcnow()
+    page = controller_page(incident, controller, now)
+    return render_template(
+        "incidents/controller.html",
+        incident=incident,
+        controller=controller,
+        now=now,
+        **page,
+        **scope_section(incident),
+        **controller_forms(incident, controller, page, posted),
+    ), status
+
+
+@bp.get("/<int:incident_id>/controllers/<int:controller_id>")
+def controller(incident_id: int, controller_id: int):
+    incident = incident_or_404(incident_id)
+    return _render_controller(incident, _controller_or_404(incident, controller_id))[0]
+
+
+@bp.get("/<int:incident_id>/timeline")
+def timeline(incident_id: int):
+    incident = incident_or_404(incident_id)
+    try:
+        wanted = int(request.args.get("page", "1"))
+    except ValueError:
+        wanted = 1
+    events, pages = timeline_page(incident, wanted)
+    return render_template(
+        "incidents/timeline.html", incident=incident, timeline=events, page=min(max(wanted, 1), pages), pages=pages
     )
+
+
+@bp.post("/<int:incident_id>/bulk")
+def bulk(incident_id: int):
+    """Notices to the controllers chosen in the list (see bulk.py), then the batch's progress page."""
+    incident = incident_or_404(incident_id)
+
+    def act(form):
+        response = queue_notices(incident, form)
+        after_commit(wake_pump)
+        return response
+
+    return post_form(
+        BulkForm(),
+        act,
+        again=lambda form: redirect(url_for("incidents.show", incident_id=incident.id, _anchor="controllers")),
+        at_form=False,
+    )
+
+
+def _controller_of(incident: Incident, form) -> Controller | None:
+    """The affected controller a posted form is about (its controller, or its contract's), if it names one."""
+    controller_id = parse_id(getattr(getattr(form, "controller_id", None), "data", None))
+    if controller_id is None and hasattr(form, "contract_id"):
+        contract = find(Contract, parse_id(form.contract_id.data))
+        controller_id = contract.controller_id if contract is not None else None
+    if controller_id is None or not is_affected(incident, controller_id):
+        return None
+    return db.session.get(Controller, controller_id)
+
+
+def _apply(incident: Incident, form_name: str, form, action):
+    """A form posted from the incident page or a controller's page: back to its section of that page, or the page
+    again with the form's errors."""
+    about = _controller_of(incident, form) if form_name in CONTROLLER_FORMS else None
+
+    def done():
+        if about is not None:
+            return redirect(
+                url_for("incidents.controller", incident_id=incident.id, controller_id=about.id, _anchor=form_name)
+            )
+        return redirect(url_for("incidents.show", incident_id=incident.id, _anchor=form_name))
+
+    def again(form):
+        if about is not None:
+            return _render_controller(incident, about, 422, **{form_name: form})
+        return _render(incident, 422, **{form_name: form})
+
+    # A form that names no affected controller cannot be shown again where it was: its errors become page messages.
+    at_form = about is not None or form_name not in ONLY_ON_CONTROLLER_PAGE
+    return post_form(form, action, done=done, again=again, at_form=at_form)
 
 
 @bp.post("/<int:incident_id>/fields")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms_common import LocalDateTimeField, choices
@@ -17,8 +19,19 @@ class NoticeForm(FlaskForm):
     next_update = StringField(_l("Next update expected"), validators=[Optional(), Length(max=500)])
 
 
+def _token() -> str:
+    return secrets.token_hex(16)
+
+
 class BulkForm(FlaskForm):
+    """Notices to many controllers: those selected in the list, or every one matching its filter. The token, new
+    on every page, makes a second click of the same form find the batch the first one queued."""
+
     next_update = StringField(_l("Next update expected"), validators=[Optional(), Length(max=500)])
+    version = SelectField(
+        _l("Notice"), choices=choices([("initial", _l("initial notice")), ("update", _l("update"))]), default="initial"
+    )
+    token = HiddenField(default=_token, validators=[Optional(), Length(min=16, max=64)])
 
 
 class ReportForm(FlaskForm):

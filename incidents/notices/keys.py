@@ -18,6 +18,16 @@ def dedupe_key(incident_id: int, controller_id: int, kind: str, version: str | N
     return f"{kind}:{incident_id}:{controller_id}:{version or '-'}:{sequence}"
 
 
+def sequence_pattern(incident_id: int, controller_id: int, kind: str, version: str | None) -> str:
+    """A LIKE pattern for the keys of one controller's numbered messages of a kind and version."""
+    return f"{kind}:{incident_id}:{controller_id}:{version or '-'}:%"
+
+
+def notice_pattern(incident_id: int, version: str) -> str:
+    """A LIKE pattern for the keys of the incident's notices of a version, to every controller."""
+    return f"notice:{incident_id}:%:{version}" if version in ONCE else f"notice:{incident_id}:%:{version}:%"
+
+
 def reminder_dedupe_key(reminder_key: str) -> str:
     """The outbox key of a reminder's e-mail (the column holds 120 characters)."""
     return f"reminder:{reminder_key}"[:120]

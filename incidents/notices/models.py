@@ -44,8 +44,24 @@ class Document(Model):
         return hashlib.sha256(content).hexdigest()
 
 
+class NoticeBatch(Model):
+    """Notices asked for many controllers at once: the request queues one outbox row per controller under a batch
+    and returns; the worker renders and sends them. The form's token makes a second click find the first batch."""
+
+    __tablename__ = "notice_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[str] = mapped_column(String(20))
+    total: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class OutboxMessage(Model):
-    """An e-mail stored before it is sent; the sender updates its status, never its content."""
+    """An e-mail stored before it is sent; the sender updates its status, never its content. A notice queued by a
+    batch is stored without content and rendered once, by the worker, before its first attempt."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
@@ -56,6 +72,8 @@ class OutboxMessage(Model):
     controller_id: Mapped[int | None] = mapped_column(ForeignKey("controllers.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    # Queued by a batch: rendered by the worker (document_id stays empty until then).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("notice_batches.id"), index=True)
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = deferred(mapped_column(Text, nullable=False))

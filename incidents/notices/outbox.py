@@ -20,6 +20,7 @@ from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
 from ..core.instants import utcnow
 from ..extensions import db
+from .batches import needs_rendering, render_pending
 from .content import affected_contracts
 from .mailer import MailError, transport_for
 from .models import OutboxMessage
@@ -116,37 +117,47 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
     )
 
 
+def _failed(message: OutboxMessage, error: str, now: datetime) -> None:
+    """The attempt failed: back to the queue with backoff, or failed for good after the last attempt."""
+    message.attempts += 1
+    message.last_error = error[:2000]
+    message.claimed_at = None
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status, message.next_attempt_at = "failed", None
+    else:
+        message.status, message.next_attempt_at = "retrying", now + _backoff(message.attempts)
+    incident = db.session.get_one(Incident, message.incident_id)
+    record_event(
+        incident,
+        "mail_failed",
+        None,
+        outbox_id=message.id,
+        controller_id=message.controller_id,
+        attempt=message.attempts,
+        error=message.last_error,
+        status=message.status,
+    )
+    db.session.commit()
+    log.warning("mail_failed", outbox_id=message.id, attempt=message.attempts, status=message.status)
+
+
 def deliver(message_id: int, transport=None, now: datetime | None = None) -> str:
     """Send one message if it can be claimed; returns its status afterwards."""
     now = now or utcnow()
     if not claim(message_id, now):
         return "not_claimed"
     message = db.session.get_one(OutboxMessage, message_id)  # just claimed
+    if needs_rendering(message):
+        # A notice queued by a batch: its document is made now, with the facts as they are, and kept even if the
+        # sending fails (it is what will be sent).
+        render_pending(message, now=utcnow())
+        db.session.commit()
     transport = transport or transport_for(current_app)
     sender = current_app.config["MAIL_FROM"]
     try:
         reply = transport.send(sender, list(message.recipients), email_bytes(message))
     except MailError as exc:
-        message.attempts += 1
-        message.last_error = str(exc)[:2000]
-        message.claimed_at = None
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status, message.next_attempt_at = "failed", None
-        else:
-            message.status, message.next_attempt_at = "retrying", now + _backoff(message.attempts)
-        incident = db.session.get_one(Incident, message.incident_id)
-        record_event(
-            incident,
-            "mail_failed",
-            None,
-            outbox_id=message.id,
-            controller_id=message.controller_id,
-            attempt=message.attempts,
-            error=message.last_error,
-            status=message.status,
-        )
-        db.session.commit()
-        log.warning("mail_failed", outbox_id=message.id, attempt=message.attempts, status=message.status)
+        _failed(message, str(exc), now)
         return message.status
     accepted_at = utcnow()
     message.attempts += 1

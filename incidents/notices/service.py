@@ -24,12 +24,12 @@ from ..parties.models import Controller
 from ..validation import clean_text, is_id, required_text
 from . import content as content_builder
 from .ack import ack_url
-from .keys import ONCE, dedupe_key, initial_notice_pattern
+from .keys import ONCE, dedupe_key, initial_notice_pattern, sequence_pattern
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
 from .render import filename, render_html, render_pdf, render_text, subject
 
 
-def _open_for_notices(incident: Incident) -> None:
+def open_for_notices(incident: Incident) -> None:
     if incident.status == "dismissed":
         raise Conflict(f"incident {incident.reference} is dismissed; no notices are sent", code="incident_dismissed")
 
@@ -39,16 +39,16 @@ def _existing(key: str) -> OutboxMessage | None:
 
 
 def _next_sequence(incident: Incident, controller_id: int, kind: str, version: str | None) -> int:
+    """The number of the next numbered message (updates, reports) to this controller: one more than those queued so
+    far, rendered or still waiting for the worker."""
     if version in ONCE:
         return 1
     count = db.session.scalar(
         select(func.count())
-        .select_from(Document)
+        .select_from(OutboxMessage)
         .where(
-            Document.incident_id == incident.id,
-            Document.controller_id == controller_id,
-            Document.kind == kind,
-            Document.version.is_(version) if version is None else Document.version == version,
+            OutboxMessage.incident_id == incident.id,
+            OutboxMessage.dedupe_key.like(sequence_pattern(incident.id, controller_id, kind, version)),
         )
     )
     return (count or 0) + 1
@@ -111,7 +111,41 @@ def _issue(
     existing = _existing(key)
     if existing is not None:
         return existing
-    recipients = [controller.contact_email]
+    message = OutboxMessage(
+        **mail_row(
+            incident_id=incident.id,
+            controller_id=controller.id,
+            dedupe_key=key,
+            recipients=[controller.contact_email],
+            subject="",
+            now=now,
+            created_by_id=getattr(actor, "id", None),
+            details={"kind": kind, "version": version, "sequence": sequence},
+        )
+    )
+    db.session.add(message)
+    db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
+    render_message(
+        message, incident, controller, actor=actor, now=now, next_update=next_update, report_sections=report_sections
+    )
+    return message
+
+
+def render_message(
+    message: OutboxMessage,
+    incident: Incident,
+    controller: Controller,
+    *,
+    actor,
+    now: datetime,
+    next_update: str = "",
+    report_sections=None,
+) -> Document:
+    """Make the document of a queued message (a notice or report) and its e-mail bodies: once, either when it is
+    issued or, for a batch, by the worker just before the first attempt. The document is stored with its SHA-256
+    and the timeline says who it went to."""
+    kind, version, sequence = message.details["kind"], message.details.get("version"), message.details["sequence"]
+    recipients = list(message.recipients)
     document_content = content_builder.build(
         incident,
         controller,
@@ -142,23 +176,10 @@ def _issue(
     )
     db.session.add(document)
     db.session.flush()
-    message = OutboxMessage(
-        **mail_row(
-            incident_id=incident.id,
-            controller_id=controller.id,
-            document_id=document.id,
-            dedupe_key=key,
-            recipients=recipients,
-            subject=subject(document_content),
-            now=now,
-            created_by_id=getattr(actor, "id", None),
-            details={"kind": kind, "version": version, "sequence": sequence},
-        )
-    )
-    db.session.add(message)
-    db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
-    # The e-mail carries the acknowledgement link, which needs the outbox id: render the bodies now.
+    # The e-mail carries the acknowledgement link, which needs the outbox id.
     document_content.ack_url = ack_url(message.id, message.ack_nonce)
+    message.document_id = document.id
+    message.subject = subject(document_content)
     message.body_text, message.body_html = render_text(document_content), render_html(document_content)
     record_event(
         incident,
@@ -175,7 +196,7 @@ def _issue(
         recipients=recipients,
     )
     db.session.flush()
-    return message
+    return document
 
 
 def email_bytes(message: OutboxMessage) -> bytes:
@@ -233,7 +254,7 @@ def issue_notices(
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
     """One notice per controller. Issuing an initial (or final) notice twice returns the first."""
-    _open_for_notices(incident)
+    open_for_notices(incident)
     if version not in NOTICE_VERSIONS:
         raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
     next_update = clean_text(next_update, "next_update", 500)
@@ -267,7 +288,7 @@ def issue_report(
     incident: Incident, controller_id: object, sections: dict[str, object], actor=None, now: datetime | None = None
 ) -> OutboxMessage:
     """The investigation report (BOZ art. 5.4): what happened, cause, response, follow-up steps."""
-    _open_for_notices(incident)
+    open_for_notices(incident)
     controller = _controllers(incident, [controller_id] if is_id(controller_id) else controller_id, None)[0]
     from .texts import words
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..breaches import service as breaches
 from ..breaches.lookup import incident_or_404
@@ -19,10 +23,10 @@ from ..parties.models import Controller
 from ..transaction import after_commit, refuse
 from ..validation import parse_id
 from ..web import post_form
-from . import service
+from . import batches, service
 from .ack import AckLinkError, read_token
 from .forms import AckForm, BulkForm, ConsultationForm, NoticeForm, ReportForm
-from .models import Document, OutboxMessage
+from .models import Document, NoticeBatch, OutboxMessage
 from .outbox import retry_now, wake_pump
 
 bp = Blueprint("notices", __name__)
@@ -70,6 +74,8 @@ def send(incident_id: int):
 
 @bp.post("/incidents/<int:incident_id>/notices/all")
 def send_all(incident_id: int):
+    """An initial notice to every affected controller not yet notified: queued here, rendered and sent by the
+    worker; the answer is the batch's progress page."""
     incident = incident_or_404(incident_id)
 
     def act(form):
@@ -77,18 +83,53 @@ def send_all(incident_id: int):
         if not pending:
             flash(_("Every affected controller already has an initial notice."), "info")
             return _back(incident)
-        messages = service.issue_idempotently(
-            service.issue_notices,
-            incident,
-            controller_ids=pending,
-            version="initial",
-            next_update=form.next_update.data,
-            actor=current_user,
-        )
-        flash(_("Notices generated and queued for e-mail."), "success")
-        return redirect(url_for("notices.progress", incident_id=incident.id, ids=",".join(str(m.id) for m in messages)))
+        return _queued(incident, pending, "initial", form)
 
-    return _run(incident, BulkForm(), act, _("Notices generated and queued for e-mail."))
+    return _run(incident, BulkForm(), act, _("Notices queued."))
+
+
+def _queued(incident: Incident, controller_ids: list[int], version: str, form) -> WerkzeugResponse:
+    batch = batches.queue_batch(
+        incident,
+        controller_ids,
+        version=version,
+        next_update=form.next_update.data,
+        token=form.token.data or secrets.token_hex(16),
+        actor=current_user,
+    )
+    flash(
+        ngettext(
+            "%(num)d notice queued: the worker makes and sends it now.",
+            "%(num)d notices queued: the worker makes and sends them now.",
+            batch.total,
+        ),
+        "success",
+    )
+    return redirect(url_for("notices.batch", incident_id=incident.id, batch_id=batch.id))
+
+
+@bp.get("/incidents/<int:incident_id>/notices/batches/<int:batch_id>")
+def batch(incident_id: int, batch_id: int):
+    incident = incident_or_404(incident_id)
+    found = get_or_404(NoticeBatch, batch_id, lambda b: b.incident_id == incident.id)
+    problems = db.session.execute(
+        select(OutboxMessage, Controller.name)
+        .join(Controller, Controller.id == OutboxMessage.controller_id)
+        .where(OutboxMessage.batch_id == found.id, OutboxMessage.status.in_(("retrying", "failed")))
+        .order_by(OutboxMessage.id)
+        .limit(100)
+    ).all()
+    return render_template(
+        "notices/batch.html", incident=incident, batch=found, counts=batches.progress(found), problems=problems
+    )
+
+
+@bp.get("/incidents/<int:incident_id>/notices/batches/<int:batch_id>.json")
+def batch_status(incident_id: int, batch_id: int):
+    incident = incident_or_404(incident_id)
+    found = get_or_404(NoticeBatch, batch_id, lambda b: b.incident_id == incident.id)
+    counts = batches.progress(found)
+    return jsonify({"total": found.total, "counts": counts, "done": batches.finished(counts)})
 
 
 @bp.get("/incidents/<int:incident_id>/notices/progress")

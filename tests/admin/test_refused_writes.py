@@ -68,6 +68,10 @@ CASES = {
     ),  # no maker
     "incidents.scope": ("/incidents/{incident}/controllers/{controller}/scope", {"scope-subjects_min": "-1"}),
     "incidents.scopes": ("/incidents/{incident}/scopes", {"csv-text": "controller_id;subjects_min\n99999;5"}),
+    "incidents.bulk": (
+        "/incidents/{incident}/bulk",
+        {"target": "selected", "controller_ids": "{other_controller}", "version": "initial", "token": "a" * 32},
+    ),  # a controller the incident does not affect
     "incidents.internal_note": ("/incidents/{incident}/internal-note", {"note-internal_note": "x" * 100_000}),
     "notices.send": ("/incidents/{incident}/notices", {"controller_id": "{other_controller}", "version": "initial"}),
     "notices.report": (

@@ -48,8 +48,9 @@ def test_severity_decision_ap_draft_and_register(page, user, make_controller, ma
     page.wait_for_selector(".flash-success")
     assert page.locator("#severity_form .severity").get_attribute("data-se") == "2.25"
 
-    # 2. Decision relying on that assessment.
-    page.select_option("#decision-controller_id", str(hospital.id))
+    # 2. Decision relying on that assessment, on the hospital's own page of the incident.
+    page.click(f"tr[data-controller='{hospital.id}'] a")
+    page.wait_for_selector("#decision_form")
     page.check("input[name=decision-notify_ap][value=yes]")
     page.fill("#decision-reason", "Gezondheidsgegevens bij een onbevoegde.")
     page.check("input[name=decision-inform_subjects][value=no]")
@@ -66,7 +67,7 @@ def test_severity_decision_ap_draft_and_register(page, user, make_controller, ma
     assert (decision.maker_name, decision.maker_via) == ("Dr. H. Hofman", "phone")
 
     # 3. The AP draft for this controller, prefilled from the incident, the assessment and the decision.
-    page.click(f"#controller-{hospital.id} a[href$='/ap-draft/{hospital.id}']")
+    page.click(f"#controller-{hospital.id} a[href$='/ap-draft/{hospital.id}']")  # on the hospital's page
     page.wait_for_selector("#ap-draft")
     assert page.locator(".ap-chapter").count() == 10
     severity = page.locator("#answer-9-severity").inner_text()

@@ -42,31 +42,42 @@ def test_log_confirm_and_notify(page, user, make_controller, make_contract):
     page.click("#intake button[type=submit]")
     page.wait_for_url(page.base + "/incidents/*")
 
-    # Suspected: only the Citodent clock (its trigger is a suspicion) runs and ticks.
-    countdowns = page.locator("time.countdown")
+    incident_url = page.url
+
+    # Suspected: only the Citodent clock (its trigger is a suspicion) runs and ticks, in the controller list.
+    countdowns = page.locator("#controller-list time.countdown")
     assert countdowns.count() == 1
     first = countdowns.first.inner_text()
     page.wait_for_timeout(1500)
     assert countdowns.first.inner_text() != first
+    assert page.locator(f"tr[data-controller='{dentist.id}'] time.countdown").count() == 1
+    page.click(f"tr[data-controller='{dentist.id}'] a")
     citodent_row = page.locator("tr[data-kind=controller_notice][data-contract='VO-CIT-1']")
     assert citodent_row.locator(".badge").get_attribute("class").endswith("status-running")
+    page.goto(incident_url)
+    page.click(f"tr[data-controller='{hospital.id}'] a")
     boz_row = page.locator("tr[data-kind=controller_notice][data-contract='VO-BOZ-1']")
     assert "status-pending" in boz_row.locator(".badge").get_attribute("class")
 
-    # Confirm: the contract clocks that wait for confirmation start.
+    # Confirm: the contract clocks that wait for confirmation start, for all three controllers.
+    page.goto(incident_url)
     page.click("#confirm_form button[type=submit]")
     page.wait_for_selector(".flash-success")
+    assert page.locator("#controller-list time.countdown").count() == 3
+    page.click(f"tr[data-controller='{hospital.id}'] a")
     assert "status-running" in boz_row.locator(".badge").get_attribute("class")
-    assert page.locator("tr[data-kind=controller_notice] time.countdown").count() == 3
 
-    # Record the notice to the BOZ controller: its obligation turns to met.
+    # Record the notice to the BOZ controller on its page: its obligation turns to met.
     page.select_option("#filing-kind", "controller_notice")
     page.select_option("#filing-contract_id", str(boz.id))
     page.click("#filing_form button[type=submit]")
     page.wait_for_selector(".flash-success")
+    assert f"/controllers/{hospital.id}" in page.url
     assert "status-met" in boz_row.locator(".badge").get_attribute("class")
     assert boz_row.locator("time.countdown").count() == 0
     assert page.locator("#filings tbody tr").count() == 1
+    page.goto(incident_url)
+    assert page.locator(f"tr[data-controller='{hospital.id}']").get_attribute("data-state") == "notified"
 
     # What the browser showed is what the database holds.
     db.session.expire_all()

@@ -62,17 +62,19 @@ def test_scopes_by_csv_notices_and_a_decision_in_the_portal(
     page.wait_for_selector(".flash-success")
     totals = page.locator("#scope-totals").inner_text()
     assert dutch(sum(low for low, _ in NUMBERS.values())) in totals
+    page.click(f"tr[data-controller='{controllers['Beta'].id}'] a")
     beta_card = page.locator(f"#scope-{controllers['Beta'].id}").inner_text()
     assert dutch(5222) in beta_card and "Notitie voor Beta" in beta_card and dutch(4111) not in beta_card
 
     # 2. Send the notices to all three.
+    page.goto(page.base + f"/incidents/{incident['id']}")
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#notify-all button[type=submit]")
-    page.wait_for_url("**/notices/progress**")
+    page.wait_for_url("**/notices/batches/**")
     deliver_due()
 
     # 3. Beta's notice and AP draft hold Beta's numbers only.
-    page.goto(page.base + f"/incidents/{incident['id']}")
+    page.goto(page.base + f"/incidents/{incident['id']}/controllers/{controllers['Beta'].id}")
     link = page.locator(f"table.notices[data-controller='{controllers['Beta'].id}'] a").first
     response = page.request.get(page.base + link.get_attribute("href"))
     assert response.ok

@@ -240,7 +240,8 @@ def test_web_follow_up_is_recorded(api, logged_in, case, row_counts):
     before = row_counts()
     response = post_form(logged_in, case)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    assert response.headers["Location"].endswith(f"/incidents/{case.iid}#filing_form")
+    # back to the page of the controller the filing is about, where the filing form is
+    assert response.headers["Location"].endswith(f"/incidents/{case.iid}/controllers/{case.controller.id}#filing_form")
     after = row_counts()
     assert after["filings"] == before["filings"] + 1
     stored = db.session.scalars(select(Filing).where(Filing.kind == "ap_follow_up")).one()

@@ -58,7 +58,8 @@ def test_processor_may_inform_data_subjects_under_citodent(app, make_controller,
 
 
 def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in, app, make_controller, make_contract):
-    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    # on the page of the controller whose contract forbids it, where its filings are recorded
+    page = logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(as_text=True)
     assert 'id="data-subject-guard"' in page
     guard = page[page.index('id="data-subject-guard"') :]
     guard = guard[: guard.index("</div>")]
@@ -72,11 +73,12 @@ def test_incident_page_shows_the_guard_where_the_user_would_try(world, logged_in
     contract = make_contract("citodent", make_controller(name="Tandarts Citodent"))
     free = create_incident(title="Röntgenserver", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id])
     db.session.commit()
-    assert 'id="data-subject-guard"' not in logged_in.get(f"/incidents/{free.id}").get_data(as_text=True)
+    free_page = logged_in.get(f"/incidents/{free.id}/controllers/{contract.controller_id}").get_data(as_text=True)
+    assert 'id="filing_form"' in free_page and 'id="data-subject-guard"' not in free_page
 
 
 def test_consultation_through_the_web_form(world, logged_in, api):
-    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    page = logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(as_text=True)
     assert 'id="consultation"' in page
     response = logged_in.post(
         f"/incidents/{world.incident.id}/consultation",
@@ -104,7 +106,7 @@ def test_consultation_through_the_web_form(world, logged_in, api):
 
 
 def test_consultation_form_refuses_a_contract_without_that_obligation(world, logged_in, all_counts):
-    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    page = logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(as_text=True)
     before = all_counts()
     response = logged_in.post(
         f"/incidents/{world.incident.id}/consultation",
@@ -129,7 +131,7 @@ HEADINGS_NL = ("Wat is er gebeurd", "Oorzaak", "Respons: genomen maatregelen", "
 
 
 def test_investigation_report_through_the_web_form_is_delivered(world, logged_in, inbox):
-    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    page = logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(as_text=True)
     assert 'id="report"' in page
     data = {f"report-{k}": v for k, v in SECTIONS.items()}
     data.update({"report-csrf_token": csrf_from(page, "report-csrf_token"), "report-controller_id": str(world.a.id)})
@@ -159,12 +161,15 @@ def test_investigation_report_through_the_web_form_is_delivered(world, logged_in
     assert message.status == "sent" and message.smtp_reply.startswith("250")
     kinds = db.session.scalars(select(Filing.kind).where(Filing.document_id == document.id)).all()
     assert kinds == ["investigation_report"]  # a report is not a notice: no controller_notice filing
-    # the incident page still renders with the report on its filing log
+    # the incident page and the controller's page still render with the report on their filing logs
     assert logged_in.get(f"/incidents/{world.incident.id}").status_code == 200
+    assert "Onderzoeksrapportage" in logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(
+        as_text=True
+    )
 
 
 def test_report_form_without_the_sections_writes_nothing(world, logged_in, all_counts):
-    page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
+    page = logged_in.get(f"/incidents/{world.incident.id}/controllers/{world.a.id}").get_data(as_text=True)
     before = all_counts()
     response = logged_in.post(
         f"/incidents/{world.incident.id}/report",

@@ -23,6 +23,7 @@ from incidents.breaches.service import FilingInput
 from incidents.calendar import service as calendar_feeds
 from incidents.extensions import db
 from incidents.notices import service as notices
+from incidents.notices.batches import queue_batch
 from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.notifications.models import Notification
@@ -86,6 +87,7 @@ def world(app, tmp_path, make_controller, make_contract):
         calendar_feeds.create_feed(name=f"Agenda {SECRET}", user=b_user)[0],
         calendar_feeds.create_feed(name=f"Klant {SECRET}", controller=b, actor=staff)[0],
     ]
+    batch = queue_batch(only_b, [b.id], version="update", next_update=f"Batch {SECRET}", token="b" * 32, actor=staff)
     question = breaches.record_event(shared, "question", b_user, controller_id=b.id, text=f"Vraag {SECRET}")
     note = Notification(user_id=b_user.id, incident_id=only_b.id, kind="reminder", text=f"Herinnering {SECRET}")
     hook = Webhook(
@@ -118,6 +120,7 @@ def world(app, tmp_path, make_controller, make_contract):
             "feed_id": [f.id for f in b_feeds],
             "notification_id": [note.id],
             "webhook_id": [hook.id],
+            "batch_id": [batch.id],
         },
     }
 

@@ -59,6 +59,8 @@ def test_intake_form_creates_incident_with_clocks(logged_in, make_contract):
     assert incident.aware_at.isoformat() == "2026-11-20T08:15:00+00:00"
     assert incident.confirmed_at == incident.aware_at
     page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Art. 5.2" not in page  # the incident page lists controllers; each one's clocks are on its own page
+    page = logged_in.get(f"{response.headers['Location']}/controllers/{contract.controller_id}").get_data(as_text=True)
     assert contract.reference in page
     assert "Art. 5.2" in page
     assert 'class="countdown"' in page
@@ -176,8 +178,10 @@ def test_confirm_fields_filing_and_decision_through_forms(logged_in, make_contra
     assert incident.fields == {"nature": "Phishing", "measures": "Wachtwoorden gereset"}
     filing = db.session.scalar(select(Filing))
     assert (filing.channel, filing.note) == ("phone", "FG gebeld")
-    page = logged_in.get(url).get_data(as_text=True)
+    page = logged_in.get(f"{url}/controllers/{contract.controller_id}").get_data(as_text=True)
     assert "status-met" in page and "status-not_required" in page
+    summary = logged_in.get(url).get_data(as_text=True)
+    assert 'data-urgency="met"' in summary and 'data-urgency="not_required"' in summary
 
 
 def test_decision_no_without_reason_is_refused(logged_in, make_contract, row_counts):
@@ -219,7 +223,7 @@ def test_filing_in_future_is_refused(logged_in, make_contract, row_counts):
 
 
 def test_dismiss_needs_reason_and_ends_obligations(logged_in, make_contract):
-    incident, _ = _incident(logged_in, make_contract, "citodent")
+    incident, contract = _incident(logged_in, make_contract, "citodent")
     url = f"/incidents/{incident.id}"
     token = csrf_token(logged_in, url)
     assert logged_in.post(f"{url}/dismiss", data={"csrf_token": token, "dismiss-reason": ""}).status_code == 422
@@ -229,8 +233,10 @@ def test_dismiss_needs_reason_and_ends_obligations(logged_in, make_contract):
         ).status_code
         == 302
     )
-    page = logged_in.get(url).get_data(as_text=True)
+    page = logged_in.get(f"{url}/controllers/{contract.controller_id}").get_data(as_text=True)
     assert "status-ended" in page and "status-running" not in page
+    summary = logged_in.get(url).get_data(as_text=True)
+    assert 'data-urgency="ended"' in summary and 'data-urgency="running"' not in summary
 
 
 def test_user_text_is_escaped(logged_in, make_contract):

@@ -54,7 +54,7 @@ def test_one_controllers_scope_is_saved_and_shown_only_in_its_card(logged_in, th
         },
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"#controller-{a.id}")
+    assert response.headers["Location"].endswith(f"/incidents/{incident.id}/controllers/{a.id}#scope")
     assert scope_of(incident.id, a.id) == {
         "subjects_min": 1200,
         "subjects_max": 1500,
@@ -65,9 +65,12 @@ def test_one_controllers_scope_is_saved_and_shown_only_in_its_card(logged_in, th
         "note": "Alleen voor kliniek 1",
     }
     assert scope_of(incident.id, b.id) == {}
-    html = logged_in.get(f"/incidents/{incident.id}").get_data(as_text=True)
-    card_a = html.split(f'id="scope-{a.id}"')[1].split("</div>")[0]
-    card_b = html.split(f'id="scope-{b.id}"')[1].split("</div>")[0]
+    # each controller's page shows its own scope, and nothing of the other's
+    page_a = logged_in.get(f"/incidents/{incident.id}/controllers/{a.id}").get_data(as_text=True)
+    page_b = logged_in.get(f"/incidents/{incident.id}/controllers/{b.id}").get_data(as_text=True)
+    card_a = page_a.split(f'id="scope-{a.id}"')[1].split("</div>")[0]
+    card_b = page_b.split(f'id="scope-{b.id}"')[1].split("</div>")[0]
+    assert f'id="scope-{b.id}"' not in page_a
     assert "minimaal 1.200, maximaal 1.500" in card_a and "Alleen voor kliniek 1" in card_a
     assert "1.200" not in card_b and "Alleen voor kliniek 1" not in card_b
     # clearing a box in the form removes that value

@@ -1,0 +1,56 @@
+"""Notices to many controllers from the incident page's list: the ones ticked, or every one the list's filter
+matches (on all its pages). The request queues one batch (notices/batches.py) and answers with its progress page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..breaches.affected import affected_controller_ids
+from ..breaches.models import Incident
+from ..core.instants import utcnow
+from ..errors import ValidationFailed
+from ..notices import batches
+from ..validation import parse_id
+from . import roster
+
+
+def chosen_controllers(incident: Incident) -> list[int]:
+    """The controllers the person chose: every one matching the filter sent with the form, or those ticked."""
+    if request.form.get("target") == "matching":
+        ids = roster.controller_ids_matching(incident, roster.Filter.from_args(request.form), utcnow())
+        if not ids:
+            raise ValidationFailed(_("No controller matches this filter."), "controller_ids")
+        return ids
+    ticked = [parse_id(v) for v in request.form.getlist("controller_ids")]
+    if not ticked:
+        raise ValidationFailed(
+            _("Tick at least one controller, or choose all that match the filter."), "controller_ids"
+        )
+    affected = affected_controller_ids(incident)
+    if any(i is None or i not in affected for i in ticked):
+        raise ValidationFailed(_("Only controllers this incident affects can be chosen."), "controller_ids")
+    return [i for i in ticked if i is not None]
+
+
+def queue_notices(incident: Incident, form) -> Response:
+    batch = batches.queue_batch(
+        incident,
+        chosen_controllers(incident),
+        version=form.version.data,
+        next_update=form.next_update.data,
+        token=form.token.data,
+        actor=current_user,
+    )
+    flash(
+        ngettext(
+            "%(num)d notice queued: the worker makes and sends it now.",
+            "%(num)d notices queued: the worker makes and sends them now.",
+            batch.total,
+        ),
+        "success",
+    )
+    return redirect(url_for("notices.batch", incident_id=incident.id, batch_id=batch.id))
