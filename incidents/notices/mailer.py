@@ -29,38 +29,81 @@ class SMTPTransport:
     ):
         self.host, self.port, self.username, self.password = host, port, username, password
         self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
+        self._smtp: smtplib.SMTP | None = None
 
     def describe(self) -> str:
         return f"SMTP {self.host}:{self.port}" + (" (STARTTLS)" if self.use_tls else "")
 
+    def _connect(self) -> smtplib.SMTP:
+        cls = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
+        smtp = cls(self.host, self.port, timeout=self.timeout)
+        smtp.ehlo()
+        if self.use_tls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if self.username:
+            smtp.login(self.username, self.password)
+        return smtp
+
+    def close(self) -> None:
+        """End the kept connection (QUIT), if there is one."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
     def send(self, sender: str, recipients: list[str], message: bytes) -> str:
-        try:
-            cls = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
-            with cls(self.host, self.port, timeout=self.timeout) as smtp:
-                smtp.ehlo()
-                if self.use_tls:
-                    smtp.starttls(context=ssl.create_default_context())
-                    smtp.ehlo()
-                if self.username:
-                    smtp.login(self.username, self.password)
+        """Send one message over the kept connection (opened on first use, so a worker's pass sends its messages
+        over one connection). A kept connection the server has closed in the meantime is replaced once, only when
+        it fails before the message's DATA: a message is never handed over twice."""
+        for attempt in (1, 2):
+            reused = self._smtp is not None
+            stage = "connect"
+            try:
+                if self._smtp is None:
+                    self._smtp = self._connect()
+                smtp = self._smtp
+                stage = "envelope"
                 code, reply = smtp.mail(sender)
                 if code != 250:
-                    raise MailError(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
+                    raise self._refused(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
                 for recipient in recipients:
                     code, reply = smtp.rcpt(recipient)
                     if code not in (250, 251):
-                        raise MailError(f"RCPT TO refused: {code} {reply.decode(errors='replace')}")
+                        raise self._refused(f"RCPT TO refused: {code} {reply.decode(errors='replace')}")
+                stage = "data"
                 code, reply = smtp.data(message)
                 if code != 250:
-                    raise MailError(f"DATA refused: {code} {reply.decode(errors='replace')}")
+                    raise self._refused(f"DATA refused: {code} {reply.decode(errors='replace')}")
                 return f"{code} {reply.decode(errors='replace')}"
-        except smtplib.SMTPResponseException as exc:
-            # Mostly the server's reply (bytes), but smtplib's own "Line too long." is a str.
-            error = exc.smtp_error
-            text = error.decode(errors="replace") if isinstance(error, bytes) else error
-            raise MailError(f"{exc.smtp_code} {text}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"{type(exc).__name__}: {exc}") from None
+            except MailError:
+                raise
+            except smtplib.SMTPServerDisconnected as exc:
+                self.close()
+                if reused and attempt == 1 and stage != "data":
+                    continue  # the server closed the kept connection while we were idle: once more, fresh
+                raise MailError(f"{type(exc).__name__}: {exc}") from None
+            except smtplib.SMTPResponseException as exc:
+                # Mostly the server's reply (bytes), but smtplib's own "Line too long." is a str.
+                self.close()
+                error = exc.smtp_error
+                text = error.decode(errors="replace") if isinstance(error, bytes) else error
+                raise MailError(f"{exc.smtp_code} {text}") from None
+            except (smtplib.SMTPException, OSError) as exc:
+                self.close()
+                raise MailError(f"{type(exc).__name__}: {exc}") from None
+        raise MailError("the mail server closed the connection twice")  # pragma: no cover (the loop returns)
+
+    def _refused(self, text: str) -> MailError:
+        """The server refused this message: reset the transaction so the connection can carry the next one."""
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+        return MailError(text)
 
 
 class FolderTransport:
@@ -71,6 +114,9 @@ class FolderTransport:
 
     def describe(self) -> str:
         return f"folder {self.folder}"
+
+    def close(self) -> None:
+        pass
 
     def send(self, sender: str, recipients: list[str], message: bytes) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -170,10 +170,17 @@ def deliver(message_id: int, transport=None, now: datetime | None = None) -> str
 
 
 def deliver_due(transport=None, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """One pass of the worker: every message due, over one mail connection (closed at the end of the pass)."""
     counts: dict[str, int] = {}
-    for message_id in due_ids(now or utcnow(), limit):
-        status = deliver(message_id, transport, now)
-        counts[status] = counts.get(status, 0) + 1
+    own = transport is None
+    transport = transport or transport_for(current_app)
+    try:
+        for message_id in due_ids(now or utcnow(), limit):
+            status = deliver(message_id, transport, now)
+            counts[status] = counts.get(status, 0) + 1
+    finally:
+        if own:
+            transport.close()
     return counts
 
 

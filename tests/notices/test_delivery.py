@@ -5,6 +5,7 @@ start the controller's own AP clock."""
 from __future__ import annotations
 
 import hashlib
+import socket
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -243,3 +244,27 @@ def test_a_notice_by_phone_is_recorded_by_hand(world, api):
     rows = deadlines(api, world.incident.id)
     assert one(rows, kind="controller_notice", contract_id=world.a_boz.id)["status"] == "met"
     assert one(rows, kind="controller_notice", contract_id=world.a_doc.id)["status"] == "running"
+
+
+def test_one_pass_sends_over_one_connection_and_replaces_one_the_server_closed(world, inbox, app):
+    from incidents.notices.mailer import transport_for
+
+    issue_notices(world.incident, all_=True)
+    db.session.commit()
+    assert deliver_due() == {"sent": 2}
+    assert len(inbox.received) == 2 and len({r.connection for r in inbox.received}) == 1
+
+    # a kept connection that the server has closed meanwhile is replaced, and the message goes once
+    transport = transport_for(app)
+    issue_notices(world.incident, controller_ids=[world.a.id], version="update")
+    db.session.commit()
+    assert deliver_due(transport) == {"sent": 1}
+    kept = transport._smtp
+    kept.sock.shutdown(socket.SHUT_RDWR)  # as when the server drops an idle connection
+    issue_notices(world.incident, controller_ids=[world.a.id], version="update")
+    db.session.commit()
+    assert deliver_due(transport) == {"sent": 1}
+    assert transport._smtp is not kept  # a new connection carried it
+    transport.close()
+    assert len(inbox.received) == 4
+    assert inbox.received[2].connection != inbox.received[3].connection

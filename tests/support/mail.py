@@ -23,6 +23,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     content: bytes
+    connection: int = 0  # which SMTP connection (session) carried it
 
     @cached_property
     def message(self) -> EmailMessage:
@@ -49,15 +50,27 @@ class Inbox:
     hold_first: bool = False
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    connections: int = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
+            self.received.append(
+                Received(
+                    envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content), self._connection(session)
+                )
+            )
             hold = self.hold_first and len(self.received) == 1
         if hold:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
         return f"250 {ACCEPT_REPLY}"
+
+    def _connection(self, session) -> int:
+        """A number per SMTP session (an id() could be reused once a closed session is collected)."""
+        if not hasattr(session, "test_connection"):
+            self.connections += 1
+            session.test_connection = self.connections
+        return session.test_connection
 
     def count(self) -> int:
         with self.lock:
