@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..breaches import service as breaches
+from ..breaches.affected import is_affected
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
 from ..breaches.service import FilingInput
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..forms_common import attach_error
 from ..i18n import speak
 from ..lookup import find, get_or_404
-from ..parties.models import Controller
+from ..parties.models import Contract, Controller
 from ..transaction import after_commit, refuse
 from ..validation import parse_id
 from ..web import post_form
@@ -37,13 +38,19 @@ def _ids_arg() -> list[int]:
     return [i for i in (parse_id(v) for v in request.args.get("ids", "").split(",")) if i]
 
 
-def _back(incident: Incident, anchor: str = "notices"):
-    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor=anchor))
+def _back(incident: Incident, anchor: str = "notices", controller_id: int | None = None):
+    """Back to the page the form was on: the controller's page of the incident, or the incident page."""
+    if controller_id is not None and is_affected(incident, controller_id):
+        return redirect(
+            url_for("incidents.controller", incident_id=incident.id, controller_id=controller_id, _anchor=anchor)
+        )
+    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="controllers"))
 
 
-def _run(incident: Incident, form, action, success: str, anchor: str = "notices"):
-    """A button on the incident page: say what happened (or why nothing did) and go back to it. Once the request
-    has committed, the outbox is woken for the messages this queued."""
+def _run(incident: Incident, form, action, success: str, anchor: str = "notices", controller_id: object = None):
+    """A button on a controller's page (or the incident page): say what happened (or why nothing did) and go back
+    to it. Once the request has committed, the outbox is woken for the messages this queued."""
+    back_to = controller_id if isinstance(controller_id, int) else parse_id(str(controller_id or ""))
 
     def act(form):
         outcome = action(form)
@@ -51,7 +58,11 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
         return outcome if outcome is not None else success
 
     return post_form(
-        form, act, done=lambda: _back(incident, anchor), again=lambda form: _back(incident, anchor), at_form=False
+        form,
+        act,
+        done=lambda: _back(incident, anchor, back_to),
+        again=lambda form: _back(incident, anchor, back_to),
+        at_form=False,
     )
 
 
@@ -69,7 +80,13 @@ def send(incident_id: int):
             actor=current_user,
         )
 
-    return _run(incident, NoticeForm(), act, _("Notice generated and queued for e-mail."))
+    return _run(
+        incident,
+        NoticeForm(),
+        act,
+        _("Notice generated and queued for e-mail."),
+        controller_id=request.form.get("controller_id"),
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/notices/all")
@@ -181,7 +198,9 @@ def retry(incident_id: int, message_id: int):
     def act(form):
         retry_now(message)
 
-    return _run(incident, BulkForm(), act, _("The message will be sent again now."))
+    return _run(
+        incident, BulkForm(), act, _("The message will be sent again now."), controller_id=message.controller_id
+    )
 
 
 @bp.post("/incidents/<int:incident_id>/report")
@@ -203,7 +222,12 @@ def report(incident_id: int):
         )
 
     return _run(
-        incident, ReportForm(prefix="report"), act, _("Investigation report generated and queued for e-mail."), "report"
+        incident,
+        ReportForm(prefix="report"),
+        act,
+        _("Investigation report generated and queued for e-mail."),
+        "report",
+        controller_id=request.form.get("report-controller_id"),
     )
 
 
@@ -225,7 +249,15 @@ def consultation(incident_id: int):
             actor=current_user,
         )
 
-    return _run(incident, ConsultationForm(prefix="consult"), act, _("Consultation recorded."), "consultation")
+    contract = find(Contract, parse_id(request.form.get("consult-contract_id")))
+    return _run(
+        incident,
+        ConsultationForm(prefix="consult"),
+        act,
+        _("Consultation recorded."),
+        "consultation",
+        controller_id=contract.controller_id if contract is not None else None,
+    )
 
 
 @bp.get("/documents/<int:document_id>")
