@@ -3,6 +3,7 @@
 from .audit.models import AccessEntry
 from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
+from .breaches.references import ReferenceCounter
 from .calendar.models import CalendarFeed
 from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
@@ -24,6 +25,7 @@ __all__ = [
     "Notification",
     "Obligation",
     "OutboxMessage",
+    "ReferenceCounter",
     "Reminder",
     "TimelineEvent",
     "User",
