@@ -4,6 +4,9 @@
 # SQLite file under instance/ unless DATABASE_URL says otherwise (set in the factory).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {}
+# SQLite: how long a write waits for the write lock of another request before it fails ("database is locked").
+# Writers take turns; 40 incidents created at once on a loaded two-core machine made the last one wait some 4 s.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 # Where the clause profiles live; one TOML file per profile.
 PROFILES_DIR = None  # default: config/profiles next to this file
