@@ -42,6 +42,9 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
 API_PAGE_SIZE = 50
+# A POST with an Idempotency-Key that the first request with that key is still working on waits this long for it,
+# then gets 409 "in progress".
+IDEMPOTENCY_WAIT_SECONDS = 10
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 # "console" for people, "json" for machines (production).
