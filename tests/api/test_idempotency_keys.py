@@ -140,7 +140,7 @@ def test_notices_and_filings_are_not_issued_or_recorded_twice(client, token, mak
     assert count(Filing) == 1
 
 
-def test_keys_expire_after_24_hours(client, token):
+def test_keys_expire_after_24_hours(client, token, runner):
     assert post(client, token, INCIDENTS, INCIDENT, key="oud").status_code == 201
     assert post(client, token, INCIDENTS, INCIDENT, key="nieuw").status_code == 201
     # The key "oud" was used 25 hours ago.
@@ -157,10 +157,17 @@ def test_keys_expire_after_24_hours(client, token):
     assert count(Incident) == 3
     assert sorted(db.session.scalars(select(IdempotencyKey.key))) == ["nieuw", "oud"]
 
-    # purge_expired deletes what expired, per batch.
+    # The worker's pass (and `flask tick`) deletes what expired, per batch.
     db.session.execute(update(IdempotencyKey.__table__).values(created_at=utcnow() - timedelta(hours=24, seconds=1)))
     db.session.commit()
     assert purge_expired(utcnow(), batch=1) == 2
+    assert count(IdempotencyKey) == 0
+    assert post(client, token, INCIDENTS, INCIDENT, key="nog-een").status_code == 201
+    db.session.execute(update(IdempotencyKey.__table__).values(created_at=utcnow() - timedelta(hours=25)))
+    db.session.commit()
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    assert "idempotency_keys_expired=1" in result.output
     assert count(IdempotencyKey) == 0
 
 
