@@ -65,6 +65,9 @@ MAIL_FROM = "Datalekdesk <datalek@verwerker.example>"
 OUTBOX_PUMP_SECONDS = 15  # 0 switches the pump off (then run `flask --app wsgi outbox deliver`)
 OUTBOX_MAX_ATTEMPTS = 10
 OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
+# An update notice (or investigation report) that says exactly what the controller's last one said, asked for
+# within this many minutes of it, is that one asked for again (a double click, a retried request): not sent twice.
+NOTICE_REPEAT_MINUTES = 10
 
 # Absolute address of this application, for links in e-mails (acknowledgement of receipt).
 BASE_URL = "http://127.0.0.1:5000"

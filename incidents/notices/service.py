@@ -11,9 +11,9 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from ..breaches.affected import affected_controller_ids
+from ..breaches.locks import lock_incident
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
 from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
@@ -27,6 +27,7 @@ from .ack import ack_url
 from .keys import ONCE, dedupe_key, initial_notice_pattern
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
 from .render import filename, render_html, render_pdf, render_text, subject
+from .repeats import content_digest, repeated
 
 
 def _open_for_notices(incident: Incident) -> None:
@@ -122,6 +123,11 @@ def _issue(
         next_update=next_update,
         report_sections=report_sections,
     )
+    digest = content_digest(document_content)
+    if version not in ONCE:
+        repeat = repeated(incident.id, controller.id, kind, version, digest, now)
+        if repeat is not None:
+            return repeat
     pdf = render_pdf(document_content)
     document = Document(
         incident_id=incident.id,
@@ -152,7 +158,7 @@ def _issue(
             subject=subject(document_content),
             now=now,
             created_by_id=getattr(actor, "id", None),
-            details={"kind": kind, "version": version, "sequence": sequence},
+            details={"kind": kind, "version": version, "sequence": sequence, "digest": digest},
         )
     )
     db.session.add(message)
@@ -232,11 +238,13 @@ def issue_notices(
     actor=None,
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """One notice per controller. Issuing an initial (or final) notice twice returns the first."""
-    _open_for_notices(incident)
+    """One notice per controller. Issuing an initial (or final) notice twice returns the first; an update that
+    repeats the controller's last one within minutes returns that one (repeats.py)."""
     if version not in NOTICE_VERSIONS:
         raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
     next_update = clean_text(next_update, "next_update", 500)
+    lock_incident(incident)
+    _open_for_notices(incident)
     now = now or utcnow()
     return [
         _issue(incident, controller, kind="notice", version=version, actor=actor, now=now, next_update=next_update)
@@ -267,6 +275,7 @@ def issue_report(
     incident: Incident, controller_id: object, sections: dict[str, object], actor=None, now: datetime | None = None
 ) -> OutboxMessage:
     """The investigation report (BOZ art. 5.4): what happened, cause, response, follow-up steps."""
+    lock_incident(incident)
     _open_for_notices(incident)
     controller = _controllers(incident, [controller_id] if is_id(controller_id) else controller_id, None)[0]
     from .texts import words
@@ -288,15 +297,20 @@ def issue_report(
 
 
 def issue_idempotently(operation, *args, **kwargs):
-    """Run an issuing operation in a savepoint; if a concurrent request issued the same notice first (unique
-    dedupe key), only the savepoint is rolled back, and the operation runs once more, which then finds and returns
-    what the other one issued. The caller's transaction is never rolled back from here."""
-    try:
-        with db.session.begin_nested():
-            return operation(*args, **kwargs)
-    except IntegrityError:
-        db.session.refresh(args[0])
-        return operation(*args, **kwargs)
+    """Run an issuing operation (`issue_notices`, `issue_report`) so that concurrent twins issue once.
+
+    The operations hold the incident (`lock_incident`) from their first look-up to the caller's commit, so twins
+    take turns: the second finds what the first issued, by its dedupe key (an initial or final notice) or as a
+    repeat of the controller's last update or report (repeats.py), and returns it. Before, a savepoint retried
+    once on the unique dedupe key: the third of ten parallel requests failed with a 500, and each retry issued
+    another update (security review F-11). Kept for its callers; the operations are safe on their own."""
+    return operation(*args, **kwargs)
+
+
+def issued_earlier(messages: list[OutboxMessage], now: datetime) -> list[OutboxMessage]:
+    """Of the messages an issuing operation called with `now` returned, those issued before: returned again
+    rather than issued twice."""
+    return [m for m in messages if m.created_at < now]
 
 
 def outbox_for(incident: Incident) -> list[OutboxMessage]:
