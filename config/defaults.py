@@ -4,6 +4,9 @@
 # SQLite file under instance/ unless DATABASE_URL says otherwise (set in the factory).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {}
+# SQLite: how long a write waits for the write lock of another request before it fails ("database is locked").
+# Writers take turns; 40 incidents created at once on a loaded two-core machine made the last one wait some 4 s.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 # Where the clause profiles live; one TOML file per profile.
 PROFILES_DIR = None  # default: config/profiles next to this file
@@ -39,6 +42,9 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
 API_PAGE_SIZE = 50
+# A POST with an Idempotency-Key that the first request with that key is still working on waits this long for it,
+# then gets 409 "in progress".
+IDEMPOTENCY_WAIT_SECONDS = 10
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 # "console" for people, "json" for machines (production).
@@ -59,6 +65,9 @@ MAIL_FROM = "Datalekdesk <datalek@verwerker.example>"
 OUTBOX_PUMP_SECONDS = 15  # 0 switches the pump off (then run `flask --app wsgi outbox deliver`)
 OUTBOX_MAX_ATTEMPTS = 10
 OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
+# An update notice (or investigation report) that says exactly what the controller's last one said, asked for
+# within this many minutes of it, is that one asked for again (a double click, a retried request): not sent twice.
+NOTICE_REPEAT_MINUTES = 10
 
 # Absolute address of this application, for links in e-mails (acknowledgement of receipt).
 BASE_URL = "http://127.0.0.1:5000"

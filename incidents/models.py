@@ -3,7 +3,9 @@
 from .audit.models import AccessEntry
 from .auth.models import ApiToken, User
 from .breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
+from .breaches.references import ReferenceCounter
 from .calendar.models import CalendarFeed
+from .idempotency.models import IdempotencyKey
 from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
 from .parties.models import Contract, Controller
@@ -20,10 +22,12 @@ __all__ = [
     "Decision",
     "Document",
     "Filing",
+    "IdempotencyKey",
     "Incident",
     "Notification",
     "Obligation",
     "OutboxMessage",
+    "ReferenceCounter",
     "Reminder",
     "TimelineEvent",
     "User",

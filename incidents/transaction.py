@@ -36,6 +36,11 @@ def refuse() -> None:
     g.rollback_only = True
 
 
+def rolled_back() -> bool:
+    """Whether this request was refused (see `refuse`): nothing it does now is committed."""
+    return bool(g.get("rollback_only", False))
+
+
 def after_commit(fn: Callable[[], object]) -> None:
     """Run `fn` once this request's transaction is committed; never when it is rolled back."""
     g.setdefault("after_commit", []).append(fn)

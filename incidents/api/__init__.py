@@ -145,4 +145,13 @@ def instant(data: dict, name: str, required: bool = False):
         raise ApiError(422, exc.code, f"{name}: {exc.message}", name) from None
 
 
-from . import drafts_routes, incidents_routes, notices_routes, openapi, parties_routes, register_routes  # noqa: E402, F401
+# idempotency's before_request hook is registered after `authenticate` above, so it runs after it.
+from . import (  # noqa: E402, F401
+    drafts_routes,
+    idempotency,
+    incidents_routes,
+    notices_routes,
+    openapi,
+    parties_routes,
+    register_routes,
+)

@@ -993,6 +993,43 @@ SPEC["paths"]["/register"] = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+    "description": "Makes a retry safe (e.g. a UUID per intended request; 1 to 255 visible ASCII characters, "
+    "else 422). Within 24 hours the same key from the same user with the same request (method, path and body; "
+    "a JSON body by its content) answers the first response again, status and body, with the header "
+    "`Idempotent-Replayed: true`, and does nothing; with another request it answers 409 "
+    "`idempotency_key_reused`. A request sent while the first one with its key is still running waits for it; "
+    "if it still runs after some seconds: 409 `idempotency_key_in_progress` with Retry-After. Only a successful "
+    "response is kept: a refused request did nothing and may be sent again with its key.",
+}
+REPLAYED_HEADER = {
+    "description": "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def _idempotent_posts(paths: dict) -> None:
+    """Every POST takes an Idempotency-Key: the header, its 409 and 422, and the replay header on success."""
+    for item in paths.values():
+        operation = item.get("post")
+        if operation is None:
+            continue
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+        responses = operation["responses"]
+        for status in (409, 422):
+            responses.setdefault(str(status), _errors(status)[str(status)])
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response.setdefault("headers", {})["Idempotent-Replayed"] = REPLAYED_HEADER
+
+
+_idempotent_posts(SPEC["paths"])
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(SPEC)

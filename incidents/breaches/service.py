@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from ..core.ap_form import DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
-from ..core.instants import format_local, not_in_future, to_local, utcnow
+from ..core.instants import format_local, not_in_future, utcnow
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..parties.models import Contract
@@ -34,6 +34,7 @@ from .models import (
     Incident,
 )
 from .obligations import recompute
+from .references import next_reference
 from .timeline import actor_id, record_event
 
 CHUNK = 5000
@@ -93,20 +94,6 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _next_reference(now: datetime) -> str:
-    year = to_local(now).year
-    prefix = f"DL-{year}-"
-    # Longest first, then text: DL-2026-10000 sorts after DL-2026-9999.
-    last = db.session.scalar(
-        select(Incident.reference)
-        .where(Incident.reference.like(f"{prefix}%"))
-        .order_by(func.length(Incident.reference).desc(), Incident.reference.desc())
-        .limit(1)
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
-
-
 def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: datetime) -> None:
     rows = [
         {"incident_id": incident.id, "contract_id": cid, "controller_id": controller_id, "added_at": now}
@@ -151,7 +138,7 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
     contracts = _load_contracts(ids)
 
     incident = Incident(
-        reference=_next_reference(now),
+        reference=next_reference(now),
         title=title,
         description=description,
         status=status,

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
+from ..breaches.locks import lock_incident
 from ..breaches.models import Incident
 from ..breaches.timeline import record_event
 from ..core.instants import utcnow
@@ -38,12 +39,14 @@ def queue_batch(
 ) -> NoticeBatch:
     """Queue a notice of `version` for each of the given controllers (checked by the caller to be affected).
     Controllers that already have their initial (or final) notice are skipped: the batch counts what it queued."""
-    open_for_notices(incident)
     if version not in NOTICE_VERSIONS:
         raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
     if not isinstance(token, str) or not 16 <= len(token) <= TOKEN_LENGTH or not token.isalnum():
         raise ValidationFailed("the form is out of date: load the page again", "token", "invalid")
     next_text = clean_text(next_update, "next_update", 500)
+    # Batches of one incident take turns (as issuing does): each sees the notices the one before it queued.
+    lock_incident(incident)
+    open_for_notices(incident)
     now = now or utcnow()
     earlier = db.session.scalar(select(NoticeBatch).where(NoticeBatch.token == token))
     if earlier is not None:

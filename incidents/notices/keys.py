@@ -1,5 +1,6 @@
 """The outbox's dedupe keys, built and matched only here. A key is unique in the outbox, so a notice or report is
-queued once even when two requests issue it at the same time (issue_idempotently).
+queued once even when two requests issue it at the same time (they take turns on the incident, and the second
+finds the first's key; an update or report that repeats the last one is found by repeats.py).
 
 - ``notice:<incident>:<controller>:initial`` and ``…:final``: a controller receives one initial and one final
   notice per incident, so issuing either again finds the first (sequence is always 1);

@@ -11,9 +11,9 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from ..breaches.affected import affected_controller_ids
+from ..breaches.locks import lock_incident
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
 from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
@@ -26,7 +26,8 @@ from . import content as content_builder
 from .ack import ack_url
 from .keys import ONCE, dedupe_key, initial_notice_pattern, sequence_pattern
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
-from .render import filename, render_html, render_pdf, render_text, subject
+from .render import NoticeContent, filename, render_html, render_pdf, render_text, subject
+from .repeats import content_digest, repeated
 
 
 def open_for_notices(incident: Incident) -> None:
@@ -111,6 +112,20 @@ def _issue(
     existing = _existing(key)
     if existing is not None:
         return existing
+    document_content = content_builder.build(
+        incident,
+        controller,
+        kind=kind,
+        version=version,
+        sequence=sequence,
+        issued_at=now,
+        next_update=next_update,
+        report_sections=report_sections,
+    )
+    if version not in ONCE:
+        repeat = repeated(incident.id, controller.id, kind, version, content_digest(document_content), now)
+        if repeat is not None:
+            return repeat
     message = OutboxMessage(
         **mail_row(
             incident_id=incident.id,
@@ -125,9 +140,7 @@ def _issue(
     )
     db.session.add(message)
     db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
-    render_message(
-        message, incident, controller, actor=actor, now=now, next_update=next_update, report_sections=report_sections
-    )
+    render_message(message, incident, controller, actor=actor, now=now, content=document_content)
     return message
 
 
@@ -140,13 +153,14 @@ def render_message(
     now: datetime,
     next_update: str = "",
     report_sections=None,
+    content: NoticeContent | None = None,
 ) -> Document:
     """Make the document of a queued message (a notice or report) and its e-mail bodies: once, either when it is
     issued or, for a batch, by the worker just before the first attempt. The document is stored with its SHA-256
     and the timeline says who it went to."""
     kind, version, sequence = message.details["kind"], message.details.get("version"), message.details["sequence"]
     recipients = list(message.recipients)
-    document_content = content_builder.build(
+    document_content = content or content_builder.build(
         incident,
         controller,
         kind=kind,
@@ -180,6 +194,8 @@ def render_message(
     document_content.ack_url = ack_url(message.id, message.ack_nonce)
     message.document_id = document.id
     message.subject = subject(document_content)
+    # what the document says, so that a repeat of it within minutes is recognised (repeats.py)
+    message.details = {**message.details, "digest": content_digest(document_content)}
     message.body_text, message.body_html = render_text(document_content), render_html(document_content)
     record_event(
         incident,
@@ -253,11 +269,13 @@ def issue_notices(
     actor=None,
     now: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """One notice per controller. Issuing an initial (or final) notice twice returns the first."""
-    open_for_notices(incident)
+    """One notice per controller. Issuing an initial (or final) notice twice returns the first; an update that
+    repeats the controller's last one within minutes returns that one (repeats.py)."""
     if version not in NOTICE_VERSIONS:
         raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
     next_update = clean_text(next_update, "next_update", 500)
+    lock_incident(incident)
+    open_for_notices(incident)
     now = now or utcnow()
     return [
         _issue(incident, controller, kind="notice", version=version, actor=actor, now=now, next_update=next_update)
@@ -288,6 +306,7 @@ def issue_report(
     incident: Incident, controller_id: object, sections: dict[str, object], actor=None, now: datetime | None = None
 ) -> OutboxMessage:
     """The investigation report (BOZ art. 5.4): what happened, cause, response, follow-up steps."""
+    lock_incident(incident)
     open_for_notices(incident)
     controller = _controllers(incident, [controller_id] if is_id(controller_id) else controller_id, None)[0]
     from .texts import words
@@ -309,15 +328,20 @@ def issue_report(
 
 
 def issue_idempotently(operation, *args, **kwargs):
-    """Run an issuing operation in a savepoint; if a concurrent request issued the same notice first (unique
-    dedupe key), only the savepoint is rolled back, and the operation runs once more, which then finds and returns
-    what the other one issued. The caller's transaction is never rolled back from here."""
-    try:
-        with db.session.begin_nested():
-            return operation(*args, **kwargs)
-    except IntegrityError:
-        db.session.refresh(args[0])
-        return operation(*args, **kwargs)
+    """Run an issuing operation (`issue_notices`, `issue_report`) so that concurrent twins issue once.
+
+    The operations hold the incident (`lock_incident`) from their first look-up to the caller's commit, so twins
+    take turns: the second finds what the first issued, by its dedupe key (an initial or final notice) or as a
+    repeat of the controller's last update or report (repeats.py), and returns it. Before, a savepoint retried
+    once on the unique dedupe key: the third of ten parallel requests failed with a 500, and each retry issued
+    another update (security review F-11). Kept for its callers; the operations are safe on their own."""
+    return operation(*args, **kwargs)
+
+
+def issued_earlier(messages: list[OutboxMessage], now: datetime) -> list[OutboxMessage]:
+    """Of the messages an issuing operation called with `now` returned, those issued before: returned again
+    rather than issued twice."""
+    return [m for m in messages if m.created_at < now]
 
 
 def outbox_for(incident: Incident) -> list[OutboxMessage]:

@@ -14,7 +14,7 @@ from ..breaches.affected import is_affected
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
 from ..breaches.service import FilingInput
-from ..core.instants import iso_z, utcnow
+from ..core.instants import format_local, iso_z, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_common import attach_error
@@ -66,19 +66,33 @@ def _run(incident: Incident, form, action, success: str, anchor: str = "notices"
     )
 
 
+def _issued_before(incident: Incident, messages: list[OutboxMessage], now, anchor: str = "notices"):
+    """Say so when what was asked for had been issued before (a second click, the same update again within
+    minutes) and was returned rather than issued twice; None when it is new."""
+    earlier = service.issued_earlier(messages, now)
+    if not earlier:
+        return None
+    when = format_local(max(m.created_at for m in earlier))
+    flash(_("This was already issued on %(when)s; it is not sent twice.", when=when), "info")
+    return _back(incident, anchor)
+
+
 @bp.post("/incidents/<int:incident_id>/notices")
 def send(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        service.issue_idempotently(
+        now = utcnow()
+        messages = service.issue_idempotently(
             service.issue_notices,
             incident,
             controller_ids=[parse_id(form.controller_id.data)],
             version=form.version.data,
             next_update=form.next_update.data,
             actor=current_user,
+            now=now,
         )
+        return _issued_before(incident, messages, now)
 
     return _run(
         incident,
@@ -208,7 +222,8 @@ def report(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        service.issue_idempotently(
+        now = utcnow()
+        message = service.issue_idempotently(
             service.issue_report,
             incident,
             parse_id(form.controller_id.data),
@@ -219,7 +234,9 @@ def report(incident_id: int):
                 "follow_up": form.follow_up.data,
             },
             actor=current_user,
+            now=now,
         )
+        return _issued_before(incident, [message], now, "report")
 
     return _run(
         incident,

@@ -11,13 +11,15 @@ import click
 from flask import current_app
 
 from ..core.instants import utcnow
+from ..idempotency.service import purge_expired
 from ..notices.outbox import deliver_due as deliver_mail
 from ..webhooks.delivery import deliver_due as deliver_webhooks
 from .service import tick
 
 
 def one_pass(worker: str) -> dict[str, int]:
-    """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks."""
+    """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks; last, the API's
+    idempotency keys older than 24 hours are deleted."""
     sent = tick(utcnow(), worker)
     mailed = hooked = 0
     while True:  # until nothing is due (what another worker holds is skipped, not waited for)
@@ -30,7 +32,8 @@ def one_pass(worker: str) -> dict[str, int]:
         hooked += hooks.get("sent", 0)
         if not hooks:
             break
-    return {"reminders": sent, "mail_sent": mailed, "webhooks_sent": hooked}
+    expired = purge_expired(utcnow())
+    return {"reminders": sent, "mail_sent": mailed, "webhooks_sent": hooked, "idempotency_keys_expired": expired}
 
 
 def _name() -> str:

@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 
 from ..support.database import count_rows, every_table_but_the_access_log
+from ..support.live import live_server  # noqa: F401 (a fixture: the app served on loopback)
 from .openapi_check import check_response, check_schema
 
 PREFIX = "/api/v1"

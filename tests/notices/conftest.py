@@ -11,6 +11,7 @@ import pytest
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 
+from ..support.live import live_server  # noqa: F401 (a fixture: the app served on loopback)
 from ..support.mail import Inbox, MailLab
 
 

@@ -125,12 +125,12 @@ def test_refused_choices_write_nothing(many, logged_in, make_controller, row_cou
 def test_updates_queued_by_a_batch_are_numbered_with_those_issued_one_by_one(many):
     incident, controllers = many
     first = controllers[0]
-    [single] = issue_notices(incident, controller_ids=[first.id], version="update")
-    queue_batch(incident, [first.id], version="update", next_update="", token="u" * 32)
+    [single] = issue_notices(incident, controller_ids=[first.id], version="update", next_update="morgen")
+    queue_batch(incident, [first.id], version="update", next_update="overmorgen", token="u" * 32)
     db.session.commit()
     [queued] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.batch_id.is_not(None))).all()
     assert (single.details["sequence"], queued.details["sequence"]) == (1, 2)
-    [later] = issue_notices(incident, controller_ids=[first.id], version="update")
+    [later] = issue_notices(incident, controller_ids=[first.id], version="update", next_update="vrijdag")
     assert later.details["sequence"] == 3
 
 

@@ -256,12 +256,12 @@ def test_one_pass_sends_over_one_connection_and_replaces_one_the_server_closed(w
 
     # a kept connection that the server has closed meanwhile is replaced, and the message goes once
     transport = transport_for(app)
-    issue_notices(world.incident, controller_ids=[world.a.id], version="update")
+    issue_notices(world.incident, controller_ids=[world.a.id], version="update", next_update="morgen")
     db.session.commit()
     assert deliver_due(transport) == {"sent": 1}
     kept = transport._smtp
     kept.sock.shutdown(socket.SHUT_RDWR)  # as when the server drops an idle connection
-    issue_notices(world.incident, controller_ids=[world.a.id], version="update")
+    issue_notices(world.incident, controller_ids=[world.a.id], version="update", next_update="overmorgen")
     db.session.commit()
     assert deliver_due(transport) == {"sent": 1}
     assert transport._smtp is not kept  # a new connection carried it

@@ -1,4 +1,5 @@
-"""Safe to click twice: no controller gets two initial notices. Updates can be issued again and again."""
+"""Safe to click twice: no controller gets two initial notices, nor the same update twice. Updates that say
+something new can be issued again and again."""
 
 from __future__ import annotations
 
@@ -95,10 +96,8 @@ def test_notify_all_through_the_web_twice(world, inbox, logged_in):
 
 
 def test_updates_are_numbered_and_each_is_sent(world, inbox):
-    for _ in range(2):
-        [update] = issue_notices(
-            world.incident, controller_ids=[world.a.id], version="update", next_update="morgen 12:00"
-        )
+    for next_update in ("morgen 12:00", "overmorgen 12:00"):
+        [update] = issue_notices(world.incident, controller_ids=[world.a.id], version="update", next_update=next_update)
         db.session.commit()
     updates = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(updates) == 2 and updates[0].id != updates[1].id
@@ -133,13 +132,25 @@ def test_final_notice_is_issued_once(world, inbox):
     )
 
 
-def test_send_one_form_initial_twice_update_twice(world, logged_in):
+def test_send_one_form_initial_twice_update_twice_then_a_new_update(world, logged_in):
     page = logged_in.get(f"/incidents/{world.incident.id}").get_data(as_text=True)
     token = csrf_from(page)
     url = f"/incidents/{world.incident.id}/notices"
-    for version in ("initial", "initial", "update", "update"):
+    for version, next_update in (
+        ("initial", ""),
+        ("initial", ""),
+        ("update", ""),
+        ("update", ""),
+        ("update", "morgen"),
+    ):
         response = logged_in.post(
-            url, data={"csrf_token": token, "controller_id": str(world.b.id), "version": version, "next_update": ""}
+            url,
+            data={
+                "csrf_token": token,
+                "controller_id": str(world.b.id),
+                "version": version,
+                "next_update": next_update,
+            },
         )
         assert response.status_code == 302
     documents = db.session.scalars(select(Document).order_by(Document.id)).all()
