@@ -40,7 +40,7 @@ class Incident(Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
-    aware_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    aware_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # lists, register and metrics by date
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
@@ -62,6 +62,8 @@ class AffectedContract(Model):
     """A contract touched by an incident (controller_id is kept here so clocks need no join)."""
 
     __tablename__ = "affected_contracts"
+    # The primary key leads with incident_id; incidents by contract (a search by contract reference) need this.
+    __table_args__ = (Index("ix_affected_contracts_contract_id", "contract_id"),)
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
@@ -93,6 +95,7 @@ class Obligation(Model):
         UniqueConstraint("incident_id", "key", name="uq_obligations_incident_key"),
         Index("ix_obligations_status_due", "status", "due_at"),
         Index("ix_obligations_status_next_reminder", "status", "next_reminder_at"),
+        Index("ix_obligations_kind_due", "kind", "due_at"),  # the dashboard's notices on time per month
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,34 @@
+"""indexes for the lists and the dashboard: incidents by aware_at, affected contracts by contract, obligations by
+kind and due date
+
+Revision ID: 0012
+Revises: 0007
+Create Date: 2026-12-03 17:00:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0012'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+# CREATE INDEX on both SQLite and PostgreSQL: no table rebuild, so the append-only triggers stay in place.
+# IF NOT EXISTS: another change may index incidents.aware_at under the same (conventional) name.
+INDEXES = (
+    ('ix_incidents_aware_at', 'incidents', ['aware_at']),
+    ('ix_affected_contracts_contract_id', 'affected_contracts', ['contract_id']),
+    ('ix_obligations_kind_due', 'obligations', ['kind', 'due_at']),
+)
+
+
+def upgrade():
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False, if_not_exists=True)
+
+
+def downgrade():
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table, if_exists=True)
