@@ -1,9 +1,11 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from ..core.instants import utcnow
+from ..filters import InvalidFilters
+from ..listing import ListQuery, error_messages, parse_page
 from . import charts, metrics
 from .labels import INCIDENT_KIND_LABELS
-from .queries import dashboard
+from .queries import open_incidents, summary
 
 bp = Blueprint("dashboard", __name__)
 
@@ -39,5 +41,20 @@ def metrics_context(now) -> dict:
 @bp.get("/")
 def index():
     now = utcnow()
-    rows, summary = dashboard(now)
-    return render_template("dashboard/index.html", rows=rows, summary=summary, metrics=metrics_context(now))
+    errors: list[str] = []
+    try:
+        number = parse_page(request.args)
+    except InvalidFilters as exc:
+        errors, number = error_messages(exc), 1
+    figures_now = summary(now)
+    page = open_incidents(now, number, figures_now["open_incidents"])
+    listing = ListQuery("", "next_due", False, page.number, default_sort="next_due")
+    return render_template(
+        "dashboard/index.html",
+        rows=page.rows,
+        page=page,
+        listing=listing,
+        errors=errors,
+        summary=figures_now,
+        metrics=metrics_context(now),
+    ), (400 if errors else 200)
