@@ -120,18 +120,18 @@ def median_notice_time(now: datetime, since: datetime | None = None, until: date
     Only incidents aware within [since, until) (both optional) and no later than ``now`` count. One query;
     it returns one row per pair, the median itself is taken in Python (SQLite has no median).
     """
-    first = (
-        select(Filing.incident_id, Filing.controller_id, func.min(Filing.at).label("first_at"))
-        .where(Filing.kind == NOTICE, Filing.at <= now)
-        .group_by(Filing.incident_id, Filing.controller_id)
-        .subquery()
-    )
-    query = select(Incident.aware_at, first.c.first_at).join(first, first.c.incident_id == Incident.id)
-    query = query.where(Incident.aware_at <= now)
+    # The incidents first (by the aware_at index), then only their filings: not every notice ever filed.
+    aware = [Incident.aware_at <= now]
     if since is not None:
-        query = query.where(Incident.aware_at >= since)
+        aware.append(Incident.aware_at >= since)
     if until is not None:
-        query = query.where(Incident.aware_at < until)
+        aware.append(Incident.aware_at < until)
+    query = (
+        select(Incident.aware_at, func.min(Filing.at))
+        .join(Filing, Filing.incident_id == Incident.id)
+        .where(*aware, Filing.kind == NOTICE, Filing.at <= now)
+        .group_by(Incident.id, Incident.aware_at, Filing.controller_id)
+    )
     elapsed = sorted(first_at - aware_at for aware_at, first_at in db.session.execute(query))
     if not elapsed:
         return MedianNotice(None, 0)
