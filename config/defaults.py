@@ -39,6 +39,8 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
 API_PAGE_SIZE = 50
+# The dashboard's 12-month figures are worked out at most this often per process (0: on every view).
+DASHBOARD_METRICS_SECONDS = 60
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 # "console" for people, "json" for machines (production).

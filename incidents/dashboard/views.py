@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 from ..core.instants import utcnow
 from ..filters import InvalidFilters
 from ..listing import ListQuery, error_messages, parse_page
-from . import charts, metrics
+from . import charts, figures, metrics
 from .labels import INCIDENT_KIND_LABELS
 from .queries import open_incidents, summary
 
@@ -11,16 +11,15 @@ bp = Blueprint("dashboard", __name__)
 
 
 def metrics_context(now) -> dict:
-    """Everything the metrics section shows; a fixed handful of queries."""
-    months = metrics.notices_on_time(now)
-    since = metrics.month_starts(now)[0]
-    kinds = metrics.incidents_by_kind(now)
+    """Everything the metrics section shows: the 12-month figures as kept (figures.py), the open ones now."""
+    kept = figures.twelve_months(now)
+    kinds = kept.kinds
     shown = sorted(
         (code for code, n in kinds.counts.items() if n), key=lambda code: -kinds.counts[code]
     )  # stable: equal counts keep the form's order
     return {
-        "months": months,
-        "month_bars": charts.month_bars(months),
+        "months": kept.months,
+        "month_bars": charts.month_bars(kept.months),
         "chart": {
             "width": charts.WIDTH,
             "height": charts.HEIGHT,
@@ -28,8 +27,9 @@ def metrics_context(now) -> dict:
             "baseline": charts.TOP + charts.PLOT,
             "kind_bar": charts.KIND_BAR_WIDTH,
         },
-        "median": metrics.median_notice_time(now, since=since),
-        "since": since,
+        "median": kept.median,
+        "since": kept.since,
+        "computed_at": kept.computed_at,
         "urgency": metrics.open_by_urgency(now),
         "kinds": kinds,
         "kinds_shown": shown,

@@ -1,17 +1,18 @@
 """The dashboard's table of open incidents: a fixed number of SQL statements whatever the number of open incidents,
-the next deadline of each (a window function), a page at a time."""
+the next deadline of each (a window function), a page at a time; and the 12-month figures kept for a short while."""
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
 from incidents.breaches.models import Incident, Obligation
 from incidents.core.instants import utcnow
+from incidents.dashboard import figures
 from incidents.extensions import db
 from incidents.parties.models import Controller
 
@@ -72,11 +73,15 @@ def open_incidents(log_incident, contracts):
 
 
 def test_the_same_number_of_statements_for_5_and_for_60_open_incidents(app, logged_in, open_incidents):
+    app.config["DASHBOARD_METRICS_SECONDS"] = 0  # the 12-month figures worked out on every view, both times
     open_incidents(5)
     few = statements_of_the_dashboard(logged_in)
     open_incidents(55)
     many = statements_of_the_dashboard(logged_in)
     assert few == many
+    app.config["DASHBOARD_METRICS_SECONDS"] = 60
+    statements_of_the_dashboard(logged_in)
+    assert statements_of_the_dashboard(logged_in) == many - 3  # the three 12-month queries, kept
 
 
 def test_open_incidents_by_next_deadline_a_page_at_a_time(logged_in, open_incidents):
@@ -125,3 +130,29 @@ def test_a_bad_page_number_is_a_clear_400(logged_in, open_incidents):
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert "'nul' is geen paginanummer." in html
     assert len(references(response)) == 2  # and the first page below it
+
+
+def test_the_twelve_month_figures_are_kept_for_the_configured_seconds(app, contracts, log_incident):
+    app.config["DASHBOARD_METRICS_SECONDS"] = 60
+    now = utcnow().replace(microsecond=0)
+    first = figures.twelve_months(now)
+    log_incident(contracts[:1], now - timedelta(days=40), kind="letter_lost", now=now)
+    assert figures.twelve_months(now + timedelta(seconds=59)) is first  # kept: not counted yet
+    later = figures.twelve_months(now + timedelta(seconds=60))
+    assert later.kinds.counts["letter_lost"] == first.kinds.counts["letter_lost"] + 1
+    app.config["DASHBOARD_METRICS_SECONDS"] = 0
+    assert figures.twelve_months(later.computed_at) is not later
+
+
+def test_a_new_month_works_the_figures_out_anew(app):
+    app.config["DASHBOARD_METRICS_SECONDS"] = 3600
+    end_of_march = datetime(2026, 3, 31, 21, 59, 50, tzinfo=UTC)  # 23:59:50 in Amsterdam (CEST)
+    march = figures.twelve_months(end_of_march)
+    april = figures.twelve_months(end_of_march + timedelta(seconds=20))
+    assert april is not march
+    assert (march.months[-1].month.month, april.months[-1].month.month) == (3, 4)
+
+
+def test_the_page_says_how_old_the_figures_are(logged_in):
+    html = logged_in.get("/").get_data(as_text=True)
+    assert re.search(r'id="metrics-as-of"[^>]*>Cijfers over de laatste 12 maanden, stand van \d\d-\d\d-\d{4} ', html)
