@@ -95,7 +95,10 @@ class Obligation(Model):
         UniqueConstraint("incident_id", "key", name="uq_obligations_incident_key"),
         Index("ix_obligations_status_due", "status", "due_at"),
         Index("ix_obligations_status_next_reminder", "status", "next_reminder_at"),
-        Index("ix_obligations_kind_due", "kind", "due_at"),  # the dashboard's notices on time per month
+        # Covering the dashboard's reads: its figures and table over the open incidents' deadlines, and the notices
+        # on time per month.
+        Index("ix_obligations_incident_status_due", "incident_id", "status", "due_at"),
+        Index("ix_obligations_kind_due", "kind", "due_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +123,8 @@ class Filing(Model):
     """The filing log: one row per thing actually done. Append-only: never updated, never deleted."""
 
     __tablename__ = "filings"
+    # Covering the dashboard's reads per incident: the first notice per controller, receipts, AP filings.
+    __table_args__ = (Index("ix_filings_incident_kind", "incident_id", "kind", "controller_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

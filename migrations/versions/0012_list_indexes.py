@@ -1,5 +1,5 @@
-"""indexes for the lists and the dashboard: incidents by aware_at, affected contracts by contract, obligations by
-kind and due date
+"""indexes for the lists and the dashboard: incidents by aware_at, affected contracts by contract, and covering
+indexes of obligations and filings for the dashboard's reads
 
 Revision ID: 0012
 Revises: 0007
@@ -20,7 +20,9 @@ depends_on = None
 INDEXES = (
     ('ix_incidents_aware_at', 'incidents', ['aware_at']),
     ('ix_affected_contracts_contract_id', 'affected_contracts', ['contract_id']),
-    ('ix_obligations_kind_due', 'obligations', ['kind', 'due_at']),
+    ('ix_obligations_incident_status_due', 'obligations', ['incident_id', 'status', 'due_at']),
+    ('ix_obligations_kind_due', 'obligations', ['kind', 'due_at', 'status']),
+    ('ix_filings_incident_kind', 'filings', ['incident_id', 'kind', 'controller_id', 'at']),
 )
 
 
