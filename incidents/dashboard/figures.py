@@ -1,5 +1,5 @@
-"""The dashboard's 12-month figures (notices on time per month, the median time to a notice, incidents by kind),
-worked out once and kept for a short while.
+"""The dashboard's 12-month figures (notices on time per month, the median time to a notice, incidents by kind,
+each over the last 12 Amsterdam months), worked out once and kept for a short while.
 
 They run over a year of incidents, filings and deadlines, and the dashboard is the page everyone opens: each
 process keeps the last result for DASHBOARD_METRICS_SECONDS (the page says how old it is), and works them out
@@ -34,7 +34,7 @@ def _compute(now: datetime, since: datetime) -> Figures:
         since,
         metrics.notices_on_time(now),
         metrics.median_notice_time(now, since=since),
-        metrics.incidents_by_kind(now),
+        metrics.incidents_by_kind(now, since=since),
     )
 
 
