@@ -23,7 +23,7 @@ from ..core.instants import to_local
 from ..core.spreadsheet import spreadsheet_safe
 from ..extensions import db
 from ..filters import N_, FilterError, InvalidFilters, bounds, parse_period, shown
-from ..listing import Page, count, fetch_page
+from ..listing import Page, count
 from ..parties.models import Controller
 from ..validation import parse_id
 
@@ -224,9 +224,13 @@ def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
     )
     if up_to_id is not None:
         query = query.where(AccessEntry.id <= up_to_id)
+    return _where(query, filters).order_by(*_order(filters))
+
+
+def _order(filters: AccessFilters) -> list:
     if filters.oldest_first:
-        return _where(query, filters).order_by(AccessEntry.at.asc(), AccessEntry.id.asc())
-    return _where(query, filters).order_by(AccessEntry.at.desc(), AccessEntry.id.desc())
+        return [AccessEntry.at.asc(), AccessEntry.id.asc()]
+    return [AccessEntry.at.desc(), AccessEntry.id.desc()]
 
 
 def _row(values) -> Row:
@@ -250,8 +254,19 @@ def _row(values) -> Row:
 def page(filters: AccessFilters) -> Page:
     """The page the filters ask for (a number past the end: the last), with the count up to COUNT_CAP."""
     total = count(_where(select(AccessEntry.id), filters), COUNT_CAP)
-    found = fetch_page(_rows_query(filters), filters.page, PAGE_SIZE, total=total, cap=COUNT_CAP)
-    return Page([_row(values) for values in found.rows], found.number, found.size, found.total, found.more)
+    more = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
+    number = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+    # The page's ids first, by the time index alone: the joins then run for its rows only, not for every row an
+    # OFFSET of thousands skips.
+    ids = (
+        _where(select(AccessEntry.id), filters)
+        .order_by(*_order(filters))
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    rows = db.session.execute(_rows_query(filters).where(AccessEntry.id.in_(ids)))
+    return Page([_row(values) for values in rows], number, PAGE_SIZE, total, more)
 
 
 def last_id() -> int:
