@@ -75,8 +75,9 @@ def list_incidents():
             raise ApiError(422, "invalid_choice", f"status must be one of {', '.join(INCIDENT_STATUSES)}", "status")
         conditions.append(Incident.status == status)
     page, size = _page(), current_app.config["API_PAGE_SIZE"]
-    # The total counts ids only (an index suffices), not a subquery of whole incident rows.
-    total = db.session.scalar(select(func.count(Incident.id)).where(*conditions)) or 0
+    # The total is a count(*) with the same conditions (SQLite counts a table without reading its rows), not a
+    # count over a subquery of whole incident rows.
+    total = db.session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
     rows = db.session.scalars(
         select(Incident).where(*conditions).order_by(Incident.id.desc()).limit(size).offset((page - 1) * size)
     )

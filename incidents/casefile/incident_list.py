@@ -97,7 +97,7 @@ def _order(listing: ListQuery) -> list[Any]:
 def page(listing: ListQuery) -> Page:
     """The page the query string asks for, each row with how many controllers and contracts the incident touches."""
     conditions = _conditions(listing)
-    total = db.session.scalar(select(func.count(Incident.id)).where(*conditions)) or 0
+    total = db.session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
     query = select(Incident.id, Incident.reference, Incident.title, Incident.status, Incident.aware_at).where(
         *conditions
     )

@@ -61,9 +61,10 @@ def summary(now: datetime) -> dict[str, int]:
     is_running = Obligation.status == "running"
     overdue = and_(is_running, Obligation.due_at < now)
     tomorrow = end_of_local_day(now)
-    open_count = select(func.count(Incident.id)).where(Incident.status.in_(OPEN)).scalar_subquery()
+    open_count = select(func.count()).select_from(Incident).where(Incident.status.in_(OPEN)).scalar_subquery()
     undelivered = (
-        select(func.count(OutboxMessage.id))
+        select(func.count())
+        .select_from(OutboxMessage)
         .where(OutboxMessage.incident_id.in_(_open_ids()), OutboxMessage.status.in_(UNDELIVERED))
         .scalar_subquery()
     )

@@ -102,7 +102,7 @@ def _controller_conditions(listing: ListQuery) -> list[ColumnElement[bool]]:
 def controllers_page(listing: ListQuery) -> Page:
     """The page of controllers the query string asks for, each with its number of contracts."""
     conditions = _controller_conditions(listing)
-    total = db.session.scalar(select(func.count(Controller.id)).where(*conditions)) or 0
+    total = db.session.scalar(select(func.count()).select_from(Controller).where(*conditions)) or 0
     contracts = (
         select(func.count(Contract.id)).where(Contract.controller_id == Controller.id).scalar_subquery()
     ).label("contracts")
@@ -156,7 +156,10 @@ def contracts_page(listing: ListQuery) -> Page:
     conditions = _contract_conditions(listing)
     total = (
         db.session.scalar(
-            select(func.count(Contract.id)).join(Controller, Controller.id == Contract.controller_id).where(*conditions)
+            select(func.count())
+            .select_from(Contract)
+            .join(Controller, Controller.id == Contract.controller_id)
+            .where(*conditions)
         )
         or 0
     )

@@ -1,4 +1,5 @@
-"""GET /api/v1/incidents: the total stays in the response (docs/API.md) and stays correct, counted over ids only."""
+"""GET /api/v1/incidents: the total stays in the response (docs/API.md) and stays correct, counted without a
+subquery of whole rows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import event
 from incidents.extensions import db
 
 
-def test_the_total_is_counted_over_ids_not_whole_incidents(api, new_incident):
+def test_the_total_is_counted_without_reading_whole_incidents(api, new_incident):
     for n in range(3):
         new_incident(title=f"Lek {n}", status="confirmed" if n else "suspected")
     seen: list[str] = []
