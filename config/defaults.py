@@ -45,6 +45,8 @@ API_PAGE_SIZE = 50
 # A POST with an Idempotency-Key that the first request with that key is still working on waits this long for it,
 # then gets 409 "in progress".
 IDEMPOTENCY_WAIT_SECONDS = 10
+# The dashboard's 12-month figures are worked out at most this often per process (0: on every view).
+DASHBOARD_METRICS_SECONDS = 60
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 # "console" for people, "json" for machines (production).

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request, session
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from . import catalogues
 from .core.instants import format_local, iso_z, local_input_value
 from .extensions import babel
+from .links import here
 
 SOURCE_LANGUAGE = "en"  # the msgids: every other language needs its compiled catalogue
 
@@ -63,6 +65,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["iso"] = iso_z
     app.jinja_env.filters["local_input"] = local_input_value
+    app.jinja_env.filters["number"] = format_decimal  # 2.340 in Dutch, 2,340 in English
+    app.jinja_env.globals["here"] = here  # the language switch keeps the page's query string
 
     @app.context_processor
     def inject_labels():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
@@ -23,10 +23,14 @@ from ..core.instants import to_local
 from ..core.spreadsheet import spreadsheet_safe
 from ..extensions import db
 from ..filters import N_, FilterError, InvalidFilters, bounds, parse_period, shown
+from ..listing import Page, count
 from ..parties.models import Controller
 from ..validation import parse_id
 
 PAGE_SIZE = 100
+# The page counts the entries of a selection up to here (a count of millions of rows costs more than the page):
+# beyond, it says "more than 100,000" and sorting oldest first or a narrower selection reaches the rest.
+COUNT_CAP = 100_000
 ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
 
 # (key, header msgid): one list for the page and the CSV, so both show the same values.
@@ -52,6 +56,7 @@ class AccessFilters:
     date_from: date | None = None
     date_to: date | None = None
     page: int = 1
+    oldest_first: bool = False
 
     def query_args(self, page: int | None = None) -> dict[str, str]:
         """The filters as query-string arguments, for links that carry them (the page only when asked)."""
@@ -61,9 +66,21 @@ class AccessFilters:
             "action": self.action,
             "from": self.date_from,
             "to": self.date_to,
+            "order": "asc" if self.oldest_first else None,
             "page": page if page and page > 1 else None,
         }
         return {k: str(v) for k, v in values.items() if v is not None}
+
+    # What the list macros (templates/layout/lists.html) ask of a list: links to a page and to the other order.
+
+    def args(self, page: int | None = None) -> dict[str, str]:
+        return self.query_args(page)
+
+    def sorted_by(self, key: str) -> dict[str, str]:
+        return replace(self, oldest_first=not self.oldest_first).query_args()
+
+    def aria_sort(self, key: str) -> str | None:
+        return ("ascending" if self.oldest_first else "descending") if key == "at" else None
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in UTC: the start of the first Amsterdam day up to the start of the day after the last."""
@@ -122,9 +139,19 @@ def parse_filters(args: Mapping[str, str]) -> AccessFilters:
             errors.append(
                 FilterError("page", "invalid_page", N_("'%(value)s' is not a page number."), {"value": shown(raw)})
             )
+    order = (args.get("order") or "").strip()
+    if order not in ("", "asc", "desc"):
+        errors.append(
+            FilterError(
+                "order",
+                "invalid_order",
+                N_("Sort order '%(value)s' is unknown; choose asc or desc."),
+                {"value": shown(order)},
+            )
+        )
     if errors:
         raise InvalidFilters(errors)
-    return AccessFilters(user_id, incident_id, action, date_from, date_to, page)
+    return AccessFilters(user_id, incident_id, action, date_from, date_to, page, order == "asc")
 
 
 @dataclass(frozen=True)
@@ -197,7 +224,13 @@ def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
     )
     if up_to_id is not None:
         query = query.where(AccessEntry.id <= up_to_id)
-    return _where(query, filters).order_by(AccessEntry.at.desc(), AccessEntry.id.desc())
+    return _where(query, filters).order_by(*_order(filters))
+
+
+def _order(filters: AccessFilters) -> list:
+    if filters.oldest_first:
+        return [AccessEntry.at.asc(), AccessEntry.id.asc()]
+    return [AccessEntry.at.desc(), AccessEntry.id.desc()]
 
 
 def _row(values) -> Row:
@@ -218,13 +251,22 @@ def _row(values) -> Row:
     )
 
 
-def count(filters: AccessFilters) -> int:
-    return db.session.scalar(_where(select(func.count(AccessEntry.id)), filters)) or 0
-
-
-def page_rows(filters: AccessFilters) -> list[Row]:
-    query = _rows_query(filters).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    return [_row(values) for values in db.session.execute(query)]
+def page(filters: AccessFilters) -> Page:
+    """The page the filters ask for (a number past the end: the last), with the count up to COUNT_CAP."""
+    total = count(_where(select(AccessEntry.id), filters), COUNT_CAP)
+    more = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
+    number = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+    # The page's ids first, by the time index alone: the joins then run for its rows only, not for every row an
+    # OFFSET of thousands skips.
+    ids = (
+        _where(select(AccessEntry.id), filters)
+        .order_by(*_order(filters))
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    rows = db.session.execute(_rows_query(filters).where(AccessEntry.id.in_(ids)))
+    return Page([_row(values) for values in rows], number, PAGE_SIZE, total, more)
 
 
 def last_id() -> int:

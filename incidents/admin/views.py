@@ -18,6 +18,7 @@ from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import attach_error, choices
 from ..labels import ROLE_LABELS
+from ..listing import Page, nothing
 from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
@@ -189,16 +190,17 @@ def _headers() -> list[str]:
     return [_(header) for _key, header in access_log.COLUMNS]
 
 
-def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status: int = 200):
+def _log_page(errors: list[str], filters=None, page: Page | None = None, status: int = 200):
     people = db.session.execute(select(User.id, User.email).order_by(func.lower(User.email))).all()
-    pages = max(1, -(-total // access_log.PAGE_SIZE))
+    page = page or nothing(access_log.PAGE_SIZE)
     return render_template(
         "admin/access_log.html",
         errors=errors,
         filters=filters,
-        rows=rows or [],
-        total=total,
-        pages=pages,
+        page=page,
+        rows=page.rows,
+        total=page.total,
+        pages=page.pages,
         headers=_headers(),
         keys=[key for key, _h in access_log.COLUMNS],
         args=request.args,
@@ -217,7 +219,7 @@ def access_log_page():
         filters = access_log.parse_filters(request.args)
     except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
-    return _log_page([], filters, access_log.page_rows(filters), access_log.count(filters))
+    return _log_page([], filters, access_log.page(filters))
 
 
 @bp.get("/access-log.csv")

@@ -6,7 +6,7 @@ import json
 import math
 
 from flask import current_app, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 
 from ..breaches import scope as scope_service
 from ..breaches import service
@@ -18,7 +18,6 @@ from ..lookup import find
 from ..validation import is_id, parse_id
 from . import ApiError, bp, error_response, instant, json_body, reject_unknown, scope
 from .serializers import (
-    count,
     deadlines_json,
     decision_json,
     filing_json,
@@ -65,19 +64,23 @@ def _page() -> int:
 
 @bp.get("/incidents")
 def list_incidents():
-    query = select(Incident)
+    conditions: list[ColumnElement[bool]] = []
     if scope() is not None:
-        query = query.where(
+        conditions.append(
             Incident.id.in_(select(AffectedContract.incident_id).where(AffectedContract.controller_id == scope()))
         )
     status = request.args.get("status")
     if status:
         if status not in INCIDENT_STATUSES:
             raise ApiError(422, "invalid_choice", f"status must be one of {', '.join(INCIDENT_STATUSES)}", "status")
-        query = query.where(Incident.status == status)
+        conditions.append(Incident.status == status)
     page, size = _page(), current_app.config["API_PAGE_SIZE"]
-    total = count(query)
-    rows = db.session.scalars(query.order_by(Incident.id.desc()).limit(size).offset((page - 1) * size))
+    # The total is a count(*) with the same conditions (SQLite counts a table without reading its rows), not a
+    # count over a subquery of whole incident rows.
+    total = db.session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
+    rows = db.session.scalars(
+        select(Incident).where(*conditions).order_by(Incident.id.desc()).limit(size).offset((page - 1) * size)
+    )
     return jsonify(
         {
             "incidents": [incident_summary(i) for i in rows],

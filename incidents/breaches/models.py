@@ -40,7 +40,7 @@ class Incident(Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
-    aware_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    aware_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # lists, register and metrics by date
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
@@ -62,8 +62,12 @@ class AffectedContract(Model):
     """A contract touched by an incident (controller_id is kept here so clocks need no join)."""
 
     __tablename__ = "affected_contracts"
-    # One controller's contracts of an incident (a notice, a delivery, the controller's page) without a scan.
-    __table_args__ = (Index("ix_affected_contracts_incident_controller", "incident_id", "controller_id"),)
+    # One controller's contracts of an incident (a notice, a delivery, the controller's page) without a scan; and
+    # incidents by contract (a search by contract reference: the primary key leads with incident_id).
+    __table_args__ = (
+        Index("ix_affected_contracts_incident_controller", "incident_id", "controller_id"),
+        Index("ix_affected_contracts_contract_id", "contract_id"),
+    )
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
@@ -95,6 +99,10 @@ class Obligation(Model):
         UniqueConstraint("incident_id", "key", name="uq_obligations_incident_key"),
         Index("ix_obligations_status_due", "status", "due_at"),
         Index("ix_obligations_status_next_reminder", "status", "next_reminder_at"),
+        # Covering the dashboard's reads: its figures and table over the open incidents' deadlines, and the notices
+        # on time per month.
+        Index("ix_obligations_incident_status_due", "incident_id", "status", "due_at"),
+        Index("ix_obligations_kind_due", "kind", "due_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +127,8 @@ class Filing(Model):
     """The filing log: one row per thing actually done. Append-only: never updated, never deleted."""
 
     __tablename__ = "filings"
+    # Covering the dashboard's reads per incident: the first notice per controller, receipts, AP filings.
+    __table_args__ = (Index("ix_filings_incident_kind", "incident_id", "kind", "controller_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

@@ -1,5 +1,5 @@
-"""The lists the incident pages pick from: incidents by status, contracts with their controller, contracts by
-pasted reference or by profile. Read-only."""
+"""The lists the incident pages pick from: contracts with their controller, contracts by pasted reference or by
+profile. Read-only. (The list of incidents itself: incident_list.py.)"""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import Row, select
 
-from ..breaches.models import Incident
 from ..extensions import db
 from ..parties.models import Contract, Controller
 
 CHUNK = 5000  # references per IN (...): well below every database's limit on bound parameters
-
-
-def incident_list(status: str | None) -> list[Incident]:
-    query = select(Incident).order_by(Incident.aware_at.desc())
-    if status is not None:
-        query = query.where(Incident.status == status)
-    return list(db.session.scalars(query))
 
 
 def contract_rows() -> Sequence[Row[Contract, str]]:

@@ -18,8 +18,10 @@ from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..forms_common import choices
 from ..labels import BAND_LABELS
+from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import find, get_or_404
 from ..notices.forms import BulkForm
 from ..notices.outbox import wake_pump
@@ -30,7 +32,7 @@ from ..profiles import all_profiles
 from ..transaction import after_commit
 from ..validation import parse_id
 from ..web import post_form
-from . import roster
+from . import incident_list, roster
 from .bulk import queue_notices
 from .forms import (
     AddContractsForm,
@@ -42,7 +44,7 @@ from .forms import (
     IntakeForm,
     SeverityForm,
 )
-from .lists import contract_ids_of_profiles, contract_rows, incident_list, parse_references
+from .lists import contract_ids_of_profiles, contract_rows, parse_references
 from .page import controller_page, incident_page, timeline_page
 from .page_forms import controller_forms, page_forms, scope_section
 
@@ -60,9 +62,25 @@ def _picked_ids() -> list[int]:
 
 @bp.get("/")
 def index():
-    status = request.args.get("status")
-    shown = incident_list(status if status in INCIDENT_STATUSES else None)
-    return render_template("incidents/index.html", incidents=shown, status=status)
+    try:
+        listing = incident_list.parse(request.args)
+    except InvalidFilters as exc:
+        return _index_page(None, nothing(incident_list.PAGE_SIZE), error_messages(exc)), 400
+    return _index_page(listing, incident_list.page(listing))
+
+
+def _index_page(listing: ListQuery | None, page: Page, errors: list[str] | None = None) -> str:
+    controller_id = parse_id(request.args.get("controller_id"))
+    return render_template(
+        "incidents/index.html",
+        listing=listing,
+        page=page,
+        errors=errors or [],
+        args=request.args,
+        statuses=INCIDENT_STATUSES,
+        profiles=all_profiles(),
+        controller=db.session.get(Controller, controller_id) if controller_id else None,
+    )
 
 
 def _picker_context() -> dict:

@@ -120,18 +120,18 @@ def median_notice_time(now: datetime, since: datetime | None = None, until: date
     Only incidents aware within [since, until) (both optional) and no later than ``now`` count. One query;
     it returns one row per pair, the median itself is taken in Python (SQLite has no median).
     """
-    first = (
-        select(Filing.incident_id, Filing.controller_id, func.min(Filing.at).label("first_at"))
-        .where(Filing.kind == NOTICE, Filing.at <= now)
-        .group_by(Filing.incident_id, Filing.controller_id)
-        .subquery()
-    )
-    query = select(Incident.aware_at, first.c.first_at).join(first, first.c.incident_id == Incident.id)
-    query = query.where(Incident.aware_at <= now)
+    # The incidents first (by the aware_at index), then only their filings: not every notice ever filed.
+    aware = [Incident.aware_at <= now]
     if since is not None:
-        query = query.where(Incident.aware_at >= since)
+        aware.append(Incident.aware_at >= since)
     if until is not None:
-        query = query.where(Incident.aware_at < until)
+        aware.append(Incident.aware_at < until)
+    query = (
+        select(Incident.aware_at, func.min(Filing.at))
+        .join(Filing, Filing.incident_id == Incident.id)
+        .where(*aware, Filing.kind == NOTICE, Filing.at <= now)
+        .group_by(Incident.id, Incident.aware_at, Filing.controller_id)
+    )
     elapsed = sorted(first_at - aware_at for aware_at, first_at in db.session.execute(query))
     if not elapsed:
         return MedianNotice(None, 0)
@@ -162,16 +162,16 @@ def open_by_urgency(now: datetime) -> OpenByUrgency:
     return OpenByUrgency(*(n or 0 for n in row))
 
 
-def incidents_by_kind(now: datetime) -> KindCounts:
-    """Incidents logged up to ``now`` by details.incident_kind (missing or unknown codes: "unknown").
-    Dismissed incidents are left out of the kinds and counted as one number. One query."""
+def incidents_by_kind(now: datetime, since: datetime | None = None) -> KindCounts:
+    """Incidents logged up to ``now`` (and, with ``since``, aware from then on) by details.incident_kind (missing
+    or unknown codes: "unknown"). Dismissed incidents are left out of the kinds and counted as one number. One
+    query."""
     kind = Incident.details["incident_kind"].as_string()
     dismissed = Incident.status == "dismissed"
-    rows = db.session.execute(
-        select(case((dismissed, None), else_=kind).label("kind"), dismissed.label("dismissed"), func.count())
-        .where(Incident.created_at <= now)
-        .group_by("kind", "dismissed")
-    ).all()
+    query = select(case((dismissed, None), else_=kind).label("kind"), dismissed.label("dismissed"), func.count())
+    if since is not None:  # by the aware_at index: a year of incidents, not every one ever logged
+        query = query.where(Incident.aware_at >= since)
+    rows = db.session.execute(query.where(Incident.created_at <= now).group_by("kind", "dismissed")).all()
     counts = dict.fromkeys((*INCIDENT_KINDS, UNKNOWN_KIND), 0)
     gone = 0
     for code, is_dismissed, n in rows:

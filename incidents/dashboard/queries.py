@@ -1,10 +1,16 @@
-"""The dashboard's read-side queries: the open incidents with their next deadline and mail figures. They never
-write."""
+"""The dashboard's read-side queries: the open incidents with their next deadline and mail figures, a page at a
+time, and the figures over all open incidents. They never write.
+
+A fixed number of set-based statements whatever the number of open incidents: the figures (one), the page of
+incidents with their aggregates (one), the next deadline of each incident on the page (one, a window function),
+and the mail figures of the page (three). Every aggregate is restricted to the obligations of open incidents.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -12,10 +18,13 @@ from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident, Obligation
 from ..core.clock import urgency
 from ..core.instants import to_local
 from ..extensions import db
+from ..listing import Page, fetch_page
 from ..notices.models import OutboxMessage
 from ..parties.models import Controller
 
 OPEN = ("suspected", "confirmed")
+PAGE_SIZE = 50
+UNDELIVERED = ("retrying", "failed")
 
 
 @dataclass
@@ -39,70 +48,109 @@ def end_of_local_day(now: datetime) -> datetime:
     return local.start_of("day").add(days=1)
 
 
-def dashboard(now: datetime) -> tuple[list[DashboardRow], dict[str, int]]:
+def _open_ids() -> Any:
+    return select(Incident.id).where(Incident.status.in_(OPEN))
+
+
+def _sum(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def summary(now: datetime) -> dict[str, int]:
+    """The figures over all open incidents, in one statement."""
+    is_running = Obligation.status == "running"
+    overdue = and_(is_running, Obligation.due_at < now)
+    tomorrow = end_of_local_day(now)
+    open_count = select(func.count()).select_from(Incident).where(Incident.status.in_(OPEN)).scalar_subquery()
+    undelivered = (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.incident_id.in_(_open_ids()), OutboxMessage.status.in_(UNDELIVERED))
+        .scalar_subquery()
+    )
+    counts = db.session.execute(
+        select(
+            _sum(or_(overdue, Obligation.status == "missed")),
+            _sum(and_(is_running, Obligation.due_at >= now, Obligation.due_at < tomorrow)),
+            # Same boundary as clock.urgency(): exactly 4 h away is already "due soon".
+            _sum(and_(is_running, Obligation.due_at >= now, Obligation.due_at <= now + timedelta(hours=4))),
+            _sum(is_running),
+            open_count,
+            undelivered,
+        ).where(Obligation.incident_id.in_(_open_ids()))
+    ).one()
+    return {
+        "undelivered": counts[5] or 0,
+        "open_incidents": counts[4] or 0,
+        "missed": counts[0] or 0,
+        "due_today": counts[1] or 0,
+        "due_soon": counts[2] or 0,
+        "running": counts[3] or 0,
+    }
+
+
+def open_incidents(now: datetime, number: int, total: int) -> Page:
+    """Page ``number`` of the open incidents (``total`` of them), the most urgent first: by next deadline, those
+    without a running clock last, then by the moment of awareness."""
     is_running = Obligation.status == "running"
     overdue = and_(is_running, Obligation.due_at < now)
     agg = (
         select(
             Obligation.incident_id,
             func.min(case((is_running, Obligation.due_at))).label("next_due"),
-            func.sum(case((or_(overdue, Obligation.status == "missed"), 1), else_=0)).label("missed"),
-            func.sum(case((is_running, 1), else_=0)).label("running"),
+            _sum(or_(overdue, Obligation.status == "missed")).label("missed"),
+            _sum(is_running).label("running"),
         )
+        .where(Obligation.incident_id.in_(_open_ids()))
         .group_by(Obligation.incident_id)
         .subquery()
     )
-    rows = db.session.execute(
+    query = (
         select(Incident, agg.c.next_due, agg.c.missed, agg.c.running)
         .outerjoin(agg, agg.c.incident_id == Incident.id)
         .where(Incident.status.in_(OPEN))
-    ).all()
+    )
+    order = [agg.c.next_due.is_(None), agg.c.next_due, Incident.aware_at, Incident.id]
+    found = fetch_page(query, number, PAGE_SIZE, total=total, order=order)
+    rows = [
+        DashboardRow(
+            incident,
+            next_due,
+            None,
+            None,
+            missed or 0,
+            running or 0,
+            urgency("running", next_due, now) if next_due else "pending",
+        )
+        for incident, next_due, missed, running in found.rows
+    ]
+    _add_next_deadlines(rows)
+    _add_mail_figures(rows)
+    return Page(rows, found.number, found.size, found.total)
 
-    result: list[DashboardRow] = []
-    for incident, next_due, missed, running in rows:
-        kind = controller = None
-        if next_due is not None:
-            hit = db.session.execute(
-                select(Obligation.kind, Controller.name)
-                .join(Controller, Controller.id == Obligation.controller_id)
-                .where(
-                    Obligation.incident_id == incident.id, Obligation.status == "running", Obligation.due_at == next_due
-                )
-                .limit(1)
-            ).first()
-            if hit:
-                kind, controller = hit
-        state = urgency("running", next_due, now) if next_due else "pending"
-        result.append(DashboardRow(incident, next_due, kind, controller, missed or 0, running or 0, state))
-    _add_mail_figures(result)
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    result.sort(key=lambda r: (r.next_due or far, r.incident.aware_at))
 
-    open_ids = select(Incident.id).where(Incident.status.in_(OPEN))
-    tomorrow = end_of_local_day(now)
-    counts = db.session.execute(
-        select(
-            func.sum(case((or_(overdue, Obligation.status == "missed"), 1), else_=0)),
-            func.sum(case((and_(is_running, Obligation.due_at >= now, Obligation.due_at < tomorrow), 1), else_=0)),
-            # Same boundary as clock.urgency(): exactly 4 h away is already "due soon".
-            func.sum(
-                case(
-                    (and_(is_running, Obligation.due_at >= now, Obligation.due_at <= now + timedelta(hours=4)), 1),
-                    else_=0,
-                )
-            ),
-            func.sum(case((is_running, 1), else_=0)),
-        ).where(Obligation.incident_id.in_(open_ids))
-    ).one()
-    summary = {
-        "undelivered": sum(r.undelivered for r in result),
-        "open_incidents": len(result),
-        "missed": counts[0] or 0,
-        "due_today": counts[1] or 0,
-        "due_soon": counts[2] or 0,
-        "running": counts[3] or 0,
-    }
-    return result, summary
+def _add_next_deadlines(rows: list[DashboardRow]) -> None:
+    """Per incident: the kind and controller of its most urgent running deadline (the earliest, the lowest id
+    among equals). One statement for the whole page."""
+    ids = [r.incident.id for r in rows if r.next_due is not None]
+    if not ids:
+        return
+    rank = (
+        func.row_number()
+        .over(partition_by=Obligation.incident_id, order_by=(Obligation.due_at, Obligation.id))
+        .label("rank")
+    )
+    ranked = (
+        select(Obligation.incident_id, Obligation.kind, Controller.name, rank)
+        .join(Controller, Controller.id == Obligation.controller_id)
+        .where(Obligation.incident_id.in_(ids), Obligation.status == "running", Obligation.due_at.is_not(None))
+        .subquery()
+    )
+    by_id = {r.incident.id: r for r in rows}
+    for incident_id, kind, controller in db.session.execute(
+        select(ranked.c.incident_id, ranked.c.kind, ranked.c.name).where(ranked.c.rank == 1)
+    ):
+        by_id[incident_id].next_kind, by_id[incident_id].next_controller = kind, controller
 
 
 def _add_mail_figures(rows: list[DashboardRow]) -> None:
@@ -118,7 +166,7 @@ def _add_mail_figures(rows: list[DashboardRow]) -> None:
     ):
         if status == "sent":
             by_id[incident_id].sent += n
-        elif status in ("retrying", "failed"):
+        elif status in UNDELIVERED:
             by_id[incident_id].undelivered += n
     for incident_id, n, last in db.session.execute(
         select(Filing.incident_id, func.count(), func.max(Filing.at))

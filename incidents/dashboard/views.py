@@ -1,24 +1,25 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from ..core.instants import utcnow
-from . import charts, metrics
+from ..filters import InvalidFilters
+from ..listing import ListQuery, error_messages, parse_page
+from . import charts, figures, metrics
 from .labels import INCIDENT_KIND_LABELS
-from .queries import dashboard
+from .queries import open_incidents, summary
 
 bp = Blueprint("dashboard", __name__)
 
 
 def metrics_context(now) -> dict:
-    """Everything the metrics section shows; a fixed handful of queries."""
-    months = metrics.notices_on_time(now)
-    since = metrics.month_starts(now)[0]
-    kinds = metrics.incidents_by_kind(now)
+    """Everything the metrics section shows: the 12-month figures as kept (figures.py), the open ones now."""
+    kept = figures.twelve_months(now)
+    kinds = kept.kinds
     shown = sorted(
         (code for code, n in kinds.counts.items() if n), key=lambda code: -kinds.counts[code]
     )  # stable: equal counts keep the form's order
     return {
-        "months": months,
-        "month_bars": charts.month_bars(months),
+        "months": kept.months,
+        "month_bars": charts.month_bars(kept.months),
         "chart": {
             "width": charts.WIDTH,
             "height": charts.HEIGHT,
@@ -26,8 +27,9 @@ def metrics_context(now) -> dict:
             "baseline": charts.TOP + charts.PLOT,
             "kind_bar": charts.KIND_BAR_WIDTH,
         },
-        "median": metrics.median_notice_time(now, since=since),
-        "since": since,
+        "median": kept.median,
+        "since": kept.since,
+        "computed_at": kept.computed_at,
         "urgency": metrics.open_by_urgency(now),
         "kinds": kinds,
         "kinds_shown": shown,
@@ -39,5 +41,20 @@ def metrics_context(now) -> dict:
 @bp.get("/")
 def index():
     now = utcnow()
-    rows, summary = dashboard(now)
-    return render_template("dashboard/index.html", rows=rows, summary=summary, metrics=metrics_context(now))
+    errors: list[str] = []
+    try:
+        number = parse_page(request.args)
+    except InvalidFilters as exc:
+        errors, number = error_messages(exc), 1
+    figures_now = summary(now)
+    page = open_incidents(now, number, figures_now["open_incidents"])
+    listing = ListQuery("", "next_due", False, page.number, default_sort="next_due")
+    return render_template(
+        "dashboard/index.html",
+        rows=page.rows,
+        page=page,
+        listing=listing,
+        errors=errors,
+        summary=figures_now,
+        metrics=metrics_context(now),
+    ), (400 if errors else 200)

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
+from ..filters import InvalidFilters
 from ..forms_common import choices
+from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import get_or_404
 from ..profiles import all_profiles
 from ..transaction import refuse
 from ..web import post_form
-from . import service
+from . import lists, service
 from .csv_import import COLUMNS, ImportRefused, import_contracts
 from .forms import ContractForm, ControllerForm, ImportForm
 from .models import Contract, Controller
@@ -45,14 +47,20 @@ def controllers():
     return _controllers_page(form)
 
 
+def _list(parse, fetch) -> tuple[ListQuery | None, Page, list[str]]:
+    """The list the query string asks for; refused, no list and why."""
+    try:
+        listing = parse(request.args)
+    except InvalidFilters as exc:
+        return None, nothing(lists.PAGE_SIZE), error_messages(exc)
+    return listing, fetch(listing), []
+
+
 def _controllers_page(form, status: int = 200):
-    rows = db.session.execute(
-        select(Controller, func.count(Contract.id))
-        .outerjoin(Contract)
-        .group_by(Controller.id)
-        .order_by(Controller.name)
-    ).all()
-    return render_template("parties/controllers.html", form=form, rows=rows), status
+    listing, page, errors = _list(lists.parse_controllers, lists.controllers_page)
+    return render_template(
+        "parties/controllers.html", form=form, listing=listing, page=page, errors=errors, profiles=all_profiles()
+    ), (400 if errors and status == 200 else status)
 
 
 @bp.route("/controllers/<int:controller_id>", methods=["GET", "POST"])
@@ -76,8 +84,8 @@ def edit_controller(controller_id: int):
 
 def _contract_form(**kw) -> ContractForm:
     form = ContractForm(**kw)
-    everyone = db.session.scalars(select(Controller).order_by(Controller.name))
-    form.controller_id.choices = choices((c.id, c.name) for c in everyone)
+    everyone = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name, Controller.id))
+    form.controller_id.choices = choices((i, name) for i, name in everyone)
     form.profile.choices = choices((k, f"{k} — {p.title}") for k, p in all_profiles().items())
     return form
 
@@ -97,12 +105,18 @@ def contracts():
 
 
 def _contracts_page(form, status: int = 200):
-    rows = db.session.execute(
-        select(Contract, Controller.name).join(Controller).order_by(Controller.name, Contract.reference)
-    ).all()
+    listing, page, errors = _list(lists.parse_contracts, lists.contracts_page)
+    controller_id = listing.filters.get("controller_id") if listing else None
     return render_template(
-        "parties/contracts.html", form=form, rows=rows, profiles=all_profiles(), import_form=ImportForm(formdata=None)
-    ), status
+        "parties/contracts.html",
+        form=form,
+        listing=listing,
+        page=page,
+        errors=errors,
+        profiles=all_profiles(),
+        controller_name=lists.controller_name(int(controller_id)) if controller_id else None,
+        import_form=ImportForm(formdata=None),
+    ), (400 if errors and status == 200 else status)
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])

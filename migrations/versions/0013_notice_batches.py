@@ -2,7 +2,7 @@
 contracts of an incident
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-03 17:00:00
 
 """
@@ -13,7 +13,7 @@ import incidents.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import select
 
+from incidents.admin import access_log
 from incidents.audit.models import AccessEntry
 from incidents.breaches import service as breaches
 from incidents.breaches.models import Incident
@@ -226,6 +229,7 @@ def test_date_filters_are_amsterdam_days(admin_client, world):
         ({"incident_id": "99999999999999999999999"}, "There is no incident '99999999999999999999999'."),
         ({"page": "0"}, "'0' is not a page number."),
         ({"page": "x"}, "'x' is not a page number."),
+        ({"order": "newest"}, "Sort order 'newest' is unknown; choose asc or desc."),
     ],
 )
 def test_bad_filters_are_reported_on_the_page_and_for_the_export(admin_client, args, message):
@@ -254,7 +258,9 @@ def test_paging_by_100_newest_first(admin_client, world):
     html = first.get_data(as_text=True)
     assert "Entries: 205" in html and "page 1 of 3" in html
     assert 'rel="next"' in html and "page=2" in html and 'rel="prev"' not in html
-    assert rows(admin_client.get(LOG, query_string={**args, "page": 4})) == []
+    assert "1–100 of 205" in html
+    beyond = admin_client.get(LOG, query_string={**args, "page": 4})  # past the end: the last page
+    assert rows(beyond) == pages[2] and "201–205 of 205" in beyond.get_data(as_text=True)
 
 
 def test_csv_has_the_same_rows_as_the_page_and_no_incident_text(admin_client, world):
@@ -298,3 +304,42 @@ def test_csv_guards_against_spreadsheet_formulas_and_follows_the_language(admin_
     assert english.startswith("Time (Amsterdam),User,")
     dutch = admin_client.get(CSV, query_string={**args, "lang": "nl"}).get_data().decode("utf-8-sig")
     assert dutch.splitlines()[0].count(";") == 9 and dutch.endswith("\r\n")
+
+
+def test_oldest_first_by_the_time_header(admin_client, world):
+    start = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    for n in range(105):
+        add_entry(world.viewer, start + timedelta(minutes=n), route=f"/incidents/{n}")
+    args = {"user_id": world.viewer.id, "from": "2026-02-01", "to": "2026-02-01"}
+    newest = admin_client.get(LOG, query_string=args).get_data(as_text=True)
+    assert re.search(r'<th [^>]*data-sort="at"[^>]*aria-sort="descending"', newest)
+    flip = re.search(r'data-sort="at"[^>]*>\s*<a class="sort" href="([^"]*)"', newest)
+    assert flip and "order=asc" in flip.group(1)
+    oldest = admin_client.get(unescape(flip.group(1)))
+    assert column(rows(oldest), "route")[:3] == ["/incidents/0", "/incidents/1", "/incidents/2"]
+    html = oldest.get_data(as_text=True)
+    assert re.search(r'<th [^>]*data-sort="at"[^>]*aria-sort="ascending"', html)
+    following = re.search(r'<a rel="next" href="([^"]*)"', html)
+    assert following and "order=asc" in unescape(following.group(1))
+    assert column(rows(admin_client.get(unescape(following.group(1)))), "route") == [
+        f"/incidents/{n}" for n in range(100, 105)
+    ]
+    # The export follows the same order.
+    _headers, body = read_csv(admin_client.get(CSV, query_string={**args, "order": "asc"}))
+    assert [r[5] for r in body][:2] == ["/incidents/0", "/incidents/1"]
+
+
+def test_a_log_longer_than_the_count_says_more_than(admin_client, world, monkeypatch):
+    # The page counts so far only (100,000 entries in production, pages of 100): here 4, in pages of 2.
+    monkeypatch.setattr(access_log, "COUNT_CAP", 4)
+    monkeypatch.setattr(access_log, "PAGE_SIZE", 2)
+    for n in range(6):
+        add_entry(world.viewer, datetime(2026, 2, 1, 9, n, tzinfo=UTC))
+    first = admin_client.get(LOG)
+    html = first.get_data(as_text=True)
+    assert "Entries: more than 4" in html and 'data-more="true"' in html and "1–2 of more than 4" in html
+    assert len(rows(first)) == 2
+    last = admin_client.get(LOG, query_string={"page": 9})  # as far as the count reaches
+    assert "3–4 of more than 4" in last.get_data(as_text=True) and 'rel="next"' not in last.get_data(as_text=True)
+    oldest = admin_client.get(LOG, query_string={"order": "asc"})  # the rest: the other way round
+    assert column(rows(oldest), "at")[0] == "2026-02-01 10:00:00 CET"
