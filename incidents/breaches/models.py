@@ -40,7 +40,7 @@ class Incident(Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), index=True)
-    aware_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    aware_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
@@ -52,6 +52,10 @@ class Incident(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The severity assessment that counts for the incident as a whole (assessment.py current_severity): kept here
+    # by record_severity, so that lists filter and sort on it without a window over every assessment. A plain
+    # column, like severity_assessments.controller_id (see migration 0009).
+    current_severity_id: Mapped[int | None]
 
     affected: Mapped[list[AffectedContract]] = relationship(
         back_populates="incident", order_by="AffectedContract.contract_id"
