@@ -1,13 +1,14 @@
 """The register's particulars of a batch of incidents: controllers, obligation counts, missed obligations,
 decisions, filings, notices and scopes, each one statement over the batch's ids (a page, or one batch of an
-export), columns only. It never writes."""
+export), columns only, through the Core connection (no ORM row bookkeeping for thousands of rows). It never
+writes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from ..auth.models import User
 from ..breaches.models import AffectedContract, ControllerScope, Decision, Filing, Obligation
@@ -26,13 +27,18 @@ def complete(rows: dict[int, RegisterRow], now: datetime) -> None:
     _add_obligation_counts(rows, ids, now)
     _add_missed(rows, ids, now)
     _add_decisions(rows, ids)
-    _add_filings(rows, ids)
-    _add_notices(rows, ids)
+    notices = _add_filings(rows, ids)
+    _add_notices(rows, ids, notices)
     _add_scopes(rows, ids)
 
 
+def _run(statement: Select):
+    """The statement's rows through the session's connection (the request's transaction), without the ORM."""
+    return db.session.connection().execute(statement)
+
+
 def _add_scopes(rows: dict[int, RegisterRow], ids: list[int]) -> None:
-    for incident_id, controller_id, name, values in db.session.execute(
+    for incident_id, controller_id, name, values in _run(
         select(ControllerScope.incident_id, Controller.id, Controller.name, ControllerScope.values)
         .join(Controller, Controller.id == ControllerScope.controller_id)
         .where(ControllerScope.incident_id.in_(ids))
@@ -43,7 +49,7 @@ def _add_scopes(rows: dict[int, RegisterRow], ids: list[int]) -> None:
 
 
 def _add_controllers(rows: dict[int, RegisterRow], ids: list[int]) -> None:
-    for incident_id, _controller_id, name in db.session.execute(
+    for incident_id, _controller_id, name in _run(
         select(AffectedContract.incident_id, Controller.id, Controller.name)
         .distinct()
         .join(Controller, Controller.id == AffectedContract.controller_id)
@@ -64,7 +70,7 @@ def _add_obligation_counts(rows: dict[int, RegisterRow], ids: list[int], now: da
     still_open = or_(
         Obligation.status == "pending", and_(running, or_(Obligation.due_at.is_(None), Obligation.due_at >= now))
     )
-    for incident_id, met, miss, open_ in db.session.execute(
+    for incident_id, met, miss, open_ in _run(
         select(
             Obligation.incident_id,
             func.sum(case((Obligation.status == "met", 1), else_=0)),
@@ -79,7 +85,10 @@ def _add_obligation_counts(rows: dict[int, RegisterRow], ids: list[int], now: da
 
 
 def _add_missed(rows: dict[int, RegisterRow], ids: list[int], now: datetime) -> None:
-    for incident_id, kind, status, controller_id, clause, due_at, met_at, name, contract in db.session.execute(
+    # The condition as a value, not as a filter on status: SQLite (without statistics) would otherwise walk the
+    # status indexes over every missed obligation of all history instead of the batch's ids.
+    missed = case((_missed_condition(now), 1), else_=0)
+    found = _run(
         select(
             Obligation.incident_id,
             Obligation.kind,
@@ -90,12 +99,14 @@ def _add_missed(rows: dict[int, RegisterRow], ids: list[int], now: datetime) -> 
             Obligation.met_at,
             Controller.name,
             Contract.reference,
+            Obligation.id,
         )
         .join(Controller, Controller.id == Obligation.controller_id)
         .outerjoin(Contract, Contract.id == Obligation.contract_id)
-        .where(Obligation.incident_id.in_(ids), _missed_condition(now), Obligation.due_at.is_not(None))
-        .order_by(Obligation.due_at, Obligation.id)
-    ):
+        .where(Obligation.incident_id.in_(ids), missed == 1, Obligation.due_at.is_not(None))
+    ).all()
+    found.sort(key=lambda r: (r.due_at, r.id))  # earliest deadline first
+    for incident_id, kind, status, controller_id, clause, due_at, met_at, name, contract, _id in found:
         done = met_at if status == "missed" else None
         due = cast(datetime, due_at)  # the query takes only obligations with a due_at
         rows[incident_id].missed.append(
@@ -105,7 +116,7 @@ def _add_missed(rows: dict[int, RegisterRow], ids: list[int], now: datetime) -> 
 
 def _add_decisions(rows: dict[int, RegisterRow], ids: list[int]) -> None:
     latest: dict[int, dict[int, DecisionEntry]] = {}
-    for d in db.session.execute(
+    for d in _run(
         select(
             Decision.incident_id,
             Decision.controller_id,
@@ -145,8 +156,10 @@ def _add_decisions(rows: dict[int, RegisterRow], ids: list[int]) -> None:
         )
 
 
-def _add_filings(rows: dict[int, RegisterRow], ids: list[int]) -> None:
-    for f in db.session.execute(
+def _add_filings(rows: dict[int, RegisterRow], ids: list[int]) -> list:
+    """The whole filing log, oldest first; returns the notices to controllers among them, for _add_notices."""
+    notices = []
+    for f in _run(
         select(
             Filing.incident_id,
             Filing.kind,
@@ -157,6 +170,7 @@ def _add_filings(rows: dict[int, RegisterRow], ids: list[int]) -> None:
             Filing.channel,
             Filing.contract_id,
             Contract.reference.label("contract"),
+            Filing.note,
             Filing.details,
         )
         .join(Controller, Controller.id == Filing.controller_id)
@@ -177,13 +191,17 @@ def _add_filings(rows: dict[int, RegisterRow], ids: list[int]) -> None:
                 (f.details or {}).get("follow_up"),
             )
         )
+        if f.kind == "controller_notice":
+            notices.append(f)
+    return notices
 
 
-def _add_notices(rows: dict[int, RegisterRow], ids: list[int]) -> None:
-    """Per controller, each notice once: the outbox sends one e-mail per controller and files it per contract."""
+def _add_notices(rows: dict[int, RegisterRow], ids: list[int], filed: list) -> None:
+    """Per controller, each notice once: the outbox sends one e-mail per controller and files it per contract.
+    ``filed``: the controller_notice filings, oldest first."""
     recipients: dict[int, tuple[str, ...]] = {}
     unsent: list = []
-    for message in db.session.execute(
+    for message in _run(
         select(
             OutboxMessage.id,
             OutboxMessage.incident_id,
@@ -198,21 +216,7 @@ def _add_notices(rows: dict[int, RegisterRow], ids: list[int]) -> None:
         if (message.details or {}).get("kind") == "notice" and message.status != "sent":
             unsent.append(message)
     notices: dict[int, dict[tuple, NoticeEntry]] = {}
-    for filing in db.session.execute(
-        select(
-            Filing.incident_id,
-            Filing.controller_id,
-            Controller.name.label("controller"),
-            Filing.at,
-            Filing.channel,
-            Filing.reference,
-            Filing.note,
-            Filing.details,
-        )
-        .join(Controller, Controller.id == Filing.controller_id)
-        .where(Filing.incident_id.in_(ids), Filing.kind == "controller_notice")
-        .order_by(Filing.at, Filing.id)
-    ):
+    for filing in filed:
         outbox_id = (filing.details or {}).get("outbox_id")
         mail = recipients.get(outbox_id) if isinstance(outbox_id, int) else None
         mailed = mail is not None
@@ -235,7 +239,7 @@ def _add_notices(rows: dict[int, RegisterRow], ids: list[int]) -> None:
         )
     if unsent:
         names = dict(
-            db.session.execute(
+            _run(
                 select(Controller.id, Controller.name).where(Controller.id.in_({m.controller_id for m in unsent}))
             ).all()
         )

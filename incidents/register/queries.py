@@ -107,13 +107,13 @@ def _conditions(filters: RegisterFilters) -> list:
     return conditions
 
 
-def _selected(filters: RegisterFilters, *columns):
-    return (
-        select(*columns)
-        .select_from(Incident)
-        .outerjoin(current, current.id == Incident.current_severity_id)
-        .where(*_conditions(filters))
-    )
+def _selected(filters: RegisterFilters, *columns, with_severity: bool = True):
+    """The selection's incidents with these columns; the current severity joined when they show it or the
+    filters ask for it."""
+    query = select(*columns).select_from(Incident)
+    if with_severity or filters.severity not in (None, "none"):
+        query = query.outerjoin(current, current.id == Incident.current_severity_id)
+    return query.where(*_conditions(filters))
 
 
 _ROW_COLUMNS = (
@@ -180,12 +180,13 @@ class Totals:
 def totals(filters: RegisterFilters) -> Totals:
     by_status: dict[str, int] = {}
     unassessed = 0
-    for status, count, without in db.session.execute(
+    for status, count, without in db.session.connection().execute(
         _selected(
             filters,
             Incident.status,
             func.count(),
             func.sum(case((Incident.current_severity_id.is_(None), 1), else_=0)),
+            with_severity=False,
         ).group_by(Incident.status)
     ):
         by_status[status] = count
@@ -219,9 +220,11 @@ def register_page(filters: RegisterFilters, now: datetime, sort: Sort, page: int
     number = min(max(page, 1), pages)
     keys = [*_SORT_KEYS[sort.key], Incident.id]
     order = [k.desc() for k in keys] if sort.descending else keys
-    found = db.session.execute(
-        _selected(filters, *_ROW_COLUMNS).order_by(*order).limit(per_page).offset((number - 1) * per_page)
-    ).all()
+    found = (
+        db.session.connection()
+        .execute(_selected(filters, *_ROW_COLUMNS).order_by(*order).limit(per_page).offset((number - 1) * per_page))
+        .all()
+    )
     return Page(_completed(found, now), number, pages, per_page, counted)
 
 
@@ -247,7 +250,7 @@ def register_batches(
                 Incident.aware_at >= aware_at,
                 or_(Incident.aware_at > aware_at, and_(Incident.aware_at == aware_at, Incident.id > incident_id)),
             )
-        found = db.session.execute(query.order_by(Incident.aware_at, Incident.id).limit(size)).all()
+        found = db.session.connection().execute(query.order_by(Incident.aware_at, Incident.id).limit(size)).all()
         if not found:
             return
         yield _completed(found, now)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-MAX_LINES = 25
-MAX_CHARS = 3000
+MAX_LINES = 20
+MAX_CHARS = 2000
 
 
 def shorten(text: str, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> tuple[str, bool]:

@@ -5,6 +5,7 @@ written; the PDF holds at most ``REGISTER_PDF_MAX`` incidents (pdf.py says why).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
@@ -32,6 +33,7 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+MAX_CHOICES = 200  # controllers offered as a list in the filter; beyond that, the search finds them by name
 # The overview columns a user can sort on, by column key: the sort argument's key.
 SORTABLE = {
     "reference": "reference",
@@ -93,7 +95,11 @@ def _page(
 ):
     lang = _language()
     paging = paging or Paging()
-    controllers = db.session.execute(select(Controller.id, Controller.name).order_by(Controller.name)).all()
+    # A list to choose from while it is short; with more, the search (which finds controllers by name) does it.
+    found = db.session.execute(
+        select(Controller.id, Controller.name).order_by(Controller.name).limit(MAX_CHOICES + 1)
+    ).all()
+    controllers = list(found) if len(found) <= MAX_CHOICES else None
     rows = page.rows if page is not None else []
     return render_template(
         "register/index.html",
@@ -115,6 +121,7 @@ def _page(
         number=lambda n: number(n, lang),
         args=request.args,
         controllers=controllers,
+        all_controllers_url=_page_url(replace(filters, controller_id=None), Paging()) if filters is not None else None,
         statuses=INCIDENT_STATUSES,
         severities=SEVERITIES,
         severity_words={key: word(AP_SEVERITY, key, lang) for key in SEVERITIES},
