@@ -21,6 +21,7 @@ subscribed calendar mirrors the feed, so the event disappears at the next refres
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -90,30 +91,25 @@ def description(entry: FeedEntry) -> str:
 # --- RFC 5545 text ---
 
 # Control characters other than tab are not allowed in TEXT (RFC 5545 3.3.11, TSAFE-CHAR): dropped.
-_ESCAPES = str.maketrans(
-    {
-        **{chr(c): "" for c in (*range(0x09), *range(0x0B, 0x20), 0x7F)},
-        "\\": "\\\\",
-        ";": "\\;",
-        ",": "\\,",
-        "\n": "\\n",
-    }
-)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 FOLD = 75  # octets per line, CRLF not counted (RFC 5545 3.1)
 
 
 def text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped; other control characters
     (a lone CR among them) dropped."""
-    return value.replace("\r\n", "\n").translate(_ESCAPES)
+    value = value.replace("\r\n", "\n")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def fold(line: str) -> bytes:
-    """One content line as UTF-8 with its CRLF, folded (CRLF and a space) so that no line exceeds 75 octets and no
+def fold(line: str) -> str:
+    """One content line with its CRLF, folded (CRLF and a space) so that no line exceeds 75 octets of UTF-8 and no
     character is split between two lines."""
+    if len(line) <= FOLD and (line.isascii() or len(line.encode("utf-8")) <= FOLD):
+        return line + "\r\n"
     data = line.encode("utf-8")
-    if len(data) <= FOLD:
-        return data + b"\r\n"
     parts, start, room = [], 0, FOLD
     while len(data) - start > room:
         end = start + room
@@ -122,7 +118,7 @@ def fold(line: str) -> bytes:
         parts.append(data[start:end])
         start, room = end, FOLD - 1  # a continuation line starts with the space
     parts.append(data[start:])
-    return b"\r\n ".join(parts) + b"\r\n"
+    return b"\r\n ".join(parts).decode("utf-8") + "\r\n"
 
 
 def stamp(value: datetime) -> str:
@@ -147,33 +143,24 @@ _DURATION = duration(DURATION)
 _TRIGGERS = tuple((int(before.total_seconds() // 3600), duration(-before)) for before in ALARMS)
 
 
-def event_lines(entry: FeedEntry, dtstamp: str) -> list[str]:
-    """The VEVENT of one deadline, with its two alarms, as unfolded content lines."""
+def event(entry: FeedEntry, dtstamp: str) -> str:
+    """The VEVENT of one deadline, with its two alarms, as folded content lines. Only the texts can be longer than
+    a line; the rest is short ASCII by construction."""
     title = text(summary(entry))
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{uid(entry.obligation_id)}",
-        f"SEQUENCE:{entry.sequence}",
-        f"DTSTAMP:{dtstamp}",
-        f"DTSTART:{stamp(entry.due_at)}",
-        f"DURATION:{_DURATION}",
-        f"SUMMARY:{title}",
-        f"DESCRIPTION:{text(description(entry))}",
-        f"URL;VALUE=URI:{entry.url}",
-        "CLASS:PRIVATE",
-        "TRANSP:TRANSPARENT",  # a deadline does not make anyone busy
-        "CATEGORIES:Datalekdesk",
-    ]
-    for hours, trigger in _TRIGGERS:
-        lines += [
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"DESCRIPTION:{title} (nog {hours} uur)",
-            f"TRIGGER;RELATED=START:{trigger}",
-            "END:VALARM",
-        ]
-    lines.append("END:VEVENT")
-    return lines
+    alarms = "".join(
+        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold(f'DESCRIPTION:{title} (nog {hours} uur)')}"
+        f"TRIGGER;RELATED=START:{trigger}\r\nEND:VALARM\r\n"
+        for hours, trigger in _TRIGGERS
+    )
+    return (
+        f"BEGIN:VEVENT\r\nUID:{uid(entry.obligation_id)}\r\nSEQUENCE:{entry.sequence}\r\nDTSTAMP:{dtstamp}\r\n"
+        f"DTSTART:{stamp(entry.due_at)}\r\nDURATION:{_DURATION}\r\n"
+        + fold(f"SUMMARY:{title}")
+        + fold(f"DESCRIPTION:{text(description(entry))}")
+        + fold(f"URL;VALUE=URI:{entry.url}")
+        # TRANSPARENT: a deadline does not make anyone busy
+        + f"CLASS:PRIVATE\r\nTRANSP:TRANSPARENT\r\nCATEGORIES:Datalekdesk\r\n{alarms}END:VEVENT\r\n"
+    )
 
 
 def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
@@ -192,10 +179,9 @@ def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
     ]
     dtstamp = stamp(now)
     out = [fold(line) for line in head]
-    for entry in sorted(entries, key=lambda e: (_utc(e.due_at), e.obligation_id)):
-        out.extend(fold(line) for line in event_lines(entry, dtstamp))
-    out.append(fold("END:VCALENDAR"))
-    return b"".join(out)
+    out.extend(event(e, dtstamp) for e in sorted(entries, key=lambda e: (_utc(e.due_at), e.obligation_id)))
+    out.append("END:VCALENDAR\r\n")
+    return "".join(out).encode("utf-8")
 
 
 def version(body: bytes, now: datetime) -> str:

@@ -193,7 +193,7 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
             links[incident_id] = base + urls.build(endpoint, {"incident_id": incident_id})
         return links[incident_id]
 
-    rows = db.session.execute(query)
+    rows = db.session.connection().execute(query)  # columns only: no ORM bookkeeping for thousands of rows
     return [
         ical.FeedEntry(
             obligation_id=oid,

@@ -122,9 +122,10 @@ def test_every_line_is_at_most_75_octets_and_whole_characters(name):
 
 def test_escaping_and_folding_by_hand():
     assert feed.text("a,b;c\\d\ne\tf\x00g") == "a\\,b\\;c\\\\d\\ne\tfg"
-    assert feed.fold("X" * 75) == b"X" * 75 + b"\r\n"
-    assert feed.fold("X" * 76) == b"X" * 75 + b"\r\n X\r\n"
-    assert feed.fold("X" * 74 + "é") == b"X" * 74 + b"\r\n \xc3\xa9\r\n"  # not split: é is two octets
+    assert feed.fold("X" * 75) == "X" * 75 + "\r\n"
+    assert feed.fold("X" * 76) == "X" * 75 + "\r\n X\r\n"
+    assert feed.fold("X" * 74 + "é") == "X" * 74 + "\r\n é\r\n"  # not split: é is two octets
+    assert feed.fold("é" * 40) == "é" * 37 + "\r\n " + "é" * 3 + "\r\n"  # 74 octets, then 6
     assert [feed.duration(timedelta(minutes=15)), feed.duration(-timedelta(hours=4))] == ["PT15M", "-PT4H"]
     assert feed.duration(timedelta(days=1, hours=2)) == "P1DT2H" and feed.duration(timedelta(0)) == "PT0S"
 
