@@ -49,7 +49,7 @@ def _language() -> str:
 
 
 def pdf_max() -> int:
-    return int(current_app.config.get("REGISTER_PDF_MAX", 2000))
+    return int(current_app.config["REGISTER_PDF_MAX"])
 
 
 def _page_url(filters: RegisterFilters, paging: Paging, **changes) -> str:
