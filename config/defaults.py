@@ -48,6 +48,9 @@ IDEMPOTENCY_WAIT_SECONDS = 10
 # The dashboard's 12-month figures are worked out at most this often per process (0: on every view).
 DASHBOARD_METRICS_SECONDS = 60
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+# The register's PDF export holds at most this many incidents (reportlab lays a document out whole in memory);
+# a larger selection is refused with a message, and CSV and XLSX, which stream, hold any number.
+REGISTER_PDF_MAX = 2000
 
 # "console" for people, "json" for machines (production).
 LOG_FORMAT = "console"

@@ -946,6 +946,8 @@ SCHEMAS["Register"] = {
 SPEC["paths"]["/register"] = {
     "get": {
         "summary": "The breach register (AVG art. 33 lid 5): every incident, notified or not, oldest awareness first",
+        "description": 'Streamed batch by batch, whatever the size of the register: in the JSON, "total" follows '
+        "the rows.",
         "parameters": [
             {
                 "name": "from",
@@ -971,6 +973,13 @@ SPEC["paths"]["/register"] = {
                 "in": "query",
                 "schema": {"enum": ["verwaarloosbaar", "beperkt", "aanzienlijk", "zeer groot", "none"]},
                 "description": "the latest assessment's AP severity; none: not assessed",
+            },
+            {
+                "name": "q",
+                "in": "query",
+                "schema": {"type": "string", "maxLength": 100},
+                "description": "search text, found anywhere in the reference, the title or an affected controller's "
+                "name (case-insensitive for ASCII letters)",
             },
             {
                 "name": "format",

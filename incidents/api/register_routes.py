@@ -1,18 +1,21 @@
 """The breach register (AVG art. 33 lid 5, and the Addendum's Annex B): every incident with its facts, effects,
 remedial action, period, reporter, recovery procedure, obligations (the missed ones with how late), decisions with
 reason and decision maker, notices per controller and filings, as JSON (codes, UTC) or as the same CSV the web page
-exports (words, local time)."""
+exports (words, local time). Both stream batch by batch (register/queries.py register_batches): a register of
+100,000 incidents is served in the memory of one batch."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from collections.abc import Iterable, Iterator
+
+from flask import Response, current_app, request, stream_with_context
 from flask_babel import get_locale
 
 from ..core.instants import iso_z, utcnow
 from ..filters import InvalidFilters
-from ..register.export import to_csv
+from ..register.export import csv_chunks
 from ..register.filters import parse_filters
-from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_rows
+from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_batches
 from . import ApiError, bp
 
 FORMATS = ("json", "csv")
@@ -106,12 +109,24 @@ def register():
     except InvalidFilters as exc:
         first = exc.errors[0]
         raise ApiError(422, first.code, first.english(), first.argument) from None
-    rows = register_rows(filters, utcnow())
+    batches = register_batches(filters, utcnow())
     if fmt == "csv":
         lang = "en" if str(get_locale() or "nl") == "en" else "nl"
         return Response(
-            to_csv(rows, lang),
+            stream_with_context(csv_chunks(batches, lang)),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="register.csv"'},
         )
-    return jsonify({"register": [register_row_json(r) for r in rows], "total": len(rows)})
+    return Response(stream_with_context(_json_chunks(batches)), content_type="application/json")
+
+
+def _json_chunks(batches: Iterable[list[RegisterRow]]) -> Iterator[str]:
+    """{"register": [...], "total": n} written a batch at a time; "total" comes last, once it is known."""
+    dumps = current_app.json.dumps
+    total = 0
+    yield '{"register":['
+    for batch in batches:
+        if batch:
+            yield ("," if total else "") + ",".join(dumps(register_row_json(r)) for r in batch)
+            total += len(batch)
+    yield f'],"total":{total}}}\n'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from ..core.instants import utcnow
 from ..core.severity import Assessment, SeverityError, score
@@ -68,6 +68,7 @@ def record_severity(
     )
     db.session.add(row)
     db.session.flush()
+    incident.current_severity_id = current_severity_id(incident.id)
     record_event(
         incident,
         "severity_assessed",
@@ -80,6 +81,22 @@ def record_severity(
     )
     db.session.flush()
     return row
+
+
+def current_severity_id(incident_id: int) -> int | None:
+    """The assessment the incident as a whole is listed with (the register, its filters): the newest for the whole
+    incident, or where there is none, the newest for any one controller. Newest by assessed_at (an assessment may
+    be recorded for an earlier moment), then by id."""
+    return db.session.scalar(
+        select(SeverityAssessment.id)
+        .where(SeverityAssessment.incident_id == incident_id)
+        .order_by(
+            case((SeverityAssessment.controller_id.is_(None), 0), else_=1),
+            SeverityAssessment.assessed_at.desc(),
+            SeverityAssessment.id.desc(),
+        )
+        .limit(1)
+    )
 
 
 def latest_severity(incident_id: int, controller_id: int | None = None) -> SeverityAssessment | None:

@@ -52,6 +52,10 @@ class Incident(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The severity assessment that counts for the incident as a whole (assessment.py current_severity): kept here
+    # by record_severity, so that lists filter and sort on it without a window over every assessment. A plain
+    # column, like severity_assessments.controller_id (see migration 0009).
+    current_severity_id: Mapped[int | None]
 
     affected: Mapped[list[AffectedContract]] = relationship(
         back_populates="incident", order_by="AffectedContract.contract_id"

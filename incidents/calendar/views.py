@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..account.views import bp as account_bp
+from ..core.instants import utcnow
 from ..errors import DomainError
 from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..transaction import refuse
 from . import service
+from .feed import version as feed_version
 from .models import CalendarFeed
 
 bp = Blueprint("calendar", __name__)
@@ -37,11 +39,15 @@ def feed(token: str):
     found = service.active_feed(token)
     if found is None:
         abort(404)
-    response = Response(service.render(found), content_type="text/calendar; charset=utf-8")
+    now = utcnow()
+    body = service.render(found, now)
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = CACHE
     response.headers["Content-Disposition"] = 'inline; filename="datalekdesk.ics"'
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    # Weak: the same events, written at another moment (DTSTAMP). Unchanged since the client's copy: 304, no body.
+    response.set_etag(feed_version(body, now), weak=True)
+    return response.make_conditional(request)
 
 
 @bp.app_template_global()

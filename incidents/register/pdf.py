@@ -1,5 +1,12 @@
 """The register as a PDF: landscape A4, the app's embedded DejaVu fonts, the selection at the top, an overview
-table of the summary columns, then per incident the other columns. "Page X of Y" on every page."""
+table of the summary columns, then per incident the other columns. "Page X of Y" on every page.
+
+A PDF is for reading, printing and handing to the AP, and it holds at most ``REGISTER_PDF_MAX`` incidents (2,000
+by default; the export refuses a larger selection with a message that says so and points to CSV and Excel, which
+stream any number). reportlab lays a document out whole in memory (its page count is known only at the end, and
+the "of Y" on every page waits for it), so memory grows with the document: the limit is what keeps it bounded. A
+background job writing the file would bound the request's time but not the worker's memory, and a document of
+30,000 pages is not one anybody reads; a selection by period (one year at a time) is."""
 
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from ..core.instants import utcnow
 from ..pdf import FONT, FONT_BOLD, build, para_text, register_fonts
 from .columns import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
-from .queries import RegisterRow
+from .rows import RegisterRow
 from .words import AP_SEVERITY, INCIDENT_STATUS, word
 
 PAGE = landscape(A4)
@@ -39,6 +46,7 @@ WORDS = {
         "status": "Status",
         "severity": "Ernst (AP)",
         "none": "niet beoordeeld",
+        "search": "Zoekterm",
         "count": "{n} incident(en)",
         "details": "Per incident",
         "empty": "Geen incidenten in deze selectie.",
@@ -59,6 +67,7 @@ WORDS = {
         "status": "Status",
         "severity": "Severity (AP)",
         "none": "not assessed",
+        "search": "Search",
         "count": "{n} incident(s)",
         "details": "Per incident",
         "empty": "No incidents in this selection.",
@@ -101,12 +110,13 @@ def selection(filters: RegisterFilters | None, lang: str) -> list[tuple[str, str
     else:
         period = w["from"].format(start=start) if start else w["to"].format(end=end) if end else w["all"]
     severity = w["none"] if f.severity == "none" else word(AP_SEVERITY, f.severity, lang) or w["all"]
-    return [
+    chosen = [
         (w["period"], period),
         (w["controller"], f.controller_name or w["all"]),
         (w["status"], word(INCIDENT_STATUS, f.status, lang) or w["all"]),
         (w["severity"], severity),
     ]
+    return [*chosen, (w["search"], f"“{f.search}”")] if f.search else chosen
 
 
 def _widths(columns: list, headers: list[str], cells: list[list[str]], st: dict) -> list[float]:

@@ -1,20 +1,27 @@
 """The register as an Excel workbook: one sheet, a frozen bold header row with a filter, real numbers and
-real datetimes (Amsterdam wall-clock time; Excel has no time zones, so the header names it)."""
+real datetimes (Amsterdam wall-clock time; Excel has no time zones, so the header names it).
+
+Written with openpyxl in write-only mode, batch by batch, into a temporary file: the rows go to disk as they come,
+so memory stays that of one batch, whatever the number of incidents."""
 
 from __future__ import annotations
 
-import io
+import tempfile
+from collections.abc import Iterable
+from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .columns import COLUMNS, cell_value
-from .queries import RegisterRow
+from .rows import RegisterRow
 
 NUMBER_FORMATS = {"instant": "yyyy-mm-dd hh:mm", "number": "0.00", "int": "0"}
 MAX_CELL = 32767  # Excel refuses longer text in a cell (an incident with thousands of contracts gets there)
 CUT = {"nl": " … [afgekapt: zie CSV of PDF]", "en": " … [truncated: see CSV or PDF]"}
+SPOOL = 1024 * 1024  # a workbook up to this size stays in memory; a larger one goes to disk
 
 
 def _fit(value: object, lang: str) -> object:
@@ -24,28 +31,39 @@ def _fit(value: object, lang: str) -> object:
     return value
 
 
-def workbook_bytes(rows: list[RegisterRow], lang: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Register"
-    sheet.append([c.header(lang) for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=r, column=c, value=_fit(cell_value(column, row, lang), lang))
-            if column.kind == "text" and cell.value is not None:
-                cell.data_type = "s"  # user text starting with "=" stays text, never a formula
-            elif column.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.kind]
-            cell.alignment = wrap if column.long else top
+def write_workbook(batches: Iterable[list[RegisterRow]], lang: str) -> IO[bytes]:
+    """The workbook in a temporary file (removed when closed), positioned anywhere: read it from the start."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Register")
     for c, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = column.width
     sheet.freeze_panes = "B2"  # the header row and the reference column stay in view
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    bold, wrap, top = Font(bold=True), Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column.header(lang))
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for batch in batches:
+        for row in batch:
+            cells: list[object] = []
+            for column in COLUMNS:
+                value = _fit(cell_value(column, row, lang), lang)
+                if value is None:
+                    cells.append(None)
+                    continue
+                cell = WriteOnlyCell(sheet, value=value)
+                if column.kind == "text":
+                    cell.data_type = "s"  # user text starting with "=" stays text, never a formula
+                elif column.kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[column.kind]
+                cell.alignment = wrap if column.long else top
+                cells.append(cell)
+            sheet.append(cells)
+            count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    file = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (closed by the caller, once streamed)
+    book.save(file)
+    return file

@@ -1,8 +1,8 @@
-"""indexes for the lists and the dashboard: incidents by aware_at, affected contracts by contract, and covering
+"""indexes for the lists and the dashboard: affected contracts by contract (incidents by aware_at: 0009), and covering
 indexes of obligations and filings for the dashboard's reads
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 17:00:00
 
 """
@@ -11,14 +11,13 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
 # CREATE INDEX on both SQLite and PostgreSQL: no table rebuild, so the append-only triggers stay in place.
 # IF NOT EXISTS: another change may index incidents.aware_at under the same (conventional) name.
 INDEXES = (
-    ('ix_incidents_aware_at', 'incidents', ['aware_at']),
     ('ix_affected_contracts_contract_id', 'affected_contracts', ['contract_id']),
     ('ix_obligations_incident_status_due', 'obligations', ['incident_id', 'status', 'due_at']),
     ('ix_obligations_kind_due', 'obligations', ['kind', 'due_at', 'status']),
