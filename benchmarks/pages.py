@@ -218,6 +218,27 @@ def postgres_target(url: str, sizes: data.Sizes, say) -> Target:
 # --- measuring -------------------------------------------------------------------------------------------------
 
 
+class Clients:
+    """A test client logged in through the real login form, in this process: the forked children inherit it with
+    its session cookie. Logged in again after half an hour (the session ends after an hour without activity, and
+    the children's requests do not count for this process's copy of the cookie)."""
+
+    def __init__(self, app):
+        self.app, self.client, self.at = app, None, 0.0
+
+    def logged_in(self):
+        if self.client is None or time.monotonic() - self.at > 1800:
+            self.client = self.app.test_client()
+            login(self.client)
+            with self.app.app_context():
+                db.engine.dispose()  # nothing open when the children fork
+            self.at = time.monotonic()
+        return self.client
+
+    def anonymous(self):
+        return self.app.test_client()
+
+
 def login(client) -> None:
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
@@ -245,11 +266,8 @@ def statements_counter(app):
     return counter
 
 
-def page_work(app, page: Page, runs: int) -> Callable[[forked.Emit], None]:
+def page_work(app, client, page: Page, runs: int) -> Callable[[forked.Emit], None]:
     def work(emit: forked.Emit) -> None:
-        client = app.test_client()
-        if page.session:
-            login(client)
         counter = statements_counter(app)
         bare = floors.Database(TARGET.bare_url, TARGET.sqlite_path)
         url = page.url(TARGET.built)
@@ -257,22 +275,23 @@ def page_work(app, page: Page, runs: int) -> Callable[[forked.Emit], None]:
             now = datetime.now(UTC)
             started = time.perf_counter()
             body = page.floor(bare, TARGET.built, now)
-            emit(("bare", time.perf_counter() - started, len(body), 0))
+            emit(("bare", time.perf_counter() - started, len(body), body.count(b"BEGIN:VEVENT")))
             counter[0] = 0
             forked.reset_peak()
             started = time.perf_counter()
             response = client.get(url)
-            size = len(response.get_data())
+            body = response.get_data()
+            size = len(body)
             elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 raise RuntimeError(f"GET {url} answered {response.status_code}")
-            emit(("app", elapsed, size, counter[0], forked.peak_growth()))
+            emit(("app", elapsed, size, counter[0], forked.peak_growth(), body.count(b"BEGIN:VEVENT")))
         bare.close()
 
     return work
 
 
-def export_work(app, export: Export, bare: bool) -> Callable[[forked.Emit], None]:
+def export_work(app, client, export: Export, bare: bool) -> Callable[[forked.Emit], None]:
     def work(emit: forked.Emit) -> None:
         if bare:
             database = floors.Database(TARGET.bare_url, TARGET.sqlite_path)
@@ -282,8 +301,6 @@ def export_work(app, export: Export, bare: bool) -> Callable[[forked.Emit], None
             emit((time.perf_counter() - started, size, forked.peak_growth()))
             database.close()
             return
-        client = app.test_client()
-        login(client)
         forked.reset_peak()
         started = time.perf_counter()
         response = client.get(export.url)
@@ -317,7 +334,7 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
         times = [r[1] for r in bares]
         print(
             f"  bare baseline      n={len(times):<3} best {min(times):8.3f} s  median {statistics.median(times):8.3f} s"
-            f"  {bares[-1][2] / KB:10.1f} KB"
+            f"  {bares[-1][2] / KB:10.1f} KB" + (f"  {bares[-1][3]:,} events" if bares[-1][3] else "")
         )
     if not apps:
         print(
@@ -330,7 +347,8 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
     if len(times) >= 20:
         line += f"  p95 {p95(times):8.3f} s"
     size = apps[-1][2] / KB
-    print(line + f"  {size:10.1f} KB  {apps[-1][3]} SQL statements, peak RSS +{max(r[4] for r in apps):.0f} MB")
+    events = f", {apps[-1][5]:,} events" if apps[-1][5] else ""
+    print(line + f"  {size:10.1f} KB  {apps[-1][3]} SQL statements, peak RSS +{max(r[4] for r in apps):.0f} MB{events}")
     pairs = [a[1] / b[1] for a, b in zip(apps, bares, strict=False) if b[1] > 0]
     if pairs:
         print(f"  ratio app / bare   median of {len(pairs)} pairs {statistics.median(pairs):8.1f}x")
@@ -373,6 +391,7 @@ def parse(argv: list[str] | None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data set, short limits: a smoke run")
     parser.add_argument("--only", default="", help=f"comma-separated, of: {','.join(NAMES)}")
+    parser.add_argument("--build-only", action="store_true", help="build (or find) the data set, measure nothing")
     parser.add_argument("--runs", type=int, default=5, help="runs per page (default 5; the dashboard at least 20)")
     parser.add_argument("--page-limit", type=float, default=None, help="seconds per page (default 240, quick 60)")
     parser.add_argument(
@@ -405,6 +424,8 @@ def main(argv: list[str] | None = None) -> None:
         TARGET = (
             postgres_target(url, sizes, say) if on_postgres else sqlite_target(sizes, Path(tmp), args.cache_dir, say)
         )
+        if args.build_only:
+            return
         app = make_app(TARGET.url)
         with app.app_context():
             db.engine.dispose()  # nothing open when the children fork
@@ -416,14 +437,17 @@ def main(argv: list[str] | None = None) -> None:
             "times are server time through the test client; the bare baseline is measured alternately in the same "
             "process (see benchmarks/pages_floors.py for what it shows)"
         )
+        clients = Clients(app)
         for page in PAGES:
             if page.name in args.only:
-                outcome = forked.run(page_work(app, page, args.runs), args.page_limit)
+                client = clients.logged_in() if page.session else clients.anonymous()
+                outcome = forked.run(page_work(app, client, page, args.runs), args.page_limit)
                 report_page(page, outcome, args.page_limit)
         for export in EXPORTS:
             if export.name in args.only:
-                bare = forked.run(export_work(app, export, bare=True), args.export_limit)
-                measured = forked.run(export_work(app, export, bare=False), args.export_limit)
+                bare = forked.run(export_work(app, None, export, bare=True), args.export_limit)
+                client = clients.logged_in()
+                measured = forked.run(export_work(app, client, export, bare=False), args.export_limit)
                 report_export(export, measured, bare, args.export_limit, sizes.older + 1)
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 

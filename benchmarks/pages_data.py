@@ -69,7 +69,7 @@ class Sizes:
 
 
 FULL = Sizes("full", 10_000, 1_000, 100_000, 2_000)
-QUICK = Sizes("quick", 300, 30, 200, 10)
+QUICK = Sizes("quick", 120, 12, 60, 4)
 
 
 @dataclass
