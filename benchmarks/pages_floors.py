@@ -30,6 +30,7 @@ class Database:
 
     def __init__(self, url: str, sqlite_path: Path | None):
         self.postgres = sqlite_path is None
+        self.streams = 0
         if sqlite_path is not None:
             self.connection = sqlite3.connect(sqlite_path)
         else:
@@ -51,6 +52,16 @@ class Database:
     def names(self, column: str) -> str:
         """Distinct values of a column, joined, per group."""
         return f"string_agg(DISTINCT {column}, ', ')" if self.postgres else f"group_concat(DISTINCT {column})"
+
+    def stream(self, sql: str, params: tuple = ()):
+        """A cursor that fetches as it is read (on PostgreSQL a server-side one: psycopg's default cursor would
+        hold the whole result in memory, which is not what a streamed export does)."""
+        if not self.postgres:
+            return self.connection.execute(sql, params)
+        self.streams += 1
+        cursor = self.connection.cursor(name=f"floor_{self.streams}", withhold=True)
+        cursor.itersize = FETCH
+        return cursor.execute(sql.replace("?", "%s"), params)
 
     def close(self) -> None:
         self.connection.close()
@@ -265,7 +276,7 @@ def _fold(line: str) -> str:
 
 def feed(db: Database, now: datetime, base_url: str = "http://127.0.0.1:5000") -> bytes:
     """Every open deadline (running, of an open incident) as iCalendar text, written by hand."""
-    rows = db.cursor(
+    rows = db.stream(
         "SELECT o.id, o.kind, o.due_at, o.clause, o.owner, o.incident_id, i.reference, c.name, coalesce(t.n, 0) "
         "FROM obligations o JOIN incidents i ON i.id = o.incident_id JOIN controllers c ON c.id = o.controller_id "
         "LEFT JOIN (SELECT incident_id, count(*) AS n FROM timeline_events "
@@ -328,7 +339,7 @@ EXPORT_HEADERS = [
 
 def register_rows(db: Database) -> Iterator[list[str]]:
     """Every incident with its controllers, latest severity, obligation counts, filings and decisions, in batches."""
-    cursor = db.cursor(
+    cursor = db.stream(
         "SELECT i.reference, i.title, i.status, i.aware_at, i.confirmed_at, i.dismissed_at, p.names, s.ap_severity,"
         " s.band, o.met, o.missed, o.open, f.n, d.yes "
         "FROM incidents i "
