@@ -333,7 +333,7 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
     if bares:
         times = [r[1] for r in bares]
         print(
-            f"  bare baseline      n={len(times):<3} best {min(times):8.3f} s  median {statistics.median(times):8.3f} s"
+            f"  bare baseline      n={len(times):<3} best {min(times):8.4f} s  median {statistics.median(times):8.4f} s"
             f"  {bares[-1][2] / KB:10.1f} KB" + (f"  {bares[-1][3]:,} events" if bares[-1][3] else "")
         )
     if not apps:
@@ -343,9 +343,9 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
         return
     times = [r[1] for r in apps]
     median = statistics.median(times)
-    line = f"  app                n={len(times):<3} best {min(times):8.3f} s  median {median:8.3f} s"
+    line = f"  app                n={len(times):<3} best {min(times):8.4f} s  median {median:8.4f} s"
     if len(times) >= 20:
-        line += f"  p95 {p95(times):8.3f} s"
+        line += f"  p95 {p95(times):8.4f} s"
     size = apps[-1][2] / KB
     events = f", {apps[-1][5]:,} events" if apps[-1][5] else ""
     print(line + f"  {size:10.1f} KB  {apps[-1][3]} SQL statements, peak RSS +{max(r[4] for r in apps):.0f} MB{events}")
