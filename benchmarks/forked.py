@@ -29,6 +29,7 @@ class Outcome:
     finished: bool = False
     error: str | None = None
     seconds: float = 0.0
+    peak_at_limit: float | None = None  # MB the child had grown to (VmHWM) when the limit stopped it
 
 
 def run(work: Callable[[Emit], None], limit: float) -> Outcome:
@@ -46,6 +47,7 @@ def run(work: Callable[[Emit], None], limit: float) -> Outcome:
             sender.close()
 
     process = context.Process(target=target, daemon=True)
+    at_fork = _status_kb("VmRSS")  # the child starts as a copy of this process
     started = time.monotonic()
     process.start()
     sender.close()
@@ -54,6 +56,7 @@ def run(work: Callable[[Emit], None], limit: float) -> Outcome:
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            outcome.peak_at_limit = max(0, _status_kb("VmHWM", process.pid) - at_fork) / 1024
             process.kill()
             break
         if not receiver.poll(min(remaining, 0.5)):
@@ -80,8 +83,11 @@ def run(work: Callable[[Emit], None], limit: float) -> Outcome:
     return outcome
 
 
-def _status_kb(name: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _status_kb(name: str, pid: int | None = None) -> int:
+    path = Path(f"/proc/{pid or 'self'}/status")
+    if not path.exists():
+        return 0
+    for line in path.read_text().splitlines():
         if line.startswith(name + ":"):
             return int(line.split()[1])
     return 0

@@ -337,8 +337,10 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
             f"  {bares[-1][2] / KB:10.1f} KB" + (f"  {bares[-1][3]:,} events" if bares[-1][3] else "")
         )
     if not apps:
+        grown = f"; peak RSS +{outcome.peak_at_limit:.0f} MB by then" if outcome.peak_at_limit is not None else ""
         print(
-            f"  app                did not finish in {limit:.0f} s" + (f" ({outcome.error})" if outcome.error else "")
+            f"  app                did not finish in {limit:.0f} s{grown}"
+            + (f" ({outcome.error})" if outcome.error else "")
         )
         return
     times = [r[1] for r in apps]
@@ -372,7 +374,11 @@ def report_export(export: Export, app: forked.Outcome, bare: forked.Outcome, lim
             seconds, size, peak = outcome.results[0]
             print(f"  {label:<18} {seconds:8.1f} s  {size / KB / KB:8.1f} MB  peak RSS +{peak:.0f} MB")
         else:
-            print(f"  {label:<18} did not finish in {limit:.0f} s" + (f" ({outcome.error})" if outcome.error else ""))
+            grown = f"; peak RSS +{outcome.peak_at_limit:.0f} MB by then" if outcome.peak_at_limit is not None else ""
+            print(
+                f"  {label:<18} did not finish in {limit:.0f} s{grown}"
+                + (f" ({outcome.error})" if outcome.error else "")
+            )
     if app.results and bare.results:
         print(
             f"  ratio app / bare   time {app.results[0][0] / bare.results[0][0]:.1f}x, peak RSS "
