@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
     from .notifications.views import bp as notifications_bp
+    from .parties import search_views  # noqa: F401 (its route joins the parties blueprint)
     from .parties.views import bp as parties_bp
     from .portal.views import bp as portal_bp
     from .register.views import bp as register_bp
