@@ -16,7 +16,7 @@ from ..core.instants import parse_instant
 from ..core.scope_words import scope_rows
 from ..forms_common import choices
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
-from .forms import AddContractsForm, ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
+from .forms import ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
 from .scope_forms import InternalNoteForm
 
 
@@ -38,7 +38,6 @@ def page_forms(incident: Incident, page: dict, posted: dict | None = None) -> di
         "consult_form": ConsultationForm(prefix="consult", formdata=None),
         "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
         "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
-        "contracts_form": AddContractsForm(prefix="add", formdata=None),
     }
     forms["filing_form"].contract_id.choices = choices(contracts)
     for name in ("filing_form", "decision_form", "notice_form", "report_form"):
