@@ -107,7 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp  # also nests account.calendar: import before registering
-    from .casefile import scope_views  # noqa: F401 (its routes join the incident pages blueprint)
+    from .casefile import removal_views, scope_views  # noqa: F401 (their routes join the incident pages blueprint)
     from .casefile.views import bp as incidents_bp
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
