@@ -97,9 +97,10 @@ def handle(form, page: PickerForm) -> Response | tuple[str, int]:
             return page.done(page.apply(resolved))
         # The confirmation shows only what would save: the service runs in a savepoint that is rolled back, so
         # whatever it refuses (a time in the future, a closed incident) is said at the form, before the question.
+        # It runs on the first contract only: the others were just found, and 10,000 would cost seconds twice.
         if resolved.contracts or page.none_allowed:
             with db.session.begin_nested() as trial:
-                page.apply(resolved)
+                page.apply(Resolved(resolved.contracts[:1], []))
                 trial.rollback()
         _check(resolved, posted, page.none_allowed)
         changed = step == "save"
