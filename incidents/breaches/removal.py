@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import column, delete, func, select, table
+from sqlalchemy import column, delete, func, select, table, update
 
 from ..core.clock import obligation_key
 from ..core.fields import MAX_DESCRIPTION_LENGTH
@@ -128,6 +128,13 @@ def _others_of_controller(incident: Incident, row: AffectedContract) -> int:
     )
 
 
+def _claim(statement, reference: str) -> None:
+    """Change the affected row only as it was read: a request that removed or withdrew it meanwhile wins, and this
+    one is refused (never a 500 for two clicks at once)."""
+    if db.session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]  # a DML result has rowcount
+        raise Conflict(f"contract {reference} was changed meanwhile", "contract_id", "withdrawn")
+
+
 def remove_contract(
     incident: Incident, contract_id: object, reason: object, actor=None, now: datetime | None = None
 ) -> Taken:
@@ -159,9 +166,16 @@ def remove_contract(
     if last:
         keys.append(obligation_key("ap_notification", None, row.controller_id))
     db.session.execute(delete(Obligation).where(Obligation.incident_id == incident.id, Obligation.key.in_(keys)))
-    controller_id = row.controller_id
-    db.session.delete(row)
-    db.session.flush()
+    contract_id, controller_id = row.contract_id, row.controller_id
+    _claim(
+        delete(AffectedContract).where(
+            AffectedContract.incident_id == incident.id,
+            AffectedContract.contract_id == contract_id,
+            AffectedContract.withdrawn_at.is_(None),
+        ),
+        reference,
+    )
+    db.session.expunge(row)
     record_event(
         incident,
         "contract_removed",
@@ -175,7 +189,7 @@ def remove_contract(
     incident.updated_at = now or utcnow()
     recompute(incident)
     db.session.flush()
-    return Taken(row.contract_id, reference, controller_id, True)
+    return Taken(contract_id, reference, controller_id, True)
 
 
 def withdraw_contract(
@@ -191,8 +205,18 @@ def withdraw_contract(
         raise Conflict(
             f"contract {reference} was already withdrawn from {incident.reference}", "contract_id", "withdrawn"
         )
-    row.withdrawn_at, row.withdrawn_reason, row.withdrawn_by_id = now, reason, actor_id(actor)
-    db.session.flush()
+    _claim(
+        update(AffectedContract)
+        .where(
+            AffectedContract.incident_id == incident.id,
+            AffectedContract.contract_id == row.contract_id,
+            AffectedContract.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now, withdrawn_reason=reason, withdrawn_by_id=actor_id(actor))
+        .execution_options(synchronize_session=False),
+        reference,
+    )
+    db.session.expire(row)
     ended = recompute(incident)
     record_event(
         incident,
