@@ -164,3 +164,50 @@ def test_a_mistaken_contract_is_removed_from_the_incident(page, user, make_contr
     db.session.expire_all()
     [event] = db.session.scalars(select(TimelineEvent).where(TimelineEvent.kind == "contract_removed")).all()
     assert event.details["reason"] == "Verkeerde klant gekozen bij het melden"
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    context = browser.new_context(
+        java_script_enabled=False,
+        viewport={"width": 1280, "height": 900},
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base = live_server
+    yield page
+    context.close()
+
+
+def test_without_javascript_the_form_works_and_says_what_will_be_added(page_without_javascript, user, many):
+    page = page_without_javascript
+    login(page)
+    _fill_incident(page)
+    page.fill("[data-picker-q]", "noordwest-friesland")
+    with page.expect_navigation():
+        page.press("[data-picker-q]", "Enter")  # presses the first button of the form: the search, never a save
+    assert _incidents() == 0
+    expect(page.locator("#title")).to_have_value("Storing bij de hostingpartij")
+    rows = page.locator("[data-picker-results] li")
+    expect(rows).to_have_count(2)
+    expect(page.locator("[data-picker-status]")).to_have_text("2 contracten gevonden.")
+    with page.expect_navigation():
+        rows.first.locator("[data-add]").click()
+    expect(page.locator("[data-chip]")).to_have_count(1)
+    expect(page.locator("[data-picker-count]")).to_contain_text("1 contract een voor een gekozen.")
+    # The profile list is there only without JavaScript, says how many each profile adds, and is counted below.
+    page.locator("details.picker-more summary").click()
+    expect(page.locator("#profiles option[value='boz-24h']")).to_have_text("boz-24h — 10 contracten")
+    page.select_option("#profiles", "boz-24h")
+    with page.expect_navigation():
+        page.click("[data-picker-review]")
+    expect(page.locator("[data-confirm-total]")).to_have_attribute("data-confirm-total", "11")
+    assert page.locator("#per-profile tr[data-profile='boz-24h'] td.num").inner_text() == "10"
+    assert page.locator("#per-profile tr[data-profile='boz-72h'] td.num").inner_text() == "1"
+    assert _incidents() == 0
+    with page.expect_navigation():
+        page.click("[data-confirm-save]")
+    assert re.search(r"/incidents/\d+$", page.url)
+    assert len(_affected()) == 11 and "VO-NWF-1" in _affected()
