@@ -195,8 +195,9 @@ def remove_contract(
 def withdraw_contract(
     incident: Incident, contract_id: object, reason: object, actor=None, now: datetime | None = None
 ) -> Taken:
-    """The recorded correction: the contract stays on record, marked withdrawn with the reason; its open
-    obligations end (recompute ends what no longer follows from the contracts); nothing is deleted."""
+    """The recorded correction, once something was sent (before that: `remove_contract`, else Conflict): the
+    contract stays on record, marked withdrawn with the reason; its open obligations end (recompute ends what no
+    longer follows from the contracts); nothing is deleted."""
     now = now or utcnow()
     _open(incident)
     reason = required_text(reason, "reason", MAX_DESCRIPTION_LENGTH, "reason")
@@ -204,6 +205,11 @@ def withdraw_contract(
     if row.withdrawn_at is not None:
         raise Conflict(
             f"contract {reference} was already withdrawn from {incident.reference}", "contract_id", "withdrawn"
+        )
+    sent = sent_about(incident.id, {row.controller_id}).get(row.controller_id, [])
+    if not sent:  # a withdrawn contract's controller stays in the incident: without anything sent, remove it
+        raise Conflict(
+            f"nothing was sent about contract {reference} yet: remove it instead", "contract_id", "nothing_sent"
         )
     _claim(
         update(AffectedContract)
@@ -226,7 +232,7 @@ def withdraw_contract(
         reference=reference,
         controller_id=row.controller_id,
         reason=reason,
-        sent=sent_about(incident.id, {row.controller_id}).get(row.controller_id, []),
+        sent=sent,
         obligations_changed=ended,
     )
     incident.updated_at = now

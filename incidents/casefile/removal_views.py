@@ -89,6 +89,7 @@ def _message(exc: DomainError) -> str:
             what=", ".join(str(SENT_LABELS.get(k, k)) for k in params.get("sent", ())),
         ),
         "withdrawn": _("This contract was already withdrawn from the incident."),
+        "nothing_sent": _("Nothing was sent about this contract yet: remove it instead of withdrawing it."),
         "not_affected": _("This contract is not part of the incident."),
         "required": _("Give the reason: why is this contract not affected?"),
         "too_long": _("The reason is too long."),

@@ -265,3 +265,16 @@ def test_the_back_address_stays_on_this_incident(logged_in, world):
         data={"csrf_token": csrf_token(logged_in, url), "reason": "Vergissing", "back": "https://evil.example/x"},
     )
     assert response.headers["Location"] == url
+
+
+def test_a_correction_is_for_after_something_was_sent(logged_in, world):
+    """Withdrawn contracts keep their controller in the incident; with nothing sent, removal is the way."""
+    incident, shop = world["incident"], world["shop"]
+    token = csrf_token(logged_in, f"/incidents/{incident.id}")
+    before = snapshot()
+    response = logged_in.post(
+        f"/incidents/{incident.id}/contracts/{shop.id}/withdraw", data={"csrf_token": token, "reason": "Vergissing"}
+    )
+    assert snapshot() == before
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Over dit contract is nog niets verstuurd: verwijder het in plaats van het in te trekken." in page
