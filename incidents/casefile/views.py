@@ -217,6 +217,9 @@ def dismiss(incident_id: int):
 def add_contracts(incident_id: int):
     """Add affected contracts to an incident: the same picker and confirmation as the intake form."""
     incident = incident_or_404(incident_id)
+    if incident.status in ("dismissed", "closed"):
+        flash(_("This incident is dismissed or closed: no contracts can be added."), "error")
+        return redirect(url_for("incidents.show", incident_id=incident.id))
     form = AddContractsForm()
     _profile_choices(form)
 

@@ -220,3 +220,17 @@ def test_adding_to_an_incident_uses_the_same_picker_and_confirmation(logged_in, 
     empty = _step(logged_in, {"step": "review"}, url)
     assert empty.status_code == 422
     assert "Kies ten minste één contract om toe te voegen." in empty.get_data(as_text=True)
+
+
+def test_a_dismissed_incident_takes_no_more_contracts(logged_in, few, row_counts):
+    created = log_incident(logged_in, {**INCIDENT, "references": "N-1"})
+    incident_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    url = f"/incidents/{incident_id}"
+    logged_in.post(f"{url}/dismiss", data={"csrf_token": csrf_token(logged_in, url), "dismiss-reason": "Vals alarm"})
+    token = csrf_token(logged_in, url)
+    before = row_counts()
+    response = logged_in.post(f"{url}/contracts", data={"references": "Z-1", "step": "review", "csrf_token": token})
+    assert response.status_code == 302
+    assert row_counts() == before
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dit incident is afgewezen of gesloten: er kunnen geen contracten meer worden toegevoegd." in page
