@@ -107,12 +107,13 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp  # also nests account.calendar: import before registering
-    from .casefile import scope_views  # noqa: F401 (its routes join the incident pages blueprint)
+    from .casefile import removal_views, scope_views  # noqa: F401 (their routes join the incident pages blueprint)
     from .casefile.views import bp as incidents_bp
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
     from .notices.views import bp as notices_bp
     from .notifications.views import bp as notifications_bp
+    from .parties import search_views  # noqa: F401 (its route joins the parties blueprint)
     from .parties.views import bp as parties_bp
     from .portal.views import bp as portal_bp
     from .register.views import bp as register_bp

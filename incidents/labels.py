@@ -109,6 +109,18 @@ EVENT_LABELS = {
     "severity_assessed": _l("Severity assessed"),
     "scope_set": _l("Scope of a controller set"),
     "scopes_imported": _l("Scopes imported"),
+    "contract_removed": _l("Contract removed (added by mistake)"),
+    "contract_withdrawn": _l("Contract withdrawn by a correction"),
+}
+# What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
+# simply be removed from the incident.
+SENT_LABELS = {
+    "document": _l("a document was issued"),
+    "email": _l("an e-mail was queued or sent"),
+    "filing": _l("a filing was recorded"),
+    "decision": _l("a decision was recorded"),
+    "question": _l("the controller asked a question"),
+    "reminder": _l("a reminder was sent"),
 }
 assert set(FIELD_FORM_LABELS) == set(FIELD_KEYS)
 
@@ -184,6 +196,8 @@ def timeline_text(event) -> Markup:
         return Markup(": {} {} · SHA-256 <code>{}</code>").format(v("kind"), d.get("version") or "", v("sha256"))
     if kind == "notices_queued":
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
+    if kind in ("contract_removed", "contract_withdrawn"):
+        return Markup(": {} — {}").format(v("reference"), v("reason"))
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(f"{d['se']:g}", BAND_LABELS.get(v("band"), ""))
     return Markup("")

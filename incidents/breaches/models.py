@@ -77,6 +77,11 @@ class AffectedContract(Model):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
     controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A correction (breaches/removal.py): the contract was added by mistake after something had been sent about
+    # it, so it stays on record, marked withdrawn with the reason; its open obligations have ended.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None]  # the user; a plain column (SQLite adds no constraint without a rebuild)
 
     incident: Mapped[Incident] = relationship(back_populates="affected")
     contract = relationship("Contract")

@@ -1,7 +1,8 @@
 """Recompute an incident's stored obligations from its anchors, contracts, filings and decisions.
 
 Called by every service that changes an incident, inside the same transaction. Obligations are
-only ever inserted or updated (never deleted), and a fulfilled obligation keeps its deadline.
+only ever inserted or updated here (never deleted: only removal.py deletes those of a contract taken out before
+anything was sent about it), and a fulfilled obligation keeps its deadline. Withdrawn contracts count for nothing.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections.abc import Collection
 
 from sqlalchemy import insert, select, true, update
 
+from ..core.clock import OPEN_STATUSES, FilingFact, IncidentFacts, compute_deadlines
 from ..core.clock import AffectedContract as AffectedFact
-from ..core.clock import FilingFact, IncidentFacts, compute_deadlines
 from ..core.reminders import first_reminder
 from ..extensions import db
 from ..parties.models import Contract
@@ -50,7 +51,11 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         for contract_id, controller_id, profile_key in db.session.execute(
             select(AffectedContract.contract_id, AffectedContract.controller_id, Contract.profile_key)
             .join(Contract, Contract.id == AffectedContract.contract_id)
-            .where(AffectedContract.incident_id == incident.id, mine(AffectedContract.controller_id))
+            .where(
+                AffectedContract.incident_id == incident.id,
+                AffectedContract.withdrawn_at.is_(None),
+                mine(AffectedContract.controller_id),
+            )
             .order_by(AffectedContract.contract_id)
         )
     ]
@@ -96,6 +101,14 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
             updates.append(
                 {"id": row.id, **values, "next_reminder_at": first_reminder(d.status, d.starts_at, d.due_at, reminders)}
             )
+    # An open obligation that no longer follows from the contracts (its contract was withdrawn by a correction,
+    # see removal.py) has ended: it stops counting as due and stops reminding; met and missed ones keep their history.
+    computed = {d.key for d in deadlines}
+    updates += [
+        {"id": row.id, **{n: getattr(row, n) for n in STORED}, "status": "ended", "next_reminder_at": None}
+        for key, row in existing.items()
+        if key not in computed and row.status in OPEN_STATUSES
+    ]
     if inserts:
         db.session.execute(insert(Obligation.__table__), inserts)
     if updates:

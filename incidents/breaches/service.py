@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from ..core.ap_form import DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
@@ -235,17 +235,36 @@ def add_contracts(incident: Incident, contract_ids: object, actor=None, now: dat
     if not ids:
         raise ValidationFailed("contract_ids must name at least one contract", "contract_ids", "required")
     contracts = _load_contracts(ids)
-    attached = set(
-        db.session.scalars(select(AffectedContract.contract_id).where(AffectedContract.incident_id == incident.id))
+    attached = dict(
+        db.session.execute(
+            select(AffectedContract.contract_id, AffectedContract.withdrawn_at).where(
+                AffectedContract.incident_id == incident.id
+            )
+        ).all()
     )
     new = {cid: v for cid, v in contracts.items() if cid not in attached}
-    if new:
-        _attach(incident, new, now or utcnow())
-        record_event(incident, "contracts_added", actor, contract_ids=list(new))
+    # A contract withdrawn by a correction and added again is reinstated (the withdrawal stays on the timeline).
+    reinstated = [cid for cid in contracts if cid in attached and attached[cid] is not None]
+    if reinstated:
+        db.session.execute(
+            update(AffectedContract)
+            .where(AffectedContract.incident_id == incident.id, AffectedContract.contract_id.in_(reinstated))
+            .values(withdrawn_at=None, withdrawn_reason=None, withdrawn_by_id=None)
+        )
+    if new or reinstated:
+        if new:
+            _attach(incident, new, now or utcnow())
+        record_event(
+            incident,
+            "contracts_added",
+            actor,
+            contract_ids=[*new, *reinstated],
+            **({"reinstated": reinstated} if reinstated else {}),
+        )
         incident.updated_at = utcnow()
         recompute(incident)
         db.session.flush()
-    return list(new)
+    return [*new, *reinstated]
 
 
 def confirm(

@@ -44,7 +44,14 @@ from ..labels import (
 )
 
 
-class IntakeForm(FlaskForm):
+class PickerFields(FlaskForm):
+    """The picker's own fields (the rest of its choices are plain inputs: see casefile/picker.py)."""
+
+    profiles = SelectMultipleField(_l("Every contract of these profiles"), choices=[], validate_choice=True)
+    references = TextAreaField(_l("Paste contract references"), validators=[Optional(), Length(max=500_000)])
+
+
+class IntakeForm(PickerFields):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE_LENGTH)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
     aware_at = LocalDateTimeField(_l("Processor became aware at (Amsterdam time)"), required=True)
@@ -54,8 +61,7 @@ class IntakeForm(FlaskForm):
         default="suspected",
     )
     confirmed_at = LocalDateTimeField(_l("Confirmed at (Amsterdam time; empty = when aware)"))
-    profiles = SelectMultipleField(_l("All contracts of profile"), choices=[], validate_choice=True)
-    references = TextAreaField(_l("Paste contract references"), validators=[Optional(), Length(max=500_000)])
+    no_contracts = BooleanField(_l("No contracts yet: I will add the affected contracts later"))
 
 
 class FieldsForm(FlaskForm):
@@ -147,8 +153,8 @@ class DismissForm(FlaskForm):
     )
 
 
-class AddContractsForm(FlaskForm):
-    references = TextAreaField(_l("Contract references"), validators=[DataRequired(), Length(max=500_000)])
+class AddContractsForm(PickerFields):
+    pass
 
 
 class FilingForm(FlaskForm):

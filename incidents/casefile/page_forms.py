@@ -17,7 +17,7 @@ from ..core.scope_words import scope_rows
 from ..forms_common import choices
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
-from .forms import AddContractsForm, ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
+from .forms import ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
 from .scope_forms import InternalNoteForm
 
 
@@ -33,7 +33,6 @@ def page_forms(incident: Incident, posted: dict | None = None) -> dict:
         "bulk_form": BulkForm(formdata=None),
         "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
         "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
-        "contracts_form": AddContractsForm(prefix="add", formdata=None),
     }
     forms["severity_form"].controller_id.choices = choices([("", _("the whole incident"))])
     return _with_posted(forms, posted, incident)

@@ -110,7 +110,7 @@ def roster(incident: Incident, now: datetime) -> list[Row]:
         )
         .join(AffectedContract, AffectedContract.controller_id == Controller.id)
         .join(Contract, Contract.id == AffectedContract.contract_id)
-        .where(AffectedContract.incident_id == incident.id)
+        .where(AffectedContract.incident_id == incident.id, AffectedContract.withdrawn_at.is_(None))
     ):
         row = rows.get(controller_id)
         if row is None:

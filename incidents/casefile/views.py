@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..breaches import service
@@ -26,13 +27,14 @@ from ..lookup import find, get_or_404
 from ..notices.forms import BulkForm
 from ..notices.outbox import wake_pump
 from ..parties.models import Contract, Controller
+from ..parties.search import profile_counts
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
 from ..transaction import after_commit
 from ..validation import parse_id
 from ..web import post_form
-from . import incident_list, roster
+from . import incident_list, picker_words, roster
 from .bulk import queue_notices
 from .forms import (
     AddContractsForm,
@@ -44,9 +46,11 @@ from .forms import (
     IntakeForm,
     SeverityForm,
 )
-from .lists import contract_ids_of_profiles, contract_rows, parse_references
+from .intake import PickerForm, handle
+from .lists import attached_ids
 from .page import controller_page, incident_page, timeline_page
 from .page_forms import controller_forms, page_forms, scope_section
+from .picker import Resolved, Selection, picker_view
 
 # The forms about one controller: shown (and shown again with their errors) on that controller's page. The
 # severity form is also on the incident page, for the whole incident.
@@ -54,10 +58,16 @@ CONTROLLER_FORMS = ("filing_form", "decision_form", "severity_form")
 ONLY_ON_CONTROLLER_PAGE = ("filing_form", "decision_form")
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
-
-
-def _picked_ids() -> list[int]:
-    return [i for i in (parse_id(v) for v in request.form.getlist("contract_ids")) if i is not None]
+# The picker's sentences (templates/incidents/_contract_picker.html); picker.js gets the same ones.
+for _name, _words in (
+    ("picker_script_words", picker_words.script_words),
+    ("picker_found_words", picker_words.found_words),
+    ("picker_add_all_words", picker_words.add_all_words),
+    ("picker_chosen_words", picker_words.chosen_words),
+    ("picker_matches_words", picker_words.matches_words),
+    ("picker_match_words", picker_words.match_words),
+):
+    bp.add_app_template_global(_words, _name)
 
 
 @bp.get("/")
@@ -83,46 +93,57 @@ def _index_page(listing: ListQuery | None, page: Page, errors: list[str] | None 
     )
 
 
-def _picker_context() -> dict:
-    return {"contract_rows": contract_rows(), "profiles": all_profiles()}
+def _profile_choices(form) -> None:
+    counts = profile_counts()
+    form.profiles.choices = choices(
+        (key, ngettext("%(key)s — %(num)d contract", "%(key)s — %(num)d contracts", counts.get(key, 0), key=key))
+        for key in all_profiles()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    """Log a breach: the form with the contract picker, a confirmation of what the selection comes to, then save."""
     form = IntakeForm()
-    form.profiles.choices = choices((k, p.title) for k, p in all_profiles().items())
+    _profile_choices(form)
 
-    def act(form):
-        ids, unknown = parse_references(form.references.data)
-        if unknown:
-            raise ValidationFailed(
-                _("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])), "references"
-            )
-        if form.profiles.data:
-            ids += contract_ids_of_profiles(form.profiles.data)
+    def page(form, picker, status: int = 200):
+        return render_template("incidents/new.html", form=form, picker=picker), status
+
+    def confirm(context: dict, status: int = 200):
+        return render_template("incidents/confirm_contracts.html", form=form, **context), status
+
+    def apply(resolved: Resolved) -> tuple[Incident, int]:
+        aware_at = form.aware_at.data
+        assert aware_at is not None, "a required field: the form validated it"
         incident = service.create_incident(
             title=form.title.data,
             description=form.description.data or "",
-            aware_at=form.aware_at.data,
+            aware_at=aware_at,
             status=form.status.data,
             confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
-            contract_ids=list(dict.fromkeys(_picked_ids() + ids)),
+            contract_ids=[h.id for h in resolved.contracts],
             actor=current_user,
         )
-        flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
+        return incident, len(resolved.contracts)
+
+    def done(saved: tuple[Incident, int]):
+        incident, contracts = saved
+        if contracts:
+            flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
+        else:
+            flash(
+                _(
+                    "Incident %(ref)s logged without contracts: no clock runs until you add them.",
+                    ref=incident.reference,
+                ),
+                "success",
+            )
         return redirect(url_for("incidents.show", incident_id=incident.id))
 
     if request.method == "GET":
-        return render_template("incidents/new.html", form=form, picked=set(), **_picker_context())
-    return post_form(
-        form,
-        act,
-        again=lambda form: (
-            render_template("incidents/new.html", form=form, picked=set(_picked_ids()), **_picker_context()),
-            422,
-        ),
-        summary=False,  # the intake page sums the form's errors up itself
-    )
+        return page(form, picker_view(Selection()))
+    return handle(form, PickerForm(page, confirm, apply, done, none_allowed=True))
 
 
 def _render(incident: Incident, status: int = 200, **posted):
@@ -311,20 +332,35 @@ def dismiss(incident_id: int):
     return _apply(incident, "dismiss_form", DismissForm(prefix="dismiss"), act)
 
 
-@bp.post("/<int:incident_id>/contracts")
+@bp.route("/<int:incident_id>/contracts", methods=["GET", "POST"])
 def add_contracts(incident_id: int):
+    """Add affected contracts to an incident: the same picker and confirmation as the intake form."""
     incident = incident_or_404(incident_id)
+    if incident.status in ("dismissed", "closed"):
+        flash(_("This incident is dismissed or closed: no contracts can be added."), "error")
+        return redirect(url_for("incidents.show", incident_id=incident.id))
+    form = AddContractsForm()
+    _profile_choices(form)
 
-    def act(form):
-        ids, unknown = parse_references(form.references.data)
-        if unknown:
-            raise ValidationFailed(
-                _("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])), "references"
-            )
-        added = service.add_contracts(incident, ids, actor=current_user)
-        return _("%(n)d contract(s) added.", n=len(added))
+    def page(form, picker, status: int = 200):
+        return render_template("incidents/add_contracts.html", incident=incident, form=form, picker=picker), status
 
-    return _apply(incident, "contracts_form", AddContractsForm(prefix="add"), act)
+    def confirm(context: dict, status: int = 200):
+        already = attached_ids(incident.id, [h.id for h in context["resolved"].contracts])
+        return render_template(
+            "incidents/confirm_contracts.html", form=form, incident=incident, already=already, **context
+        ), status
+
+    def apply(resolved: Resolved) -> list[int]:
+        return service.add_contracts(incident, [h.id for h in resolved.contracts], actor=current_user)
+
+    def done(added: list[int]):
+        flash(ngettext("%(num)d contract added.", "%(num)d contracts added.", len(added)), "success")
+        return redirect(url_for("incidents.show", incident_id=incident.id))
+
+    if request.method == "GET":
+        return page(form, picker_view(Selection()))
+    return handle(form, PickerForm(page, confirm, apply, done))
 
 
 @bp.post("/<int:incident_id>/filings")

@@ -48,11 +48,16 @@ NUMBER_WORDS = {"nl": "Aantal", "en": "Number"}
 
 
 def affected_contracts(incident_id: int, controller_id: int) -> list[Contract]:
+    """The controller's contracts in the incident, without those withdrawn by a correction (breaches/removal.py)."""
     return list(
         db.session.scalars(
             select(Contract)
             .join(AffectedContract, AffectedContract.contract_id == Contract.id)
-            .where(AffectedContract.incident_id == incident_id, AffectedContract.controller_id == controller_id)
+            .where(
+                AffectedContract.incident_id == incident_id,
+                AffectedContract.controller_id == controller_id,
+                AffectedContract.withdrawn_at.is_(None),
+            )
             .order_by(Contract.reference)
         )
     )

@@ -1,4 +1,5 @@
-// Breach desk: live countdowns and the contract picker. No inline scripts anywhere (CSP-ready).
+// Breach desk: live countdowns, confirmations, progress and copy buttons (the contract picker: picker.js). No inline
+// scripts anywhere (CSP-ready).
 (function () {
   "use strict";
   var WORDS = {
@@ -38,50 +39,6 @@
       var row = node.closest("[data-urgency-row]");
       if (row) { row.setAttribute("data-urgency-row", urgency); }
     }
-  }
-
-  function picker() {
-    var box = document.querySelector("[data-contract-picker]");
-    if (!box) { return; }
-    var search = box.querySelector("[data-picker-search]");
-    var items = box.querySelectorAll("[data-contract]");
-    var counter = box.querySelector("[data-picker-count]");
-    function count() {
-      var n = box.querySelectorAll("[data-contract] input:checked").length;
-      if (counter) { counter.textContent = String(n); }
-    }
-    if (search) {
-      search.addEventListener("input", function () {
-        var q = search.value.trim().toLowerCase();
-        for (var i = 0; i < items.length; i++) {
-          var hay = items[i].getAttribute("data-search");
-          items[i].hidden = q !== "" && hay.indexOf(q) === -1;
-        }
-      });
-    }
-    var buttons = box.querySelectorAll("[data-select-profile]");
-    for (var b = 0; b < buttons.length; b++) {
-      buttons[b].addEventListener("click", function (event) {
-        var key = event.currentTarget.getAttribute("data-select-profile");
-        for (var i = 0; i < items.length; i++) {
-          if (items[i].getAttribute("data-profile") === key) {
-            items[i].querySelector("input").checked = true;
-          }
-        }
-        count();
-      });
-    }
-    var visible = box.querySelector("[data-select-visible]");
-    if (visible) {
-      visible.addEventListener("click", function () {
-        for (var i = 0; i < items.length; i++) {
-          if (!items[i].hidden) { items[i].querySelector("input").checked = true; }
-        }
-        count();
-      });
-    }
-    box.addEventListener("change", count);
-    count();
   }
 
   function confirmations() {
@@ -178,7 +135,6 @@
     progress();
     tick();
     window.setInterval(tick, 1000);
-    picker();
     confirmations();
   });
 })();

@@ -54,7 +54,12 @@ CASES = {
     ),  # a wall time that does not exist
     "incidents.confirm": ("/incidents/{incident}/confirm", {"confirm-confirmed_at": "2099-01-01T10:00"}),
     "incidents.dismiss": ("/incidents/{incident}/dismiss", {"dismiss-reason": ""}),
-    "incidents.add_contracts": ("/incidents/{incident}/contracts", {"add-references": "VO-00002\nNO-SUCH-REF"}),
+    "incidents.add_contracts": ("/incidents/{incident}/contracts", {"references": "VO-00002\nNO-SUCH-REF"}),
+    "incidents.remove_contract": ("/incidents/{incident}/contracts/{contract}/remove", {"reason": "  "}),
+    "incidents.withdraw_contract": (
+        "/incidents/{incident}/contracts/{other_contract}/withdraw",
+        {"reason": "Niet betrokken"},
+    ),  # a contract the incident does not have
     "incidents.fields": ("/incidents/{incident}/fields", {"f-cause": "x" * 100_000}),
     "incidents.details": ("/incidents/{incident}/details", {"d-started_at": "2099-01-01T10:00"}),
     "incidents.filings": (

@@ -3,9 +3,11 @@ record a notice, and see the obligation turn to met — in a real Chromium."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from incidents.breaches.models import Incident, Obligation
@@ -35,12 +37,14 @@ def test_log_confirm_and_notify(page, user, make_controller, make_contract):
     page.fill("#aware_at", aware)
     page.check("input[name=status][value=suspected]")
     for reference in ("VO-BOZ-1", "VO-DOC-1", "VO-CIT-1"):
-        page.fill("[data-picker-search]", reference.lower())
-        page.locator(f"[data-contract][data-search*='{reference.lower()}'] input").check()
-    page.fill("[data-picker-search]", "")
-    assert page.locator("[data-picker-count]").inner_text() == "3"
-    page.click("#intake button[type=submit]")
-    page.wait_for_url(page.base + "/incidents/*")
+        page.fill("[data-picker-q]", reference.lower())
+        expect(page.locator("[data-picker-results] li")).to_have_count(1)
+        page.locator("[data-picker-results] li", has_text=reference).locator("[data-add]").click()
+    expect(page.locator("[data-picker-count]")).to_have_text("3 contracten een voor een gekozen.")
+    page.click("[data-picker-review]")
+    expect(page.locator("[data-confirm-total]")).to_have_attribute("data-confirm-total", "3")
+    page.click("[data-confirm-save]")
+    page.wait_for_url(re.compile(r"/incidents/\d+$"))
 
     incident_url = page.url
 
@@ -97,7 +101,7 @@ def test_impossible_local_time_is_refused(page, user, make_contract):
     page.goto(page.base + "/incidents/new")
     page.fill("#title", "Test")
     page.fill("#aware_at", "2026-03-29T02:30")  # skipped when summer time began
-    page.click("#intake button[type=submit]")
+    page.click("[data-picker-review]")
     assert page.locator(".field.has-error #aware_at").count() == 1
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0

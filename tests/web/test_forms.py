@@ -8,7 +8,7 @@ from incidents.breaches.models import Filing, Incident
 from incidents.extensions import db
 from tests.conftest import MAKER_FORM
 
-from ..support.forms import csrf_token
+from ..support.forms import csrf_token, log_incident
 
 
 def test_pages_need_login(client):
@@ -40,11 +40,9 @@ def test_post_without_csrf_token_is_refused(logged_in, row_counts):
 
 def test_intake_form_creates_incident_with_clocks(logged_in, make_contract):
     contract = make_contract("boz-24h", reference="VO-9")
-    token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": token,
+    response = log_incident(
+        logged_in,
+        {
             "title": "Gestolen laptop",
             "aware_at": "2026-11-20T09:15",
             "status": "confirmed",
@@ -90,14 +88,14 @@ def test_intake_form_refuses_unknown_reference_and_writes_nothing(logged_in, mak
 def test_intake_form_asks_which_time_when_ambiguous(logged_in, row_counts):
     before = row_counts()
     token = csrf_token(logged_in, "/incidents/new")
-    data = {"csrf_token": token, "title": "Test", "aware_at": "2026-10-25T02:30", "status": "suspected"}
-    response = logged_in.post("/incidents/new", data=data)
+    data = {"title": "Test", "aware_at": "2026-10-25T02:30", "status": "suspected", "no_contracts": "y"}
+    response = logged_in.post("/incidents/new", data={**data, "csrf_token": token})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'name="aware_at_offset"' in html
     assert row_counts() == before
     # Answering the question resolves it: 02:30 winter time (+01:00) is 01:30 UTC.
-    response = logged_in.post("/incidents/new", data={**data, "aware_at_offset": "+01:00"})
+    response = log_incident(logged_in, {**data, "aware_at_offset": "+01:00"})
     assert response.status_code == 302
     assert db.session.scalar(select(Incident.aware_at)).isoformat() == "2026-10-25T01:30:00+00:00"
 
@@ -116,11 +114,9 @@ def test_intake_form_refuses_future_time(logged_in, row_counts):
 
 def _incident(logged_in, make_contract, profile="boz-72h"):
     contract = make_contract(profile, reference="VO-1")
-    token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": token,
+    response = log_incident(
+        logged_in,
+        {
             "title": "Test",
             "aware_at": "2026-11-20T09:15",
             "status": "suspected",

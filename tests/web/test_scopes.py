@@ -11,7 +11,7 @@ from incidents.breaches.scope import scope_of
 from incidents.extensions import db
 from tests.conftest import MAKER_FORM
 
-from ..support.forms import csrf_token
+from ..support.forms import csrf_token, log_incident
 
 
 @pytest.fixture
@@ -20,11 +20,9 @@ def three(logged_in, make_controller, make_contract):
     controllers = [make_controller(name=f"Kliniek {n}", kvk=f"7000000{n}") for n in (1, 2, 3)]
     for n, controller in enumerate(controllers, 1):
         make_contract("boz-72h", controller, reference=f"VO-{n}")
-    token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": token,
+    response = log_incident(
+        logged_in,
+        {
             "title": "Ransomware",
             "aware_at": "2026-11-20T09:15",
             "status": "confirmed",

@@ -9,17 +9,15 @@ from incidents.breaches.models import Decision, Incident, SeverityAssessment
 from incidents.extensions import db
 from tests.conftest import MAKER, MAKER_FORM
 
-from ..support.forms import csrf_token
+from ..support.forms import csrf_token, log_incident
 
 
 @pytest.fixture
 def incident(logged_in, make_contract):
     contract = make_contract("boz-72h", reference="VO-1")
-    token = csrf_token(logged_in, "/incidents/new")
-    response = logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": token,
+    response = log_incident(
+        logged_in,
+        {
             "title": "Ransomware",
             "aware_at": "2026-11-20T09:15",
             "status": "confirmed",
@@ -181,11 +179,9 @@ def test_a_controller_with_other_data_gets_its_own_assessment(logged_in, make_co
     hospital, staffing = make_controller(name="Ziekenhuis"), make_controller(name="Roosterbureau")
     make_contract("boz-72h", hospital, reference="VO-ZH")
     make_contract("boz-72h", staffing, reference="VO-RB")
-    token = csrf_token(logged_in, "/incidents/new")
-    logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": token,
+    log_incident(
+        logged_in,
+        {
             "title": "Lek",
             "aware_at": "2026-11-20T09:15",
             "status": "confirmed",
