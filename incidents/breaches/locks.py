@@ -17,7 +17,8 @@ def lock_incident(incident: Incident) -> None:
     first real write, after reads that another writer may have made stale."""
     table = Incident.__table__
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(table).where(table.c.id == incident.id).values(id=table.c.id))
+        # Not the key (SQLite would check every table that refers to it), nor an indexed column.
+        db.session.execute(update(table).where(table.c.id == incident.id).values(title=table.c.title))
     else:
         db.session.execute(select(table.c.id).where(table.c.id == incident.id).with_for_update())
     db.session.refresh(incident)
