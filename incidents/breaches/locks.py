@@ -15,9 +15,11 @@ def lock_incident(incident: Incident) -> None:
     PostgreSQL: SELECT ... FOR UPDATE on its row. SQLite has one write lock for the whole database, taken at a
     transaction's first write and held to its end: a write that changes nothing takes it now, rather than at the
     first real write, after reads that another writer may have made stale."""
+    db.session.flush()  # what the caller changed is kept: the refresh below reads it back
     table = Incident.__table__
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(table).where(table.c.id == incident.id).values(id=table.c.id))
+        # Not the key (SQLite would check every table that refers to it), nor an indexed column.
+        db.session.execute(update(table).where(table.c.id == incident.id).values(title=table.c.title))
     else:
         db.session.execute(select(table.c.id).where(table.c.id == incident.id).with_for_update())
     db.session.refresh(incident)
