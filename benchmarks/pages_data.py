@@ -26,7 +26,7 @@ import hashlib
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -635,8 +635,3 @@ def wipe_postgres(connection: Connection) -> None:
     """Only for a database this module built (see empty_or_ours): drop its tables to build it again."""
     connection.execute(text("DROP SCHEMA public CASCADE"))
     connection.execute(text("CREATE SCHEMA public"))
-
-
-def iter_chunks(values: list, size: int) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
