@@ -60,8 +60,10 @@ OUTBOX_PUMP_SECONDS = 15  # 0 switches the pump off (then run `flask --app wsgi 
 OUTBOX_MAX_ATTEMPTS = 10
 OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 
-# Absolute address of this application, for links in e-mails (acknowledgement of receipt).
-BASE_URL = "http://127.0.0.1:5000"
+# Absolute address of this application, for links in e-mails, calendar feeds and webhook calls. Set it in production.
+# Unset, links use the address the app is served on (the request's, else the last one a signed-in user reached this
+# process on; `make run` gives the worker its port): see incidents/links.py.
+BASE_URL = None
 ACK_MAX_AGE_DAYS = 30
 
 # Reminders of running deadlines (`flask --app wsgi worker`, or `tick` from cron): at these fractions of the window,
