@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..breaches import service
@@ -19,6 +20,7 @@ from ..errors import ValidationFailed
 from ..forms_common import choices
 from ..labels import BAND_LABELS
 from ..lookup import get_or_404
+from ..notifications import conversation
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
@@ -155,7 +157,7 @@ def answer(incident_id: int, question_id: int):
     )
     form = AnswerForm(prefix=f"a{question_id}")
     if form.validate_on_submit():
-        service.record_event(
+        answered = service.record_event(
             incident,
             "answer",
             current_user,
@@ -163,6 +165,7 @@ def answer(incident_id: int, question_id: int):
             controller_id=asked.details.get("controller_id"),
             text=form.text.data.strip(),
         )
+        conversation.answer_given(incident, answered)
         flash(_("Answer sent."), "success")
     else:
         flash(_("Nothing was saved: the answer is empty or too long."), "error")
@@ -202,7 +205,7 @@ def add_contracts(incident_id: int):
                 _("Unknown contract references: %(refs)s", refs=", ".join(unknown[:20])), "references"
             )
         added = service.add_contracts(incident, ids, actor=current_user)
-        return _("%(n)d contract(s) added.", n=len(added))
+        return ngettext("%(num)d contract added.", "%(num)d contracts added.", len(added))
 
     return _apply(incident, "contracts_form", AddContractsForm(prefix="add"), act)
 
