@@ -71,7 +71,7 @@ def test_acknowledge_in_the_portal_once(client, setup):
     assert client.post(url.format(other.id), data={"csrf_token": token}).status_code == 404
     assert client.post(url.format(message.id), data={"csrf_token": token}).status_code == 302
     again = client.post(url.format(message.id), data={"csrf_token": token}, follow_redirects=True)
-    assert "already confirmed" in again.get_data(as_text=True)
+    assert "de ontvangst van deze melding is al bevestigd" in again.get_data(as_text=True)
     acks = db.session.scalars(select(Filing).where(Filing.kind == ACKNOWLEDGEMENT)).all()
     assert len(acks) == 1 and acks[0].channel == "portal" and acks[0].controller_id == setup["west"].id
 

@@ -108,7 +108,10 @@ def test_intake_form_refuses_future_time(logged_in, row_counts):
         data={"csrf_token": token, "title": "Test", "aware_at": "2099-01-01T10:00", "status": "suspected"},
     )
     assert response.status_code == 422
-    assert "future" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # in Dutch, naming the moment in words rather than by the service's field name (aware_at)
+    assert "het moment van kennisname (01-01-2099 10:00 CET) ligt in de toekomst" in html
+    assert "future" not in html and "aware_at" not in html.split("</form>")[0].split("<form")[0]
     assert row_counts() == before
 
 
