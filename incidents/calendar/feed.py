@@ -22,19 +22,13 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from ..core.instants import format_local
+from .words import words
 
 PRODID = "-//Datalekdesk//Deadlines//NL"
 UID_DOMAIN = "datalekdesk"
 REFRESH = timedelta(minutes=15)
 DURATION = timedelta(minutes=15)  # a deadline is an instant; a short block keeps it visible in day views
 ALARMS = (timedelta(hours=4), timedelta(hours=1))
-# The kind of deadline: Dutch for the title, English in the description.
-KINDS = {
-    "controller_notice": ("Melding aan verwerkingsverantwoordelijke", "Notice to the controller"),
-    "controller_consultation": ("Overleg met verwerkingsverantwoordelijke", "Consultation with the controller"),
-    "ap_notification": ("Melding aan de AP", "Notification to the Dutch DPA (Autoriteit Persoonsgegevens)"),
-}
-OWNERS = {"processor": "the processor", "controller": "the controller"}
 
 
 @dataclass(frozen=True)
@@ -63,55 +57,57 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def summary(entry: FeedEntry) -> str:
-    dutch, _ = KINDS.get(entry.kind, (entry.kind, entry.kind))
-    text = f"{entry.incident_reference} · {dutch} · {entry.controller_name}"
-    return f"TE LAAT: {text}" if entry.overdue else text
+def summary(entry: FeedEntry, language: str = "nl") -> str:
+    w = words(language)
+    text = f"{entry.incident_reference} · {w['kinds'].get(entry.kind, entry.kind)} · {entry.controller_name}"
+    return f"{w['overdue']}: {text}" if entry.overdue else text
 
 
-def description(entry: FeedEntry) -> str:
-    _, english = KINDS.get(entry.kind, (entry.kind, entry.kind))
+def description(entry: FeedEntry, language: str = "nl") -> str:
+    w = words(language)
+    kind = w["kinds"].get(entry.kind, entry.kind)
     lines = [
-        f"{english} for incident {entry.incident_reference} ({entry.controller_name}).",
-        f"Due: {format_local(entry.due_at)} (Europe/Amsterdam).",
-        f"Clause: {entry.clause}.",
-        f"Owed by {OWNERS.get(entry.owner, entry.owner)}.",
+        w["about"].format(kind=kind, reference=entry.incident_reference, controller=entry.controller_name),
+        w["due"].format(due=format_local(entry.due_at)),
+        w["clause"].format(clause=entry.clause),
+        w["owed"].format(owner=w["owners"].get(entry.owner, entry.owner)),
     ]
     if entry.overdue:
-        lines.append("Status: the deadline has passed without a filing (missed).")
+        lines.append(w["missed"])
     lines.append(entry.url)
     return "\n".join(lines)
 
 
-def _alarm(entry: FeedEntry, before: timedelta) -> Alarm:
+def _alarm(entry: FeedEntry, before: timedelta, language: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     hours = int(before.total_seconds() // 3600)
-    alarm.add("description", f"{summary(entry)} (nog {hours} uur)")
+    alarm.add("description", words(language)["alarm"].format(summary=summary(entry, language), hours=hours))
     alarm.add("trigger", -before, parameters={"RELATED": "START"})
     return alarm
 
 
-def event(entry: FeedEntry, stamp: datetime) -> Event:
+def event(entry: FeedEntry, stamp: datetime, language: str = "nl") -> Event:
     item = Event()
     item.add("uid", uid(entry.obligation_id))
     item.add("sequence", entry.sequence)
     item.add("dtstamp", _utc(stamp))
     item.add("dtstart", _utc(entry.due_at))
     item.add("duration", DURATION)
-    item.add("summary", summary(entry))
-    item.add("description", description(entry))
+    item.add("summary", summary(entry, language))
+    item.add("description", description(entry, language))
     item.add("url", entry.url, parameters={"VALUE": "URI"})
     item.add("class", "PRIVATE")
     item.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     item.add("categories", ["Datalekdesk"])
     for before in ALARMS:
-        item.add_component(_alarm(entry, before))
+        item.add_component(_alarm(entry, before, language))
     return item
 
 
-def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
-    """The whole VCALENDAR, events ordered by deadline (then obligation id) so equal data gives equal output."""
+def build(entries: Iterable[FeedEntry], *, name: str, now: datetime, language: str = "nl") -> bytes:
+    """The whole VCALENDAR, events ordered by deadline (then obligation id) so equal data gives equal output; its
+    words in `language` (the feed owner's)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -122,5 +118,5 @@ def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
     calendar.add("x-published-ttl", vDuration(REFRESH))  # the same, for Outlook and older Apple clients
     for entry in sorted(entries, key=lambda e: (_utc(e.due_at), e.obligation_id)):
-        calendar.add_component(event(entry, now))
+        calendar.add_component(event(entry, now, language))
     return calendar.to_ical()
