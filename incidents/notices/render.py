@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from ..core.filenames import name_part
 from ..core.instants import format_local
 from ..pdf import build, clean, para_text, register_fonts, styles
 from .texts import words
@@ -150,7 +151,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                     _when(content.confirmed_at, content.language) if content.confirmed_at else w["not_confirmed"],
                 ),
             ]
-            + ([("", content.description)] if content.description else []),
+            + ([(w["description"], content.description)] if content.description else []),
         ),
     ]
     if content.details:
@@ -254,12 +255,33 @@ def render_html(content: NoticeContent) -> str:
     return "<!doctype html><html><body style='font-family:sans-serif'>" + "".join(parts) + "</body></html>"
 
 
+# The words of a file name, in the document's language: "DL-2026-0006-melding-aanvulling-2-GGZ-Kustland.pdf".
+FILE_WORDS = {
+    "nl": {
+        "notice": "melding",
+        "report": "rapportage",
+        "initial": "eerste",
+        "update": "aanvulling",
+        "final": "definitief",
+    },
+    "en": {"notice": "notice", "report": "report", "initial": "initial", "update": "update", "final": "final"},
+}
+
+
 def filename(content: NoticeContent) -> str:
-    kind = "melding" if content.kind == "notice" else "rapportage"
-    if content.language == "en":
-        kind = "notice" if content.kind == "notice" else "report"
-    version = f"-{content.version}" if content.kind == "notice" else ""
-    return f"{content.incident_reference}-{kind}{version}-{content.sequence}.pdf"
+    """One language per name, and the controller's name in it: the notices of one incident to several controllers
+    do not collide in a downloads folder."""
+    words = FILE_WORDS["en" if content.language == "en" else "nl"]
+    parts = [content.incident_reference]
+    if content.kind == "notice":
+        parts += [words["notice"], words.get(content.version or "", content.version or "")]
+        if content.version == "update" or content.sequence > 1:
+            parts.append(str(content.sequence))
+    else:
+        parts += [words["report"], str(content.sequence)]
+    fallback = "verwerkingsverantwoordelijke" if content.language != "en" else "controller"
+    parts.append(name_part(content.controller_name, fallback))
+    return "-".join(parts) + ".pdf"
 
 
 def render(content: NoticeContent) -> Rendered:
