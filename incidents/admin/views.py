@@ -205,6 +205,7 @@ def _log_page(errors: list[str], filters=None, rows=None, total: int = 0, status
         people=people,
         actions=access_log.ACTIONS,
         action_words=access_log.WORDS,
+        translate=_,
     ), status
 
 

@@ -7,7 +7,9 @@ shows up here as soon as a page shows it. Not checked, because it is not the int
 - what is marked as being in another language (`lang` other than nl: the language switch's "English");
 - code, file names and identifiers in `<code>`, `<kbd>`, `<pre>` (a route in the access log, a CSV column);
 - the contract's own words, quoted in `.clause`, `<blockquote>` and `<q>` (a contract may be in English);
-- e-mail and web addresses (`naam@example.nl`, `https://…`).
+- e-mail and web addresses (`naam@example.nl`, `https://…`), identifiers (`contract_ids`), and a placeholder without
+  spaces (an example CSV header);
+- a few English words that Dutch uses as well, or names (ALSO_DUTCH below).
 What people typed (titles, descriptions, names) is checked as well: the demo data is Dutch, so an English word there
 is reported too, and the demo data should then be corrected.
 """
@@ -92,7 +94,11 @@ FUNCTION_WORDS = set(
         "no",
     ]
 )
-WORD = re.compile(r"[a-zà-ÿ]+(?:['’-][a-zà-ÿ]+)*")
+# English words that are Dutch words as well, or names: "was" (Dutch verb), "details" and "export" (Dutch loanwords),
+# "security" (the demo's "Security Operations Center"), "English" (a language's own name, as the switch shows it),
+# "GDPR" (the law's name as a contract cites it: "AVG / GDPR").
+ALSO_DUTCH = {"was", "details", "export", "security", "english", "gdpr"}
+WORD = re.compile(r"[a-zà-ÿ_]+(?:['’-][a-zà-ÿ_]+)*")
 ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[A-Z]{2}-\d{4}-\d{4}\b")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
 
@@ -113,7 +119,8 @@ VISIBLE_TEXT = """
   for (const field of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
     if (field.closest(skip)) continue;
     for (const name of ["placeholder", "title", "aria-label"]) {
-      if (field.getAttribute(name)) out.push(field.getAttribute(name));
+      const text = field.getAttribute(name) || "";
+      if (text.includes(" ")) out.push(text);  // an example without spaces is code (a CSV header), not prose
     }
   }
   return out;
@@ -122,7 +129,9 @@ VISIBLE_TEXT = """
 
 
 def words(text: str) -> list[str]:
-    return WORD.findall(ADDRESS.sub(" ", PLACEHOLDER.sub(" ", text)).lower())
+    """The words of a text, lower case; identifiers (contract_ids), addresses and placeholders are no words."""
+    found = WORD.findall(ADDRESS.sub(" ", PLACEHOLDER.sub(" ", text)).lower())
+    return [w for w in found if "_" not in w]
 
 
 def english_words() -> set[str]:
@@ -137,7 +146,7 @@ def english_words() -> set[str]:
             english.update(w for w in words(text) if len(w) > 2)
         for text in entry.string if isinstance(entry.string, tuple) else (entry.string,):
             dutch.update(words(text or ""))
-    return english - dutch
+    return english - dutch - ALSO_DUTCH
 
 
 def english_on(page, url: str, marker: set[str]) -> list[str]:

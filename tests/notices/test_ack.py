@@ -62,7 +62,7 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<form" in html and 'name="name"' in html
-    assert world.reference in html and f"{world.reference}-melding-initial-1.pdf" in html
+    assert world.reference in html and f"{world.reference}-melding-eerste-Huisartsenpraktijk-De-Eendracht.pdf" in html
 
     before = all_counts()
     done = controller.post(delivered["path_a"], data={"csrf_token": csrf_from(html), "name": "Mw. Ĳsselmeer"})
@@ -178,7 +178,7 @@ def test_acknowledging_before_delivery_records_nothing(world, app, inbox, all_co
     post = _before_delivery(world, app)
     before = all_counts()
     refused = post()
-    assert "this notice has not been delivered yet" in refused.get_data(as_text=True)
+    assert "deze melding is nog niet afgeleverd" in refused.get_data(as_text=True)  # the controller's language
     assert all_counts() == before
     assert acknowledgements() == []
 
