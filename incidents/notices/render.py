@@ -234,6 +234,12 @@ def render_text(content: NoticeContent) -> str:
     return "\n".join(lines)
 
 
+# The HTML e-mail fits a phone: no fixed widths, long words and links wrap (mail clients read inline styles only).
+BODY_STYLE = "font-family:sans-serif;margin:0;padding:8px;max-width:680px"
+TABLE_STYLE = "border-collapse:collapse;width:100%;table-layout:fixed"
+CELL_STYLE = "overflow-wrap:anywhere;word-break:break-word"
+
+
 def render_html(content: NoticeContent) -> str:
     w = words(content.language)
     e = html_escape
@@ -244,15 +250,21 @@ def render_html(content: NoticeContent) -> str:
     if content.provisional:
         parts.append(f"<p><strong>{e(w['provisional'])}</strong></p>")
     for heading, rows in sections(content):
-        parts.append(f"<h3>{e(heading)}</h3><table cellpadding='4' style='border-collapse:collapse'>")
+        parts.append(f"<h3>{e(heading)}</h3><table cellpadding='4' style='{TABLE_STYLE}'>")
         for label, value in rows:
             body = e(clean(value)).replace("\n", "<br>")
-            parts.append(f"<tr><th align='left' valign='top'>{e(label)}</th><td>{body}</td></tr>")
+            parts.append(
+                f"<tr><th align='left' valign='top' style='{CELL_STYLE}'>{e(label)}</th>"
+                f"<td style='{CELL_STYLE}'>{body}</td></tr>"
+            )
         parts.append("</table>")
     if content.ack_url:
-        parts.append(f"<p><a href='{e(content.ack_url)}'>{e(w['ack'])}</a></p>")
+        parts.append(f"<p><a href='{e(content.ack_url)}' style='{CELL_STYLE}'>{e(w['ack'])}</a></p>")
     parts.append(f"<p>{e(w['closing'])}<br>{e(content.processor_name)}</p>")
-    return "<!doctype html><html><body style='font-family:sans-serif'>" + "".join(parts) + "</body></html>"
+    return (
+        "<!doctype html><html><head><meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body style='{BODY_STYLE}'>" + "".join(parts) + "</body></html>"
+    )
 
 
 # The words of a file name, in the document's language: "DL-2026-0006-melding-aanvulling-2-GGZ-Kustland.pdf".

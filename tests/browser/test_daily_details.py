@@ -65,3 +65,33 @@ def test_stacked_tables_keep_their_column_names_on_a_phone(browser, live_server,
     label = cell.evaluate("el => getComputedStyle(el, '::before').content")
     assert label.strip('"').endswith(": ") and len(label) > 4
     context.close()
+
+
+def test_the_notice_e_mail_fits_a_phone(browser, user, make_controller, make_contract):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from incidents.breaches import service as breaches
+    from incidents.core.instants import utcnow
+    from incidents.extensions import db
+    from incidents.notices import service as notices
+    from incidents.notices.models import OutboxMessage
+
+    controller = make_controller(name="Huisartsenpraktijk Verwerkingsverantwoordelijkheidsdomein")
+    incident = breaches.create_incident(
+        title="Storing",
+        description="Een heel lange omschrijving zonder spaties: " + "x" * 120,
+        aware_at=utcnow() - timedelta(hours=2),
+        status="confirmed",
+        contract_ids=[make_contract("boz-72h", controller).id],
+        actor=user,
+    )
+    notices.issue_notices(incident, all_=True, actor=user)
+    db.session.commit()
+    html = db.session.scalar(select(OutboxMessage.body_html))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_content(html)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
