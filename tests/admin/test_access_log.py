@@ -161,7 +161,7 @@ def test_the_page_shows_who_opened_what(admin_client, world):
     # in Dutch the codes are Dutch words, and the route is shown as code
     dutch = rows(admin_client.get(LOG, query_string={"user_id": world.handler.id, "lang": "nl"}))
     assert dutch[0][2:5] == ["behandelaar", "web", "incident geopend"]
-    assert '<code>/incidents/&lt;int:incident_id&gt;</code>' in admin_client.get(LOG).get_data(as_text=True)
+    assert "<code>/incidents/&lt;int:incident_id&gt;</code>" in admin_client.get(LOG).get_data(as_text=True)
 
 
 def test_viewing_the_log_is_itself_logged(admin_client, admin, world):

@@ -46,7 +46,9 @@ def test_number_and_date_inputs_are_styled_like_the_others(page, user):
         "() => { const i = document.createElement('input'); i.type = 'text'; document.querySelector('main').append(i);"
         " const s = getComputedStyle(i); return [s.borderTopColor, s.borderRadius, s.paddingTop]; }"
     )
-    style = date.evaluate("el => { const s = getComputedStyle(el); return [s.borderTopColor, s.borderRadius, s.paddingTop]; }")
+    style = date.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.borderTopColor, s.borderRadius, s.paddingTop]; }"
+    )
     assert style == text_like
     assert date.bounding_box()["height"] >= 24
 

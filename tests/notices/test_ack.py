@@ -68,6 +68,21 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     done = controller.post(delivered["path_a"], data={"csrf_token": csrf_from(html), "name": "Mw. Ĳsselmeer"})
     assert done.status_code == 200
     assert "Mw. Ĳsselmeer" in done.get_data(as_text=True)
+    # it reminds the controller of its own AP deadline (72 h from the notice) and leads to the portal
+    from incidents.breaches.models import Obligation
+    from incidents.core.instants import format_local
+
+    due = db.session.scalar(
+        select(Obligation.due_at).where(
+            Obligation.incident_id == world.incident.id,
+            Obligation.controller_id == world.a.id,
+            Obligation.kind == "ap_notification",
+        )
+    )
+    assert due is not None
+    text = done.get_data(as_text=True)
+    assert "Uw eigen termijn voor melding aan de Autoriteit Persoonsgegevens" in text and format_local(due) in text
+    assert f'href="/portal/incidents/{world.incident.id}"' in text
     after = all_counts()
     assert after["filings"] == before["filings"] + 1
     assert after["timeline_events"] == before["timeline_events"] + 1
