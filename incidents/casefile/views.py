@@ -37,6 +37,7 @@ from .forms import (
     SeverityForm,
 )
 from .lists import contract_ids_of_profiles, contract_rows, incident_list, parse_references
+from .logged import logged_message
 from .page import incident_page
 from .page_forms import page_forms, scope_section
 
@@ -80,7 +81,7 @@ def new():
             contract_ids=list(dict.fromkeys(_picked_ids() + ids)),
             actor=current_user,
         )
-        flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
+        flash(logged_message(incident), "success")
         return redirect(url_for("incidents.show", incident_id=incident.id))
 
     if request.method == "GET":

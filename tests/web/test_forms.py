@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from incidents.breaches.models import Filing, Incident
@@ -307,3 +308,27 @@ def test_english_is_available(logged_in):
     assert 'lang="nl"' in dutch and 'lang="en"' in english
     assert "Log out" in english
     assert "Log out" not in dutch
+
+
+@pytest.mark.parametrize(
+    ("status", "profile", "says"),
+    [
+        ("confirmed", "boz-72h", "termijnen lopen"),
+        ("suspected", "boz-72h", "de termijnen uit de contracten wachten tot de inbreuk is vastgesteld"),
+        ("suspected", "citodent", "termijnen lopen"),  # this contract's clock starts on a suspicion
+        ("suspected", None, "er is nog geen contract getroffen, dus er loopt geen termijn"),
+    ],
+)
+def test_the_intake_says_truthfully_whether_clocks_run(logged_in, make_contract, status, profile, says):
+    if profile:
+        make_contract(profile, reference="VO-1")
+    data = {
+        "csrf_token": csrf_token(logged_in, "/incidents/new"),
+        "title": "Test",
+        "aware_at": "2026-11-20T09:15",
+        "status": status,
+        "references": "VO-1" if profile else "",
+    }
+    response = logged_in.post("/incidents/new", data=data, follow_redirects=True)
+    assert response.status_code == 200
+    assert says in response.get_data(as_text=True)
