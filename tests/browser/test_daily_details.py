@@ -97,3 +97,34 @@ def test_the_notice_e_mail_fits_a_phone(browser, user, make_controller, make_con
     page.set_content(html)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_the_users_table_has_short_rows_and_opens_the_actions_on_demand(page, app):
+    import pyotp
+
+    from incidents.auth import twofactor
+    from incidents.auth.service import create_user
+    from incidents.extensions import db
+
+    admin = create_user("beheer@verwerker.example", "admin", "zeven paarse olifanten")
+    secret = twofactor.start_enrolment(admin)
+    twofactor.confirm_enrolment(admin, pyotp.TOTP(secret).now())
+    admin.totp_last_step = None
+    for n in range(3):
+        create_user(f"medewerker{n}@verwerker.example", "handler", "een lang wachtwoord")
+    db.session.commit()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(page.base + "/login")
+    page.fill("#email", "beheer@verwerker.example")
+    page.fill("#password", "zeven paarse olifanten")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/login/2fa")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("#second-factor button[type=submit]")
+    page.goto(page.base + "/admin/users")
+    heights = page.eval_on_selector_all("tr[data-user]", "rows => rows.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == 4 and max(heights) < 110  # 161 px with the forms open in every row
+    form = page.locator("form[id^=role-form-]").last
+    assert not form.is_visible()
+    page.locator("details[id^=actions-] > summary").last.click()
+    assert form.is_visible()
