@@ -118,6 +118,7 @@ def world(app, tmp_path, make_controller, make_contract):
             "feed_id": [f.id for f in b_feeds],
             "notification_id": [note.id],
             "webhook_id": [hook.id],
+            "variant": ["letter", "email", "public"],  # a data-subject letter downloaded as text
         },
     }
 
