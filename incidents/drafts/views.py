@@ -72,7 +72,7 @@ LETTER_FILE_WORDS = {
 }
 
 
-@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>/<variant>.txt")
+@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>/<any(letter, email, public):variant>.txt")
 def subjects_text(incident_id: int, controller_id: int, variant: str):
     """One letter as a text file (UTF-8), to edit in a word processor or hand to a mailing house."""
     incident, controller, language, _apology, letters = _letters(incident_id, controller_id)
