@@ -42,8 +42,9 @@ run: setup
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
 	$(BIN)/flask --app wsgi outbox where
-	@echo "Open http://127.0.0.1:$(PORT)/ and log in with the line above. The reminder worker runs beside it."
-	@$(BIN)/flask --app wsgi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Open http://127.0.0.1:$(PORT)/ and log in with a login printed above. The reminder worker runs beside it (Ctrl-C stops both)."
+	@INCIDENTS_BASE_URL="$${INCIDENTS_BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/flask --app wsgi worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: setup

@@ -74,8 +74,10 @@ OUTBOX_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 # within this many minutes of it, is that one asked for again (a double click, a retried request): not sent twice.
 NOTICE_REPEAT_MINUTES = 10
 
-# Absolute address of this application, for links in e-mails (acknowledgement of receipt).
-BASE_URL = "http://127.0.0.1:5000"
+# Absolute address of this application, for links in e-mails, calendar feeds and webhook calls. Set it in production.
+# Unset, links use the address the app is served on (the request's, else the last one a signed-in user reached this
+# process on; `make run` gives the worker its port): see incidents/links.py.
+BASE_URL = None
 ACK_MAX_AGE_DAYS = 30
 
 # Reminders of running deadlines (`flask --app wsgi worker`, or `tick` from cron): at these fractions of the window,

@@ -77,7 +77,7 @@ def _development_key(path: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, error_pages, i18n, logs, profiles, transaction
+    from . import database, error_pages, i18n, links, logs, profiles, transaction
     from .extensions import csrf, db, login_manager, migrate
 
     logs.init_app(app)
@@ -99,6 +99,7 @@ def register_extensions(app: Flask) -> None:
 
     security.init_app(app)
     access_log.init_app(app)
+    links.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -133,6 +134,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(calendar_bp)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says: the same picture, not a 404."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 def register_cli(app: Flask) -> None:

@@ -27,7 +27,12 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
         errors.append("SECRET_KEY is missing or shorter than 32 characters")
     if config.get("SECRET_KEY_GENERATED"):
         warnings.append("SECRET_KEY was generated into instance/secret_key; set SECRET_KEY for every app server")
-    if not str(config.get("BASE_URL", "")).startswith("https://"):
+    if not config.get("BASE_URL"):
+        warnings.append(
+            "BASE_URL is not set: links in e-mails use the address the app was last reached on; "
+            "set the public https:// address"
+        )
+    elif not str(config["BASE_URL"]).startswith("https://"):
         warnings.append(f"BASE_URL is {config.get('BASE_URL')!r}: links in e-mails should use https://")
     try:
         with db.engine.connect() as connection:

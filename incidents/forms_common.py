@@ -13,15 +13,15 @@ OFFSETS = ("+02:00", "+01:00")
 
 
 def attach_error(form, exc) -> None:
-    """Show a service's DomainError at the form field it names, or as a page message."""
+    """Show a service's DomainError at the form field it names, or as a page message, in the page's language."""
     from flask import flash
 
     # "fields.cause" or "details.started_at" is shown at the form's "cause" or "started_at".
     target = getattr(form, exc.field.rsplit(".", 1)[-1], None) if exc.field else None
     if target is not None and isinstance(getattr(target, "errors", None), list | tuple):
-        target.errors = [*target.errors, exc.message]
+        target.errors = [*target.errors, exc.translated()]
     else:
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -42,6 +42,22 @@ def speak(language: str) -> None:
     refresh()
 
 
+def language_url(language: str) -> str:
+    """This page in another language: the same path and query string (a register's filters, a page number), with
+    only `lang` replaced."""
+    from urllib.parse import urlencode
+
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*kept, ("lang", language)])
+
+
+def decimal(value: float) -> str:
+    """A number as the page's language writes it: 0,75 in Dutch, 0.75 in English (at most two decimals)."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#,##0.##")
+
+
 def init_app(app: Flask) -> None:
     folder = Path(app.root_path) / "translations"
     # Compiled by `make setup` or the wheel build, never here: an installed app may not write into its folder.
@@ -67,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_input"] = local_input_value
     app.jinja_env.filters["number"] = format_decimal  # 2.340 in Dutch, 2,340 in English
     app.jinja_env.globals["here"] = here  # the language switch keeps the page's query string
+    app.jinja_env.filters["decimal"] = decimal
 
     @app.context_processor
     def inject_labels():
@@ -74,4 +91,4 @@ def init_app(app: Flask) -> None:
 
         from .labels import template_labels
 
-        return {**template_labels(), "current_language": str(get_locale() or "nl")}
+        return {**template_labels(), "current_language": str(get_locale() or "nl"), "language_url": language_url}

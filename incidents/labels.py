@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import LazyString, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .core.fields import FIELD_KEYS
+from .core.fields import label as field_label
 
 KIND_LABELS = {
     "controller_notice": _l("Notice to controller"),
@@ -41,7 +42,7 @@ STATUS_LABELS = {
     "running": _l("running"),
     "due_soon": _l("due within 4 h"),
     "met": _l("met"),
-    "missed": _l("missed"),
+    "missed": _l("overdue"),  # one word for it everywhere: the countdown, the reminders, the dashboard
     "not_required": _l("not required"),
     "ended": _l("ended"),
 }
@@ -78,17 +79,17 @@ CHANNEL_LABELS = {
     "in_person": _l("in person"),
     "other": _l("other"),
 }
-FIELD_FORM_LABELS = {
-    "nature": _l("Nature of the breach"),
-    "cause": _l("(Suspected) cause"),
-    "affected_data": _l("Affected personal data (categories)"),
-    "data_subjects": _l("Data subjects (categories and approximate number)"),
-    "records": _l("Number of records (approximate)"),
-    "consequences": _l("Established and likely consequences"),
-    "measures": _l("Measures taken or proposed"),
-    "informed_parties": _l("Who has been informed"),
-    "contact_point": _l("Contact point (DPO or other)"),
-}
+
+
+def _field_label(key: str) -> str:
+    from flask_babel import get_locale
+
+    return field_label(key, "en" if str(get_locale() or "nl") == "en" else "nl")
+
+
+# The labels of the fields the notices require: the same words on the screen as in the notices, the e-mails and the
+# letters (core/fields.py, worded after the contracts and the AP's form), in the page's language.
+FIELD_FORM_LABELS = {key: LazyString(_field_label, key) for key in FIELD_KEYS}
 EVENT_LABELS = {
     "created": _l("Incident logged"),
     "contracts_added": _l("Affected contracts added"),
@@ -162,6 +163,11 @@ GROUND_LABELS = {
 }
 
 
+DOCUMENT_LABELS = {"notice": _l("notice"), "investigation_report": _l("investigation report")}
+VERSION_LABELS = {"initial": _l("initial"), "update": _l("update"), "final": _l("final")}
+# The timeline's events about one controller's document or message say whose it is.
+FOR_CONTROLLER = ("document_issued", "mail_sent", "mail_failed", "acknowledged")
+
 EDITED_LABELS = {"title": _l("Title"), "description": _l("Description"), "internal_note": _l("Internal note")}
 
 
@@ -174,6 +180,23 @@ def timeline_text(event) -> Markup:
         return d.get(key, "")
 
     kind = event.kind
+    text = _event_text(kind, d, v)
+    if kind in FOR_CONTROLLER and d.get("controller_id"):
+        name = _controller_name(d["controller_id"])
+        if name:
+            text += Markup(" · {}").format(gettext("for %(name)s", name=name))
+    return text
+
+
+def _controller_name(controller_id: object) -> str:
+    from .extensions import db
+    from .parties.models import Controller
+
+    controller = db.session.get(Controller, controller_id) if isinstance(controller_id, int) else None
+    return controller.name if controller else ""
+
+
+def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "field_set":
         return Markup(": {}").format(FIELD_FORM_LABELS.get(v("field"), v("field")))
     if kind == "edited":
@@ -188,18 +211,25 @@ def timeline_text(event) -> Markup:
     if kind == "scope_set":
         return Markup(": {} ({})").format(gettext("what one controller is told"), len(d.get("fields") or ()))
     if kind == "scopes_imported":
-        return Markup(": {}").format(gettext("%(n)d controllers from a CSV file", n=v("controllers")))
+        count = d.get("controllers") or 0
+        return Markup(": {}").format(
+            ngettext("%(num)d controller from a CSV file", "%(num)d controllers from a CSV file", count)
+        )
     if kind in ("dismissed", "mail_sent", "mail_failed", "acknowledged"):
         key = {"dismissed": "reason", "mail_sent": "smtp_reply", "mail_failed": "error", "acknowledged": "name"}[kind]
         return Markup(": {}").format(v(key))
     if kind == "document_issued":
-        return Markup(": {} {} · SHA-256 <code>{}</code>").format(v("kind"), d.get("version") or "", v("sha256"))
+        what = DOCUMENT_LABELS.get(v("kind"), v("kind"))
+        version = VERSION_LABELS.get(d.get("version") or "", d.get("version") or "")
+        if version:
+            what = Markup("{} ({})").format(what, version)
+        return Markup(": {} · SHA-256 <code>{}</code>").format(what, v("sha256"))
     if kind == "notices_queued":
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
     if kind in ("contract_removed", "contract_withdrawn"):
         return Markup(": {} — {}").format(v("reference"), v("reason"))
     if kind == "severity_assessed":
-        return Markup(": {} ({})").format(f"{d['se']:g}", BAND_LABELS.get(v("band"), ""))
+        return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
 
 

@@ -26,6 +26,8 @@ PUBLIC = ("static", "auth.login", "auth.second_factor", "notices.acknowledge", "
 # What an administrator without two-step verification may still open: enrolment and logging out.
 ENROLMENT = ("account.two_factor", "account.two_factor_confirm", "auth.logout", "auth.logout_everywhere")
 CONTROLLER_AREAS = ("portal.", "account.", "auth.", "notifications.")  # notifications: only the user's own
+# Pages that are nothing but a form to change data: a viewer (who only reads) is refused them, with our 403 page.
+WRITE_PAGES = ("incidents.new", "incidents.scope", "incidents.scopes", "parties.import_csv")
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +81,8 @@ def gate():
         if not endpoint.startswith(CONTROLLER_AREAS):
             abort(403)
     elif endpoint.startswith("portal."):
+        abort(403)
+    if user.role == "viewer" and endpoint in WRITE_PAGES:
         abort(403)
     if (
         user.role == "viewer"

@@ -7,7 +7,7 @@ from typing import TypeGuard
 
 from email_validator import EmailNotValidError, validate_email
 
-from .errors import ValidationFailed
+from .errors import N_, Term, ValidationFailed
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
 # The largest id any of our databases can hold: id columns are INTEGER, 32 bits on PostgreSQL. A larger number
@@ -28,10 +28,63 @@ def parse_id(text: str | None) -> int | None:
     return value if is_id(value) else None
 
 
+# The words a page uses for a field a service names by its key (the API's messages keep the key).
+FIELD_WORDS = {
+    "title": N_("title"),
+    "description": N_("description"),
+    "name": N_("name"),
+    "reference": N_("reference"),
+    "reason": N_("reason"),
+    "note": N_("note"),
+    "internal_note": N_("internal note"),
+    "services": N_("services"),
+    "data_categories": N_("categories of personal data"),
+    "profile": N_("clause profile"),
+    "function": N_("function"),
+    "url": N_("URL"),
+    "channel": N_("channel"),
+    "next_update": N_("next update"),
+    "contact_email": N_("e-mail address"),
+    "e-mail address": N_("e-mail address"),
+    "email": N_("e-mail address"),
+    "contact_name": N_("contact person"),
+    "contact_function": N_("contact person's function"),
+    "contact_phone": N_("telephone number"),
+    "address": N_("address"),
+    "sector": N_("sector"),
+    "dpo_registration": N_("DPO registration number"),
+    "legal_basis": N_("legal basis"),
+    "joint_controllers": N_("joint controllers"),
+    "subjects_contact": N_("contact point for data subjects"),
+    "kvk": N_("KvK number"),
+    "language": N_("language"),
+    "nature": N_("nature of the breach"),
+    "cause": N_("cause"),
+    "affected_data": N_("affected personal data"),
+    "data_subjects": N_("data subjects"),
+    "records": N_("number of records"),
+    "consequences": N_("consequences"),
+    "measures": N_("measures"),
+    "informed_parties": N_("who has been informed"),
+    "contact_point": N_("contact point"),
+    "decision_maker": N_("decision maker"),
+    "aware_at": N_("the moment of becoming aware"),
+    "confirmed_at": N_("the moment of confirmation"),
+    "at": N_("the moment"),
+    "started_at": N_("the start of the breach"),
+    "ended_at": N_("the end of the breach"),
+}
+
+
+def term(field: str) -> Term:
+    """A field's key as a placeholder value: the key in English, its word on a page ("fields.cause" is "cause")."""
+    return Term(field, FIELD_WORDS.get(field.rsplit(".", 1)[-1]) or FIELD_WORDS.get(field))
+
+
 def required_text(value: object, field: str, max_length: int, label: str | None = None) -> str:
     text = clean_text(value, field, max_length)
     if not text:
-        raise ValidationFailed(f"{label or field} is required", field, "required")
+        raise ValidationFailed(N_("%(field)s is required"), field, "required", {"field": term(label or field)})
     return text
 
 
@@ -39,10 +92,15 @@ def clean_text(value: object, field: str, max_length: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be text", field, "invalid_type")
+        raise ValidationFailed(N_("%(field)s must be text"), field, "invalid_type", {"field": term(field)})
     text = value.strip()
     if len(text) > max_length:
-        raise ValidationFailed(f"{field} is longer than {max_length} characters", field, "too_long")
+        raise ValidationFailed(
+            N_("%(field)s is longer than %(max)d characters"),
+            field,
+            "too_long",
+            {"field": term(field), "max": max_length},
+        )
     return text
 
 
@@ -51,7 +109,12 @@ def email_address(value: object, field: str = "contact_email") -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValidationFailed(f"'{text}' is not a valid e-mail address: {exc}", field, "invalid_email") from None
+        raise ValidationFailed(
+            N_("'%(value)s' is not a valid e-mail address: %(reason)s"),
+            field,
+            "invalid_email",
+            {"value": text, "reason": str(exc)},  # the validator's reason is English: a page leaves it out
+        ) from None
 
 
 def kvk_number(value: object, field: str = "kvk") -> str | None:
@@ -59,12 +122,12 @@ def kvk_number(value: object, field: str = "kvk") -> str | None:
     if not text:
         return None
     if not KVK_PATTERN.match(text):
-        raise ValidationFailed("a KvK number has exactly 8 digits", field, "invalid_kvk")
+        raise ValidationFailed(N_("a KvK number has exactly 8 digits"), field, "invalid_kvk")
     return text
 
 
 def language(value: object, field: str = "language") -> str:
     text = clean_text(value, field, 5) or "nl"
     if text not in ("nl", "en"):
-        raise ValidationFailed("language must be 'nl' or 'en'", field, "invalid_language")
+        raise ValidationFailed(N_("language must be 'nl' or 'en'"), field, "invalid_language")
     return text

@@ -82,20 +82,24 @@ def test_a_refused_or_failed_request_keeps_nothing_and_runs_nothing_after(app, r
 
 
 def test_a_domain_error_no_view_caught_is_a_refusal_page_with_its_status_and_keeps_nothing(app, routes):
-    from incidents.errors import Conflict
+    from incidents.errors import N_, Conflict, Term
 
     def conflicting():
         create_controller({"name": "half", "contact_email": "half@zorg.example"})
         after_commit(lambda: routes.append("half"))
-        raise Conflict("incident IN-1 is dismissed; it cannot be confirmed")
+        raise Conflict(
+            N_("incident %(reference)s is %(status)s; it cannot be %(action)s"),
+            params={"reference": "IN-1", "status": Term("dismissed"), "action": Term("confirmed")},
+        )
 
     app.add_url_rule("/t/conflict", "conflict", conflicting, methods=["POST"])
     client = app.test_client()
     response = client.post("/t/conflict")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    # Dutch first: the page says it in Dutch, without the service's English reason
+    # Dutch first: the page says it in Dutch, the service's reason translated
     assert "Er is niets opgeslagen" in page and "Dit botst met wat intussen is vastgelegd" in page
+    assert "incident IN-1 is afgewezen; het kan niet meer worden vastgesteld" in page
     assert "dismissed" not in page
     english = client.post("/t/conflict?lang=en").get_data(as_text=True)
     assert "Nothing was saved" in english and "incident IN-1 is dismissed; it cannot be confirmed" in english

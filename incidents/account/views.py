@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..forms_common import attach_error
 from ..lookup import get_or_404
 from ..transaction import refuse
+from .qr import qr_svg
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SHOWN_CODES = "recovery_codes_once"
@@ -39,7 +40,7 @@ def password():
                 change_password(current_user, form.new.data)
             except DomainError as exc:
                 refuse()
-                attach_error(form, type(exc)(exc.message, "new", exc.code))
+                attach_error(form, type(exc)(exc.msgid, "new", exc.code, exc.params))
             else:
                 flash(_("Password changed. Other sessions have been logged out; log in again."), "success")
                 return redirect(url_for("auth.login"))
@@ -53,12 +54,13 @@ def two_factor():
     if current_user.totp_enabled:
         return redirect(url_for("account.index"))
     secret = twofactor.start_enrolment(current_user)
-    return render_template(
-        "account/two_factor.html",
-        secret=secret,
-        form=EnrolForm(),
-        uri=totp.provisioning_uri(secret, current_user.email),
-    )
+    return _enrolment_page(secret, EnrolForm())
+
+
+def _enrolment_page(secret: str, form: EnrolForm):
+    uri = totp.provisioning_uri(secret, current_user.email)
+    qr = qr_svg(uri, _("QR code to scan with your authenticator app"))
+    return render_template("account/two_factor.html", secret=secret, form=form, uri=uri, qr=qr)
 
 
 @bp.post("/two-factor")
@@ -70,10 +72,7 @@ def two_factor_confirm():
     if codes is None:
         refuse()
         form.code.errors = [*form.code.errors, _("That code is not right; check the time on your phone.")]
-        secret = current_user.totp_secret
-        return render_template(
-            "account/two_factor.html", secret=secret, form=form, uri=totp.provisioning_uri(secret, current_user.email)
-        ), 422
+        return _enrolment_page(current_user.totp_secret, form), 422
     # The session version changed (other sessions end); keep this one.
     from flask_login import login_user
 

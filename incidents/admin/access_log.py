@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -32,6 +32,21 @@ PAGE_SIZE = 100
 # beyond, it says "more than 100,000" and sorting oldest first or a narrower selection reaches the rest.
 COUNT_CAP = 100_000
 ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
+# What the page and the export say for the stored codes (msgids; the filter still takes the codes).
+WORDS = {
+    "open_incident": N_("opened an incident"),
+    "open_document": N_("opened a document"),
+    "view_register": N_("viewed the register"),
+    "export_register": N_("exported the register"),
+    "view_access_log": N_("viewed the access log"),
+    "export_access_log": N_("exported the access log"),
+    "admin": N_("administrator"),
+    "handler": N_("handler"),
+    "viewer": N_("viewer (read-only)"),
+    "controller": N_("controller user"),
+    "web": N_("web"),
+    "api": N_("API"),
+}
 
 # (key, header msgid): one list for the page and the CSV, so both show the same values.
 COLUMNS = (
@@ -169,15 +184,20 @@ class Row:
     controller: str
     ip: str
 
-    def cells(self) -> list[str]:
-        """The text of each column, as the page and the CSV show it."""
+    def cells(self, translate: Callable[[str], str] = str) -> list[str]:
+        """The text of each column, as the page and the CSV show it (role, channel and action through `translate`,
+        e.g. gettext, so that they read as words in the page's language)."""
         local = to_local(self.at)
+
+        def word(code: str) -> str:
+            return translate(WORDS[code]) if code in WORDS else code
+
         return [
             f"{local.strftime('%Y-%m-%d %H:%M:%S')} {local.tzname()}",
             self.email,
-            self.role,
-            self.channel,
-            self.action,
+            word(self.role),
+            word(self.channel),
+            word(self.action),
             self.route,
             self.incident,
             "" if self.document_id is None else str(self.document_id),
@@ -285,7 +305,9 @@ def csv_separator(lang: str) -> str:
     return "," if lang == "en" else ";"
 
 
-def csv_lines(headers: list[str], rows: Iterator[Row], lang: str) -> Iterator[str]:
+def csv_lines(
+    headers: list[str], rows: Iterator[Row], lang: str, translate: Callable[[str], str] = str
+) -> Iterator[str]:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line ends; yielded line by line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=csv_separator(lang), lineterminator="\r\n")
@@ -299,5 +321,5 @@ def csv_lines(headers: list[str], rows: Iterator[Row], lang: str) -> Iterator[st
     writer.writerow(headers)
     yield "\ufeff" + take()
     for row in rows:
-        writer.writerow([spreadsheet_safe(text) for text in row.cells()])
+        writer.writerow([spreadsheet_safe(text) for text in row.cells(translate)])
         yield take()

@@ -137,7 +137,7 @@ def change_role(user_id: int):
     try:
         service.change_role(user, role, controller_id, actor=current_user)
     except DomainError as exc:
-        return _refuse(user, exc.message)
+        return _refuse(user, exc.translated())
     return _done(
         _("%(email)s is now %(role)s. Their open sessions have ended.", email=user.email, role=ROLE_LABELS[user.role])
     )
@@ -206,6 +206,8 @@ def _log_page(errors: list[str], filters=None, page: Page | None = None, status:
         args=request.args,
         people=people,
         actions=access_log.ACTIONS,
+        action_words=access_log.WORDS,
+        translate=_,
     ), status
 
 
@@ -229,7 +231,7 @@ def access_log_export():
     except InvalidFilters as exc:
         return _log_page(_translated(exc), status=400)
     up_to = access_log.last_id()
-    lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language())
+    lines = access_log.csv_lines(_headers(), access_log.all_rows(filters, up_to), _language(), _)
     name = f"access-log-{to_local(utcnow()).strftime('%Y-%m-%d')}.csv"
     return Response(
         stream_with_context(lines),

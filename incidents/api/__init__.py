@@ -99,12 +99,13 @@ bp.register_error_handler(HTTPException, on_http_error)
 @bp.record_once
 def _json_errors_for_unmatched_api_paths(state):
     """Blueprint handlers only run once a route matched: an unknown path or method under /api/v1
-    must still answer in the JSON error shape. Other paths keep the HTML error pages."""
+    must still answer in the JSON error shape. Other paths get the desk's own error page (error_pages.py)."""
+    from ..error_pages import http_error
 
     def handle(exc: HTTPException):
         if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
             return on_http_error(exc)
-        return exc
+        return http_error(exc)
 
     state.app.register_error_handler(404, handle)
     state.app.register_error_handler(405, handle)

@@ -9,6 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from werkzeug.security import check_password_hash
 
+from ..errors import N_
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 would take anything; a limit keeps a login request cheap
 # The most common long passwords in public breach lists; a long password from this list is still weak.
@@ -57,18 +59,18 @@ def needs_rehash(stored: str) -> bool:
     return not stored.startswith("$argon2") or _hasher.check_needs_rehash(stored)
 
 
-def password_problem(password: str, email: str = "") -> str | None:
-    """Why a password is refused, or None. Length over composition rules (NIST SP 800-63B)."""
+def password_problem(password: str, email: str = "") -> tuple[str, dict] | None:
+    """Why a password is refused (a msgid and its values), or None. Length over composition rules (NIST SP 800-63B)."""
     if len(password) < MIN_LENGTH:
-        return f"the password needs at least {MIN_LENGTH} characters"
+        return N_("the password needs at least %(n)d characters"), {"n": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return f"the password may have at most {MAX_LENGTH} characters"
+        return N_("the password may have at most %(n)d characters"), {"n": MAX_LENGTH}
     lowered = password.lower()
     if len(set(password)) < 5:
-        return "the password repeats too few different characters"
+        return N_("the password repeats too few different characters"), {}
     if lowered in COMMON:
-        return "the password is one of the most common passwords"
+        return N_("the password is one of the most common passwords"), {}
     local = email.split("@", 1)[0].lower()
     if len(local) >= 4 and local in lowered:
-        return "the password may not contain the e-mail address"
+        return N_("the password may not contain the e-mail address"), {}
     return None

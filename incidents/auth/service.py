@@ -10,7 +10,7 @@ from typing import Final
 from sqlalchemy import func, select
 
 from ..core.instants import utcnow
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..validation import email_address, is_id
 from .models import ROLES, ApiToken, User
@@ -30,11 +30,13 @@ def create_user(
 ) -> User:
     address = email_address(email, "email").lower()
     if role not in ROLES:
-        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
+        raise ValidationFailed(
+            N_("role must be one of %(choices)s"), "role", "invalid_choice", {"choices": ", ".join(ROLES)}
+        )
     _check_controller(role, controller_id)
     check_password_rules(password, address)
     if find_user(address) is not None:
-        raise Conflict(f"a user {address} already exists", "email", "duplicate")
+        raise Conflict(N_("a user %(email)s already exists"), "email", "duplicate", {"email": address})
     user = User(email=address, role=role, name=name, language=language, controller_id=controller_id)
     user.set_password(password)
     db.session.add(user)
@@ -49,18 +51,18 @@ def _check_controller(role: str, controller_id: int | None) -> None:
     if role == "controller":
         if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
             raise ValidationFailed(
-                "a controller user needs an existing controller",
+                N_("a controller user needs an existing controller"),
                 "controller_id",
                 "required" if controller_id is None else "unknown_controller",
             )
     elif controller_id is not None:
-        raise ValidationFailed("only controller users belong to a controller", "controller_id", "not_applicable")
+        raise ValidationFailed(N_("only controller users belong to a controller"), "controller_id", "not_applicable")
 
 
 def check_password_rules(password: str, email: str = "") -> None:
     problem = password_problem(password, email)
     if problem:
-        raise ValidationFailed(problem, "password", "weak_password")
+        raise ValidationFailed(problem[0], "password", "weak_password", problem[1])
 
 
 def change_password(user: User, password: str) -> None:
@@ -91,7 +93,9 @@ def update_user(
     if controller_id is UNCHANGED:
         controller_id = user.controller_id if role == "controller" else None
     if role not in ROLES:
-        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", "role", "invalid_choice")
+        raise ValidationFailed(
+            N_("role must be one of %(choices)s"), "role", "invalid_choice", {"choices": ", ".join(ROLES)}
+        )
     _check_controller(role, controller_id)
     if (role, controller_id) != (user.role, user.controller_id) or (active is not None and active != user.active):
         user.session_version += 1  # a changed role or a deactivation takes effect at once
@@ -158,12 +162,15 @@ def create_token(
     """Returns the stored token row and the token itself, which is never stored."""
     user = find_user(email)
     if user is None:
-        raise NotFound(f"there is no user {email}")
+        raise NotFound(N_("there is no user %(email)s"), params={"email": email})
     if expires_days is not None and (
         isinstance(expires_days, bool) or not isinstance(expires_days, int) or not 1 <= expires_days <= MAX_TOKEN_DAYS
     ):
         raise ValidationFailed(
-            f"expires_days must be a whole number from 1 to {MAX_TOKEN_DAYS}", "expires_days", "invalid_number"
+            N_("expires_days must be a whole number from 1 to %(max)d"),
+            "expires_days",
+            "invalid_number",
+            {"max": MAX_TOKEN_DAYS},
         )
     now = now or utcnow()
     secret = "bd_" + secrets.token_urlsafe(32)

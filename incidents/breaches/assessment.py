@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 
 from ..core.instants import utcnow
 from ..core.severity import Assessment, SeverityError, score
-from ..errors import ValidationFailed
+from ..errors import N_, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
 from ..validation import clean_text
@@ -24,14 +24,17 @@ def record_severity(
     so that a controller's documents do not rest on the data of another's patients."""
     if controller_id is not None and not is_affected(incident, controller_id):
         raise ValidationFailed(
-            f"controller {controller_id} is not affected by {incident.reference}", "controller_id", "not_affected"
+            N_("controller %(id)s is not affected by %(reference)s"),
+            "controller_id",
+            "not_affected",
+            {"id": controller_id, "reference": incident.reference},
         )
     types = data.get("data_types")
     if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
-        raise ValidationFailed("data_types must be a list of data types", "data_types", "invalid_type")
+        raise ValidationFailed(N_("data_types must be a list of data types"), "data_types", "invalid_type")
     malicious = data.get("malicious", False)
     if not isinstance(malicious, bool):
-        raise ValidationFailed("malicious must be true or false", "malicious", "invalid_type")
+        raise ValidationFailed(N_("malicious must be true or false"), "malicious", "invalid_type")
     adjustment = data.get("dpc_adjustment", 0)
     assessment = Assessment(
         data_types=tuple(dict.fromkeys(types)),

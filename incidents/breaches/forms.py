@@ -18,7 +18,7 @@ class DecisionForm(FlaskForm):
     notify_ap = RadioField(_l("Notify the AP?"), choices=choices(NOTIFY_AP_LABELS.items()), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
     inform_subjects = RadioField(
-        _l("Inform data subjects? (AVG art. 34)"), choices=choices(SUBJECTS_LABELS.items()), validators=[Optional()]
+        _l("Inform data subjects? (GDPR art. 34)"), choices=choices(SUBJECTS_LABELS.items()), validators=[Optional()]
     )
     subjects_ground = SelectField(
         _l("Ground for not informing them"),

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.instants import utcnow
 from ..core.scope import CsvProblem, ScopeError, clean_scope, parse_scope_csv, totals
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
 from .affected import is_affected
@@ -23,7 +23,9 @@ class ScopeCsvRefused(ValidationFailed):
     """A scope CSV with problems: nothing was applied; every problem names its line."""
 
     def __init__(self, problems: list[CsvProblem]):
-        super().__init__(f"{len(problems)} problem(s) found; no scope was changed", "file", "invalid_csv")
+        super().__init__(
+            N_("%(n)d problem(s) found; no scope was changed"), "file", "invalid_csv", {"n": len(problems)}
+        )
         self.problems = problems
 
 
@@ -91,7 +93,10 @@ def set_scope(
     first one's row. Its savepoint is rolled back and it applies its values again over that row, so neither fails.
     """
     if not is_affected(incident, controller_id):
-        raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
+        raise NotFound(
+            N_("controller %(id)s is not affected by incident %(reference)s"),
+            params={"id": controller_id, "reference": incident.reference},
+        )
     now = now or utcnow()
     retried = False
     while True:
@@ -107,7 +112,7 @@ def set_scope(
         except IntegrityError:
             if retried:
                 raise Conflict(
-                    "the scope was changed by another request at the same moment; send it again",
+                    N_("the scope was changed by another request at the same moment; send it again"),
                     "scope",
                     "concurrent_change",
                 ) from None
@@ -207,8 +212,10 @@ def set_scopes_from_csv(incident: Incident, text: str, actor=None, now: datetime
                 changed += bool(_write(incident, controller_id, rows.get(controller_id), new, actor, now))
     except IntegrityError:
         raise Conflict(
-            "scopes of these controllers were set by another request at the same moment; nothing was "
-            "saved: send the file again",
+            N_(
+                "scopes of these controllers were set by another request at the same moment; nothing was "
+                "saved: send the file again"
+            ),
             "file",
             "concurrent_change",
         ) from None

@@ -10,14 +10,14 @@ from typing import cast
 
 from sqlalchemy import insert, select, update
 
-from ..core.ap_form import DetailError, clean_details
+from ..core.ap_form import MAX_DETAIL_TEXT, DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, utcnow
-from ..errors import Conflict, ValidationFailed
+from ..errors import N_, Conflict, Term, ValidationFailed, fill
 from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles
-from ..validation import clean_text, is_id, required_text
+from ..validation import clean_text, is_id, required_text, term
 from .affected import affected_controller_ids
 from .assessment import latest_severity
 from .models import (
@@ -38,12 +38,20 @@ from .references import next_reference
 from .timeline import actor_id, record_event
 
 CHUNK = 5000
+# The words a refusal uses for an incident that is no longer open, and for what cannot be done to it.
+CLOSED_WORDS = {"dismissed": N_("dismissed"), "closed": N_("closed")}
+ACTION_WORDS = {"changed": N_("changed"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
 FILING_CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
 
 
 def _past_instant(value: datetime, field: str, now: datetime, label: str) -> datetime:
     if not not_in_future(value, now):
-        raise ValidationFailed(f"{label} ({format_local(value)}) lies in the future", field, "in_future")
+        raise ValidationFailed(
+            N_("%(label)s (%(when)s) lies in the future"),
+            field,
+            "in_future",
+            {"label": term(label), "when": format_local(value)},
+        )
     return value
 
 
@@ -51,12 +59,15 @@ def clean_fields(values: object) -> dict[str, str]:
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise ValidationFailed("fields must be an object of field key to text", "fields", "invalid_type")
+        raise ValidationFailed(N_("fields must be an object of field key to text"), "fields", "invalid_type")
     cleaned: dict[str, str] = {}
     for key, value in values.items():
         if key not in FIELD_KEYS:
             raise ValidationFailed(
-                f"'{key}' is not a field; known fields: {', '.join(FIELD_KEYS)}", f"fields.{key}", "unknown_field"
+                N_("'%(key)s' is not a field; known fields: %(known)s"),
+                f"fields.{key}",
+                "unknown_field",
+                {"key": key, "known": ", ".join(FIELD_KEYS)},
             )
         cleaned[key] = clean_text(value, f"fields.{key}", MAX_FIELD_LENGTH)
     return cleaned
@@ -66,7 +77,7 @@ def _contract_ids(values: object) -> list[int]:
     if values is None:
         return []
     if not isinstance(values, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise ValidationFailed("contract_ids must be a list of integer ids", "contract_ids", "invalid_type")
+        raise ValidationFailed(N_("contract_ids must be a list of integer ids"), "contract_ids", "invalid_type")
     return list(dict.fromkeys(values))
 
 
@@ -83,13 +94,16 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
     unknown = [i for i in ids if i not in found] if len(found) != len(ids) else []
     if unknown:
         shown = ", ".join(str(i) for i in unknown[:20]) + (" …" if len(unknown) > 20 else "")
-        raise ValidationFailed(f"unknown contract id(s): {shown}", "contract_ids", "unknown_contract")
+        raise ValidationFailed(
+            N_("unknown contract id(s): %(ids)s"), "contract_ids", "unknown_contract", {"ids": shown}
+        )
     gone = {key for _, key in found.values()} - all_profiles().keys()
     if gone:
         raise ValidationFailed(
-            f"contracts use profile(s) no longer configured: {', '.join(sorted(gone))}",
+            N_("contracts use profile(s) no longer configured: %(profiles)s"),
             "contract_ids",
             "unknown_profile",
+            {"profiles": ", ".join(sorted(gone))},
         )
     return found
 
@@ -121,16 +135,16 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
     title = required_text(title, "title", MAX_TITLE_LENGTH, "title")
     description = clean_text(description, "description", MAX_DESCRIPTION_LENGTH)
     if status not in ("suspected", "confirmed"):
-        raise ValidationFailed("status must be 'suspected' or 'confirmed'", "status", "invalid_choice")
+        raise ValidationFailed(N_("status must be 'suspected' or 'confirmed'"), "status", "invalid_choice")
     _past_instant(aware_at, "aware_at", now, "aware_at")
     if status == "confirmed":
         confirmed_at = confirmed_at or aware_at
         _past_instant(confirmed_at, "confirmed_at", now, "confirmed_at")
         if confirmed_at < aware_at:
-            raise ValidationFailed("confirmed_at lies before aware_at", "confirmed_at", "before_aware_at")
+            raise ValidationFailed(N_("confirmed_at lies before aware_at"), "confirmed_at", "before_aware_at")
     elif confirmed_at is not None:
         raise ValidationFailed(
-            "a suspected incident has no confirmed_at; use status 'confirmed'", "confirmed_at", "not_confirmed"
+            N_("a suspected incident has no confirmed_at; use status 'confirmed'"), "confirmed_at", "not_confirmed"
         )
     values = clean_fields(fields)
     extra = incident_details(details, {}, now)
@@ -165,7 +179,23 @@ def incident_details(values: object, current: dict, now: datetime) -> dict:
     try:
         return clean_details(values, current, now)
     except DetailError as exc:
-        raise ValidationFailed(exc.message, exc.field, exc.code) from None
+        raise _detail_refusal(exc) from None
+
+
+def _detail_refusal(exc: DetailError) -> ValidationFailed:
+    """core/ap_form.py says what is wrong in English; the refusals a page meets are said as msgids (with the same
+    English), so that the page can say them in its language."""
+    key = exc.field.rsplit(".", 1)[-1]
+    known: dict[str, tuple[str, dict]] = {
+        "in_future": (N_("%(field)s lies in the future"), {"field": term(key)}),
+        "too_long": (N_("%(field)s is longer than %(max)d characters"), {"field": term(key), "max": MAX_DETAIL_TEXT}),
+        "before_start": (N_("ended_at lies before started_at"), {}),
+        "below_minimum": (N_("subjects_max is below subjects_min"), {}),
+    }
+    said = known.get(exc.code)
+    if said is None or fill(said[0], said[1]) != exc.message:
+        return ValidationFailed(exc.message, exc.field, exc.code)
+    return ValidationFailed(said[0], exc.field, exc.code, said[1])
 
 
 def update_incident(
@@ -223,8 +253,13 @@ def update_incident(
 def _open(incident: Incident, action: str) -> None:
     if incident.status in ("dismissed", "closed"):
         raise Conflict(
-            f"incident {incident.reference} is {incident.status}; it cannot be {action}",
+            N_("incident %(reference)s is %(status)s; it cannot be %(action)s"),
             code="incident_" + incident.status,
+            params={
+                "reference": incident.reference,
+                "status": Term(incident.status, CLOSED_WORDS.get(incident.status)),
+                "action": Term(action, ACTION_WORDS.get(action)),
+            },
         )
 
 
@@ -233,7 +268,7 @@ def add_contracts(incident: Incident, contract_ids: object, actor=None, now: dat
     _open(incident, "changed")
     ids = _contract_ids(contract_ids)
     if not ids:
-        raise ValidationFailed("contract_ids must name at least one contract", "contract_ids", "required")
+        raise ValidationFailed(N_("contract_ids must name at least one contract"), "contract_ids", "required")
     contracts = _load_contracts(ids)
     attached = dict(
         db.session.execute(
@@ -272,11 +307,15 @@ def confirm(
 ) -> Incident:
     now = now or utcnow()
     if incident.status == "confirmed":
-        raise Conflict(f"incident {incident.reference} is already confirmed", code="already_confirmed")
+        raise Conflict(
+            N_("incident %(reference)s is already confirmed"),
+            code="already_confirmed",
+            params={"reference": incident.reference},
+        )
     _open(incident, "confirmed")
     confirmed_at = _past_instant(confirmed_at or now, "confirmed_at", now, "confirmed_at")
     if confirmed_at < incident.aware_at:
-        raise ValidationFailed("confirmed_at lies before aware_at", "confirmed_at", "before_aware_at")
+        raise ValidationFailed(N_("confirmed_at lies before aware_at"), "confirmed_at", "before_aware_at")
     incident.status = "confirmed"
     incident.confirmed_at = confirmed_at
     incident.updated_at = now
@@ -303,7 +342,9 @@ def dismiss(incident: Incident, reason: object, actor=None, now: datetime | None
 def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, str]:
     if isinstance(contract_id, bool) or not isinstance(contract_id, int):
         raise ValidationFailed(
-            "contract_id must be an integer id", "contract_id", "required" if contract_id is None else "invalid_type"
+            N_("contract_id must be an integer id"),
+            "contract_id",
+            "required" if contract_id is None else "invalid_type",
         )
     row = (
         None
@@ -316,7 +357,10 @@ def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, st
     )
     if row is None:
         raise ValidationFailed(
-            f"contract {contract_id} is not affected by {incident.reference}", "contract_id", "not_affected"
+            N_("contract %(id)s is not affected by %(reference)s"),
+            "contract_id",
+            "not_affected",
+            {"id": contract_id, "reference": incident.reference},
         )
     return row[0], row[1]
 
@@ -324,13 +368,16 @@ def _affected_contract(incident: Incident, contract_id: object) -> tuple[int, st
 def _affected_controller(incident: Incident, controller_id: object) -> int:
     if isinstance(controller_id, bool) or not isinstance(controller_id, int):
         raise ValidationFailed(
-            "controller_id must be an integer id",
+            N_("controller_id must be an integer id"),
             "controller_id",
             "required" if controller_id is None else "invalid_type",
         )
     if controller_id not in affected_controller_ids(incident):
         raise ValidationFailed(
-            f"controller {controller_id} is not affected by {incident.reference}", "controller_id", "not_affected"
+            N_("controller %(id)s is not affected by %(reference)s"),
+            "controller_id",
+            "not_affected",
+            {"id": controller_id, "reference": incident.reference},
         )
     return controller_id
 
@@ -368,19 +415,21 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         filing.follow_up,
     )
     if kind not in FILING_KINDS:
-        raise ValidationFailed(f"kind must be one of {', '.join(FILING_KINDS)}", "kind", "invalid_choice")
+        raise ValidationFailed(
+            N_("kind must be one of %(choices)s"), "kind", "invalid_choice", {"choices": ", ".join(FILING_KINDS)}
+        )
     at = _past_instant(at or now, "at", now, "at")
     if at < incident.aware_at:
-        raise ValidationFailed("at lies before the processor became aware of the incident", "at", "before_aware_at")
+        raise ValidationFailed(N_("at lies before the processor became aware of the incident"), "at", "before_aware_at")
     channel = clean_text(channel, "channel", 40) or None
     reference = clean_text(reference, "reference", 100) or None
     note = clean_text(note, "note", MAX_FIELD_LENGTH) or None
     if follow_up is not None and kind != "ap_follow_up":
-        raise ValidationFailed("follow_up is given only with kind ap_follow_up", "follow_up", "not_applicable")
+        raise ValidationFailed(N_("follow_up is given only with kind ap_follow_up"), "follow_up", "not_applicable")
     if kind in ("ap_notification", "ap_follow_up"):
         controller_id = _affected_controller(incident, controller_id)
         if reference is None:
-            raise ValidationFailed("the AP's reference (meldnummer) is required", "reference", "required")
+            raise ValidationFailed(N_("the AP's reference (meldnummer) is required"), "reference", "required")
         contract_id = None
         if kind == "ap_follow_up":
             details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up, at)}
@@ -388,21 +437,30 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         owner_id, profile_key = _affected_contract(incident, contract_id)
         if controller_id is not None and controller_id != owner_id:
             raise ValidationFailed(
-                f"contract {contract_id} belongs to controller {owner_id}", "controller_id", "mismatch"
+                N_("contract %(contract)s belongs to controller %(controller)s"),
+                "controller_id",
+                "mismatch",
+                {"contract": contract_id, "controller": owner_id},
             )
         controller_id = owner_id
         profile = all_profiles()[profile_key]  # checked when the contract was added; recompute() indexes the same
         if kind == "controller_consultation" and profile.rule(kind) is None:
             raise ValidationFailed(
-                f"the contract's clause ({profile_key}) has no consultation obligation", "kind", "not_in_contract"
+                N_("the contract's clause (%(profile)s) has no consultation obligation"),
+                "kind",
+                "not_in_contract",
+                {"profile": profile_key},
             )
         if kind == "data_subject_communication" and not profile.processor_may_inform_data_subjects:
-            raise Conflict(data_subject_guard(profile), "kind", "forbidden_by_contract")
+            raise data_subject_refusal(profile)
         if kind == "controller_notice":
             channel = channel or "email"
             if channel not in FILING_CHANNELS:
                 raise ValidationFailed(
-                    f"channel must be one of {', '.join(FILING_CHANNELS)}", "channel", "invalid_choice"
+                    N_("channel must be one of %(choices)s"),
+                    "channel",
+                    "invalid_choice",
+                    {"choices": ", ".join(FILING_CHANNELS)},
                 )
     row = Filing(
         incident_id=incident.id,
@@ -477,9 +535,10 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
     and cannot precede it."""
     if follow_up not in AP_FOLLOW_UPS:
         raise ValidationFailed(
-            f"follow_up must be one of {', '.join(AP_FOLLOW_UPS)}",
+            N_("follow_up must be one of %(choices)s"),
             "follow_up",
             "required" if follow_up is None else "invalid_choice",
+            {"choices": ", ".join(AP_FOLLOW_UPS)},
         )
     known: dict[str, datetime] = {}
     for ref, filed_at in db.session.execute(
@@ -491,32 +550,39 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
         known[ref] = min(filed_at, known.get(ref, filed_at))
     if not known:
         raise Conflict(
-            "no AP notification is recorded for this controller; record it before a follow-up",
+            N_("no AP notification is recorded for this controller; record it before a follow-up"),
             "kind",
             "no_ap_notification",
         )
     if reference not in known:
         raise ValidationFailed(
-            f"reference must be the AP's number of the notification: {', '.join(sorted(known))}",
+            N_("reference must be the AP's number of the notification: %(known)s"),
             "reference",
             "unknown_reference",
+            {"known": ", ".join(sorted(known))},
         )
     if at < known[reference]:
         raise ValidationFailed(
-            f"a follow-up cannot precede the AP notification {reference} of {format_local(known[reference])}",
+            N_("a follow-up cannot precede the AP notification %(reference)s of %(when)s"),
             "at",
             "before_notification",
+            {"reference": reference, "when": format_local(known[reference])},
         )
     return follow_up
 
 
-def data_subject_guard(profile) -> str:
-    """Why the processor may not inform data subjects under this contract, citing the clause."""
+def data_subject_refusal(profile) -> Conflict:
+    """Why the processor may not inform data subjects under this contract, citing the clause (and quoting it)."""
     clause = profile.data_subjects_clause or profile.article
     wording = f": “{profile.data_subjects_wording}”" if profile.data_subjects_wording else ""
-    return (
-        f"{profile.source}, {clause}{wording} — the processor may not inform data subjects about this breach; "
-        f"the controller decides and informs them (profile '{profile.key}')"
+    return Conflict(
+        N_(
+            "%(source)s, %(clause)s%(wording)s — the processor may not inform data subjects about this breach; "
+            "the controller decides and informs them (profile '%(profile)s')"
+        ),
+        "kind",
+        "forbidden_by_contract",
+        {"source": profile.source, "clause": clause, "wording": wording, "profile": profile.key},
     )
 
 
@@ -529,35 +595,41 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
         return (actor.name or actor.email), function, "portal"
     if value is None:
         raise ValidationFailed(
-            "the decision belongs to the controller: say who at the controller decided "
-            "(decision_maker: name, function, via)",
+            N_(
+                "the decision belongs to the controller: say who at the controller decided "
+                "(decision_maker: name, function, via)"
+            ),
             "decision_maker",
             "required",
         )
     if not isinstance(value, dict):
         raise ValidationFailed(
-            "decision_maker must be an object with name, function and via", "decision_maker", "invalid_type"
+            N_("decision_maker must be an object with name, function and via"), "decision_maker", "invalid_type"
         )
     unknown = set(value) - {"name", "function", "via"}
     if unknown:
         raise ValidationFailed(
-            f"'{sorted(unknown)[0]}' is not part of decision_maker", "decision_maker", "unknown_field"
+            N_("'%(key)s' is not part of decision_maker"),
+            "decision_maker",
+            "unknown_field",
+            {"key": sorted(unknown)[0]},
         )
     try:
         name = clean_text(value.get("name"), "decision_maker.name", 200)
         function = clean_text(value.get("function"), "decision_maker.function", 200) or None
     except ValidationFailed as exc:  # the error names the object, as every other refusal of it does
-        raise ValidationFailed(exc.message, "decision_maker", exc.code) from None
+        raise ValidationFailed(exc.msgid, "decision_maker", exc.code, exc.params) from None
     if not name:
         raise ValidationFailed(
-            "decision_maker.name is required: who at the controller decided", "decision_maker", "required"
+            N_("decision_maker.name is required: who at the controller decided"), "decision_maker", "required"
         )
     via = value.get("via")
     if via not in DECISION_VIA:
         raise ValidationFailed(
-            f"decision_maker.via must be one of {', '.join(DECISION_VIA)}",
+            N_("decision_maker.via must be one of %(choices)s"),
             "decision_maker",
             "required" if via is None else "invalid_choice",
+            {"choices": ", ".join(DECISION_VIA)},
         )
     return name, function, via
 
@@ -580,24 +652,31 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
     controller_id = _affected_controller(incident, controller_id)
     if notify_ap not in NOTIFY_AP_CHOICES:
         raise ValidationFailed(
-            f"notify_ap must be one of {', '.join(NOTIFY_AP_CHOICES)}", "notify_ap", "invalid_choice"
+            N_("notify_ap must be one of %(choices)s"),
+            "notify_ap",
+            "invalid_choice",
+            {"choices": ", ".join(NOTIFY_AP_CHOICES)},
         )
     reason = clean_text(reason, "reason", MAX_DESCRIPTION_LENGTH)
     if notify_ap == "no" and not reason:
-        raise ValidationFailed("a decision not to notify the AP needs its reason", "reason", "required")
+        raise ValidationFailed(N_("a decision not to notify the AP needs its reason"), "reason", "required")
     if inform_data_subjects not in (None, *INFORM_SUBJECTS_CHOICES):
-        raise ValidationFailed("inform_data_subjects must be 'yes' or 'no'", "inform_data_subjects", "invalid_choice")
+        raise ValidationFailed(
+            N_("inform_data_subjects must be 'yes' or 'no'"), "inform_data_subjects", "invalid_choice"
+        )
     if inform_data_subjects == "no":
         if data_subjects_ground not in SUBJECTS_GROUNDS:
             raise ValidationFailed(
-                f"not informing data subjects needs its ground: one of "
-                f"{', '.join(SUBJECTS_GROUNDS)} (AVG art. 34 lid 3)",
+                N_("not informing data subjects needs its ground: one of %(choices)s (GDPR art. 34(3))"),
                 "data_subjects_ground",
                 "required" if data_subjects_ground is None else "invalid_choice",
+                {"choices": ", ".join(SUBJECTS_GROUNDS)},
             )
     elif data_subjects_ground is not None:
         raise ValidationFailed(
-            "a ground is given only when data subjects are not informed", "data_subjects_ground", "not_applicable"
+            N_("a ground is given only when data subjects are not informed"),
+            "data_subjects_ground",
+            "not_applicable",
         )
     maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
     severity = latest_severity(incident.id, controller_id)

@@ -27,19 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..core.instants import format_local
+from .words import words
 
 PRODID = "-//Datalekdesk//Deadlines//NL"
 UID_DOMAIN = "datalekdesk"
 REFRESH = timedelta(minutes=15)
 DURATION = timedelta(minutes=15)  # a deadline is an instant; a short block keeps it visible in day views
 ALARMS = (timedelta(hours=4), timedelta(hours=1))
-# The kind of deadline: Dutch for the title, English in the description.
-KINDS = {
-    "controller_notice": ("Melding aan verwerkingsverantwoordelijke", "Notice to the controller"),
-    "controller_consultation": ("Overleg met verwerkingsverantwoordelijke", "Consultation with the controller"),
-    "ap_notification": ("Melding aan de AP", "Notification to the Dutch DPA (Autoriteit Persoonsgegevens)"),
-}
-OWNERS = {"processor": "the processor", "controller": "the controller"}
 
 
 @dataclass(frozen=True)
@@ -68,22 +62,23 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def summary(entry: FeedEntry) -> str:
-    dutch, _ = KINDS.get(entry.kind, (entry.kind, entry.kind))
-    text = f"{entry.incident_reference} · {dutch} · {entry.controller_name}"
-    return f"TE LAAT: {text}" if entry.overdue else text
+def summary(entry: FeedEntry, language: str = "nl") -> str:
+    w = words(language)
+    text = f"{entry.incident_reference} · {w['kinds'].get(entry.kind, entry.kind)} · {entry.controller_name}"
+    return f"{w['overdue']}: {text}" if entry.overdue else text
 
 
-def description(entry: FeedEntry) -> str:
-    _, english = KINDS.get(entry.kind, (entry.kind, entry.kind))
+def description(entry: FeedEntry, language: str = "nl") -> str:
+    w = words(language)
+    kind = w["kinds"].get(entry.kind, entry.kind)
     lines = [
-        f"{english} for incident {entry.incident_reference} ({entry.controller_name}).",
-        f"Due: {format_local(entry.due_at)} (Europe/Amsterdam).",
-        f"Clause: {entry.clause}.",
-        f"Owed by {OWNERS.get(entry.owner, entry.owner)}.",
+        w["about"].format(kind=kind, reference=entry.incident_reference, controller=entry.controller_name),
+        w["due"].format(due=format_local(entry.due_at)),
+        w["clause"].format(clause=entry.clause),
+        w["owed"].format(owner=w["owners"].get(entry.owner, entry.owner)),
     ]
     if entry.overdue:
-        lines.append("Status: the deadline has passed without a filing (missed).")
+        lines.append(w["missed"])
     lines.append(entry.url)
     return "\n".join(lines)
 
@@ -143,28 +138,30 @@ _DURATION = duration(DURATION)
 _TRIGGERS = tuple((int(before.total_seconds() // 3600), duration(-before)) for before in ALARMS)
 
 
-def event(entry: FeedEntry, dtstamp: str) -> str:
-    """The VEVENT of one deadline, with its two alarms, as folded content lines. Only the texts can be longer than
-    a line; the rest is short ASCII by construction."""
-    title = text(summary(entry))
+def event(entry: FeedEntry, dtstamp: str, language: str = "nl") -> str:
+    """The VEVENT of one deadline, with its two alarms, as folded content lines, its words in `language`. Only the
+    texts can be longer than a line; the rest is short ASCII by construction."""
+    title = summary(entry, language)
+    alarm = words(language)["alarm"]
     alarms = "".join(
-        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold(f'DESCRIPTION:{title} (nog {hours} uur)')}"
+        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold('DESCRIPTION:' + text(alarm.format(summary=title, hours=hours)))}"
         f"TRIGGER;RELATED=START:{trigger}\r\nEND:VALARM\r\n"
         for hours, trigger in _TRIGGERS
     )
     return (
         f"BEGIN:VEVENT\r\nUID:{uid(entry.obligation_id)}\r\nSEQUENCE:{entry.sequence}\r\nDTSTAMP:{dtstamp}\r\n"
         f"DTSTART:{stamp(entry.due_at)}\r\nDURATION:{_DURATION}\r\n"
-        + fold(f"SUMMARY:{title}")
-        + fold(f"DESCRIPTION:{text(description(entry))}")
+        + fold(f"SUMMARY:{text(title)}")
+        + fold(f"DESCRIPTION:{text(description(entry, language))}")
         + fold(f"URL;VALUE=URI:{entry.url}")
         # TRANSPARENT: a deadline does not make anyone busy
         + f"CLASS:PRIVATE\r\nTRANSP:TRANSPARENT\r\nCATEGORIES:Datalekdesk\r\n{alarms}END:VEVENT\r\n"
     )
 
 
-def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
-    """The whole VCALENDAR, events ordered by deadline (then obligation id) so equal data gives equal output."""
+def build(entries: Iterable[FeedEntry], *, name: str, now: datetime, language: str = "nl") -> bytes:
+    """The whole VCALENDAR, events ordered by deadline (then obligation id) so equal data gives equal output; its
+    words in `language` (the feed owner's)."""
     refresh = duration(REFRESH)
     head = [
         "BEGIN:VCALENDAR",
@@ -179,7 +176,7 @@ def build(entries: Iterable[FeedEntry], *, name: str, now: datetime) -> bytes:
     ]
     dtstamp = stamp(now)
     out = [fold(line) for line in head]
-    out.extend(event(e, dtstamp) for e in sorted(entries, key=lambda e: (_utc(e.due_at), e.obligation_id)))
+    out.extend(event(e, dtstamp, language) for e in sorted(entries, key=lambda e: (_utc(e.due_at), e.obligation_id)))
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode("utf-8")
 

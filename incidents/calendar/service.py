@@ -37,8 +37,9 @@ from ..auth.models import STAFF_ROLES, User
 from ..breaches.models import Incident, Obligation, TimelineEvent
 from ..core.clock import effective_status
 from ..core.instants import utcnow
-from ..errors import ValidationFailed
+from ..errors import N_, ValidationFailed
 from ..extensions import db
+from ..links import base_url
 from ..parties.models import Controller
 from ..validation import required_text
 from . import feed as ical
@@ -57,6 +58,7 @@ class Scope:
     controller_id: int | None
     portal: bool
     title: str
+    language: str = "nl"  # the feed owner's: a calendar's events are in one language
 
 
 # --- making, revoking, listing ---
@@ -75,7 +77,7 @@ def create_feed(
         raise ValueError("a feed belongs to exactly one user or one controller")
     name = required_text(name, "name", MAX_NAME, "name")
     if user is not None and not user.active:
-        raise ValidationFailed("this user is deactivated", "user_id", "inactive")
+        raise ValidationFailed(N_("this user is deactivated"), "user_id", "inactive")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     feed = CalendarFeed(
         token_hash=CalendarFeed.hash(token),
@@ -119,7 +121,7 @@ def feeds_of_controller(controller_id: int) -> list[CalendarFeed]:
 def feed_url(token: str) -> str:
     """The absolute address to subscribe to (BASE_URL, so it is right behind a proxy and in e-mails)."""
     path = current_app.url_map.bind("").build("calendar.feed", {"token": token})
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
+    return f"{base_url()}{path}"
 
 
 # --- serving ---
@@ -141,14 +143,14 @@ def scope_of(feed: CalendarFeed) -> Scope | None:
         controller = db.session.get(Controller, feed.controller_id)
         if controller is None:
             return None
-        return Scope(controller.id, True, f"{CALENDAR_PREFIX} · {controller.name} · {feed.name}")
+        return Scope(controller.id, True, f"{CALENDAR_PREFIX} · {controller.name} · {feed.name}", controller.language)
     user = db.session.get(User, feed.user_id) if feed.user_id is not None else None
     if user is None or not user.active:
         return None
     if user.role in STAFF_ROLES:
-        return Scope(None, False, f"{CALENDAR_PREFIX} · {feed.name}")
+        return Scope(None, False, f"{CALENDAR_PREFIX} · {feed.name}", user.language)
     if user.role == "controller" and user.controller_id is not None:
-        return Scope(user.controller_id, True, f"{CALENDAR_PREFIX} · {feed.name}")
+        return Scope(user.controller_id, True, f"{CALENDAR_PREFIX} · {feed.name}", user.language)
     return None
 
 
@@ -183,7 +185,7 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
     )
     if scope.controller_id is not None:
         query = query.where(Obligation.controller_id == scope.controller_id)
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = base_url()
     urls = current_app.url_map.bind("")
     endpoint = "portal.incident" if scope.portal else "incidents.show"
     links: dict[int, str] = {}  # an incident's link, built once for all its deadlines
@@ -216,4 +218,4 @@ def render(feed: CalendarFeed, now: datetime | None = None) -> bytes:
     scope = scope_of(feed)
     if scope is None:
         raise ValueError("this feed shows nothing any more")
-    return ical.build(entries(scope, now), name=scope.title, now=now)
+    return ical.build(entries(scope, now), name=scope.title, now=now, language=scope.language)

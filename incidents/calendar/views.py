@@ -66,7 +66,7 @@ def _created(feed: CalendarFeed, token: str, back: str):
 
 def _refused(exc: DomainError, back: str):
     refuse()
-    flash(_("The calendar feed was not made: %(reason)s", reason=exc.message), "error")
+    flash(_("The calendar feed was not made: %(reason)s", reason=exc.translated()), "error")
     return redirect(back)
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -97,7 +97,10 @@ def scopes(incident_id: int):
             refuse()
             attach_error(form, exc)
         else:
-            flash(_("Scopes saved for %(n)d controllers.", n=len(done)), "success")
+            flash(
+                ngettext("Scope saved for %(num)d controller.", "Scopes saved for %(num)d controllers.", len(done)),
+                "success",
+            )
             return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="scopes"))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -166,7 +169,7 @@ def internal_note(incident_id: int):
             service.update_incident(incident, internal_note=form.internal_note.data or "", actor=current_user)
         except DomainError as exc:
             refuse()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
             flash(_("Internal note saved."), "success")
     else:

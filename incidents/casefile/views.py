@@ -26,6 +26,7 @@ from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import find, get_or_404
 from ..notices.forms import BulkForm
 from ..notices.outbox import wake_pump
+from ..notifications import conversation
 from ..parties.models import Contract, Controller
 from ..parties.search import profile_counts
 from ..portal.forms import AnswerForm
@@ -48,6 +49,7 @@ from .forms import (
 )
 from .intake import PickerForm, handle
 from .lists import attached_ids
+from .logged import logged_message
 from .page import controller_page, incident_page, timeline_page
 from .page_forms import controller_forms, page_forms, scope_section
 from .picker import Resolved, Selection, picker_view
@@ -128,17 +130,8 @@ def new():
         return incident, len(resolved.contracts)
 
     def done(saved: tuple[Incident, int]):
-        incident, contracts = saved
-        if contracts:
-            flash(_("Incident %(ref)s logged; the clocks are running.", ref=incident.reference), "success")
-        else:
-            flash(
-                _(
-                    "Incident %(ref)s logged without contracts: no clock runs until you add them.",
-                    ref=incident.reference,
-                ),
-                "success",
-            )
+        incident, _contracts = saved
+        flash(logged_message(incident), "success")
         return redirect(url_for("incidents.show", incident_id=incident.id))
 
     if request.method == "GET":
@@ -296,7 +289,7 @@ def answer(incident_id: int, question_id: int):
     )
     form = AnswerForm(prefix=f"a{question_id}")
     if form.validate_on_submit():
-        service.record_event(
+        answered = service.record_event(
             incident,
             "answer",
             current_user,
@@ -304,6 +297,7 @@ def answer(incident_id: int, question_id: int):
             controller_id=asked.details.get("controller_id"),
             text=form.text.data.strip(),
         )
+        conversation.answer_given(incident, answered)
         flash(_("Answer sent."), "success")
     else:
         flash(_("Nothing was saved: the answer is empty or too long."), "error")

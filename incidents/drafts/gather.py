@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
-from ..errors import NotFound
+from ..errors import N_, NotFound
 from ..extensions import db
 from ..notices.content import affected_contracts, controller_scope, processor_contact_point
 from ..parties.models import Controller
@@ -31,7 +31,10 @@ def affected_controller(incident: Incident, controller_id: int | None) -> Contro
         .limit(1)
     )
     if controller is None or not touched:
-        raise NotFound(f"controller {controller_id} is not affected by incident {incident.reference}")
+        raise NotFound(
+            N_("controller %(id)s is not affected by incident %(reference)s"),
+            params={"id": controller_id, "reference": incident.reference},
+        )
     return controller
 
 

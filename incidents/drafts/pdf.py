@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from ..core.filenames import name_part
 from ..core.instants import format_local
 from ..pdf import build, clean, para_text, register_fonts, styles
 from .compose import Draft
@@ -105,12 +103,5 @@ def render_pdf(draft: Draft) -> bytes:
 
 def filename(draft: Draft) -> str:
     """One file per controller: its name is in the file name, so two downloads cannot be mixed up."""
-    name = (
-        re.sub(
-            r"[^A-Za-z0-9]+",
-            "-",
-            unicodedata.normalize("NFKD", draft.controller_name).encode("ascii", "ignore").decode(),
-        ).strip("-")[:60]
-        or "verwerkingsverantwoordelijke"
-    )
+    name = name_part(draft.controller_name, "verwerkingsverantwoordelijke")
     return f"{draft.incident_reference}-AP-concept-{name}.pdf"

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 
 from ..breaches.lookup import incident_or_404
 from ..breaches.scope import scope_of
+from ..core.filenames import name_part
 from ..core.guard import profile_guard
 from ..core.instants import utcnow
 from ..errors import NotFound
@@ -46,8 +47,8 @@ def ap_pdf(incident_id: int, controller_id: int):
     )
 
 
-@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>")
-def subjects(incident_id: int, controller_id: int):
+def _letters(incident_id: int, controller_id: int):
+    """The incident, the controller, the letters' language, whether they apologise, and the letters."""
     incident = incident_or_404(incident_id)
     try:
         controller = affected_controller(incident, controller_id if is_id(controller_id) else None)
@@ -61,6 +62,41 @@ def subjects(incident_id: int, controller_id: int):
         abort(400, description="apology must be 0 or 1")
     facts = letter_facts(incident, controller)
     letters = [compose_letter(facts, variant, language, apology=apology == "1") for variant in VARIANTS]
+    return incident, controller, language, apology, letters
+
+
+# A letter downloaded as text, named in its own language: DL-2026-0006-brief-betrokkenen-GGZ-Kustland.txt.
+LETTER_FILE_WORDS = {
+    "nl": {"letter": "brief-betrokkenen", "email": "e-mail-betrokkenen", "public": "openbare-mededeling"},
+    "en": {"letter": "letter-data-subjects", "email": "e-mail-data-subjects", "public": "public-communication"},
+}
+
+
+@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>/<any(letter, email, public):variant>.txt")
+def subjects_text(incident_id: int, controller_id: int, variant: str):
+    """One letter as a text file (UTF-8), to edit in a word processor or hand to a mailing house."""
+    incident, controller, language, _apology, letters = _letters(incident_id, controller_id)
+    letter = next((item for item in letters if item.variant == variant), None)
+    if letter is None:
+        abort(404)
+    text = (f"{letter.subject}\n\n" if letter.variant == "email" and letter.subject else "") + letter.body
+    name = "-".join(
+        [
+            incident.reference,
+            LETTER_FILE_WORDS[language][variant],
+            name_part(controller.name, "verwerkingsverantwoordelijke"),
+        ]
+    )
+    return Response(
+        text.replace("\n", "\r\n").encode("utf-8"),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{name}.txt"'},
+    )
+
+
+@bp.get("/<int:incident_id>/subjects-letter/<int:controller_id>")
+def subjects(incident_id: int, controller_id: int):
+    incident, controller, language, apology, letters = _letters(incident_id, controller_id)
     return render_template(
         "drafts/subjects.html",
         incident=incident,
@@ -68,6 +104,7 @@ def subjects(incident_id: int, controller_id: int):
         letters=letters,
         language=language,
         apology=apology == "1",
+        download_args={"letter_lang": language, **({"apology": apology} if apology else {})},
         decision=latest_decision(incident, controller),
         guards=_subject_guards(incident, controller, str(get_locale() or "nl")),
         scope_note=scope_of(incident.id, controller.id).get("note") or "",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..links import base_url
+
 SALT = "notice-acknowledgement"
 
 
@@ -36,5 +38,5 @@ def read_token(token: str) -> tuple[int, str]:
 
 
 def ack_url(outbox_id: int, nonce: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = base_url()
     return f"{base}/ack/{make_token(outbox_id, nonce)}"

@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from ..core.filenames import name_part
 from ..core.instants import format_local
 from ..pdf import build, clean, para_text, register_fonts, styles
 from .texts import words
@@ -150,7 +151,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                     _when(content.confirmed_at, content.language) if content.confirmed_at else w["not_confirmed"],
                 ),
             ]
-            + ([("", content.description)] if content.description else []),
+            + ([(w["description"], content.description)] if content.description else []),
         ),
     ]
     if content.details:
@@ -233,6 +234,12 @@ def render_text(content: NoticeContent) -> str:
     return "\n".join(lines)
 
 
+# The HTML e-mail fits a phone: no fixed widths, long words and links wrap (mail clients read inline styles only).
+BODY_STYLE = "font-family:sans-serif;margin:0;padding:8px;max-width:680px"
+TABLE_STYLE = "border-collapse:collapse;width:100%;table-layout:fixed"
+CELL_STYLE = "overflow-wrap:anywhere;word-break:break-word"
+
+
 def render_html(content: NoticeContent) -> str:
     w = words(content.language)
     e = html_escape
@@ -243,23 +250,50 @@ def render_html(content: NoticeContent) -> str:
     if content.provisional:
         parts.append(f"<p><strong>{e(w['provisional'])}</strong></p>")
     for heading, rows in sections(content):
-        parts.append(f"<h3>{e(heading)}</h3><table cellpadding='4' style='border-collapse:collapse'>")
+        parts.append(f"<h3>{e(heading)}</h3><table cellpadding='4' style='{TABLE_STYLE}'>")
         for label, value in rows:
             body = e(clean(value)).replace("\n", "<br>")
-            parts.append(f"<tr><th align='left' valign='top'>{e(label)}</th><td>{body}</td></tr>")
+            parts.append(
+                f"<tr><th align='left' valign='top' style='{CELL_STYLE}'>{e(label)}</th>"
+                f"<td style='{CELL_STYLE}'>{body}</td></tr>"
+            )
         parts.append("</table>")
     if content.ack_url:
-        parts.append(f"<p><a href='{e(content.ack_url)}'>{e(w['ack'])}</a></p>")
+        parts.append(f"<p><a href='{e(content.ack_url)}' style='{CELL_STYLE}'>{e(w['ack'])}</a></p>")
     parts.append(f"<p>{e(w['closing'])}<br>{e(content.processor_name)}</p>")
-    return "<!doctype html><html><body style='font-family:sans-serif'>" + "".join(parts) + "</body></html>"
+    return (
+        "<!doctype html><html><head><meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body style='{BODY_STYLE}'>" + "".join(parts) + "</body></html>"
+    )
+
+
+# The words of a file name, in the document's language: "DL-2026-0006-melding-aanvulling-2-GGZ-Kustland.pdf".
+FILE_WORDS = {
+    "nl": {
+        "notice": "melding",
+        "report": "rapportage",
+        "initial": "eerste",
+        "update": "aanvulling",
+        "final": "definitief",
+    },
+    "en": {"notice": "notice", "report": "report", "initial": "initial", "update": "update", "final": "final"},
+}
 
 
 def filename(content: NoticeContent) -> str:
-    kind = "melding" if content.kind == "notice" else "rapportage"
-    if content.language == "en":
-        kind = "notice" if content.kind == "notice" else "report"
-    version = f"-{content.version}" if content.kind == "notice" else ""
-    return f"{content.incident_reference}-{kind}{version}-{content.sequence}.pdf"
+    """One language per name, and the controller's name in it: the notices of one incident to several controllers
+    do not collide in a downloads folder."""
+    words = FILE_WORDS["en" if content.language == "en" else "nl"]
+    parts = [content.incident_reference]
+    if content.kind == "notice":
+        parts += [words["notice"], words.get(content.version or "", content.version or "")]
+        if content.version == "update" or content.sequence > 1:
+            parts.append(str(content.sequence))
+    else:
+        parts += [words["report"], str(content.sequence)]
+    fallback = "verwerkingsverantwoordelijke" if content.language != "en" else "controller"
+    parts.append(name_part(content.controller_name, fallback))
+    return "-".join(parts) + ".pdf"
 
 
 def render(content: NoticeContent) -> Rendered:

@@ -18,7 +18,7 @@ from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident
 from ..breaches.service import FilingInput, record_observed_filings
 from ..breaches.timeline import record_event
 from ..core.instants import utcnow
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..parties.models import Controller
 from ..validation import clean_text, is_id, required_text
@@ -32,7 +32,11 @@ from .repeats import content_digest, repeated
 
 def open_for_notices(incident: Incident) -> None:
     if incident.status == "dismissed":
-        raise Conflict(f"incident {incident.reference} is dismissed; no notices are sent", code="incident_dismissed")
+        raise Conflict(
+            N_("incident %(reference)s is dismissed; no notices are sent"),
+            code="incident_dismissed",
+            params={"reference": incident.reference},
+        )
 
 
 def _existing(key: str) -> OutboxMessage | None:
@@ -237,11 +241,11 @@ def _controllers(incident: Incident, controller_ids: object, all_: object) -> li
     if all_ is True:
         ids = sorted(affected)
     elif all_ not in (None, False):
-        raise ValidationFailed("all must be true or false", "all", "invalid_type")
+        raise ValidationFailed(N_("all must be true or false"), "all", "invalid_type")
     else:
         if not isinstance(controller_ids, list) or not controller_ids or not all(is_id(i) for i in controller_ids):
             raise ValidationFailed(
-                "give controller_ids (a non-empty list of ids) or all: true",
+                N_("give controller_ids (a non-empty list of ids) or all: true"),
                 "controller_ids",
                 "required" if controller_ids is None else "invalid_type",
             )
@@ -249,12 +253,18 @@ def _controllers(incident: Incident, controller_ids: object, all_: object) -> li
         strangers = [i for i in ids if i not in affected]
         if strangers:
             raise ValidationFailed(
-                f"controller(s) {', '.join(map(str, strangers))} not affected by {incident.reference}",
+                N_("controller(s) %(ids)s not affected by %(reference)s"),
                 "controller_ids",
                 "not_affected",
+                {"ids": ", ".join(map(str, strangers)), "reference": incident.reference},
             )
     if not ids:
-        raise ValidationFailed(f"{incident.reference} affects no controllers yet", "controller_ids", "required")
+        raise ValidationFailed(
+            N_("%(reference)s affects no controllers yet"),
+            "controller_ids",
+            "required",
+            {"reference": incident.reference},
+        )
     rows = {c.id: c for c in db.session.scalars(select(Controller).where(Controller.id.in_(ids)))}
     return [rows[i] for i in ids]
 
@@ -272,7 +282,12 @@ def issue_notices(
     """One notice per controller. Issuing an initial (or final) notice twice returns the first; an update that
     repeats the controller's last one within minutes returns that one (repeats.py)."""
     if version not in NOTICE_VERSIONS:
-        raise ValidationFailed(f"version must be one of {', '.join(NOTICE_VERSIONS)}", "version", "invalid_choice")
+        raise ValidationFailed(
+            N_("version must be one of %(choices)s"),
+            "version",
+            "invalid_choice",
+            {"choices": ", ".join(NOTICE_VERSIONS)},
+        )
     next_update = clean_text(next_update, "next_update", 500)
     lock_incident(incident)
     open_for_notices(incident)
@@ -368,11 +383,11 @@ def acknowledge(
     """Record that the controller confirmed receipt (once): through the e-mailed link or in the portal. The filing
     log keeps who typed or who was logged in, and when."""
     if not secrets.compare_digest(message.ack_nonce, nonce):
-        raise NotFound("this link does not belong to a notice")
+        raise NotFound(N_("this link does not belong to a notice"))
     if message.status != "sent":
-        raise Conflict("this notice has not been delivered yet", code="not_sent")
+        raise Conflict(N_("this notice has not been delivered yet"), code="not_sent")
     if acknowledgement(message) is not None:
-        raise Conflict("receipt of this notice was already confirmed", code="already_acknowledged")
+        raise Conflict(N_("receipt of this notice was already confirmed"), code="already_acknowledged")
     name = required_text(name, "name", 200, "name")
     now = now or utcnow()
     incident = db.session.get_one(Incident, message.incident_id)

@@ -305,6 +305,22 @@ def _message_for(token: str) -> tuple[OutboxMessage | None, str | None, str]:
     return message, nonce, ""
 
 
+def _ap_due(incident: Incident, controller: Controller):
+    """The controller's own deadline to notify the AP for this incident, while it runs (the ack page reminds them)."""
+    from sqlalchemy import func, select
+
+    from ..breaches.models import Obligation
+
+    return db.session.scalar(
+        select(func.min(Obligation.due_at)).where(
+            Obligation.incident_id == incident.id,
+            Obligation.controller_id == controller.id,
+            Obligation.kind == "ap_notification",
+            Obligation.status == "running",
+        )
+    )
+
+
 @bp.route("/ack/<token>", methods=["GET", "POST"])
 def acknowledge(token: str):
     message, nonce, problem = _message_for(token)
@@ -314,6 +330,7 @@ def acknowledge(token: str):
     controller = db.session.get_one(Controller, message.controller_id)  # an acknowledged notice has a controller
     document_row = db.session.get(Document, message.document_id)
     speak(controller.language)
+    ap_due = _ap_due(incident, controller) if incident else None
     existing = service.acknowledgement(message)
     form = AckForm()
     refused = None
@@ -332,6 +349,7 @@ def acknowledge(token: str):
                 controller=controller,
                 document=document_row,
                 just_now=True,
+                ap_due=ap_due,
             )
     if existing is not None and request.method == "POST":
         return render_template(
@@ -341,8 +359,15 @@ def acknowledge(token: str):
             controller=controller,
             document=document_row,
             reused=True,
+            ap_due=ap_due,
         ), 409
     status = refused or (422 if form.errors else 200)
     return render_template(
-        "notices/ack.html", form=form, done=existing, incident=incident, controller=controller, document=document_row
+        "notices/ack.html",
+        form=form,
+        done=existing,
+        incident=incident,
+        controller=controller,
+        document=document_row,
+        ap_due=ap_due,
     ), status

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..errors import DomainError
+from ..errors import N_, DomainError, fill, translate
 from ..extensions import db
 from ..profiles import all_profiles
 from ..validation import email_address, kvk_number
@@ -37,7 +37,19 @@ MAX_ROWS = 20000
 class RowError:
     line: int
     column: str | None
-    message: str
+    msgid: str  # English, with %(name)s placeholders filled from params
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return fill(self.msgid, self.params)
+
+    def translated(self) -> str:
+        return translate(self.msgid, self.params)
+
+
+def _refused(line: int, column: str, exc: DomainError) -> RowError:
+    return RowError(line, column, exc.msgid, exc.params)
 
 
 @dataclass
@@ -52,7 +64,7 @@ class ImportRefused(DomainError):
     default_code = "import_refused"
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} problem(s) found; nothing was imported", "file")
+        super().__init__(N_("%(n)d problem(s) found; nothing was imported"), "file", params={"n": len(errors)})
         self.errors = errors
 
 
@@ -67,7 +79,7 @@ def _decode(raw: bytes | str) -> str:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportRefused([RowError(1, None, "the file is not UTF-8 text")]) from None
+            raise ImportRefused([RowError(1, None, N_("the file is not UTF-8 text"))]) from None
     return raw.lstrip("\ufeff")
 
 
@@ -82,32 +94,47 @@ def _check_row(
     row_errors: list[RowError] = []
     name = values["controller"]
     if not name:
-        row_errors.append(RowError(line, "controller", "controller name is empty"))
+        row_errors.append(RowError(line, "controller", N_("controller name is empty")))
     elif len(name) > 200:
-        row_errors.append(RowError(line, "controller", "controller name is longer than 200 characters"))
+        row_errors.append(RowError(line, "controller", N_("controller name is longer than 200 characters")))
     try:
         email = email_address(values["contact_email"])
     except DomainError as exc:
-        row_errors.append(RowError(line, "contact_email", exc.message))
+        row_errors.append(_refused(line, "contact_email", exc))
         email = None
     try:
         kvk = kvk_number(values["kvk"])
     except DomainError as exc:
-        row_errors.append(RowError(line, "kvk", exc.message))
+        row_errors.append(_refused(line, "kvk", exc))
         kvk = None
     if values["profile"] not in profiles:
+        known = ", ".join(sorted(profiles))
         row_errors.append(
-            RowError(line, "profile", f"unknown profile '{values['profile']}' (known: {', '.join(sorted(profiles))})")
+            RowError(
+                line,
+                "profile",
+                N_("unknown profile '%(key)s' (known: %(known)s)"),
+                {"key": values["profile"], "known": known},
+            )
         )
     reference = values["reference"]
     if not reference:
-        row_errors.append(RowError(line, "reference", "reference is empty"))
+        row_errors.append(RowError(line, "reference", N_("reference is empty")))
     elif len(reference) > 64:
-        row_errors.append(RowError(line, "reference", "reference is longer than 64 characters"))
+        row_errors.append(RowError(line, "reference", N_("reference is longer than 64 characters")))
     elif reference in existing_refs:
-        row_errors.append(RowError(line, "reference", f"contract '{reference}' already exists"))
+        row_errors.append(
+            RowError(line, "reference", N_("contract '%(reference)s' already exists"), {"reference": reference})
+        )
     elif reference in seen_refs:
-        row_errors.append(RowError(line, "reference", f"reference '{reference}' also on line {seen_refs[reference]}"))
+        row_errors.append(
+            RowError(
+                line,
+                "reference",
+                N_("reference '%(reference)s' also on line %(line)d"),
+                {"reference": reference, "line": seen_refs[reference]},
+            )
+        )
     return row_errors, email, kvk
 
 
@@ -117,7 +144,14 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ImportRefused(
-            [RowError(1, None, f"missing column(s): {', '.join(missing)}; expected {', '.join(COLUMNS)}")]
+            [
+                RowError(
+                    1,
+                    None,
+                    N_("missing column(s): %(missing)s; expected %(expected)s"),
+                    {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)},
+                )
+            ]
         )
     reader.fieldnames = header
 
@@ -132,10 +166,10 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     for row in reader:
         line = reader.line_num
         if len(planned_contracts) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(line, None, f"more than {MAX_ROWS} rows; split the file"))
+            errors.append(RowError(line, None, N_("more than %(max)d rows; split the file"), {"max": MAX_ROWS}))
             break
         if None in row:
-            errors.append(RowError(line, None, "more values than columns"))
+            errors.append(RowError(line, None, N_("more values than columns")))
             continue
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
         if not any(values.values()):
@@ -154,7 +188,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     if errors:
         raise ImportRefused(errors)
     if not planned_contracts:
-        raise ImportRefused([RowError(2, None, "the file holds no contracts")])
+        raise ImportRefused([RowError(2, None, N_("the file holds no contracts"))])
 
     result = ImportResult()
     for folded, values in planned_controllers.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import N_, NotFound, ValidationFailed
 from ..extensions import db
 from ..lookup import find
 from ..profiles import all_profiles
@@ -14,10 +14,12 @@ from .models import Contract, Controller
 
 def get_controller(controller_id: object, field: str = "controller_id") -> Controller:
     if isinstance(controller_id, bool) or not isinstance(controller_id, int):
-        raise ValidationFailed("controller_id must be an integer id", field, "invalid_type")
+        raise ValidationFailed(N_("controller_id must be an integer id"), field, "invalid_type")
     controller = find(Controller, controller_id)
     if controller is None:
-        raise ValidationFailed(f"there is no controller with id {controller_id}", field, "unknown_controller")
+        raise ValidationFailed(
+            N_("there is no controller with id %(id)s"), field, "unknown_controller", {"id": controller_id}
+        )
     return controller
 
 
@@ -46,7 +48,12 @@ LEGAL_BASES = ("AVG", "Wpg", "Tw")
 def _legal_basis(value: object) -> str:
     text = clean_text(value, "legal_basis", 10) or "AVG"
     if text not in LEGAL_BASES:
-        raise ValidationFailed(f"legal_basis must be one of {', '.join(LEGAL_BASES)}", "legal_basis", "invalid_choice")
+        raise ValidationFailed(
+            N_("legal_basis must be one of %(choices)s"),
+            "legal_basis",
+            "invalid_choice",
+            {"choices": ", ".join(LEGAL_BASES)},
+        )
     return text
 
 
@@ -68,7 +75,12 @@ def _profile_key(value: object) -> str:
     key = required_text(value, "profile", 64, "profile")
     if key not in all_profiles():
         known = ", ".join(sorted(all_profiles()))
-        raise ValidationFailed(f"unknown clause profile '{key}' (known: {known})", "profile", "unknown_profile")
+        raise ValidationFailed(
+            N_("unknown clause profile '%(key)s' (known: %(known)s)"),
+            "profile",
+            "unknown_profile",
+            {"key": key, "known": known},
+        )
     return key
 
 
@@ -76,7 +88,12 @@ def _reference(value: object, exclude_id: int | None = None) -> str:
     reference = required_text(value, "reference", 64, "reference")
     clash = db.session.scalar(select(Contract.id).where(Contract.reference == reference))
     if clash is not None and clash != exclude_id:
-        raise ValidationFailed(f"a contract with reference '{reference}' already exists", "reference", "duplicate")
+        raise ValidationFailed(
+            N_("a contract with reference '%(reference)s' already exists"),
+            "reference",
+            "duplicate",
+            {"reference": reference},
+        )
     return reference
 
 
@@ -111,5 +128,5 @@ def find_controller_by_name(name: str) -> Controller | None:
 def get_contract(contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id)
     if contract is None:
-        raise NotFound(f"there is no contract with id {contract_id}")
+        raise NotFound(N_("there is no contract with id %(id)s"), params={"id": contract_id})
     return contract

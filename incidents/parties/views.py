@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -166,11 +167,9 @@ def import_csv():
                 errors = exc.errors
             else:
                 flash(
-                    _(
-                        "%(n)d contract(s) imported, %(c)d new controller(s).",
-                        n=result.contracts,
-                        c=result.controllers_created,
-                    ),
+                    ngettext("%(num)d contract imported", "%(num)d contracts imported", result.contracts)
+                    + ", "
+                    + ngettext("%(num)d new controller.", "%(num)d new controllers.", result.controllers_created),
                     "success",
                 )
                 return redirect(url_for("parties.contracts"))

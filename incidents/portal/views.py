@@ -20,6 +20,7 @@ from ..forms_common import choices
 from ..lookup import get_or_404
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
+from ..notifications import conversation
 from ..transaction import refuse
 from ..web import post_form
 from .forms import APFilingForm, QuestionForm
@@ -143,9 +144,10 @@ def question(incident_id: int):
     incident = _mine(incident_id)
 
     def act(form):
-        service.record_event(
+        asked = service.record_event(
             incident, "question", current_user, controller_id=current_user.controller_id, text=form.text.data.strip()
         )
+        conversation.question_asked(incident, asked)
         return _("Your question was sent to the processor.")
 
     return _apply(incident, "question_form", QuestionForm(prefix="q"), act)
@@ -163,7 +165,7 @@ def acknowledge(incident_id: int, message_id: int):
         notices.acknowledge(message, message.ack_nonce, current_user.label, channel="portal", actor=current_user)
     except DomainError as exc:
         refuse()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
     else:
         flash(_("Receipt confirmed."), "success")
     return redirect(url_for("portal.incident", incident_id=incident.id, _anchor="notices"))

@@ -170,7 +170,12 @@ def _remind_batch(batch, context: _Context) -> int:
         if reminder_id is None:
             continue  # another worker sent this one
         text = message_for(
-            people["incidents"][row.incident_id], row, people["controllers"].get(row.controller_id), point, now
+            people["incidents"][row.incident_id],
+            row,
+            people["controllers"].get(row.controller_id),
+            point,
+            now,
+            dpo=bool(context.dpo),
         )
         if value["recipients"]:
             mails.append(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from markupsafe import escape
 
 from ..core.instants import format_local, iso_z
 from ..core.reminders import Point
+from ..links import base_url
 
 KINDS = {
     "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
@@ -31,16 +31,17 @@ class ReminderText:
     payload: dict
 
 
-def _span(seconds: float) -> str:
+def _span(seconds: float, hours: str = "u") -> str:
     minutes = int(abs(seconds) // 60)
-    return f"{minutes // 60} u {minutes % 60:02d} min"
+    return f"{minutes // 60} {hours} {minutes % 60:02d} min"
 
 
-def message_for(incident, obligation, controller, point: Point, now: datetime) -> ReminderText:
+def message_for(incident, obligation, controller, point: Point, now: datetime, *, dpo: bool = True) -> ReminderText:
+    """`dpo`: whether a DPO address is configured, so an escalation says truthfully who else was told."""
     dutch, english = KINDS.get(obligation.kind, (obligation.kind, obligation.kind))
     due = format_local(obligation.due_at)
     left = (obligation.due_at - now).total_seconds()
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = base_url()
     url = f"{base}/incidents/{incident.id}"
     # The controller's own AP clock also reminds the controller's users, who cannot open the desk's page: they get
     # the portal's (the same e-mail goes to the processor's staff, who cannot open the portal).
@@ -48,18 +49,22 @@ def message_for(incident, obligation, controller, point: Point, now: datetime) -
     name = controller.name if controller else ""
     if left >= 0:
         nl = f"Herinnering {incident.reference}: {dutch} voor {name} uiterlijk {due} (nog {_span(left)})."
-        en = f"Reminder {incident.reference}: {english} for {name} due {due} ({_span(left)} left)."
+        en = f"Reminder {incident.reference}: {english} for {name} due {due} ({_span(left, 'h')} left)."
     else:
         nl = f"TE LAAT {incident.reference}: {dutch} voor {name} had uiterlijk {due} gemoeten ({_span(left)} te laat)."
-        en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left)} overdue)."
-    escalation = (
-        (
+        en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left, 'h')} overdue)."
+    if not point.escalate:
+        escalation = ""
+    elif dpo:
+        escalation = (
             "\n\nDe termijn is verstreken: de FG en de beheerders zijn ook geïnformeerd. / The deadline has "
             "passed: the DPO and the administrators have been told as well."
         )
-        if point.escalate
-        else ""
-    )
+    else:
+        escalation = (
+            "\n\nDe termijn is verstreken: de beheerders zijn ook geïnformeerd. / The deadline has "
+            "passed: the administrators have been told as well."
+        )
     portal_line = f"Portaal / portal: {portal}\n" if portal else ""
     body = f"{nl}\n{en}{escalation}\n\n{obligation.clause}\n{url}\n{portal_line}"
     html = (

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import CursorResult, insert, select, update
 
 from ..core.instants import iso_z, utcnow
-from ..errors import Conflict, ValidationFailed
+from ..errors import N_, Conflict, ValidationFailed
 from ..extensions import db
+from ..links import base_url
 from ..parties.models import Controller
 from ..validation import is_id, required_text
 from .models import Webhook, WebhookDelivery
@@ -26,19 +26,19 @@ def clean_url(value: object) -> str:
     """An absolute http(s) URL with a host; anything else (ftp:, javascript:, file:, relative) is refused."""
     url = required_text(value, "url", 500, "url")
     if any(c.isspace() or ord(c) < 32 for c in url):
-        raise ValidationFailed("the URL may not contain spaces or control characters", "url", "invalid_url")
+        raise ValidationFailed(N_("the URL may not contain spaces or control characters"), "url", "invalid_url")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number or is out of range)
     except ValueError:
-        raise ValidationFailed("the URL is not valid", "url", "invalid_url") from None
+        raise ValidationFailed(N_("the URL is not valid"), "url", "invalid_url") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValidationFailed(
-            "a webhook URL must start with http:// or https:// and name a host", "url", "invalid_url"
+            N_("a webhook URL must start with http:// or https:// and name a host"), "url", "invalid_url"
         )
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed(
-            "put no user name or password in the URL; the signature authenticates the call", "url", "invalid_url"
+            N_("put no user name or password in the URL; the signature authenticates the call"), "url", "invalid_url"
         )
     return url
 
@@ -50,7 +50,7 @@ def organisation(value: object) -> int | None:
     controller_id = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
     if not is_id(controller_id) or db.session.get(Controller, controller_id) is None:
         raise ValidationFailed(
-            "choose the processor or a controller from the list", "controller_id", "unknown_controller"
+            N_("choose the processor or a controller from the list"), "controller_id", "unknown_controller"
         )
     return controller_id
 
@@ -86,7 +86,7 @@ def deactivate(hook: Webhook) -> int:
 
 
 def test_payload(hook: Webhook, now: datetime) -> dict:
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = base_url()
     nl = f"Test van de Datalekdesk: webhook “{hook.name}” werkt."
     en = f"Test from the breach desk: webhook “{hook.name}” works."
     return {
@@ -118,7 +118,7 @@ def queue_calls(rows: list[dict]) -> None:
 
 def queue_test(hook: Webhook, now: datetime | None = None) -> WebhookDelivery:
     if not hook.active:
-        raise Conflict("this webhook is deactivated", None, "webhook_inactive")
+        raise Conflict(N_("this webhook is deactivated"), None, "webhook_inactive")
     now = now or utcnow()
     delivery = WebhookDelivery(**call_row(webhook_id=hook.id, payload=test_payload(hook, now), now=now))
     db.session.add(delivery)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -60,7 +61,7 @@ def _message(exc: DomainError) -> str:
         "unknown_controller": _("Choose the processor or a controller from the list."),
         "required": _("This field is required."),
         "too_long": _("This text is too long."),
-    }.get(exc.code, exc.message)
+    }.get(exc.code) or exc.translated()
 
 
 def _index(form: WebhookForm, status: int = 200):
@@ -112,7 +113,14 @@ def deactivate(webhook_id: int):
     hook = _hook(webhook_id)
     if hook.active:
         cancelled = service.deactivate(hook)
-        flash(_("Webhook deactivated; %(n)d queued call(s) cancelled.", n=cancelled), "success")
+        flash(
+            ngettext(
+                "Webhook deactivated; %(num)d queued call cancelled.",
+                "Webhook deactivated; %(num)d queued calls cancelled.",
+                cancelled,
+            ),
+            "success",
+        )
     return redirect(url_for("webhooks.show", webhook_id=hook.id))
 
 

@@ -123,7 +123,7 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             "hanna@verwerker.example",
             "handler",
             "web",
-            "open_incident",
+            "opened an incident",
             "/incidents/<int:incident_id>",
             other,
             "",
@@ -134,7 +134,7 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             "hanna@verwerker.example",
             "handler",
             "web",
-            "open_document",
+            "opened a document",
             "/documents/<int:document_id>",
             reference,
             str(world.document.id),
@@ -145,7 +145,7 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             "hanna@verwerker.example",
             "handler",
             "web",
-            "open_incident",
+            "opened an incident",
             "/incidents/<int:incident_id>",
             reference,
             "",
@@ -161,19 +161,23 @@ def test_the_page_shows_who_opened_what(admin_client, world):
     html = response.get_data(as_text=True)
     assert TITLE not in html and SECRET_TEXT not in html and "Verloren laptop" not in html
     assert f'href="/incidents/{world.incident.id}"' in html
+    # in Dutch the codes are Dutch words, and the route is shown as code
+    dutch = rows(admin_client.get(LOG, query_string={"user_id": world.handler.id, "lang": "nl"}))
+    assert dutch[0][2:5] == ["behandelaar", "web", "incident geopend"]
+    assert "<code>/incidents/&lt;int:incident_id&gt;</code>" in admin_client.get(LOG).get_data(as_text=True)
 
 
 def test_viewing_the_log_is_itself_logged(admin_client, admin, world):
     admin_client.get(LOG)
     newest = rows(admin_client.get(LOG, query_string={"user_id": admin.id}))
-    assert column(newest, "action")[:1] == ["view_access_log"]
+    assert column(newest, "action")[:1] == ["viewed the access log"]
     assert column(newest, "email")[:1] == [admin.email]
 
 
 def test_filters_by_user_incident_and_action(admin_client, world):
     viewer_rows = rows(admin_client.get(LOG, query_string={"user_id": world.viewer.id}))
     assert column(viewer_rows, "email") == ["victor@verwerker.example"]
-    assert column(viewer_rows, "role") == ["viewer"]
+    assert column(viewer_rows, "role") == ["viewer (read-only)"]
 
     by_id = rows(admin_client.get(LOG, query_string={"incident_id": world.incident.id}))
     assert sorted(column(by_id, "email")) == ["hanna@verwerker.example"] * 2 + ["victor@verwerker.example"]
@@ -280,8 +284,8 @@ def test_csv_without_filters_lists_the_log_up_to_its_own_download(admin_client, 
     assert response.headers["Content-Disposition"].startswith('attachment; filename="access-log-')
     headers, body = read_csv(response)
     assert body[1:] == page_rows
-    assert body[0][1] == admin.email and body[0][4] == "view_access_log"
-    assert "export_access_log" not in [r[4] for r in body]
+    assert body[0][1] == admin.email and body[0][4] == "viewed the access log"
+    assert "exported the access log" not in [r[4] for r in body]
     exports = rows(admin_client.get(LOG, query_string={"action": "export_access_log"}))
     assert column(exports, "email") == [admin.email]  # ...and the download itself is logged
     assert not any(TITLE in cell or SECRET_TEXT in cell for r in body for cell in r)

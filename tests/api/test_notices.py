@@ -175,9 +175,9 @@ def test_updates_get_new_entries_with_increasing_sequence(api, case, row_counts)
         f"Melding datalek {case.reference} (aanvulling 2) — {PROCESSOR}",
     ]
     assert [download(api, e["document_id"]).headers["Content-Disposition"] for e in (initial, first, second)] == [
-        f'attachment; filename="{case.reference}-melding-initial-1.pdf"',
-        f'attachment; filename="{case.reference}-melding-update-1.pdf"',
-        f'attachment; filename="{case.reference}-melding-update-2.pdf"',
+        f'attachment; filename="{case.reference}-melding-eerste-Tandartspraktijk-Aalst.pdf"',
+        f'attachment; filename="{case.reference}-melding-aanvulling-1-Tandartspraktijk-Aalst.pdf"',
+        f'attachment; filename="{case.reference}-melding-aanvulling-2-Tandartspraktijk-Aalst.pdf"',
     ]
     stored = db.session.scalars(select(Document).where(Document.incident_id == case.iid).order_by(Document.id))
     assert [(d.version, d.sequence) for d in stored] == [("initial", 1), ("update", 1), ("update", 2)]
@@ -339,7 +339,9 @@ def test_document_is_the_stored_pdf_with_its_hash(api, case):
     assert body.startswith(b"%PDF-")
     assert response.headers["X-Content-SHA256"] == hashlib.sha256(body).hexdigest()
     assert re.fullmatch(r"[0-9a-f]{64}", response.headers["X-Content-SHA256"])
-    assert response.headers["Content-Disposition"] == (f'attachment; filename="{case.reference}-melding-initial-1.pdf"')
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{case.reference}-melding-eerste-Tandartspraktijk-Aalst.pdf"'
+    )
     stored = db.session.get(Document, entry["document_id"])
     assert (stored.sha256, stored.size) == (hashlib.sha256(body).hexdigest(), len(body))
     # the same bytes every time (served from storage, not rendered again)

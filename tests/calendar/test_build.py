@@ -35,7 +35,21 @@ def test_events_are_ordered_by_deadline_and_carry_uid_sequence_and_utc_start():
     assert [int(e["SEQUENCE"]) for e in found] == [4, 4]
     assert found[0].decoded("DTSTAMP") == NOW
     assert "Melding aan de AP" in str(found[0]["SUMMARY"]) and "Kliniek Oost" in str(found[0]["SUMMARY"])
-    assert "Dutch DPA" in str(found[0]["DESCRIPTION"]) and "the controller" in str(found[0]["DESCRIPTION"])
+    description = str(found[0]["DESCRIPTION"])
+    assert (
+        "Melding aan de AP voor incident DL-2026-0007" in description
+        and "de verwerkingsverantwoordelijke" in description
+    )
+    assert "Uiterlijk:" in description and " for " not in description  # one language: the title's
+
+
+def test_an_english_feed_says_everything_in_english():
+    found = Calendar.from_ical(build([entry(1, NOW + timedelta(hours=2))], name="x", now=NOW, language="en"))
+    event = found.walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("DL-2026-0007 · Notification to the Dutch DPA")
+    assert "Owed by the controller." in str(event["DESCRIPTION"])
+    first_alarm = event.walk("VALARM")[0]
+    assert str(first_alarm["DESCRIPTION"]).endswith("(4 h left)")
 
 
 def test_the_same_entries_give_the_same_bytes():
@@ -47,4 +61,4 @@ def test_an_overdue_deadline_is_marked_in_title_and_description():
     found = Calendar.from_ical(build([entry(1, NOW - timedelta(hours=3), overdue=True)], name="x", now=NOW))
     event = found.walk("VEVENT")[0]
     assert str(event["SUMMARY"]).startswith("TE LAAT: DL-2026-0007")
-    assert "missed" in str(event["DESCRIPTION"])
+    assert "(te laat)" in str(event["DESCRIPTION"])

@@ -76,7 +76,15 @@ def test_summary_and_description_name_reference_kind_and_controller_but_never_th
     summary, description = str(event["SUMMARY"]), str(event["DESCRIPTION"])
     assert world["both"].reference in summary and "Ziekenhuis West" in summary
     assert "Melding aan verwerkingsverantwoordelijke" in summary  # Dutch in the title
-    assert "Notice to the controller" in description and "Art. 5.2" in description  # English below, with clause
+    # the description in the same language as the title (the feed owner's), with the clause
+    assert "Melding aan verwerkingsverantwoordelijke voor incident" in description and "Art. 5.2" in description
+    assert "Notice to the controller" not in description
+
+    user.language = "en"  # an English-speaking user's feed says it all in English
+    db.session.commit()
+    event = events(parse(fetch(app, user_feed(user, name="Phone"))))[uid(notice)]
+    assert str(event["SUMMARY"]).startswith(f"{world['both'].reference} · Notice to the controller")
+    assert "Notice to the controller for incident" in str(event["DESCRIPTION"])
 
 
 def test_a_deadline_passed_without_filing_stays_in_the_feed_marked_late(app, user, make_contract, user_feed):

@@ -353,13 +353,17 @@ def test_web_form_asks_summer_or_winter_time(logged_in, incident_page, row_count
 @pytest.mark.parametrize(
     "values, field, message",
     [
-        ({"subjects_min": "50", "subjects_max": "10"}, "subjects_max", "subjects_max is below subjects_min"),
+        (
+            {"subjects_min": "50", "subjects_max": "10"},
+            "subjects_max",
+            "het maximum aantal betrokkenen ligt onder het minimum",
+        ),
         (
             {"started_at": "2025-07-02T10:00", "ended_at": "2025-07-01T10:00"},
             "ended_at",
-            "ended_at lies before started_at",
+            "het einde van de inbreuk ligt vóór het begin",
         ),
-        ({"started_at": FUTURE[:16]}, "started_at", "started_at lies in the future"),
+        ({"started_at": FUTURE[:16]}, "started_at", "het begin van de inbreuk ligt in de toekomst"),
         ({"ended_at": "2026-03-29T02:30"}, "ended_at", "Dit tijdstip bestaat niet in Amsterdam"),
         ({"started_at": "morgen"}, "started_at", "Voer een datum en tijd in"),
         ({"subjects_min": "-4"}, "subjects_min", None),

@@ -257,9 +257,9 @@ def test_web_follow_up_is_recorded(api, logged_in, case, row_counts):
 @pytest.mark.parametrize(
     "setup, values, message",
     [
-        (False, {}, "no AP notification is recorded for this controller"),
-        (True, {"reference": "AP-2026-9999"}, "reference must be the AP's number of the notification: AP-2026-0001"),
-        (True, {"reference": ""}, "the AP's reference (meldnummer) is required"),
+        (False, {}, "er is voor deze verwerkingsverantwoordelijke geen melding bij de AP vastgelegd"),
+        (True, {"reference": "AP-2026-9999"}, "het kenmerk moet het meldnummer van de AP zijn: AP-2026-0001"),
+        (True, {"reference": ""}, "het meldnummer van de AP is verplicht"),
         (True, {"follow_up": "addendum"}, "Ongeldige keuze."),  # WTForms, in Dutch
     ],
 )

@@ -756,3 +756,23 @@ def test_the_letter_dates_the_controllers_first_notice_not_a_clock_or_a_confirma
     service.confirm(incident, now - timedelta(days=1))
     db.session.commit()
     assert letter_facts(incident, contract.controller).informed_at == told
+
+
+def test_each_letter_downloads_as_a_text_file_in_its_language(logged_in, subjects, page_of):
+    iid, controller, bystander, _notified, url = subjects()
+    page = page_of(logged_in.get(url + "?letter_lang=en&apology=1"))
+    link = page.by_id("download-email")["href"]
+    assert link == f"{url}/email.txt?letter_lang=en&apology=1"
+    response = logged_in.get(link)
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    reference = db.session.get(Incident, iid).reference
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{reference}-e-mail-data-subjects-Huisartsenpraktijk-De-Linde.txt"'
+    )
+    text = response.get_data().decode("utf-8")
+    shown = page.text("subject-email") + "\r\n\r\n" + page.text("text-email").replace("\n", "\r\n")
+    assert text.strip() == shown.strip()  # the same letter as on the page, Windows line ends for a word processor
+    dutch = logged_in.get(f"{url}/letter.txt")
+    assert "-brief-betrokkenen-" in dutch.headers["Content-Disposition"]
+    assert logged_in.get(f"{url}/nonsense.txt").status_code == 404
+    assert logged_in.get(f"/incidents/{iid}/subjects-letter/{bystander.id}/letter.txt").status_code == 404

@@ -62,12 +62,27 @@ def test_controller_confirms_receipt_and_the_dashboard_shows_it(world, delivered
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<form" in html and 'name="name"' in html
-    assert world.reference in html and f"{world.reference}-melding-initial-1.pdf" in html
+    assert world.reference in html and f"{world.reference}-melding-eerste-Huisartsenpraktijk-De-Eendracht.pdf" in html
 
     before = all_counts()
     done = controller.post(delivered["path_a"], data={"csrf_token": csrf_from(html), "name": "Mw. Ĳsselmeer"})
     assert done.status_code == 200
     assert "Mw. Ĳsselmeer" in done.get_data(as_text=True)
+    # it reminds the controller of its own AP deadline (72 h from the notice) and leads to the portal
+    from incidents.breaches.models import Obligation
+    from incidents.core.instants import format_local
+
+    due = db.session.scalar(
+        select(Obligation.due_at).where(
+            Obligation.incident_id == world.incident.id,
+            Obligation.controller_id == world.a.id,
+            Obligation.kind == "ap_notification",
+        )
+    )
+    assert due is not None
+    text = done.get_data(as_text=True)
+    assert "Uw eigen termijn voor melding aan de Autoriteit Persoonsgegevens" in text and format_local(due) in text
+    assert f'href="/portal/incidents/{world.incident.id}"' in text
     after = all_counts()
     assert after["filings"] == before["filings"] + 1
     assert after["timeline_events"] == before["timeline_events"] + 1
@@ -178,7 +193,7 @@ def test_acknowledging_before_delivery_records_nothing(world, app, inbox, all_co
     post = _before_delivery(world, app)
     before = all_counts()
     refused = post()
-    assert "this notice has not been delivered yet" in refused.get_data(as_text=True)
+    assert "deze melding is nog niet afgeleverd" in refused.get_data(as_text=True)  # the controller's language
     assert all_counts() == before
     assert acknowledgements() == []
 

@@ -74,8 +74,9 @@ def test_delivery_arrives_with_pdf_and_records_proof(world, inbox, api):
         world.b.id: f"Data breach notice {world.reference} (initial notice) — {PROCESSOR}",
     }
     expected_filename = {
-        world.a.id: f"{world.reference}-melding-initial-1.pdf",
-        world.b.id: f"{world.reference}-notice-initial-1.pdf",
+        # per controller (downloads of one incident do not collide) and in the notice's one language
+        world.a.id: f"{world.reference}-melding-eerste-Huisartsenpraktijk-De-Eendracht.pdf",
+        world.b.id: f"{world.reference}-notice-initial-Riverside-Clinic-Ltd.pdf",
     }
     links = set()
     for controller in (world.a, world.b):

@@ -105,8 +105,8 @@ def test_updates_are_numbered_and_each_is_sent(world, inbox):
     documents = db.session.scalars(select(Document).order_by(Document.id)).all()
     assert [(d.version, d.sequence) for d in documents] == [("update", 1), ("update", 2)]
     assert [d.filename for d in documents] == [
-        f"{world.reference}-melding-update-1.pdf",
-        f"{world.reference}-melding-update-2.pdf",
+        f"{world.reference}-melding-aanvulling-1-Huisartsenpraktijk-De-Eendracht.pdf",
+        f"{world.reference}-melding-aanvulling-2-Huisartsenpraktijk-De-Eendracht.pdf",
     ]
 
     assert deliver_due() == {"sent": 2}

@@ -121,6 +121,7 @@ def world(app, tmp_path, make_controller, make_contract):
             "notification_id": [note.id],
             "webhook_id": [hook.id],
             "batch_id": [batch.id],
+            "variant": ["letter", "email", "public"],  # a data-subject letter downloaded as text
         },
     }
 

@@ -71,7 +71,7 @@ def test_acknowledge_in_the_portal_once(client, setup):
     assert client.post(url.format(other.id), data={"csrf_token": token}).status_code == 404
     assert client.post(url.format(message.id), data={"csrf_token": token}).status_code == 302
     again = client.post(url.format(message.id), data={"csrf_token": token}, follow_redirects=True)
-    assert "already confirmed" in again.get_data(as_text=True)
+    assert "de ontvangst van deze melding is al bevestigd" in again.get_data(as_text=True)
     acks = db.session.scalars(select(Filing).where(Filing.kind == ACKNOWLEDGEMENT)).all()
     assert len(acks) == 1 and acks[0].channel == "portal" and acks[0].controller_id == setup["west"].id
 
@@ -94,6 +94,18 @@ def test_decision_and_ap_filing_only_for_the_own_controller(client, setup):
     assert response.status_code == 302
     decision = db.session.scalar(select(Decision))
     assert decision.controller_id == setup["west"].id
+    # the summary states the data-subject decision as well
+    client.post(
+        f"{base}/decisions",
+        data={
+            "csrf_token": token,
+            "decision-notify_ap": "yes",
+            "decision-inform_subjects": "no",
+            "decision-subjects_ground": "unintelligible",
+        },
+    )
+    summary = client.get(base).get_data(as_text=True)
+    assert "betrokkenen niet informeren: art. 34 lid 3 sub a" in summary
     refused = client.post(
         f"{base}/filings", data={"csrf_token": token, "ap-kind": "ap_notification", "ap-reference": ""}
     )

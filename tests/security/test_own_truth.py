@@ -254,7 +254,7 @@ def test_every_output_for_each_controller_holds_its_own_scope_and_nothing_of_ano
         notice = next(
             text
             for name, text in outputs.items()
-            if name.startswith("document") and "-1.pdf" in name and ("melding" in name or "notice" in name)
+            if name.startswith("document") and ("-melding-eerste-" in name or "-notice-initial-" in name)
         )
         assert own["note"] in notice and any(n in notice for n in _numbers(own["records_max"])), key
         assert own["note"] in outputs["portal incident"]

@@ -309,3 +309,24 @@ def test_a_handler_can_switch_two_factor_off_with_a_valid_code(client, make_user
     # next login: the password alone
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account/")})
     assert location(login(client, EMAIL)) == "/"
+
+
+def test_enrolment_page_shows_the_setup_link_as_a_qr_code(client, make_user):
+    """The QR code is segno's, of exactly the otpauth:// link the page states (so of this enrolment's secret), inline
+    SVG with a title for screen readers."""
+    import html as html_lib
+
+    import segno
+
+    make_user(EMAIL)
+    login(client, EMAIL)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    uri = html_lib.unescape(re.search(r'id="totp-uri"[^>]*>([^<]+)<', page).group(1))
+    assert uri.startswith("otpauth://totp/") and "secret=" in uri
+    figure = re.search(r'<figure class="qr-code" id="totp-qr">(.*?)</figure>', page, re.S).group(1)
+    assert figure.startswith("<svg") and "<title>QR-code om te scannen met uw authenticator-app</title>" in figure
+    expected = segno.make(uri, error="m", micro=False)
+    assert expected.version >= 5  # a real code for a long link, not a placeholder
+    # the same modules as segno draws them for this link
+    drawn = re.findall(r'<path[^>]* d="([^"]+)"', figure)[-1]  # the dark modules (after the light background)
+    assert drawn == re.findall(r'<path[^>]* d="([^"]+)"', expected.svg_inline(scale=5, border=4))[-1]

@@ -7,8 +7,8 @@ from ..support.forms import csrf_token
 HEADER = "controller,contact_email,kvk,profile,reference\n"
 
 
-def post(client, text=None, file=None, name="contracten.csv"):
-    token = csrf_token(client, "/contracts/import")
+def post(client, text=None, file=None, name="contracten.csv", lang=None):
+    token = csrf_token(client, "/contracts/import" + (f"?lang={lang}" if lang else ""))
     data = {"csrf_token": token}
     if text is not None:
         data["text"] = text
@@ -42,6 +42,19 @@ def test_every_bad_row_is_reported_with_its_line(logged_in, make_contract, row_c
         assert f'data-line="{line}"' in html
     assert 'data-line="2"' not in html
     assert row_counts() == before
+    # every reason in Dutch (the e-mail validator's English reason is left out)
+    for dutch in (
+        "de naam van de verwerkingsverantwoordelijke is leeg",
+        "‘not-an-email’ is geen geldig e-mailadres",
+        "een KvK-nummer heeft precies 8 cijfers",
+        "onbekend profiel ‘unknown’",
+        "kenmerk ‘VO-A1’ staat ook op regel 2",
+        "contract ‘VO-EXISTS’ bestaat al",
+    ):
+        assert dutch in html, dutch
+    assert "@-sign" not in html and "already exists" not in html
+    english = post(logged_in, file=text.encode(), name="contracten.csv", lang="en").get_data(as_text=True)
+    assert "contract &#39;VO-EXISTS&#39; already exists" in english and "is not a valid e-mail address" in english
 
 
 def test_semicolons_bom_and_dutch_headers(logged_in, row_counts):
@@ -59,6 +72,6 @@ def test_wrong_type_and_missing_columns(logged_in, row_counts):
     assert post(logged_in, file=b"x", name="contracts.xlsx").status_code == 422
     response = post(logged_in, text="name,email\nA,b@c.example\n")
     assert response.status_code == 422
-    assert "missing column" in response.get_data(as_text=True)
+    assert "ontbrekende kolommen: controller, kvk, profile, reference" in response.get_data(as_text=True)
     assert post(logged_in, file=b"\xff\xfe\x00bad", name="c.csv").status_code == 422
     assert row_counts() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from incidents.breaches.models import Filing, Incident
@@ -108,7 +109,10 @@ def test_intake_form_refuses_future_time(logged_in, row_counts):
         data={"csrf_token": token, "title": "Test", "aware_at": "2099-01-01T10:00", "status": "suspected"},
     )
     assert response.status_code == 422
-    assert "future" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # in Dutch, naming the moment in words rather than by the service's field name (aware_at)
+    assert "het moment van kennisname (01-01-2099 10:00 CET) ligt in de toekomst" in html
+    assert "future" not in html and "aware_at" not in html.split("</form>")[0].split("<form")[0]
     assert row_counts() == before
 
 
@@ -306,3 +310,27 @@ def test_english_is_available(logged_in):
     assert 'lang="nl"' in dutch and 'lang="en"' in english
     assert "Log out" in english
     assert "Log out" not in dutch
+
+
+@pytest.mark.parametrize(
+    ("status", "profile", "says"),
+    [
+        ("confirmed", "boz-72h", "termijnen lopen"),
+        ("suspected", "boz-72h", "de termijnen uit de contracten wachten tot de inbreuk is vastgesteld"),
+        ("suspected", "citodent", "termijnen lopen"),  # this contract's clock starts on a suspicion
+        ("suspected", None, "er is nog geen contract getroffen, dus er loopt geen termijn"),
+    ],
+)
+def test_the_intake_says_truthfully_whether_clocks_run(logged_in, make_contract, status, profile, says):
+    if profile:
+        make_contract(profile, reference="VO-1")
+    data = {
+        "csrf_token": csrf_token(logged_in, "/incidents/new"),
+        "title": "Test",
+        "aware_at": "2026-11-20T09:15",
+        "status": status,
+        "references": "VO-1" if profile else "",
+    }
+    response = logged_in.post("/incidents/new", data=data, follow_redirects=True)
+    assert response.status_code == 200
+    assert says in response.get_data(as_text=True)

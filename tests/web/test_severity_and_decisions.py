@@ -71,7 +71,9 @@ def test_assess_severity_and_decide_relying_on_it(logged_in, incident, row_count
             "decision-inform_subjects": "no",
         },
     )
-    assert refused.status_code == 422 and "ground" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "betrokkenen niet informeren vraagt een grond" in refused.get_data(
+        as_text=True
+    )
     assert row_counts() == before
 
     decided = logged_in.post(
