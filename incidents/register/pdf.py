@@ -1,7 +1,7 @@
 """The register as a PDF: landscape A4, the app's embedded DejaVu fonts, the selection at the top, an overview
 table of the summary columns, then per incident the other columns. "Page X of Y" on every page.
 
-A PDF is for reading, printing and handing to the AP, and it holds at most ``REGISTER_PDF_MAX`` incidents (2,000
+A PDF is for reading, printing and handing to the AP, and it holds at most ``REGISTER_PDF_MAX`` incidents (1,000
 by default; the export refuses a larger selection with a message that says so and points to CSV and Excel, which
 stream any number). reportlab lays a document out whole in memory (its page count is known only at the end, and
 the "of Y" on every page waits for it), so memory grows with the document: the limit is what keeps it bounded. A
