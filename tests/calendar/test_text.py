@@ -95,7 +95,7 @@ def test_tricky_text_reads_back_exactly_and_as_the_library_writes_it():
         name = e.controller_name.replace("\r", "")  # a lone CR is no TEXT character: dropped
         assert str(got["SUMMARY"]) == f"DL-2026-0007 · Melding aan verwerkingsverantwoordelijke · {name}"
         assert str(got["DESCRIPTION"]) == feed.description(e).replace("\r", "")
-        assert f"Clause: {e.clause}." in str(got["DESCRIPTION"]) and str(got["URL"]) == e.url
+        assert f"Bepaling: {e.clause}." in str(got["DESCRIPTION"]) and str(got["URL"]) == e.url
         if "\r" not in e.controller_name:  # everything else exactly as the library writes it
             assert decoded(got) == decoded(expected)
         for alarm_got, alarm_expected in zip(got.walk("VALARM"), expected.walk("VALARM"), strict=True):
@@ -160,9 +160,10 @@ def test_a_feed_compared_with_the_database(app, user, make_controller, make_cont
         assert str(event["SUMMARY"]) == f"{incident.reference} · {kinds[obligation.kind]} · {name}"
         assert event.decoded("DTSTART") == to_second(obligation.due_at)
         description = str(event["DESCRIPTION"])
-        assert f"for incident {incident.reference} ({name})." in description  # English below the Dutch title
-        assert f"Due: {format_local(obligation.due_at)} (Europe/Amsterdam)." in description  # Amsterdam time
-        assert f"Clause: {obligation.clause}." in description
+        # the description in the feed owner's language, as the title
+        assert f"voor incident {incident.reference} ({name})." in description
+        assert f"Uiterlijk: {format_local(obligation.due_at)} (Amsterdamse tijd)." in description  # Amsterdam time
+        assert f"Bepaling: {obligation.clause}." in description
 
 
 def test_a_client_whose_copy_is_current_gets_304(app, world, user, user_feed):

@@ -10,22 +10,15 @@ from incidents.breaches.models import Incident
 from incidents.extensions import db
 from tests.conftest import MAKER_FORM
 
-from ..support.forms import csrf_token
+from ..support.forms import csrf_token, log_incident
 
 
 @pytest.fixture
 def incident(logged_in, make_controller, make_contract):
     west = make_controller(name="Ziekenhuis West")
     make_contract("boz-72h", west, reference="VO-1")
-    response = logged_in.post(
-        "/incidents/new",
-        data={
-            "csrf_token": csrf_token(logged_in, "/incidents/new"),
-            "title": "Ransomware",
-            "aware_at": "2026-11-20T09:15",
-            "status": "confirmed",
-            "references": "VO-1",
-        },
+    response = log_incident(
+        logged_in, {"title": "Ransomware", "aware_at": "2026-11-20T09:15", "status": "confirmed", "references": "VO-1"}
     )
     assert response.status_code == 302
     return db.session.scalar(select(Incident)), west

@@ -119,7 +119,9 @@ def test_an_incident_without_contracts_needs_the_deliberate_choice(logged_in, fe
     saved = log_incident(logged_in, {**INCIDENT, "no_contracts": "y"})
     assert saved.status_code == 302
     assert _incidents() == 1 and _affected() == set()
-    assert "zonder contracten" in logged_in.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "er is nog geen contract getroffen, dus er loopt geen termijn" in logged_in.get(
+        saved.headers["Location"]
+    ).get_data(as_text=True)
 
 
 def test_enter_without_a_button_never_saves(logged_in, few):
