@@ -94,6 +94,7 @@ EVENT_LABELS = {
     "created": _l("Incident logged"),
     "contracts_added": _l("Affected contracts added"),
     "notices_queued": _l("Notices queued"),
+    "notice_filings": _l("Notices recorded for several controllers"),
     "edited": _l("Edited"),
     "field_set": _l("Field filled in"),
     "detail_set": _l("Detail for the AP filled in"),
@@ -224,6 +225,11 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         if version:
             what = Markup("{} ({})").format(what, version)
         return Markup(": {} · SHA-256 <code>{}</code>").format(what, v("sha256"))
+    if kind == "notice_filings":
+        return Markup(": {} · {}").format(
+            ngettext("%(num)d controller", "%(num)d controllers", int(d.get("controllers") or 0)),
+            CHANNEL_LABELS.get(v("channel"), v("channel")),
+        )
     if kind == "notices_queued":
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
     if kind in ("contract_removed", "contract_withdrawn"):

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..breaches.affected import affected_controller_ids
 from ..breaches.models import Incident
+from ..breaches.notice_filings import record_notice_filings
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
 from ..notices import batches
@@ -54,3 +55,27 @@ def queue_notices(incident: Incident, form) -> Response:
         "success",
     )
     return redirect(url_for("notices.batch", incident_id=incident.id, batch_id=batch.id))
+
+
+def record_notices(incident: Incident, form) -> Response:
+    """The chosen controllers were told another way: their notice filings, then back to the list."""
+    rows = record_notice_filings(
+        incident,
+        chosen_controllers(incident),
+        channel=form.filing_channel.data,
+        at=form.filing_at.data,
+        note=form.filing_note.data,
+        actor=current_user,
+    )
+    if rows:
+        flash(
+            ngettext(
+                "%(num)d notice recorded (one per contract not yet notified).",
+                "%(num)d notices recorded (one per contract not yet notified).",
+                len(rows),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Every contract of these controllers already has a notice recorded: nothing new."), "info")
+    return redirect(url_for("incidents.show", incident_id=incident.id, _anchor="controllers"))

@@ -197,3 +197,16 @@ class SeverityForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     # For the whole incident (""), or for one controller whose data differ from the others'.
     controller_id = SelectField(_l("Assessment for"), choices=[], validate_choice=False, default="")
+
+
+class BulkFilingForm(FlaskForm):
+    """On the incident page's list: the ticked controllers (or all matching the filter) were given notice another
+    way (by phone, letter, their portal, …). The fields share the list's form, hence their own names."""
+
+    filing_channel = SelectField(
+        _l("How they were told"),
+        choices=choices((k, v) for k, v in CHANNEL_LABELS.items() if k != "email"),
+        default="phone",
+    )
+    filing_at = LocalDateTimeField(_l("When (Amsterdam time; empty = now)"))
+    filing_note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_FIELD_LENGTH)])

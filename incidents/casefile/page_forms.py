@@ -17,7 +17,7 @@ from ..core.scope_words import scope_rows
 from ..forms_common import choices
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
-from .forms import ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
+from .forms import BulkFilingForm, ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
 from .scope_forms import InternalNoteForm
 
 
@@ -31,6 +31,7 @@ def page_forms(incident: Incident, posted: dict | None = None) -> dict:
         "details_form": DetailsForm(prefix="d", formdata=None, data=_details_data(incident)),
         "severity_form": SeverityForm(prefix="sev", formdata=None),
         "bulk_form": BulkForm(formdata=None),
+        "bulk_filing_form": BulkFilingForm(formdata=None),
         "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
         "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
     }

@@ -36,9 +36,10 @@ from ..transaction import after_commit
 from ..validation import parse_id
 from ..web import post_form
 from . import incident_list, picker_words, roster
-from .bulk import queue_notices
+from .bulk import queue_notices, record_notices
 from .forms import (
     AddContractsForm,
+    BulkFilingForm,
     ConfirmForm,
     DetailsForm,
     DismissForm,
@@ -218,6 +219,18 @@ def bulk(incident_id: int):
     return post_form(
         BulkForm(),
         act,
+        again=lambda form: redirect(url_for("incidents.show", incident_id=incident.id, _anchor="controllers")),
+        at_form=False,
+    )
+
+
+@bp.post("/<int:incident_id>/bulk-filings")
+def bulk_filings(incident_id: int):
+    """The controllers chosen in the list were given notice another way (see bulk.py)."""
+    incident = incident_or_404(incident_id)
+    return post_form(
+        BulkFilingForm(),
+        lambda form: record_notices(incident, form),
         again=lambda form: redirect(url_for("incidents.show", incident_id=incident.id, _anchor="controllers")),
         at_form=False,
     )

@@ -16,10 +16,12 @@
     var pressed = null;
     var buttons = form.querySelectorAll("button[data-bulk]");
     for (var b = 0; b < buttons.length; b++) {
-      buttons[b].addEventListener("click", function (event) { pressed = event.currentTarget.getAttribute("data-bulk"); });
+      buttons[b].addEventListener("click", function (event) { pressed = event.currentTarget; });
     }
     form.addEventListener("submit", function (event) {
-      var question = form.getAttribute(pressed === "matching" ? "data-confirm-matching" : "data-confirm-selected");
+      var which = pressed ? pressed.getAttribute("data-bulk") : "selected";
+      var question = (pressed && pressed.getAttribute("data-confirm")) ||
+        form.getAttribute(which === "matching" ? "data-confirm-matching" : "data-confirm-selected");
       if (question && !window.confirm(question)) { event.preventDefault(); return; }
       // One click is enough: the server would find the same batch, but say so by disabling the buttons.
       window.setTimeout(function () {

@@ -77,6 +77,10 @@ CASES = {
         "/incidents/{incident}/bulk",
         {"target": "selected", "controller_ids": "{other_controller}", "version": "initial", "token": "a" * 32},
     ),  # a controller the incident does not affect
+    "incidents.bulk_filings": (
+        "/incidents/{incident}/bulk-filings",
+        {"target": "selected", "controller_ids": "{other_controller}", "filing_channel": "phone"},
+    ),  # the same
     "incidents.internal_note": ("/incidents/{incident}/internal-note", {"note-internal_note": "x" * 100_000}),
     "notices.send": ("/incidents/{incident}/notices", {"controller_id": "{other_controller}", "version": "initial"}),
     "notices.report": (
