@@ -8,6 +8,10 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from incidents.notices.outbox import Pump
+
+from ..support.mail import SMTPServer
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,6 +29,25 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback, serving the app's mail."""
+    server = SMTPServer().start().serve(app)
+    yield server.inbox
+    server.stop()
+
+
+@pytest.fixture
+def pump(app, live_server):
+    """The web process's background sender, on the live server's address."""
+    app.config["BASE_URL"] = live_server
+    running = Pump(app, 0.3)
+    app.extensions["outbox_pump"] = running
+    running.start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -15,30 +15,11 @@ from incidents.breaches.service import create_incident
 from incidents.core.instants import utcnow
 from incidents.extensions import db
 from incidents.notices.models import Document, OutboxMessage
-from incidents.notices.outbox import Pump
 
-from ..support.mail import SMTPServer
 from ..support.parties import bulk_parties
 from .conftest import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer().start().serve(app)
-    yield server.inbox
-    server.stop()
-
-
-@pytest.fixture
-def pump(app, live_server):
-    app.config["BASE_URL"] = live_server
-    running = Pump(app, 0.3)
-    app.extensions["outbox_pump"] = running
-    running.start()
-    yield running
-    running.stop()
 
 
 def test_notify_a_filtered_selection_of_a_300_controller_incident(page, user, smtp, pump):

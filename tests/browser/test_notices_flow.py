@@ -13,29 +13,10 @@ from sqlalchemy import func, select
 
 from incidents.breaches.models import ACKNOWLEDGEMENT, Filing
 from incidents.extensions import db
-from incidents.notices.outbox import Pump
 
-from ..support.mail import SMTPServer
 from .conftest import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer().start().serve(app)
-    yield server.inbox
-    server.stop()
-
-
-@pytest.fixture
-def pump(app, live_server):
-    app.config["BASE_URL"] = live_server
-    running = Pump(app, 0.3)
-    app.extensions["outbox_pump"] = running
-    running.start()
-    yield running
-    running.stop()
 
 
 def wait_for(predicate, timeout=15.0):
