@@ -172,7 +172,7 @@ def summary(rows: list[Row]) -> Summary:
         contracts=sum(r.contracts for r in rows),
         by_state=Counter(r.state for r in rows),
         by_urgency=by_urgency,
-        most_urgent=min(open_rows, key=lambda r: r.next_due) if open_rows else None,  # type: ignore[arg-type,return-value]
+        most_urgent=min(open_rows, key=lambda r: (r.next_due, r.name.casefold(), r.id)) if open_rows else None,
     )
 
 
