@@ -14,7 +14,7 @@ from ..breaches.models import Incident
 from ..breaches.notice_filings import record_notice_filings
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
-from ..notices import batches
+from ..notices.views import queued
 from ..validation import parse_id
 from . import roster
 
@@ -38,23 +38,7 @@ def chosen_controllers(incident: Incident) -> list[int]:
 
 
 def queue_notices(incident: Incident, form) -> Response:
-    batch = batches.queue_batch(
-        incident,
-        chosen_controllers(incident),
-        version=form.version.data,
-        next_update=form.next_update.data,
-        token=form.token.data,
-        actor=current_user,
-    )
-    flash(
-        ngettext(
-            "%(num)d notice queued: the worker makes and sends it now.",
-            "%(num)d notices queued: the worker makes and sends them now.",
-            batch.total,
-        ),
-        "success",
-    )
-    return redirect(url_for("notices.batch", incident_id=incident.id, batch_id=batch.id))
+    return queued(incident, chosen_controllers(incident), version=form.version.data, form=form, token=form.token.data)
 
 
 def record_notices(incident: Incident, form) -> Response:

@@ -114,18 +114,20 @@ def send_all(incident_id: int):
         if not pending:
             flash(_("Every affected controller already has an initial notice."), "info")
             return _back(incident)
-        return _queued(incident, pending, "initial", form)
+        return queued(incident, pending, version="initial", form=form, token=form.token.data or secrets.token_hex(16))
 
     return _run(incident, BulkForm(), act, _("Notices queued."))
 
 
-def _queued(incident: Incident, controller_ids: list[int], version: str, form) -> WerkzeugResponse:
+def queued(incident: Incident, controller_ids: list[int], *, version: str, form, token: object) -> WerkzeugResponse:
+    """Queue a batch of notices (a BulkForm's next-update text and `token`), say how many, and go to its progress
+    page: for "notify all" here and for the incident page's list (casefile/bulk.py)."""
     batch = batches.queue_batch(
         incident,
         controller_ids,
         version=version,
         next_update=form.next_update.data,
-        token=form.token.data or secrets.token_hex(16),
+        token=token,
         actor=current_user,
     )
     flash(
