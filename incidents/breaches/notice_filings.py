@@ -17,7 +17,7 @@ from ..extensions import db
 from ..validation import clean_text
 from .models import AffectedContract, Filing, Incident
 from .obligations import recompute
-from .service import FILING_CHANNELS, _open, _past_instant
+from .service import _open, _past_instant, check_channel
 from .timeline import actor_id, record_event
 
 
@@ -34,13 +34,7 @@ def record_notice_filings(
     """Record that each of these controllers (affected by the incident) was given notice by `channel` at `at`."""
     now = now or utcnow()
     _open(incident, "changed")
-    if channel not in FILING_CHANNELS:
-        raise ValidationFailed(
-            N_("channel must be one of %(choices)s"),
-            "channel",
-            "invalid_choice",
-            {"choices": ", ".join(FILING_CHANNELS)},
-        )
+    check_channel(channel)
     at = _past_instant(at or now, "at", now, "at")
     if at < incident.aware_at:
         raise ValidationFailed(N_("at lies before the processor became aware of the incident"), "at", "before_aware_at")

@@ -44,6 +44,17 @@ ACTION_WORDS = {"changed": N_("changed"), "confirmed": N_("confirmed"), "dismiss
 FILING_CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
 
 
+def check_channel(channel: object) -> None:
+    """A notice's channel is one of FILING_CHANNELS."""
+    if channel not in FILING_CHANNELS:
+        raise ValidationFailed(
+            N_("channel must be one of %(choices)s"),
+            "channel",
+            "invalid_choice",
+            {"choices": ", ".join(FILING_CHANNELS)},
+        )
+
+
 def _past_instant(value: datetime, field: str, now: datetime, label: str) -> datetime:
     if not not_in_future(value, now):
         raise ValidationFailed(
@@ -455,13 +466,7 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
             raise data_subject_refusal(profile)
         if kind == "controller_notice":
             channel = channel or "email"
-            if channel not in FILING_CHANNELS:
-                raise ValidationFailed(
-                    N_("channel must be one of %(choices)s"),
-                    "channel",
-                    "invalid_choice",
-                    {"choices": ", ".join(FILING_CHANNELS)},
-                )
+            check_channel(channel)
     row = Filing(
         incident_id=incident.id,
         kind=kind,
