@@ -112,6 +112,8 @@ class Obligation(Model):
         # on time per month.
         Index("ix_obligations_incident_status_due", "incident_id", "status", "due_at"),
         Index("ix_obligations_kind_due", "kind", "due_at", "status"),
+        # One controller's deadlines of an incident: what a delivered notice recomputes, and the controller's page.
+        Index("ix_obligations_incident_controller", "incident_id", "controller_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,7 +139,11 @@ class Filing(Model):
 
     __tablename__ = "filings"
     # Covering the dashboard's reads per incident: the first notice per controller, receipts, AP filings.
-    __table_args__ = (Index("ix_filings_incident_kind", "incident_id", "kind", "controller_id", "at"),)
+    # One controller's filings of an incident: what a delivered notice recomputes, and the controller's page.
+    __table_args__ = (
+        Index("ix_filings_incident_kind", "incident_id", "kind", "controller_id", "at"),
+        Index("ix_filings_incident_controller", "incident_id", "controller_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
