@@ -326,7 +326,12 @@ def parse(argv: list[str] | None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10 controllers of 2 contracts: a smoke run")
     parser.add_argument("--controllers", type=int, default=None, help="controllers (default 1000)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes sharing the outbox (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes sharing the outbox (default: as many as `flask worker` runs, one per core, at most 4)",
+    )
     parser.add_argument("--contracts-each", type=int, default=None, help="contracts per controller (default 10)")
     parser.add_argument("--request-limit", type=float, default=900.0, help="seconds for the request (default 900)")
     parser.add_argument("--delivery-limit", type=float, default=None, help="seconds for the delivery (default 900)")
@@ -334,6 +339,10 @@ def parse(argv: list[str] | None):
     args.controllers = args.controllers or (10 if args.quick else 1000)
     args.contracts_each = args.contracts_each or (2 if args.quick else 10)
     args.delivery_limit = args.delivery_limit or (120.0 if args.quick else 900.0)
+    if args.workers is None:
+        from incidents.reminders.processes import default_count
+
+        args.workers = default_count()
     if args.controllers < 1 or args.contracts_each < 1:
         parser.error("--controllers and --contracts-each must be at least 1")
     return args

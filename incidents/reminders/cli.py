@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import threading
 
 import click
 from flask import current_app
@@ -14,6 +12,7 @@ from ..core.instants import utcnow
 from ..idempotency.service import purge_expired
 from ..notices.outbox import deliver_due as deliver_mail
 from ..webhooks.delivery import deliver_due as deliver_webhooks
+from .processes import Pool, default_count, stop_on_signals
 from .service import tick
 
 
@@ -49,22 +48,43 @@ def tick_command() -> None:
 
 @click.command("worker")
 @click.option("--seconds", type=float, default=None, help="Seconds between passes (default WORKER_SECONDS, 30).")
-def worker_command(seconds: float | None) -> None:
-    """Run until stopped (SIGTERM or Ctrl-C): a pass every WORKER_SECONDS."""
-    wait = seconds if seconds is not None else float(current_app.config["WORKER_SECONDS"])
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    name = _name()
-    click.echo(f"worker {name}: a pass every {wait:g} s", err=True)
-    while not stop.is_set():
-        try:
-            counts = one_pass(name)
-            if any(counts.values()):
-                click.echo(" ".join(f"{k}={v}" for k, v in counts.items()), err=True)
-        except Exception as exc:  # a failed pass (database restart, ...) must not end the worker
-            from ..extensions import db
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default WORKER_PROCESSES; unset: one per core, at most 4).",
+)
+def worker_command(seconds: float | None, processes: int | None) -> None:
+    """Run until stopped (SIGTERM or Ctrl-C): a pass every WORKER_SECONDS, in one or more processes."""
+    from ..extensions import db
 
-            db.session.rollback()
-            click.echo(f"pass failed: {type(exc).__name__}: {exc}", err=True)
-        stop.wait(wait)
+    wait = seconds if seconds is not None else float(current_app.config["WORKER_SECONDS"])
+    count = processes or current_app.config.get("WORKER_PROCESSES") or default_count()
+    name = _name()
+    click.echo(f"worker {name}: {count} process(es), a pass every {wait:g} s", err=True)
+    pool = Pool(_loop(wait), name, int(count), lambda: db.engine.dispose(close=False))
+    pool.start()
+    try:
+        _loop(wait)(name, stop_on_signals(), pool)
+    finally:
+        pool.stop()
+
+
+def _loop(wait: float):
+    def loop(name: str, stop, pool: Pool | None) -> None:
+        from ..extensions import db
+
+        while not stop.is_set():
+            try:
+                counts = one_pass(name)
+                if any(counts.values()):
+                    click.echo(f"{name}: " + " ".join(f"{k}={v}" for k, v in counts.items()), err=True)
+            except Exception as exc:  # a failed pass (database restart, ...) must not end the worker
+                db.session.rollback()
+                click.echo(f"{name}: pass failed: {type(exc).__name__}: {exc}", err=True)
+            db.session.remove()  # no transaction is open between passes (a fork happens only there)
+            if pool is not None:
+                pool.tend()
+            stop.wait(wait)
+
+    return loop

@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -209,7 +210,7 @@ def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
     assert len(expected_keys) > BATCH
     env = worker_env(database_uri, smtp)
 
-    first = start(["worker", "--seconds", "0.2"], env, tmp_path / "worker1.log")
+    first = start(["worker", "--seconds", "0.2", "--processes", "1"], env, tmp_path / "worker1.log")
     try:
         probe.wait_for(lambda: probe.reminders() > 0, 120, "the first reminders to be committed", first)
         first.send_signal(signal.SIGKILL)
@@ -229,7 +230,7 @@ def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
     assert probe.scalar("SELECT count(*) FROM notifications") == probe.scalar("SELECT count(*) FROM outbox")
     assert smtp.inbox.count() == 0
 
-    second = start(["worker", "--seconds", "0.2"], env, tmp_path / "worker2.log")
+    second = start(["worker", "--seconds", "0.2", "--processes", "1"], env, tmp_path / "worker2.log")
     try:
         probe.wait_for(
             lambda: probe.reminders() == len(expected_keys) and probe.outbox("sent") == mailed,
@@ -269,7 +270,7 @@ def test_a_worker_killed_while_the_smtp_server_holds_a_reminder_sends_it_once(
     names = controller_names()
     smtp.inbox.hold_first = True
     env = worker_env(database_uri, smtp)
-    first = start(["worker", "--seconds", "0.2"], env, tmp_path / "worker1.log")
+    first = start(["worker", "--seconds", "0.2", "--processes", "1"], env, tmp_path / "worker1.log")
     try:
         assert smtp.inbox.holding.wait(120), "the worker never reached the SMTP server"
         first.send_signal(signal.SIGKILL)  # the server has the whole message; the worker never sees the 250
@@ -279,7 +280,7 @@ def test_a_worker_killed_while_the_smtp_server_holds_a_reminder_sends_it_once(
     smtp.inbox.release.set()
     assert probe.outbox("sending") == 1
 
-    second = start(["worker", "--seconds", "0.2"], env, tmp_path / "worker2.log")
+    second = start(["worker", "--seconds", "0.2", "--processes", "1"], env, tmp_path / "worker2.log")
     try:
         probe.wait_for(lambda: probe.outbox("sent") == 3, 120, "the other three e-mails", second)
     finally:
@@ -289,3 +290,72 @@ def test_a_worker_killed_while_the_smtp_server_holds_a_reminder_sends_it_once(
     deliver_due(now=utcnow() + timedelta(minutes=11))  # a pass after STALE_CLAIM
     assert probe.outbox("sent") == 4
     assert_each_reminder_mailed_once(smtp, expected_identities(world, names))
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of `pid` (from /proc: a zombie no longer counts)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_worker_of_two_processes_sends_each_reminder_once_restarts_a_dead_child_and_stops_whole(
+    app, database_uri, smtp, handler, probe, tmp_path
+):
+    world = build(30, handler, "Pair")  # 60 reminders, 60 e-mails
+    names = controller_names()
+    log = tmp_path / "worker.log"
+    worker = start(["worker", "--seconds", "0.2", "--processes", "2"], worker_env(database_uri, smtp), log)
+    try:
+        probe.wait_for(lambda: len(children_of(worker.pid)) == 1, 60, "the second process", worker)
+        [child] = children_of(worker.pid)
+        probe.wait_for(
+            lambda: probe.reminders() == len(world.keys) and probe.outbox("sent") == len(world.keys),
+            300,
+            "the two processes to send every reminder",
+            worker,
+        )
+        time.sleep(1)  # more passes of both: nothing more may come
+        assert_each_reminder_mailed_once(smtp, expected_identities(world, names))
+
+        os.kill(child, signal.SIGKILL)
+        probe.wait_for(
+            lambda: [p for p in children_of(worker.pid) if p != child], 60, "the dead child to be replaced", worker
+        )
+        assert "starting it again" in log.read_text(errors="replace")
+        [replacement] = children_of(worker.pid)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    assert worker.returncode == 0, log.read_text(errors="replace")
+    assert not alive(replacement), "the parent stopped, its child did not"
+    assert smtp.inbox.count() == len(world.keys)
+
+
+def test_the_child_of_a_worker_killed_with_sigkill_stops_by_itself(app, database_uri, smtp, probe, tmp_path):
+    worker = start(
+        ["worker", "--seconds", "0.2", "--processes", "2"], worker_env(database_uri, smtp), tmp_path / "w.log"
+    )
+    try:
+        probe.wait_for(lambda: len(children_of(worker.pid)) == 1, 60, "the second process", worker)
+        [child] = children_of(worker.pid)
+    finally:
+        worker.kill()  # SIGKILL: the parent cannot tell its child
+        worker.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(child), "an orphaned worker process kept running"
