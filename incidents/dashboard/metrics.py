@@ -12,9 +12,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..breaches.models import Filing, Incident, Obligation
 from ..core.ap_form import INCIDENT_KINDS
-from ..core.clock import DUE_SOON
 from ..core.instants import LOCAL_ZONE, ensure_utc
 from ..extensions import db
+from .urgency import OpenByUrgency
 
 OPEN_INCIDENTS = ("suspected", "confirmed")
 NOTICE = "controller_notice"
@@ -54,18 +54,6 @@ class MedianNotice:
             return None
         minutes = int((self.median + timedelta(seconds=30)) // timedelta(minutes=1))
         return divmod(minutes, 60)
-
-
-@dataclass(frozen=True)
-class OpenByUrgency:
-    missed: int
-    due_soon: int
-    later: int
-    pending: int
-
-    @property
-    def total(self) -> int:
-        return self.missed + self.due_soon + self.later + self.pending
 
 
 @dataclass(frozen=True)
@@ -142,24 +130,10 @@ def median_notice_time(now: datetime, since: datetime | None = None, until: date
 
 def open_by_urgency(now: datetime) -> OpenByUrgency:
     """Obligations of open incidents: running ones by clock.urgency() (missed, due within 4 h, later)
-    and pending ones (waiting for their start). One query."""
-    running = Obligation.status == "running"
-    soon = now + DUE_SOON
+    and pending ones (waiting for their start). Part of the dashboard's one statement over open incidents."""
+    from .queries import summary
 
-    def count(condition):
-        return func.sum(case((condition, 1), else_=0))
-
-    row = db.session.execute(
-        select(
-            count(and_(running, Obligation.due_at < now)),
-            count(and_(running, Obligation.due_at >= now, Obligation.due_at <= soon)),
-            count(and_(running, Obligation.due_at > soon)),
-            count(Obligation.status == "pending"),
-        )
-        .join(Incident, Incident.id == Obligation.incident_id)
-        .where(Incident.status.in_(OPEN_INCIDENTS))
-    ).one()
-    return OpenByUrgency(*(n or 0 for n in row))
+    return summary(now)["urgency"]
 
 
 def incidents_by_kind(now: datetime, since: datetime | None = None) -> KindCounts:

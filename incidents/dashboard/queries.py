@@ -9,18 +9,19 @@ and the mail figures of the page (three). Every aggregate is restricted to the o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident, Obligation
-from ..core.clock import urgency
+from ..core.clock import DUE_SOON, urgency
 from ..core.instants import to_local
 from ..extensions import db
 from ..listing import Page, fetch_page
 from ..notices.models import OutboxMessage
 from ..parties.models import Controller
+from .urgency import OpenByUrgency
 
 OPEN = ("suspected", "confirmed")
 PAGE_SIZE = 50
@@ -56,11 +57,13 @@ def _sum(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def summary(now: datetime) -> dict[str, int]:
-    """The figures over all open incidents, in one statement."""
+def summary(now: datetime) -> dict[str, Any]:
+    """The figures over all open incidents and their deadlines by urgency (the metrics' "open now"), in one
+    statement: one pass over the open incidents' deadlines, not one per figure."""
     is_running = Obligation.status == "running"
     overdue = and_(is_running, Obligation.due_at < now)
     tomorrow = end_of_local_day(now)
+    soon = now + DUE_SOON  # the same boundary as clock.urgency(): exactly 4 h away is already "due soon"
     open_count = select(func.count()).select_from(Incident).where(Incident.status.in_(OPEN)).scalar_subquery()
     undelivered = (
         select(func.count())
@@ -72,20 +75,24 @@ def summary(now: datetime) -> dict[str, int]:
         select(
             _sum(or_(overdue, Obligation.status == "missed")),
             _sum(and_(is_running, Obligation.due_at >= now, Obligation.due_at < tomorrow)),
-            # Same boundary as clock.urgency(): exactly 4 h away is already "due soon".
-            _sum(and_(is_running, Obligation.due_at >= now, Obligation.due_at <= now + timedelta(hours=4))),
+            _sum(and_(is_running, Obligation.due_at >= now, Obligation.due_at <= soon)),
             _sum(is_running),
             open_count,
             undelivered,
+            _sum(overdue),
+            _sum(and_(is_running, Obligation.due_at > soon)),
+            _sum(Obligation.status == "pending"),
         ).where(Obligation.incident_id.in_(_open_ids()))
     ).one()
+    n = [c or 0 for c in counts]
     return {
-        "undelivered": counts[5] or 0,
-        "open_incidents": counts[4] or 0,
-        "missed": counts[0] or 0,
-        "due_today": counts[1] or 0,
-        "due_soon": counts[2] or 0,
-        "running": counts[3] or 0,
+        "undelivered": n[5],
+        "open_incidents": n[4],
+        "missed": n[0],
+        "due_today": n[1],
+        "due_soon": n[2],
+        "running": n[3],
+        "urgency": OpenByUrgency(missed=n[6], due_soon=n[2], later=n[7], pending=n[8]),
     }
 
 

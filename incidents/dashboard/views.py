@@ -3,14 +3,14 @@ from flask import Blueprint, render_template, request
 from ..core.instants import utcnow
 from ..filters import InvalidFilters
 from ..listing import ListQuery, error_messages, parse_page
-from . import charts, figures, metrics
+from . import charts, figures
 from .labels import INCIDENT_KIND_LABELS
 from .queries import open_incidents, summary
 
 bp = Blueprint("dashboard", __name__)
 
 
-def metrics_context(now) -> dict:
+def metrics_context(now, urgency) -> dict:
     """Everything the metrics section shows: the 12-month figures as kept (figures.py), the open ones now."""
     kept = figures.twelve_months(now)
     kinds = kept.kinds
@@ -30,7 +30,7 @@ def metrics_context(now) -> dict:
         "median": kept.median,
         "since": kept.since,
         "computed_at": kept.computed_at,
-        "urgency": metrics.open_by_urgency(now),
+        "urgency": urgency,
         "kinds": kinds,
         "kinds_shown": shown,
         "kind_widths": charts.kind_bar_widths(kinds.counts),
@@ -56,5 +56,5 @@ def index():
         listing=listing,
         errors=errors,
         summary=figures_now,
-        metrics=metrics_context(now),
+        metrics=metrics_context(now, figures_now["urgency"]),
     ), (400 if errors else 200)
