@@ -88,7 +88,7 @@ def test_notify_runs_and_prints_its_figures():
         output,
         [
             rf"^request \(POST notify all\) +{NUMBER} s +HTTP [23]\d\d",
-            rf"^delivery \(1 worker\(s\), passes: \d+\) +{NUMBER} s +outbox \{{'sent': 10\}}",
+            rf"^delivery \([1-4] worker\(s\), passes: \d+\) +{NUMBER} s +outbox \{{'sent': 10\}}",
             rf"^end to end \(rendered \+ delivered\) +{NUMBER} per s \(10 notices in {NUMBER} s\)",
             rf"^bare reportlab +{NUMBER} per s",
             rf"^bare smtplib +{NUMBER} per s \(10 same bytes\)",
