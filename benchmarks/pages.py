@@ -127,7 +127,7 @@ PAGES = (
 EXPORTS = (
     Export("csv", "/register/export.csv", floors.export_csv),
     Export("xlsx", "/register/export.xlsx", floors.export_xlsx),
-    Export("pdf", "/register/export.pdf", floors.export_pdf),
+    Export("pdf", "/register/export.zip", floors.export_pdf),  # above REGISTER_PDF_MAX: PDFs in parts, one ZIP
 )
 NAMES = [p.name for p in PAGES] + [x.name for x in EXPORTS]
 
@@ -337,11 +337,7 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
             f"  {bares[-1][2] / KB:10.1f} KB" + (f"  {bares[-1][3]:,} events" if bares[-1][3] else "")
         )
     if not apps:
-        grown = f"; peak RSS +{outcome.peak_at_limit:.0f} MB by then" if outcome.peak_at_limit is not None else ""
-        print(
-            f"  app                did not finish in {limit:.0f} s{grown}"
-            + (f" ({outcome.error})" if outcome.error else "")
-        )
+        print(f"  app                {unfinished(outcome, limit)}")
         return
     times = [r[1] for r in apps]
     median = statistics.median(times)
@@ -367,6 +363,13 @@ def report_page(page: Page, outcome: forked.Outcome, limit: float) -> None:
         )
 
 
+def unfinished(outcome: forked.Outcome, limit: float) -> str:
+    """Why there is no figure: the time limit stopped it (and how far its memory had grown), or it failed."""
+    if outcome.peak_at_limit is not None:
+        return f"did not finish in {limit:.0f} s; peak RSS +{outcome.peak_at_limit:.0f} MB by then"
+    return f"failed after {outcome.seconds:.1f} s" + (f" ({outcome.error})" if outcome.error else "")
+
+
 def report_export(export: Export, app: forked.Outcome, bare: forked.Outcome, limit: float, rows: int) -> None:
     print(f"\nregister export {export.name.upper()} of {rows:,} incidents  [{export.name}]", flush=True)
     for label, outcome in (("bare baseline", bare), ("app", app)):
@@ -374,11 +377,7 @@ def report_export(export: Export, app: forked.Outcome, bare: forked.Outcome, lim
             seconds, size, peak = outcome.results[0]
             print(f"  {label:<18} {seconds:8.1f} s  {size / KB / KB:8.1f} MB  peak RSS +{peak:.0f} MB")
         else:
-            grown = f"; peak RSS +{outcome.peak_at_limit:.0f} MB by then" if outcome.peak_at_limit is not None else ""
-            print(
-                f"  {label:<18} did not finish in {limit:.0f} s{grown}"
-                + (f" ({outcome.error})" if outcome.error else "")
-            )
+            print(f"  {label:<18} {unfinished(outcome, limit)}")
     if app.results and bare.results:
         print(
             f"  ratio app / bare   time {app.results[0][0] / bare.results[0][0]:.1f}x, peak RSS "

@@ -1,20 +1,22 @@
 """The register's file renderings: the CSV here, the XLSX in xlsx.py and the PDF in pdf.py, all from the one column
 list in columns.py, and all taking the rows batch by batch (queries.register_batches), so that memory stays that
-of one batch whatever the size of the register."""
+of one batch whatever the size of the register (of one part for a ZIP of PDFs)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import chain, islice
 from typing import IO
 
+from ..core.instants import to_local
 from ..core.spreadsheet import spreadsheet_safe
 from .columns import COLUMNS, Column, cell_text
 from .filters import RegisterFilters
-from .pdf import render_pdf
+from .pdf import Part, render_pdf
 from .rows import RegisterRow
 from .xlsx import write_workbook
 
@@ -77,3 +79,59 @@ def pdf_bytes(
     """The PDF of at most ``limit`` rows (the caller refuses a larger selection; rows recorded since it counted are
     left out rather than let the document grow)."""
     return render_pdf(list(islice(chain.from_iterable(batches), limit)), lang, filters, now)
+
+
+class _Pipe:
+    """What a ZipFile writes, taken out piece by piece: a write-only stream without seek (ZipFile then writes a
+    data descriptor after each member instead of going back to its header)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.pieces.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        taken, self.pieces = b"".join(self.pieces), []
+        return taken
+
+
+def part_name(stem: str, number: int, parts: int, lang: str) -> str:
+    width = len(str(parts))
+    word = "part-{n}-of-{parts}" if lang == "en" else "deel-{n}-van-{parts}"
+    return f"{stem}-{word.format(n=str(number).zfill(width), parts=parts)}.pdf"
+
+
+def pdf_zip_chunks(
+    batches: Iterable[list[RegisterRow]],
+    lang: str,
+    filters: RegisterFilters | None,
+    now: datetime,
+    *,
+    total: int,
+    part_size: int,
+    stem: str,
+) -> Iterator[bytes]:
+    """A selection too large for one PDF: a ZIP archive of PDFs of ``part_size`` incidents each, oldest awareness
+    first, streamed one part at a time (memory stays that of one part). ``total`` is the count the caller showed;
+    incidents recorded since are left out, as from a single PDF."""
+    parts = max(1, -(-total // part_size))
+    pipe = _Pipe()
+    rows = islice(chain.from_iterable(batches), total)
+    local = to_local(now)  # a ZIP's times are local times without a zone
+    stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        number, first = 0, 1
+        while chunk := list(islice(rows, part_size)):
+            number += 1
+            pdf = render_pdf(chunk, lang, filters, now, Part(number, parts, first, total))
+            info = zipfile.ZipInfo(part_name(stem, number, parts, lang), date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, pdf)
+            first += len(chunk)
+            yield pipe.take()
+    yield pipe.take()

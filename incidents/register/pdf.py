@@ -1,15 +1,15 @@
 """The register as a PDF: landscape A4, the app's embedded DejaVu fonts, the selection at the top, an overview
 table of the summary columns, then per incident the other columns. "Page X of Y" on every page.
 
-A PDF is for reading, printing and handing to the AP, and it holds at most ``REGISTER_PDF_MAX`` incidents (1,000
-by default; the export refuses a larger selection with a message that says so and points to CSV and Excel, which
-stream any number). reportlab lays a document out whole in memory (its page count is known only at the end, and
+A PDF is for reading, printing and handing to the AP, and one PDF holds at most ``REGISTER_PDF_MAX`` incidents
+(1,000 by default). reportlab lays a document out whole in memory (its page count is known only at the end, and
 the "of Y" on every page waits for it), so memory grows with the document: the limit is what keeps it bounded. A
-background job writing the file would bound the request's time but not the worker's memory, and a document of
-30,000 pages is not one anybody reads; a selection by period (one year at a time) is."""
+larger selection is a ZIP archive of such PDFs (export.pdf_zip_chunks), streamed part by part: each part says
+which part it is and which incidents of the whole it holds, and memory stays that of one part."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib import colors
@@ -20,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 
 from ..core.instants import utcnow
+from ..core.scope_words import number
 from ..pdf import FONT, FONT_BOLD, build, para_text, register_fonts
 from .columns import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
@@ -52,6 +53,7 @@ WORDS = {
         "empty": "Geen incidenten in deze selectie.",
         "page": "Pagina {page} van {pages}",
         "times": "Tijden in Amsterdamse tijd (Europe/Amsterdam).",
+        "part": "Deel {part} van {parts}: incident {first} t/m {last} van {total} (oudste kennisname eerst)",
     },
     "en": {
         "title": "Breach register",
@@ -73,6 +75,7 @@ WORDS = {
         "empty": "No incidents in this selection.",
         "page": "Page {page} of {pages}",
         "times": "Times in Amsterdam time (Europe/Amsterdam).",
+        "part": "Part {part} of {parts}: incidents {first} to {last} of {total} (oldest awareness first)",
     },
 }
 
@@ -192,8 +195,22 @@ def _pieces(text: str, size: int = 1500) -> list[str]:
     return pieces
 
 
+@dataclass(frozen=True)
+class Part:
+    """Where a part of a register too large for one PDF stands in the whole (export.pdf_zip_chunks)."""
+
+    number: int
+    parts: int
+    first: int  # the position of its first incident in the selection, from 1
+    total: int
+
+
 def render_pdf(
-    rows: list[RegisterRow], lang: str, filters: RegisterFilters | None, now: datetime | None = None
+    rows: list[RegisterRow],
+    lang: str,
+    filters: RegisterFilters | None,
+    now: datetime | None = None,
+    part: Part | None = None,
 ) -> bytes:
     register_fonts()
     lang = "en" if lang == "en" else "nl"
@@ -215,6 +232,15 @@ def render_pdf(
         ),
         Spacer(1, 3 * mm),
     ]
+    if part is not None:
+        line = w["part"].format(
+            part=number(part.number, lang),
+            parts=number(part.parts, lang),
+            first=number(part.first, lang),
+            last=number(part.first + len(rows) - 1, lang),
+            total=number(part.total, lang),
+        )
+        story[-1:-1] = [Paragraph(para_text(line), st["base"])]
     if rows:
         story += [_overview(rows, lang, st), Paragraph(para_text(w["details"]), st["h"]), *_details(rows, lang, st)]
     else:

@@ -1,6 +1,7 @@
 """The register page (searchable, sortable, paged on the server) and its exports (CSV, XLSX, PDF), all with the
 same filters. The exports stream: CSV batch by batch as it is written, the XLSX from a temporary file once it is
-written; the PDF holds at most ``REGISTER_PDF_MAX`` incidents (pdf.py says why)."""
+written; one PDF holds at most ``REGISTER_PDF_MAX`` incidents (pdf.py says why), a larger selection is a ZIP of PDFs
+of that many each, streamed part by part."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..filters import InvalidFilters
 from ..parties.models import Controller
 from .columns import COLUMNS, cell_text
-from .export import csv_chunks, pdf_bytes, xlsx_chunks
+from .export import csv_chunks, pdf_bytes, pdf_zip_chunks, xlsx_chunks
 from .filters import PER_PAGE, SEVERITIES, Paging, RegisterFilters, parse_filters, parse_paging
 from .queries import Page, register_batches, register_page, totals
 from .shorten import shorten
@@ -118,6 +119,7 @@ def _page(
         page_url=(lambda **changes: _page_url(filters, paging, **changes)) if filters is not None else None,
         per_page_choices=PER_PAGE,
         pdf_max=pdf_max(),
+        pdf_parts=pdf_parts(page.totals.count if page is not None else 0),
         number=lambda n: number(n, lang),
         args=request.args,
         controllers=controllers,
@@ -151,12 +153,18 @@ def index():
     return _page([], page, filters, paging)
 
 
+def pdf_parts(count: int) -> int:
+    return max(1, -(-count // pdf_max()))
+
+
 def _too_many_for_pdf(filters: RegisterFilters, count: int):
     message = _(
-        "This selection holds %(count)s incidents; a PDF holds at most %(max)s. Narrow the selection (for "
-        "instance to one year) or export it as CSV or Excel, which hold any number.",
+        "This selection holds %(count)s incidents; a PDF holds at most %(max)s. Download it as %(parts)s PDFs in "
+        "one ZIP archive, narrow the selection (for instance to one year), or export it as CSV or Excel, which "
+        "hold any number.",
         count=number(count, _language()),
         max=number(pdf_max(), _language()),
+        parts=number(pdf_parts(count), _language()),
     )
     page = register_page(filters, utcnow(), Paging().sort, 1, PER_PAGE[0])
     return _page([], page, filters, status=422, refusal=message)
@@ -182,3 +190,26 @@ def export(fmt: str):
             return _too_many_for_pdf(filters, count)
         body = pdf_bytes(register_batches(filters, now), lang, filters, now, pdf_max())
     return Response(body, content_type=MIMETYPES[fmt], headers=headers)
+
+
+@bp.get("/export.zip")
+def export_pdf_parts():
+    """The selection as PDFs of at most REGISTER_PDF_MAX incidents each, in one ZIP archive streamed part by part
+    (for a selection too large for one PDF; a smaller one is one part)."""
+    try:
+        filters = parse_filters(request.args)
+    except InvalidFilters as exc:
+        return _page(_translated(exc), status=400)
+    now, lang = utcnow(), _language()
+    stem = f"register-{to_local(now).strftime('%Y-%m-%d')}"
+    body = pdf_zip_chunks(
+        register_batches(filters, now),
+        lang,
+        filters,
+        now,
+        total=totals(filters).count,
+        part_size=pdf_max(),
+        stem=stem,
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{stem}-pdf.zip"'}
+    return Response(stream_with_context(body), content_type="application/zip", headers=headers)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from incidents.breaches import service
 from incidents.breaches.assessment import record_severity
@@ -209,3 +210,8 @@ def steady_clock(monkeypatch):
     for module in (queries, views, register_routes):
         monkeypatch.setattr(module, "utcnow", lambda: fixed)
     return fixed
+
+
+def pdf_text(body: bytes) -> tuple[list[str], str]:
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages]
+    return pages, "\n".join(pages)

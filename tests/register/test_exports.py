@@ -7,13 +7,12 @@ from datetime import datetime
 
 import pendulum
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from incidents.breaches import service
 from incidents.core.instants import format_local
 from incidents.extensions import db
 
-from .conftest import page_table, read_csv, references
+from .conftest import page_table, pdf_text, read_csv, references
 
 FILTERED = "from=2026-03-01&to=2026-06-30"
 
@@ -32,11 +31,6 @@ def xlsx_text(value, lang: str = "nl") -> str:
 
 def read_xlsx(body: bytes):
     return load_workbook(io.BytesIO(body)).active
-
-
-def pdf_text(body: bytes) -> tuple[list[str], str]:
-    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages]
-    return pages, "\n".join(pages)
 
 
 def test_csv_equals_the_page(logged_in, register):

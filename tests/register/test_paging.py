@@ -3,7 +3,9 @@ the whole selection, and the page's size with an incident of many controllers.""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections import Counter
 from datetime import timedelta
 from html import unescape
@@ -17,7 +19,7 @@ from incidents.breaches.models import Incident
 from incidents.core.instants import parse_instant
 from incidents.extensions import db
 
-from .conftest import LOW, MEDIUM, VERY_HIGH, page_table, read_csv, references
+from .conftest import LOW, MEDIUM, VERY_HIGH, page_table, pdf_text, read_csv, references
 
 COUNT = 62
 START = parse_instant("2025-01-06T10:00")
@@ -206,21 +208,52 @@ def test_an_incident_of_many_controllers_keeps_the_page_small(logged_in, user, m
     assert full.count("\n") == 59 and full.startswith(filings[:-2])
 
 
-def test_a_pdf_of_more_than_the_limit_is_refused_in_words(app, logged_in, many, monkeypatch):
+def test_a_pdf_of_more_than_the_limit_is_refused_in_words_and_offered_in_parts(app, logged_in, many, monkeypatch):
     monkeypatch.setitem(app.config, "REGISTER_PDF_MAX", 40)
     html = logged_in.get("/register/").get_data(as_text=True)
     assert 'href="/register/export.pdf' not in html
-    assert "PDF: hoogstens 40 incidenten; beperk de selectie, bijvoorbeeld tot één jaar." in html
+    assert '<a id="register-pdf-parts" href="/register/export.zip">PDF in 2 delen (ZIP)</a>' in html
+    assert "één PDF bevat hoogstens 40 incidenten; beperk de selectie, bijvoorbeeld tot één jaar, voor één PDF." in html
     response = logged_in.get("/register/export.pdf")
     assert response.status_code == 422 and response.content_type.startswith("text/html")
     refused = response.get_data(as_text=True)
-    assert "Deze selectie bevat 62 incidenten; een PDF bevat er hoogstens 40." in refused
+    assert (
+        "Deze selectie bevat 62 incidenten; een PDF bevat er hoogstens 40. Download haar als 2 PDF&#39;s in één "
+        "ZIP-archief" in refused
+    )
     assert 'id="register-refused"' in refused and 'id="register"' in refused
     narrower = logged_in.get("/register/export.pdf?to=2025-02-14")  # 40 days
     assert narrower.status_code == 200 and narrower.content_type == "application/pdf"
     assert 'href="/register/export.pdf?to=2025-02-14"' in logged_in.get("/register/?to=2025-02-14").get_data(
         as_text=True
     )
+
+
+def test_the_parts_of_a_large_register_hold_every_incident_once_in_order(app, logged_in, many, monkeypatch):
+    monkeypatch.setitem(app.config, "REGISTER_PDF_MAX", 25)
+    response = logged_in.get("/register/export.zip?status=confirmed")
+    assert response.status_code == 200 and response.content_type == "application/zip"
+    assert re.fullmatch(
+        r'attachment; filename="register-\d{4}-\d{2}-\d{2}-pdf\.zip"', response.headers["Content-Disposition"]
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None
+    names = archive.namelist()
+    assert [n.rsplit("-", 4)[1:] for n in names] == [["deel", "1", "van", "2.pdf"], ["deel", "2", "van", "2.pdf"]]
+    expected = list(
+        db.session.scalars(
+            select(Incident.reference).where(Incident.status == "confirmed").order_by(Incident.aware_at, Incident.id)
+        )
+    )
+    assert len(expected) > 25
+    found, heads = [], []
+    for name in names:
+        pages, text = pdf_text(archive.read(name))
+        heads.append(" ".join(pages[0].split()))
+        found += dict.fromkeys(re.findall(r"DL-\d{4}-\d{4}", text))  # each part's, in its order, once
+    assert found == expected  # every confirmed incident, once, oldest first, none of another status
+    assert f"Deel 1 van 2: incident 1 t/m 25 van {len(expected)} (oudste kennisname eerst)" in heads[0]
+    assert f"Deel 2 van 2: incident 26 t/m {len(expected)} van {len(expected)} (oudste kennisname eerst)" in heads[1]
 
 
 def test_with_many_controllers_the_search_finds_them_instead_of_a_list(logged_in, many, monkeypatch):
