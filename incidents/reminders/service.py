@@ -192,7 +192,11 @@ def _remind_batch(batch, context: _Context) -> int:
             )
         notes.extend(
             notification_row(
-                user_id=user_id, incident_id=row.incident_id, reminder_id=reminder_id, text=text.short, now=now
+                user_id=user_id,
+                incident_id=row.incident_id,
+                reminder_id=reminder_id,
+                text=text.short_en if user_id in people["english"] else text.short,
+                now=now,
             )
             for user_id, _email in _recipients(row, point.escalate, people, context)
         )
@@ -239,11 +243,20 @@ def _people(batch, context: _Context) -> dict:
         r.id: r
         for r in db.session.execute(select(Controller.id, Controller.name).where(Controller.id.in_(controller_ids)))
     }
+    told = {
+        *handlers,
+        *(uid for users in controller_users.values() for uid, _e in users),
+        *(a[0] for a in context.admins),
+    }
+    english = (
+        set(db.session.scalars(select(User.id).where(User.id.in_(told), User.language == "en"))) if told else set()
+    )
     return {
         "incidents": incidents,
         "handlers": handlers,
         "controller_users": controller_users,
         "controllers": controllers,
+        "english": english,  # users who chose English: their in-app notification is in English
     }
 
 

@@ -1,4 +1,5 @@
-"""The words of a reminder, in Dutch with English below (a reminder may go to several people at once).
+"""The words of a reminder: the e-mail in Dutch with English below (one e-mail may go to several people at once),
+the in-app notification in each user's own language.
 
 Only the incident's reference, the kind of deadline, the controller and the times: never the incident's title or
 description, which may hold personal data, so a reminder is safe in a mailbox, a chat channel or a log.
@@ -27,7 +28,8 @@ class ReminderText:
     subject: str
     body: str
     html: str
-    short: str
+    short: str  # the in-app notification in Dutch
+    short_en: str  # and in English, for a user who chose English
     payload: dict
 
 
@@ -93,5 +95,10 @@ def message_for(incident, obligation, controller, point: Point, now: datetime, *
         "sent_at": iso_z(now),
     }
     return ReminderText(
-        subject=(nl if len(nl) <= 250 else nl[:247] + "..."), body=body, html=html, short=nl[:500], payload=payload
+        subject=(nl if len(nl) <= 250 else nl[:247] + "..."),
+        body=body,
+        html=html,
+        short=nl[:500],
+        short_en=en[:500],
+        payload=payload,
     )

@@ -180,3 +180,21 @@ def test_a_notification_per_user_and_the_unread_count_in_the_nav(cast, browser):
     assert (
         db.session.scalar(select(func.count()).select_from(Notification).where(Notification.read_at.is_not(None))) == 1
     )
+
+
+def test_each_user_reads_the_in_app_reminder_in_the_language_they_chose(cast):
+    p = cast.people
+    p.hanna.user.language = "nl"  # the people of these tests read English unless told otherwise
+    p.x_user.user.language = "en"
+    p.admin.user.language = "en"
+    db.session.commit()
+    for hours in (37, 73, 77):
+        tick(at(hours))
+    reference = cast.incident.reference
+    x_texts = [n.text for n in notifications_of(p.x_user.user)]
+    assert x_texts[0].startswith(f"Reminder {reference}: notification to the Dutch DPA (AP) for Kliniek X due ")
+    assert x_texts[-1].startswith(f"OVERDUE {reference}: notification to the Dutch DPA (AP) for Kliniek X was due ")
+    assert all(n.text.startswith(("OVERDUE ", "Reminder ")) for n in notifications_of(p.admin.user))
+    hanna = [n.text for n in notifications_of(p.hanna.user)]
+    assert hanna and all(t.startswith(("Herinnering ", "TE LAAT ")) for t in hanna)
+    assert any("Kliniek X" in t and "Autoriteit Persoonsgegevens" in t for t in hanna)
