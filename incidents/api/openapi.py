@@ -246,6 +246,13 @@ SCHEMAS = {
                                 "controller_id": ID,
                                 "profile": {"type": "string"},
                                 "controller_name": {"type": "string"},
+                                "withdrawn_at": {
+                                    **NULLABLE_INSTANT,
+                                    "description": "set when the contract was withdrawn from the incident by a "
+                                    "recorded correction (after something was sent about it); its open deadlines "
+                                    "ended then, and it asks for no facts (not in completeness)",
+                                },
+                                "withdrawn_reason": TEXT_OR_NULL,
                             },
                         },
                     },
@@ -762,6 +769,7 @@ SCHEMAS["RegisterRow"] = {
         "dismissed_at",
         "dismiss_reason",
         "controllers",
+        "withdrawn_controllers",
         "incident_kind",
         "facts",
         "effects",
@@ -789,6 +797,12 @@ SCHEMAS["RegisterRow"] = {
             "type": "array",
             "items": {"type": "string"},
             "description": "the affected controllers' names, sorted",
+        },
+        "withdrawn_controllers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "of those, the ones whose every contract was withdrawn from the incident by a recorded "
+            "correction, sorted",
         },
         "incident_kind": {"enum": [*INCIDENT_KINDS, None], "description": "details.incident_kind"},
         "facts": {

@@ -32,6 +32,7 @@ def register_row_json(row: RegisterRow) -> dict:
         "dismissed_at": iso_z(row.dismissed_at),
         "dismiss_reason": row.dismiss_reason,
         "controllers": list(row.controllers),
+        "withdrawn_controllers": [name for name in row.controllers if name in row.withdrawn],
         "incident_kind": row.incident_kind,
         "facts": {"description": row.description, **row.field_values(FACT_FIELDS)},
         "effects": row.field_values(EFFECT_FIELDS),

@@ -65,7 +65,15 @@ def incident_summary(i: Incident) -> dict:
 
 def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     query = (
-        select(Contract.id, Contract.reference, Contract.controller_id, Contract.profile_key, Controller.name)
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.controller_id,
+            Contract.profile_key,
+            Controller.name,
+            AffectedContract.withdrawn_at,
+            AffectedContract.withdrawn_reason,
+        )
         .join(AffectedContract, AffectedContract.contract_id == Contract.id)
         .join(Controller, Controller.id == Contract.controller_id)
         .where(AffectedContract.incident_id == i.id)
@@ -78,7 +86,9 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     contract_rows = contracts.all()
     values = i.fields or {}
     completeness = []
-    for cid, ref, _ctl, prof, _name in contract_rows:
+    for cid, ref, _ctl, prof, _name, withdrawn_at, _why in contract_rows:
+        if withdrawn_at is not None:
+            continue  # withdrawn by a correction: it asks for no facts
         required = list(profiles[prof].required_fields) if prof in profiles else []
         missing = missing_fields(required, values)
         completeness.append(
@@ -94,7 +104,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     scopes = scopes_of(i.id)
     details = dict(i.details or {})
     if controller_id is None:
-        affected_ids = sorted({ctl for _cid, _ref, ctl, _prof, _name in contract_rows})
+        affected_ids = sorted({row[2] for row in contract_rows})
         extra: dict = {"internal_note": i.internal_note, "totals": totals(scopes.get(c, {}) for c in affected_ids)}
     else:
         # A controller sees its own scope and the shared facts; never the incident-wide figures, which hold the
@@ -110,8 +120,16 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
         "scopes": [{"controller_id": ctl, **scopes.get(ctl, {})} for ctl in affected_ids],
         **extra,
         "contracts": [
-            {"id": cid, "reference": ref, "controller_id": ctl, "profile": prof, "controller_name": name}
-            for cid, ref, ctl, prof, name in contract_rows
+            {
+                "id": cid,
+                "reference": ref,
+                "controller_id": ctl,
+                "profile": prof,
+                "controller_name": name,
+                "withdrawn_at": iso_z(withdrawn_at),
+                "withdrawn_reason": why,
+            }
+            for cid, ref, ctl, prof, name, withdrawn_at, why in contract_rows
         ],
         "completeness": completeness,
     }

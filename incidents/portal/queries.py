@@ -137,7 +137,18 @@ def my_incident(incident: Incident, controller_id: int, now: datetime) -> dict:
         .order_by(Decision.decided_at, Decision.id)
     ).all()
     clock = next((o for o, _ref in obligations if o.kind == "ap_notification"), None)
+    withdrawn = db.session.execute(
+        select(Contract.reference, AffectedContract.withdrawn_at, AffectedContract.withdrawn_reason)
+        .join(Contract, Contract.id == AffectedContract.contract_id)
+        .where(
+            AffectedContract.incident_id == incident.id,
+            AffectedContract.controller_id == controller_id,
+            AffectedContract.withdrawn_at.is_not(None),
+        )
+        .order_by(AffectedContract.withdrawn_at, Contract.reference)
+    ).all()
     return {
+        "withdrawn": withdrawn,  # (reference, when, why): contracts taken out of the incident by a correction
         "obligations": [(o, ref, urgency(o.status, o.due_at, now)) for o, ref in obligations],
         "ap_clock": clock,
         "ap_urgency": urgency(clock.status, clock.due_at, now) if clock else "pending",

@@ -88,6 +88,12 @@ def _decisions(row: RegisterRow, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _controllers(row: RegisterRow, lang: str) -> str:
+    """The affected controllers; one whose every contract was withdrawn by a correction says so."""
+    withdrawn = w.word(w.WITHDRAWN, "withdrawn", lang)
+    return "; ".join(f"{name} ({withdrawn})" if name in row.withdrawn else name for name in row.controllers)
+
+
 def _reporter(row: RegisterRow, lang: str) -> str | None:
     kind = w.word(w.REPORTER_KIND, row.reporter_kind, lang)
     if kind and row.reported_by:
@@ -252,7 +258,7 @@ COLUMNS: tuple[Column, ...] = (
         "controllers",
         "Verwerkingsverantwoordelijken",
         "Controllers",
-        lambda r, _: "; ".join(r.controllers),
+        _controllers,
         width=30,
         long=True,
     ),

@@ -49,13 +49,21 @@ def _add_scopes(rows: dict[int, RegisterRow], ids: list[int]) -> None:
 
 
 def _add_controllers(rows: dict[int, RegisterRow], ids: list[int]) -> None:
-    for incident_id, _controller_id, name in _run(
-        select(AffectedContract.incident_id, Controller.id, Controller.name)
-        .distinct()
+    for incident_id, _controller_id, name, contracts, withdrawn in _run(
+        select(
+            AffectedContract.incident_id,
+            Controller.id,
+            Controller.name,
+            func.count(),
+            func.count(AffectedContract.withdrawn_at),
+        )
         .join(Controller, Controller.id == AffectedContract.controller_id)
         .where(AffectedContract.incident_id.in_(ids))
+        .group_by(AffectedContract.incident_id, Controller.id, Controller.name)
     ):
         rows[incident_id].controllers.append(name)
+        if withdrawn == contracts:  # every contract of this controller withdrawn by a correction
+            rows[incident_id].withdrawn.add(name)
     for row in rows.values():
         row.controllers.sort(key=lambda n: (n.casefold(), n))
 

@@ -94,6 +94,8 @@ class RegisterRow:
     obligations_missed: int = 0
     obligations_open: int = 0
     controllers: list[str] = field(default_factory=list)
+    # of those, the ones whose every contract was withdrawn from the incident by a recorded correction
+    withdrawn: set[str] = field(default_factory=set)
     decisions: list[DecisionEntry] = field(default_factory=list)  # the latest per controller, by name
     filings: list[FilingEntry] = field(default_factory=list)  # the whole log, oldest first
     notices: list[NoticeEntry] = field(default_factory=list)  # per controller by name, then oldest first

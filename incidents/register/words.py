@@ -12,6 +12,8 @@ from ..core.ap_options import OPTIONS
 
 Pairs = Mapping[str, tuple[str, str]]
 
+# A controller whose every contract was withdrawn from the incident by a recorded correction (breaches/removal.py).
+WITHDRAWN: Pairs = {"withdrawn": ("ingetrokken met een correctie", "withdrawn by a correction")}
 INCIDENT_STATUS: Pairs = {
     "suspected": ("vermoed", "suspected"),
     "confirmed": ("vastgesteld", "confirmed"),

@@ -318,6 +318,8 @@ def test_get_incident_with_its_contracts(api, make_controller, make_contract, ne
             "controller_id": controller.id,
             "profile": "citodent",
             "controller_name": "Mondzorg Centrum",
+            "withdrawn_at": None,
+            "withdrawn_reason": None,
         },
         {
             "id": c2.id,
@@ -325,6 +327,8 @@ def test_get_incident_with_its_contracts(api, make_controller, make_contract, ne
             "controller_id": other.id,
             "profile": "boz-24h",
             "controller_name": "Huisartsenpost West",
+            "withdrawn_at": None,
+            "withdrawn_reason": None,
         },
     ]
     assert body["fields"] == {"measures": "wachtwoorden gereset"}

@@ -4,6 +4,8 @@ forms; refusals write nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -19,6 +21,7 @@ from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.service import issue_notices
 
 from ..admin.test_refused_writes import snapshot
+from ..api.openapi_check import check_schema
 from ..support.forms import csrf_token, log_in, log_incident
 from ..support.people import make_user
 
@@ -284,3 +287,35 @@ def test_a_correction_is_for_after_something_was_sent(logged_in, world):
     assert snapshot() == before
     page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Over dit contract is nog niets verstuurd: verwijder het in plaats van het in te trekken." in page
+
+
+def test_a_withdrawn_contract_is_marked_in_the_api_the_register_and_the_controllers_portal(
+    client, logged_in, api, world
+):
+    incident, shop = world["incident"], world["shop"]
+    issue_notices(incident, controller_ids=[world["pharmacy"].id])
+    db.session.commit()
+    assert _post(logged_in, incident, shop, "withdraw", reason="Apotheek valt buiten het platform").status_code == 302
+
+    body = api.get(f"/api/v1/incidents/{incident.id}").get_json()
+    marks = {c["reference"]: (c["withdrawn_at"], c["withdrawn_reason"]) for c in body["contracts"]}
+    assert marks["VO-ZH-1"] == marks["VO-ZH-2"] == (None, None)
+    assert marks["VO-AP-1"][0].endswith("Z") and marks["VO-AP-1"][1] == "Apotheek valt buiten het platform"
+    assert sorted(c["reference"] for c in body["completeness"]) == ["VO-ZH-1", "VO-ZH-2"]  # it asks for no facts
+    check_schema("Incident", body)
+    register = api.get("/api/v1/register").get_json()
+    check_schema("Register", register)
+    [entry] = register["register"]
+    assert entry["controllers"] == ["Apotheek West", "Ziekenhuis Oost"]
+    assert entry["withdrawn_controllers"] == ["Apotheek West"]
+    header, row = csv.reader(io.StringIO(logged_in.get("/register/export.csv").data.decode("utf-8-sig")), delimiter=";")
+    assert row[header.index("Verwerkingsverantwoordelijken")] == (
+        "Apotheek West (ingetrokken met een correctie); Ziekenhuis Oost"
+    )
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, f"/incidents/{incident.id}")})
+    make_user("fg@apotheek.example", "controller", password="correct horse battery", controller=world["pharmacy"])
+    log_in(client, "fg@apotheek.example", "correct horse battery")
+    page = client.get(f"/portal/incidents/{incident.id}").get_data(as_text=True)
+    assert '<li data-contract="VO-AP-1">Contract VO-AP-1 is op ' in page
+    assert "met een correctie uit dit incident gehaald: Apotheek valt buiten het platform</li>" in page
