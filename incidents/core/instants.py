@@ -34,7 +34,9 @@ class InstantError(ValueError):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, to the whole second: every instant the desk stores is whole seconds, so a status (met at or before the
+    deadline) always agrees with the times it shows."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def ensure_utc(value: datetime) -> datetime:
@@ -86,6 +88,7 @@ def parse_instant(text: object) -> datetime:
         ) from None
     if not 1900 <= value.year <= 9998:
         raise InstantError("invalid_instant", "the year must lie between 1900 and 9998")
+    value = value.replace(microsecond=0)  # to the whole second, as every stored instant (a fraction is dropped)
     if value.tzinfo is None:
         return localize(value)
     return value.astimezone(UTC)

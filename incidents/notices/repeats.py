@@ -54,6 +54,6 @@ def repeated(
         .limit(1)
     )
     window = timedelta(minutes=float(current_app.config["NOTICE_REPEAT_MINUTES"]))
-    if last is not None and last.details.get("digest") == digest and now - last.created_at <= window:
+    if last is not None and last.details.get("digest") == digest and window and now - last.created_at <= window:
         return last
     return None

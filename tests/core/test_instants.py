@@ -17,6 +17,7 @@ from incidents.core.instants import (
     localize,
     not_in_future,
     parse_instant,
+    utcnow,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -275,3 +276,10 @@ def test_local_input_value():
     assert local_input_value(datetime(2026, 3, 27, 13, 0, tzinfo=UTC)) == "2026-03-27T14:00"
     assert local_input_value(datetime(2026, 7, 1, 12, 0, 59, tzinfo=UTC)) == "2026-07-01T14:00"
     assert local_input_value(None) == ""
+
+
+def test_instants_are_kept_to_the_whole_second():
+    # legal review C11: a filing at .9 s and a deadline at .6 s showed the same second, yet the filing was late
+    assert parse_instant("2026-03-27T10:00:00.9Z") == parse_instant("2026-03-27T10:00:00Z")
+    assert parse_instant("2026-03-27T11:00:00.999999+01:00").microsecond == 0
+    assert utcnow().microsecond == 0
