@@ -333,6 +333,18 @@ SCHEMAS = {
             "met_at": NULLABLE_INSTANT,
             "hours": ID,
             "filing_id": NULLABLE_ID,
+            "met_recorded_at": {
+                **NULLABLE_INSTANT,
+                "description": "when the fulfilling filing was recorded (met_at is when it was made)",
+            },
+            "backdated": {
+                "type": "boolean",
+                "description": "the fulfilling filing was recorded after due_at with a time at or before it",
+            },
+            "profile_version": {
+                "type": ["string", "null"],
+                "description": "the clause profile version (12 hex digits of its file's SHA-256) it was computed from",
+            },
         },
     },
     "NewFiling": {

@@ -147,6 +147,9 @@ DEADLINE_COLUMNS = (
     Obligation.met_at,
     Obligation.hours,
     Obligation.filing_id,
+    Obligation.met_recorded_at,
+    Obligation.backdated,
+    Obligation.profile_version,
 )
 
 
@@ -157,19 +160,22 @@ def deadlines_json(incident_id: int, now: datetime, controller_id: int | None = 
     rows = db.session.execute(query)
     return [
         {
-            "kind": kind,
-            "contract_id": contract_id,
-            "controller_id": controller_id,
-            "owner": owner,
-            "clause": clause,
-            "status": effective_status(status, due_at, now),
-            "starts_at": iso_z(starts_at),
-            "due_at": iso_z(due_at),
-            "met_at": iso_z(met_at),
-            "hours": hours,
-            "filing_id": filing_id,
+            "kind": row.kind,
+            "contract_id": row.contract_id,
+            "controller_id": row.controller_id,
+            "owner": row.owner,
+            "clause": row.clause,
+            "status": effective_status(row.status, row.due_at, now),
+            "starts_at": iso_z(row.starts_at),
+            "due_at": iso_z(row.due_at),
+            "met_at": iso_z(row.met_at),
+            "hours": row.hours,
+            "filing_id": row.filing_id,
+            "met_recorded_at": iso_z(row.met_recorded_at),
+            "backdated": bool(row.backdated),
+            "profile_version": row.profile_version or None,
         }
-        for kind, contract_id, controller_id, owner, clause, status, starts_at, due_at, met_at, hours, filing_id in rows
+        for row in rows
     ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
@@ -130,6 +130,11 @@ class Obligation(Model):
     status: Mapped[str] = mapped_column(String(20))
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
+    # When the fulfilling filing was recorded, and whether it was recorded after the deadline with a time before it.
+    met_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    backdated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The clause profile version (core/profiles.py ClauseProfile.version) the deadline was computed from.
+    profile_version: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # When the worker next reminds someone of this deadline (None: nothing to remind of).
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -20,7 +20,19 @@ from ..profiles import all_profiles
 from ..settings import reminder_plan
 from .models import AffectedContract, Decision, Filing, Incident, Obligation
 
-STORED = ("owner", "clause", "hours", "starts_at", "due_at", "status", "met_at", "filing_id")
+STORED = (
+    "owner",
+    "clause",
+    "hours",
+    "starts_at",
+    "due_at",
+    "status",
+    "met_at",
+    "filing_id",
+    "met_recorded_at",
+    "backdated",
+    "profile_version",
+)
 
 
 def latest_ap_decisions(incident_id: int, controller_ids: Collection[int] | None = None) -> dict[int, str]:
@@ -62,9 +74,9 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
     filings = [
         FilingFact(*row)
         for row in db.session.execute(
-            select(Filing.id, Filing.kind, Filing.at, Filing.contract_id, Filing.controller_id).where(
-                Filing.incident_id == incident.id, mine(Filing.controller_id)
-            )
+            select(
+                Filing.id, Filing.kind, Filing.at, Filing.contract_id, Filing.controller_id, Filing.recorded_at
+            ).where(Filing.incident_id == incident.id, mine(Filing.controller_id))
         )
     ]
     existing = {
@@ -76,7 +88,7 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         )
     }
     frozen = {key: (row.starts_at, row.due_at) for key, row in existing.items() if row.filing_id is not None}
-    facts = IncidentFacts(incident.status, incident.aware_at, incident.confirmed_at)
+    facts = IncidentFacts(incident.status, incident.aware_at, incident.confirmed_at, incident.dismissed_at)
     deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id, only), frozen)
 
     inserts, updates = [], []

@@ -23,6 +23,7 @@ class IncidentFacts:
     status: str  # suspected | confirmed | dismissed | closed
     aware_at: datetime
     confirmed_at: datetime | None
+    dismissed_at: datetime | None = None  # a dismissed incident without one ends every duty still open
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class FilingFact:
     at: datetime
     contract_id: int | None = None
     controller_id: int | None = None
+    recorded_at: datetime | None = None  # when it was recorded (at may lie before: a backdated filing)
+    fulfils: bool = True  # False: kept, but by a channel the contract does not allow, so it fulfils nothing
 
 
 @dataclass
@@ -56,6 +59,10 @@ class Deadline:
     status: str
     met_at: datetime | None
     filing_id: int | None
+    met_recorded_at: datetime | None = None
+    backdated: bool = False  # the fulfilling filing was recorded after the deadline, with a time before it
+    profile_version: str = ""
+    trigger: str = "confirmed"
 
 
 def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> str:
@@ -63,41 +70,77 @@ def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> st
     return f"{kind}:contract:{contract_id}" if contract_id is not None else f"{kind}:controller:{controller_id}"
 
 
-def _earliest(filings: Iterable[FilingFact]) -> dict[tuple[str, str, int], FilingFact]:
-    """The earliest filing per (kind, 'contract' | 'controller', id); ties go to the lower id."""
-    first: dict[tuple[str, str, int], FilingFact] = {}
+def _target(filing: FilingFact) -> tuple[str, int | None]:
+    if filing.kind == "ap_notification":
+        return "controller", filing.controller_id
+    return "contract", filing.contract_id
+
+
+def _by_duty(filings: Iterable[FilingFact], incident: IncidentFacts) -> dict[tuple[str, str, int], list[FilingFact]]:
+    """The filings that can fulfil something, per (kind, 'contract' | 'controller', id), earliest first (ties by id).
+    A filing by a channel the contract does not allow fulfils nothing; after a dismissal nothing more is fulfilled."""
+    found: dict[tuple[str, str, int], list[FilingFact]] = {}
     for filing in filings:
-        if filing.kind == "ap_notification":
-            owner, target = "controller", filing.controller_id
-        else:
-            owner, target = "contract", filing.contract_id
-        if target is None:
+        owner, target = _target(filing)
+        if target is None or not filing.fulfils:
             continue
-        key = (filing.kind, owner, target)
-        known = first.get(key)
-        if known is None or (filing.at, filing.id) < (known.at, known.id):
-            first[key] = filing
-    return first
+        if incident.dismissed_at is not None and filing.at > incident.dismissed_at:
+            continue
+        found.setdefault((filing.kind, owner, target), []).append(filing)
+    for candidates in found.values():
+        candidates.sort(key=lambda f: (f.at, f.id))
+    return found
+
+
+def _fulfilling(deadline: Deadline, candidates: list[FilingFact], incident: IncidentFacts) -> FilingFact | None:
+    """The earliest filing that can fulfil the duty. A duty that has not started cannot be met; a duty owed once
+    the breach is established (trigger confirmed) is met only by a filing at or after ``confirmed_at``: a notice
+    given while the incident was only suspected reported a suspicion, not an established breach."""
+    if deadline.starts_at is None:
+        return None
+    if deadline.kind == "ap_notification" or deadline.trigger != "confirmed":
+        return candidates[0] if candidates else None
+    confirmed = incident.confirmed_at
+    return next((f for f in candidates if confirmed is not None and f.at >= confirmed), None)
 
 
 def _settle(
     deadline: Deadline,
-    filing: FilingFact | None,
+    candidates: list[FilingFact],
     incident: IncidentFacts,
     not_required: bool,
     frozen: Mapping[str, tuple[datetime | None, datetime | None]],
 ) -> Deadline:
-    """Apply a fulfilling filing, freezing, dismissal and decisions to a freshly computed deadline."""
+    """Apply a fulfilling filing, freezing, dismissal and decisions to a freshly computed deadline.
+
+    Freezing holds a fulfilled deadline against moving *later* (an anchor edited after the fact cannot turn a late
+    filing into an on-time one); newly recorded facts that make it earlier still move it, and may make the filing
+    late."""
+    filing = _fulfilling(deadline, candidates, incident)
     if filing is not None:
         held = frozen.get(deadline.key)
-        if held is not None and held[1] is not None:
+        if held is not None and held[1] is not None and (deadline.due_at is None or held[1] < deadline.due_at):
             deadline.starts_at, deadline.due_at = held
         deadline.met_at = filing.at
         deadline.filing_id = filing.id
+        deadline.met_recorded_at = filing.recorded_at
         on_time = deadline.due_at is None or filing.at <= deadline.due_at
         deadline.status = "met" if on_time else "missed"
+        deadline.backdated = (
+            on_time
+            and deadline.due_at is not None
+            and filing.recorded_at is not None
+            and filing.recorded_at > deadline.due_at
+        )
     elif incident.status == "dismissed":
-        deadline.status = "ended"
+        # A duty that was overdue when the incident was dismissed stays missed: the breach of contract happened on
+        # its due date, whatever the suspicion later proved to be. One still open then has ended.
+        overdue = (
+            deadline.due_at is not None
+            and incident.dismissed_at is not None
+            and deadline.due_at < incident.dismissed_at
+        )
+        deadline.status = "missed" if overdue else "ended"
     elif not_required:
         deadline.status = "not_required"
     elif deadline.starts_at is None:
@@ -105,6 +148,26 @@ def _settle(
     else:
         deadline.status = "running"
     return deadline
+
+
+def _established_notice_at(
+    affected_list: list[AffectedContract],
+    by_duty: Mapping[tuple[str, str, int], list[FilingFact]],
+    incident: IncidentFacts,
+) -> datetime | None:
+    """When the processor first told the controller of the established breach: its earliest notice on any of the
+    controller's contracts at or after ``confirmed_at`` (a notice of the suspicion alone does not make the
+    controller aware of a breach)."""
+    if incident.confirmed_at is None:
+        return None
+    confirmed = incident.confirmed_at
+    times = [
+        f.at
+        for a in affected_list
+        for f in by_duty.get(("controller_notice", "contract", a.contract_id), [])
+        if f.at >= confirmed
+    ]
+    return min(times) if times else None
 
 
 def compute_deadlines(
@@ -117,11 +180,11 @@ def compute_deadlines(
     """Every obligation of the incident, in a stable order (contract obligations, then per controller).
 
     ``ap_decisions`` maps a controller id to its latest ``notify_ap`` decision; ``frozen`` maps an
-    obligation key to the (starts_at, due_at) stored when it was fulfilled, which is kept as it was.
+    obligation key to the (starts_at, due_at) stored when it was fulfilled, which never moves later.
     """
     ap_decisions = ap_decisions or {}
     frozen = frozen or {}
-    first = _earliest(filings)
+    by_duty = _by_duty(filings, incident)
     deadlines: list[Deadline] = []
     controllers: dict[int, list[AffectedContract]] = {}
 
@@ -144,24 +207,21 @@ def compute_deadlines(
                 status="pending",
                 met_at=None,
                 filing_id=None,
+                profile_version=affected.profile.version,
+                trigger=rule.trigger,
             )
-            filing = first.get((rule.kind, "contract", affected.contract_id))
-            deadlines.append(_settle(deadline, filing, incident, False, frozen))
+            candidates = by_duty.get((rule.kind, "contract", affected.contract_id), [])
+            deadlines.append(_settle(deadline, candidates, incident, False, frozen))
 
     for controller_id, affected_list in controllers.items():
         filer = next((a.profile for a in affected_list if a.profile.processor_files_with_ap), None)
         if filer is not None:
-            owner, clause, wording = "processor", filer.ap_clause, filer.ap_wording
+            owner, clause, wording, source = "processor", filer.ap_clause, filer.ap_wording, filer
             starts = incident.confirmed_at
         else:
-            profile = affected_list[0].profile
-            owner, clause, wording = "controller", profile.ap_clause, profile.ap_wording
-            notices = [
-                first[("controller_notice", "contract", a.contract_id)].at
-                for a in affected_list
-                if ("controller_notice", "contract", a.contract_id) in first
-            ]
-            starts = max(incident.confirmed_at, min(notices)) if incident.confirmed_at is not None and notices else None
+            source = affected_list[0].profile
+            owner, clause, wording = "controller", source.ap_clause, source.ap_wording
+            starts = _established_notice_at(affected_list, by_duty, incident)
         key = obligation_key("ap_notification", None, controller_id)
         deadline = Deadline(
             key=key,
@@ -177,10 +237,11 @@ def compute_deadlines(
             status="pending",
             met_at=None,
             filing_id=None,
+            profile_version=source.version,
         )
-        filing = first.get(("ap_notification", "controller", controller_id))
+        candidates = by_duty.get(("ap_notification", "controller", controller_id), [])
         not_required = ap_decisions.get(controller_id) == "no"
-        deadlines.append(_settle(deadline, filing, incident, not_required, frozen))
+        deadlines.append(_settle(deadline, candidates, incident, not_required, frozen))
     return deadlines
 
 

@@ -6,8 +6,9 @@ application at start-up instead of producing wrong deadlines later.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ class ClauseProfile:
     data_subjects_clause: str = ""
     data_subjects_wording: str = ""
     path: str = field(default="", compare=False)
+    # What the profile's content was when loaded: the first 12 hex digits of the SHA-256 of its file (and of any
+    # target-hours override), so that a deadline can say which wording and hours it was computed from.
+    version: str = ""
 
     def rule(self, kind: str) -> ObligationRule | None:
         return next((r for r in self.obligations if r.kind == kind), None)
@@ -206,7 +210,9 @@ def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = N
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ProfileError(path, "-", f"is not valid TOML: {exc}") from None
         profile = parse_profile(data, path, target_hours)
-        profiles[profile.key] = profile
+        override = (target_hours or {}).get(profile.key)
+        digest = hashlib.sha256(path.read_bytes() + (f"\n#target_hours={override}" if override else "").encode())
+        profiles[profile.key] = replace(profile, version=digest.hexdigest()[:12])
     if not profiles:
         raise ProfileError(folder, "-", "holds no *.toml profile")
     return profiles

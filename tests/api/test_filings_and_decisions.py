@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from unittest.mock import ANY
 
 import pytest
 import sqlalchemy.exc
@@ -10,6 +11,7 @@ from sqlalchemy import select, text
 
 from incidents.breaches.models import Filing
 from incidents.extensions import db
+from incidents.profiles import get_profile
 from tests.conftest import MAKER
 
 from .conftest import one
@@ -83,6 +85,7 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
     assert filing["recorded_at"].endswith("Z")
 
     found = deadlines(case.iid)
+    boz_version = get_profile("boz-72h").version
     assert one(found, kind="controller_notice", contract_id=case.a_boz.id) == {
         "kind": "controller_notice",
         "contract_id": case.a_boz.id,
@@ -95,6 +98,10 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "met_at": "2026-09-02T07:00:00Z",
         "hours": 72,
         "filing_id": filing["id"],
+        # recorded now, months after the deadline, with a time before it: met, and marked backdated
+        "met_recorded_at": filing["recorded_at"],
+        "backdated": True,
+        "profile_version": boz_version,
     }
     # the notice made controller A aware: its Art. 33 clock starts at max(confirmed_at, notice) = the notice
     assert one(found, kind="ap_notification", controller_id=case.a.id) == {
@@ -109,6 +116,9 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "met_at": None,
         "hours": 72,
         "filing_id": None,
+        "met_recorded_at": None,
+        "backdated": False,
+        "profile_version": ANY,
     }
     # controller B has had no notice: its clock has not started
     b_ap = one(found, kind="ap_notification", controller_id=case.b.id)
@@ -157,22 +167,37 @@ def test_earliest_filing_of_a_kind_fulfils_the_obligation(api, case, deadlines):
     assert (notice["status"], notice["met_at"], notice["filing_id"]) == ("met", "2026-09-02T07:00:00Z", earlier["id"])
 
 
-def test_notice_before_confirmation_starts_the_ap_clock_at_confirmed_at(api, make_contract, new_incident, deadlines):
-    contract = make_contract("boz-72h")
+def test_a_notice_of_the_suspicion_meets_nothing_owed_for_the_established_breach(
+    api, make_contract, new_incident, deadlines
+):
+    contract = make_contract("boz-72h")  # 5.2: once the processor knows of an "Inbreuk" (trigger confirmed)
     incident = new_incident(aware_at="2026-09-01T10:00:00Z", contract_ids=[contract.id])
     iid = incident["id"]
     file(api, iid, kind="controller_notice", contract_id=contract.id, at="2026-09-01T11:00:00Z")
-    ap = one(deadlines(iid), kind="ap_notification")
+    found = deadlines(iid)
+    ap = one(found, kind="ap_notification")
     assert (ap["status"], ap["starts_at"], ap["due_at"]) == ("pending", None, None)  # not confirmed yet
+    notice = one(found, kind="controller_notice")
+    assert (notice["status"], notice["met_at"]) == ("pending", None)  # a duty that has not started cannot be met
 
     assert (
         api.post(f"/api/v1/incidents/{iid}/confirm", json={"confirmed_at": "2026-09-03T08:00:00Z"}).status_code == 200
     )
     found = deadlines(iid)
-    ap = one(found, kind="ap_notification")
-    assert (ap["starts_at"], ap["due_at"]) == ("2026-09-03T08:00:00Z", "2026-09-06T08:00:00Z")
     notice = one(found, kind="controller_notice")
-    assert (notice["status"], notice["met_at"]) == ("met", "2026-09-01T11:00:00Z")
+    # the suspicion was reported; the established breach was not: the duty runs from the confirmation
+    assert (notice["status"], notice["met_at"], notice["due_at"]) == ("missed", None, "2026-09-06T08:00:00Z")  # by now
+    ap = one(found, kind="ap_notification")
+    assert (ap["status"], ap["starts_at"]) == ("pending", None)  # the controller was told of a suspicion only
+
+    file(api, iid, kind="controller_notice", contract_id=contract.id, at="2026-09-03T09:30:00Z")
+    found = deadlines(iid)
+    notice = one(found, kind="controller_notice")
+    assert (notice["status"], notice["met_at"]) == ("met", "2026-09-03T09:30:00Z")
+    assert (notice["met_recorded_at"] is not None, notice["backdated"]) == (True, True)  # recorded months later
+    assert len(notice["profile_version"]) == 12
+    ap = one(found, kind="ap_notification")
+    assert (ap["starts_at"], ap["due_at"]) == ("2026-09-03T09:30:00Z", "2026-09-06T09:30:00Z")
 
 
 def test_consultation_and_ap_notification_filings(api, case, deadlines):

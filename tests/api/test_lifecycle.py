@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from unittest.mock import ANY
 
 import pytest
 
@@ -50,6 +51,9 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
         "met_at": None,
         "hours": 24,
         "filing_id": None,
+        "met_recorded_at": None,
+        "backdated": False,
+        "profile_version": ANY,
     }
     c3_consultation = one(found, kind="controller_consultation", contract_id=c3.id)
     assert (c3_consultation["clause"], c3_consultation["starts_at"], c3_consultation["due_at"]) == (
@@ -162,6 +166,9 @@ def test_confirm_with_an_explicit_time(api, make_contract, new_incident, deadlin
         "met_at": None,
         "hours": 72,
         "filing_id": None,
+        "met_recorded_at": None,
+        "backdated": False,
+        "profile_version": ANY,
     }
     assert one(found, kind="controller_consultation")["due_at"] == "2026-09-05T12:00:00Z"
 
@@ -290,10 +297,10 @@ def test_dismiss_ends_open_obligations_and_keeps_the_record(api, make_contract, 
     notice = one(found, kind="controller_notice")
     assert (notice["status"], notice["met_at"]) == ("met", "2026-09-02T07:00:00Z")
     consultation = one(found, kind="controller_consultation")
-    assert consultation["status"] == "ended"
+    assert consultation["status"] == "missed"  # overdue when dismissed: a dismissal does not undo a missed duty
     assert (consultation["starts_at"], consultation["due_at"]) == ("2026-09-01T10:00:00Z", "2026-09-04T10:00:00Z")
     ap = one(found, kind="ap_notification")
-    assert ap["status"] == "ended"
+    assert ap["status"] == "missed"  # the controller's clock had run out too
     assert (ap["starts_at"], ap["due_at"]) == ("2026-09-02T07:00:00Z", "2026-09-05T07:00:00Z")
 
     assert api.get(f"/api/v1/incidents/{iid}").get_json() == body
@@ -309,7 +316,14 @@ def test_dismiss_ends_open_obligations_and_keeps_the_record(api, make_contract, 
 def test_dismiss_a_suspected_incident_ends_pending_obligations(api, make_contract, new_incident, deadlines):
     c1, c2 = make_contract("boz-24h"), make_contract("citodent")
     incident = new_incident(contract_ids=[c1.id, c2.id])
-    assert api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "vals alarm"}).status_code == 200
+    response = api.post(f"/api/v1/incidents/{incident['id']}/dismiss", json={"reason": "vals alarm"})
+    assert response.status_code == 200
+    dismissed_at = response.get_json()["dismissed_at"]
     found = deadlines(incident["id"])
     assert len(found) == 5
-    assert {d["status"] for d in found} == {"ended"}
+    # Citodent 6.2's notice of the suspicion ran from awareness: overdue at the dismissal it stays missed (the
+    # suspicion had to be reported "als zodanig"); everything still open then has ended
+    for d in found:
+        overdue = d["due_at"] is not None and d["due_at"] < dismissed_at
+        assert d["status"] == ("missed" if overdue else "ended"), d
+    assert any(d["status"] == "missed" for d in found) and any(d["status"] == "ended" for d in found)

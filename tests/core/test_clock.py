@@ -296,14 +296,19 @@ def test_ap_starts_at_the_notice_when_it_follows_confirmation(profiles):
     assert ap.status == "running"
 
 
-def test_ap_starts_at_confirmation_when_the_notice_came_first():
+def test_a_notice_of_the_suspicion_does_not_start_the_controllers_ap_clock():
     # a suspected-trigger contract of a controller who files himself: the notice goes out while still suspected
     profile = hand_profile(("controller_notice", "immediate", 24, "suspected"))
     filings = [notice(1, 1, utc(2026, 3, 27, 10, 0))]
-    ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)], filings))["ap_notification:controller:10"]
+    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)], filings))
+    assert d["controller_notice:contract:1"].status == "met"  # the suspicion was reported, as that duty asks
+    ap = d["ap_notification:controller:10"]
     assert ap.owner == "controller"
-    assert ap.starts_at == utc(2026, 3, 27, 13, 0)
-    assert ap.due_at == utc(2026, 3, 30, 13, 0)
+    # the controller knows of a suspicion, not of a breach: its clock waits for the notice of the established breach
+    assert (ap.starts_at, ap.due_at, ap.status) == (None, None, "pending")
+    established = [*filings, notice(2, 1, utc(2026, 3, 27, 16, 0))]
+    ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)], established))["ap_notification:controller:10"]
+    assert (ap.starts_at, ap.due_at, ap.status) == (utc(2026, 3, 27, 16, 0), utc(2026, 3, 30, 16, 0), "running")
 
 
 def test_ap_pending_while_suspected_even_with_a_notice():
@@ -416,7 +421,6 @@ def test_hand_built_filer_profile_uses_its_ap_clause():
         (utc(2026, 3, 28, 13, 0), "met"),  # exactly at due_at
         (utc(2026, 3, 28, 13, 0, 1), "missed"),  # one second late
         (utc(2026, 4, 2, 9, 0), "missed"),
-        (utc(2026, 3, 27, 12, 0), "met"),  # before the start (already sent)
     ],
 )
 def test_controller_notice_met_or_missed(profiles, filed, status):
@@ -636,36 +640,32 @@ def test_earliest_ap_filing_for_its_controller_fulfils(profiles):
     assert d["ap_notification:controller:20"].status == "running"
 
 
-def test_ap_filing_is_met_even_before_the_controller_notice(profiles):
-    # a controller that reports to the AP before our notice is on time; nothing was running yet
+def test_an_ap_filing_before_the_controllers_clock_started_meets_it_once_it_starts(profiles):
+    # a controller that reports to the AP before our notice: nothing was running yet, so nothing is met yet
     filings = [ap_filing(1, 10, utc(2026, 3, 27, 20, 0))]
-    ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["doctolib"])], filings))[
-        "ap_notification:controller:10"
-    ]
-    assert ap.status == "met"
-    assert ap.met_at == utc(2026, 3, 27, 20, 0)
+    contracts = [contract(1, 10, profiles["doctolib"])]
+    ap = by_key(compute_deadlines(confirmed(), contracts, filings))["ap_notification:controller:10"]
+    assert (ap.status, ap.met_at) == ("pending", None)
+    told = [*filings, notice(2, 1, utc(2026, 3, 28, 9, 0))]
+    ap = by_key(compute_deadlines(confirmed(), contracts, told))["ap_notification:controller:10"]
+    assert (ap.status, ap.met_at, ap.filing_id) == ("met", utc(2026, 3, 27, 20, 0), 1)
 
 
 # --- frozen deadlines -----------------------------------------------------------------------------------
 
 
-def test_fulfilled_deadline_is_frozen_against_a_moved_confirmation(profiles):
+def test_a_fulfilled_deadline_moves_earlier_with_an_earlier_confirmation_and_may_become_missed(profiles):
     contracts = [contract(1, 10, profiles["doctolib"])]
     filings = [notice(1, 1, utc(2026, 3, 28, 12, 0))]
     first = by_key(compute_deadlines(confirmed(), contracts, filings))["controller_notice:contract:1"]
     assert (first.starts_at, first.due_at, first.status) == (utc(2026, 3, 27, 13, 0), utc(2026, 3, 28, 13, 0), "met")
 
+    # the breach proves to have been established a day earlier: the notice came late, freezing does not hide that
     moved = confirmed(aware=utc(2026, 3, 26, 8, 0), at=utc(2026, 3, 26, 9, 0))
-    # without the stored times the deadline would move to 27-03 09:00Z and the notice would be late
-    unfrozen = by_key(compute_deadlines(moved, contracts, filings))["controller_notice:contract:1"]
-    assert (unfrozen.due_at, unfrozen.status) == (utc(2026, 3, 27, 9, 0), "missed")
-
     frozen = {"controller_notice:contract:1": (utc(2026, 3, 27, 13, 0), utc(2026, 3, 28, 13, 0))}
-    kept = by_key(compute_deadlines(moved, contracts, filings, frozen=frozen))["controller_notice:contract:1"]
-    assert kept.starts_at == utc(2026, 3, 27, 13, 0)
-    assert kept.due_at == utc(2026, 3, 28, 13, 0)
-    assert kept.status == "met"
-    assert kept.met_at == utc(2026, 3, 28, 12, 0)
+    d = by_key(compute_deadlines(moved, contracts, filings, frozen=frozen))["controller_notice:contract:1"]
+    assert (d.starts_at, d.due_at, d.status) == (utc(2026, 3, 26, 9, 0), utc(2026, 3, 27, 9, 0), "missed")
+    assert d.met_at == utc(2026, 3, 28, 12, 0)
 
 
 def test_frozen_ap_deadline_is_kept(profiles):

@@ -1,0 +1,221 @@
+"""The clock rules that keep a status true in a dispute (issue 13, legal review C1-C3, C7): a duty is met only by a
+filing that can fulfil it, freezing never hides lateness, a dismissal ends only what was still open, and a backdated
+filing says so."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incidents.core.clock import FilingFact, IncidentFacts, compute_deadlines
+from incidents.core.profiles import load_profiles
+
+from .test_clock import (
+    AWARE,
+    CONFIRMED,
+    PROFILE_DIR,
+    ap_filing,
+    by_key,
+    confirmed,
+    contract,
+    dismissed,
+    hand_profile,
+    notice,
+    utc,
+)
+
+NOTICE = "controller_notice:contract:1"
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return load_profiles(PROFILE_DIR)
+
+
+AP = "ap_notification:controller:10"
+
+
+def test_a_notice_of_the_suspicion_does_not_meet_a_duty_owed_once_the_breach_is_established(profiles):
+    # Doctolib 4.1: "elke vastgestelde Inbreuk". Told at 10:00 that something was suspected; confirmed at 13:00.
+    contracts = [contract(1, 10, profiles["doctolib"])]
+    filings = [notice(1, 1, utc(2026, 3, 27, 10, 0))]
+    d = by_key(compute_deadlines(confirmed(), contracts, filings))[NOTICE]
+    assert (d.status, d.met_at, d.filing_id) == ("running", None, None)
+    # while suspected, the duty has not started and cannot be met
+    d = by_key(compute_deadlines(IncidentFacts("suspected", AWARE, None), contracts, filings))[NOTICE]
+    assert (d.starts_at, d.status, d.met_at) == (None, "pending", None)
+    # the notice of the established breach meets it; the AP clock starts at that notice
+    filings.append(notice(2, 1, utc(2026, 3, 27, 15, 30)))
+    d = by_key(compute_deadlines(confirmed(), contracts, filings))
+    assert (d[NOTICE].status, d[NOTICE].filing_id) == ("met", 2)
+    assert (d[AP].starts_at, d[AP].due_at) == (utc(2026, 3, 27, 15, 30), utc(2026, 3, 30, 15, 30))
+
+
+def test_a_suspected_trigger_duty_is_met_by_the_notice_of_the_suspicion(profiles):
+    contracts = [contract(1, 10, profiles["citodent"])]  # 6.2: the suspicion "als zodanig"
+    d = by_key(compute_deadlines(confirmed(), contracts, [notice(1, 1, utc(2026, 3, 27, 10, 0))]))
+    assert [o.status for o in d.values() if o.kind == "controller_notice"] == ["met"]
+
+
+def test_an_earlier_notice_recorded_later_makes_a_filed_ap_notification_late(profiles):
+    # C1: the AP notification is filed within 72 h of the first *recorded* notice; a phone notice made earlier on
+    # another contract of the same controller is recorded afterwards. The controller was aware from the earlier one.
+    contracts = [contract(1, 10, profiles["doctolib"]), contract(2, 10, profiles["doctolib"])]
+    later_notice, ap = notice(1, 1, utc(2026, 3, 27, 20, 0)), ap_filing(2, 10, utc(2026, 3, 30, 19, 0))
+    first = by_key(compute_deadlines(confirmed(), contracts, [later_notice, ap]))[AP]
+    assert (first.due_at, first.status) == (utc(2026, 3, 30, 20, 0), "met")
+    frozen = {AP: (first.starts_at, first.due_at)}
+    earlier = notice(3, 2, utc(2026, 3, 27, 13, 0))
+    d = by_key(compute_deadlines(confirmed(), contracts, [later_notice, ap, earlier], frozen=frozen))[AP]
+    assert (d.starts_at, d.due_at, d.status) == (utc(2026, 3, 27, 13, 0), utc(2026, 3, 30, 13, 0), "missed")
+
+
+def test_freezing_keeps_a_fulfilled_deadline_from_moving_later(profiles):
+    contracts = [contract(1, 10, profiles["doctolib"])]
+    filings = [notice(1, 1, utc(2026, 3, 28, 15, 0))]
+    frozen = {NOTICE: (CONFIRMED, utc(2026, 3, 28, 13, 0))}
+    d = by_key(compute_deadlines(confirmed(at=utc(2026, 3, 27, 20, 0)), contracts, filings, frozen=frozen))[NOTICE]
+    assert (d.due_at, d.status) == (utc(2026, 3, 28, 13, 0), "missed")
+
+
+def test_a_dismissal_ends_only_the_duties_still_open_and_a_missed_one_stays_missed():
+    # C3: Citodent 6.2's suspicion notice was due 24 h after awareness and never sent; dismissed a month later
+    profile = hand_profile(
+        ("controller_notice", "immediate", 24, "suspected"), ("controller_consultation", "within", 72, "suspected")
+    )
+    contracts = [contract(1, 10, profile)]
+    late = IncidentFacts("dismissed", AWARE, None, dismissed_at=AWARE + timedelta(days=30))
+    d = by_key(compute_deadlines(late, contracts))
+    assert d[NOTICE].status == "missed"
+    assert d["controller_consultation:contract:1"].status == "missed"
+    assert d[AP].status == "ended"  # never started
+    early = IncidentFacts("dismissed", AWARE, None, dismissed_at=AWARE + timedelta(hours=30))
+    d = by_key(compute_deadlines(early, contracts))
+    assert d[NOTICE].status == "missed"  # due at 24 h, dismissed at 30 h
+    assert d["controller_consultation:contract:1"].status == "ended"  # due at 72 h: still open at 30 h
+
+
+def test_after_a_dismissal_a_filing_fulfils_nothing_more(profiles):
+    contracts = [contract(1, 10, profiles["boz-72h"])]
+    facts = replace(dismissed(), dismissed_at=utc(2026, 3, 28, 9, 0))
+    final = notice(1, 1, utc(2026, 3, 28, 10, 0))  # the notice that the suspicion proved unfounded
+    d = by_key(compute_deadlines(facts, contracts, [final]))[NOTICE]
+    assert (d.status, d.filing_id) == ("ended", None)
+
+
+def test_a_backdated_filing_says_so():
+    contracts = [contract(1, 10, hand_profile())]
+    due = CONFIRMED + timedelta(hours=72)
+    on_time = FilingFact(1, "controller_notice", due - timedelta(minutes=1), contract_id=1, recorded_at=due)
+    d = by_key(compute_deadlines(confirmed(), contracts, [on_time]))[NOTICE]
+    assert (d.status, d.met_recorded_at, d.backdated) == ("met", due, False)  # recorded at the deadline second
+    backdated = replace(on_time, recorded_at=due + timedelta(seconds=1))
+    d = by_key(compute_deadlines(confirmed(), contracts, [backdated]))[NOTICE]
+    assert (d.status, d.met_at, d.met_recorded_at, d.backdated) == (
+        "met",
+        due - timedelta(minutes=1),
+        due + timedelta(seconds=1),
+        True,
+    )
+    late = replace(backdated, at=due + timedelta(seconds=1))
+    d = by_key(compute_deadlines(confirmed(), contracts, [late]))[NOTICE]
+    assert (d.status, d.backdated) == ("missed", False)
+
+
+def test_a_filing_by_a_channel_the_contract_does_not_allow_fulfils_nothing():
+    contracts = [contract(1, 10, hand_profile())]
+    phone = FilingFact(1, "controller_notice", CONFIRMED + timedelta(hours=1), contract_id=1, fulfils=False)
+    d = by_key(compute_deadlines(confirmed(), contracts, [phone]))
+    assert (d[NOTICE].status, d[NOTICE].filing_id) == ("running", None)
+    assert d[AP].status == "pending"  # nor does it tell the controller
+
+
+def test_each_deadline_names_the_profile_version_it_was_computed_from(profiles):
+    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["doctolib"])]))
+    assert d[NOTICE].profile_version == d[AP].profile_version == profiles["doctolib"].version
+    assert len(profiles["doctolib"].version) == 12
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+KINDS = ("controller_notice", "controller_consultation", "ap_notification")
+SHIPPED = load_profiles(PROFILE_DIR)
+
+
+@st.composite
+def cases(draw):
+    status = draw(st.sampled_from(["suspected", "confirmed", "dismissed"]))
+    confirmed_at = None if status == "suspected" else AWARE + timedelta(minutes=draw(st.integers(0, 3000)))
+    if status == "dismissed" and draw(st.booleans()):
+        confirmed_at = None  # dismissed while still suspected
+    dismissed_at = AWARE + timedelta(minutes=draw(st.integers(0, 9000))) if status == "dismissed" else None
+    if dismissed_at is not None and confirmed_at is not None:
+        dismissed_at = max(dismissed_at, confirmed_at)
+    incident = IncidentFacts(status, AWARE, confirmed_at, dismissed_at)
+    count = draw(st.integers(1, 4))
+    contracts = [
+        contract(n, 10 + draw(st.integers(0, 1)), SHIPPED[draw(st.sampled_from(sorted(SHIPPED)))])
+        for n in range(1, count + 1)
+    ]
+    filings = []
+    for fid in range(1, draw(st.integers(0, 6)) + 1):
+        kind = draw(st.sampled_from(KINDS))
+        at = AWARE + timedelta(minutes=draw(st.integers(-60, 7 * 24 * 60)))
+        recorded = at + timedelta(minutes=draw(st.integers(0, 5 * 24 * 60)))
+        target = draw(st.sampled_from(contracts))
+        filings.append(
+            FilingFact(
+                fid,
+                kind,
+                at,
+                contract_id=None if kind == "ap_notification" else target.contract_id,
+                controller_id=target.controller_id,
+                recorded_at=recorded,
+                fulfils=draw(st.booleans()) or draw(st.booleans()),
+            )
+        )
+    return incident, contracts, filings
+
+
+def _statuses(deadlines):
+    return {d.key: (d.status, d.starts_at, d.due_at, d.met_at, d.filing_id) for d in deadlines}
+
+
+@given(cases(), st.randoms())
+@settings(max_examples=300, deadline=None)
+def test_the_order_in_which_the_same_filings_are_recorded_does_not_change_any_status(case, rng):
+    incident, contracts, filings = case
+    at_once = _statuses(compute_deadlines(incident, contracts, filings))
+    order = list(filings)
+    rng.shuffle(order)
+    frozen: dict = {}
+    recorded = []
+    for filing in order:  # one at a time, each recompute keeping what the last one stored
+        recorded.append(filing)
+        deadlines = compute_deadlines(incident, contracts, recorded, frozen=frozen)
+        frozen = {d.key: (d.starts_at, d.due_at) for d in deadlines if d.filing_id is not None}
+    one_by_one = _statuses(compute_deadlines(incident, contracts, recorded, frozen=frozen))
+    assert one_by_one == at_once
+
+
+@given(cases())
+@settings(max_examples=300, deadline=None)
+def test_no_duty_is_met_without_a_filing_that_can_fulfil_it_in_time(case):
+    incident, contracts, filings = case
+    by_id = {f.id: f for f in filings}
+    for d in compute_deadlines(incident, contracts, filings):
+        if d.status != "met":
+            assert d.status == "missed" or d.filing_id is None
+            continue
+        filing = by_id[d.filing_id]
+        assert filing.fulfils and filing.kind == d.kind
+        assert d.starts_at is not None and d.due_at is not None and filing.at <= d.due_at
+        if d.kind != "ap_notification" and d.trigger == "confirmed":
+            assert incident.confirmed_at is not None and filing.at >= incident.confirmed_at
+        if incident.dismissed_at is not None:
+            assert filing.at <= incident.dismissed_at
+        assert d.backdated == (filing.recorded_at is not None and filing.recorded_at > d.due_at)
