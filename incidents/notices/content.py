@@ -93,6 +93,10 @@ def processor_contact_point(config: Mapping) -> str:
     return " · ".join(p for p in (who, config.get("PROCESSOR_CONTACT"), config.get("PROCESSOR_CONTACT_PHONE")) if p)
 
 
+# What a notice made now reports, by the incident's status.
+STAGES = {"suspected": "suspected", "confirmed": "established", "closed": "established", "dismissed": "unfounded"}
+
+
 def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime) -> APClock:
     row = db.session.execute(
         select(Obligation.owner, Obligation.starts_at, Obligation.due_at, Obligation.clause).where(
@@ -240,4 +244,7 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         ack_url=ack_url,
         details=detail_rows(incident.details or {}, language),
         scope=own_rows(scope, language),
+        stage=STAGES.get(incident.status, "established"),
+        dismissed_at=incident.dismissed_at,
+        dismiss_reason=incident.dismiss_reason or "",
     )

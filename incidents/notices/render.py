@@ -70,10 +70,17 @@ class NoticeContent:
     ack_url: str | None = None
     details: list[tuple[str, str]] = field(default_factory=list)  # the shared AP-form details, as rows
     scope: list[tuple[str, str]] = field(default_factory=list)  # what only this controller is told
+    # What the notice reports, as the incident stood when it was made: a suspicion, an established breach, or
+    # (after a dismissal) that the suspicion proved unfounded. Its title and subject say so.
+    stage: str = "established"
+    dismissed_at: datetime | None = None
+    dismiss_reason: str = ""
 
     @property
     def provisional(self) -> bool:
-        return self.kind == "notice" and any(f.required and not f.value for f in self.fields)
+        if self.kind != "notice" or self.stage == "unfounded":
+            return False
+        return any(f.required and not f.value for f in self.fields)
 
     @property
     def missing(self) -> list[str]:
@@ -113,14 +120,34 @@ def _ap_lines(content: NoticeContent, w: dict[str, str]) -> list[str]:
     ]
 
 
+def _staged(content: NoticeContent, key: str) -> str:
+    """The key of a notice's wording for its stage (a report has one wording)."""
+    return f"{key}_{content.stage}" if content.kind == "notice" and content.stage != "established" else key
+
+
+def title(content: NoticeContent) -> str:
+    w = words(content.language)
+    return w[_staged(content, "notice_title")] if content.kind == "notice" else w["report_title"]
+
+
 def subject(content: NoticeContent) -> str:
     w = words(content.language)
-    key = "subject_notice" if content.kind == "notice" else "subject_report"
+    key = _staged(content, "subject_notice") if content.kind == "notice" else "subject_report"
     return clean(
         w[key].format(
             reference=content.incident_reference, version=_version_label(content, w), processor=content.processor_name
         )
     )
+
+
+def _stage_rows(content: NoticeContent, w: dict[str, str]) -> list[tuple[str, str]]:
+    if content.kind != "notice" or content.stage == "established":
+        return []
+    rows = [("", w[f"stage_{content.stage}"])]
+    if content.stage == "unfounded":
+        rows += [(w["dismissed_at"], _when(content.dismissed_at, content.language))]
+        rows += [(w["dismiss_reason"], content.dismiss_reason)] if content.dismiss_reason else []
+    return rows
 
 
 def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -151,11 +178,14 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                     _when(content.confirmed_at, content.language) if content.confirmed_at else w["not_confirmed"],
                 ),
             ]
-            + ([(w["description"], content.description)] if content.description else []),
+            + ([(w["description"], content.description)] if content.description else [])
+            + _stage_rows(content, w),
         ),
     ]
     if content.details:
         result.append((w["details"], content.details))
+    if content.kind == "notice" and content.stage == "unfounded":
+        return result  # nothing more to report, and no AP clock: there was no breach
     if content.kind == "notice":
         result.append((w["information"], [(f.label, f.value or w["unknown"]) for f in content.fields]))
         if content.scope:
@@ -187,9 +217,9 @@ def render_pdf(content: NoticeContent) -> bytes:
     register_fonts()
     w = words(content.language)
     st = styles()
-    title = w["notice_title"] if content.kind == "notice" else w["report_title"]
+    heading = title(content)
     story = [
-        Paragraph(para_text(title), st["title"]),
+        Paragraph(para_text(heading), st["title"]),
         Paragraph(
             para_text(
                 f"{content.incident_reference} · {_version_label(content, w)} · "
@@ -206,7 +236,7 @@ def render_pdf(content: NoticeContent) -> bytes:
     header = f"{content.incident_reference} · {content.processor_name} → {content.controller_name}"
     return build(
         story,
-        title=f"{title} {content.incident_reference}",
+        title=f"{heading} {content.incident_reference}",
         author=content.processor_name,
         header=clean(header),
         page_text=w["page"],

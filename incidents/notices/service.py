@@ -30,13 +30,45 @@ from .render import NoticeContent, filename, render_html, render_pdf, render_tex
 from .repeats import content_digest, repeated
 
 
-def open_for_notices(incident: Incident) -> None:
-    if incident.status == "dismissed":
+def open_for_notices(incident: Incident, version: object = None) -> None:
+    """A dismissed incident sends nothing more, except the final notice that the suspicion proved unfounded."""
+    if incident.status == "dismissed" and version != "final":
         raise Conflict(
-            N_("incident %(reference)s is dismissed; no notices are sent"),
+            N_(
+                "incident %(reference)s is dismissed; only a final notice (that the suspicion proved unfounded) goes "
+                "to the controllers who were told of it"
+            ),
             code="incident_dismissed",
             params={"reference": incident.reference},
         )
+
+
+def _told(incident: Incident) -> set[int]:
+    """Controllers told of the incident: a notice issued to them, or a notice recorded by hand."""
+    issued = db.session.scalars(
+        select(OutboxMessage.controller_id).where(
+            OutboxMessage.incident_id == incident.id, OutboxMessage.controller_id.is_not(None)
+        )
+    )
+    recorded = db.session.scalars(
+        select(Filing.controller_id).where(Filing.incident_id == incident.id, Filing.kind == "controller_notice")
+    )
+    return {*issued, *recorded}
+
+
+def _only_told(incident: Incident, controllers: list[Controller], all_: object) -> list[Controller]:
+    """After a dismissal: the final notice goes only to controllers who were told (all: those of them)."""
+    told = _told(incident)
+    if all_ is True:
+        return [c for c in controllers if c.id in told]
+    strangers = [c.id for c in controllers if c.id not in told]
+    if strangers:
+        raise Conflict(
+            N_("controller(s) %(ids)s were never told of %(reference)s; no final notice goes to them"),
+            code="never_told",
+            params={"ids": ", ".join(map(str, strangers)), "reference": incident.reference},
+        )
+    return controllers
 
 
 def _existing(key: str) -> OutboxMessage | None:
@@ -100,6 +132,9 @@ def queue_mails(rows: list[dict]) -> None:
         db.session.execute(insert(OutboxMessage.__table__), rows)
 
 
+ISSUED_NOW = "notices_issued_now"  # the session's record of the outbox ids issued in this unit of work
+
+
 def _issue(
     incident: Incident,
     controller: Controller,
@@ -144,6 +179,7 @@ def _issue(
     )
     db.session.add(message)
     db.session.flush()  # a concurrent twin fails here on the unique dedupe key: see issue_idempotently
+    db.session.info.setdefault(ISSUED_NOW, set()).add(message.id)
     render_message(message, incident, controller, actor=actor, now=now, content=document_content)
     return message
 
@@ -290,11 +326,14 @@ def issue_notices(
         )
     next_update = clean_text(next_update, "next_update", 500)
     lock_incident(incident)
-    open_for_notices(incident)
+    open_for_notices(incident, version)
     now = now or utcnow()
+    controllers = _controllers(incident, controller_ids, all_)
+    if incident.status == "dismissed":
+        controllers = _only_told(incident, controllers, all_)
     return [
         _issue(incident, controller, kind="notice", version=version, actor=actor, now=now, next_update=next_update)
-        for controller in _controllers(incident, controller_ids, all_)
+        for controller in controllers
     ]
 
 
@@ -354,9 +393,11 @@ def issue_idempotently(operation, *args, **kwargs):
 
 
 def issued_earlier(messages: list[OutboxMessage], now: datetime) -> list[OutboxMessage]:
-    """Of the messages an issuing operation called with `now` returned, those issued before: returned again
-    rather than issued twice."""
-    return [m for m in messages if m.created_at < now]
+    """Of the messages an issuing operation returned, those it did not issue itself (within this unit of work):
+    issued before, or by a concurrent twin, and returned again rather than issued twice. (Not by time: instants are
+    whole seconds, so a second click within the same second has the same created_at.)"""
+    mine = db.session.info.get(ISSUED_NOW, set())
+    return [m for m in messages if m.id not in mine]
 
 
 def outbox_for(incident: Incident) -> list[OutboxMessage]:

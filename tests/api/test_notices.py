@@ -492,3 +492,58 @@ def test_data_subject_communication_allowed_by_a_citodent_contract(api, case, ro
         "Brief aan 120 patiënten",
     )
     assert added(before, row_counts()) == {"filings": 1, "timeline_events": 1}
+
+
+def _pdf_text(api, document_id: int) -> str:
+    body = download(api, document_id).get_data()
+    return " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).split())
+
+
+def test_a_notice_says_in_its_title_whether_it_reports_a_suspicion_or_an_established_breach(
+    api, make_controller, make_contract, new_incident
+):
+    controller = make_controller(name="Mondzorg Aalst")
+    contract = make_contract("citodent", controller=controller)
+    incident = new_incident(aware_at=z(datetime.now(UTC) - timedelta(hours=2)), contract_ids=[contract.id])
+    [entry] = notify(api, incident["id"], controller_ids=[controller.id])
+    text = _pdf_text(api, entry["document_id"])
+    assert text.startswith("Melding van een vermoeden van een inbreuk in verband met persoonsgegevens")
+    assert "Dit is de melding van een vermoeden: de inbreuk is (nog) niet vastgesteld." in text
+    assert outbox(api, entry["id"])["subject"].startswith(f"Melding vermoedelijk datalek {incident['reference']}")
+
+    assert api.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}).status_code == 200
+    [update] = notify(api, incident["id"], controller_ids=[controller.id], version="update")
+    text = _pdf_text(api, update["document_id"])
+    assert text.startswith("Melding van een inbreuk in verband met persoonsgegevens")
+    assert "melding van een vermoeden" not in text
+
+
+def test_after_a_dismissal_the_controllers_who_were_told_get_the_final_notice_that_it_proved_unfounded(
+    api, case, refused
+):
+    notify(api, case.iid, controller_ids=[case.a.id])  # only A was told
+    reason = "Geen persoonsgegevens: de back-up bleek leeg"
+    assert api.post(f"/api/v1/incidents/{case.iid}/dismiss", json={"reason": reason}).status_code == 200
+    refused(
+        lambda: api.post(f"/api/v1/incidents/{case.iid}/notices", json={"all": True, "version": "update"}),
+        409,
+        "incident_dismissed",
+        op=(NOTICES, "post"),
+    )
+    error = refused(
+        lambda: api.post(
+            f"/api/v1/incidents/{case.iid}/notices", json={"controller_ids": [case.b.id], "version": "final"}
+        ),
+        409,
+        "never_told",
+        op=(NOTICES, "post"),
+    )
+    assert str(case.b.id) in error["message"]
+    [final] = notify(api, case.iid, all=True, version="final")  # all: those who were told
+    assert final["controller_id"] == case.a.id
+    text = _pdf_text(api, final["document_id"])
+    assert text.startswith("Bericht: het vermoeden van een inbreuk is ongegrond gebleken")
+    assert "Het vermoeden waarover wij u informeerden, is ongegrond gebleken" in text
+    assert f"Reden {reason}" in text
+    assert "nog niet bekend, volgt" not in text  # nothing is still to come
+    assert outbox(api, final["id"])["subject"].startswith(f"Vermoeden datalek {case.reference} ongegrond")
