@@ -795,6 +795,7 @@ SCHEMAS["RegisterRow"] = {
         "recovery",
         "notices",
         "missed_obligations",
+        "backdated_obligations",
     ],
     "properties": {
         "id": ID,
@@ -959,6 +960,32 @@ SCHEMAS["RegisterRow"] = {
                     "due_at": INSTANT,
                     "met_at": NULLABLE_INSTANT,
                     "late_seconds": COUNT,
+                },
+            },
+        },
+        "backdated_obligations": {
+            "type": "array",
+            "description": "obligations met by a filing recorded after the deadline with a time at or before it, "
+            "earliest deadline first",
+            "items": {
+                "type": "object",
+                "required": [
+                    "kind",
+                    "controller_id",
+                    "controller_name",
+                    "contract",
+                    "due_at",
+                    "met_at",
+                    "met_recorded_at",
+                ],
+                "properties": {
+                    "kind": {"enum": list(OBLIGATION_KINDS)},
+                    "controller_id": ID,
+                    "controller_name": {"type": "string"},
+                    "contract": TEXT_OR_NULL,
+                    "due_at": INSTANT,
+                    "met_at": INSTANT,
+                    "met_recorded_at": INSTANT,
                 },
             },
         },

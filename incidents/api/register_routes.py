@@ -95,6 +95,18 @@ def register_row_json(row: RegisterRow) -> dict:
             }
             for m in row.missed
         ],
+        "backdated_obligations": [
+            {
+                "kind": b.kind,
+                "controller_id": b.controller_id,
+                "controller_name": b.controller,
+                "contract": b.contract,
+                "due_at": iso_z(b.due_at),
+                "met_at": iso_z(b.met_at),
+                "met_recorded_at": iso_z(b.recorded_at),
+            }
+            for b in row.backdated
+        ],
     }
 
 

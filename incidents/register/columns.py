@@ -162,6 +162,20 @@ def _missed(row: RegisterRow, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _backdated(row: RegisterRow, lang: str) -> str:
+    lines = []
+    for b in row.backdated:
+        what = w.word(w.FILING_KIND, b.kind, lang) or b.kind
+        if b.contract:
+            what += f" ({w.phrase('contract', lang, ref=b.contract)})"
+        lines.append(
+            f"{b.controller}: {what}, {w.phrase('due', lang, due=local_text(b.due_at))}, "
+            f"{w.phrase('done', lang, at=local_text(b.met_at))}, "
+            f"{w.phrase('recorded_at', lang, at=local_text(b.recorded_at))}"
+        )
+    return "\n".join(lines)
+
+
 def _filings(row: RegisterRow, lang: str) -> str:
     lines = []
     for f in sorted(row.filings, key=lambda f: _by_name(f.controller, f.controller_id)):  # stable: oldest first
@@ -309,6 +323,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("obligations_open", "Verplichtingen open", "Obligations open", lambda r, _: r.obligations_open, "int", 10),
     Column(
         "missed", "Gemiste verplichtingen en hoe laat", "Missed obligations and how late", _missed, width=50, long=True
+    ),
+    Column(
+        "backdated",
+        "Na de termijn vastgelegd, met een eerder tijdstip",
+        "Recorded after the deadline, with an earlier time",
+        _backdated,
+        width=50,
+        long=True,
     ),
     Column(
         "decisions",

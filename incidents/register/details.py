@@ -15,7 +15,7 @@ from ..breaches.models import AffectedContract, ControllerScope, Decision, Filin
 from ..extensions import db
 from ..notices.models import OutboxMessage
 from ..parties.models import Contract, Controller
-from .rows import DecisionEntry, FilingEntry, MissedEntry, NoticeEntry, RegisterRow
+from .rows import BackdatedEntry, DecisionEntry, FilingEntry, MissedEntry, NoticeEntry, RegisterRow
 
 
 def complete(rows: dict[int, RegisterRow], now: datetime) -> None:
@@ -26,6 +26,7 @@ def complete(rows: dict[int, RegisterRow], now: datetime) -> None:
     _add_controllers(rows, ids)
     _add_obligation_counts(rows, ids, now)
     _add_missed(rows, ids, now)
+    _add_backdated(rows, ids)
     _add_decisions(rows, ids)
     notices = _add_filings(rows, ids)
     _add_notices(rows, ids, notices)
@@ -119,6 +120,30 @@ def _add_missed(rows: dict[int, RegisterRow], ids: list[int], now: datetime) -> 
         due = cast(datetime, due_at)  # the query takes only obligations with a due_at
         rows[incident_id].missed.append(
             MissedEntry(kind, controller_id, name, contract, clause, due, done, (done or now) - due)
+        )
+
+
+def _add_backdated(rows: dict[int, RegisterRow], ids: list[int]) -> None:
+    found = _run(
+        select(
+            Obligation.incident_id,
+            Obligation.kind,
+            Obligation.controller_id,
+            Controller.name,
+            Contract.reference,
+            Obligation.due_at,
+            Obligation.met_at,
+            Obligation.met_recorded_at,
+            Obligation.id,
+        )
+        .join(Controller, Controller.id == Obligation.controller_id)
+        .outerjoin(Contract, Contract.id == Obligation.contract_id)
+        .where(Obligation.incident_id.in_(ids), Obligation.backdated.is_(True))
+    ).all()
+    found.sort(key=lambda r: (r.due_at, r.id))
+    for incident_id, kind, controller_id, name, contract, due_at, met_at, recorded_at, _id in found:
+        rows[incident_id].backdated.append(
+            BackdatedEntry(kind, controller_id, name, contract, due_at, met_at, recorded_at)
         )
 
 

@@ -69,6 +69,20 @@ class MissedEntry:
     late_by: timedelta  # met_at - due_at, or now - due_at when not done yet
 
 
+@dataclass(frozen=True)
+class BackdatedEntry:
+    """A deadline met by a filing recorded after the deadline with a time at or before it: met on the filing's
+    word, and the register says so."""
+
+    kind: str
+    controller_id: int
+    controller: str
+    contract: str | None
+    due_at: datetime
+    met_at: datetime
+    recorded_at: datetime
+
+
 @dataclass
 class RegisterRow:
     id: int
@@ -100,6 +114,7 @@ class RegisterRow:
     filings: list[FilingEntry] = field(default_factory=list)  # the whole log, oldest first
     notices: list[NoticeEntry] = field(default_factory=list)  # per controller by name, then oldest first
     missed: list[MissedEntry] = field(default_factory=list)  # earliest deadline first
+    backdated: list[BackdatedEntry] = field(default_factory=list)  # earliest deadline first
     # Each controller's own scope (breaches/scope.py), by controller name: who was affected by how much.
     scopes: list[tuple[str, int, dict]] = field(default_factory=list)
 
