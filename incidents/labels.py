@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from .core.fields import FIELD_KEYS
 from .core.fields import label as field_label
+from .core.instants import format_local, parse_instant
 
 KIND_LABELS = {
     "controller_notice": _l("Notice to controller"),
@@ -113,7 +114,9 @@ EVENT_LABELS = {
     "scopes_imported": _l("Scopes imported"),
     "contract_removed": _l("Contract removed (added by mistake)"),
     "contract_withdrawn": _l("Contract withdrawn by a correction"),
+    "anchor_corrected": _l("Time corrected (earlier)"),
 }
+ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
 # simply be removed from the incident.
 SENT_LABELS = {
@@ -197,6 +200,12 @@ def _controller_name(controller_id: object) -> str:
     return controller.name if controller else ""
 
 
+def _anchor_text(d: dict, v) -> Markup:
+    field = ANCHOR_LABELS.get(v("field"), v("field"))
+    before, after = (format_local(parse_instant(d[k])) if d.get(k) else "" for k in ("before", "after"))
+    return Markup(": {} {} → {} — {}").format(field, before, after, v("reason"))
+
+
 def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "field_set":
         return Markup(": {}").format(FIELD_FORM_LABELS.get(v("field"), v("field")))
@@ -207,8 +216,8 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "filing":
         reference = Markup(" ({})").format(v("reference")) if d.get("reference") else ""
         return Markup(": {}{}").format(KIND_LABELS.get(v("kind"), v("kind")), reference)
-    if kind == "decision":
-        return _decision_text(d)
+    if kind in ("decision", "anchor_corrected"):
+        return _decision_text(d) if kind == "decision" else _anchor_text(d, v)
     if kind == "scope_set":
         return Markup(": {} ({})").format(gettext("what one controller is told"), len(d.get("fields") or ()))
     if kind == "scopes_imported":

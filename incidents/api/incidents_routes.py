@@ -149,6 +149,14 @@ def confirm(incident_id: int):
     return jsonify(incident_json(incident))
 
 
+@bp.post("/incidents/<int:incident_id>/corrections")
+def correct_anchor(incident_id: int):
+    incident = _incident(incident_id)
+    data = json_body()
+    service.correct_anchor(incident, data.get("field"), instant(data, "value"), data.get("reason"), actor=g.api_user)
+    return jsonify(incident_json(incident))
+
+
 @bp.post("/incidents/<int:incident_id>/dismiss")
 def dismiss(incident_id: int):
     incident = _incident(incident_id)

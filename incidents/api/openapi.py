@@ -524,6 +524,15 @@ SPEC: dict[str, Any] = {
         "/incidents/{incident_id}/confirm": _path(
             post=op("Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422))
         ),
+        "/incidents/{incident_id}/corrections": _path(
+            post=op(
+                "Correct aware_at or confirmed_at: earlier only, with a reason kept in the timeline",
+                200,
+                ref("Incident"),
+                "AnchorCorrection",
+                (400, 401, 404, 409, 422),
+            )
+        ),
         "/incidents/{incident_id}/dismiss": _path(
             post=op("Dismiss: not a personal data breach", 200, ref("Incident"), "Dismiss", (400, 401, 404, 409, 422))
         ),
@@ -684,6 +693,15 @@ SCHEMAS["IncidentContracts"] = {
     "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}},
 }
 SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
+SCHEMAS["AnchorCorrection"] = {
+    "type": "object",
+    "required": ["field", "value", "reason"],
+    "properties": {
+        "field": {"enum": ["aware_at", "confirmed_at"]},
+        "value": {**INPUT_INSTANT, "description": "earlier than the current value; not in the future"},
+        "reason": {"type": "string"},
+    },
+}
 SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
 
 SCHEMAS["APDraftAnswer"] = {

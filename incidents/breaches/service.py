@@ -336,6 +336,57 @@ def confirm(
     return incident
 
 
+ANCHORS = ("aware_at", "confirmed_at")
+
+
+def correct_anchor(
+    incident: Incident, field: object, value: datetime | None, reason: object, actor=None, now: datetime | None = None
+) -> Incident:
+    """Correct when the processor became aware of the breach, or when it was established: with a reason, kept in
+    the timeline, and only earlier. An earlier anchor moves the deadlines earlier and may make a filing late; a later
+    one could hide lateness, so it is refused (a mistyped later time is recorded as a new fact, never as an edit that
+    makes a late filing look on time)."""
+    now = now or utcnow()
+    if field not in ANCHORS:
+        raise ValidationFailed(
+            N_("field must be one of %(choices)s"), "field", "invalid_choice", {"choices": ", ".join(ANCHORS)}
+        )
+    if value is None:
+        raise ValidationFailed(N_("value is required"), "value", "required")
+    reason = required_text(reason, "reason", MAX_DESCRIPTION_LENGTH, "reason")
+    current = getattr(incident, field)
+    if current is None:
+        raise Conflict(
+            N_("incident %(reference)s is not confirmed: confirm it instead of correcting confirmed_at"),
+            code="not_confirmed",
+            params={"reference": incident.reference},
+        )
+    value = _past_instant(value, "value", now, field)
+    if value >= current:
+        raise ValidationFailed(
+            N_("a correction may only move %(field)s earlier (now %(when)s): a later time could hide lateness"),
+            "value",
+            "not_earlier",
+            {"field": field, "when": format_local(current)},
+        )
+    if field == "confirmed_at" and value < incident.aware_at:
+        raise ValidationFailed(N_("confirmed_at lies before aware_at"), "value", "before_aware_at")
+    setattr(incident, field, value)
+    incident.updated_at = now
+    record_event(
+        incident,
+        "anchor_corrected",
+        actor,
+        field=field,
+        before=current.isoformat(),
+        after=value.isoformat(),
+        reason=reason,
+    )
+    recompute(incident)
+    db.session.flush()
+    return incident
+
+
 def dismiss(incident: Incident, reason: object, actor=None, now: datetime | None = None) -> Incident:
     now = now or utcnow()
     _open(incident, "dismissed")

@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("PATCH", "/incidents/{incident_id}"),
     ("POST", "/incidents/{incident_id}/contracts"),
     ("POST", "/incidents/{incident_id}/confirm"),
+    ("POST", "/incidents/{incident_id}/corrections"),
     ("POST", "/incidents/{incident_id}/dismiss"),
     ("POST", "/incidents/{incident_id}/filings"),
     ("POST", "/incidents/{incident_id}/decisions"),

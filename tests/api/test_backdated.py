@@ -49,9 +49,7 @@ def test_a_backdated_filing_is_marked_everywhere(api, client, logged_in, make_co
         "met_at": "2026-09-02T09:00:00Z",
         "met_recorded_at": recorded_at,
     }
-    rows = list(
-        csv.reader(io.StringIO(logged_in.get("/register/export.csv").data.decode("utf-8-sig")), delimiter=";")
-    )
+    rows = list(csv.reader(io.StringIO(logged_in.get("/register/export.csv").data.decode("utf-8-sig")), delimiter=";"))
     cell = rows[1][rows[0].index("Na de termijn vastgelegd, met een eerder tijdstip")]
     assert cell.startswith(f"{controller.name}: Melding aan de verwerkingsverantwoordelijke (contract ")
     assert "uiterlijk 04-09-2026 12:00" in cell and "gedaan 02-09-2026 11:00" in cell and "vastgelegd op " in cell
