@@ -147,6 +147,19 @@ class ConfirmForm(FlaskForm):
     confirmed_at = LocalDateTimeField(_l("Confirmed at (empty = now)"))
 
 
+class CorrectionForm(FlaskForm):
+    """Correct aware_at or confirmed_at: earlier only, with a reason (breaches.service.correct_anchor)."""
+
+    field = SelectField(
+        _l("Which time"),
+        choices=[("aware_at", _l("Processor aware at")), ("confirmed_at", _l("Confirmed at"))],
+    )
+    value = LocalDateTimeField(_l("The correct, earlier time"), validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why (kept in the timeline)"), validators=[DataRequired(), Length(max=MAX_DESCRIPTION_LENGTH)]
+    )
+
+
 class DismissForm(FlaskForm):
     reason = TextAreaField(
         _l("Why this is not a personal data breach"), validators=[DataRequired(), Length(max=MAX_DESCRIPTION_LENGTH)]

@@ -17,7 +17,16 @@ from ..core.scope_words import scope_rows
 from ..forms_common import choices
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
-from .forms import BulkFilingForm, ConfirmForm, DetailsForm, DismissForm, FieldsForm, FilingForm, SeverityForm
+from .forms import (
+    BulkFilingForm,
+    ConfirmForm,
+    CorrectionForm,
+    DetailsForm,
+    DismissForm,
+    FieldsForm,
+    FilingForm,
+    SeverityForm,
+)
 from .scope_forms import InternalNoteForm
 
 
@@ -34,6 +43,7 @@ def page_forms(incident: Incident, posted: dict | None = None) -> dict:
         "bulk_filing_form": BulkFilingForm(formdata=None),
         "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
         "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
+        "correction_form": CorrectionForm(prefix="correct", formdata=None),
     }
     forms["severity_form"].controller_id.choices = choices([("", _("the whole incident"))])
     return _with_posted(forms, posted, incident)

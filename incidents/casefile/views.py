@@ -41,6 +41,7 @@ from .forms import (
     AddContractsForm,
     BulkFilingForm,
     ConfirmForm,
+    CorrectionForm,
     DetailsForm,
     DismissForm,
     FieldsForm,
@@ -326,6 +327,17 @@ def confirm(incident_id: int):
         return _("Breach confirmed; the contract clocks that wait for confirmation are running.")
 
     return _apply(incident, "confirm_form", ConfirmForm(prefix="confirm"), act)
+
+
+@bp.post("/<int:incident_id>/corrections")
+def correct_anchor(incident_id: int):
+    incident = incident_or_404(incident_id)
+
+    def act(form):
+        service.correct_anchor(incident, form.field.data, form.value.data, form.reason.data, actor=current_user)
+        return _("Time corrected; the deadlines were computed again and the timeline keeps the reason.")
+
+    return _apply(incident, "correction_form", CorrectionForm(prefix="correct"), act)
 
 
 @bp.post("/<int:incident_id>/dismiss")

@@ -54,6 +54,10 @@ CASES = {
     ),  # a wall time that does not exist
     "incidents.confirm": ("/incidents/{incident}/confirm", {"confirm-confirmed_at": "2099-01-01T10:00"}),
     "incidents.dismiss": ("/incidents/{incident}/dismiss", {"dismiss-reason": ""}),
+    "incidents.correct_anchor": (
+        "/incidents/{incident}/corrections",
+        {"correct-field": "aware_at", "correct-value": "2099-01-01T10:00", "correct-reason": "Tikfout"},
+    ),  # a time in the future (and later than the current one)
     "incidents.add_contracts": ("/incidents/{incident}/contracts", {"references": "VO-00002\nNO-SUCH-REF"}),
     "incidents.remove_contract": ("/incidents/{incident}/contracts/{contract}/remove", {"reason": "  "}),
     "incidents.withdraw_contract": (

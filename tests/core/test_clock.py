@@ -307,7 +307,9 @@ def test_a_notice_of_the_suspicion_does_not_start_the_controllers_ap_clock():
     # the controller knows of a suspicion, not of a breach: its clock waits for the notice of the established breach
     assert (ap.starts_at, ap.due_at, ap.status) == (None, None, "pending")
     established = [*filings, notice(2, 1, utc(2026, 3, 27, 16, 0))]
-    ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)], established))["ap_notification:controller:10"]
+    ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)], established))[
+        "ap_notification:controller:10"
+    ]
     assert (ap.starts_at, ap.due_at, ap.status) == (utc(2026, 3, 27, 16, 0), utc(2026, 3, 30, 16, 0), "running")
 
 

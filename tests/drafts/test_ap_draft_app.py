@@ -234,7 +234,9 @@ def deadlines_of(api):
 
 
 @pytest.mark.parametrize("how", ["decision_no", "dismissed"])
-def test_not_late_when_not_required_but_a_dismissal_keeps_a_missed_deadline_missed(api, logged_in, breach, page_of, how):
+def test_not_late_when_not_required_but_a_dismissal_keeps_a_missed_deadline_missed(
+    api, logged_in, breach, page_of, how
+):
     world = breach()
     world.notify(80)
     assert draft(api, world)["late"] is True
