@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from ..core.ap_form import MAX_DETAIL_TEXT, DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, utcnow
+from ..core.profiles import cited
 from ..errors import N_, Conflict, Term, ValidationFailed, fill
 from ..extensions import db
 from ..parties.models import Contract
@@ -630,7 +631,7 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
 def data_subject_refusal(profile) -> Conflict:
     """Why the processor may not inform data subjects under this contract, citing the clause (and quoting it)."""
     clause = profile.data_subjects_clause or profile.article
-    wording = f": “{profile.data_subjects_wording}”" if profile.data_subjects_wording else ""
+    wording = f": {cited(profile.data_subjects_wording, profile.paraphrase)}" if profile.data_subjects_wording else ""
     return Conflict(
         N_(
             "%(source)s, %(clause)s%(wording)s — the processor may not inform data subjects about this breach; "

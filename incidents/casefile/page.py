@@ -36,6 +36,7 @@ class ObligationView:
     wording: str
     urgency: str
     mode: str | None = None
+    paraphrase: bool = False  # the profile holds the clause's gist, not its words
 
 
 @dataclass
@@ -187,6 +188,7 @@ def _add_obligations(
                 wording,
                 urgency(row.status, row.due_at, now),
                 mode,
+                bool(profile and profile.paraphrase),
             )
         )
 

@@ -69,6 +69,9 @@ class ClauseProfile:
     # What the profile's content was when loaded: the first 12 hex digits of the SHA-256 of its file (and of any
     # target-hours override), so that a deadline can say which wording and hours it was computed from.
     version: str = ""
+    # True when the wordings are not the contract's own words (no text of it is at hand) but its gist: shown
+    # without quotation marks and labelled as a paraphrase, never as a quote.
+    paraphrase: bool = False
 
     def rule(self, kind: str) -> ObligationRule | None:
         return next((r for r in self.obligations if r.kind == kind), None)
@@ -151,6 +154,7 @@ PROFILE_KEYS = {
     "notes",
     "data_subjects_clause",
     "data_subjects_wording",
+    "paraphrase",
 }
 
 
@@ -195,6 +199,7 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
             _get(data, path, "data_subjects_wording", str) if "data_subjects_wording" in data else ""
         ),
         path=str(path),
+        paraphrase=_get(data, path, "paraphrase", bool) if "paraphrase" in data else False,
     )
 
 
@@ -216,3 +221,14 @@ def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = N
     if not profiles:
         raise ProfileError(folder, "-", "holds no *.toml profile")
     return profiles
+
+
+PARAPHRASE_LABEL = {"nl": "strekking, geen letterlijke tekst", "en": "gist, not the literal text"}
+
+
+def cited(wording: str, paraphrase: bool, language: str = "nl") -> str:
+    """A clause's words as a document shows them: in quotation marks when they are the contract's own, otherwise
+    labelled as a paraphrase and never in quotation marks."""
+    if not paraphrase:
+        return f"“{wording}”"
+    return f"({PARAPHRASE_LABEL['en' if language == 'en' else 'nl']}) {wording}"

@@ -201,7 +201,11 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
     for contract in contracts:
         profile = profiles[contract.profile_key]
         rule = cast(ObligationRule, profile.rule("controller_notice"))  # parse_profile requires one in every profile
-        clauses.append(ContractClause(contract.reference, profile.title, profile.source, rule.clause, rule.wording))
+        clauses.append(
+            ContractClause(
+                contract.reference, profile.title, profile.source, rule.clause, rule.wording, profile.paraphrase
+            )
+        )
         required.update(profile.required_fields)
     config = current_app.config
     contact_point = processor_contact_point(config)

@@ -14,6 +14,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from ..core.filenames import name_part
 from ..core.instants import format_local
+from ..core.profiles import cited
 from ..pdf import build, clean, para_text, register_fonts, styles
 from .texts import words
 
@@ -25,6 +26,7 @@ class ContractClause:
     source: str
     clause: str
     wording: str
+    paraphrase: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,13 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                 (w["contact"], f"{content.controller_contact} <{content.controller_email}>".strip()),
             ],
         ),
-        (w["contracts"], [(f"{c.reference}", f"{c.source} — {c.clause}: “{c.wording}”") for c in content.contracts]),
+        (
+            w["contracts"],
+            [
+                (f"{c.reference}", f"{c.source} — {c.clause}: {cited(c.wording, c.paraphrase, content.language)}")
+                for c in content.contracts
+            ],
+        ),
         (
             w["incident"],
             [
