@@ -88,11 +88,14 @@ class _Pipe:
     def __init__(self) -> None:
         self.pieces: list[bytes] = []
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self.pieces.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:
@@ -124,7 +127,7 @@ def pdf_zip_chunks(
     rows = islice(chain.from_iterable(batches), total)
     local = to_local(now)  # a ZIP's times are local times without a zone
     stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         number, first = 0, 1
         while chunk := list(islice(rows, part_size)):
             number += 1
