@@ -144,12 +144,16 @@ def _scopes(row: RegisterRow, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _duty(kind: str, contract: str | None, lang: str) -> str:
+    """A deadline in words: its kind, and its contract when it has one."""
+    what = w.word(w.FILING_KIND, kind, lang) or kind
+    return f"{what} ({w.phrase('contract', lang, ref=contract)})" if contract else what
+
+
 def _missed(row: RegisterRow, lang: str) -> str:
     lines = []
     for m in row.missed:
-        what = w.word(w.FILING_KIND, m.kind, lang) or m.kind
-        if m.contract:
-            what += f" ({w.phrase('contract', lang, ref=m.contract)})"
+        what = _duty(m.kind, m.contract, lang)
         due = w.phrase("due", lang, due=local_text(m.due_at))
         if m.met_at is not None:
             late = (
@@ -165,11 +169,8 @@ def _missed(row: RegisterRow, lang: str) -> str:
 def _backdated(row: RegisterRow, lang: str) -> str:
     lines = []
     for b in row.backdated:
-        what = w.word(w.FILING_KIND, b.kind, lang) or b.kind
-        if b.contract:
-            what += f" ({w.phrase('contract', lang, ref=b.contract)})"
         lines.append(
-            f"{b.controller}: {what}, {w.phrase('due', lang, due=local_text(b.due_at))}, "
+            f"{b.controller}: {_duty(b.kind, b.contract, lang)}, {w.phrase('due', lang, due=local_text(b.due_at))}, "
             f"{w.phrase('done', lang, at=local_text(b.met_at))}, "
             f"{w.phrase('recorded_at', lang, at=local_text(b.recorded_at))}"
         )
