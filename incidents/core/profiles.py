@@ -123,6 +123,10 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
         hours = _get(raw, path, "hours", int, prefix=prefix)
     if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 24 * 365:
         raise ProfileError(path, prefix + "hours", "must be a whole number of hours from 1 to 8760")
+    if mode == "immediate" and hours > AP_HOURS:
+        # "onverwijld" as an internal target longer than the controller's own 72 hours would empty the clause
+        source = "PROFILE_TARGET_HOURS" if kind in overrides else prefix + "hours"
+        raise ProfileError(path, source, f"an immediate target may not exceed the controller's own {AP_HOURS} hours")
     rule_trigger = raw.get("trigger", trigger)
     if rule_trigger not in TRIGGERS:
         raise ProfileError(path, prefix + "trigger", f"must be one of {', '.join(TRIGGERS)}")

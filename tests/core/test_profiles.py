@@ -510,3 +510,21 @@ def test_wrong_type_for_optional_text_keys_is_refused(tmp_path, key, value):
     data[key] = value
     path = write(tmp_path, data)
     _assert_names(refused(tmp_path), path, key)
+
+
+@pytest.mark.parametrize("hours", [73, 8760])
+def test_an_immediate_target_may_not_exceed_the_controllers_72_hours(tmp_path, hours):
+    data = base()
+    data["obligations"][0].update(mode="immediate", hours=hours)
+    path = write(tmp_path, data)
+    error = refused(tmp_path)
+    _assert_names(error, path, "obligations[0].hours")
+    assert "may not exceed the controller's own 72 hours" in str(error)
+    data["obligations"][0].update(hours=72)
+    write(tmp_path, data)
+    assert load_profiles(tmp_path)["sample"].rule("controller_notice").hours == 72
+
+
+def test_an_immediate_target_override_beyond_72_hours_stops_start_up():
+    with pytest.raises(ProfileError, match=r"PROFILE_TARGET_HOURS.*72 hours"):
+        load_profiles(PROFILE_DIR, target_hours={"doctolib": 96})
