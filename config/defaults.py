@@ -88,6 +88,9 @@ REMINDER_HOURS_BEFORE = [2]
 REMINDER_REPEAT_HOURS = 4
 DPO_EMAIL = None
 WORKER_SECONDS = 30
+# An incident still suspected this many hours after awareness is flagged on the dashboard (EDPB 9/2022: a short
+# investigation only; the clocks owed once a breach is established wait for the confirmation).
+SUSPECTED_ALERT_HOURS = 24
 # Processes of `flask worker` (None: one per core, at most 4). Rendering notices is CPU work: two processes on two
 # cores send a batch about twice as fast. They share the outbox safely (each message is claimed by one of them).
 WORKER_PROCESSES = None

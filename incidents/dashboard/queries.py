@@ -9,9 +9,10 @@ and the mail figures of the page (three). Every aggregate is restricted to the o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
 
 from ..breaches.models import ACKNOWLEDGEMENT, Filing, Incident, Obligation
@@ -71,6 +72,15 @@ def summary(now: datetime) -> dict[str, Any]:
         .where(OutboxMessage.incident_id.in_(_open_ids()), OutboxMessage.status.in_(UNDELIVERED))
         .scalar_subquery()
     )
+    # Suspected for longer than SUSPECTED_ALERT_HOURS: EDPB 9/2022 allows only a short investigation, and the
+    # confirmed-trigger clocks wait for the confirmation.
+    suspected_since = now - timedelta(hours=float(current_app.config["SUSPECTED_ALERT_HOURS"]))
+    long_suspected = (
+        select(func.count())
+        .select_from(Incident)
+        .where(Incident.status == "suspected", Incident.aware_at < suspected_since)
+        .scalar_subquery()
+    )
     counts = db.session.execute(
         select(
             _sum(or_(overdue, Obligation.status == "missed")),
@@ -82,6 +92,7 @@ def summary(now: datetime) -> dict[str, Any]:
             _sum(overdue),
             _sum(and_(is_running, Obligation.due_at > soon)),
             _sum(Obligation.status == "pending"),
+            long_suspected,
         ).where(Obligation.incident_id.in_(_open_ids()))
     ).one()
     n = [c or 0 for c in counts]
@@ -93,6 +104,7 @@ def summary(now: datetime) -> dict[str, Any]:
         "due_soon": n[2],
         "running": n[3],
         "urgency": OpenByUrgency(missed=n[6], due_soon=n[2], later=n[7], pending=n[8]),
+        "long_suspected": n[9],
     }
 
 

@@ -141,3 +141,23 @@ def test_empty_database_shows_the_section(logged_in):
 def test_dutch_dashboard_renders(logged_in, history):
     html = logged_in.get("/?lang=nl").get_data(as_text=True)
     assert 'id="on-time-chart"' in html and 'data-pairs="5"' in html
+
+
+def test_an_incident_suspected_for_longer_than_the_alert_time_is_flagged(app, logged_in, make_contract, monkeypatch):
+    contract = make_contract("citodent")
+    now = utcnow()
+    for hours, status in ((30, "suspected"), (2, "suspected"), (30, "confirmed")):
+        service.create_incident(
+            title=f"{status} {hours}", aware_at=now - timedelta(hours=hours), status=status, contract_ids=[contract.id]
+        )
+    service.create_incident(title="zonder contract", aware_at=now - timedelta(hours=50), contract_ids=[])
+    db.session.commit()
+    html = logged_in.get("/").get_data(as_text=True)
+    stat = re.search(
+        r'<div class="stat warn" id="stat-long-suspected"><strong>(\d+)</strong><a href="([^"]+)">([^<]+)</a>', html
+    )
+    assert stat is not None, html[:2000]
+    assert stat.groups() == ("2", "/incidents/?status=suspected", "langer dan 24 u vermoed")
+    monkeypatch.setitem(app.config, "SUSPECTED_ALERT_HOURS", 60)
+    html = logged_in.get("/").get_data(as_text=True)
+    assert '<div class="stat" id="stat-long-suspected"><strong>0</strong>' in html
