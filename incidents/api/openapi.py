@@ -377,6 +377,11 @@ SCHEMAS = {
             "recorded_by": NULLABLE_ID,
             "recorded_at": INSTANT,
             "follow_up": {"enum": [*AP_FOLLOW_UPS, None]},
+            "fulfils": {
+                "type": "boolean",
+                "description": "false: a notice by a channel its contract does not allow; kept, but it fulfils nothing",
+            },
+            "reason": {**TEXT_OR_NULL, "description": "why it fulfils nothing, quoting the clause"},
         },
     },
     "NewDecision": {

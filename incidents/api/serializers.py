@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..breaches.channels import channel_refusal
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..breaches.scope import scopes_of
 from ..core.clock import effective_status
@@ -193,7 +194,13 @@ def filing_json(f: Filing) -> dict:
         "recorded_by": f.recorded_by_id,
         "recorded_at": iso_z(f.recorded_at),
         "follow_up": (f.details or {}).get("follow_up"),
+        **_fulfils(f),
     }
+
+
+def _fulfils(f: Filing) -> dict:
+    reason = channel_refusal(f)
+    return {"fulfils": reason is None, "reason": reason}
 
 
 def decision_json(d: Decision) -> dict:

@@ -75,7 +75,13 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         FilingFact(*row)
         for row in db.session.execute(
             select(
-                Filing.id, Filing.kind, Filing.at, Filing.contract_id, Filing.controller_id, Filing.recorded_at
+                Filing.id,
+                Filing.kind,
+                Filing.at,
+                Filing.contract_id,
+                Filing.controller_id,
+                Filing.recorded_at,
+                Filing.channel,
             ).where(Filing.incident_id == incident.id, mine(Filing.controller_id))
         )
     ]

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from sqlalchemy import Row, func, select
 
+from ..breaches.channels import channel_refusal
 from ..breaches.models import ACKNOWLEDGEMENT, AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
 from ..core.clock import urgency
 from ..core.fields import missing_fields
@@ -98,7 +99,13 @@ def controller_page(incident: Incident, controller: Controller, now: datetime) -
         "group": group,
         "groups": [group],
         "required_by": _required_by(affected, profiles),
-        "filings": _filings(incident, controller_id=controller.id),
+        "filings": (filings := _filings(incident, controller_id=controller.id)),
+        # why a notice fulfils nothing (a channel its contract does not allow), by filing id, in the page's language
+        "refusals": {
+            row[0].id: reason
+            for row in filings
+            if (reason := channel_refusal(row[0], "en" if str(get_locale()) == "en" else "nl")) is not None
+        },
         "contracts_by_id": by_id,
         "guards": guards,
         "consult_contracts": consult,

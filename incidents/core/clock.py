@@ -41,6 +41,7 @@ class FilingFact:
     contract_id: int | None = None
     controller_id: int | None = None
     recorded_at: datetime | None = None  # when it was recorded (at may lie before: a backdated filing)
+    channel: str | None = None  # a notice's channel: a contract may allow only some (profile.notice_channels)
     fulfils: bool = True  # False: kept, but by a channel the contract does not allow, so it fulfils nothing
 
 
@@ -165,7 +166,7 @@ def _established_notice_at(
         f.at
         for a in affected_list
         for f in by_duty.get(("controller_notice", "contract", a.contract_id), [])
-        if f.at >= confirmed
+        if f.at >= confirmed and a.profile.allows(f.channel)
     ]
     return min(times) if times else None
 
@@ -210,7 +211,11 @@ def compute_deadlines(
                 profile_version=affected.profile.version,
                 trigger=rule.trigger,
             )
-            candidates = by_duty.get((rule.kind, "contract", affected.contract_id), [])
+            candidates = [
+                f
+                for f in by_duty.get((rule.kind, "contract", affected.contract_id), [])
+                if rule.kind != "controller_notice" or affected.profile.allows(f.channel)
+            ]
             deadlines.append(_settle(deadline, candidates, incident, False, frozen))
 
     for controller_id, affected_list in controllers.items():

@@ -72,6 +72,13 @@ class ClauseProfile:
     # True when the wordings are not the contract's own words (no text of it is at hand) but its gist: shown
     # without quotation marks and labelled as a paraphrase, never as a quote.
     paraphrase: bool = False
+    # The channels by which a notice under this contract fulfils it (empty: any), and the clause that says so.
+    notice_channels: tuple[str, ...] = ()
+    channel_clause: str = ""
+    channel_wording: str = ""
+
+    def allows(self, channel: str | None) -> bool:
+        return not self.notice_channels or (channel or "email") in self.notice_channels
 
     def rule(self, kind: str) -> ObligationRule | None:
         return next((r for r in self.obligations if r.kind == kind), None)
@@ -159,7 +166,11 @@ PROFILE_KEYS = {
     "data_subjects_clause",
     "data_subjects_wording",
     "paraphrase",
+    "notice_channels",
+    "channel_clause",
+    "channel_wording",
 }
+CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
 
 
 def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
@@ -204,7 +215,24 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
         ),
         path=str(path),
         paraphrase=_get(data, path, "paraphrase", bool) if "paraphrase" in data else False,
+        **_channels(data, path),
     )
+
+
+def _channels(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    if "notice_channels" not in data:
+        return {}
+    channels = _get(data, path, "notice_channels", list)
+    for i, channel in enumerate(channels):
+        if channel not in CHANNELS:
+            raise ProfileError(path, f"notice_channels[{i}]", f"must be one of {', '.join(CHANNELS)}")
+    if not channels:
+        raise ProfileError(path, "notice_channels", "must name at least one channel (leave it out for any)")
+    return {
+        "notice_channels": tuple(channels),
+        "channel_clause": _get(data, path, "channel_clause", str),
+        "channel_wording": _get(data, path, "channel_wording", str),
+    }
 
 
 def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = None) -> dict[str, ClauseProfile]:

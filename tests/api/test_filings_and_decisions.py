@@ -132,10 +132,10 @@ def test_controller_notice_missed(api, case, deadlines):
         kind="controller_notice",
         contract_id=case.a_doc.id,
         at="2026-09-03T10:00:00Z",
-        channel="phone",
-        note="gebeld met de FG",
+        channel="other",  # Doctolib 4.1: a means the controller made available (a phone call would fulfil nothing)
+        note="via het meldpunt van de klant",
     )
-    assert (filing["channel"], filing["note"]) == ("phone", "gebeld met de FG")
+    assert (filing["channel"], filing["note"], filing["fulfils"]) == ("other", "via het meldpunt van de klant", True)
     notice = one(deadlines(case.iid), kind="controller_notice", contract_id=case.a_doc.id)
     assert (notice["status"], notice["starts_at"], notice["due_at"], notice["met_at"]) == (
         "missed",

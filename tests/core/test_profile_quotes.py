@@ -37,6 +37,8 @@ def quotes(profile) -> list[tuple[str, str]]:
     found = [(f"obligations.{r.kind}.wording", r.wording) for r in profile.obligations]
     if profile.data_subjects_wording:
         found.append(("data_subjects_wording", profile.data_subjects_wording))
+    if profile.channel_wording:
+        found.append(("channel_wording", profile.channel_wording))
     if profile.ap_wording and profile.ap_clause != "AVG art. 33 lid 1":
         found.append(("ap_wording", profile.ap_wording))
     return found
