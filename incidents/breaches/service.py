@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 from ..core.ap_form import MAX_DETAIL_TEXT, DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, utcnow
-from ..core.profiles import cited
+from ..core.profiles import CHANNELS, cited
 from ..errors import N_, Conflict, Term, ValidationFailed, fill
 from ..extensions import db
 from ..parties.models import Contract
@@ -42,17 +42,14 @@ CHUNK = 5000
 # The words a refusal uses for an incident that is no longer open, and for what cannot be done to it.
 CLOSED_WORDS = {"dismissed": N_("dismissed"), "closed": N_("closed")}
 ACTION_WORDS = {"changed": N_("changed"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
-FILING_CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
-
-
 def check_channel(channel: object) -> None:
-    """A notice's channel is one of FILING_CHANNELS."""
-    if channel not in FILING_CHANNELS:
+    """A notice's channel is one of CHANNELS (the same list the clause profiles' notice_channels name)."""
+    if channel not in CHANNELS:
         raise ValidationFailed(
             N_("channel must be one of %(choices)s"),
             "channel",
             "invalid_choice",
-            {"choices": ", ".join(FILING_CHANNELS)},
+            {"choices": ", ".join(CHANNELS)},
         )
 
 
