@@ -42,7 +42,6 @@ class FilingFact:
     controller_id: int | None = None
     recorded_at: datetime | None = None  # when it was recorded (at may lie before: a backdated filing)
     channel: str | None = None  # a notice's channel: a contract may allow only some (profile.notice_channels)
-    fulfils: bool = True  # False: kept, but by a channel the contract does not allow, so it fulfils nothing
 
 
 @dataclass
@@ -77,13 +76,19 @@ def _target(filing: FilingFact) -> tuple[str, int | None]:
     return "contract", filing.contract_id
 
 
-def _by_duty(filings: Iterable[FilingFact], incident: IncidentFacts) -> dict[tuple[str, str, int], list[FilingFact]]:
+def _by_duty(
+    filings: Iterable[FilingFact], incident: IncidentFacts, profiles: Mapping[int, ClauseProfile]
+) -> dict[tuple[str, str, int], list[FilingFact]]:
     """The filings that can fulfil something, per (kind, 'contract' | 'controller', id), earliest first (ties by id).
-    A filing by a channel the contract does not allow fulfils nothing; after a dismissal nothing more is fulfilled."""
+    A notice by a channel its contract (``profiles``: by contract id) does not allow fulfils nothing, nor does it
+    tell the controller; after a dismissal nothing more is fulfilled."""
     found: dict[tuple[str, str, int], list[FilingFact]] = {}
     for filing in filings:
         owner, target = _target(filing)
-        if target is None or not filing.fulfils:
+        if target is None:
+            continue
+        profile = profiles.get(target) if filing.kind == "controller_notice" else None
+        if profile is not None and not profile.allows(filing.channel):
             continue
         if incident.dismissed_at is not None and filing.at > incident.dismissed_at:
             continue
@@ -166,7 +171,7 @@ def _established_notice_at(
         f.at
         for a in affected_list
         for f in by_duty.get(("controller_notice", "contract", a.contract_id), [])
-        if f.at >= confirmed and a.profile.allows(f.channel)
+        if f.at >= confirmed
     ]
     return min(times) if times else None
 
@@ -185,7 +190,8 @@ def compute_deadlines(
     """
     ap_decisions = ap_decisions or {}
     frozen = frozen or {}
-    by_duty = _by_duty(filings, incident)
+    contracts = list(contracts)
+    by_duty = _by_duty(filings, incident, {a.contract_id: a.profile for a in contracts})
     deadlines: list[Deadline] = []
     controllers: dict[int, list[AffectedContract]] = {}
 
@@ -211,11 +217,7 @@ def compute_deadlines(
                 profile_version=affected.profile.version,
                 trigger=rule.trigger,
             )
-            candidates = [
-                f
-                for f in by_duty.get((rule.kind, "contract", affected.contract_id), [])
-                if rule.kind != "controller_notice" or affected.profile.allows(f.channel)
-            ]
+            candidates = by_duty.get((rule.kind, "contract", affected.contract_id), [])
             deadlines.append(_settle(deadline, candidates, incident, False, frozen))
 
     for controller_id, affected_list in controllers.items():

@@ -127,8 +127,11 @@ def test_a_backdated_filing_says_so():
 
 
 def test_a_filing_by_a_channel_the_contract_does_not_allow_fulfils_nothing():
-    contracts = [contract(1, 10, hand_profile())]
-    phone = FilingFact(1, "controller_notice", CONFIRMED + timedelta(hours=1), contract_id=1, fulfils=False)
+    by_email = replace(
+        hand_profile(), notice_channels=("email",), channel_clause="Art. 2", channel_wording="per e-mail"
+    )
+    contracts = [contract(1, 10, by_email)]
+    phone = FilingFact(1, "controller_notice", CONFIRMED + timedelta(hours=1), contract_id=1, channel="phone")
     d = by_key(compute_deadlines(confirmed(), contracts, [phone]))
     assert (d[NOTICE].status, d[NOTICE].filing_id) == ("running", None)
     assert d[AP].status == "pending"  # nor does it tell the controller
@@ -175,7 +178,7 @@ def cases(draw):
                 contract_id=None if kind == "ap_notification" else target.contract_id,
                 controller_id=target.controller_id,
                 recorded_at=recorded,
-                fulfils=draw(st.booleans()) or draw(st.booleans()),
+                channel=draw(st.sampled_from(["email", "email", "phone", "other"])),  # Addendum: e-mail only
             )
         )
     return incident, contracts, filings
@@ -207,12 +210,14 @@ def test_the_order_in_which_the_same_filings_are_recorded_does_not_change_any_st
 def test_no_duty_is_met_without_a_filing_that_can_fulfil_it_in_time(case):
     incident, contracts, filings = case
     by_id = {f.id: f for f in filings}
+    profiles = {c.contract_id: c.profile for c in contracts}
     for d in compute_deadlines(incident, contracts, filings):
         if d.status != "met":
             assert d.status == "missed" or d.filing_id is None
             continue
         filing = by_id[d.filing_id]
-        assert filing.fulfils and filing.kind == d.kind
+        allowed = filing.kind != "controller_notice" or profiles[filing.contract_id].allows(filing.channel)
+        assert allowed and filing.kind == d.kind
         assert d.starts_at is not None and d.due_at is not None and filing.at <= d.due_at
         if d.kind != "ap_notification" and d.trigger == "confirmed":
             assert incident.confirmed_at is not None and filing.at >= incident.confirmed_at
