@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ..breaches.channels import channel_refusal
+from ..breaches.channels import channel_refusal, contract_profile
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..breaches.scope import scopes_of
 from ..core.clock import effective_status
@@ -199,7 +199,7 @@ def filing_json(f: Filing) -> dict:
 
 
 def _fulfils(f: Filing) -> dict:
-    reason = channel_refusal(f)
+    reason = channel_refusal(f, contract_profile(f)) if f.kind == "controller_notice" else None
     return {"fulfils": reason is None, "reason": reason}
 
 

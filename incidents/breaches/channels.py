@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..core.profiles import cited
+from ..core.profiles import ClauseProfile, cited
 from ..extensions import db
 from ..parties.models import Contract
 from ..profiles import all_profiles
@@ -22,13 +22,18 @@ DUTCH = {
 }
 
 
-def channel_refusal(filing: Filing, language: str = "en") -> str | None:
-    """Why this notice fulfils nothing under its contract; None when it can fulfil its duty."""
-    if filing.kind != "controller_notice" or filing.contract_id is None:
+def contract_profile(filing: Filing) -> ClauseProfile | None:
+    """The clause profile of the contract a filing is about (None without one)."""
+    if filing.contract_id is None:
         return None
     key = db.session.scalar(select(Contract.profile_key).where(Contract.id == filing.contract_id))
-    profile = all_profiles().get(key) if key else None
-    if profile is None or profile.allows(filing.channel):
+    return all_profiles().get(key) if key else None
+
+
+def channel_refusal(filing: Filing, profile: ClauseProfile | None, language: str = "en") -> str | None:
+    """Why this notice fulfils nothing under its contract (whose clause profile is `profile`); None when it can
+    fulfil its duty."""
+    if filing.kind != "controller_notice" or profile is None or profile.allows(filing.channel):
         return None
     quote = cited(profile.channel_wording, profile.paraphrase, language)
     allowed = ", ".join(profile.notice_channels)

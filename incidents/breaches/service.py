@@ -42,6 +42,8 @@ CHUNK = 5000
 # The words a refusal uses for an incident that is no longer open, and for what cannot be done to it.
 CLOSED_WORDS = {"dismissed": N_("dismissed"), "closed": N_("closed")}
 ACTION_WORDS = {"changed": N_("changed"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
+
+
 def check_channel(channel: object) -> None:
     """A notice's channel is one of CHANNELS (the same list the clause profiles' notice_channels name)."""
     if channel not in CHANNELS:

@@ -101,16 +101,26 @@ def controller_page(incident: Incident, controller: Controller, now: datetime) -
         "required_by": _required_by(affected, profiles),
         "filings": (filings := _filings(incident, controller_id=controller.id)),
         # why a notice fulfils nothing (a channel its contract does not allow), by filing id, in the page's language
-        "refusals": {
-            row[0].id: reason
-            for row in filings
-            if (reason := channel_refusal(row[0], "en" if str(get_locale()) == "en" else "nl")) is not None
-        },
+        "refusals": _refusals(filings, by_id, profiles),
         "contracts_by_id": by_id,
         "guards": guards,
         "consult_contracts": consult,
         "notified": any(is_initial_notice(m.dedupe_key) for m, _d, _a in group.messages),
     }
+
+
+def _refusals(filings: Sequence[Row], contracts: dict[int, Contract], profiles: Profiles) -> dict[int, str]:
+    """Why a notice fulfils nothing (a channel its contract does not allow), by filing id, in the page's language;
+    the contracts and profiles are the page's own, so no filing costs a query."""
+    language = "en" if str(get_locale()) == "en" else "nl"
+    found = {}
+    for row in filings:
+        filing = row[0]
+        contract = contracts.get(filing.contract_id) if filing.contract_id else None
+        reason = channel_refusal(filing, profiles.get(contract.profile_key) if contract else None, language)
+        if reason is not None:
+            found[filing.id] = reason
+    return found
 
 
 def _count(model, incident: Incident) -> int:
