@@ -12,12 +12,11 @@ from sqlalchemy import select
 
 from ..core.fields import MAX_FIELD_LENGTH
 from ..core.instants import utcnow
-from ..errors import N_, ValidationFailed
 from ..extensions import db
 from ..validation import clean_text
 from .models import AffectedContract, Filing, Incident
 from .obligations import recompute
-from .service import _open, _past_instant, check_channel
+from .service import _open, check_channel, filing_time
 from .timeline import actor_id, record_event
 
 
@@ -35,9 +34,7 @@ def record_notice_filings(
     now = now or utcnow()
     _open(incident, "changed")
     check_channel(channel)
-    at = _past_instant(at or now, "at", now, "at")
-    if at < incident.aware_at:
-        raise ValidationFailed(N_("at lies before the processor became aware of the incident"), "at", "before_aware_at")
+    at = filing_time(incident, at, now)
     text = clean_text(note, "note", MAX_FIELD_LENGTH) or None
     wanted = sorted(set(controller_ids))
     contracts = db.session.execute(

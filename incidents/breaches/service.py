@@ -55,6 +55,14 @@ def check_channel(channel: object) -> None:
         )
 
 
+def filing_time(incident: Incident, at: datetime | None, now: datetime) -> datetime:
+    """When a filing was made (default now): not in the future, and not before the processor became aware."""
+    at = _past_instant(at or now, "at", now, "at")
+    if at < incident.aware_at:
+        raise ValidationFailed(N_("at lies before the processor became aware of the incident"), "at", "before_aware_at")
+    return at
+
+
 def _past_instant(value: datetime, field: str, now: datetime, label: str) -> datetime:
     if not not_in_future(value, now):
         raise ValidationFailed(
@@ -480,9 +488,7 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         raise ValidationFailed(
             N_("kind must be one of %(choices)s"), "kind", "invalid_choice", {"choices": ", ".join(FILING_KINDS)}
         )
-    at = _past_instant(at or now, "at", now, "at")
-    if at < incident.aware_at:
-        raise ValidationFailed(N_("at lies before the processor became aware of the incident"), "at", "before_aware_at")
+    at = filing_time(incident, at, now)
     channel = clean_text(channel, "channel", 40) or None
     reference = clean_text(reference, "reference", 100) or None
     note = clean_text(note, "note", MAX_FIELD_LENGTH) or None
