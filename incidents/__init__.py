@@ -100,6 +100,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     access_log.init_app(app)
     links.init_app(app)
+    from .breaches import profile_pins
+
+    profile_pins.init_app(app)  # last: may refuse to start when contracts name a profile that is gone
 
 
 def register_blueprints(app: Flask) -> None:

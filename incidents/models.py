@@ -8,7 +8,7 @@ from .calendar.models import CalendarFeed
 from .idempotency.models import IdempotencyKey
 from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
-from .parties.models import Contract, Controller
+from .parties.models import Contract, Controller, ProfileVersion
 from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
@@ -27,6 +27,7 @@ __all__ = [
     "Notification",
     "Obligation",
     "OutboxMessage",
+    "ProfileVersion",
     "ReferenceCounter",
     "Reminder",
     "TimelineEvent",

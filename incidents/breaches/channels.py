@@ -3,13 +3,9 @@ channel is kept on record but fulfils nothing, and every output says why, quotin
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ..core.profiles import ClauseProfile, cited
-from ..extensions import db
-from ..parties.models import Contract
-from ..profiles import all_profiles
 from .models import Filing
+from .profile_pins import pinned_profiles
 
 # A channel in the words of a Dutch document (the API's English text uses the codes).
 DUTCH = {
@@ -26,8 +22,7 @@ def contract_profile(filing: Filing) -> ClauseProfile | None:
     """The clause profile of the contract a filing is about (None without one)."""
     if filing.contract_id is None:
         return None
-    key = db.session.scalar(select(Contract.profile_key).where(Contract.id == filing.contract_id))
-    return all_profiles().get(key) if key else None
+    return pinned_profiles(filing.incident_id, [filing.contract_id]).get(filing.contract_id)
 
 
 def channel_refusal(filing: Filing, profile: ClauseProfile | None, language: str = "en") -> str | None:

@@ -82,6 +82,10 @@ class AffectedContract(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_by_id: Mapped[int | None]  # the user; a plain column (SQLite adds no constraint without a rebuild)
+    # The clause profile (key and version, parties/profile_versions.py) this contract's deadlines in this incident
+    # are computed from: pinned when the contract is added, so editing a profile file never moves them.
+    profile_key: Mapped[str | None] = mapped_column(String(64))
+    profile_version: Mapped[str | None] = mapped_column(String(20))
 
     incident: Mapped[Incident] = relationship(back_populates="affected")
     contract = relationship("Contract")
@@ -133,8 +137,10 @@ class Obligation(Model):
     # When the fulfilling filing was recorded, and whether it was recorded after the deadline with a time before it.
     met_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     backdated: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # The clause profile version (core/profiles.py ClauseProfile.version) the deadline was computed from.
+    # The clause profile version (core/profiles.py ClauseProfile.version) and the clause's words the deadline was
+    # computed from.
     profile_version: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    wording: Mapped[str] = mapped_column(Text, default="", server_default="")
     # When the worker next reminds someone of this deadline (None: nothing to remind of).
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

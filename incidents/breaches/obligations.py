@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import insert, select, true, update
+from sqlalchemy import func, insert, select, true, update
 
 from ..core.clock import OPEN_STATUSES, FilingFact, IncidentFacts, compute_deadlines
 from ..core.clock import AffectedContract as AffectedFact
 from ..core.reminders import first_reminder
 from ..extensions import db
 from ..parties.models import Contract
-from ..profiles import all_profiles
+from ..parties.profile_versions import profiles_for
 from ..settings import reminder_plan
 from .models import AffectedContract, Decision, Filing, Incident, Obligation
 
@@ -32,6 +32,7 @@ STORED = (
     "met_recorded_at",
     "backdated",
     "profile_version",
+    "wording",
 )
 
 
@@ -52,25 +53,29 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
     its AP clock) depends on the incident's anchors and on that controller's own contracts, filings and decision
     only, so a change that concerns one controller (a delivered notice, a filing, a decision) need not read the
     other thousands."""
-    profiles = all_profiles()
     only = sorted(set(controller_ids)) if controller_ids is not None else None
 
     def mine(column):
         return column.in_(only) if only is not None else true()
 
-    affected = [
-        AffectedFact(contract_id, controller_id, profiles[profile_key])
-        for contract_id, controller_id, profile_key in db.session.execute(
-            select(AffectedContract.contract_id, AffectedContract.controller_id, Contract.profile_key)
-            .join(Contract, Contract.id == AffectedContract.contract_id)
-            .where(
-                AffectedContract.incident_id == incident.id,
-                AffectedContract.withdrawn_at.is_(None),
-                mine(AffectedContract.controller_id),
-            )
-            .order_by(AffectedContract.contract_id)
+    rows = db.session.execute(
+        select(
+            AffectedContract.contract_id,
+            AffectedContract.controller_id,
+            func.coalesce(AffectedContract.profile_key, Contract.profile_key),
+            AffectedContract.profile_version,
         )
-    ]
+        .join(Contract, Contract.id == AffectedContract.contract_id)
+        .where(
+            AffectedContract.incident_id == incident.id,
+            AffectedContract.withdrawn_at.is_(None),
+            mine(AffectedContract.controller_id),
+        )
+        .order_by(AffectedContract.contract_id)
+    ).all()
+    # Each contract's deadlines come from the profile version pinned when it was added (breaches/profile_pins.py).
+    profiles = profiles_for((key, version) for _, _, key, version in rows)
+    affected = [AffectedFact(cid, controller_id, profiles[(key, version)]) for cid, controller_id, key, version in rows]
     filings = [
         FilingFact(*row)
         for row in db.session.execute(

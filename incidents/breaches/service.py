@@ -33,8 +33,10 @@ from .models import (
     Decision,
     Filing,
     Incident,
+    Obligation,
 )
 from .obligations import recompute
+from .profile_pins import pinned_profiles, pins
 from .references import next_reference
 from .timeline import actor_id, record_event
 
@@ -128,9 +130,17 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
 
 
 def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: datetime) -> None:
+    versions = pins(incident.id, {key for _, key in contracts.values()})
     rows = [
-        {"incident_id": incident.id, "contract_id": cid, "controller_id": controller_id, "added_at": now}
-        for cid, (controller_id, _) in contracts.items()
+        {
+            "incident_id": incident.id,
+            "contract_id": cid,
+            "controller_id": controller_id,
+            "added_at": now,
+            "profile_key": key,
+            "profile_version": versions[key],
+        }
+        for cid, (controller_id, key) in contracts.items()
     ]
     if rows:
         # Core insert: every column is given and the model has no ORM events, so skip the ORM bookkeeping.
@@ -511,7 +521,8 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
                 {"contract": contract_id, "controller": owner_id},
             )
         controller_id = owner_id
-        profile = all_profiles()[profile_key]  # checked when the contract was added; recompute() indexes the same
+        # the version its deadlines count from (_affected_contract has checked that it is an attached contract id)
+        profile = pinned_profiles(incident.id, [cast(int, contract_id)])[cast(int, contract_id)]
         if kind == "controller_consultation" and profile.rule(kind) is None:
             raise ValidationFailed(
                 N_("the contract's clause (%(profile)s) has no consultation obligation"),
@@ -540,6 +551,15 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
     )
     db.session.add(row)
     db.session.flush()
+    incident.updated_at = now
+    recompute(incident, [row.controller_id])
+    # A filing recorded after a deadline it meets with an earlier time says so on the timeline for good (issue 13,
+    # item 2): the deadline may later be recomputed, the entry stays.
+    backdated = db.session.scalars(
+        select(Obligation.due_at).where(
+            Obligation.incident_id == incident.id, Obligation.filing_id == row.id, Obligation.backdated.is_(True)
+        )
+    ).all()
     record_event(
         incident,
         "filing",
@@ -552,9 +572,8 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         channel=channel,
         reference=reference,
         follow_up=(details or {}).get("follow_up"),
+        **({"backdated_due_at": min(backdated).isoformat()} if backdated else {}),
     )
-    incident.updated_at = now
-    recompute(incident, [row.controller_id])
     db.session.flush()
     return row
 

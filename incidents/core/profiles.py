@@ -76,6 +76,10 @@ class ClauseProfile:
     notice_channels: tuple[str, ...] = ()
     channel_clause: str = ""
     channel_wording: str = ""
+    # The file's text and the target-hours override it was loaded with: what the version names, kept so that a
+    # version can be stored and read back after the file has changed (parties/profile_versions.py).
+    text: str = field(default="", compare=False, repr=False)
+    target_hours: int | None = None
 
     def allows(self, channel: str | None) -> bool:
         return not self.notice_channels or (channel or "email") in self.notice_channels
@@ -235,6 +239,24 @@ def _channels(data: dict[str, Any], path: Path) -> dict[str, Any]:
     }
 
 
+def profile_from_text(text: str, path: Path, target_hours: dict[str, int] | None = None) -> ClauseProfile:
+    """One profile from its TOML text (``path`` names it in errors and gives its key); its version is the first 12
+    hex digits of the SHA-256 of the text and of any target-hours override, so the same content is the same version
+    wherever it is read from."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(path, "-", f"is not valid TOML: {exc}") from None
+    profile = parse_profile(data, path, target_hours)
+    override = (target_hours or {}).get(profile.key)
+    return replace(profile, version=profile_version(text, override), text=text, target_hours=override)
+
+
+def profile_version(text: str, override: int | None) -> str:
+    digest = hashlib.sha256(text.encode("utf-8") + (f"\n#target_hours={override}" if override else "").encode())
+    return digest.hexdigest()[:12]
+
+
 def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = None) -> dict[str, ClauseProfile]:
     """Every ``*.toml`` in ``directory``, keyed by profile key; raises ProfileError on the first bad one."""
     folder = Path(directory)
@@ -243,13 +265,11 @@ def load_profiles(directory: Path | str, target_hours: dict[str, int] | None = N
     profiles: dict[str, ClauseProfile] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = path.read_bytes().decode("utf-8")  # the exact bytes: no newline translation
+        except UnicodeDecodeError as exc:
             raise ProfileError(path, "-", f"is not valid TOML: {exc}") from None
-        profile = parse_profile(data, path, target_hours)
-        override = (target_hours or {}).get(profile.key)
-        digest = hashlib.sha256(path.read_bytes() + (f"\n#target_hours={override}" if override else "").encode())
-        profiles[profile.key] = replace(profile, version=digest.hexdigest()[:12])
+        profile = profile_from_text(text, path, target_hours)
+        profiles[profile.key] = replace(profile, path=str(path))
     if not profiles:
         raise ProfileError(folder, "-", "holds no *.toml profile")
     return profiles

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.profile_pins import pinned_profiles
 from ..errors import N_, NotFound
 from ..extensions import db
 from ..notices.content import affected_contracts, controller_scope, processor_contact_point
 from ..parties.models import Controller
-from ..profiles import all_profiles
 from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
 from .letters import LetterFacts, contact_text, instant_or_none
 
@@ -108,9 +108,8 @@ def _severity(row: SeverityAssessment | None) -> Severity | None:
 
 
 def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
-    profiles = all_profiles()
     contracts = affected_contracts(incident.id, controller.id)
-    found = [profiles[c.profile_key] for c in contracts if c.profile_key in profiles]
+    found = list(pinned_profiles(incident.id, [c.id for c in contracts]).values())
     # As the clock engine decides: a profile where the processor files with the AP makes the processor the filer.
     filing_profile = next((p for p in found if p.processor_files_with_ap), None)
     clock = _ap_clock(incident, controller)

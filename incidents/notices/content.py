@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Incident, Obligation
+from ..breaches.profile_pins import pinned_profiles
 from ..breaches.scope import scope_of
 from ..core.ap_options import natures, option
 from ..core.fields import FIELD_KEYS, label
@@ -24,7 +25,6 @@ from ..core.scope import INCIDENT_WIDE_DETAILS, records, subjects
 from ..core.scope_words import category_list, group_list, range_text, scope_rows
 from ..extensions import db
 from ..parties.models import Contract, Controller
-from ..profiles import all_profiles
 from .render import APClock, ContractClause, FieldValue, NoticeContent
 
 DETAIL_LABELS = {
@@ -193,13 +193,13 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
     report_sections: list[tuple[str, str]] | None = None,
     ack_url: str | None = None,
 ) -> NoticeContent:
-    profiles = all_profiles()
     language = controller.language
     contracts = affected_contracts(incident.id, controller.id)
+    profiles = pinned_profiles(incident.id, [c.id for c in contracts])
     clauses: list[ContractClause] = []
     required: set[str] = set()
     for contract in contracts:
-        profile = profiles[contract.profile_key]
+        profile = profiles[contract.id]
         rule = cast(ObligationRule, profile.rule("controller_notice"))  # parse_profile requires one in every profile
         clauses.append(
             ContractClause(

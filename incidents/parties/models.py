@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
@@ -50,3 +50,19 @@ class Contract(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     controller: Mapped[Controller] = relationship(back_populates="contracts")
+
+
+class ProfileVersion(Model):
+    """One version of a clause profile as it was loaded: its file's text and any target-hours override. Kept for as
+    long as the database lives, so that an incident's deadlines are always computed from the version it was started
+    with (parties/profile_versions.py), whatever the file says today."""
+
+    __tablename__ = "profile_versions"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_profile_versions_key_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    target_hours: Mapped[int | None]
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
