@@ -21,9 +21,10 @@ from ..labels import ROLE_LABELS
 from ..listing import Page, nothing
 from ..lookup import get_or_404
 from ..parties.models import Controller
+from ..profiles import all_profiles
 from ..transaction import refuse
 from ..validation import parse_id
-from . import access_log, service
+from . import access_log, profile_versions, service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,6 +32,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 def index():
     return redirect(url_for("admin.users"))
+
+
+# --- clause profile versions ---
+
+
+@bp.get("/profiles")
+def profiles():
+    return render_template("admin/profiles.html", overview=profile_versions.overview(), configured=all_profiles())
 
 
 # --- users ---
