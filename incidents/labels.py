@@ -214,8 +214,7 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "contracts_added":
         return Markup(": {}").format(len(d.get("contract_ids") or ()))
     if kind == "filing":
-        reference = Markup(" ({})").format(v("reference")) if d.get("reference") else ""
-        return Markup(": {}{}").format(KIND_LABELS.get(v("kind"), v("kind")), reference)
+        return _filing_text(d, v)
     if kind in ("decision", "anchor_corrected"):
         return _decision_text(d) if kind == "decision" else _anchor_text(d, v)
     if kind == "scope_set":
@@ -246,6 +245,20 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
+
+
+def _filing_text(d: dict, v) -> Markup:
+    reference = Markup(" ({})").format(v("reference")) if d.get("reference") else ""
+    text = Markup(": {}{}").format(KIND_LABELS.get(v("kind"), v("kind")), reference)
+    if d.get("backdated_due_at"):
+        text += Markup(' · <span class="badge" data-backdated>{}</span>').format(
+            gettext(
+                "recorded after the deadline of %(due)s, with an earlier time (%(at)s)",
+                due=format_local(parse_instant(d["backdated_due_at"])),
+                at=format_local(parse_instant(d["at"])),
+            )
+        )
+    return text
 
 
 def _decision_text(d: dict) -> Markup:
