@@ -43,6 +43,8 @@ class Incident(Model):
     aware_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # lists, register and metrics by date
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the staff were reminded that it was still suspected after SUSPECTED_ALERT_HOURS (reminders/suspicion.py).
+    suspicion_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What the AP's form asks beyond the contract fields (core/ap_form.py DETAIL_KEYS); all optional.

@@ -14,12 +14,14 @@ from ..notices.outbox import deliver_due as deliver_mail
 from ..webhooks.delivery import deliver_due as deliver_webhooks
 from .processes import Pool, default_count, stop_on_signals
 from .service import tick
+from .suspicion import remind_long_suspected
 
 
 def one_pass(worker: str) -> dict[str, int]:
     """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks; last, the API's
     idempotency keys older than 24 hours are deleted."""
     sent = tick(utcnow(), worker)
+    suspected = remind_long_suspected(utcnow())
     mailed = hooked = 0
     while True:  # until nothing is due (what another worker holds is skipped, not waited for)
         mail = deliver_mail(limit=500)
@@ -32,7 +34,13 @@ def one_pass(worker: str) -> dict[str, int]:
         if not hooks:
             break
     expired = purge_expired(utcnow())
-    return {"reminders": sent, "mail_sent": mailed, "webhooks_sent": hooked, "idempotency_keys_expired": expired}
+    return {
+        "reminders": sent,
+        "suspected_too_long": suspected,
+        "mail_sent": mailed,
+        "webhooks_sent": hooked,
+        "idempotency_keys_expired": expired,
+    }
 
 
 def _name() -> str:

@@ -29,7 +29,9 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
     db.session.commit()
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "reminders=2 mail_sent=2 webhooks_sent=0 idempotency_keys_expired=0"
+    assert result.output.strip() == (
+        "reminders=2 suspected_too_long=0 mail_sent=2 webhooks_sent=0 idempotency_keys_expired=0"
+    )
     assert sorted(db.session.scalars(select(Reminder.point))) == ["pct50", "pct50"]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
     assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
@@ -38,7 +40,8 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
     again = runner.invoke(args=["tick"])
     assert (
         again.exit_code == 0
-        and again.output.strip() == "reminders=0 mail_sent=0 webhooks_sent=0 idempotency_keys_expired=0"
+        and again.output.strip()
+        == "reminders=0 suspected_too_long=0 mail_sent=0 webhooks_sent=0 idempotency_keys_expired=0"
     )
     assert smtp.inbox.count() == 2
 
