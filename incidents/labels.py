@@ -13,6 +13,7 @@ from .core.instants import format_local, parse_instant
 KIND_LABELS = {
     "controller_notice": _l("Notice to controller"),
     "controller_consultation": _l("Consultation with controller"),
+    "awareness_notice": _l("Notice on awareness (suspicion or security breach)"),
     "ap_notification": _l("Notification to the AP"),
     "data_subject_communication": _l("Communication to data subjects"),
     "investigation_report": _l("Investigation report"),

@@ -21,7 +21,7 @@ FILING_KINDS = (
 )
 # A follow-up to an AP notification, recorded with the AP's reference (meldnummer) of the original.
 AP_FOLLOW_UPS = ("supplement", "change", "withdrawal")
-OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "ap_notification")
+OBLIGATION_KINDS = ("controller_notice", "awareness_notice", "controller_consultation", "ap_notification")
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.
 ACKNOWLEDGEMENT = "controller_acknowledgement"
 NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")

@@ -8,6 +8,7 @@ WORDS = {
         "kinds": {
             "controller_notice": "Melding aan verwerkingsverantwoordelijke",
             "controller_consultation": "Overleg met verwerkingsverantwoordelijke",
+            "awareness_notice": "Melding bij kennisname (vermoeden of beveiligingsinbreuk)",
             "ap_notification": "Melding aan de AP",
         },
         "owners": {"processor": "de verwerker", "controller": "de verwerkingsverantwoordelijke"},
@@ -23,6 +24,7 @@ WORDS = {
         "kinds": {
             "controller_notice": "Notice to the controller",
             "controller_consultation": "Consultation with the controller",
+            "awareness_notice": "Notice on awareness (suspicion or security breach)",
             "ap_notification": "Notification to the Dutch DPA (Autoriteit Persoonsgegevens)",
         },
         "owners": {"processor": "the processor", "controller": "the controller"},

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .instants import add_elapsed_hours
-from .profiles import AP_HOURS, ClauseProfile
+from .profiles import AP_HOURS, FILED_AS, ClauseProfile
 
 OPEN_STATUSES = ("pending", "running")
 DUE_SOON = timedelta(hours=4)
@@ -217,7 +217,8 @@ def compute_deadlines(
                 profile_version=affected.profile.version,
                 trigger=rule.trigger,
             )
-            candidates = by_duty.get((rule.kind, "contract", affected.contract_id), [])
+            filed_as = FILED_AS.get(rule.kind, rule.kind)
+            candidates = by_duty.get((filed_as, "contract", affected.contract_id), [])
             deadlines.append(_settle(deadline, candidates, incident, False, frozen))
 
     for controller_id, affected_list in controllers.items():

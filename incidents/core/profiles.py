@@ -14,7 +14,11 @@ from typing import Any
 
 from .fields import FIELD_KEYS
 
-OBLIGATION_KINDS = ("controller_notice", "controller_consultation")
+OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "awareness_notice")
+# A duty fulfilled by filings of another kind: a notice owed from awareness (Citodent 6.2 "ook bij het vermoeden",
+# Doctolib 3.2 "elke inbreuk op de beveiliging") is met by a notice to the controller, like the notice of the
+# established breach beside it.
+FILED_AS = {"awareness_notice": "controller_notice"}
 MODES = ("immediate", "within")
 TRIGGERS = ("suspected", "confirmed")
 DEFAULT_IMMEDIATE_HOURS = 24
@@ -138,9 +142,11 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
         # "onverwijld" as an internal target longer than the controller's own 72 hours would empty the clause
         source = "PROFILE_TARGET_HOURS" if kind in overrides else prefix + "hours"
         raise ProfileError(path, source, f"an immediate target may not exceed the controller's own {AP_HOURS} hours")
-    rule_trigger = raw.get("trigger", trigger)
+    rule_trigger = raw.get("trigger", "suspected" if kind == "awareness_notice" else trigger)
     if rule_trigger not in TRIGGERS:
         raise ProfileError(path, prefix + "trigger", f"must be one of {', '.join(TRIGGERS)}")
+    if kind == "awareness_notice" and rule_trigger != "suspected":
+        raise ProfileError(path, prefix + "trigger", "an awareness_notice runs from awareness: it must be suspected")
     unknown = set(raw) - {"kind", "mode", "hours", "trigger", "clause", "wording"}
     if unknown:
         raise ProfileError(path, prefix + sorted(unknown)[0], "is not a known key")

@@ -200,7 +200,10 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
     required: set[str] = set()
     for contract in contracts:
         profile = profiles[contract.id]
-        rule = cast(ObligationRule, profile.rule("controller_notice"))  # parse_profile requires one in every profile
+        # A notice of a suspicion answers the clause owed from awareness where the contract has one (Citodent 6.2,
+        # Doctolib 3.2); otherwise, and once the breach is established, the notice clause.
+        early = profile.rule("awareness_notice") if incident.status == "suspected" else None
+        rule = early or cast(ObligationRule, profile.rule("controller_notice"))  # every profile has one
         clauses.append(
             ContractClause(
                 contract.reference, profile.title, profile.source, rule.clause, rule.wording, profile.paraphrase

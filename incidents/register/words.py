@@ -77,6 +77,10 @@ CHANNEL: Pairs = {
 FILING_KIND: Pairs = {
     "controller_notice": ("Melding aan de verwerkingsverantwoordelijke", "Notice to the controller"),
     "controller_consultation": ("Overleg met de verwerkingsverantwoordelijke", "Consultation with the controller"),
+    "awareness_notice": (
+        "Melding bij kennisname (vermoeden of beveiligingsinbreuk)",
+        "Notice on awareness (suspicion or security breach)",
+    ),
     "ap_notification": ("Melding aan de AP", "Notification to the AP"),
     "data_subject_communication": ("Mededeling aan betrokkenen", "Communication to data subjects"),
     "ap_follow_up": ("Vervolgmelding aan de AP", "Follow-up to the AP notification"),

@@ -19,6 +19,10 @@ from ..links import base_url
 KINDS = {
     "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
     "controller_consultation": ("overleg met de verwerkingsverantwoordelijke", "consultation with the controller"),
+    "awareness_notice": (
+        "melding bij kennisname (vermoeden of beveiligingsinbreuk)",
+        "notice on awareness (suspicion or security breach)",
+    ),
     "ap_notification": ("melding aan de Autoriteit Persoonsgegevens", "notification to the Dutch DPA (AP)"),
 }
 

@@ -78,12 +78,14 @@ def test_citodent_runs_from_aware_at_and_the_processor_files_with_the_ap(api, ma
     incident = new_incident(aware_at="2026-09-01T12:00", contract_ids=[contract.id])
     iid = incident["id"]
     found = deadlines(iid)
-    assert {k: one(found, kind="controller_notice")[k] for k in API_KEYS} == {
-        "kind": "controller_notice",
+    # 6.2: the suspicion is owed from awareness; 6.1 once the leak is known (pending while suspected)
+    assert one(found, kind="controller_notice")["status"] == "pending"
+    assert {k: one(found, kind="awareness_notice")[k] for k in API_KEYS} == {
+        "kind": "awareness_notice",
         "contract_id": contract.id,
         "controller_id": contract.controller_id,
         "owner": "processor",
-        "clause": "Art. 6.1",
+        "clause": "Art. 6.2",
         "status": "missed",
         "starts_at": "2026-09-01T10:00:00Z",
         "due_at": "2026-09-02T10:00:00Z",
@@ -134,7 +136,8 @@ def test_a_controller_with_a_citodent_contract_has_the_processor_file(
     cito = make_contract("citodent", controller=controller)
     incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[boz.id, cito.id])
     found = deadlines(incident["id"])
-    assert len(found) == 4  # boz notice + consultation, citodent notice, one ap_notification for the controller
+    # boz notice + consultation, citodent 6.1 and 6.2 notices, one ap_notification for the controller
+    assert len(found) == 5
     ap = one(found, kind="ap_notification")
     assert (ap["controller_id"], ap["owner"], ap["clause"], ap["starts_at"], ap["due_at"]) == (
         controller.id,

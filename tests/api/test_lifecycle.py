@@ -34,11 +34,12 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
     assert [c["id"] for c in body["contracts"]] == sorted([c1.id, c2.id, c3.id])
     after = row_counts()
     assert after["affected_contracts"] == before["affected_contracts"] + 2
-    assert after["obligations"] == before["obligations"] + 4  # c2 notice, c2's controller ap, c3 notice + consultation
+    # c2 notices (Doctolib 4.1 and 3.2), c2's controller ap, c3 notice + consultation
+    assert after["obligations"] == before["obligations"] + 5
     assert after["timeline_events"] == before["timeline_events"] + 1
 
     found = deadlines(iid)
-    assert len(found) == 7
+    assert len(found) == 8
     assert one(found, kind="controller_notice", contract_id=c2.id) == {
         "kind": "controller_notice",
         "contract_id": c2.id,
@@ -77,8 +78,8 @@ def test_add_contracts_to_a_suspected_incident(api, make_contract, new_incident,
     c1, c2 = make_contract("boz-72h"), make_contract("citodent")
     incident = new_incident(aware_at="2026-09-01T12:00", contract_ids=[c1.id])
     assert api.post(f"/api/v1/incidents/{incident['id']}/contracts", json={"contract_ids": [c2.id]}).status_code == 200
-    notice = one(deadlines(incident["id"]), kind="controller_notice", contract_id=c2.id)
-    # citodent runs from the suspicion
+    notice = one(deadlines(incident["id"]), kind="awareness_notice", contract_id=c2.id)
+    # citodent 6.2 runs from the suspicion
     assert (notice["starts_at"], notice["due_at"]) == ("2026-09-01T10:00:00Z", "2026-09-02T10:00:00Z")
 
 
@@ -320,7 +321,7 @@ def test_dismiss_a_suspected_incident_ends_pending_obligations(api, make_contrac
     assert response.status_code == 200
     dismissed_at = response.get_json()["dismissed_at"]
     found = deadlines(incident["id"])
-    assert len(found) == 5
+    assert len(found) == 6  # boz-24h notice + consultation, citodent 6.1 + 6.2, two AP clocks
     # Citodent 6.2's notice of the suspicion ran from awareness: overdue at the dismissal it stays missed (the
     # suspicion had to be reported "als zodanig"); everything still open then has ended
     for d in found:

@@ -51,13 +51,15 @@ def test_profiles(api):
     ]
     citodent = profiles["citodent"]
     assert rules(citodent) == [
-        {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "suspected", "clause": "Art. 6.1"},
+        {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 6.1"},
+        {"kind": "awareness_notice", "mode": "immediate", "hours": 24, "trigger": "suspected", "clause": "Art. 6.2"},
     ]
     assert citodent["processor_files_with_ap"] is True
     assert citodent["processor_may_inform_data_subjects"] is True
     assert citodent["required_fields"] == ["cause", "measures", "informed_parties"]
     assert rules(profiles["doctolib"]) == [
         {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 4.1"},
+        {"kind": "awareness_notice", "mode": "immediate", "hours": 24, "trigger": "suspected", "clause": "Art. 3.2"},
     ]
     assert rules(profiles["addendum-gegevensbescherming"]) == [
         {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 13.1"},

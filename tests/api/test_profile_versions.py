@@ -80,21 +80,24 @@ def test_a_deadline_and_its_notice_keep_the_words_it_was_computed_from(
     contract = make_contract("citodent")
     incident = new_incident(aware_at="2026-11-02T09:00:00Z", contract_ids=[contract.id])
     path = profile_folder / "citodent.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("onmiddellijk nadat", "direct nadat"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Ook bij het vermoeden", "Bij een vermoeden"), encoding="utf-8"
+    )
     restart_with(app, monkeypatch, profile_folder)
     recompute(db.session.get(Incident, incident["id"]))
     db.session.commit()
     wording = db.session.scalar(
         select(Obligation.wording).where(
-            Obligation.incident_id == incident["id"], Obligation.kind == "controller_notice"
+            Obligation.incident_id == incident["id"], Obligation.kind == "awareness_notice"
         )
     )
-    assert "onmiddellijk nadat het lek bij hem bekend is" in wording and "direct nadat" not in wording
+    assert "Ook bij het vermoeden van een datalek" in wording and "Bij een vermoeden" not in wording
 
     # The notice quotes the clause its deadline counts from, not the edited file.
     [entry] = api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}).get_json()["outbox"]
     text = pdf_text(api.get(f"/api/v1/documents/{entry['document_id']}").data)
-    assert "onmiddellijk nadat het lek bij hem bekend is" in text and "direct nadat" not in text
+    # (a notice of the suspicion answers 6.2)
+    assert "Ook bij het vermoeden van een datalek" in text and "Bij een vermoeden" not in text
 
 
 @pytest.mark.live_database

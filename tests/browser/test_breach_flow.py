@@ -48,15 +48,15 @@ def test_log_confirm_and_notify(page, user, make_controller, make_contract):
 
     incident_url = page.url
 
-    # Suspected: only the Citodent clock (its trigger is a suspicion) runs and ticks, in the controller list.
+    # Suspected: only the clocks owed from awareness (Citodent 6.2, Doctolib 3.2) run and tick, in the controller list.
     countdowns = page.locator("#controller-list time.countdown")
-    assert countdowns.count() == 1
+    assert countdowns.count() == 2
     first = countdowns.first.inner_text()
     page.wait_for_timeout(1500)
     assert countdowns.first.inner_text() != first
     assert page.locator(f"tr[data-controller='{dentist.id}'] time.countdown").count() == 1
     page.click(f"tr[data-controller='{dentist.id}'] a")
-    citodent_row = page.locator("tr[data-kind=controller_notice][data-contract='VO-CIT-1']")
+    citodent_row = page.locator("tr[data-kind=awareness_notice][data-contract='VO-CIT-1']")
     assert citodent_row.locator(".badge").get_attribute("class").endswith("status-running")
     page.goto(incident_url)
     page.click(f"tr[data-controller='{hospital.id}'] a")

@@ -117,6 +117,7 @@ def test_one_set_of_obligations_per_contract_and_one_ap_per_controller(profiles)
         "controller_notice:contract:1",
         "controller_consultation:contract:1",
         "controller_notice:contract:2",
+        "awareness_notice:contract:2",  # Doctolib 3.2
         "controller_notice:contract:3",
         "ap_notification:controller:10",
         "ap_notification:controller:20",
@@ -151,7 +152,8 @@ def test_confirmed_trigger_starts_at_confirmed_at(profiles):
 @pytest.mark.parametrize("key", ["doctolib", "addendum-gegevensbescherming", "gdpr-art33", "boz-72h", "boz-24h"])
 def test_confirmed_trigger_is_pending_with_null_times_while_suspected(profiles, key):
     deadlines = compute_deadlines(suspected(), [contract(1, 10, profiles[key])])
-    contract_obligations = [d for d in deadlines if d.contract_id == 1]
+    # (a notice owed from awareness, Doctolib 3.2, runs: test_clock_truth.py)
+    contract_obligations = [d for d in deadlines if d.contract_id == 1 and d.kind != "awareness_notice"]
     assert contract_obligations
     for d in contract_obligations:
         assert d.status == "pending"
@@ -160,15 +162,15 @@ def test_confirmed_trigger_is_pending_with_null_times_while_suspected(profiles, 
 
 
 def test_suspected_trigger_starts_at_aware_at_while_suspected(profiles):
-    d = by_key(compute_deadlines(suspected(), [contract(1, 10, profiles["citodent"])]))["controller_notice:contract:1"]
+    d = by_key(compute_deadlines(suspected(), [contract(1, 10, profiles["citodent"])]))["awareness_notice:contract:1"]
     assert d.starts_at == utc(2026, 3, 27, 9, 0)
     assert d.due_at == utc(2026, 3, 28, 9, 0)
     assert d.status == "running"
-    assert d.clause == "Art. 6.1"
+    assert d.clause == "Art. 6.2"
 
 
 def test_suspected_trigger_keeps_aware_at_after_confirmation(profiles):
-    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["citodent"])]))["controller_notice:contract:1"]
+    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["citodent"])]))["awareness_notice:contract:1"]
     assert d.starts_at == utc(2026, 3, 27, 9, 0)
     assert d.due_at == utc(2026, 3, 28, 9, 0)
 
@@ -386,7 +388,7 @@ def test_processor_files_with_ap_ignores_the_notice_time(profiles):
 
 def test_processor_files_with_ap_pending_while_suspected(profiles):
     d = by_key(compute_deadlines(suspected(), [contract(1, 10, profiles["citodent"])]))
-    assert d["controller_notice:contract:1"].status == "running"
+    assert d["awareness_notice:contract:1"].status == "running"
     ap = d["ap_notification:controller:10"]
     assert ap.owner == "processor"
     assert ap.status == "pending"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents.core.clock import FilingFact, IncidentFacts, compute_deadlines
-from incidents.core.profiles import load_profiles
+from incidents.core.profiles import FILED_AS, load_profiles
 
 from .test_clock import (
     AWARE,
@@ -55,10 +55,43 @@ def test_a_notice_of_the_suspicion_does_not_meet_a_duty_owed_once_the_breach_is_
     assert (d[AP].starts_at, d[AP].due_at) == (utc(2026, 3, 27, 15, 30), utc(2026, 3, 30, 15, 30))
 
 
-def test_a_suspected_trigger_duty_is_met_by_the_notice_of_the_suspicion(profiles):
-    contracts = [contract(1, 10, profiles["citodent"])]  # 6.2: the suspicion "als zodanig"
-    d = by_key(compute_deadlines(confirmed(), contracts, [notice(1, 1, utc(2026, 3, 27, 10, 0))]))
-    assert [o.status for o in d.values() if o.kind == "controller_notice"] == ["met"]
+AWARENESS = "awareness_notice:contract:1"
+
+
+def test_citodent_owes_the_suspicion_and_the_known_breach_as_two_duties(profiles):
+    # 6.2: "Ook bij het vermoeden van een datalek meldt de Verwerker dit als zodanig", from awareness; 6.1: once the
+    # leak "bij hem bekend is geworden". A notice of the suspicion meets 6.2 only.
+    contracts = [contract(1, 10, profiles["citodent"])]
+    suspected = IncidentFacts("suspected", AWARE, None)
+    d = by_key(compute_deadlines(suspected, contracts))
+    assert (d[AWARENESS].clause, d[AWARENESS].starts_at, d[AWARENESS].status) == ("Art. 6.2", AWARE, "running")
+    assert (d[NOTICE].clause, d[NOTICE].starts_at, d[NOTICE].status) == ("Art. 6.1", None, "pending")
+    told = [notice(1, 1, utc(2026, 3, 27, 10, 0))]
+    d = by_key(compute_deadlines(confirmed(), contracts, told))
+    assert (d[AWARENESS].status, d[AWARENESS].filing_id) == ("met", 1)
+    assert (d[NOTICE].starts_at, d[NOTICE].status) == (CONFIRMED, "running")
+    # the notice of the known breach meets 6.1; 6.2 keeps the earlier notice
+    d = by_key(compute_deadlines(confirmed(), contracts, [*told, notice(2, 1, utc(2026, 3, 27, 14, 0))]))
+    assert (d[AWARENESS].filing_id, d[NOTICE].filing_id, d[NOTICE].status) == (1, 2, "met")
+
+
+def test_doctolib_owes_every_security_breach_from_awareness_beside_the_established_breach(profiles):
+    # 3.2: "zo snel mogelijk … elke inbreuk op de beveiliging", from awareness; 4.1: "elke vastgestelde Inbreuk"
+    contracts = [contract(1, 10, profiles["doctolib"])]
+    d = by_key(compute_deadlines(IncidentFacts("suspected", AWARE, None), contracts))
+    assert (d[AWARENESS].clause, d[AWARENESS].due_at, d[AWARENESS].status) == (
+        "Art. 3.2",
+        AWARE + timedelta(hours=24),
+        "running",
+    )
+    assert d[NOTICE].status == "pending"
+    # A phone call fulfils neither (4.1: an electronic message or a channel the controller provided)
+    call = replace(notice(1, 1, utc(2026, 3, 27, 10, 0)), channel="phone")
+    d = by_key(compute_deadlines(IncidentFacts("suspected", AWARE, None), contracts, [call]))
+    assert d[AWARENESS].status == "running"
+    # A suspicion dismissed after 3.2 ran out leaves it missed
+    late = IncidentFacts("dismissed", AWARE, None, dismissed_at=AWARE + timedelta(hours=30))
+    assert by_key(compute_deadlines(late, contracts))[AWARENESS].status == "missed"
 
 
 def test_an_earlier_notice_recorded_later_makes_a_filed_ap_notification_late(profiles):
@@ -217,7 +250,7 @@ def test_no_duty_is_met_without_a_filing_that_can_fulfil_it_in_time(case):
             continue
         filing = by_id[d.filing_id]
         allowed = filing.kind != "controller_notice" or profiles[filing.contract_id].allows(filing.channel)
-        assert allowed and filing.kind == d.kind
+        assert allowed and filing.kind == FILED_AS.get(d.kind, d.kind)
         assert d.starts_at is not None and d.due_at is not None and filing.at <= d.due_at
         if d.kind != "ap_notification" and d.trigger == "confirmed":
             assert incident.confirmed_at is not None and filing.at >= incident.confirmed_at

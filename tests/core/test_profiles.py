@@ -24,7 +24,7 @@ BOZ_FIELDS = ("nature", "affected_data", "consequences", "measures")
 # key: (obligations as (kind, mode, hours, trigger), required fields, files with AP, may inform data subjects)
 TABLE = {
     "doctolib": (
-        [("controller_notice", "immediate", 24, "confirmed")],
+        [("controller_notice", "immediate", 24, "confirmed"), ("awareness_notice", "immediate", 24, "suspected")],
         ("nature", "consequences", "measures"),
         False,
         False,
@@ -36,7 +36,7 @@ TABLE = {
         False,
     ),
     "citodent": (
-        [("controller_notice", "immediate", 24, "suspected")],
+        [("controller_notice", "immediate", 24, "confirmed"), ("awareness_notice", "immediate", 24, "suspected")],
         ("cause", "measures", "informed_parties"),
         True,
         True,
@@ -98,6 +98,20 @@ def test_shipped_profile_matches_the_table(shipped, key):
     for rule in profile.obligations:
         assert rule.clause.strip()
         assert rule.wording.strip()
+
+
+def test_notices_owed_from_awareness_cite_citodent_6_2_and_doctolib_3_2(shipped):
+    assert shipped["citodent"].rule("awareness_notice").clause == "Art. 6.2"
+    assert shipped["citodent"].rule("controller_notice").clause == "Art. 6.1"
+    assert shipped["doctolib"].rule("awareness_notice").clause == "Art. 3.2"
+
+
+def test_an_awareness_notice_must_run_from_awareness(tmp_path):
+    path = tmp_path / "own.toml"
+    text = (PROFILE_DIR / "citodent.toml").read_text(encoding="utf-8").replace('key = "citodent"', 'key = "own"')
+    path.write_text(text.replace('kind = "awareness_notice"\n', 'kind = "awareness_notice"\ntrigger = "confirmed"\n'))
+    with pytest.raises(ProfileError, match=r"obligations\[1\]\.trigger.*must be suspected"):
+        load_profiles(tmp_path)
 
 
 def test_boz_clauses_cite_articles_5_2_and_5_3(shipped):

@@ -240,7 +240,7 @@ def test_a_confirmation_starts_the_clocks_of_a_suspected_incident(app, handler, 
     db.session.commit()
     tick_every(60, 30)
     boz_notice = obligation(incident, "controller_notice", contract=boz)
-    cito_notice = obligation(incident, "controller_notice", contract=cito)
+    cito_notice = obligation(incident, "awareness_notice", contract=cito)
     assert reminders_of(boz_notice) == []
     assert sent_hours(cito_notice) == [12, 18, 22, 24, 28]  # 24 h from awareness
     breaches.confirm(incident, confirmed_at=at(30), actor=handler, now=at(30))
