@@ -555,11 +555,15 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
     recompute(incident, [row.controller_id])
     # A filing recorded after a deadline it meets with an earlier time says so on the timeline for good (issue 13,
     # item 2): the deadline may later be recomputed, the entry stays.
-    backdated = db.session.scalars(
-        select(Obligation.due_at).where(
-            Obligation.incident_id == incident.id, Obligation.filing_id == row.id, Obligation.backdated.is_(True)
+    backdated = [
+        due
+        for due in db.session.scalars(
+            select(Obligation.due_at).where(
+                Obligation.incident_id == incident.id, Obligation.filing_id == row.id, Obligation.backdated.is_(True)
+            )
         )
-    ).all()
+        if due is not None
+    ]
     record_event(
         incident,
         "filing",

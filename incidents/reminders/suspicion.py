@@ -44,7 +44,7 @@ def remind_long_suspected(now: datetime) -> int:
             select(User.id, User.email, User.language).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
         ).all()
         for incident in due:
-            won = db.session.execute(
+            won = db.session.execute(  # type: ignore[attr-defined]  # a DML result has rowcount
                 update(Incident.__table__)
                 .where(
                     Incident.__table__.c.id == incident.id,
