@@ -48,6 +48,18 @@ STATUS_LABELS = {
     "not_required": _l("not required"),
     "ended": _l("ended"),
 }
+NORM_STATUS_LABELS = {
+    ("internal", "met"): _l("met within our internal target"),
+    ("internal", "missed"): _l("past our internal target"),
+    ("internal", "due_soon"): _l("internal target within 4 h"),
+    ("outer_limit", "met"): _l("met within the outer limit"),
+}
+# What a deadline's hours are (core/profiles.py NORMS), beside its clause.
+NORM_LABELS = {
+    "term": _l("%(h)d hours"),
+    "outer_limit": _l("at once, at the latest within %(h)d hours"),
+    "internal": _l("an open norm; our internal target %(h)d h, not a contract term"),
+}
 INCIDENT_STATUS_LABELS = {
     "suspected": _l("suspected"),
     "confirmed": _l("confirmed"),
@@ -290,6 +302,8 @@ def template_labels() -> dict:
     return {
         "KIND_LABELS": KIND_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
+        "NORM_STATUS_LABELS": NORM_STATUS_LABELS,
+        "NORM_LABELS": NORM_LABELS,
         "INCIDENT_STATUS_LABELS": INCIDENT_STATUS_LABELS,
         "OWNER_LABELS": OWNER_LABELS,
         "NOTIFY_AP_LABELS": NOTIFY_AP_LABELS,

@@ -19,7 +19,12 @@ def test_incident_roundtrip(api, make_contract):
     assert r.status_code == 201, r.get_json()
     incident = r.get_json()
     d = api.get(f"/api/v1/incidents/{incident['id']}/deadlines").get_json()["deadlines"]
-    assert {x["kind"] for x in d} == {"controller_notice", "controller_consultation", "ap_notification"}
+    assert {x["kind"] for x in d} == {
+        "controller_notice",
+        "controller_consultation",
+        "investigation_report",
+        "ap_notification",
+    }
     notice = next(x for x in d if x["kind"] == "controller_notice")
     assert notice["starts_at"] == "2026-03-27T13:00:00Z"
     assert notice["due_at"] == "2026-03-30T13:00:00Z"

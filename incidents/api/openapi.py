@@ -19,6 +19,7 @@ from ..breaches.models import (
 )
 from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, REPORTER_KINDS, SUBJECT_GROUPS
 from ..core.fields import FIELD_KEYS
+from ..core.profiles import NORMS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
 from ..parties.service import LEGAL_BASES
 from . import bp
@@ -130,6 +131,7 @@ SCHEMAS = {
         "properties": {
             "kind": {"type": "string"},
             "mode": {"enum": ["immediate", "within"]},
+            "norm": {"enum": list(NORMS)},
             "hours": {"type": "integer"},
             "trigger": {"enum": ["suspected", "confirmed"]},
             "clause": {"type": "string"},
@@ -344,6 +346,16 @@ SCHEMAS = {
             "profile_version": {
                 "type": ["string", "null"],
                 "description": "the clause profile version (12 hex digits of its file's SHA-256) it was computed from",
+            },
+            "norm": {
+                "enum": list(NORMS),
+                "description": "how `hours` is to be read: a contract term; the outer limit of a duty owed at once "
+                "('onmiddellijk, doch uiterlijk'); or the processor's internal target for an open norm ('onverwijld'), "
+                "not a contract term",
+            },
+            "limited_by_ap": {
+                "type": "boolean",
+                "description": "due_at is the controller's own AP deadline (the report serves its notification)",
             },
         },
     },

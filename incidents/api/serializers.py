@@ -151,6 +151,8 @@ DEADLINE_COLUMNS = (
     Obligation.met_recorded_at,
     Obligation.backdated,
     Obligation.profile_version,
+    Obligation.norm,
+    Obligation.limited_by_ap,
 )
 
 
@@ -175,6 +177,8 @@ def deadlines_json(incident_id: int, now: datetime, controller_id: int | None = 
             "met_recorded_at": iso_z(row.met_recorded_at),
             "backdated": bool(row.backdated),
             "profile_version": row.profile_version or None,
+            "norm": row.norm,
+            "limited_by_ap": bool(row.limited_by_ap),
         }
         for row in rows
     ]

@@ -21,7 +21,13 @@ FILING_KINDS = (
 )
 # A follow-up to an AP notification, recorded with the AP's reference (meldnummer) of the original.
 AP_FOLLOW_UPS = ("supplement", "change", "withdrawal")
-OBLIGATION_KINDS = ("controller_notice", "awareness_notice", "controller_consultation", "ap_notification")
+OBLIGATION_KINDS = (
+    "controller_notice",
+    "awareness_notice",
+    "controller_consultation",
+    "investigation_report",
+    "ap_notification",
+)
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.
 ACKNOWLEDGEMENT = "controller_acknowledgement"
 NOTIFY_AP_CHOICES = ("yes", "no", "needs_info")
@@ -143,6 +149,9 @@ class Obligation(Model):
     # computed from.
     profile_version: Mapped[str] = mapped_column(String(20), default="", server_default="")
     wording: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How its hours are to be read (core/profiles.py NORMS) and whether due_at is the controller's AP deadline.
+    norm: Mapped[str] = mapped_column(String(20), default="term", server_default="term")
+    limited_by_ap: Mapped[bool] = mapped_column(default=False, server_default=false())
     # When the worker next reminds someone of this deadline (None: nothing to remind of).
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -33,6 +33,8 @@ STORED = (
     "backdated",
     "profile_version",
     "wording",
+    "norm",
+    "limited_by_ap",
 )
 
 

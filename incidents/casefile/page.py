@@ -168,13 +168,16 @@ def _groups(incident: Incident, affected: Affected, profiles: Profiles) -> Order
 def _wording(
     row: Obligation, group: ControllerGroup | None, profile: ClauseProfile | None, profiles: Profiles
 ) -> tuple[str, str | None]:
-    """The clause wording shown beside a deadline, and the rule's mode."""
+    """The clause wording shown beside a deadline (the words it was computed from, stored with it; the profile's for a
+    deadline stored before they were kept), and the rule's mode."""
+    rule = profile.rule(row.kind) if profile else None
+    if row.wording:
+        return row.wording, (rule.mode if rule else None)
     if row.kind == "ap_notification":
         # As the clock engine does: a profile where the processor files decides, else the first one.
         found = [p for p in (profiles.get(c.profile_key) for c, _ in (group.contracts if group else [])) if p]
         chosen = next((p for p in found if p.processor_files_with_ap), found[0] if found else None)
         return (chosen.ap_wording if chosen else ""), None
-    rule = profile.rule(row.kind) if profile else None
     return (rule.wording if rule else ""), (rule.mode if rule else None)
 
 

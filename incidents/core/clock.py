@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .instants import add_elapsed_hours
-from .profiles import AP_HOURS, FILED_AS, ClauseProfile
+from .profiles import AP_HOURS, FILED_AS, LIMITED_BY_AP, ClauseProfile, ObligationRule
 
 OPEN_STATUSES = ("pending", "running")
 DUE_SOON = timedelta(hours=4)
@@ -63,6 +63,8 @@ class Deadline:
     backdated: bool = False  # the fulfilling filing was recorded after the deadline, with a time before it
     profile_version: str = ""
     trigger: str = "confirmed"
+    norm: str = "term"  # core/profiles.py NORMS; the AP clock is a term (AVG art. 33(1): "uiterlijk 72 uur")
+    limited_by_ap: bool = False  # due_at is the controller's AP deadline, earlier than the duty's own hours
 
 
 def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> str:
@@ -71,7 +73,7 @@ def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> st
 
 
 def _target(filing: FilingFact) -> tuple[str, int | None]:
-    if filing.kind == "ap_notification":
+    if filing.kind in ("ap_notification", "investigation_report"):  # made to the controller, not per contract
         return "controller", filing.controller_id
     return "contract", filing.contract_id
 
@@ -194,29 +196,16 @@ def compute_deadlines(
     by_duty = _by_duty(filings, incident, {a.contract_id: a.profile for a in contracts})
     deadlines: list[Deadline] = []
     controllers: dict[int, list[AffectedContract]] = {}
+    ap_due: dict[int, datetime | None] = {}
 
+    limited: list[tuple[AffectedContract, ObligationRule]] = []
     for affected in contracts:
         controllers.setdefault(affected.controller_id, []).append(affected)
         for rule in affected.profile.obligations:
-            starts = incident.aware_at if rule.trigger == "suspected" else incident.confirmed_at
-            key = obligation_key(rule.kind, affected.contract_id, affected.controller_id)
-            deadline = Deadline(
-                key=key,
-                kind=rule.kind,
-                contract_id=affected.contract_id,
-                controller_id=affected.controller_id,
-                owner="processor",
-                clause=rule.clause,
-                wording=rule.wording,
-                hours=rule.hours,
-                starts_at=starts,
-                due_at=add_elapsed_hours(starts, rule.hours) if starts is not None else None,
-                status="pending",
-                met_at=None,
-                filing_id=None,
-                profile_version=affected.profile.version,
-                trigger=rule.trigger,
-            )
+            if rule.kind in LIMITED_BY_AP:
+                limited.append((affected, rule))  # after the controller's AP clock, which bounds it
+                continue
+            deadline = _contract_deadline(incident, affected, rule)
             filed_as = FILED_AS.get(rule.kind, rule.kind)
             candidates = by_duty.get((filed_as, "contract", affected.contract_id), [])
             deadlines.append(_settle(deadline, candidates, incident, False, frozen))
@@ -250,7 +239,40 @@ def compute_deadlines(
         candidates = by_duty.get(("ap_notification", "controller", controller_id), [])
         not_required = ap_decisions.get(controller_id) == "no"
         deadlines.append(_settle(deadline, candidates, incident, not_required, frozen))
+        ap_due[controller_id] = None if not_required else deadline.due_at
+
+    for affected, rule in limited:
+        deadline = _contract_deadline(incident, affected, rule)
+        bound = ap_due.get(affected.controller_id)
+        # Its outer limit is the controller's AP deadline once that clock runs; before, its own hours (72: the
+        # earliest that deadline could be, as the controller cannot be told before the breach is established).
+        if bound is not None and deadline.starts_at is not None:
+            deadline.due_at, deadline.limited_by_ap = bound, True
+        candidates = by_duty.get((rule.kind, "controller", affected.controller_id), [])
+        deadlines.append(_settle(deadline, candidates, incident, False, frozen))
     return deadlines
+
+
+def _contract_deadline(incident: IncidentFacts, affected: AffectedContract, rule: ObligationRule) -> Deadline:
+    starts = incident.aware_at if rule.trigger == "suspected" else incident.confirmed_at
+    return Deadline(
+        key=obligation_key(rule.kind, affected.contract_id, affected.controller_id),
+        kind=rule.kind,
+        contract_id=affected.contract_id,
+        controller_id=affected.controller_id,
+        owner="processor",
+        clause=rule.clause,
+        wording=rule.wording,
+        hours=rule.hours,
+        starts_at=starts,
+        due_at=add_elapsed_hours(starts, rule.hours) if starts is not None else None,
+        status="pending",
+        met_at=None,
+        filing_id=None,
+        profile_version=affected.profile.version,
+        trigger=rule.trigger,
+        norm=rule.norm,
+    )
 
 
 def effective_status(status: str, due_at: datetime | None, now: datetime) -> str:

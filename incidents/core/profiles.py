@@ -14,7 +14,15 @@ from typing import Any
 
 from .fields import FIELD_KEYS
 
-OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "awareness_notice")
+OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "awareness_notice", "investigation_report")
+# Duties whose outer limit is the controller's own AP deadline: the report of the investigation (BOZ 5.4 "zodat deze
+# tijdig de Autoriteit Persoonsgegevens … kan informeren", Addendum 13.1(2)) is owed in time for the controller to
+# notify the AP. Until the controller's clock runs, the rule's own hours from the established breach count.
+LIMITED_BY_AP = ("investigation_report",)
+# How a rule's hours are to be read: a fixed contract term ("binnen 72 uur"), the outer limit of a duty owed at once
+# ("onmiddellijk, doch uiterlijk binnen 72 uur": within it, "onmiddellijk" stays an open norm), or the processor's
+# own internal target for an open norm ("onverwijld", "zo spoedig mogelijk"), never a legal conclusion.
+NORMS = ("term", "outer_limit", "internal")
 # A duty fulfilled by filings of another kind: a notice owed from awareness (Citodent 6.2 "ook bij het vermoeden",
 # Doctolib 3.2 "elke inbreuk op de beveiliging") is met by a notice to the controller, like the notice of the
 # established breach beside it.
@@ -42,6 +50,13 @@ class ObligationRule:
     trigger: str
     clause: str
     wording: str
+    at_the_latest: bool = False  # mode "within": the hours are the outer limit of a duty owed at once
+
+    @property
+    def norm(self) -> str:
+        if self.mode == "immediate":
+            return "internal"
+        return "outer_limit" if self.at_the_latest else "term"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +66,7 @@ class ObligationRule:
             "trigger": self.trigger,
             "clause": self.clause,
             "wording": self.wording,
+            "norm": self.norm,
         }
 
 
@@ -147,9 +163,14 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
         raise ProfileError(path, prefix + "trigger", f"must be one of {', '.join(TRIGGERS)}")
     if kind == "awareness_notice" and rule_trigger != "suspected":
         raise ProfileError(path, prefix + "trigger", "an awareness_notice runs from awareness: it must be suspected")
-    unknown = set(raw) - {"kind", "mode", "hours", "trigger", "clause", "wording"}
+    unknown = set(raw) - {"kind", "mode", "hours", "trigger", "clause", "wording", "at_the_latest"}
     if unknown:
         raise ProfileError(path, prefix + sorted(unknown)[0], "is not a known key")
+    at_the_latest = raw.get("at_the_latest", False)
+    if not isinstance(at_the_latest, bool):
+        raise ProfileError(path, prefix + "at_the_latest", "must be true or false")
+    if at_the_latest and mode != "within":
+        raise ProfileError(path, prefix + "at_the_latest", "belongs to mode 'within' (its hours are the outer limit)")
     return ObligationRule(
         kind=kind,
         mode=mode,
@@ -157,6 +178,7 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
         trigger=rule_trigger,
         clause=_get(raw, path, "clause", str, prefix=prefix),
         wording=_get(raw, path, "wording", str, prefix=prefix),
+        at_the_latest=at_the_latest,
     )
 
 

@@ -19,6 +19,7 @@ from ..links import base_url
 KINDS = {
     "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
     "controller_consultation": ("overleg met de verwerkingsverantwoordelijke", "consultation with the controller"),
+    "investigation_report": ("rapportage van het onderzoek", "report of the investigation"),
     "awareness_notice": (
         "melding bij kennisname (vermoeden of beveiligingsinbreuk)",
         "notice on awareness (suspicion or security breach)",

@@ -16,7 +16,12 @@ def test_deadlines_shape(api, make_contract, new_incident):
     body = response.get_json()
     assert set(body) == {"deadlines"}
     found = body["deadlines"]
-    assert [d["kind"] for d in found] == ["controller_notice", "controller_consultation", "ap_notification"]
+    assert [d["kind"] for d in found] == [
+        "controller_notice",
+        "controller_consultation",
+        "ap_notification",
+        "investigation_report",  # BOZ 5.4, bounded by the controller's AP deadline
+    ]
     for d in found:
         assert set(d) >= API_KEYS, d
         assert isinstance(d["controller_id"], int)
@@ -67,7 +72,7 @@ def test_suspected_incident_on_a_confirmed_trigger_profile_is_pending(make_contr
     c1, c2 = make_contract("boz-24h"), make_contract("gdpr-art33")
     incident = new_incident(aware_at="2026-09-01T12:00", contract_ids=[c1.id, c2.id])
     found = deadlines(incident["id"])
-    assert len(found) == 5  # boz-24h notice + consultation, gdpr notice, two ap_notifications
+    assert len(found) == 6  # boz-24h notice + consultation + report, gdpr notice, two ap_notifications
     for d in found:
         assert (d["status"], d["starts_at"], d["due_at"], d["met_at"]) == ("pending", None, None, None), d
     assert one(found, kind="controller_notice", contract_id=c2.id)["clause"] == "AVG art. 33 lid 2"
@@ -136,8 +141,8 @@ def test_a_controller_with_a_citodent_contract_has_the_processor_file(
     cito = make_contract("citodent", controller=controller)
     incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[boz.id, cito.id])
     found = deadlines(incident["id"])
-    # boz notice + consultation, citodent 6.1 and 6.2 notices, one ap_notification for the controller
-    assert len(found) == 5
+    # boz notice + consultation + report, citodent 6.1 and 6.2 notices, one ap_notification for the controller
+    assert len(found) == 6
     ap = one(found, kind="ap_notification")
     assert (ap["controller_id"], ap["owner"], ap["clause"], ap["starts_at"], ap["due_at"]) == (
         controller.id,

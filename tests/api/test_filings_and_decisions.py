@@ -102,6 +102,8 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "met_recorded_at": filing["recorded_at"],
         "backdated": True,
         "profile_version": boz_version,
+        "norm": "outer_limit",  # BOZ 5.2: "onmiddellijk, doch uiterlijk binnen 72 uur"
+        "limited_by_ap": False,
     }
     # the notice made controller A aware: its Art. 33 clock starts at max(confirmed_at, notice) = the notice
     assert one(found, kind="ap_notification", controller_id=case.a.id) == {
@@ -119,6 +121,8 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "met_recorded_at": None,
         "backdated": False,
         "profile_version": ANY,
+        "norm": "term",  # AVG art. 33(1): "uiterlijk 72 uur"
+        "limited_by_ap": False,
     }
     # controller B has had no notice: its clock has not started
     b_ap = one(found, kind="ap_notification", controller_id=case.b.id)

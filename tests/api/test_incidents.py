@@ -57,8 +57,9 @@ def test_create_incident(api, make_contract, row_counts):
     after = row_counts()
     assert after["incidents"] == before["incidents"] + 1
     assert after["affected_contracts"] == before["affected_contracts"] + 2
-    # boz-72h: notice + consultation; doctolib: notices 4.1 and 3.2; one ap_notification per controller (2)
-    assert after["obligations"] == before["obligations"] + 6
+    # boz-72h: notice + consultation + report (5.4); doctolib: notices 4.1 and 3.2; one ap_notification per
+    # controller (2)
+    assert after["obligations"] == before["obligations"] + 7
     assert after["timeline_events"] > before["timeline_events"]
 
 

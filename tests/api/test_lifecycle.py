@@ -21,7 +21,7 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
     c3 = make_contract("boz-24h", controller=first_controller)
     incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[c1.id])
     iid = incident["id"]
-    assert len(deadlines(iid)) == 3
+    assert len(deadlines(iid)) == 4  # notice, consultation, report (5.4), AP
 
     before = row_counts()
     data = {"contract_ids": [c2.id, c3.id, c1.id]}
@@ -34,12 +34,12 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
     assert [c["id"] for c in body["contracts"]] == sorted([c1.id, c2.id, c3.id])
     after = row_counts()
     assert after["affected_contracts"] == before["affected_contracts"] + 2
-    # c2 notices (Doctolib 4.1 and 3.2), c2's controller ap, c3 notice + consultation
-    assert after["obligations"] == before["obligations"] + 5
+    # c2 notices (Doctolib 4.1 and 3.2), c2's controller ap, c3 notice + consultation + report
+    assert after["obligations"] == before["obligations"] + 6
     assert after["timeline_events"] == before["timeline_events"] + 1
 
     found = deadlines(iid)
-    assert len(found) == 8
+    assert len(found) == 10
     assert one(found, kind="controller_notice", contract_id=c2.id) == {
         "kind": "controller_notice",
         "contract_id": c2.id,
@@ -55,6 +55,8 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
         "met_recorded_at": None,
         "backdated": False,
         "profile_version": ANY,
+        "norm": "internal",  # Doctolib 4.1 "onverwijld": 24 h is our own target
+        "limited_by_ap": False,
     }
     c3_consultation = one(found, kind="controller_consultation", contract_id=c3.id)
     assert (c3_consultation["clause"], c3_consultation["starts_at"], c3_consultation["due_at"]) == (
@@ -170,6 +172,8 @@ def test_confirm_with_an_explicit_time(api, make_contract, new_incident, deadlin
         "met_recorded_at": None,
         "backdated": False,
         "profile_version": ANY,
+        "norm": "outer_limit",
+        "limited_by_ap": False,
     }
     assert one(found, kind="controller_consultation")["due_at"] == "2026-09-05T12:00:00Z"
 
@@ -321,7 +325,7 @@ def test_dismiss_a_suspected_incident_ends_pending_obligations(api, make_contrac
     assert response.status_code == 200
     dismissed_at = response.get_json()["dismissed_at"]
     found = deadlines(incident["id"])
-    assert len(found) == 6  # boz-24h notice + consultation, citodent 6.1 + 6.2, two AP clocks
+    assert len(found) == 7  # boz-24h notice + consultation + report, citodent 6.1 + 6.2, two AP clocks
     # Citodent 6.2's notice of the suspicion ran from awareness: overdue at the dismissal it stays missed (the
     # suspicion had to be reported "als zodanig"); everything still open then has ended
     for d in found:

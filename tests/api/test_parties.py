@@ -33,6 +33,13 @@ def test_profiles(api):
             "trigger": "confirmed",
             "clause": "Art. 5.3",
         },
+        {
+            "kind": "investigation_report",
+            "mode": "immediate",
+            "hours": 72,
+            "trigger": "confirmed",
+            "clause": "Art. 5.4",
+        },
     ]
     assert boz72["required_fields"] == ["nature", "affected_data", "consequences", "measures"]
     assert boz72["processor_files_with_ap"] is False
@@ -47,6 +54,13 @@ def test_profiles(api):
             "hours": 24,
             "trigger": "confirmed",
             "clause": "Art. 5.3",
+        },
+        {
+            "kind": "investigation_report",
+            "mode": "immediate",
+            "hours": 72,
+            "trigger": "confirmed",
+            "clause": "Art. 5.4",
         },
     ]
     citodent = profiles["citodent"]
@@ -63,6 +77,13 @@ def test_profiles(api):
     ]
     assert rules(profiles["addendum-gegevensbescherming"]) == [
         {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 13.1"},
+        {
+            "kind": "investigation_report",
+            "mode": "immediate",
+            "hours": 72,
+            "trigger": "confirmed",
+            "clause": "Art. 13.1 (2)",
+        },
     ]
     assert rules(profiles["gdpr-art33"]) == [
         {

@@ -31,6 +31,8 @@ def test_a_staff_feed_has_one_event_per_open_deadline_of_open_incidents(app, wor
         (world["both"].id, "ap_notification"),  # Noord: citodent, the processor files with the AP
         (world["west_only"].id, "controller_notice"),
         (world["west_only"].id, "controller_consultation"),
+        (world["both"].id, "investigation_report"),  # BOZ 5.4 (West)
+        (world["west_only"].id, "investigation_report"),
         (world["both"].id, "awareness_notice"),  # citodent 6.2, from awareness
         (world["suspected"].id, "awareness_notice"),  # citodent 6.2: the clock starts on suspicion
     }

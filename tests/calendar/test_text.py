@@ -155,6 +155,7 @@ def test_a_feed_compared_with_the_database(app, user, make_controller, make_cont
     assert set(found) == {uid(o) for o in expected} and expected
     kinds = {"controller_notice": "Melding aan verwerkingsverantwoordelijke"}
     kinds["controller_consultation"] = "Overleg met verwerkingsverantwoordelijke"
+    kinds["investigation_report"] = "Rapportage van het onderzoek"
     for obligation in expected:
         event = found[uid(obligation)]
         assert str(event["SUMMARY"]) == f"{incident.reference} · {kinds[obligation.kind]} · {name}"

@@ -121,6 +121,7 @@ def test_one_set_of_obligations_per_contract_and_one_ap_per_controller(profiles)
         "controller_notice:contract:3",
         "ap_notification:controller:10",
         "ap_notification:controller:20",
+        "investigation_report:contract:1",  # BOZ 5.4: after its controller's AP clock, which bounds it
     ]
     d = by_key(deadlines)
     notice_2, ap_20 = d["controller_notice:contract:2"], d["ap_notification:controller:20"]

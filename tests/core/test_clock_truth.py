@@ -257,3 +257,35 @@ def test_no_duty_is_met_without_a_filing_that_can_fulfil_it_in_time(case):
         if incident.dismissed_at is not None:
             assert filing.at <= incident.dismissed_at
         assert d.backdated == (filing.recorded_at is not None and filing.recorded_at > d.due_at)
+
+
+REPORT = "investigation_report:contract:1"
+
+
+def test_the_investigation_report_is_owed_by_the_controllers_ap_deadline(profiles):
+    # BOZ 5.4: "zo spoedig mogelijk … zodat deze tijdig de Autoriteit Persoonsgegevens … kan informeren"
+    contracts = [contract(1, 10, profiles["boz-72h"])]
+    d = by_key(compute_deadlines(confirmed(), contracts))
+    # not told yet: the controller's clock has not started, so 72 h from the established breach count
+    assert (d[REPORT].starts_at, d[REPORT].due_at, d[REPORT].limited_by_ap) == (
+        CONFIRMED,
+        CONFIRMED + timedelta(hours=72),
+        False,
+    )
+    told = [notice(1, 1, utc(2026, 3, 28, 9, 0))]
+    d = by_key(compute_deadlines(confirmed(), contracts, told))
+    assert (d[REPORT].due_at, d[REPORT].limited_by_ap, d[REPORT].norm) == (d[AP].due_at, True, "internal")
+    report = FilingFact(2, "investigation_report", utc(2026, 3, 30, 9, 0), controller_id=10)
+    d = by_key(compute_deadlines(confirmed(), contracts, [*told, report]))
+    assert (d[REPORT].status, d[REPORT].filing_id) == ("met", 2)
+    # a report sent before the breach was established reported on a suspicion: it meets nothing
+    early = replace(report, at=utc(2026, 3, 27, 10, 0))
+    assert by_key(compute_deadlines(confirmed(), contracts, [*told, early]))[REPORT].status == "running"
+
+
+def test_the_norm_says_how_the_hours_are_to_be_read(profiles):
+    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["boz-72h"])]))
+    assert d[NOTICE].norm == "outer_limit"  # "onmiddellijk, doch uiterlijk binnen 72 uur"
+    assert d[AP].norm == "term"  # AVG art. 33(1): "uiterlijk 72 uur"
+    d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["doctolib"])]))
+    assert d[NOTICE].norm == "internal"  # "onverwijld": 24 h is our own target, not a contract term

@@ -30,7 +30,7 @@ TABLE = {
         False,
     ),
     "addendum-gegevensbescherming": (
-        [("controller_notice", "immediate", 24, "confirmed")],
+        [("controller_notice", "immediate", 24, "confirmed"), ("investigation_report", "immediate", 72, "confirmed")],
         ALL_SEVEN,
         False,
         False,
@@ -42,13 +42,21 @@ TABLE = {
         True,
     ),
     "boz-72h": (
-        [("controller_notice", "within", 72, "confirmed"), ("controller_consultation", "within", 72, "confirmed")],
+        [
+            ("controller_notice", "within", 72, "confirmed"),
+            ("controller_consultation", "within", 72, "confirmed"),
+            ("investigation_report", "immediate", 72, "confirmed"),
+        ],
         BOZ_FIELDS,
         False,
         False,
     ),
     "boz-24h": (
-        [("controller_notice", "within", 24, "confirmed"), ("controller_consultation", "within", 24, "confirmed")],
+        [
+            ("controller_notice", "within", 24, "confirmed"),
+            ("controller_consultation", "within", 24, "confirmed"),
+            ("investigation_report", "immediate", 72, "confirmed"),
+        ],
         BOZ_FIELDS,
         False,
         False,
@@ -114,6 +122,36 @@ def test_an_awareness_notice_must_run_from_awareness(tmp_path):
         load_profiles(tmp_path)
 
 
+def test_how_the_hours_are_to_be_read(shipped):
+    # BOZ 5.2 "onmiddellijk, doch uiterlijk binnen 72 uur": an outer limit; "onverwijld" (Doctolib 4.1): our own
+    # internal target, never a contract term
+    assert shipped["boz-72h"].rule("controller_notice").norm == "outer_limit"
+    assert shipped["doctolib"].rule("controller_notice").norm == "internal"
+    assert hand_rule("within").norm == "term"
+
+
+def hand_rule(mode: str) -> ObligationRule:
+    return ObligationRule(kind="controller_notice", mode=mode, hours=72, trigger="confirmed", clause="x", wording="y")
+
+
+def test_at_the_latest_belongs_to_a_term(tmp_path):
+    path = tmp_path / "own.toml"
+    text = (PROFILE_DIR / "doctolib.toml").read_text(encoding="utf-8").replace('key = "doctolib"', 'key = "own"')
+    path.write_text(text.replace('mode = "immediate"\n', 'mode = "immediate"\nat_the_latest = true\n', 1))
+    with pytest.raises(ProfileError, match=r"obligations\[0\]\.at_the_latest.*belongs to mode 'within'"):
+        load_profiles(tmp_path)
+
+
+def test_reports_are_owed_by_boz_5_4_and_addendum_13_1_2(shipped):
+    assert shipped["boz-72h"].rule("investigation_report").clause == "Art. 5.4"
+    assert shipped["addendum-gegevensbescherming"].rule("investigation_report").clause == "Art. 13.1 (2)"
+    assert {k for k, p in shipped.items() if p.rule("investigation_report")} == {
+        "boz-72h",
+        "boz-24h",
+        "addendum-gegevensbescherming",
+    }
+
+
 def test_boz_clauses_cite_articles_5_2_and_5_3(shipped):
     for key in ("boz-72h", "boz-24h"):
         assert shipped[key].rule("controller_notice").clause == "Art. 5.2"
@@ -140,15 +178,16 @@ def test_rule_lookup_and_as_dict(shipped):
     assert data["required_fields"] == list(BOZ_FIELDS)
     assert data["processor_files_with_ap"] is False
     assert data["processor_may_inform_data_subjects"] is False
-    assert [{k: o[k] for k in ("kind", "mode", "hours", "trigger", "clause")} for o in data["obligations"]] == [
-        {"kind": "controller_notice", "mode": "within", "hours": 72, "trigger": "confirmed", "clause": "Art. 5.2"},
+    assert [{k: o[k] for k in ("kind", "mode", "hours", "norm", "clause")} for o in data["obligations"]] == [
+        {"kind": "controller_notice", "mode": "within", "hours": 72, "norm": "outer_limit", "clause": "Art. 5.2"},
         {
             "kind": "controller_consultation",
             "mode": "within",
             "hours": 72,
-            "trigger": "confirmed",
+            "norm": "outer_limit",
             "clause": "Art. 5.3",
         },
+        {"kind": "investigation_report", "mode": "immediate", "hours": 72, "norm": "internal", "clause": "Art. 5.4"},
     ]
     json.dumps(data)  # serialisable as the API promises
 

@@ -70,7 +70,7 @@ def test_xlsx_equals_the_page(logged_in, register):
     assert sheet["A1"].font.b
     first = dict(zip(headers, values[1], strict=True))
     assert first["Kennisname (Amsterdamse tijd)"] == datetime(2026, 3, 2, 9, 0)
-    assert first["SE-score"] == 4.25 and first["Verplichtingen gemist"] == 2
+    assert first["SE-score"] == 4.25 and first["Verplichtingen gemist"] == 4
     assert first["Afgewezen op (Amsterdamse tijd)"] is None
 
 

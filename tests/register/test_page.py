@@ -61,7 +61,7 @@ def test_the_row_of_a_handled_incident(logged_in, register):
     assert (row["Ernst (ENISA)"], row["Ernst (AP)"], row["SE-score"]) == ("zeer hoog", "zeer groot", "4,25")
     assert (row["Verplichtingen nagekomen"], row["Verplichtingen gemist"], row["Verplichtingen open"]) == (
         "3",
-        "2",
+        "4",  # two notices' consultations and two reports of the investigation (BOZ 5.3, 5.4)
         "0",
     )
     assert row["Besluiten (laatste per verantwoordelijke)"].startswith(

@@ -57,6 +57,18 @@ def obligation(incident, kind: str, contract=None, controller=None) -> Obligatio
     return found[0]
 
 
+def report_delivered(incident, controllers, hours: float) -> None:
+    """The report of the investigation (BOZ 5.4) delivered to these controllers at START + hours, recorded as the
+    outbox records an accepted e-mail, so that a test's reminders are about the deadlines it names."""
+    from incidents.breaches.service import FilingInput, record_observed_filings
+
+    record_observed_filings(
+        incident,
+        [FilingInput(kind="investigation_report", controller_id=c.id, at=at(hours)) for c in controllers],
+        now=at(hours),
+    )
+
+
 def reminders_of(item) -> list[Reminder]:
     """The reminders of one obligation in the order they were sent (ids grow with sending)."""
     db.session.expire_all()

@@ -28,8 +28,9 @@ def handler(make_person):
 
 @pytest.fixture
 def world(app, handler, make_controller, make_contract):
-    """A confirmed incident at START affecting one boz-72h contract: a 72 h notice and a 72 h consultation owned by
-    the processor, and the controller's AP clock (pending until a notice is filed)."""
+    """A confirmed incident at START affecting one boz-72h contract: a 72 h notice, a 72 h consultation and the
+    report of the investigation (5.4: 72 h until the controller's clock runs) owned by the processor, and the
+    controller's AP clock (pending until a notice is filed)."""
     controller = make_controller(name="Tandartsenpraktijk Noord")
     contract = make_contract("boz-72h", controller)
     incident = breaches.create_incident(
@@ -48,6 +49,7 @@ def world(app, handler, make_controller, make_contract):
         incident=incident,
         notice=obligation(incident, "controller_notice"),
         consultation=obligation(incident, "controller_consultation"),
+        report=obligation(incident, "investigation_report"),
         ap=obligation(incident, "ap_notification"),
     )
 
@@ -65,7 +67,7 @@ def sent_hours(item) -> list[float]:
 
 def test_a_72_hour_window_reminds_at_36_54_70_72_then_every_4_hours_while_missed(world):
     tick_every(30, 90)
-    for item in (world.notice, world.consultation):
+    for item in (world.notice, world.consultation, world.report):
         rows = reminders_of(item)
         assert [hours_after_start(r.fire_at) for r in rows] == [36, 54, 70, 72, *MISSED_EVERY_4H]
         assert [r.point for r in rows] == [
@@ -87,7 +89,7 @@ def test_a_72_hour_window_reminds_at_36_54_70_72_then_every_4_hours_while_missed
 def test_nothing_fires_before_the_first_point(world):
     assert tick(at(0)) == 0
     assert tick(at(35.99)) == 0
-    assert tick(at(36)) == 2  # the notice and the consultation
+    assert tick(at(36)) == 3  # the notice, the consultation and the report
 
 
 def test_keys_are_unique_per_obligation_deadline_and_point(world):
@@ -96,7 +98,7 @@ def test_keys_are_unique_per_obligation_deadline_and_point(world):
     keys = [r.key for r in rows]
     assert len(keys) == len(set(keys))
     for r in rows:
-        item = world.notice if r.obligation_id == world.notice.id else world.consultation
+        item = {o.id: o for o in (world.notice, world.consultation, world.report)}[r.obligation_id]
         assert r.key == f"{item.id}:{int(item.due_at.timestamp())}:{r.point}"
     # ticking again at any time already ticked sends nothing new
     before = len(rows)
@@ -106,10 +108,10 @@ def test_keys_are_unique_per_obligation_deadline_and_point(world):
 
 
 def test_a_tick_after_the_worker_was_down_sends_only_the_newest_point(world):
-    assert tick(at(71)) == 2  # down from the start until after "2 hours before": only that one
+    assert tick(at(71)) == 3  # down from the start until after "2 hours before": only that one
     assert [r.point for r in reminders_of(world.notice)] == ["h2_before"]
     assert tick(at(71.5)) == 0
-    assert tick(at(81.5)) == 2  # down over the deadline and the first missed point: only missed2
+    assert tick(at(81.5)) == 3  # down over the deadline and the first missed point: only missed2
     assert [r.point for r in reminders_of(world.notice)] == ["h2_before", "missed2"]
     assert [r.escalated for r in reminders_of(world.notice)] == [False, True]
     tick_every(30, 90, from_hours=82)
@@ -117,7 +119,7 @@ def test_a_tick_after_the_worker_was_down_sends_only_the_newest_point(world):
 
 
 def test_a_worker_down_for_days_sends_one_reminder_per_obligation(world):
-    assert tick(at(500)) == 2
+    assert tick(at(500)) == 3
     rows = reminders_of(world.notice)
     assert [r.point for r in rows] == ["missed107"]  # (500 - 72) / 4 = 107
     assert hours_after_start(rows[0].fire_at) == 500

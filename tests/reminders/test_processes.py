@@ -30,6 +30,7 @@ from incidents.notices.models import OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.notifications.models import Notification
 from incidents.parties import service as parties
+from incidents.parties.models import Contract
 from incidents.reminders.models import Reminder
 from incidents.reminders.service import BATCH
 from incidents.reminders.texts import KINDS
@@ -63,6 +64,16 @@ def build(count: int, actor, prefix: str) -> SimpleNamespace:
         contract_ids=ids,
         actor=actor,
         now=aware + timedelta(minutes=1),
+    )
+    # The reports of the investigation (BOZ 5.4) delivered at once: two running deadlines per contract remain
+    controllers = db.session.scalars(select(Contract.controller_id).where(Contract.id.in_(ids))).all()
+    breaches.record_observed_filings(
+        incident,
+        [
+            breaches.FilingInput(kind="investigation_report", controller_id=c, at=aware + timedelta(minutes=2))
+            for c in controllers
+        ],
+        now=aware + timedelta(minutes=2),
     )
     db.session.commit()
     obligations = db.session.scalars(

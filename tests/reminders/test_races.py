@@ -102,7 +102,8 @@ def test_a_dismissal_while_a_worker_waits_stops_its_reminders(app, world):
     with PausedTick(app, at(55)):
         breaches.dismiss(world.incident, "Geen datalek", actor=world.handler, now=at(54.5))
         db.session.commit()
-    assert [r.point for r in all_reminders()] == ["pct50", "pct50"]  # notice and consultation, before dismissal
+    # notice, consultation and report (BOZ 5.2, 5.3, 5.4), before the dismissal
+    assert [r.point for r in all_reminders()] == ["pct50", "pct50", "pct50"]
 
 
 def test_a_worker_with_an_older_clock_never_sends_an_older_point_after_a_newer_one(app, world):

@@ -20,7 +20,17 @@ from incidents.notifications.models import Notification
 from incidents.reminders.models import Reminder
 from incidents.reminders.service import tick
 
-from .conftest import DPO, START, all_reminders, at, nav_count, notifications_of, obligation, reminders_of
+from .conftest import (
+    DPO,
+    START,
+    all_reminders,
+    at,
+    nav_count,
+    notifications_of,
+    obligation,
+    reminders_of,
+    report_delivered,
+)
 
 
 @pytest.fixture
@@ -59,6 +69,7 @@ def cast(app, make_person, make_controller, make_contract):
             actor=people.hanna.user,
             now=at(1),
         )
+    report_delivered(incident, (x, y), 1)
     db.session.commit()
     return SimpleNamespace(
         x=x,

@@ -30,12 +30,12 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "reminders=2 suspected_too_long=0 mail_sent=2 webhooks_sent=0 idempotency_keys_expired=0"
-    )
-    assert sorted(db.session.scalars(select(Reminder.point))) == ["pct50", "pct50"]
-    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+        "reminders=3 suspected_too_long=0 mail_sent=3 webhooks_sent=0 idempotency_keys_expired=0"
+    )  # the notice, the consultation and the report of the investigation (BOZ 5.2, 5.3, 5.4)
+    assert sorted(db.session.scalars(select(Reminder.point))) == ["pct50", "pct50", "pct50"]
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
     assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
-    assert [m.rcpt_tos for m in smtp.inbox.received] == [[user.email], [user.email]]
+    assert [m.rcpt_tos for m in smtp.inbox.received] == [[user.email]] * 3
 
     again = runner.invoke(args=["tick"])
     assert (
@@ -43,7 +43,7 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
         and again.output.strip()
         == "reminders=0 suspected_too_long=0 mail_sent=0 webhooks_sent=0 idempotency_keys_expired=0"
     )
-    assert smtp.inbox.count() == 2
+    assert smtp.inbox.count() == 3
 
 
 def test_the_worker_command_is_registered(app, runner):

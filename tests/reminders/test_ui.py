@@ -18,7 +18,7 @@ from incidents.notifications.models import Notification
 from incidents.reminders.service import tick
 from incidents.webhooks.models import Webhook, WebhookDelivery
 
-from .conftest import START, at, nav_count, notifications_of
+from .conftest import START, at, nav_count, notifications_of, report_delivered
 
 
 class Rows(HTMLParser):
@@ -80,6 +80,7 @@ def cast(app, make_person, make_controller, make_contract):
     breaches.record_filing(
         incident, FilingInput(kind="controller_notice", contract_id=cx.id, at=at(1)), actor=people.hanna.user, now=at(1)
     )
+    report_delivered(incident, (x,), 1)
     db.session.commit()
     for hours in (37, 55, 73):
         tick(at(hours))
