@@ -225,7 +225,7 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "edited":
         return Markup(": {}").format(EDITED_LABELS.get(v("field"), v("field")))
     if kind == "contracts_added":
-        return Markup(": {}").format(len(d.get("contract_ids") or ()))
+        return _added_text(d)
     if kind == "filing":
         return _filing_text(d, v)
     if kind in ("decision", "anchor_corrected"):
@@ -258,6 +258,14 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
+
+
+def _added_text(d: dict) -> Markup:
+    text = Markup(": {}").format(len(d.get("contract_ids") or ()))
+    if d.get("established_at"):
+        when = format_local(parse_instant(d["established_at"]))
+        text += Markup(" · {}").format(gettext("breach established for them at %(when)s", when=when))
+    return text
 
 
 def _filing_text(d: dict, v) -> Markup:

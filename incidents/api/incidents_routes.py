@@ -138,7 +138,10 @@ def add_contracts(incident_id: int):
     data = json_body()
     if "contract_ids" not in data:
         raise ApiError(422, "required", "contract_ids is required", "contract_ids")
-    added = service.add_contracts(incident, data["contract_ids"], actor=g.api_user)
+    reject_unknown(data, {"contract_ids", "established_at"}, "'{name}' is not a parameter of adding contracts")
+    added = service.add_contracts(
+        incident, data["contract_ids"], actor=g.api_user, established_at=instant(data, "established_at")
+    )
     return jsonify({**incident_json(incident), "added_contract_ids": added})
 
 

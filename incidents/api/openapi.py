@@ -255,6 +255,12 @@ SCHEMAS = {
                                     "ended then, and it asks for no facts (not in completeness)",
                                 },
                                 "withdrawn_reason": TEXT_OR_NULL,
+                                "established_at": {
+                                    **NULLABLE_INSTANT,
+                                    "description": "added after the breach was established: when it was "
+                                    "established for this contract, where its confirmed-trigger deadlines start "
+                                    "(null: confirmed_at)",
+                                },
                             },
                         },
                     },
@@ -707,7 +713,14 @@ SPEC["paths"]["/documents/{document_id}"] = {
 SCHEMAS["IncidentContracts"] = {
     "type": "object",
     "required": ["contract_ids"],
-    "properties": {"contract_ids": {"type": "array", "items": ID, "minItems": 1}},
+    "properties": {
+        "contract_ids": {"type": "array", "items": ID, "minItems": 1},
+        "established_at": {
+            **INPUT_INSTANT,
+            "description": "for contracts added after the breach was established: when it was established for them "
+            "(default: now); their confirmed-trigger deadlines start then. Refused while the incident is suspected.",
+        },
+    },
 }
 SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
 SCHEMAS["AnchorCorrection"] = {

@@ -74,6 +74,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
             Controller.name,
             AffectedContract.withdrawn_at,
             AffectedContract.withdrawn_reason,
+            AffectedContract.established_at,
         )
         .join(AffectedContract, AffectedContract.contract_id == Contract.id)
         .join(Controller, Controller.id == Contract.controller_id)
@@ -87,7 +88,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     contract_rows = contracts.all()
     values = i.fields or {}
     completeness = []
-    for cid, ref, _ctl, prof, _name, withdrawn_at, _why in contract_rows:
+    for cid, ref, _ctl, prof, _name, withdrawn_at, _why, _established in contract_rows:
         if withdrawn_at is not None:
             continue  # withdrawn by a correction: it asks for no facts
         required = list(profiles[prof].required_fields) if prof in profiles else []
@@ -129,8 +130,9 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
                 "controller_name": name,
                 "withdrawn_at": iso_z(withdrawn_at),
                 "withdrawn_reason": why,
+                "established_at": iso_z(established_at),
             }
-            for cid, ref, ctl, prof, name, withdrawn_at, why in contract_rows
+            for cid, ref, ctl, prof, name, withdrawn_at, why, established_at in contract_rows
         ],
         "completeness": completeness,
     }

@@ -94,6 +94,9 @@ class AffectedContract(Model):
     # are computed from: pinned when the contract is added, so editing a profile file never moves them.
     profile_key: Mapped[str | None] = mapped_column(String(64))
     profile_version: Mapped[str | None] = mapped_column(String(20))
+    # Added after the breach was established: when it was established for this contract (default: when added); its
+    # confirmed-trigger clocks start then (core/clock.py AffectedContract.established). None: the incident's.
+    established_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     incident: Mapped[Incident] = relationship(back_populates="affected")
     contract = relationship("Contract")

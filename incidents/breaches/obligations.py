@@ -66,6 +66,7 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
             AffectedContract.controller_id,
             func.coalesce(AffectedContract.profile_key, Contract.profile_key),
             AffectedContract.profile_version,
+            AffectedContract.established_at,
         )
         .join(Contract, Contract.id == AffectedContract.contract_id)
         .where(
@@ -76,8 +77,11 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         .order_by(AffectedContract.contract_id)
     ).all()
     # Each contract's deadlines come from the profile version pinned when it was added (breaches/profile_pins.py).
-    profiles = profiles_for((key, version) for _, _, key, version in rows)
-    affected = [AffectedFact(cid, controller_id, profiles[(key, version)]) for cid, controller_id, key, version in rows]
+    profiles = profiles_for((key, version) for _, _, key, version, _ in rows)
+    affected = [
+        AffectedFact(cid, controller_id, profiles[(key, version)], established_at)
+        for cid, controller_id, key, version, established_at in rows
+    ]
     filings = [
         FilingFact(*row)
         for row in db.session.execute(

@@ -129,7 +129,9 @@ def _load_contracts(ids: list[int]) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: datetime) -> None:
+def _attach(
+    incident: Incident, contracts: dict[int, tuple[int, str]], now: datetime, established_at: datetime | None = None
+) -> None:
     versions = pins(incident.id, {key for _, key in contracts.values()})
     rows = [
         {
@@ -139,6 +141,7 @@ def _attach(incident: Incident, contracts: dict[int, tuple[int, str]], now: date
             "added_at": now,
             "profile_key": key,
             "profile_version": versions[key],
+            "established_at": established_at,
         }
         for cid, (controller_id, key) in contracts.items()
     ]
@@ -279,6 +282,28 @@ def update_incident(
     return changed
 
 
+def _established_at(incident: Incident, value: datetime | None, now: datetime) -> datetime | None:
+    """When the breach was established for contracts added now: None while the incident is suspected (confirming it
+    establishes it for all), otherwise the given time (not in the future, not before the confirmation) or now."""
+    if incident.confirmed_at is None:
+        if value is not None:
+            raise ValidationFailed(
+                N_("established_at is given only once the breach is established (confirmed)"),
+                "established_at",
+                "not_confirmed",
+            )
+        return None
+    value = _past_instant(value or now, "established_at", now, "established_at")
+    if value < incident.confirmed_at:
+        raise ValidationFailed(
+            N_("established_at lies before the breach was established (%(when)s)"),
+            "established_at",
+            "before_confirmed_at",
+            {"when": format_local(incident.confirmed_at)},
+        )
+    return value
+
+
 def _open(incident: Incident, action: str) -> None:
     if incident.status in ("dismissed", "closed"):
         raise Conflict(
@@ -292,9 +317,21 @@ def _open(incident: Incident, action: str) -> None:
         )
 
 
-def add_contracts(incident: Incident, contract_ids: object, actor=None, now: datetime | None = None) -> list[int]:
-    """Attach more affected contracts; ids already attached are skipped. Returns the ids added."""
+def add_contracts(
+    incident: Incident,
+    contract_ids: object,
+    actor=None,
+    now: datetime | None = None,
+    established_at: datetime | None = None,
+) -> list[int]:
+    """Attach more affected contracts; ids already attached are skipped. Returns the ids added.
+
+    Added after the breach was established, a contract records when it was established for it (``established_at``,
+    default now): its confirmed-trigger clocks start then, not at the incident's confirmed_at, which may lie days
+    before anyone knew this contract was touched."""
     _open(incident, "changed")
+    now = now or utcnow()
+    established_at = _established_at(incident, established_at, now)
     ids = _contract_ids(contract_ids)
     if not ids:
         raise ValidationFailed(N_("contract_ids must name at least one contract"), "contract_ids", "required")
@@ -317,13 +354,14 @@ def add_contracts(incident: Incident, contract_ids: object, actor=None, now: dat
         )
     if new or reinstated:
         if new:
-            _attach(incident, new, now or utcnow())
+            _attach(incident, new, now, established_at)
         record_event(
             incident,
             "contracts_added",
             actor,
             contract_ids=[*new, *reinstated],
             **({"reinstated": reinstated} if reinstated else {}),
+            **({"established_at": established_at.isoformat()} if established_at and new else {}),
         )
         incident.updated_at = utcnow()
         recompute(incident)

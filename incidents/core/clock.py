@@ -31,6 +31,17 @@ class AffectedContract:
     contract_id: int
     controller_id: int
     profile: ClauseProfile
+    # A contract added after the breach was established: when it was established for this contract (default: when
+    # it was added). Its confirmed-trigger clocks start then, not at the incident's confirmed_at.
+    established_at: datetime | None = None
+
+    def established(self, incident: IncidentFacts) -> datetime | None:
+        """When the breach counts as established for this contract (None while the incident is suspected)."""
+        if incident.confirmed_at is None:
+            return None
+        if self.established_at is None:
+            return incident.confirmed_at
+        return max(self.established_at, incident.confirmed_at)
 
 
 @dataclass(frozen=True)
@@ -102,14 +113,15 @@ def _by_duty(
 
 def _fulfilling(deadline: Deadline, candidates: list[FilingFact], incident: IncidentFacts) -> FilingFact | None:
     """The earliest filing that can fulfil the duty. A duty that has not started cannot be met; a duty owed once
-    the breach is established (trigger confirmed) is met only by a filing at or after ``confirmed_at``: a notice
-    given while the incident was only suspected reported a suspicion, not an established breach."""
-    if deadline.starts_at is None:
+    the breach is established (trigger confirmed) is met only by a filing at or after it was established for its
+    contract (its start): a notice given while the incident was only suspected reported a suspicion, not an
+    established breach, and one given before a contract was found to be affected did not tell of that contract."""
+    starts = deadline.starts_at
+    if starts is None:
         return None
     if deadline.kind == "ap_notification" or deadline.trigger != "confirmed":
         return candidates[0] if candidates else None
-    confirmed = incident.confirmed_at
-    return next((f for f in candidates if confirmed is not None and f.at >= confirmed), None)
+    return next((f for f in candidates if f.at >= starts), None)
 
 
 def _settle(
@@ -164,16 +176,14 @@ def _established_notice_at(
     incident: IncidentFacts,
 ) -> datetime | None:
     """When the processor first told the controller of the established breach: its earliest notice on any of the
-    controller's contracts at or after ``confirmed_at`` (a notice of the suspicion alone does not make the
-    controller aware of a breach)."""
-    if incident.confirmed_at is None:
-        return None
-    confirmed = incident.confirmed_at
+    controller's contracts at or after the breach was established for that contract (a notice of the suspicion
+    alone does not make the controller aware of a breach)."""
     times = [
         f.at
         for a in affected_list
+        if (established := a.established(incident)) is not None
         for f in by_duty.get(("controller_notice", "contract", a.contract_id), [])
-        if f.at >= confirmed
+        if f.at >= established
     ]
     return min(times) if times else None
 
@@ -254,7 +264,7 @@ def compute_deadlines(
 
 
 def _contract_deadline(incident: IncidentFacts, affected: AffectedContract, rule: ObligationRule) -> Deadline:
-    starts = incident.aware_at if rule.trigger == "suspected" else incident.confirmed_at
+    starts = incident.aware_at if rule.trigger == "suspected" else affected.established(incident)
     return Deadline(
         key=obligation_key(rule.kind, affected.contract_id, affected.controller_id),
         kind=rule.kind,

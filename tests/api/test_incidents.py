@@ -321,6 +321,7 @@ def test_get_incident_with_its_contracts(api, make_controller, make_contract, ne
             "controller_name": "Mondzorg Centrum",
             "withdrawn_at": None,
             "withdrawn_reason": None,
+            "established_at": None,
         },
         {
             "id": c2.id,
@@ -330,6 +331,7 @@ def test_get_incident_with_its_contracts(api, make_controller, make_contract, ne
             "controller_name": "Huisartsenpost West",
             "withdrawn_at": None,
             "withdrawn_reason": None,
+            "established_at": None,
         },
     ]
     assert body["fields"] == {"measures": "wachtwoorden gereset"}

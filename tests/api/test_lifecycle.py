@@ -24,7 +24,9 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
     assert len(deadlines(iid)) == 4  # notice, consultation, report (5.4), AP
 
     before = row_counts()
-    data = {"contract_ids": [c2.id, c3.id, c1.id]}
+    # established for them when the incident was confirmed (by default: when they are added, see
+    # test_contracts_added_later.py)
+    data = {"contract_ids": [c2.id, c3.id, c1.id], "established_at": "2026-09-01T12:00"}
     response = api.post(f"/api/v1/incidents/{iid}/contracts", json=data)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()

@@ -289,3 +289,15 @@ def test_the_norm_says_how_the_hours_are_to_be_read(profiles):
     assert d[AP].norm == "term"  # AVG art. 33(1): "uiterlijk 72 uur"
     d = by_key(compute_deadlines(confirmed(), [contract(1, 10, profiles["doctolib"])]))
     assert d[NOTICE].norm == "internal"  # "onverwijld": 24 h is our own target, not a contract term
+
+
+def test_a_contract_found_affected_later_runs_from_when_it_was_established_for_it(profiles):
+    later = replace(contract(1, 10, profiles["boz-72h"]), established_at=CONFIRMED + timedelta(days=3))
+    d = by_key(compute_deadlines(confirmed(), [later]))
+    assert (d[NOTICE].starts_at, d[NOTICE].due_at) == (CONFIRMED + timedelta(days=3), CONFIRMED + timedelta(days=6))
+    # a notice between the confirmation and then did not tell of this contract, nor start the controller's clock
+    told = [notice(1, 1, CONFIRMED + timedelta(days=1))]
+    d = by_key(compute_deadlines(confirmed(), [later], told))
+    assert (d[NOTICE].status, d[AP].starts_at) == ("running", None)
+    # while suspected nothing confirmed-trigger has started, whatever was recorded
+    assert by_key(compute_deadlines(IncidentFacts("suspected", AWARE, None), [later]))[NOTICE].starts_at is None
