@@ -22,7 +22,7 @@ from ..parties.models import Controller
 from ..validation import clean_text
 from .keys import ONCE, dedupe_key, notice_pattern
 from .models import NOTICE_VERSIONS, NoticeBatch, OutboxMessage
-from .service import mail_row, open_for_notices, queue_mails, render_message
+from .service import mail_row, open_for_notices, queue_mails, render_message, told_controllers
 
 TOKEN_LENGTH = 64
 
@@ -46,7 +46,7 @@ def queue_batch(
     next_text = clean_text(next_update, "next_update", 500)
     # Batches of one incident take turns (as issuing does): each sees the notices the one before it queued.
     lock_incident(incident)
-    open_for_notices(incident)
+    open_for_notices(incident, version)  # after a dismissal: only the final notice that it proved unfounded
     now = now or utcnow()
     earlier = db.session.scalar(select(NoticeBatch).where(NoticeBatch.token == token))
     if earlier is not None:
@@ -65,7 +65,10 @@ def queue_batch(
             db.session.flush()
     except IntegrityError:  # the same form sent twice at once: the other request made the batch
         return db.session.scalars(select(NoticeBatch).where(NoticeBatch.token == token)).one()
-    rows = _rows(incident, batch, sorted(set(controller_ids)), version, next_text, actor, now)
+    wanted = set(controller_ids)
+    if incident.status == "dismissed":
+        wanted &= told_controllers(incident)  # nobody is told it proved unfounded who was never told of it
+    rows = _rows(incident, batch, sorted(wanted), version, next_text, actor, now)
     queue_mails(rows)
     batch.total = len(rows)
     record_event(incident, "notices_queued", actor, batch_id=batch.id, version=version, count=len(rows))

@@ -43,7 +43,7 @@ def open_for_notices(incident: Incident, version: object = None) -> None:
         )
 
 
-def _told(incident: Incident) -> set[int]:
+def told_controllers(incident: Incident) -> set[int]:
     """Controllers told of the incident: a notice issued to them, or a notice recorded by hand."""
     issued = db.session.scalars(
         select(OutboxMessage.controller_id).where(
@@ -58,7 +58,7 @@ def _told(incident: Incident) -> set[int]:
 
 def _only_told(incident: Incident, controllers: list[Controller], all_: object) -> list[Controller]:
     """After a dismissal: the final notice goes only to controllers who were told (all: those of them)."""
-    told = _told(incident)
+    told = told_controllers(incident)
     if all_ is True:
         return [c for c in controllers if c.id in told]
     strangers = [c.id for c in controllers if c.id not in told]

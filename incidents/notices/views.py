@@ -119,6 +119,22 @@ def send_all(incident_id: int):
     return _run(incident, BulkForm(), act, _("Notices queued."))
 
 
+@bp.post("/incidents/<int:incident_id>/notices/final-all")
+def send_final_all(incident_id: int):
+    """After a dismissal: the final notice that the suspicion proved unfounded to every controller who was told of
+    it, queued as a batch (only those: the others never heard of it)."""
+    incident = incident_or_404(incident_id)
+
+    def act(form):
+        told = sorted(service.told_controllers(incident))
+        if not told:
+            flash(_("No controller was told of this incident: there is nobody to send a final notice to."), "info")
+            return _back(incident)
+        return queued(incident, told, version="final", form=form, token=form.token.data or secrets.token_hex(16))
+
+    return _run(incident, BulkForm(), act, _("Notices queued."))
+
+
 def queued(incident: Incident, controller_ids: list[int], *, version: str, form, token: object) -> WerkzeugResponse:
     """Queue a batch of notices (a BulkForm's next-update text and `token`), say how many, and go to its progress
     page: for "notify all" here and for the incident page's list (casefile/bulk.py)."""

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from incidents.breaches.models import Filing, Obligation
 from incidents.breaches.obligations import recompute
-from incidents.breaches.service import create_incident
+from incidents.breaches.service import FilingInput, create_incident, dismiss, record_filing
 from incidents.core.instants import utcnow
+from incidents.errors import Conflict
 from incidents.extensions import db
 from incidents.notices.batches import queue_batch
 from incidents.notices.models import Document, NoticeBatch, OutboxMessage
@@ -180,3 +181,40 @@ def test_a_viewer_sees_no_notice_forms_and_cannot_queue(many, client, app):
     )
     assert response.status_code == 403
     assert count(OutboxMessage) == 0
+
+
+def test_after_a_dismissal_the_final_notice_goes_in_one_batch_to_those_told_only(many, logged_in, inbox):
+    incident, controllers = many
+    told = [controllers[0].id, controllers[5].id, controllers[7].id]
+    issue_notices(incident, controller_ids=told[:2])
+    db.session.commit()
+    assert deliver_due() == {"sent": 2}
+    # one was told by phone, recorded by hand
+    contract = next(c for c in controllers[7].contracts if c.profile_key == "boz-72h")
+    data = {"kind": "controller_notice", "contract_id": contract.id, "channel": "phone"}
+    record_filing(incident, FilingInput(**data))
+    dismiss(incident, "Geen persoonsgegevens betrokken")
+    db.session.commit()
+
+    url = f"/incidents/{incident.id}"
+    page = logged_in.get(url).get_data(as_text=True)
+    assert 'id="final-all"' in page and "Meld alle 3 geïnformeerde verwerkingsverantwoordelijken" in page
+    token = page.split('id="final-all"')[1].split('name="token" value="')[1].split('"')[0]
+    response = logged_in.post(f"{url}/notices/final-all", data={"csrf_token": csrf_from(page), "token": token})
+    assert response.status_code == 302 and "/notices/batches/" in response.headers["Location"]
+    finals = db.session.execute(
+        select(OutboxMessage.controller_id, OutboxMessage.details).where(OutboxMessage.batch_id.is_not(None))
+    ).all()
+    assert sorted(c for c, _ in finals) == sorted(told)
+    assert {d["version"] for _, d in finals} == {"final"}
+    assert deliver_due() == {"sent": 3}
+    subjects = [parse(m.content)["Subject"] for m in inbox.received[2:]]
+    assert len(subjects) == 3 and all("ongegrond" in s.lower() for s in subjects), subjects
+
+
+def test_a_batch_of_any_other_notice_is_still_refused_after_a_dismissal(many):
+    incident, controllers = many
+    dismiss(incident, "Vals alarm")
+    db.session.commit()
+    with pytest.raises(Conflict):
+        queue_batch(incident, [controllers[0].id], version="update", next_update="", token="a" * 20)
