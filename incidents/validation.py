@@ -46,6 +46,8 @@ FIELD_WORDS = {
     "channel": N_("channel"),
     "next_update": N_("next update"),
     "contact_email": N_("e-mail address"),
+    "breach_contact_email": N_("e-mail address of the contract's breach contact"),
+    "breach_contact_name": N_("name of the contract's breach contact"),
     "e-mail address": N_("e-mail address"),
     "email": N_("e-mail address"),
     "contact_name": N_("contact person"),

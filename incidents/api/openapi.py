@@ -197,6 +197,12 @@ SCHEMAS = {
             "reference": {"type": "string"},
             "services": {"type": "string"},
             "data_categories": {"type": "string"},
+            "breach_contact_name": {"type": "string"},
+            "breach_contact_email": {
+                "type": "string",
+                "description": "the contract's own breach contact (BOZ Bijlage 3); empty: the controller's "
+                "contact_email receives its notices",
+            },
             "created_at": INSTANT,
         },
     },
@@ -209,6 +215,8 @@ SCHEMAS = {
             "reference": {"type": "string", "maxLength": 64},
             "services": {"type": "string"},
             "data_categories": {"type": "string"},
+            "breach_contact_name": {"type": "string", "maxLength": 200},
+            "breach_contact_email": {"type": "string", "maxLength": 254},
         },
     },
     "IncidentSummary": {

@@ -46,6 +46,8 @@ def contract_json(c: Contract) -> dict:
         "reference": c.reference,
         "services": c.services,
         "data_categories": c.data_categories,
+        "breach_contact_name": c.breach_contact_name,
+        "breach_contact_email": c.breach_contact_email,
         "created_at": iso_z(c.created_at),
     }
 

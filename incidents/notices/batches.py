@@ -22,6 +22,7 @@ from ..parties.models import Controller
 from ..validation import clean_text
 from .keys import ONCE, dedupe_key, notice_pattern
 from .models import NOTICE_VERSIONS, NoticeBatch, OutboxMessage
+from .recipients import notice_recipients
 from .service import mail_row, open_for_notices, queue_mails, render_message, told_controllers
 
 TOKEN_LENGTH = 64
@@ -95,11 +96,7 @@ def _rows(
     ):
         if controller_id is not None:
             taken[controller_id] = count
-    emails = dict(
-        db.session.execute(
-            select(Controller.id, Controller.contact_email).where(Controller.id.in_(controller_ids))
-        ).all()
-    )
+    emails = notice_recipients(incident.id, controller_ids)  # the contracts' breach contacts, or the controller's
     rows = []
     for controller_id in controller_ids:
         if version in ONCE and taken.get(controller_id):
@@ -109,7 +106,7 @@ def _rows(
             incident_id=incident.id,
             controller_id=controller_id,
             dedupe_key=dedupe_key(incident.id, controller_id, "notice", version, sequence),
-            recipients=[emails[controller_id]],
+            recipients=emails[controller_id],
             subject="",
             now=now,
             created_by_id=getattr(actor, "id", None),

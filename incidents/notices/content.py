@@ -25,6 +25,7 @@ from ..core.scope import INCIDENT_WIDE_DETAILS, records, subjects
 from ..core.scope_words import category_list, group_list, range_text, scope_rows
 from ..extensions import db
 from ..parties.models import Contract, Controller
+from .recipients import addressees
 from .render import APClock, ContractClause, FieldValue, NoticeContent
 
 DETAIL_LABELS = {
@@ -225,6 +226,10 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         for key in FIELD_KEYS
         if key in required or values.get(key)
     ]
+    # the contracts' own breach contacts (BOZ Bijlage 3) where they name one, otherwise the controller's; the greeting
+    # names the one person addressed (several: the organisation)
+    people = addressees(incident.id, controller)
+    greeted = people[0][0] if len(people) == 1 else ""
     return NoticeContent(
         language=language,
         kind=kind,
@@ -234,8 +239,10 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         processor_contact=config["PROCESSOR_CONTACT"],
         controller_name=controller.name,
         controller_kvk=controller.kvk,
-        controller_contact=controller.contact_name,
-        controller_email=controller.contact_email,
+        # the contracts' own breach contacts (BOZ Bijlage 3) where they name one, otherwise the controller's
+        controller_contact=greeted,
+        controller_email=", ".join(email for _name, email in people),
+        addressed_to="; ".join(f"{name} <{email}>".strip() for name, email in people),
         incident_reference=incident.reference,
         incident_title=incident.title,
         description=incident.description,

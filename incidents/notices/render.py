@@ -77,6 +77,9 @@ class NoticeContent:
     stage: str = "established"
     dismissed_at: datetime | None = None
     dismiss_reason: str = ""
+    # Everyone the notice is addressed to, "name <address>; …": the contracts' breach contacts (BOZ Bijlage 3) or
+    # the controller's contact.
+    addressed_to: str = ""
 
     @property
     def provisional(self) -> bool:
@@ -165,7 +168,10 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                     content.controller_name
                     + (f" · {w['kvk']} {content.controller_kvk}" if content.controller_kvk else ""),
                 ),
-                (w["contact"], f"{content.controller_contact} <{content.controller_email}>".strip()),
+                (
+                    w["contact"],
+                    content.addressed_to or f"{content.controller_contact} <{content.controller_email}>".strip(),
+                ),
             ],
         ),
         (

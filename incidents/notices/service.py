@@ -26,6 +26,7 @@ from . import content as content_builder
 from .ack import ack_url
 from .keys import ONCE, dedupe_key, initial_notice_pattern, sequence_pattern
 from .models import NOTICE_VERSIONS, Document, OutboxMessage
+from .recipients import notice_recipients
 from .render import NoticeContent, filename, render_html, render_pdf, render_text, subject
 from .repeats import content_digest, repeated
 
@@ -170,7 +171,7 @@ def _issue(
             incident_id=incident.id,
             controller_id=controller.id,
             dedupe_key=key,
-            recipients=[controller.contact_email],
+            recipients=notice_recipients(incident.id, [controller.id])[controller.id],
             subject="",
             now=now,
             created_by_id=getattr(actor, "id", None),

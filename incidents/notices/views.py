@@ -15,7 +15,7 @@ from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
 from ..breaches.service import FilingInput
 from ..core.instants import format_local, iso_z, utcnow
-from ..errors import DomainError
+from ..errors import N_, Conflict, DomainError
 from ..extensions import db
 from ..forms_common import attach_error
 from ..i18n import speak
@@ -126,6 +126,11 @@ def send_final_all(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
+        if incident.status != "dismissed":
+            raise Conflict(
+                N_("only a dismissed incident is closed with the notice that the suspicion proved unfounded"),
+                code="not_dismissed",
+            )
         told = sorted(service.told_controllers(incident))
         if not told:
             flash(_("No controller was told of this incident: there is nobody to send a final notice to."), "info")

@@ -17,6 +17,8 @@ from ..validation import email_address, kvk_number
 from .models import Contract, Controller
 
 COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
+# A contract's own breach contact (BOZ Bijlage 3): optional columns, empty for the controller's contact.
+OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email")
 # Accept the Dutch column names people type in a spreadsheet as well.
 ALIASES = {
     "verwerkingsverantwoordelijke": "controller",
@@ -29,6 +31,9 @@ ALIASES = {
     "profile_key": "profile",
     "referentie": "reference",
     "kenmerk": "reference",
+    "meldcontact": "breach_contact_name",
+    "meldcontact naam": "breach_contact_name",
+    "meldcontact e-mail": "breach_contact_email",
 }
 MAX_ROWS = 20000
 
@@ -138,6 +143,21 @@ def _check_row(
     return row_errors, email, kvk
 
 
+def _breach_contact(line: int, values: dict[str, str]) -> tuple[list[RowError], tuple[str, str]]:
+    name, raw = values["breach_contact_name"], values["breach_contact_email"]
+    if len(name) > 200:
+        too_long = N_("breach contact name is longer than 200 characters")
+        return [RowError(line, "breach_contact_name", too_long)], ("", "")
+    if not raw:
+        if name:
+            return [RowError(line, "breach_contact_email", N_("a breach contact needs an e-mail address"))], ("", "")
+        return [], ("", "")
+    try:
+        return [], (name, email_address(raw, "breach_contact_email"))
+    except DomainError as exc:
+        return [_refused(line, "breach_contact_email", exc)], ("", "")
+
+
 def import_contracts(raw: bytes | str) -> ImportResult:
     reader = _reader(_decode(raw))
     header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in reader.fieldnames or []]
@@ -160,7 +180,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     known = {c.name.strip().lower(): c for c in db.session.scalars(select(Controller))}
     errors: list[RowError] = []
     planned_controllers: dict[str, dict] = {}
-    planned_contracts: list[tuple[str, str, str]] = []
+    planned_contracts: list[tuple[str, str, str, tuple[str, str]]] = []
     seen_refs: dict[str, int] = {}
 
     for row in reader:
@@ -171,10 +191,12 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         if None in row:
             errors.append(RowError(line, None, N_("more values than columns")))
             continue
-        values = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        values = {k: (row.get(k) or "").strip() for k in COLUMNS + OPTIONAL_COLUMNS}
         if not any(values.values()):
             continue
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
+        contact_errors, contact = _breach_contact(line, values)
+        row_errors += contact_errors
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -183,7 +205,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         folded = name.lower()
         if folded not in known and folded not in planned_controllers:
             planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk}
-        planned_contracts.append((folded, values["profile"], reference))
+        planned_contracts.append((folded, values["profile"], reference, contact))
 
     if errors:
         raise ImportRefused(errors)
@@ -197,8 +219,16 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         known[folded] = controller
         result.controllers_created += 1
     db.session.flush()
-    for folded, profile, reference in planned_contracts:
-        db.session.add(Contract(controller_id=known[folded].id, profile_key=profile, reference=reference))
+    for folded, profile, reference, (contact_name, contact_email) in planned_contracts:
+        db.session.add(
+            Contract(
+                controller_id=known[folded].id,
+                profile_key=profile,
+                reference=reference,
+                breach_contact_name=contact_name,
+                breach_contact_email=contact_email,
+            )
+        )
         result.contracts += 1
     db.session.flush()
     return result

@@ -37,6 +37,12 @@ class ContractForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=64)])
     services = TextAreaField(_l("Services"), validators=[Optional(), Length(max=2000)])
     data_categories = TextAreaField(_l("Data categories"), validators=[Optional(), Length(max=2000)])
+    breach_contact_name = StringField(
+        _l("Breach contact of this contract (name)"), validators=[Optional(), Length(max=200)]
+    )
+    breach_contact_email = EmailField(
+        _l("Breach contact of this contract (e-mail)"), validators=[Optional(), Length(max=254)]
+    )
 
 
 class ImportForm(FlaskForm):

@@ -47,6 +47,10 @@ class Contract(Model):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     services: Mapped[str] = mapped_column(Text, default="")
     data_categories: Mapped[str] = mapped_column(Text, default="")
+    # The contract's own breach contact (BOZ art. 5.2/5.5: "de contactpersoon … genoemd in Bijlage 3"): its notices go
+    # there instead of to the controller's contact_email. Empty: the controller's.
+    breach_contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    breach_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     controller: Mapped[Controller] = relationship(back_populates="contracts")

@@ -105,6 +105,7 @@ def create_contract(data: dict) -> Contract:
         reference=_reference(data.get("reference")),
         services=clean_text(data.get("services"), "services", 2000),
         data_categories=clean_text(data.get("data_categories"), "data_categories", 2000),
+        **_breach_contact(data),
     )
     db.session.add(contract)
     db.session.flush()
@@ -117,8 +118,20 @@ def update_contract(contract: Contract, data: dict) -> Contract:
     contract.reference = _reference(data.get("reference"), exclude_id=contract.id)
     contract.services = clean_text(data.get("services"), "services", 2000)
     contract.data_categories = clean_text(data.get("data_categories"), "data_categories", 2000)
+    for name, value in _breach_contact(data).items():
+        setattr(contract, name, value)
     db.session.flush()
     return contract
+
+
+def _breach_contact(data: dict) -> dict[str, str]:
+    """The contract's own breach contact (optional): a name needs an address to send to."""
+    name = clean_text(data.get("breach_contact_name"), "breach_contact_name", 200)
+    raw = clean_text(data.get("breach_contact_email"), "breach_contact_email", 254)
+    email = email_address(raw, "breach_contact_email") if raw else ""
+    if name and not email:
+        raise ValidationFailed(N_("a breach contact needs an e-mail address"), "breach_contact_email", "required")
+    return {"breach_contact_name": name, "breach_contact_email": email}
 
 
 def find_controller_by_name(name: str) -> Controller | None:

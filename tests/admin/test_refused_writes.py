@@ -96,6 +96,8 @@ CASES = {
         {"consult-contract_id": "{contract}", "consult-with_whom": "", "consult-agreements": ""},
     ),
     "notices.acknowledge": ("/ack/forged-token", {"name": "Iemand"}),
+    # the incident is not dismissed: there is nothing to close as unfounded
+    "notices.send_final_all": ("/incidents/{incident}/notices/final-all", {"token": "a" * 20}),
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),
     "portal.filing": ("/portal/incidents/{incident}/filings", {"ap-kind": "ap_notification"}),
     "portal.question": ("/portal/incidents/{incident}/questions", {"q-text": "Vraag"}),
