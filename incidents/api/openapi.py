@@ -371,6 +371,25 @@ SCHEMAS = {
                 "type": "boolean",
                 "description": "due_at is the controller's own AP deadline (the report serves its notification)",
             },
+            "owner_basis": {
+                "type": ["string", "null"],
+                "description": "AP clock owned by the processor: the contract clause that has it file for the "
+                "controller (the 72 hours are AVG art. 33(1), in `clause`)",
+            },
+            "owner_conflict": {
+                "type": "array",
+                "description": "the controller's contracts disagree about who notifies the AP: each side's clause; the "
+                "controller then owns the clock",
+                "items": {
+                    "type": "object",
+                    "required": ["clause", "wording", "says"],
+                    "properties": {
+                        "clause": {"type": "string"},
+                        "wording": {"type": "string"},
+                        "says": {"enum": ["processor", "controller"]},
+                    },
+                },
+            },
         },
     },
     "NewFiling": {

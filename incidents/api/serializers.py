@@ -157,6 +157,8 @@ DEADLINE_COLUMNS = (
     Obligation.profile_version,
     Obligation.norm,
     Obligation.limited_by_ap,
+    Obligation.owner_basis,
+    Obligation.owner_conflict,
 )
 
 
@@ -183,6 +185,8 @@ def deadlines_json(incident_id: int, now: datetime, controller_id: int | None = 
             "profile_version": row.profile_version or None,
             "norm": row.norm,
             "limited_by_ap": bool(row.limited_by_ap),
+            "owner_basis": row.owner_basis or None,
+            "owner_conflict": row.owner_conflict or [],
         }
         for row in rows
     ]

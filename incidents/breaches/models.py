@@ -155,6 +155,10 @@ class Obligation(Model):
     # How its hours are to be read (core/profiles.py NORMS) and whether due_at is the controller's AP deadline.
     norm: Mapped[str] = mapped_column(String(20), default="term", server_default="term")
     limited_by_ap: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The AP clock: the contract clause that has the processor file for the controller, and when the controller's
+    # contracts disagree about who files, each side's clause: [{"clause", "wording", "says"}] (None: no conflict).
+    owner_basis: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    owner_conflict: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     # When the worker next reminds someone of this deadline (None: nothing to remind of).
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

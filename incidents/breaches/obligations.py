@@ -35,7 +35,18 @@ STORED = (
     "wording",
     "norm",
     "limited_by_ap",
+    "owner_basis",
+    "owner_conflict",
 )
+
+
+def _stored(d) -> dict:
+    """A computed deadline's stored columns (the conflict as JSON, None without one)."""
+    values = {name: getattr(d, name) for name in STORED}
+    values["owner_conflict"] = [
+        {"clause": clause, "wording": wording, "says": says} for clause, wording, says in d.owner_conflict
+    ] or None
+    return values
 
 
 def latest_ap_decisions(incident_id: int, controller_ids: Collection[int] | None = None) -> dict[int, str]:
@@ -111,7 +122,7 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
     inserts, updates = [], []
     reminders = reminder_plan()
     for d in deadlines:
-        values = {name: getattr(d, name) for name in STORED}
+        values = _stored(d)
         row = existing.get(d.key)
         if row is None:
             inserts.append(

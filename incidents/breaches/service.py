@@ -35,7 +35,7 @@ from .models import (
     Incident,
     Obligation,
 )
-from .obligations import recompute
+from .obligations import latest_ap_decisions, recompute
 from .profile_pins import pinned_profiles, pins
 from .references import next_reference
 from .timeline import actor_id, record_event
@@ -546,6 +546,8 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         controller_id = _affected_controller(incident, controller_id)
         if reference is None:
             raise ValidationFailed(N_("the AP's reference (meldnummer) is required"), "reference", "required")
+        if kind == "ap_notification":
+            _on_the_controllers_decision(incident, controller_id)
         contract_id = None
         if kind == "ap_follow_up":
             details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up, at)}
@@ -651,6 +653,29 @@ def record_observed_filings(
         recompute(incident, {row.controller_id for row in rows})
         db.session.flush()
     return rows
+
+
+def _on_the_controllers_decision(incident: Incident, controller_id: int) -> None:
+    """Where the processor files with the AP for a controller (its contract says so), it does so on that controller's
+    recorded decision to notify: the duty of AVG art. 33(1) stays the controller's."""
+    owner = db.session.scalar(
+        select(Obligation.owner).where(
+            Obligation.incident_id == incident.id,
+            Obligation.controller_id == controller_id,
+            Obligation.kind == "ap_notification",
+        )
+    )
+    if owner != "processor":
+        return
+    if latest_ap_decisions(incident.id, [controller_id]).get(controller_id) != "yes":
+        raise Conflict(
+            N_(
+                "the processor notifies the AP for this controller only on its recorded decision to notify "
+                "(AVG art. 33(1) is the controller's duty): record that decision first"
+            ),
+            "controller_id",
+            "no_decision_to_notify",
+        )
 
 
 def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up: object, at: datetime) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .instants import add_elapsed_hours
-from .profiles import AP_HOURS, FILED_AS, LIMITED_BY_AP, ClauseProfile, ObligationRule
+from .profiles import AP_CLAUSE, AP_HOURS, AP_WORDING, FILED_AS, LIMITED_BY_AP, ClauseProfile, ObligationRule
 
 OPEN_STATUSES = ("pending", "running")
 DUE_SOON = timedelta(hours=4)
@@ -76,6 +76,10 @@ class Deadline:
     trigger: str = "confirmed"
     norm: str = "term"  # core/profiles.py NORMS; the AP clock is a term (AVG art. 33(1): "uiterlijk 72 uur")
     limited_by_ap: bool = False  # due_at is the controller's AP deadline, earlier than the duty's own hours
+    # The AP clock: the contract clause that has the processor file for the controller (the 72 hours themselves are
+    # AVG art. 33(1)), and, when the controller's contracts disagree about who files, each side's clause.
+    owner_basis: str = ""
+    owner_conflict: tuple[tuple[str, str, str], ...] = ()  # (clause, wording, "processor" | "controller")
 
 
 def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> str:
@@ -222,13 +226,26 @@ def compute_deadlines(
 
     for controller_id, affected_list in controllers.items():
         filer = next((a.profile for a in affected_list if a.profile.processor_files_with_ap), None)
-        if filer is not None:
-            owner, clause, wording, source = "processor", filer.ap_clause, filer.ap_wording, filer
+        reserver = next((a.profile for a in affected_list if a.profile.ap_reserved_clause), None)
+        conflict: tuple[tuple[str, str, str], ...] = ()
+        basis = ""
+        if filer is not None and reserver is None:
+            # The processor files, for the controller; the 72 hours are the law's (AVG art. 33(1)), the delegation
+            # the contract's.
+            owner, clause, wording, source, basis = "processor", AP_CLAUSE, AP_WORDING, filer, filer.ap_clause
             starts = incident.confirmed_at
         else:
+            # Where one contract has the processor file and another reserves it to the controller, the controller
+            # owns it, and the conflict is shown with both clauses.
             source = affected_list[0].profile
             owner, clause, wording = "controller", source.ap_clause, source.ap_wording
             starts = _established_notice_at(affected_list, by_duty, incident)
+            if filer is not None and reserver is not None:
+                conflict = (
+                    (filer.ap_clause, filer.ap_wording, "processor"),
+                    (reserver.ap_reserved_clause, reserver.ap_reserved_wording, "controller"),
+                )
+                clause, wording = AP_CLAUSE, AP_WORDING
         key = obligation_key("ap_notification", None, controller_id)
         deadline = Deadline(
             key=key,
@@ -245,6 +262,8 @@ def compute_deadlines(
             met_at=None,
             filing_id=None,
             profile_version=source.version,
+            owner_basis=basis,
+            owner_conflict=conflict,
         )
         candidates = by_duty.get(("ap_notification", "controller", controller_id), [])
         not_required = ap_decisions.get(controller_id) == "no"

@@ -96,6 +96,10 @@ class ClauseProfile:
     notice_channels: tuple[str, ...] = ()
     channel_clause: str = ""
     channel_wording: str = ""
+    # The clause that reserves notifying the AP to the controller (BOZ 5.4 "kan alleen gedaan worden door de
+    # Verwerkingsverantwoordelijke"): beside a contract of the same controller where the processor files, a conflict.
+    ap_reserved_clause: str = ""
+    ap_reserved_wording: str = ""
     # The file's text and the target-hours override it was loaded with: what the version names, kept so that a
     # version can be stored and read back after the file has changed (parties/profile_versions.py).
     text: str = field(default="", compare=False, repr=False)
@@ -201,6 +205,8 @@ PROFILE_KEYS = {
     "notice_channels",
     "channel_clause",
     "channel_wording",
+    "ap_reserved_clause",
+    "ap_reserved_wording",
 }
 CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
 
@@ -248,7 +254,19 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
         path=str(path),
         paraphrase=_get(data, path, "paraphrase", bool) if "paraphrase" in data else False,
         **_channels(data, path),
+        **_reserved(data, path),
     )
+
+
+def _reserved(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    if "ap_reserved_clause" not in data:
+        return {}
+    if data.get("processor_files_with_ap"):
+        raise ProfileError(path, "ap_reserved_clause", "contradicts processor_files_with_ap = true")
+    return {
+        "ap_reserved_clause": _get(data, path, "ap_reserved_clause", str),
+        "ap_reserved_wording": _get(data, path, "ap_reserved_wording", str),
+    }
 
 
 def _channels(data: dict[str, Any], path: Path) -> dict[str, Any]:

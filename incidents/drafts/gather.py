@@ -110,9 +110,11 @@ def _severity(row: SeverityAssessment | None) -> Severity | None:
 def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
     contracts = affected_contracts(incident.id, controller.id)
     found = list(pinned_profiles(incident.id, [c.id for c in contracts]).values())
-    # As the clock engine decides: a profile where the processor files with the AP makes the processor the filer.
-    filing_profile = next((p for p in found if p.processor_files_with_ap), None)
     clock = _ap_clock(incident, controller)
+    # As the clock engine decided: the processor files only where a contract says so and no other contract of the
+    # controller reserves it to the controller (then the AP clock is the controller's, with the conflict on it).
+    processor_files = clock is not None and clock.owner == "processor"
+    filing_profile = next((p for p in found if p.processor_files_with_ap), None) if processor_files else None
     filings = db.session.scalars(
         select(Filing)
         .where(

@@ -101,12 +101,13 @@ def test_citodent_runs_from_aware_at_and_the_processor_files_with_the_ap(api, ma
         "contract_id": None,
         "controller_id": contract.controller_id,
         "owner": "processor",
-        "clause": "Art. 6.1",
+        "clause": "AVG art. 33 lid 1",  # the 72 hours are the law's; Citodent 6.1 is why the processor files
         "status": "pending",
         "starts_at": None,
         "due_at": None,
         "met_at": None,
     }
+    assert one(found, kind="ap_notification")["owner_basis"] == "Art. 6.1"
 
     # the processor's AP clock starts at confirmed_at, without waiting for a notice to the controller
     assert api.post(f"/api/v1/incidents/{iid}/confirm", json={"confirmed_at": "2026-09-01T18:00"}).status_code == 200
@@ -117,24 +118,28 @@ def test_citodent_runs_from_aware_at_and_the_processor_files_with_the_ap(api, ma
         "2026-09-01T16:00:00Z",
         "2026-09-04T16:00:00Z",
     )
-    assert (
-        api.post(
-            f"/api/v1/incidents/{iid}/filings",
-            json={
-                "kind": "ap_notification",
-                "controller_id": contract.controller_id,
-                "at": "2026-09-03T09:00",
-                "reference": "AP-77",
-            },
-        ).status_code
-        == 201
-    )
+    filing = {
+        "kind": "ap_notification",
+        "controller_id": contract.controller_id,
+        "at": "2026-09-03T09:00",
+        "reference": "AP-77",
+    }
+    # the processor files for the controller on its recorded decision only (AVG art. 33(1) is the controller's duty)
+    refused = api.post(f"/api/v1/incidents/{iid}/filings", json=filing)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "no_decision_to_notify")
+    decision = {
+        "controller_id": contract.controller_id,
+        "notify_ap": "yes",
+        "decision_maker": {"name": "Dr. Tand", "function": "Praktijkhouder", "via": "phone"},
+    }
+    assert api.post(f"/api/v1/incidents/{iid}/decisions", json=decision).status_code == 201
+    assert api.post(f"/api/v1/incidents/{iid}/filings", json=filing).status_code == 201
     ap = one(deadlines(iid), kind="ap_notification")
     assert (ap["status"], ap["met_at"]) == ("met", "2026-09-03T07:00:00Z")
 
 
-def test_a_controller_with_a_citodent_contract_has_the_processor_file(
-    api, make_controller, make_contract, new_incident, deadlines
+def test_contracts_that_disagree_about_who_files_leave_the_ap_clock_with_the_controller(
+    api, logged_in, make_controller, make_contract, new_incident, deadlines
 ):
     controller = make_controller()
     boz = make_contract("boz-72h", controller=controller)
@@ -144,10 +149,21 @@ def test_a_controller_with_a_citodent_contract_has_the_processor_file(
     # boz notice + consultation + report, citodent 6.1 and 6.2 notices, one ap_notification for the controller
     assert len(found) == 6
     ap = one(found, kind="ap_notification")
-    assert (ap["controller_id"], ap["owner"], ap["clause"], ap["starts_at"], ap["due_at"]) == (
+    # Citodent 6.1: the processor reports to the AP; BOZ 5.4: only the controller can. The controller owns it: its
+    # clock starts when it is told of the established breach, and the conflict is shown with both clauses.
+    assert (ap["controller_id"], ap["owner"], ap["clause"], ap["starts_at"], ap["owner_basis"]) == (
         controller.id,
-        "processor",
-        "Art. 6.1",
-        "2026-09-01T10:00:00Z",
-        "2026-09-04T10:00:00Z",
+        "controller",
+        "AVG art. 33 lid 1",
+        None,
+        None,
     )
+    assert [(c["clause"], c["says"]) for c in ap["owner_conflict"]] == [
+        ("Art. 6.1", "processor"),
+        ("Art. 5.4", "controller"),
+    ]
+    assert ap["owner_conflict"][1]["wording"].startswith("Het melden van een Inbreuk aan de AP")
+    page = logged_in.get(f"/incidents/{incident['id']}/controllers/{controller.id}").get_data(as_text=True)
+    assert page.count("data-owner-conflict") == 1
+    assert "De contracten spreken elkaar tegen over wie meldt aan de AP" in page
+    assert "Art. 6.1 (de verwerker meldt)" in page and "Art. 5.4 (alleen de verwerkingsverantwoordelijke)" in page

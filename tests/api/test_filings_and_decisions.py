@@ -104,6 +104,8 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "profile_version": boz_version,
         "norm": "outer_limit",  # BOZ 5.2: "onmiddellijk, doch uiterlijk binnen 72 uur"
         "limited_by_ap": False,
+        "owner_basis": None,
+        "owner_conflict": [],
     }
     # the notice made controller A aware: its Art. 33 clock starts at max(confirmed_at, notice) = the notice
     assert one(found, kind="ap_notification", controller_id=case.a.id) == {
@@ -123,6 +125,8 @@ def test_controller_notice_met(api, user, case, deadlines, row_counts):
         "profile_version": ANY,
         "norm": "term",  # AVG art. 33(1): "uiterlijk 72 uur"
         "limited_by_ap": False,
+        "owner_basis": None,
+        "owner_conflict": [],
     }
     # controller B has had no notice: its clock has not started
     b_ap = one(found, kind="ap_notification", controller_id=case.b.id)

@@ -59,6 +59,8 @@ def test_add_contracts(api, make_controller, make_contract, new_incident, deadli
         "profile_version": ANY,
         "norm": "internal",  # Doctolib 4.1 "onverwijld": 24 h is our own target
         "limited_by_ap": False,
+        "owner_basis": None,
+        "owner_conflict": [],
     }
     c3_consultation = one(found, kind="controller_consultation", contract_id=c3.id)
     assert (c3_consultation["clause"], c3_consultation["starts_at"], c3_consultation["due_at"]) == (
@@ -176,6 +178,8 @@ def test_confirm_with_an_explicit_time(api, make_contract, new_incident, deadlin
         "profile_version": ANY,
         "norm": "outer_limit",
         "limited_by_ap": False,
+        "owner_basis": None,
+        "owner_conflict": [],
     }
     assert one(found, kind="controller_consultation")["due_at"] == "2026-09-05T12:00:00Z"
 

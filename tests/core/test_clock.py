@@ -373,7 +373,8 @@ def test_processor_files_with_ap_owner_processor_starts_at_confirmation(profiles
     deadlines = compute_deadlines(confirmed(), [contract(1, 10, profiles["citodent"])])
     ap = by_key(deadlines)["ap_notification:controller:10"]
     assert ap.owner == "processor"
-    assert ap.clause == "Art. 6.1"
+    # the 72 hours are the law's; the contract is why the processor files
+    assert (ap.clause, ap.owner_basis) == ("AVG art. 33 lid 1", "Art. 6.1")
     assert ap.starts_at == utc(2026, 3, 27, 13, 0)
     assert ap.due_at == utc(2026, 3, 30, 13, 0)
     assert ap.status == "running"
@@ -396,23 +397,35 @@ def test_processor_files_with_ap_pending_while_suspected(profiles):
     assert (ap.starts_at, ap.due_at) == (None, None)
 
 
-def test_controller_with_a_filing_contract_among_others_has_the_processor_file(profiles):
+AP10 = "ap_notification:controller:10"
+
+
+def test_contracts_that_disagree_about_who_files_leave_it_with_the_controller_showing_both_clauses(profiles):
+    # Citodent 6.1: the processor reports to the AP; Doctolib 4.3: that is for the controller to decide
     contracts = [
         contract(1, 10, profiles["doctolib"]),
         contract(2, 10, profiles["citodent"]),
         contract(3, 20, profiles["doctolib"]),
     ]
     d = by_key(compute_deadlines(confirmed(), contracts))
-    assert d["ap_notification:controller:10"].owner == "processor"
-    assert d["ap_notification:controller:10"].starts_at == utc(2026, 3, 27, 13, 0)
-    assert d["ap_notification:controller:20"].owner == "controller"
-    assert d["ap_notification:controller:20"].status == "pending"
+    ap = d["ap_notification:controller:10"]
+    assert (ap.owner, ap.clause, ap.starts_at) == ("controller", "AVG art. 33 lid 1", None)
+    assert [(clause, says) for clause, _wording, says in ap.owner_conflict] == [
+        ("Art. 6.1", "processor"),
+        ("Art. 4.3", "controller"),
+    ]
+    assert d["ap_notification:controller:20"].owner_conflict == ()
+    # Citodent beside a contract without such a reservation (AVG art. 33(2) only): the processor files
+    alone = by_key(
+        compute_deadlines(confirmed(), [contract(1, 10, profiles["gdpr-art33"]), contract(2, 10, profiles["citodent"])])
+    )
+    assert (alone[AP10].owner, alone[AP10].owner_conflict) == ("processor", ())
 
 
 def test_hand_built_filer_profile_uses_its_ap_clause():
     profile = hand_profile(files_with_ap=True, ap_clause="Art. 9.9")
     ap = by_key(compute_deadlines(confirmed(), [contract(1, 10, profile)]))["ap_notification:controller:10"]
-    assert (ap.owner, ap.clause, ap.starts_at) == ("processor", "Art. 9.9", utc(2026, 3, 27, 13, 0))
+    assert (ap.owner, ap.owner_basis, ap.starts_at) == ("processor", "Art. 9.9", utc(2026, 3, 27, 13, 0))
 
 
 # --- status: met / missed at the boundary ----------------------------------------------------------------
