@@ -14,6 +14,8 @@ KIND_LABELS = {
     "controller_notice": _l("Notice to controller"),
     "controller_consultation": _l("Consultation with controller"),
     "awareness_notice": _l("Notice on awareness (suspicion or security breach)"),
+    "authority_contact": _l("Contact with another authority"),
+    "authority_contact_notice": _l("Informing the controller of a contact with another authority"),
     "ap_notification": _l("Notification to the AP"),
     "data_subject_communication": _l("Communication to data subjects"),
     "investigation_report": _l("Investigation report"),
@@ -31,6 +33,7 @@ FILING_FORM_KINDS = (
     "ap_notification",
     "ap_follow_up",
     "data_subject_communication",
+    "authority_contact",
 )
 OUTBOX_LABELS = {
     "queued": _l("queued"),

@@ -133,7 +133,11 @@ SCHEMAS = {
             "mode": {"enum": ["immediate", "within"]},
             "norm": {"enum": list(NORMS)},
             "hours": {"type": "integer"},
-            "trigger": {"enum": ["suspected", "confirmed"]},
+            "trigger": {
+                "enum": ["suspected", "confirmed", "authority_contact"],
+                "description": "what starts the clock: awareness, the established breach, or (for "
+                "authority_contact_notice) the first recorded contact with an authority other than the AP",
+            },
             "clause": {"type": "string"},
             "wording": {"type": "string"},
         },

@@ -18,6 +18,9 @@ FILING_KINDS = (
     "ap_notification",
     "data_subject_communication",
     "ap_follow_up",
+    # a contact with (or a disclosure to) an authority other than the AP about the incident, per controller: it
+    # starts the duty to keep that controller informed (BOZ 5.7, Doctolib 7.2, Addendum 6.2)
+    "authority_contact",
 )
 # A follow-up to an AP notification, recorded with the AP's reference (meldnummer) of the original.
 AP_FOLLOW_UPS = ("supplement", "change", "withdrawal")
@@ -26,6 +29,7 @@ OBLIGATION_KINDS = (
     "awareness_notice",
     "controller_consultation",
     "investigation_report",
+    "authority_contact_notice",
     "ap_notification",
 )
 # Recorded by the application itself, never posted: a controller confirming receipt of a notice.

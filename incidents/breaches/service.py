@@ -542,7 +542,14 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
     note = clean_text(note, "note", MAX_FIELD_LENGTH) or None
     if follow_up is not None and kind != "ap_follow_up":
         raise ValidationFailed(N_("follow_up is given only with kind ap_follow_up"), "follow_up", "not_applicable")
-    if kind in ("ap_notification", "ap_follow_up"):
+    if kind == "authority_contact":
+        controller_id = _affected_controller(incident, controller_id)
+        contract_id = None
+        if note is None:
+            raise ValidationFailed(
+                N_("say which authority it was and what it asked for or received (note)"), "note", "required"
+            )
+    elif kind in ("ap_notification", "ap_follow_up"):
         controller_id = _affected_controller(incident, controller_id)
         if reference is None:
             raise ValidationFailed(N_("the AP's reference (meldnummer) is required"), "reference", "required")

@@ -387,7 +387,8 @@ def filings(incident_id: int):
     incident = incident_or_404(incident_id)
 
     def act(form):
-        ap = form.kind.data in ("ap_notification", "ap_follow_up")
+        # made to or about the controller as a whole, not one contract
+        ap = form.kind.data in ("ap_notification", "ap_follow_up", "authority_contact")
         service.record_filing(
             incident,
             FilingInput(

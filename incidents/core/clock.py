@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .instants import add_elapsed_hours
-from .profiles import AP_CLAUSE, AP_HOURS, AP_WORDING, FILED_AS, LIMITED_BY_AP, ClauseProfile, ObligationRule
+from .profiles import (
+    AP_CLAUSE,
+    AP_HOURS,
+    AP_WORDING,
+    FILED_AS,
+    LIMITED_BY_AP,
+    STARTED_BY,
+    ClauseProfile,
+    ObligationRule,
+)
 
 OPEN_STATUSES = ("pending", "running")
 DUE_SOON = timedelta(hours=4)
@@ -88,7 +97,7 @@ def obligation_key(kind: str, contract_id: int | None, controller_id: int) -> st
 
 
 def _target(filing: FilingFact) -> tuple[str, int | None]:
-    if filing.kind in ("ap_notification", "investigation_report"):  # made to the controller, not per contract
+    if filing.kind in ("ap_notification", "investigation_report", "authority_contact"):  # per controller
         return "controller", filing.controller_id
     return "contract", filing.contract_id
 
@@ -123,7 +132,7 @@ def _fulfilling(deadline: Deadline, candidates: list[FilingFact], incident: Inci
     starts = deadline.starts_at
     if starts is None:
         return None
-    if deadline.kind == "ap_notification" or deadline.trigger != "confirmed":
+    if deadline.kind == "ap_notification" or deadline.trigger == "suspected":
         return candidates[0] if candidates else None
     return next((f for f in candidates if f.at >= starts), None)
 
@@ -219,7 +228,14 @@ def compute_deadlines(
             if rule.kind in LIMITED_BY_AP:
                 limited.append((affected, rule))  # after the controller's AP clock, which bounds it
                 continue
-            deadline = _contract_deadline(incident, affected, rule)
+            started_by = STARTED_BY.get(rule.kind)
+            if started_by is not None:
+                facts = by_duty.get((started_by, "controller", affected.controller_id))
+                if not facts:
+                    continue  # nothing recorded that starts it: no duty
+                deadline = _contract_deadline(incident, affected, rule, facts[0].at)
+            else:
+                deadline = _contract_deadline(incident, affected, rule)
             filed_as = FILED_AS.get(rule.kind, rule.kind)
             candidates = by_duty.get((filed_as, "contract", affected.contract_id), [])
             deadlines.append(_settle(deadline, candidates, incident, False, frozen))
@@ -282,8 +298,13 @@ def compute_deadlines(
     return deadlines
 
 
-def _contract_deadline(incident: IncidentFacts, affected: AffectedContract, rule: ObligationRule) -> Deadline:
-    starts = incident.aware_at if rule.trigger == "suspected" else affected.established(incident)
+def _contract_deadline(
+    incident: IncidentFacts, affected: AffectedContract, rule: ObligationRule, started: datetime | None = None
+) -> Deadline:
+    if started is not None:
+        starts: datetime | None = started
+    else:
+        starts = incident.aware_at if rule.trigger == "suspected" else affected.established(incident)
     return Deadline(
         key=obligation_key(rule.kind, affected.contract_id, affected.controller_id),
         kind=rule.kind,

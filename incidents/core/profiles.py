@@ -14,7 +14,13 @@ from typing import Any
 
 from .fields import FIELD_KEYS
 
-OBLIGATION_KINDS = ("controller_notice", "controller_consultation", "awareness_notice", "investigation_report")
+OBLIGATION_KINDS = (
+    "controller_notice",
+    "controller_consultation",
+    "awareness_notice",
+    "investigation_report",
+    "authority_contact_notice",
+)
 # Duties whose outer limit is the controller's own AP deadline: the report of the investigation (BOZ 5.4 "zodat deze
 # tijdig de Autoriteit Persoonsgegevens … kan informeren", Addendum 13.1(2)) is owed in time for the controller to
 # notify the AP. Until the controller's clock runs, the rule's own hours from the established breach count.
@@ -26,9 +32,13 @@ NORMS = ("term", "outer_limit", "internal")
 # A duty fulfilled by filings of another kind: a notice owed from awareness (Citodent 6.2 "ook bij het vermoeden",
 # Doctolib 3.2 "elke inbreuk op de beveiliging") is met by a notice to the controller, like the notice of the
 # established breach beside it.
-FILED_AS = {"awareness_notice": "controller_notice"}
+FILED_AS = {"awareness_notice": "controller_notice", "authority_contact_notice": "controller_notice"}
+# A duty that a recorded fact starts rather than an anchor of the incident: telling the controller of a contact with
+# an authority other than the AP (BOZ 5.7, Doctolib 7.2, Addendum 6.2) runs from the first such contact recorded for
+# it, and exists only once one is.
+STARTED_BY = {"authority_contact_notice": "authority_contact"}
 MODES = ("immediate", "within")
-TRIGGERS = ("suspected", "confirmed")
+TRIGGERS = ("suspected", "confirmed", "authority_contact")
 DEFAULT_IMMEDIATE_HOURS = 24
 AP_HOURS = 72
 AP_CLAUSE = "AVG art. 33 lid 1"
@@ -162,11 +172,14 @@ def _rule(raw: Any, index: int, path: Path, trigger: str, overrides: dict[str, i
         # "onverwijld" as an internal target longer than the controller's own 72 hours would empty the clause
         source = "PROFILE_TARGET_HOURS" if kind in overrides else prefix + "hours"
         raise ProfileError(path, source, f"an immediate target may not exceed the controller's own {AP_HOURS} hours")
-    rule_trigger = raw.get("trigger", "suspected" if kind == "awareness_notice" else trigger)
+    default = {"awareness_notice": "suspected", "authority_contact_notice": "authority_contact"}.get(kind, trigger)
+    rule_trigger = raw.get("trigger", default)
     if rule_trigger not in TRIGGERS:
         raise ProfileError(path, prefix + "trigger", f"must be one of {', '.join(TRIGGERS)}")
     if kind == "awareness_notice" and rule_trigger != "suspected":
         raise ProfileError(path, prefix + "trigger", "an awareness_notice runs from awareness: it must be suspected")
+    if (kind == "authority_contact_notice") != (rule_trigger == "authority_contact"):
+        raise ProfileError(path, prefix + "trigger", "authority_contact starts authority_contact_notice, and only it")
     unknown = set(raw) - {"kind", "mode", "hours", "trigger", "clause", "wording", "at_the_latest"}
     if unknown:
         raise ProfileError(path, prefix + sorted(unknown)[0], "is not a known key")
@@ -219,8 +232,8 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
     if key != path.stem:
         raise ProfileError(path, "key", f"must equal the file name '{path.stem}'")
     trigger = _get(data, path, "trigger", str)
-    if trigger not in TRIGGERS:
-        raise ProfileError(path, "trigger", f"must be one of {', '.join(TRIGGERS)}")
+    if trigger not in TRIGGERS[:2]:
+        raise ProfileError(path, "trigger", f"must be one of {', '.join(TRIGGERS[:2])}")
     required = _get(data, path, "required_fields", list)
     for i, name in enumerate(required):
         if name not in FIELD_KEYS:

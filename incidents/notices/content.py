@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..breaches.assessment import latest_severity
-from ..breaches.models import AffectedContract, Incident, Obligation
+from ..breaches.models import AffectedContract, Filing, Incident, Obligation
 from ..breaches.profile_pins import pinned_profiles
 from ..breaches.scope import scope_of
 from ..core.ap_options import natures, option
@@ -257,8 +257,24 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         report_sections=report_sections or [],
         ack_url=ack_url,
         details=detail_rows(incident.details or {}, language),
+        authority_contacts=_authority_contacts(incident, controller.id),
         scope=own_rows(scope, language),
         stage=STAGES.get(incident.status, "established"),
         dismissed_at=incident.dismissed_at,
         dismiss_reason=incident.dismiss_reason or "",
     )
+
+
+def _authority_contacts(incident: Incident, controller_id: int) -> list[tuple[str, str]]:
+    """This controller's recorded contacts with authorities other than the AP (BOZ 5.7, Doctolib 7.2, Addendum 6.2):
+    a notice after one tells of it, which is what fulfils the duty to keep the controller informed."""
+    rows = db.session.execute(
+        select(Filing.at, Filing.note, Filing.reference)
+        .where(
+            Filing.incident_id == incident.id,
+            Filing.controller_id == controller_id,
+            Filing.kind == "authority_contact",
+        )
+        .order_by(Filing.at, Filing.id)
+    )
+    return [(format_local(at), f"{note} ({reference})" if reference else (note or "")) for at, note, reference in rows]

@@ -80,6 +80,8 @@ class NoticeContent:
     # Everyone the notice is addressed to, "name <address>; …": the contracts' breach contacts (BOZ Bijlage 3) or
     # the controller's contact.
     addressed_to: str = ""
+    # Contacts with (or disclosures to) authorities other than the AP recorded for this controller: (when, what).
+    authority_contacts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
@@ -204,6 +206,8 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         result.append((w["information"], [(f.label, f.value or w["unknown"]) for f in content.fields]))
         if content.scope:
             result.append((w["scope"], content.scope))
+        if content.authority_contacts:
+            result.append((w["authority_contacts"], content.authority_contacts))
         later = [(w["still_unknown"], ", ".join(content.missing))] if content.missing else []
         result.append((w["next_update"], later + [(w["next_update"], content.next_update or w["next_update_default"])]))
     else:

@@ -77,6 +77,11 @@ CHANNEL: Pairs = {
 FILING_KIND: Pairs = {
     "controller_notice": ("Melding aan de verwerkingsverantwoordelijke", "Notice to the controller"),
     "controller_consultation": ("Overleg met de verwerkingsverantwoordelijke", "Consultation with the controller"),
+    "authority_contact": ("Contact met een andere autoriteit", "Contact with another authority"),
+    "authority_contact_notice": (
+        "Informeren over contact met een andere autoriteit",
+        "Informing of a contact with another authority",
+    ),
     "awareness_notice": (
         "Melding bij kennisname (vermoeden of beveiligingsinbreuk)",
         "Notice on awareness (suspicion or security breach)",

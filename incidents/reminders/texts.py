@@ -20,6 +20,10 @@ KINDS = {
     "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
     "controller_consultation": ("overleg met de verwerkingsverantwoordelijke", "consultation with the controller"),
     "investigation_report": ("rapportage van het onderzoek", "report of the investigation"),
+    "authority_contact_notice": (
+        "informeren over contact met een andere autoriteit",
+        "informing of a contact with another authority",
+    ),
     "awareness_notice": (
         "melding bij kennisname (vermoeden of beveiligingsinbreuk)",
         "notice on awareness (suspicion or security breach)",

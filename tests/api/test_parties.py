@@ -40,6 +40,13 @@ def test_profiles(api):
             "trigger": "confirmed",
             "clause": "Art. 5.4",
         },
+        {
+            "kind": "authority_contact_notice",
+            "mode": "immediate",
+            "hours": 24,
+            "trigger": "authority_contact",
+            "clause": "Art. 5.7",
+        },
     ]
     assert boz72["required_fields"] == ["nature", "affected_data", "consequences", "measures"]
     assert boz72["processor_files_with_ap"] is False
@@ -62,6 +69,13 @@ def test_profiles(api):
             "trigger": "confirmed",
             "clause": "Art. 5.4",
         },
+        {
+            "kind": "authority_contact_notice",
+            "mode": "immediate",
+            "hours": 24,
+            "trigger": "authority_contact",
+            "clause": "Art. 5.7",
+        },
     ]
     citodent = profiles["citodent"]
     assert rules(citodent) == [
@@ -74,6 +88,13 @@ def test_profiles(api):
     assert rules(profiles["doctolib"]) == [
         {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 4.1"},
         {"kind": "awareness_notice", "mode": "immediate", "hours": 24, "trigger": "suspected", "clause": "Art. 3.2"},
+        {
+            "kind": "authority_contact_notice",
+            "mode": "immediate",
+            "hours": 24,
+            "trigger": "authority_contact",
+            "clause": "Art. 7.2",
+        },
     ]
     assert rules(profiles["addendum-gegevensbescherming"]) == [
         {"kind": "controller_notice", "mode": "immediate", "hours": 24, "trigger": "confirmed", "clause": "Art. 13.1"},
@@ -83,6 +104,13 @@ def test_profiles(api):
             "hours": 72,
             "trigger": "confirmed",
             "clause": "Art. 13.1 (2)",
+        },
+        {
+            "kind": "authority_contact_notice",
+            "mode": "immediate",
+            "hours": 24,
+            "trigger": "authority_contact",
+            "clause": "Art. 6.2",
         },
     ]
     assert rules(profiles["gdpr-art33"]) == [

@@ -24,13 +24,21 @@ BOZ_FIELDS = ("nature", "affected_data", "consequences", "measures")
 # key: (obligations as (kind, mode, hours, trigger), required fields, files with AP, may inform data subjects)
 TABLE = {
     "doctolib": (
-        [("controller_notice", "immediate", 24, "confirmed"), ("awareness_notice", "immediate", 24, "suspected")],
+        [
+            ("controller_notice", "immediate", 24, "confirmed"),
+            ("awareness_notice", "immediate", 24, "suspected"),
+            ("authority_contact_notice", "immediate", 24, "authority_contact"),
+        ],
         ("nature", "consequences", "measures"),
         False,
         False,
     ),
     "addendum-gegevensbescherming": (
-        [("controller_notice", "immediate", 24, "confirmed"), ("investigation_report", "immediate", 72, "confirmed")],
+        [
+            ("controller_notice", "immediate", 24, "confirmed"),
+            ("investigation_report", "immediate", 72, "confirmed"),
+            ("authority_contact_notice", "immediate", 24, "authority_contact"),
+        ],
         ALL_SEVEN,
         False,
         False,
@@ -46,6 +54,7 @@ TABLE = {
             ("controller_notice", "within", 72, "confirmed"),
             ("controller_consultation", "within", 72, "confirmed"),
             ("investigation_report", "immediate", 72, "confirmed"),
+            ("authority_contact_notice", "immediate", 24, "authority_contact"),
         ],
         BOZ_FIELDS,
         False,
@@ -56,6 +65,7 @@ TABLE = {
             ("controller_notice", "within", 24, "confirmed"),
             ("controller_consultation", "within", 24, "confirmed"),
             ("investigation_report", "immediate", 72, "confirmed"),
+            ("authority_contact_notice", "immediate", 24, "authority_contact"),
         ],
         BOZ_FIELDS,
         False,
@@ -188,6 +198,13 @@ def test_rule_lookup_and_as_dict(shipped):
             "clause": "Art. 5.3",
         },
         {"kind": "investigation_report", "mode": "immediate", "hours": 72, "norm": "internal", "clause": "Art. 5.4"},
+        {
+            "kind": "authority_contact_notice",
+            "mode": "immediate",
+            "hours": 24,
+            "norm": "internal",
+            "clause": "Art. 5.7",
+        },
     ]
     json.dumps(data)  # serialisable as the API promises
 
