@@ -131,6 +131,7 @@ EVENT_LABELS = {
     "contract_removed": _l("Contract removed (added by mistake)"),
     "contract_withdrawn": _l("Contract withdrawn by a correction"),
     "anchor_corrected": _l("Time corrected (earlier)"),
+    "authority_action": _l("Investigation or seizure by authorities (or a suspicion of one) recorded"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer

@@ -31,6 +31,7 @@ def parse_id(text: str | None) -> int | None:
 # The words a page uses for a field a service names by its key (the API's messages keep the key).
 FIELD_WORDS = {
     "established_at": N_("breach established for these contracts at"),
+    "authority_action_at": N_("learned of the investigation or seizure by authorities at"),
     "title": N_("title"),
     "description": N_("description"),
     "name": N_("name"),

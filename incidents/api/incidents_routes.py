@@ -105,6 +105,8 @@ def create_incident():
         details=data.get("details"),
         actor=g.api_user,
     )
+    if data.get("authority_action_at") is not None:
+        service.record_authority_action(incident, instant(data, "authority_action_at"), actor=g.api_user)
     return jsonify(incident_json(incident)), 201
 
 
@@ -118,8 +120,12 @@ def update_incident(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
     reject_unknown(
-        data, {"title", "description", "fields", "details", "internal_note"}, "'{name}' cannot be changed here"
+        data,
+        {"title", "description", "fields", "details", "internal_note", "authority_action_at"},
+        "'{name}' cannot be changed here",
     )
+    if data.get("authority_action_at") is not None:
+        service.record_authority_action(incident, instant(data, "authority_action_at"), actor=g.api_user)
     service.update_incident(
         incident,
         title=data.get("title"),

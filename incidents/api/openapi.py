@@ -30,6 +30,11 @@ INPUT_INSTANT = {"type": "string", "description": "ISO 8601; without an offset: 
 TEXT_OR_NULL = {"type": ["string", "null"]}
 ID = {"type": "integer"}
 NULLABLE_ID = {"type": ["integer", "null"]}
+AUTHORITY_ACTION = (
+    "when the processor learned of an investigation into or seizure of the personal data by authorities, or a "
+    "suspicion of one: a breach in itself under contracts that say so (BOZ art. 1.2 a, limb i), whose clocks start "
+    "then."
+)
 OBLIGATION_STATUSES = ["pending", "running", "met", "missed", "not_required", "ended"]
 
 
@@ -247,6 +252,7 @@ SCHEMAS = {
                 "properties": {
                     "description": {"type": "string"},
                     "dismiss_reason": TEXT_OR_NULL,
+                    "authority_action_at": {**NULLABLE_INSTANT, "description": AUTHORITY_ACTION},
                     "fields": FIELDS,
                     "details": DETAILS,
                     "contracts": {
@@ -305,6 +311,7 @@ SCHEMAS = {
             "contract_ids": {"type": "array", "items": ID},
             "fields": FIELDS,
             "details": DETAILS,
+            "authority_action_at": {**INPUT_INSTANT, "description": AUTHORITY_ACTION},
         },
     },
     "IncidentPatch": {
@@ -316,6 +323,7 @@ SCHEMAS = {
             "fields": FIELDS,
             "details": DETAILS,
             "internal_note": {"type": "string"},
+            "authority_action_at": {**INPUT_INSTANT, "description": AUTHORITY_ACTION + " Recorded once."},
         },
     },
     "IncidentPage": {

@@ -119,6 +119,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
         **incident_summary(i),
         "description": i.description,
         "dismiss_reason": i.dismiss_reason,
+        "authority_action_at": iso_z(i.authority_action_at),
         "fields": dict(i.fields or {}),
         "details": details,
         "scopes": [{"controller_id": ctl, **scopes.get(ctl, {})} for ctl in affected_ids],

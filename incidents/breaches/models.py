@@ -53,6 +53,9 @@ class Incident(Model):
     aware_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # lists, register and metrics by date
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the processor learned of an investigation into or seizure of the personal data by authorities, or a
+    # suspicion of one: an "Inbreuk" under limb (i) of the BOZ definition (art. 1.2 a), which starts art. 5.2.
+    authority_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the staff were reminded that it was still suspected after SUSPECTED_ALERT_HOURS (reminders/suspicion.py).
     suspicion_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dismiss_reason: Mapped[str | None] = mapped_column(Text)

@@ -116,7 +116,9 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         )
     }
     frozen = {key: (row.starts_at, row.due_at) for key, row in existing.items() if row.filing_id is not None}
-    facts = IncidentFacts(incident.status, incident.aware_at, incident.confirmed_at, incident.dismissed_at)
+    facts = IncidentFacts(
+        incident.status, incident.aware_at, incident.confirmed_at, incident.dismissed_at, incident.authority_action_at
+    )
     deadlines = compute_deadlines(facts, affected, filings, latest_ap_decisions(incident.id, only), frozen)
 
     inserts, updates = [], []

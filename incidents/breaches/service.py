@@ -230,6 +230,29 @@ def _detail_refusal(exc: DetailError) -> ValidationFailed:
     return ValidationFailed(said[0], exc.field, exc.code, said[1])
 
 
+def record_authority_action(incident: Incident, at: datetime, actor=None, now: datetime | None = None) -> None:
+    """When the processor learned of an investigation into or seizure of the personal data by authorities, or a
+    suspicion of one. Under contracts that count it as a breach (BOZ art. 1.2 a, limb i) it starts their clocks.
+    Recorded once (a later change could hide lateness), not in the future, not before awareness."""
+    _open(incident, "changed")
+    now = now or utcnow()
+    if incident.authority_action_at is not None:
+        raise Conflict(
+            N_("the investigation or seizure by authorities is already recorded (%(when)s)"),
+            "authority_action_at",
+            "already_recorded",
+            {"when": format_local(incident.authority_action_at)},
+        )
+    _past_instant(at, "authority_action_at", now, "authority_action_at")
+    if at < incident.aware_at:
+        raise ValidationFailed(N_("authority_action_at lies before aware_at"), "authority_action_at", "before_aware_at")
+    incident.authority_action_at = at
+    incident.updated_at = now
+    record_event(incident, "authority_action", actor, at=at.isoformat())
+    recompute(incident)
+    db.session.flush()
+
+
 def update_incident(
     incident: Incident, *, title=None, description=None, fields=None, details=None, internal_note=None, actor=None
 ) -> list[str]:

@@ -33,6 +33,9 @@ class IncidentFacts:
     aware_at: datetime
     confirmed_at: datetime | None
     dismissed_at: datetime | None = None  # a dismissed incident without one ends every duty still open
+    # When the processor learned of an investigation or seizure by authorities (or a suspicion of one): a breach in
+    # itself under contracts that say so (ClauseProfile.authority_action_clause).
+    authority_action_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,22 @@ class AffectedContract:
     # it was added). Its confirmed-trigger clocks start then, not at the incident's confirmed_at.
     established_at: datetime | None = None
 
+    def breach_established(self, incident: IncidentFacts) -> datetime | None:
+        """When the personal data breach counts as established for this contract (None while suspected)."""
+        confirmed = incident.confirmed_at
+        if confirmed is not None and self.established_at is not None:
+            confirmed = max(self.established_at, confirmed)
+        return confirmed
+
     def established(self, incident: IncidentFacts) -> datetime | None:
-        """When the breach counts as established for this contract (None while the incident is suspected)."""
-        if incident.confirmed_at is None:
-            return None
-        if self.established_at is None:
-            return incident.confirmed_at
-        return max(self.established_at, incident.confirmed_at)
+        """When a breach under this contract counts as established: the personal data breach, or earlier an
+        investigation or seizure by authorities where the contract counts that as a breach (None: neither yet)."""
+        confirmed = self.breach_established(incident)
+        action = incident.authority_action_at if self.profile.authority_action_clause else None
+        if action is not None and self.established_at is not None:
+            action = max(self.established_at, action)
+        known = [t for t in (confirmed, action) if t is not None]
+        return min(known) if known else None
 
 
 @dataclass(frozen=True)
@@ -194,7 +206,7 @@ def _established_notice_at(
     times = [
         f.at
         for a in affected_list
-        if (established := a.established(incident)) is not None
+        if (established := a.breach_established(incident)) is not None
         for f in by_duty.get(("controller_notice", "contract", a.contract_id), [])
         if f.at >= established
     ]

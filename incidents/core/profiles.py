@@ -110,6 +110,10 @@ class ClauseProfile:
     # Verwerkingsverantwoordelijke"): beside a contract of the same controller where the processor files, a conflict.
     ap_reserved_clause: str = ""
     ap_reserved_wording: str = ""
+    # The contract counts an investigation into or seizure of the data by authorities (or a suspicion of one) as a
+    # breach in itself (BOZ art. 1.2 a, limb i): its confirmed-trigger duties start when the processor learns of it.
+    authority_action_clause: str = ""
+    authority_action_wording: str = ""
     # The file's text and the target-hours override it was loaded with: what the version names, kept so that a
     # version can be stored and read back after the file has changed (parties/profile_versions.py).
     text: str = field(default="", compare=False, repr=False)
@@ -220,6 +224,8 @@ PROFILE_KEYS = {
     "channel_wording",
     "ap_reserved_clause",
     "ap_reserved_wording",
+    "authority_action_clause",
+    "authority_action_wording",
 }
 CHANNELS = ("email", "phone", "portal", "letter", "in_person", "other")
 
@@ -268,6 +274,7 @@ def parse_profile(data: dict[str, Any], path: Path, target_hours: dict[str, int]
         paraphrase=_get(data, path, "paraphrase", bool) if "paraphrase" in data else False,
         **_channels(data, path),
         **_reserved(data, path),
+        **_authority_action(data, path),
     )
 
 
@@ -279,6 +286,15 @@ def _reserved(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return {
         "ap_reserved_clause": _get(data, path, "ap_reserved_clause", str),
         "ap_reserved_wording": _get(data, path, "ap_reserved_wording", str),
+    }
+
+
+def _authority_action(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    if "authority_action_clause" not in data:
+        return {}
+    return {
+        "authority_action_clause": _get(data, path, "authority_action_clause", str),
+        "authority_action_wording": _get(data, path, "authority_action_wording", str),
     }
 
 

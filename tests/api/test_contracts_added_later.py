@@ -66,3 +66,23 @@ def test_established_at_is_refused_while_suspected_and_before_the_confirmation(
     response = api.post(f"/api/v1/incidents/{confirmed['id']}/contracts", json=data)
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "before_confirmed_at"
     assert row_counts() == before
+
+
+def test_an_investigation_or_seizure_by_authorities_starts_the_boz_clock(
+    api, logged_in, make_contract, new_incident, deadlines
+):
+    boz, doctolib = make_contract("boz-72h"), make_contract("doctolib")
+    incident = new_incident(aware_at="2026-11-30T10:00:00Z", contract_ids=[boz.id, doctolib.id])
+    iid = incident["id"]
+    assert one(deadlines(iid), kind="controller_notice", contract_id=boz.id)["starts_at"] is None
+    response = api.patch(f"/api/v1/incidents/{iid}", json={"authority_action_at": "2026-12-01T08:00:00Z"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["authority_action_at"] == "2026-12-01T08:00:00Z"
+    notice = one(deadlines(iid), kind="controller_notice", contract_id=boz.id)
+    assert (notice["starts_at"], notice["due_at"]) == ("2026-12-01T08:00:00Z", "2026-12-04T08:00:00Z")
+    assert one(deadlines(iid), kind="controller_notice", contract_id=doctolib.id)["starts_at"] is None
+    # recorded once: a later change could hide lateness
+    again = api.patch(f"/api/v1/incidents/{iid}", json={"authority_action_at": "2026-12-02T08:00:00Z"})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "already_recorded")
+    timeline = logged_in.get(f"/incidents/{iid}/timeline").get_data(as_text=True)
+    assert "Onderzoek of beslaglegging door overheidsfunctionarissen (of een vermoeden daarvan) vastgelegd" in timeline

@@ -301,3 +301,18 @@ def test_a_contract_found_affected_later_runs_from_when_it_was_established_for_i
     assert (d[NOTICE].status, d[AP].starts_at) == ("running", None)
     # while suspected nothing confirmed-trigger has started, whatever was recorded
     assert by_key(compute_deadlines(IncidentFacts("suspected", AWARE, None), [later]))[NOTICE].starts_at is None
+
+
+def test_an_investigation_or_seizure_by_authorities_is_a_boz_breach_in_itself(profiles):
+    # BOZ art. 1.2 a: "Inbreuk" is (i) "een onderzoek naar of beslaglegging door overheidsfunctionarissen op de
+    # Persoonsgegevens of een vermoeden dat dit gaat plaatsvinden", or (ii) a personal data breach
+    seized = AWARE + timedelta(hours=5)
+    incident = IncidentFacts("suspected", AWARE, None, authority_action_at=seized)
+    contracts = [contract(1, 10, profiles["boz-72h"]), contract(2, 20, profiles["doctolib"])]
+    d = by_key(compute_deadlines(incident, contracts))
+    assert (d[NOTICE].starts_at, d[NOTICE].due_at) == (seized, seized + timedelta(hours=72))  # BOZ 5.2 runs
+    assert d["controller_notice:contract:2"].starts_at is None  # Doctolib counts no such thing
+    # it is no personal data breach (yet): the controller's AP clock does not start with a notice of it
+    told = [notice(1, 1, seized + timedelta(hours=1))]
+    d = by_key(compute_deadlines(incident, contracts, told))
+    assert (d[NOTICE].status, d[AP].starts_at) == ("met", None)

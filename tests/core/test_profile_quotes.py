@@ -41,6 +41,8 @@ def quotes(profile) -> list[tuple[str, str]]:
         found.append(("channel_wording", profile.channel_wording))
     if profile.ap_reserved_wording:
         found.append(("ap_reserved_wording", profile.ap_reserved_wording))
+    if profile.authority_action_wording:
+        found.append(("authority_action_wording", profile.authority_action_wording))
     if profile.ap_wording and profile.ap_clause != "AVG art. 33 lid 1":
         found.append(("ap_wording", profile.ap_wording))
     return found
