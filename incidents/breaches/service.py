@@ -576,8 +576,8 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
         controller_id = _affected_controller(incident, controller_id)
         if reference is None:
             raise ValidationFailed(N_("the AP's reference (meldnummer) is required"), "reference", "required")
-        if kind == "ap_notification":
-            _on_the_controllers_decision(incident, controller_id)
+        if kind == "ap_notification" and getattr(actor, "controller_id", None) is None:
+            _on_the_controllers_decision(incident, controller_id)  # (the controller's own user files as it decides)
         contract_id = None
         if kind == "ap_follow_up":
             details = {**(details or {}), "follow_up": _follow_up(incident, controller_id, reference, follow_up, at)}

@@ -261,7 +261,13 @@ def compute_deadlines(
             # The processor files, for the controller; the 72 hours are the law's (AVG art. 33(1)), the delegation
             # the contract's.
             owner, clause, wording, source, basis = "processor", AP_CLAUSE, AP_WORDING, filer, filer.ap_clause
-            starts = incident.confirmed_at
+            # from the established breach of the earliest contract that has the processor file
+            known = [
+                t
+                for a in affected_list
+                if a.profile.processor_files_with_ap and (t := a.breach_established(incident)) is not None
+            ]
+            starts = min(known) if known else None
         else:
             # Where one contract has the processor file and another reserves it to the controller, the controller
             # owns it, and the conflict is shown with both clauses.
@@ -296,14 +302,15 @@ def compute_deadlines(
         candidates = by_duty.get(("ap_notification", "controller", controller_id), [])
         not_required = ap_decisions.get(controller_id) == "no"
         deadlines.append(_settle(deadline, candidates, incident, not_required, frozen))
-        ap_due[controller_id] = None if not_required else deadline.due_at
+        # the AP deadline bounds the report even after a decision not to notify: the decision does not move it
+        ap_due[controller_id] = deadline.due_at
 
     for affected, rule in limited:
         deadline = _contract_deadline(incident, affected, rule)
         bound = ap_due.get(affected.controller_id)
         # Its outer limit is the controller's AP deadline once that clock runs; before, its own hours (72: the
         # earliest that deadline could be, as the controller cannot be told before the breach is established).
-        if bound is not None and deadline.starts_at is not None:
+        if bound is not None and deadline.starts_at is not None and bound > deadline.starts_at:
             deadline.due_at, deadline.limited_by_ap = bound, True
         candidates = by_duty.get((rule.kind, "controller", affected.controller_id), [])
         deadlines.append(_settle(deadline, candidates, incident, False, frozen))
@@ -315,8 +322,11 @@ def _contract_deadline(
 ) -> Deadline:
     if started is not None:
         starts: datetime | None = started
+    elif rule.trigger == "suspected":
+        # a contract found to be affected later owes its notice from awareness only from when it was added
+        starts = max(incident.aware_at, affected.established_at or incident.aware_at)
     else:
-        starts = incident.aware_at if rule.trigger == "suspected" else affected.established(incident)
+        starts = affected.established(incident)
     return Deadline(
         key=obligation_key(rule.kind, affected.contract_id, affected.controller_id),
         kind=rule.kind,

@@ -78,6 +78,9 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
         return  # a reminder to people is not a filing: the reminders table already says what was sent
     note, details = f"SMTP: {reply}"[:1000], {"outbox_id": message.id, "smtp_reply": reply}
     if kind == "notice":
+        # It fulfils the duties of the contracts its document covered (recorded when it was made), not of one added
+        # between the rendering and the delivery.
+        covered = message.details.get("contracts")
         filings = [
             FilingInput(
                 kind="controller_notice",
@@ -91,6 +94,7 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
             )
             # a notice is addressed to a controller (only reminders have none, returned above)
             for contract in affected_contracts(message.incident_id, cast(int, message.controller_id))
+            if covered is None or contract.reference in covered
         ]
     else:
         filings = [

@@ -45,10 +45,13 @@ def open_for_notices(incident: Incident, version: object = None) -> None:
 
 
 def told_controllers(incident: Incident) -> set[int]:
-    """Controllers told of the incident: a notice issued to them, or a notice recorded by hand."""
+    """Controllers told (or being told) of the incident: a message to them that has not finally failed, or a notice
+    recorded by hand. A controller whose only message failed for good has heard nothing."""
     issued = db.session.scalars(
         select(OutboxMessage.controller_id).where(
-            OutboxMessage.incident_id == incident.id, OutboxMessage.controller_id.is_not(None)
+            OutboxMessage.incident_id == incident.id,
+            OutboxMessage.controller_id.is_not(None),
+            OutboxMessage.status != "failed",
         )
     )
     recorded = db.session.scalars(
@@ -236,7 +239,12 @@ def render_message(
     message.document_id = document.id
     message.subject = subject(document_content)
     # what the document says, so that a repeat of it within minutes is recognised (repeats.py)
-    message.details = {**message.details, "digest": content_digest(document_content)}
+    # and which contracts it covered: its delivery fulfils their duties only (outbox.py)
+    message.details = {
+        **message.details,
+        "digest": content_digest(document_content),
+        "contracts": [c.reference for c in document_content.contracts],
+    }
     message.body_text, message.body_html = render_text(document_content), render_html(document_content)
     record_event(
         incident,

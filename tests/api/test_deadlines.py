@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from incidents.auth.service import create_token, create_user
+from incidents.extensions import db
+
 from .conftest import one
 
 API_KEYS = {"kind", "contract_id", "controller_id", "owner", "clause", "status", "starts_at", "due_at", "met_at"}
@@ -167,3 +170,20 @@ def test_contracts_that_disagree_about_who_files_leave_the_ap_clock_with_the_con
     assert page.count("data-owner-conflict") == 1
     assert "De contracten spreken elkaar tegen over wie meldt aan de AP" in page
     assert "Art. 6.1 (de verwerker meldt)" in page and "Art. 5.4 (alleen de verwerkingsverantwoordelijke)" in page
+
+
+def test_the_controller_itself_records_its_ap_notification_without_a_decision_first(
+    app, client, make_contract, new_incident, deadlines
+):
+    contract = make_contract("citodent")
+    incident = new_incident(status="confirmed", aware_at="2026-09-01T12:00", contract_ids=[contract.id])
+    create_user("fg@tandarts.example", "controller", "correct horse battery", controller_id=contract.controller_id)
+    db.session.commit()
+    _, secret = create_token("fg@tandarts.example", "tests")
+    db.session.commit()
+    filing = {"kind": "ap_notification", "controller_id": contract.controller_id, "reference": "AP-9"}
+    response = client.post(
+        f"/api/v1/incidents/{incident['id']}/filings", json=filing, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 201, response.get_json()
+    assert one(deadlines(incident["id"]), kind="ap_notification")["filing_id"] == response.get_json()["id"]

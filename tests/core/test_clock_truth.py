@@ -316,3 +316,24 @@ def test_an_investigation_or_seizure_by_authorities_is_a_boz_breach_in_itself(pr
     told = [notice(1, 1, seized + timedelta(hours=1))]
     d = by_key(compute_deadlines(incident, contracts, told))
     assert (d[NOTICE].status, d[AP].starts_at) == ("met", None)
+
+
+def test_a_report_deadline_never_lies_before_its_start_nor_moves_with_a_decision(profiles):
+    # review of 2026-12-03: a contract found affected after the controller's AP deadline
+    late = replace(contract(2, 10, profiles["boz-72h"]), established_at=CONFIRMED + timedelta(hours=100))
+    contracts = [contract(1, 10, profiles["boz-72h"]), late]
+    told = [notice(1, 1, CONFIRMED + timedelta(hours=10))]
+    d = by_key(compute_deadlines(confirmed(), contracts, told))
+    report = d["investigation_report:contract:2"]
+    assert report.due_at > report.starts_at and not report.limited_by_ap
+    # a decision not to notify the AP leaves the report's outer limit where it was
+    first = d[REPORT].due_at
+    decided = by_key(compute_deadlines(confirmed(), contracts, told, ap_decisions={10: "no"}))
+    assert decided[REPORT].due_at == first
+
+
+def test_a_filing_contract_added_later_starts_the_processors_clocks_when_it_was_added(profiles):
+    added = CONFIRMED + timedelta(hours=100)
+    late = replace(contract(1, 10, profiles["citodent"]), established_at=added)
+    d = by_key(compute_deadlines(confirmed(), [late]))
+    assert d[AWARENESS].starts_at == added and d[AP].starts_at == added

@@ -117,3 +117,19 @@ def test_the_contract_form_and_the_csv_import_set_it(logged_in, make_contract):
         ).encode(),
     )
     assert refused.status_code == 422 and 'data-line="2"' in refused.get_data(as_text=True)
+
+
+def test_a_delivered_notice_fulfils_only_the_contracts_its_document_covered(api, make_controller, make_contract, inbox):
+    controller = make_controller()
+    first = make_contract("boz-72h", controller=controller)
+    later = make_contract("doctolib", controller=controller)
+    incident = new_incident(api, [first.id])
+    assert api.post(f"/api/v1/incidents/{incident['id']}/notices", json={"all": True}).status_code == 202
+    # a contract added between the rendering and the delivery is not in the document
+    assert (
+        api.post(f"/api/v1/incidents/{incident['id']}/contracts", json={"contract_ids": [later.id]}).status_code == 200
+    )
+    assert deliver_due() == {"sent": 1}
+    found = api.get(f"/api/v1/incidents/{incident['id']}/deadlines").get_json()["deadlines"]
+    fulfilled = {d["contract_id"]: d["filing_id"] for d in found if d["kind"] == "controller_notice"}
+    assert fulfilled[first.id] is not None and fulfilled[later.id] is None
