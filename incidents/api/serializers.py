@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..breaches.channels import channel_refusal, contract_profile
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.profile_pins import incident_profiles
 from ..breaches.scope import scopes_of
 from ..core.clock import effective_status
 from ..core.fields import missing_fields
@@ -86,7 +87,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
     if controller_id is not None:  # a controller user sees only their own contracts, not the other customers
         query = query.where(AffectedContract.controller_id == controller_id)
     contracts = db.session.execute(query)
-    profiles = all_profiles()
+    profiles = {**all_profiles(), **incident_profiles(i.id, controller_id)}  # the pinned versions over the loaded
     contract_rows = contracts.all()
     values = i.fields or {}
     completeness = []

@@ -93,3 +93,19 @@ def pinned_profiles(incident_id: int, contract_ids: Iterable[int]) -> dict[int, 
     ).all()
     profiles = profiles_for((key, version) for _, key, version in rows)
     return {cid: profiles[(key, version)] for cid, key, version in rows}
+
+
+def incident_profiles(incident_id: int, controller_id: int | None = None) -> dict[str, ClauseProfile]:
+    """The profiles an incident's contracts are held to (one controller's with ``controller_id``), by key: the
+    pinned versions, which within one incident are one per key (pins above)."""
+    where = [AffectedContract.incident_id == incident_id]
+    if controller_id is not None:
+        where.append(AffectedContract.controller_id == controller_id)
+    pairs = db.session.execute(
+        select(func.coalesce(AffectedContract.profile_key, Contract.profile_key), AffectedContract.profile_version)
+        .join(Contract, Contract.id == AffectedContract.contract_id)
+        .where(*where)
+        .distinct()
+    ).all()
+    found = profiles_for((key, version) for key, version in pairs)
+    return {key: found[(key, version)] for key, version in pairs}

@@ -14,6 +14,7 @@ from sqlalchemy import Row, func, select
 
 from ..breaches.channels import channel_refusal
 from ..breaches.models import ACKNOWLEDGEMENT, AffectedContract, Decision, Filing, Incident, Obligation, TimelineEvent
+from ..breaches.profile_pins import incident_profiles
 from ..core.clock import urgency
 from ..core.fields import missing_fields
 from ..core.guard import profile_guard
@@ -52,15 +53,8 @@ class ControllerGroup:
 def incident_page(incident: Incident, now: datetime) -> dict:
     """What the incident page shows besides the controller list (roster.py): the fields each profile requires, the
     latest filings and timeline entries with their totals. Bounded whatever the number of contracts."""
-    profiles = all_profiles()
-    keys = list(
-        db.session.scalars(
-            select(Contract.profile_key)
-            .join(AffectedContract, AffectedContract.contract_id == Contract.id)
-            .where(AffectedContract.incident_id == incident.id)
-            .distinct()
-        )
-    )
+    profiles = incident_profiles(incident.id)  # the versions its deadlines count from
+    keys = list(profiles)
     return {
         "required_by": _required_by_profiles([profiles[k] for k in sorted(keys) if k in profiles]),
         "missing_by_profile": _missing_by_profile(incident, [profiles[k] for k in sorted(keys) if k in profiles]),
@@ -86,7 +80,8 @@ def _mail_problems(incident: Incident, limit: int = 20) -> Sequence[Row]:
 def controller_page(incident: Incident, controller: Controller, now: datetime) -> dict:
     """Everything about one controller of the incident: its contracts and what each still misses, its deadlines,
     decisions and messages, its filings, the guards and consultations its contracts ask for."""
-    profiles = all_profiles()
+    # the loaded profiles, with the versions this controller's contracts are held to in this incident over them
+    profiles = {**all_profiles(), **incident_profiles(incident.id, controller.id)}
     affected = _affected(incident, controller.id)
     groups = _groups(incident, affected, profiles)
     by_id = {contract.id: contract for contract, _controller in affected}

@@ -44,7 +44,9 @@ def test_an_edited_profile_is_a_new_version_for_new_incidents_only(
     assert (notice["due_at"], notice["profile_version"]) == ("2026-11-05T09:00:00Z", before)
 
     path = profile_folder / "boz-72h.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("hours = 72", "hours = 48"), encoding="utf-8")
+    edited = path.read_text(encoding="utf-8").replace("hours = 72", "hours = 48")
+    edited = edited.replace('required_fields = ["nature",', 'required_fields = ["records", "nature",')
+    path.write_text(edited, encoding="utf-8")
     restart_with(app, monkeypatch, profile_folder)
     after = app.extensions["clause_profiles"]["boz-72h"].version
     assert after != before
@@ -59,6 +61,12 @@ def test_an_edited_profile_is_a_new_version_for_new_incidents_only(
         assert (kept["hours"], kept["profile_version"]) == (72, before)
 
     new = new_incident(status="confirmed", aware_at="2026-11-02T09:00:00Z", contract_ids=[first.id])
+    # the facts each asks for follow the same versions
+    asked = {
+        iid: api.get(f"/api/v1/incidents/{iid}").get_json()["completeness"][0]["required"]
+        for iid in (old["id"], new["id"])
+    }
+    assert "records" not in asked[old["id"]] and "records" in asked[new["id"]]
     fresh = one(deadlines(new["id"]), kind="controller_notice")
     assert (fresh["due_at"], fresh["hours"], fresh["profile_version"]) == ("2026-11-04T09:00:00Z", 48, after)
 
