@@ -211,6 +211,7 @@ def record_decision(incident_id: int):
         inform_data_subjects=data.get("inform_data_subjects"),
         data_subjects_ground=data.get("data_subjects_ground"),
         decision_maker=data.get("decision_maker"),
+        processor_informs=data.get("processor_informs", False),
         actor=g.api_user,
     )
     return jsonify(decision_json(decision)), 201

@@ -454,6 +454,11 @@ SCHEMAS = {
                 "description": "required when inform_data_subjects is no",
             },
             "decision_maker": ref("DecisionMaker"),
+            "processor_informs": {
+                "type": "boolean",
+                "description": "with inform_data_subjects yes: the controller instructs the processor to inform them "
+                "on its behalf (BOZ 5.6 'anderszins overeengekomen', Addendum 6.1 'op aanwijzing van de Klant')",
+            },
         },
         "description": "decision_maker is required when processor staff record the decision; for a controller "
         "user it is that user (via portal)",
@@ -471,6 +476,7 @@ SCHEMAS = {
             "decided_at": INSTANT,
             "inform_data_subjects": {"enum": ["yes", "no", None]},
             "data_subjects_ground": {"enum": [*SUBJECTS_GROUNDS, None]},
+            "processor_informs": {"type": "boolean"},
             "decision_maker": {"oneOf": [ref("DecisionMaker"), {"type": "null"}]},
             "severity": {
                 "type": ["object", "null"],

@@ -229,6 +229,7 @@ def decision_json(d: Decision) -> dict:
         "decided_at": iso_z(d.decided_at),
         "inform_data_subjects": d.inform_subjects,
         "data_subjects_ground": d.subjects_ground,
+        "processor_informs": bool(d.processor_informs),
         "decision_maker": None
         if d.maker_name is None
         else {"name": d.maker_name, "function": d.maker_function, "via": d.maker_via},

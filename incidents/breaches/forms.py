@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.fields import MAX_DESCRIPTION_LENGTH
@@ -25,6 +25,7 @@ class DecisionForm(FlaskForm):
         choices=choices([("", "—"), *GROUND_LABELS.items()]),
         validators=[Optional()],
     )
+    processor_informs = BooleanField(_l("The processor informs the data subjects on the controller's behalf"))
     # Who at the controller decided; the portal fills these from the controller user itself.
     maker_name = StringField(_l("Decided by (name at the controller)"), validators=[Optional(), Length(max=200)])
     maker_function = StringField(_l("Their function"), validators=[Optional(), Length(max=200)])

@@ -210,6 +210,9 @@ class Decision(Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     inform_subjects: Mapped[str | None] = mapped_column(String(10))
     subjects_ground: Mapped[str | None] = mapped_column(String(40))
+    # The controller instructs the processor to inform the data subjects on its behalf (the exception the clauses
+    # allow: BOZ 5.6 "anderszins overeengekomen", Addendum 6.1 "op aanwijzing van de Klant").
+    processor_informs: Mapped[bool] = mapped_column(default=False, server_default=false())
     severity_id: Mapped[int | None] = mapped_column(ForeignKey("severity_assessments.id"))
     # Who at the controller decided, and how the processor learned it (docs/API.md, "Decisions belong to the
     # controller"); decided_by_id is the user who recorded it.

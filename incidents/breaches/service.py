@@ -600,7 +600,11 @@ def record_filing(incident: Incident, filing: FilingInput, actor=None, now: date
                 "not_in_contract",
                 {"profile": profile_key},
             )
-        if kind == "data_subject_communication" and not profile.processor_may_inform_data_subjects:
+        if (
+            kind == "data_subject_communication"
+            and not profile.processor_may_inform_data_subjects
+            and not _instructed_to_inform(incident, owner_id)
+        ):
             raise data_subject_refusal(profile)
         if kind == "controller_notice":
             channel = channel or "email"
@@ -749,14 +753,27 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
     return follow_up
 
 
+def _instructed_to_inform(incident: Incident, controller_id: int) -> bool:
+    """Whether the controller's latest decision instructs the processor to inform the data subjects for it."""
+    latest = db.session.scalars(
+        select(Decision)
+        .where(Decision.incident_id == incident.id, Decision.controller_id == controller_id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(1)
+    ).first()
+    return latest is not None and latest.inform_subjects == "yes" and latest.processor_informs
+
+
 def data_subject_refusal(profile) -> Conflict:
-    """Why the processor may not inform data subjects under this contract, citing the clause (and quoting it)."""
+    """Why the processor may not inform data subjects under this contract on its own, citing the clause (and quoting
+    it), and the way the clauses allow: the controller's instruction."""
     clause = profile.data_subjects_clause or profile.article
     wording = f": {cited(profile.data_subjects_wording, profile.paraphrase)}" if profile.data_subjects_wording else ""
     return Conflict(
         N_(
-            "%(source)s, %(clause)s%(wording)s — the processor may not inform data subjects about this breach; "
-            "the controller decides and informs them (profile '%(profile)s')"
+            "%(source)s, %(clause)s%(wording)s — the processor may not inform data subjects about this breach of its "
+            "own accord; the controller decides, and informs them or instructs the processor to (record that "
+            "decision with processor_informs) (profile '%(profile)s')"
         ),
         "kind",
         "forbidden_by_contract",
@@ -821,6 +838,7 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
     inform_data_subjects: object = None,
     data_subjects_ground: object = None,
     decision_maker: object = None,
+    processor_informs: object = False,
     actor=None,
     now: datetime | None = None,
 ) -> Decision:
@@ -856,6 +874,14 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
             "data_subjects_ground",
             "not_applicable",
         )
+    if processor_informs not in (None, False, True):
+        raise ValidationFailed(N_("processor_informs must be true or false"), "processor_informs", "invalid_type")
+    if processor_informs and inform_data_subjects != "yes":
+        raise ValidationFailed(
+            N_("the processor informs data subjects only where the controller decided to inform them"),
+            "processor_informs",
+            "not_applicable",
+        )
     maker_name, maker_function, maker_via = parse_decision_maker(decision_maker, actor)
     severity = latest_severity(incident.id, controller_id)
     decision = Decision(
@@ -867,6 +893,7 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
         decided_at=now,
         inform_subjects=inform_data_subjects,
         subjects_ground=data_subjects_ground,
+        processor_informs=bool(processor_informs),
         severity_id=severity.id if severity else None,
         maker_name=maker_name,
         maker_function=maker_function,

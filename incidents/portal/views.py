@@ -108,6 +108,7 @@ def decision(incident_id: int):
             reason=form.reason.data,
             inform_data_subjects=form.inform_subjects.data or None,
             data_subjects_ground=form.subjects_ground.data or None,
+            processor_informs=bool(form.processor_informs.data),
             decision_maker={"function": form.maker_function.data},
             actor=current_user,
         )

@@ -184,3 +184,44 @@ def test_report_form_without_the_sections_writes_nothing(world, logged_in, all_c
     )
     assert response.status_code == 302
     assert all_counts() == before
+
+
+def test_on_the_controllers_instruction_the_processor_informs_the_data_subjects(world, api, all_counts):
+    """BOZ 5.6 "behoudens … of Partijen anderszins zijn overeengekomen"; Addendum 6.1 "uitgezonderd: (1) op
+    aanwijzing van de Klant": a recorded decision of the controller instructing the processor lifts the guard."""
+    filing = {"kind": "data_subject_communication", "contract_id": world.a_boz.id, "channel": "letter"}
+    maker = {"name": "Dr. A. Arts", "function": "FG", "via": "email"}
+    before = all_counts()
+    wrong = api.post(
+        f"/api/v1/incidents/{world.incident.id}/decisions",
+        json={"controller_id": world.a.id, "notify_ap": "yes", "processor_informs": True, "decision_maker": maker},
+    )
+    assert (wrong.status_code, wrong.get_json()["error"]["field"]) == (422, "processor_informs")
+    assert all_counts() == before
+    decision = {
+        "controller_id": world.a.id,
+        "notify_ap": "yes",
+        "inform_data_subjects": "yes",
+        "processor_informs": True,
+        "decision_maker": maker,
+    }
+    recorded = api.post(f"/api/v1/incidents/{world.incident.id}/decisions", json=decision)
+    assert recorded.status_code == 201 and recorded.get_json()["processor_informs"] is True
+    response = api.post(f"/api/v1/incidents/{world.incident.id}/filings", json=filing)
+    assert response.status_code == 201, response.get_json()
+    # a later decision without the instruction puts the guard back
+    api.post(
+        f"/api/v1/incidents/{world.incident.id}/decisions",
+        json={**decision, "processor_informs": False},
+    )
+    again = api.post(f"/api/v1/incidents/{world.incident.id}/filings", json=filing)
+    assert again.status_code == 409 and "instructs the processor" in again.get_json()["error"]["message"]
+
+
+def test_the_addendum_guard_cites_the_clause_that_forbids_it(make_contract, api):
+    contract = make_contract("addendum-gegevensbescherming")
+    data = {"title": "Lek", "aware_at": "2026-11-30T10:00:00Z", "status": "confirmed", "contract_ids": [contract.id]}
+    incident = api.post("/api/v1/incidents", json=data).get_json()
+    filing = {"kind": "data_subject_communication", "contract_id": contract.id, "channel": "letter"}
+    error = api.post(f"/api/v1/incidents/{incident['id']}/filings", json=filing).get_json()["error"]
+    assert "Art. 6.1" in error["message"] and "op aanwijzing van de Klant" in error["message"]
