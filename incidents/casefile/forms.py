@@ -147,6 +147,13 @@ class ConfirmForm(FlaskForm):
     confirmed_at = LocalDateTimeField(_l("Confirmed at (empty = now)"))
 
 
+class AuthorityActionForm(FlaskForm):
+    """When the processor learned of an investigation or seizure by authorities, or a suspicion of one
+    (breaches.service.record_authority_action)."""
+
+    at = LocalDateTimeField(_l("Learned of it at"), validators=[DataRequired()])
+
+
 class CorrectionForm(FlaskForm):
     """Correct aware_at or confirmed_at: earlier only, with a reason (breaches.service.correct_anchor)."""
 

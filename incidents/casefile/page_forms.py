@@ -18,6 +18,7 @@ from ..forms_common import choices
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
 from .forms import (
+    AuthorityActionForm,
     BulkFilingForm,
     ConfirmForm,
     CorrectionForm,
@@ -44,6 +45,7 @@ def page_forms(incident: Incident, posted: dict | None = None) -> dict:
         "confirm_form": ConfirmForm(prefix="confirm", formdata=None),
         "dismiss_form": DismissForm(prefix="dismiss", formdata=None),
         "correction_form": CorrectionForm(prefix="correct", formdata=None),
+        "authority_action_form": AuthorityActionForm(prefix="authority", formdata=None),
     }
     forms["severity_form"].controller_id.choices = choices([("", _("the whole incident"))])
     return _with_posted(forms, posted, incident)

@@ -39,6 +39,7 @@ from . import incident_list, picker_words, roster
 from .bulk import queue_notices, record_notices
 from .forms import (
     AddContractsForm,
+    AuthorityActionForm,
     BulkFilingForm,
     ConfirmForm,
     CorrectionForm,
@@ -327,6 +328,17 @@ def confirm(incident_id: int):
         return _("Breach confirmed; the contract clocks that wait for confirmation are running.")
 
     return _apply(incident, "confirm_form", ConfirmForm(prefix="confirm"), act)
+
+
+@bp.post("/<int:incident_id>/authority-action")
+def authority_action(incident_id: int):
+    incident = incident_or_404(incident_id)
+
+    def act(form):
+        service.record_authority_action(incident, form.at.data, actor=current_user)
+        return _("Recorded; the clocks of the contracts that count it as a breach were started.")
+
+    return _apply(incident, "authority_action_form", AuthorityActionForm(prefix="authority"), act)
 
 
 @bp.post("/<int:incident_id>/corrections")

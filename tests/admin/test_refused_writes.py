@@ -96,6 +96,7 @@ CASES = {
         {"consult-contract_id": "{contract}", "consult-with_whom": "", "consult-agreements": ""},
     ),
     "notices.acknowledge": ("/ack/forged-token", {"name": "Iemand"}),
+    "incidents.authority_action": ("/incidents/{incident}/authority-action", {"authority-at": "2001-01-01T09:00"}),
     # the incident is not dismissed: there is nothing to close as unfounded
     "notices.send_final_all": ("/incidents/{incident}/notices/final-all", {"token": "a" * 20}),
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),

@@ -64,3 +64,27 @@ def test_a_later_time_is_refused_at_the_form_and_writes_nothing(logged_in, make_
     page = response.get_data(as_text=True)
     assert "een correctie mag aware_at alleen vervroegen (nu 01-09-2026 12:00" in page
     assert snapshot() == before
+
+
+def test_an_investigation_or_seizure_by_authorities_is_recorded_once_from_the_incident_page(logged_in, make_contract):
+    incident = _incident(make_contract)
+    url = f"/incidents/{incident.id}"
+    page = logged_in.get(url).get_data(as_text=True)
+    assert 'id="authority_action_form"' in page
+    assert "Onderzoek of beslaglegging door overheidsfunctionarissen (of een vermoeden daarvan)" in page
+    token = csrf_token(logged_in, url)  # (reading a page writes the access log: before the snapshot)
+    before = snapshot()
+    refused = logged_in.post(
+        f"{url}/authority-action",
+        data={"csrf_token": token, "authority-at": "2026-08-01T09:00"},  # before awareness
+    )
+    assert refused.status_code in (302, 422) and snapshot() == before
+    response = logged_in.post(
+        f"{url}/authority-action",
+        data={"csrf_token": csrf_token(logged_in, url), "authority-at": "2026-09-02T09:00"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).authority_action_at == parse_instant("2026-09-02T09:00")
+    page = logged_in.get(url).get_data(as_text=True)
+    assert 'id="authority-action-at"' in page and 'id="authority_action_form"' not in page
