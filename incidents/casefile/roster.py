@@ -42,6 +42,8 @@ class Row:
     next_urgency: str | None = None  # of the deadline at next_due
     urgency: str | None = None  # of the most urgent open obligation
     counts: Counter = field(default_factory=Counter)  # obligations per urgency
+    backdated: int = 0  # deadlines met by a filing recorded after them with an earlier time
+    conflict: bool = False  # its contracts disagree about who notifies the AP (the AP clock's owner_conflict)
 
 
 @dataclass
@@ -145,21 +147,30 @@ def _add_states(incident: Incident, rows: dict[int, Row]) -> None:
 
 
 def _add_deadlines(incident: Incident, rows: dict[int, Row], now: datetime) -> None:
-    for controller_id, status, due_at, kind in db.session.execute(
-        select(Obligation.controller_id, Obligation.status, Obligation.due_at, Obligation.kind).where(
-            Obligation.incident_id == incident.id
-        )
+    for controller_id, status, due_at, kind, backdated in db.session.execute(
+        select(
+            Obligation.controller_id, Obligation.status, Obligation.due_at, Obligation.kind, Obligation.backdated
+        ).where(Obligation.incident_id == incident.id)
     ):
         row = rows.get(controller_id)
         if row is None:
             continue
         level = urgency(status, due_at, now)
         row.counts[level] += 1
+        row.backdated += bool(backdated)
         if status in OPEN and due_at is not None and (row.next_due is None or due_at < row.next_due):
             row.next_due, row.next_kind, row.next_urgency = due_at, kind, level
     for row in rows.values():
         present = [u for u in URGENCY_ORDER if row.counts.get(u)]
         row.urgency = present[0] if present else None
+    # one AP clock per controller: whose contracts disagree about who files
+    for controller_id, conflict in db.session.execute(
+        select(Obligation.controller_id, Obligation.owner_conflict).where(
+            Obligation.incident_id == incident.id, Obligation.kind == "ap_notification"
+        )
+    ):
+        if conflict and controller_id in rows:
+            rows[controller_id].conflict = True
 
 
 def summary(rows: list[Row]) -> Summary:

@@ -35,6 +35,9 @@ def test_a_backdated_filing_is_marked_everywhere(api, client, logged_in, make_co
 
     page = logged_in.get(f"/incidents/{iid}/controllers/{controller.id}").get_data(as_text=True)
     assert page.count("data-backdated") == 1 and ", na de termijn</span>" in page
+    roster = logged_in.get(f"/incidents/{iid}").get_data(as_text=True)  # the incident page's controller list
+    # in the controller's row, and in the latest timeline entries below it
+    assert "data-backdated>1 na de termijn vastgelegd<" in roster and roster.count("data-backdated") == 2
     timeline = logged_in.get(f"/incidents/{iid}/timeline").get_data(as_text=True)
     assert timeline.count("data-backdated") == 1
     marked = "vastgelegd na de termijn van 04-09-2026 12:00 CEST, met een eerder tijdstip (02-09-2026 11:00 CEST)"

@@ -170,6 +170,8 @@ def test_contracts_that_disagree_about_who_files_leave_the_ap_clock_with_the_con
     assert page.count("data-owner-conflict") == 1
     assert "De contracten spreken elkaar tegen over wie meldt aan de AP" in page
     assert "Art. 6.1 (de verwerker meldt)" in page and "Art. 5.4 (alleen de verwerkingsverantwoordelijke)" in page
+    roster = logged_in.get(f"/incidents/{incident['id']}").get_data(as_text=True)
+    assert roster.count("data-owner-conflict") == 1 and "contracten spreken elkaar tegen over wie aan de AP" in roster
 
 
 def test_the_controller_itself_records_its_ap_notification_without_a_decision_first(
