@@ -38,7 +38,7 @@ from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_VERSION = 1  # raise when what is built changes: the cached file is then built again
+DATA_VERSION = 2  # raise when what is built changes: the cached file is then built again (2: reports delivered)
 BASE_REVISION = "0007"
 PROFILES = ("doctolib", "addendum-gegevensbescherming", "citodent", "boz-72h", "boz-24h", "gdpr-art33")
 MARKER = "bench_pages_marker"
@@ -304,8 +304,9 @@ class History:
         self.obligations(batch, incident_id, status, aware_at, confirmed_at, picked, filings, decisions)
 
     def filings(self, batch: Batch, incident_id: int, confirmed_at: datetime, picked, actor: int, *, finished: bool):
-        """Notices to every controller (one filing per contract), consultations where a profile asks for one, a
-        decision per controller and, where it says yes, the AP notification. An open incident stops at now."""
+        """Notices to every controller (one filing per contract), consultations and reports of the investigation where
+        a profile asks for one, a decision per controller and, where it says yes, the AP notification. An open
+        incident stops at now."""
         from incidents.core.clock import FilingFact
 
         r, facts, decisions = self.random, [], {}
@@ -325,6 +326,12 @@ class History:
                     if at <= self.now:
                         kind = "controller_consultation"
                         facts.append(self.filing(batch, incident_id, kind, at, contract_id, controller_id, actor))
+            # the report of the investigation, where a contract asks for one (BOZ 5.4, Addendum 13.1 (2))
+            if any(self.profiles[key].rule("investigation_report") is not None for _c, key in contracts):
+                at = noticed + self.hours(2, 60)
+                if at <= self.now:
+                    report = self.filing(batch, incident_id, "investigation_report", at, None, controller_id, actor)
+                    facts.append(report)
             decided = noticed + self.hours(2, 60)
             if decided > self.now or (not finished and r.random() < 0.5):
                 continue
