@@ -65,23 +65,9 @@ TARGET_LISTING_S = 0.5
 TARGET_RATIO = 3.0
 # What incidents/database.py sets on every connection of the application; the bare insert gets the same.
 PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
-AFFECTED_COLUMNS = ("incident_id", "contract_id", "controller_id", "added_at")
-OBLIGATION_COLUMNS = (
-    "id",
-    "incident_id",
-    "key",
-    "kind",
-    "contract_id",
-    "controller_id",
-    "owner",
-    "clause",
-    "hours",
-    "starts_at",
-    "due_at",
-    "status",
-    "met_at",
-    "filing_id",
-)
+# Every column the intake writes, from the tables themselves: the bare floor writes the same row as the app.
+AFFECTED_COLUMNS = tuple(column.name for column in AffectedContract.__table__.columns)
+OBLIGATION_COLUMNS = tuple(column.name for column in Obligation.__table__.columns)
 
 
 @dataclass
