@@ -99,7 +99,8 @@ class AffectedContract(Model):
     withdrawn_by_id: Mapped[int | None]  # the user; a plain column (SQLite adds no constraint without a rebuild)
     # The clause profile (key and version, parties/profile_versions.py) this contract's deadlines in this incident
     # are computed from: pinned when the contract is added, so editing a profile file never moves them.
-    profile_key: Mapped[str | None] = mapped_column(String(64))
+    # (nullable in the table, added by 0016, which filled it for every existing row; every new row has it)
+    profile_key: Mapped[str] = mapped_column(String(64), nullable=True)
     profile_version: Mapped[str | None] = mapped_column(String(20))
     # Added after the breach was established: when it was established for this contract (default: when added); its
     # confirmed-trigger clocks start then (core/clock.py AffectedContract.established). None: the incident's.

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import func, insert, select, true, update
+from sqlalchemy import insert, select, true, update
 
 from ..core.clock import OPEN_STATUSES, FilingFact, IncidentFacts, compute_deadlines
 from ..core.clock import AffectedContract as AffectedFact
 from ..core.reminders import first_reminder
 from ..extensions import db
-from ..parties.models import Contract
 from ..parties.profile_versions import profiles_for
 from ..settings import reminder_plan
 from .models import AffectedContract, Decision, Filing, Incident, Obligation
@@ -49,6 +48,16 @@ def _stored(d) -> dict:
     return values
 
 
+def latest_decision(incident_id: int, controller_id: int) -> Decision | None:
+    """The controller's latest decision about the incident (None before it decided)."""
+    return db.session.scalar(
+        select(Decision)
+        .where(Decision.incident_id == incident_id, Decision.controller_id == controller_id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(1)
+    )
+
+
 def latest_ap_decisions(incident_id: int, controller_ids: Collection[int] | None = None) -> dict[int, str]:
     where = [Decision.incident_id == incident_id]
     if controller_ids is not None:
@@ -75,11 +84,10 @@ def recompute(incident: Incident, controller_ids: Collection[int] | None = None)
         select(
             AffectedContract.contract_id,
             AffectedContract.controller_id,
-            func.coalesce(AffectedContract.profile_key, Contract.profile_key),
+            AffectedContract.profile_key,  # set for every row: by _attach, and by migration 0016 for older ones
             AffectedContract.profile_version,
             AffectedContract.established_at,
         )
-        .join(Contract, Contract.id == AffectedContract.contract_id)
         .where(
             AffectedContract.incident_id == incident.id,
             AffectedContract.withdrawn_at.is_(None),

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
 from ..core.profiles import ClauseProfile, ProfileError
 from ..extensions import db
-from ..parties.models import Contract, ProfileVersion
+from ..parties.models import ProfileVersion
 from ..parties.profile_versions import missing_in_use, profiles_for, record
 from ..profiles import all_profiles
 from .models import AffectedContract
@@ -85,11 +85,9 @@ def pinned_profiles(incident_id: int, contract_ids: Iterable[int]) -> dict[int, 
     rows = db.session.execute(
         select(
             AffectedContract.contract_id,
-            func.coalesce(AffectedContract.profile_key, Contract.profile_key),
+            AffectedContract.profile_key,
             AffectedContract.profile_version,
-        )
-        .join(Contract, Contract.id == AffectedContract.contract_id)
-        .where(AffectedContract.incident_id == incident_id, AffectedContract.contract_id.in_(ids))
+        ).where(AffectedContract.incident_id == incident_id, AffectedContract.contract_id.in_(ids))
     ).all()
     profiles = profiles_for((key, version) for _, key, version in rows)
     return {cid: profiles[(key, version)] for cid, key, version in rows}
@@ -102,10 +100,7 @@ def incident_profiles(incident_id: int, controller_id: int | None = None) -> dic
     if controller_id is not None:
         where.append(AffectedContract.controller_id == controller_id)
     pairs = db.session.execute(
-        select(func.coalesce(AffectedContract.profile_key, Contract.profile_key), AffectedContract.profile_version)
-        .join(Contract, Contract.id == AffectedContract.contract_id)
-        .where(*where)
-        .distinct()
+        select(AffectedContract.profile_key, AffectedContract.profile_version).where(*where).distinct()
     ).all()
     found = profiles_for((key, version) for key, version in pairs)
     return {key: found[(key, version)] for key, version in pairs}

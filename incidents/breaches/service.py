@@ -35,7 +35,7 @@ from .models import (
     Incident,
     Obligation,
 )
-from .obligations import latest_ap_decisions, recompute
+from .obligations import latest_ap_decisions, latest_decision, recompute
 from .profile_pins import pinned_profiles, pins
 from .references import next_reference
 from .timeline import actor_id, record_event
@@ -755,12 +755,7 @@ def _follow_up(incident: Incident, controller_id: int, reference: str, follow_up
 
 def _instructed_to_inform(incident: Incident, controller_id: int) -> bool:
     """Whether the controller's latest decision instructs the processor to inform the data subjects for it."""
-    latest = db.session.scalars(
-        select(Decision)
-        .where(Decision.incident_id == incident.id, Decision.controller_id == controller_id)
-        .order_by(Decision.decided_at.desc(), Decision.id.desc())
-        .limit(1)
-    ).first()
+    latest = latest_decision(incident.id, controller_id)
     return latest is not None and latest.inform_subjects == "yes" and latest.processor_informs
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..breaches.assessment import latest_severity
-from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.models import AffectedContract, Filing, Incident, Obligation, SeverityAssessment
+from ..breaches.obligations import latest_decision
 from ..breaches.profile_pins import pinned_profiles
 from ..errors import N_, NotFound
 from ..extensions import db
@@ -36,15 +37,6 @@ def affected_controller(incident: Incident, controller_id: int | None) -> Contro
             params={"id": controller_id, "reference": incident.reference},
         )
     return controller
-
-
-def latest_decision(incident: Incident, controller: Controller) -> Decision | None:
-    return db.session.scalar(
-        select(Decision)
-        .where(Decision.incident_id == incident.id, Decision.controller_id == controller.id)
-        .order_by(Decision.decided_at.desc(), Decision.id.desc())
-        .limit(1)
-    )
 
 
 def _ap_clock(incident: Incident, controller: Controller) -> Obligation | None:
@@ -124,7 +116,7 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
         )
         .order_by(Filing.at, Filing.id)
     ).all()
-    decision = latest_decision(incident, controller)
+    decision = latest_decision(incident.id, controller.id)
     relied_on = (
         db.session.get(SeverityAssessment, decision.severity_id)
         if decision and decision.severity_id

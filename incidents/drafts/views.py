@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 
 from ..breaches.lookup import incident_or_404
+from ..breaches.obligations import latest_decision
 from ..breaches.scope import scope_of
 from ..core.filenames import name_part
 from ..core.guard import profile_guard
@@ -15,7 +16,7 @@ from ..errors import NotFound
 from ..notices.content import affected_contracts
 from ..profiles import all_profiles
 from ..validation import is_id
-from .gather import affected_controller, draft_for, latest_decision, letter_facts
+from .gather import affected_controller, draft_for, letter_facts
 from .letters import VARIANTS, compose_letter
 from .pdf import filename, render_pdf
 
@@ -105,7 +106,7 @@ def subjects(incident_id: int, controller_id: int):
         language=language,
         apology=apology == "1",
         download_args={"letter_lang": language, **({"apology": apology} if apology else {})},
-        decision=latest_decision(incident, controller),
+        decision=latest_decision(incident.id, controller.id),
         guards=_subject_guards(incident, controller, str(get_locale() or "nl")),
         scope_note=scope_of(incident.id, controller.id).get("note") or "",
     )
