@@ -25,3 +25,12 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
         # SQLite has one writer at a time: a write waits this long for the one before it, then fails.
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def savepoint_inside_a_transaction(connection, cursor, statement, _parameters, _context, _executemany):
+        # The sqlite3 module opens a transaction only before an INSERT, UPDATE or DELETE. A SAVEPOINT sent before
+        # any of them (a session that has only read, then begins a nested transaction) would open the transaction
+        # itself, and its RELEASE would commit it: the request's unit of work would be committed in pieces. So the
+        # transaction is begun first, and the savepoint nests in it.
+        if statement.startswith("SAVEPOINT") and not connection.connection.dbapi_connection.in_transaction:
+            cursor.execute("BEGIN")
