@@ -4,6 +4,11 @@
 # SQLite file under instance/ unless DATABASE_URL says otherwise (set in the factory).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS = {}
+# PostgreSQL with two roles (README, "PostgreSQL"): migrations run as the owner of the tables (MIGRATION_DATABASE_URL,
+# from the environment), the application as a role that may only read and insert the append-only tables. Every
+# upgrade grants that role its rights: DATABASE_APP_ROLE, or else the user of DATABASE_URL when it is not the owner.
+MIGRATION_DATABASE_URL = None
+DATABASE_APP_ROLE = None
 # SQLite: how long a write waits for the write lock of another request before it fails ("database is locked").
 # Writers take turns; 40 incidents created at once on a loaded two-core machine made the last one wait some 4 s.
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
@@ -97,3 +102,7 @@ WORKER_PROCESSES = None
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
+
+# The worker recomputes the record's hash chains (flask --app wsgi verify) when the last verification is older than
+# this many hours; 0: only by hand.
+RECORD_VERIFY_HOURS = 24

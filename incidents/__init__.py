@@ -45,6 +45,8 @@ def _load_config(app: Flask, overrides: dict, testing: bool) -> None:
     app.config.from_prefixed_env("INCIDENTS", loads=_loads)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("MIGRATION_DATABASE_URL"):
+        app.config["MIGRATION_DATABASE_URL"] = os.environ["MIGRATION_DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     for name in MAIL_SETTINGS:  # the conventional names work without the INCIDENTS_ prefix too
@@ -100,6 +102,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     access_log.init_app(app)
     links.init_app(app)
+    from .record import links as record_links
+
+    record_links.init_app(app)
     from .breaches import profile_pins
 
     profile_pins.init_app(app)  # last: may refuse to start when contracts name a profile that is gone
@@ -152,9 +157,11 @@ def register_cli(app: Flask) -> None:
     from .check import check_command
     from .demo.cli import demo_cli
     from .notices.cli import outbox_cli
+    from .record.cli import verify_command
     from .reminders.cli import tick_command, worker_command
 
     app.cli.add_command(check_command)
+    app.cli.add_command(verify_command)
     app.cli.add_command(tick_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)

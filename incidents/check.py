@@ -15,7 +15,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
+from .database_roles import owns_tables
 from .extensions import db
+from .record.service import run_verification
 
 
 def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
@@ -53,6 +55,16 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
         )
     if db.engine.dialect.name == "sqlite":
         warnings.append("SQLite: fine for one server; run several app servers and workers on PostgreSQL")
+    else:
+        with db.engine.connect() as connection:
+            if owns_tables(connection):
+                warnings.append(
+                    "the application's database role owns the tables, so it could truncate the record or switch "
+                    "its triggers off: run the application as a role of its own (README, PostgreSQL; "
+                    "MIGRATION_DATABASE_URL for the owner)"
+                )
+    if current == head:
+        errors += _record_problems()
     if not config.get("MAIL_SERVER"):
         warnings.append("MAIL_SERVER is not set: e-mail is written to files, not sent")
     elif check_mail:
@@ -68,6 +80,13 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+def _record_problems() -> list[str]:
+    """Recompute the record's chains (and keep the outcome, as `verify` does)."""
+    outcome = run_verification()
+    db.session.commit()
+    return [f"the record does not match its hash chain: {problem}" for problem in outcome.problems]
+
+
 @click.command("check")
 @click.option("--mail", "check_mail", is_flag=True, help="Also connect to the mail server.")
 @with_appcontext
@@ -80,4 +99,4 @@ def check_command(check_mail: bool) -> None:
         click.echo(f"error: {line}", err=True)
     if errors:
         raise SystemExit(1)
-    click.echo("ok: configuration, database and migrations are ready")
+    click.echo("ok: configuration, database, migrations and the record are ready")

@@ -9,6 +9,7 @@ from .idempotency.models import IdempotencyKey
 from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
 from .parties.models import Contract, Controller, ProfileVersion
+from .record.models import ChainLink, Verification
 from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
@@ -17,6 +18,7 @@ __all__ = [
     "AffectedContract",
     "ApiToken",
     "CalendarFeed",
+    "ChainLink",
     "Contract",
     "Controller",
     "Decision",
@@ -32,6 +34,7 @@ __all__ = [
     "Reminder",
     "TimelineEvent",
     "User",
+    "Verification",
     "Webhook",
     "WebhookDelivery",
 ]

@@ -20,7 +20,14 @@ import pytest
 from incidents.extensions import db
 
 from .support.app import build_app, kept
-from .support.database import FOUNDATION_TABLES, ON_POSTGRES, PostgresDatabase, SQLiteDatabase, count_rows
+from .support.database import (
+    FOUNDATION_TABLES,
+    ON_POSTGRES,
+    PostgresDatabase,
+    SQLiteDatabase,
+    count_rows,
+    record_intact,
+)
 from .support.forms import log_in
 
 # Who at the controller took a decision that processor staff record (docs/API.md, "Decisions belong to the
@@ -87,7 +94,7 @@ def shared_app(test_database):
     """The suite's one application (one per xdist worker). Building it costs more than most tests (Werkzeug compiles
     the URL rules of every blueprint), so it is built once; every test gets fresh data, and what a test changes on
     the app is put back afterwards (see `fresh_database`)."""
-    app = build_app(test_database.url)
+    app = build_app(test_database.url, **test_database.settings)
     test_database.migrate(app)
     yield app
     test_database.close(app)
@@ -110,10 +117,16 @@ def database_uri(fresh_database):
 
 
 @pytest.fixture
-def app(shared_app, fresh_database):
-    """The shared app, in an application context that lasts the whole test, on a fresh database."""
+def app(request, shared_app, fresh_database):
+    """The shared app, in an application context that lasts the whole test, on a fresh database.
+
+    After the test the record's chains are recomputed: whatever the test made the application write, every row of
+    an append-only table must have its link and match it (a test that tampers with the record on purpose is marked
+    ``tampers_with_record``)."""
     with shared_app.app_context():
         yield shared_app
+        if request.node.get_closest_marker("tampers_with_record") is None:
+            record_intact()
 
 
 @pytest.fixture

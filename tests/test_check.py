@@ -11,7 +11,7 @@ def test_a_migrated_database_is_ready(app, runner):
     app.config["SECRET_KEY"] = "a-long-random-secret-key-for-this-test-0123456789"
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0, result.output
-    assert "ok: configuration, database and migrations are ready" in result.output
+    assert "ok: configuration, database, migrations and the record are ready" in result.output
 
 
 def test_an_outdated_schema_is_refused_with_the_command_to_run(tmp_path):

@@ -13,7 +13,7 @@ from ..auth.forms import EditUserForm, UserForm
 from ..auth.models import ROLES, User
 from ..auth.service import create_user
 from ..core.instants import to_local, utcnow
-from ..errors import DomainError
+from ..errors import N_, DomainError
 from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import attach_error, choices
@@ -22,9 +22,20 @@ from ..listing import Page, nothing
 from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..profiles import all_profiles
+from ..record import service as record_service
 from ..transaction import refuse
 from ..validation import parse_id
 from . import access_log, profile_versions, service
+
+# The record's chains as the page names them (msgids).
+CHAINS = {
+    "access_log": N_("Access log"),
+    "decisions": N_("Decisions"),
+    "documents": N_("Documents sent"),
+    "filings": N_("Filings"),
+    "severity_assessments": N_("Severity assessments"),
+    "timeline_events": N_("Timeline"),
+}
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,6 +51,16 @@ def index():
 @bp.get("/profiles")
 def profiles():
     return render_template("admin/profiles.html", overview=profile_versions.overview(), configured=all_profiles())
+
+
+# --- the record's integrity ---
+
+
+@bp.get("/record")
+def record():
+    return render_template(
+        "admin/record.html", heads=record_service.heads(), verifications=record_service.verifications(), words=CHAINS
+    )
 
 
 # --- users ---

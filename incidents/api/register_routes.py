@@ -13,6 +13,8 @@ from flask_babel import get_locale
 
 from ..core.instants import iso_z, utcnow
 from ..filters import InvalidFilters
+from ..record.service import heads as record_heads
+from ..record.service import heads_header
 from ..register.export import csv_chunks
 from ..register.filters import parse_filters
 from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_batches
@@ -123,14 +125,16 @@ def register():
         first = exc.errors[0]
         raise ApiError(422, first.code, first.english(), first.argument) from None
     batches = register_batches(filters, utcnow())
+    # The record's chain heads at this moment (docs/API.md, "Verifying the record"): a header on both formats.
+    headers = {"X-Record-Heads": heads_header(record_heads())}
     if fmt == "csv":
         lang = "en" if str(get_locale() or "nl") == "en" else "nl"
         return Response(
             stream_with_context(csv_chunks(batches, lang)),
             content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+            headers={"Content-Disposition": 'attachment; filename="register.csv"', **headers},
         )
-    return Response(stream_with_context(_json_chunks(batches)), content_type="application/json")
+    return Response(stream_with_context(_json_chunks(batches)), content_type="application/json", headers=headers)
 
 
 def _json_chunks(batches: Iterable[list[RegisterRow]]) -> Iterator[str]:

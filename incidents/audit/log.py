@@ -14,6 +14,7 @@ from sqlalchemy import insert
 
 from ..core.instants import utcnow
 from ..extensions import db
+from ..record import links as record_links
 from .models import AccessEntry
 
 log = structlog.get_logger("incidents.audit")
@@ -68,8 +69,10 @@ def record(response):
         # In the request's transaction (committed by the unit of work right after this hook), in a savepoint of its
         # own, so that a failed log write is undone alone.
         with db.session.begin_nested():
-            db.session.execute(
-                insert(AccessEntry.__table__).values(
+            row_id = db.session.execute(
+                insert(AccessEntry.__table__)
+                .returning(AccessEntry.__table__.c.id)
+                .values(
                     at=utcnow(),
                     user_id=user.id,
                     role=user.role,
@@ -82,7 +85,8 @@ def record(response):
                     status=response.status_code,
                     ip=(request.remote_addr or "")[:45] or None,
                 )
-            )
+            ).scalar_one()
+            record_links.note(db.session(), "access_log", row_id)
     except Exception:  # the page was served; a failed log write is reported, never shown to the user
         log.exception("access_log_failed", endpoint=endpoint)
     return response

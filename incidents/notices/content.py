@@ -25,6 +25,7 @@ from ..core.scope import INCIDENT_WIDE_DETAILS, records, subjects
 from ..core.scope_words import category_list, group_list, range_text, scope_rows
 from ..extensions import db
 from ..parties.models import Contract, Controller
+from ..record.service import heads as record_heads
 from .recipients import addressees
 from .render import APClock, ContractClause, FieldValue, NoticeContent
 
@@ -258,6 +259,7 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         ack_url=ack_url,
         details=detail_rows(incident.details or {}, language),
         authority_contacts=_authority_contacts(incident, controller.id),
+        record_heads=record_heads(),
         scope=own_rows(scope, language),
         stage=STAGES.get(incident.status, "established"),
         dismissed_at=incident.dismissed_at,

@@ -16,6 +16,8 @@ from ..core.filenames import name_part
 from ..core.instants import format_local
 from ..core.profiles import cited
 from ..pdf import build, clean, para_text, register_fonts, styles
+from ..record.words import heading as record_heading
+from ..record.words import record_rows
 from .texts import words
 
 
@@ -82,6 +84,8 @@ class NoticeContent:
     addressed_to: str = ""
     # Contacts with (or disclosures to) authorities other than the AP recorded for this controller: (when, what).
     authority_contacts: list[tuple[str, str]] = field(default_factory=list)
+    # The record's chain heads when the document was made: (table, seq, hash) (incidents/record).
+    record_heads: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
@@ -201,7 +205,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
     if content.details:
         result.append((w["details"], content.details))
     if content.kind == "notice" and content.stage == "unfounded":
-        return result  # nothing more to report, and no AP clock: there was no breach
+        return result + _record(content)  # nothing more to report, and no AP clock: there was no breach
     if content.kind == "notice":
         result.append((w["information"], [(f.label, f.value or w["unknown"]) for f in content.fields]))
         if content.scope:
@@ -217,7 +221,13 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         # A notice names the contact point among its fields; a report names it here.
         result.append((w["contact_point"], [("", content.contact_point or content.processor_contact)]))
     result.append((w["ap_clock"], [("", line) for line in _ap_lines(content, w)]))
-    return result
+    return result + _record(content)
+
+
+def _record(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
+    if not content.record_heads:
+        return []
+    return [(record_heading(content.language), record_rows(content.record_heads, content.issued_at, content.language))]
 
 
 def _rows(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> list:

@@ -5,7 +5,8 @@ each with the next number. One that would say exactly what the controller's last
 within NOTICE_REPEAT_MINUTES of it, is that one asked for again: a double click, a form sent twice, a retried or
 parallel request (security review F-11: 10 parallel "update" requests sent 7 updates to every controller). The last
 one is returned and nothing new is issued. "Says exactly the same" is a digest of the document's content without
-its number, its moment of issue and the AP clock (which, while it has not started, is reckoned from that moment).
+its number, its moment of issue, the AP clock (which, while it has not started, is reckoned from that moment) and the
+record's chain heads (which every recorded row moves on).
 
 Later updates still go out: one with anything new (a changed fact, field, detail or scope, another "next update"
 text) at any time, and the very same text once the window has passed (e.g. "no news yet; next update tomorrow").
@@ -27,7 +28,7 @@ from ..extensions import db
 from .models import Document, OutboxMessage
 from .render import NoticeContent
 
-NOT_CONTENT = ("sequence", "issued_at", "ack_url", "ap_clock")
+NOT_CONTENT = ("sequence", "issued_at", "ack_url", "ap_clock", "record_heads")
 
 
 def content_digest(content: NoticeContent) -> str:

@@ -14,6 +14,7 @@ from typing import IO
 
 from ..core.instants import to_local
 from ..core.spreadsheet import spreadsheet_safe
+from ..record.words import Heads
 from .columns import COLUMNS, Column, cell_text
 from .filters import RegisterFilters
 from .pdf import Part, render_pdf
@@ -63,10 +64,12 @@ def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
         file.close()
 
 
-def xlsx_chunks(batches: Iterable[list[RegisterRow]], lang: str) -> Iterator[bytes]:
+def xlsx_chunks(
+    batches: Iterable[list[RegisterRow]], lang: str, heads: Heads | None = None, now: datetime | None = None
+) -> Iterator[bytes]:
     """The workbook written in write-only mode to a temporary file now (a spreadsheet is a zip archive: no byte of
     it is final before the last row), then streamed from that file."""
-    return file_chunks(write_workbook(batches, lang))
+    return file_chunks(write_workbook(batches, lang, heads, now))
 
 
 def to_xlsx(rows: list[RegisterRow], lang: str) -> bytes:
@@ -74,11 +77,16 @@ def to_xlsx(rows: list[RegisterRow], lang: str) -> bytes:
 
 
 def pdf_bytes(
-    batches: Iterable[list[RegisterRow]], lang: str, filters: RegisterFilters | None, now: datetime, limit: int
+    batches: Iterable[list[RegisterRow]],
+    lang: str,
+    filters: RegisterFilters | None,
+    now: datetime,
+    limit: int,
+    heads: Heads | None = None,
 ) -> bytes:
     """The PDF of at most ``limit`` rows (the caller refuses a larger selection; rows recorded since it counted are
     left out rather than let the document grow)."""
-    return render_pdf(list(islice(chain.from_iterable(batches), limit)), lang, filters, now)
+    return render_pdf(list(islice(chain.from_iterable(batches), limit)), lang, filters, now, heads=heads)
 
 
 class _Pipe:
@@ -118,6 +126,7 @@ def pdf_zip_chunks(
     total: int,
     part_size: int,
     stem: str,
+    heads: Heads | None = None,
 ) -> Iterator[bytes]:
     """A selection too large for one PDF: a ZIP archive of PDFs of ``part_size`` incidents each, oldest awareness
     first, streamed one part at a time (memory stays that of one part). ``total`` is the count the caller showed;
@@ -131,7 +140,7 @@ def pdf_zip_chunks(
         number, first = 0, 1
         while chunk := list(islice(rows, part_size)):
             number += 1
-            pdf = render_pdf(chunk, lang, filters, now, Part(number, parts, first, total))
+            pdf = render_pdf(chunk, lang, filters, now, Part(number, parts, first, total), heads)
             info = zipfile.ZipInfo(part_name(stem, number, parts, lang), date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, pdf)

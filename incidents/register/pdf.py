@@ -22,6 +22,8 @@ from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 from ..core.instants import utcnow
 from ..core.scope_words import number
 from ..pdf import FONT, FONT_BOLD, build, para_text, register_fonts
+from ..record.words import Heads, record_rows
+from ..record.words import heading as record_heading
 from .columns import COLUMNS, cell_text, local_text
 from .filters import RegisterFilters
 from .rows import RegisterRow
@@ -211,14 +213,16 @@ def render_pdf(
     filters: RegisterFilters | None,
     now: datetime | None = None,
     part: Part | None = None,
+    heads: Heads | None = None,
 ) -> bytes:
     register_fonts()
     lang = "en" if lang == "en" else "nl"
     w, st = WORDS[lang], _styles()
+    now = now or utcnow()
     story = [
         Paragraph(para_text(w["title"]), st["title"]),
         Paragraph(para_text(w["basis"]), st["base"]),
-        Paragraph(para_text(f"{w['generated']} {local_text(now or utcnow())} · {w['times']}"), st["base"]),
+        Paragraph(para_text(f"{w['generated']} {local_text(now)} · {w['times']}"), st["base"]),
         Spacer(1, 2 * mm),
         Paragraph(
             para_text(
@@ -245,6 +249,12 @@ def render_pdf(
         story += [_overview(rows, lang, st), Paragraph(para_text(w["details"]), st["h"]), *_details(rows, lang, st)]
     else:
         story.append(Paragraph(para_text(w["empty"]), st["base"]))
+    if heads:
+        story.append(Paragraph(para_text(record_heading(lang)), st["h"]))
+        story += [
+            Paragraph(para_text(f"{label}: {value}" if label else value), st["base"])
+            for label, value in record_rows(heads, now, lang)
+        ]
     return build(
         story,
         title=w["title"],

@@ -20,6 +20,8 @@ from ..core.scope_words import number
 from ..extensions import db
 from ..filters import InvalidFilters
 from ..parties.models import Controller
+from ..record.service import heads as record_heads
+from ..record.service import heads_header
 from .columns import COLUMNS, cell_text
 from .export import csv_chunks, pdf_bytes, pdf_zip_chunks, xlsx_chunks
 from .filters import PER_PAGE, SEVERITIES, Paging, RegisterFilters, parse_filters, parse_paging
@@ -179,16 +181,20 @@ def export(fmt: str):
     now, lang = utcnow(), _language()
     name = f"register-{to_local(now).strftime('%Y-%m-%d')}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    # The record's chain heads at this moment: in the file (the PDF, a sheet of the workbook) and, for the CSV,
+    # which has no place for them, in a header of the response.
+    heads = record_heads()
     body: Iterable[bytes] | bytes
     if fmt == "csv":
         body = stream_with_context(csv_chunks(register_batches(filters, now), lang))
+        headers["X-Record-Heads"] = heads_header(heads)
     elif fmt == "xlsx":
-        body = xlsx_chunks(register_batches(filters, now), lang)  # written whole to a temporary file first
+        body = xlsx_chunks(register_batches(filters, now), lang, heads, now)  # written whole to a temporary file
     else:
         count = totals(filters).count
         if count > pdf_max():
             return _too_many_for_pdf(filters, count)
-        body = pdf_bytes(register_batches(filters, now), lang, filters, now, pdf_max())
+        body = pdf_bytes(register_batches(filters, now), lang, filters, now, pdf_max(), heads)
     return Response(body, content_type=MIMETYPES[fmt], headers=headers)
 
 
@@ -210,6 +216,7 @@ def export_pdf_parts():
         total=totals(filters).count,
         part_size=pdf_max(),
         stem=stem,
+        heads=record_heads(),
     )
     headers = {"Content-Disposition": f'attachment; filename="{stem}-pdf.zip"'}
     return Response(stream_with_context(body), content_type="application/zip", headers=headers)

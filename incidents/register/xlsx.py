@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from datetime import datetime
 from typing import IO
 
 from openpyxl import Workbook
@@ -15,6 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..core.instants import utcnow
+from ..record.words import Heads, record_rows
+from ..record.words import heading as record_heading
 from .columns import COLUMNS, cell_value
 from .rows import RegisterRow
 
@@ -31,7 +35,9 @@ def _fit(value: object, lang: str) -> object:
     return value
 
 
-def write_workbook(batches: Iterable[list[RegisterRow]], lang: str) -> IO[bytes]:
+def write_workbook(
+    batches: Iterable[list[RegisterRow]], lang: str, heads: Heads | None = None, now: datetime | None = None
+) -> IO[bytes]:
     """The workbook in a temporary file (removed when closed), positioned anywhere: read it from the start."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Register")
@@ -64,6 +70,13 @@ def write_workbook(batches: Iterable[list[RegisterRow]], lang: str) -> IO[bytes]
             sheet.append(cells)
             count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    if heads:
+        # The record's chain heads when the export was made, on a sheet of their own (the register sheet stays a
+        # plain table).
+        record = book.create_sheet(record_heading(lang)[:31])
+        record.column_dimensions["A"].width, record.column_dimensions["B"].width = 24, 90
+        for label, value in record_rows(heads, now or utcnow(), lang):
+            record.append([label, value])
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 (closed by the caller, once streamed)
     book.save(file)
     return file

@@ -11,6 +11,7 @@ from flask import current_app
 from ..core.instants import utcnow
 from ..idempotency.service import purge_expired
 from ..notices.outbox import deliver_due as deliver_mail
+from ..record.service import verify_when_due
 from ..webhooks.delivery import deliver_due as deliver_webhooks
 from .processes import Pool, default_count, stop_on_signals
 from .service import tick
@@ -19,7 +20,7 @@ from .suspicion import remind_long_suspected
 
 def one_pass(worker: str) -> dict[str, int]:
     """Reminders first (they queue mail and webhook calls), then the outbox and the webhooks; last, the API's
-    idempotency keys older than 24 hours are deleted."""
+    idempotency keys older than 24 hours are deleted; once every RECORD_VERIFY_HOURS the record is verified."""
     sent = tick(utcnow(), worker)
     suspected = remind_long_suspected(utcnow())
     mailed = hooked = 0
@@ -34,12 +35,14 @@ def one_pass(worker: str) -> dict[str, int]:
         if not hooks:
             break
     expired = purge_expired(utcnow())
+    verified = verify_when_due(utcnow())
     return {
         "reminders": sent,
         "suspected_too_long": suspected,
         "mail_sent": mailed,
         "webhooks_sent": hooked,
         "idempotency_keys_expired": expired,
+        "record_verified": verified,
     }
 
 

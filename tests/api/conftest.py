@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 
-from ..support.database import count_rows, every_table_but_the_access_log
+from ..support.database import count_rows, every_table_but_the_audit_trail
 from ..support.live import live_server  # noqa: F401 (a fixture: the app served on loopback)
 from .openapi_check import check_response, check_schema
 
@@ -56,7 +56,7 @@ def row_counts(app):
     """Counts of every mapped table, the issued documents and the outbox included (the session-wide
     fixture lists the foundation's tables only), to prove that a refused request wrote nothing."""
 
-    return partial(count_rows, every_table_but_the_access_log())
+    return partial(count_rows, every_table_but_the_audit_trail())
 
 
 def assert_error_shape(response, status: int, code: str, field: str | None = None) -> dict:

@@ -25,6 +25,9 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 if TEST_DATABASE_URL and not ON_POSTGRES:
     raise pytest.UsageError(f"TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL!r}")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# On PostgreSQL the application may run as a role of its own that only reads and inserts the append-only tables (as
+# in production); TEST_DATABASE_URL's user then owns the tables and runs the migrations.
+TEST_DATABASE_APP_ROLE = os.environ.get("TEST_DATABASE_APP_ROLE", "")
 
 # For a test of SQLite itself; prefer a mark with a reason of its own: pytest.mark.skipif(ON_POSTGRES, reason=...).
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="checks SQLite itself")
@@ -59,9 +62,29 @@ def count_rows(tables) -> dict[str, int]:
     return {name: db.session.scalar(select(func.count()).select_from(db.metadata.tables[name])) for name in tables}
 
 
-def every_table_but_the_access_log() -> list[str]:
-    """Every mapped table except the access log (which records successful reads: the audit trail, not a write)."""
-    return [t.name for t in db.metadata.sorted_tables if t.name != "access_log"]
+# How the database refuses to change a row of an append-only table: the trigger's message, or, for the application's
+# own role on PostgreSQL (which may only read and insert those tables), no privilege at all.
+REWRITE_REFUSED = "append-only|permission denied"
+
+# The audit trail: the access log records reads, not writes, and the record's chain gains a link for every row of
+# an append-only table (the access log's too). Its own tests (tests/record) check what it holds.
+AUDIT_TRAIL = ("access_log", "record_chain")
+
+
+def every_table_but_the_audit_trail() -> list[str]:
+    """Every mapped table except the audit trail (`AUDIT_TRAIL`)."""
+    return [t.name for t in db.metadata.sorted_tables if t.name not in AUDIT_TRAIL]
+
+
+def record_intact() -> None:
+    """Fail unless every chain of the record is intact (every row linked, every link matching its row)."""
+    from incidents.record.verify import verify
+
+    db.session.rollback()  # whatever the test left open; what it committed stays
+    outcome = verify(db.session.connection())
+    db.session.rollback()
+    if not outcome.ok:
+        pytest.fail("the record's chains are broken: " + "; ".join(map(str, outcome.problems)), pytrace=False)
 
 
 # --- a fresh database for every test ---
@@ -76,6 +99,7 @@ class SQLiteDatabase:
         self.path = folder / "test.sqlite"
         self.template = folder / "template.sqlite"
         self.url = f"sqlite:///{self.path}"
+        self.settings: dict[str, str] = {}
 
     def migrate(self, app) -> None:
         with app.app_context():
@@ -116,7 +140,13 @@ class PostgresDatabase:
     sequences restarted."""
 
     def __init__(self):
-        self.url = postgres_url(make_url(TEST_DATABASE_URL).database)
+        self.owner_url = postgres_url(make_url(TEST_DATABASE_URL).database)
+        self.url, self.settings = self.owner_url, {}
+        if TEST_DATABASE_APP_ROLE:
+            self.url = (
+                make_url(self.owner_url).set(username=TEST_DATABASE_APP_ROLE).render_as_string(hide_password=False)
+            )
+            self.settings = {"MIGRATION_DATABASE_URL": self.owner_url, "DATABASE_APP_ROLE": TEST_DATABASE_APP_ROLE}
         name = make_url(self.url).database
         if XDIST_WORKER:  # a database of the worker's own, created beside TEST_DATABASE_URL's
             server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
@@ -124,7 +154,7 @@ class PostgresDatabase:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             server.dispose()
-        self.housekeeping = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.housekeeping = create_engine(self.owner_url, isolation_level="AUTOCOMMIT")
         with self.housekeeping.connect() as connection:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
@@ -159,7 +189,7 @@ class PostgresDatabase:
         restart = "".join(f"SELECT setval('{s}', 1, false); " for s in sequences)
         if not superuser:
             return text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"), text(restart)
-        deletes = "".join(f"DELETE FROM {t}; " for t in tables)  # noqa: S608 (names from the catalog, quoted)
+        deletes = "".join(f"DELETE FROM {t}; " for t in tables)
         return (
             text(f"SET session_replication_role = replica; {deletes}{restart}RESET session_replication_role"),
             text(restart),
@@ -175,10 +205,11 @@ class PostgresDatabase:
                 connection.execute(text("SET lock_timeout = '20s'"))
                 connection.execute(self.emptying)
             return
+        with self.housekeeping.connect() as owner:  # the owner's: the application's role may not reset a sequence
+            owner.execute(self.restart)
         with app.app_context():
             connection = db.engine.connect()
         outer = connection.begin()
-        connection.execute(self.restart)
         event.listen(connection, "before_cursor_execute", _OneThread())
         kept = db.session
         sessions = sessionmaker(

@@ -1,0 +1,1 @@
+"""The tamper-evident record: every append-only table is a hash chain (`links`), which `verify` recomputes."""

@@ -1,0 +1,69 @@
+"""Running a verification and keeping its outcome; the chain heads a document states."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import structlog
+from flask import current_app
+
+from ..core.instants import utcnow
+from ..extensions import db
+from .links import head
+from .models import Verification
+from .spec import CHAINED
+from .verify import Outcome, verify
+
+log = structlog.get_logger("incidents.record")
+
+
+def run_verification() -> Outcome:
+    """Recompute every chain and record the outcome (flushed; the caller commits)."""
+    outcome = verify(db.session.connection())
+    first = outcome.problems[0] if outcome.problems else None
+    db.session.add(
+        Verification(
+            at=utcnow(),
+            ok=outcome.ok,
+            rows=outcome.rows,
+            seconds=round(outcome.seconds, 3),
+            table_name=first.table if first else None,
+            row_id=first.row_id if first else None,
+            problem=first.what if first else None,
+            heads=outcome.heads,
+        )
+    )
+    db.session.flush()
+    return outcome
+
+
+def verify_when_due(now: datetime) -> int:
+    """Verify the record when the last verification is older than RECORD_VERIFY_HOURS (0: never here), and
+    commit (a worker's step of its own). The rows checked; 0 when it was not due. A mismatch is logged as an error
+    and shown on the admin page and by `flask check`."""
+    hours = float(current_app.config.get("RECORD_VERIFY_HOURS") or 0)
+    latest = db.session.scalar(db.select(db.func.max(Verification.at)))
+    if hours <= 0 or (latest is not None and now - latest < timedelta(hours=hours)):
+        return 0
+    outcome = run_verification()
+    db.session.commit()
+    if not outcome.ok:
+        log.error("record_mismatch", problems=[str(p) for p in outcome.problems])
+    return outcome.rows
+
+
+def heads() -> list[tuple[str, int, str]]:
+    """(table, seq, hash) of every chain's last link, as this transaction sees them now."""
+    connection = db.session.connection()
+    return [(name, *head(connection, name)) for name in CHAINED]
+
+
+def heads_header(heads: list[tuple[str, int, str]]) -> str:
+    """The heads as one HTTP header value: ``filings=<hash>, documents=<hash>, ...``."""
+    return ", ".join(f"{name}={digest}" for name, _seq, digest in heads)
+
+
+def verifications(limit: int = 10) -> list[Verification]:
+    """The latest runs of `verify`, newest first."""
+    query = db.select(Verification).order_by(Verification.at.desc(), Verification.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
