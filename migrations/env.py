@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -16,12 +15,27 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    # Migrations run as the owner of the tables when MIGRATION_DATABASE_URL is set (README, "PostgreSQL").
+    if current_app.config.get("MIGRATION_DATABASE_URL"):
+        return _owner_engine()
     try:
         # this works with Flask-SQLAlchemy<3 and Alchemical
         return current_app.extensions['migrate'].db.engine
     except (TypeError, AttributeError):
         # this works with Flask-SQLAlchemy>=3
         return current_app.extensions['migrate'].db.engine
+
+
+_OWNER = {}
+
+
+def _owner_engine():
+    if "engine" not in _OWNER:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        _OWNER["engine"] = create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
+    return _OWNER["engine"]
 
 
 def get_engine_url():
@@ -105,6 +119,16 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            _grant(connection)
+
+
+def _grant(connection):
+    """After every upgrade the application's role gets the rights on what the migrations made (new tables too)."""
+    from incidents.database_roles import app_role, grant_app_role
+
+    role = app_role(current_app.config)
+    if role and connection.dialect.name == "postgresql":
+        grant_app_role(connection, role)
 
 
 if context.is_offline_mode():

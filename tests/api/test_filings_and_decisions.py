@@ -14,6 +14,7 @@ from incidents.extensions import db
 from incidents.profiles import get_profile
 from tests.conftest import MAKER
 
+from ..support.database import REWRITE_REFUSED
 from .conftest import one
 from .openapi_check import check_request, check_response
 from .test_incidents import parse_z
@@ -358,7 +359,7 @@ def test_filing_rows_are_append_only_in_the_database(api, case):
         "UPDATE filings SET at = '2026-09-01 10:00:00.000000' WHERE id = :id",
         "DELETE FROM filings WHERE id = :id",
     ):
-        with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
+        with pytest.raises(sqlalchemy.exc.DBAPIError, match=REWRITE_REFUSED):
             db.session.execute(text(statement), {"id": filing["id"]})
         db.session.rollback()
     db.session.expire_all()
@@ -374,8 +375,8 @@ def test_decision_and_timeline_rows_are_append_only_too(api, case):
     )
     assert response.status_code == 201
     for table in ("decisions", "timeline_events"):
-        with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
-            db.session.execute(text(f"UPDATE {table} SET incident_id = incident_id"))  # noqa: S608
+        with pytest.raises(sqlalchemy.exc.DBAPIError, match=REWRITE_REFUSED):
+            db.session.execute(text(f"UPDATE {table} SET incident_id = incident_id"))
         db.session.rollback()
 
 

@@ -9,6 +9,7 @@ from incidents.breaches.models import Decision, Incident, SeverityAssessment
 from incidents.extensions import db
 from tests.conftest import MAKER, MAKER_FORM
 
+from ..support.database import REWRITE_REFUSED
 from ..support.forms import csrf_token, log_incident
 
 
@@ -96,7 +97,7 @@ def test_assess_severity_and_decide_relying_on_it(logged_in, incident, row_count
         stored.id,
     )
     # Assessments, like decisions, are never edited.
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(Exception, match=REWRITE_REFUSED):
         db.session.execute(text("UPDATE severity_assessments SET se = 0"))
     db.session.rollback()
 
