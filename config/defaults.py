@@ -106,3 +106,5 @@ WEBHOOK_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 # The worker recomputes the record's hash chains (flask --app wsgi verify) when the last verification is older than
 # this many hours; 0: only by hand.
 RECORD_VERIFY_HOURS = 24
+# Processes that verify long chains side by side (segments of 250,000 links); None: one per core.
+RECORD_VERIFY_PROCESSES = None

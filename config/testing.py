@@ -7,3 +7,6 @@ BASE_URL = "http://localhost"
 RATELIMIT_ENABLED = False
 # The worker's daily verification of the record: switched on only in the tests that check it.
 RECORD_VERIFY_HOURS = 0
+# Verification in this process (a forked child has no view of a test's uncommitted transaction on PostgreSQL);
+# tests/record checks the processes side by side on committed data.
+RECORD_VERIFY_PROCESSES = 1

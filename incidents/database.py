@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+from .record.spec import SQLITE_SHA256
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +28,8 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
         # SQLite has one writer at a time: a write waits this long for the one before it, then fails.
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
+        # The record's chains cover a document's bytes by their SHA-256 (incidents/record/spec.py).
+        dbapi_connection.create_function(SQLITE_SHA256, 1, _sha256, deterministic=True)
 
     @event.listens_for(engine, "before_cursor_execute")
     def savepoint_inside_a_transaction(connection, cursor, statement, _parameters, _context, _executemany):
@@ -34,3 +39,7 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
         # transaction is begun first, and the savepoint nests in it.
         if statement.startswith("SAVEPOINT") and not connection.connection.dbapi_connection.in_transaction:
             cursor.execute("BEGIN")
+
+
+def _sha256(value: bytes | None) -> str | None:
+    return None if value is None else hashlib.sha256(value).hexdigest()

@@ -95,3 +95,15 @@ def test_notify_runs_and_prints_its_figures():
             rf"^bare end to end +{NUMBER} per s",
         ],
     )
+
+
+def test_verify_runs_and_prints_its_figures():
+    output = run("verify.py")
+    assert_lines(
+        output,
+        [
+            rf"^verify: 10,000 chained rows in {NUMBER} s median of 1 \({NUMBER} rows/s\); target <= 10 s: (met|MISSED)$",  # noqa: E501
+            rf"^bare floor \(sqlite3 read \+ one sha256 per row, no join\): {NUMBER} s; verify/bare {NUMBER}x$",
+            rf"^intake of 500 contracts: {NUMBER} s with the chain, {NUMBER} s without .*the chain adds [+-]{NUMBER}%",
+        ],
+    )

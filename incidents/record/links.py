@@ -1,8 +1,8 @@
 """Linking new rows into their table's hash chain, in the transaction that wrote them.
 
 Every flush notes the new rows of the chained tables; just before the transaction commits, their links are written:
-each table's new rows in id order, each link's hash over the row as read back from the database and the previous
-link's hash. So a committed row always has its link, and a row rolled back never gets one.
+each table's new rows in id order, each link's hash over the row's canonical text as the database writes it out
+(spec.py) and the previous link's hash. So a committed row always has its link, and a row rolled back never gets one.
 
 Two transactions must not both extend a table's chain from the same head. On SQLite the writer's lock already
 serialises them (a transaction that wrote a row holds it until it ends). On PostgreSQL each table's chain has an
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, literal_column, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ..core.chain import GENESIS, link_hash
 from ..core.instants import utcnow
 from .models import ChainLink
-from .spec import CHAINED, SPEC, TABLES
+from .spec import CHAINED, SPEC, TABLES, canonical_sql
 
 PENDING = "record_chain_pending"
 LOCK_SPACE = 0x5245  # pg_advisory_xact_lock(LOCK_SPACE, index of the table in CHAINED)
@@ -101,6 +101,7 @@ def _lock(connection: Connection, key: int) -> None:
 
 def _extend(connection: Connection, name: str, ids: list[int]) -> int:
     table = TABLES[name]
+    canonical = literal_column(canonical_sql(name, connection.dialect.name))
     seq, previous = head(connection, name)
     now = utcnow()
     count = 0
@@ -109,13 +110,12 @@ def _extend(connection: Connection, name: str, ids: list[int]) -> int:
             connection.scalars(select(LINKS.c.row_id).where(LINKS.c.table_name == name, LINKS.c.row_id.in_(chunk)))
         )
         links = []
-        for row in connection.execute(select(table).where(table.c.id.in_(chunk)).order_by(table.c.id)).mappings():
-            if row["id"] in done:
+        query = select(table.c.id, canonical).where(table.c.id.in_(chunk)).order_by(table.c.id)
+        for row_id, text_of_row in connection.execute(query):
+            if row_id in done:
                 continue
-            columns = dict(row)
-            row_id = int(columns.pop("id"))
             seq += 1
-            previous = link_hash(previous, name, row_id, columns)
+            previous = link_hash(previous, name, int(row_id), text_of_row)
             links.append({"table_name": name, "seq": seq, "row_id": row_id, "hash": previous, "linked_at": now})
         if links:
             connection.execute(insert(LINKS), links)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 
 import structlog
@@ -12,14 +15,16 @@ from ..extensions import db
 from .links import head
 from .models import Verification
 from .spec import CHAINED
-from .verify import Outcome, verify
+from .verify import Checked, Outcome, Runner, Segment, check, verify
 
 log = structlog.get_logger("incidents.record")
 
 
 def run_verification() -> Outcome:
-    """Recompute every chain and record the outcome (flushed; the caller commits)."""
-    outcome = verify(db.session.connection())
+    """Recompute every chain and record the outcome (flushed; the caller commits). Long chains are checked in
+    segments by RECORD_VERIFY_PROCESSES processes side by side (default: one per core)."""
+    processes = int(current_app.config.get("RECORD_VERIFY_PROCESSES") or os.cpu_count() or 1)
+    outcome = verify(db.session.connection(), _in_processes(processes) if processes > 1 else None)
     first = outcome.problems[0] if outcome.problems else None
     db.session.add(
         Verification(
@@ -35,6 +40,27 @@ def run_verification() -> Outcome:
     )
     db.session.flush()
     return outcome
+
+
+def _in_processes(count: int) -> Runner:
+    def run(todo: list[Segment]) -> list[Checked]:
+        if len(todo) < 2:
+            return [_check(segment) for segment in todo]
+        # Forked: each child has the application, and opens connections of its own (_forget_connections).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(count, len(todo)), mp_context=context, initializer=_forget_connections) as pool:
+            return list(pool.map(_check, todo))
+
+    return run
+
+
+def _forget_connections() -> None:
+    db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+
+
+def _check(segment: Segment) -> Checked:
+    with db.engine.connect() as connection:
+        return check(connection, segment)
 
 
 def verify_when_due(now: datetime) -> int:

@@ -8,16 +8,18 @@ the application). Only the first problem of each table is named: from there on, 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.engine import Connection
 
 from ..core.chain import GENESIS, link_hash
 from .links import LINKS, head
-from .spec import CHAINED, TABLES
+from .spec import CHAINED, TABLES, canonical_sql
 
 BATCH = 20_000
+SEGMENT = 250_000  # links per segment: what one process checks at a time
 
 
 @dataclass(frozen=True)
@@ -50,49 +52,92 @@ class Outcome:
         return not self.problems
 
 
-def verify(connection: Connection) -> Outcome:
+@dataclass(frozen=True)
+class Segment:
+    """Links `first` to `last` (by seq) of one table's chain: checked on their own, from the hash stored in the link
+    before `first`, so the segments of a long chain can be checked side by side."""
+
+    table: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    segment: Segment
+    rows: int
+    problem: Problem | None
+    at_seq: int  # where the problem is (for the first one of a table)
+
+
+Runner = Callable[[list[Segment]], list[Checked]]
+
+
+def segments(connection: Connection, size: int | None = None) -> list[Segment]:
+    size = size or SEGMENT
+    result = []
+    for name in CHAINED:
+        last, _ = head(connection, name)
+        result += [Segment(name, first, min(first + size - 1, last)) for first in range(1, last + 1, size)]
+    return result
+
+
+def check(connection: Connection, segment: Segment) -> Checked:
+    return _chain(connection, segment)
+
+
+def verify(connection: Connection, runner: Runner | None = None) -> Outcome:
+    """Recompute every chain (the segments through `runner`, by default one after the other on this connection)."""
     started = time.perf_counter()
     outcome = Outcome()
+    parts = segments(connection)
+    checked = (runner or (lambda todo: [check(connection, s) for s in todo]))(parts)
     for name in CHAINED:
-        problem, rows = _chain(connection, name)
-        outcome.rows += rows
+        mine = [c for c in checked if c.segment.table == name]
+        outcome.rows += sum(c.rows for c in mine)
         seq, last = head(connection, name)
         outcome.heads[name] = {"seq": seq, "hash": last}
-        if problem is None:
-            problem = _unlinked(connection, name)
+        found = sorted((c for c in mine if c.problem is not None), key=lambda c: c.at_seq)
+        problem = found[0].problem if found else _unlinked(connection, name)
         if problem is not None:
             outcome.problems.append(problem)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _chain(connection: Connection, name: str) -> tuple[Problem | None, int]:
-    """The first problem along the table's chain (None if there is none) and the number of rows checked."""
+def _chain(connection: Connection, segment: Segment) -> Checked:
+    """The rows of the segment checked, up to its first problem."""
+    name = segment.table
     table = TABLES[name]
+    canonical = literal_column(canonical_sql(name, connection.dialect.name))
     query = (
-        select(LINKS.c.seq, LINKS.c.row_id, LINKS.c.hash, table)
+        select(LINKS.c.seq, LINKS.c.row_id, LINKS.c.hash, table.c.id, canonical)
         .select_from(LINKS.outerjoin(table, table.c.id == LINKS.c.row_id))
-        .where(LINKS.c.table_name == name)
+        .where(LINKS.c.table_name == name, LINKS.c.seq.between(segment.first, segment.last))
         .order_by(LINKS.c.seq)
     )
-    previous, expected, rows = GENESIS, 1, 0
-    columns = [c.name for c in table.columns if c.name != "id"]
+    before = select(LINKS.c.hash).where(LINKS.c.table_name == name, LINKS.c.seq == segment.first - 1)
+    previous = GENESIS if segment.first == 1 else (connection.scalar(before) or GENESIS)
+    expected, rows = segment.first, 0
     # Streamed in batches (a server-side cursor on PostgreSQL): memory stays that of one batch.
     result = connection.execute(query.execution_options(stream_results=True, yield_per=BATCH))
     try:
-        for row in result:
-            seq, row_id, stored, present = row[0], int(row[1]), row[2], row[3]
+        for seq, row_id, stored, present, text_of_row in result:
+            what = None
             if seq != expected:
-                return Problem(name, row_id, "gap"), rows
-            if present is None:
-                return Problem(name, row_id, "deleted"), rows
-            values = dict(zip(columns, row[4:], strict=True))
-            if link_hash(previous, name, row_id, values) != stored:
-                return Problem(name, row_id, "changed"), rows
+                what = "gap"
+            elif present is None:
+                what = "deleted"
+            elif link_hash(previous, name, int(row_id), text_of_row) != stored:
+                what = "changed"
+            if what is not None:
+                return Checked(segment, rows, Problem(name, int(row_id), what), int(seq))
             previous, expected, rows = stored, expected + 1, rows + 1
     finally:
         result.close()
-    return None, rows
+    if expected <= segment.last:  # the last links of the segment are gone
+        return Checked(segment, rows, Problem(name, 0, "gap"), expected)
+    return Checked(segment, rows, None, 0)
 
 
 def _unlinked(connection: Connection, name: str) -> Problem | None:
