@@ -23,8 +23,8 @@ from ..extensions import db
 from .batches import needs_rendering, render_pending
 from .content import affected_contracts
 from .mailer import MailError, transport_for
+from .mime import email_bytes
 from .models import OutboxMessage
-from .service import email_bytes
 
 log = structlog.get_logger("incidents.outbox")
 STALE_CLAIM = timedelta(minutes=10)
