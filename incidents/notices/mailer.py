@@ -1,6 +1,8 @@
 """Mail transports. SMTP for real use; a folder of .eml files for development (no server needed).
 
-A transport returns the server's reply on acceptance and raises MailError otherwise."""
+A transport returns the server's reply on acceptance and raises MailError otherwise. The SMTP transport keeps its
+connection for a worker's pass and ends it (QUIT) in `close()`, which never raises: once the server answered 250 to
+DATA the message is accepted, and how the server answers QUIT (221, 421, a dropped connection) changes nothing."""
 
 from __future__ import annotations
 
@@ -50,8 +52,8 @@ class SMTPTransport:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
             try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
+                smtp.quit()  # smtplib does not raise for a reply other than 221; a disconnect it may
+            except Exception:  # whatever QUIT does, the messages before it were accepted
                 smtp.close()
 
     def send(self, sender: str, recipients: list[str], message: bytes) -> str:
@@ -67,6 +69,9 @@ class SMTPTransport:
                 smtp = self._smtp
                 stage = "envelope"
                 code, reply = smtp.mail(sender)
+                if code == 421 and reused and attempt == 1:
+                    self.close()  # the server is closing the kept connection ("service not available"): afresh
+                    continue
                 if code != 250:
                     raise self._refused(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
                 for recipient in recipients:
@@ -91,7 +96,9 @@ class SMTPTransport:
                 error = exc.smtp_error
                 text = error.decode(errors="replace") if isinstance(error, bytes) else error
                 raise MailError(f"{exc.smtp_code} {text}") from None
-            except (smtplib.SMTPException, OSError) as exc:
+            except Exception as exc:
+                # smtplib's other errors, OSError, and its ValueError for a line break in an address: this message
+                # fails, and the connection (perhaps mid-transaction) is started afresh for the next.
                 self.close()
                 raise MailError(f"{type(exc).__name__}: {exc}") from None
         raise MailError("the mail server closed the connection twice")  # pragma: no cover (the loop returns)

@@ -186,3 +186,54 @@ def test_an_overlong_server_reply_is_a_mail_error():
         with pytest.raises(MailError, match=r"^500 Line too long\.$"):
             transport.send("desk@example.org", ["dpo@example.org"], b"Subject: test\r\n\r\ntest\r\n")
         thread.join(5)
+
+
+def test_a_421_to_quit_after_the_server_accepted_changes_nothing(world, inbox, api):
+    """Security review F-4: the server answered 250 to DATA, then 421 to QUIT. The messages are accepted: sent once,
+    their filings at that acceptance, nothing retried, not even after the stale-claim window."""
+    inbox.quit_reply = "421 4.3.2 Service shutting down"
+    messages = issue_notices(world.incident, all_=True, version="initial")
+    db.session.commit()
+    before = utcnow()
+    assert deliver_due() == {"sent": 2}
+    after = utcnow()
+    assert inbox.quits == 1  # the pass ended its connection, and the server answered 421
+    assert len(inbox.received) == 2
+    sent_at = {}
+    for message in messages:
+        row = fresh(message.id)
+        assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == ("sent", 1, None, None)
+        assert before <= row.sent_at <= after
+        sent_at[row.controller_id] = row.sent_at
+    assert sorted((f.contract_id, f.at) for f in filings()) == sorted(
+        [
+            (world.a_boz.id, sent_at[world.a.id]),
+            (world.a_doc.id, sent_at[world.a.id]),
+            (world.b_gdpr.id, sent_at[world.b.id]),
+        ]
+    )
+    assert set(notice_statuses(api, world.incident.id).values()) == {"met"}
+
+    assert deliver_due(now=utcnow() + timedelta(hours=1)) == {}
+    assert len(inbox.tried) == 2  # no second copy
+    assert len(filings()) == 3
+
+
+def test_the_next_message_goes_on_a_new_connection_after_a_421_to_mail_from(world, inbox):
+    """A server that takes one message per connection answers the next MAIL FROM with 421 (closing the channel):
+    the message goes on a fresh connection in the same pass, not an hour later."""
+    inbox.per_connection = 1
+    issue_notices(world.incident, all_=True, version="initial")
+    db.session.commit()
+    assert deliver_due() == {"sent": 2}
+    assert len(inbox.received) == 2 and len({r.connection for r in inbox.received}) == 2
+
+
+def test_the_transport_ignores_how_the_server_answers_quit(mail, inbox):
+    """At the transport: once send() returned the server's 250, close() never raises, whatever QUIT gets."""
+    inbox.quit_reply = "421 4.3.2 Service shutting down"
+    transport = SMTPTransport("127.0.0.1", mail.port("working"), timeout=5)
+    reply = transport.send("desk@example.org", ["dpo@example.org"], b"Subject: test\r\n\r\ntest\r\n")
+    assert reply.startswith("250 ")
+    transport.close()
+    assert inbox.quits == 1 and len(inbox.received) == 1
