@@ -339,6 +339,19 @@ def test_the_transport_ignores_how_the_server_answers_quit(mail, inbox):
     assert inbox.quits == 1 and len(inbox.received) == 1
 
 
+def test_a_reply_with_control_characters_is_stored_on_one_line(world, inbox):
+    """A server's reply is untrusted text: a NUL byte in it (which PostgreSQL refuses in a text column) or a line
+    break must not turn an accepted message into an error."""
+    issue_notices(world.incident, controller_ids=[world.b.id], version="initial")
+    db.session.commit()
+    inbox.data_replies.append("250 2.0.0 Ok\x00: queued\x1b[0m as NUL")
+    assert deliver_due() == {"sent": 1}
+    [filing] = filings()
+    message = db.session.get(OutboxMessage, filing.details["outbox_id"])
+    assert message.smtp_reply == "250 2.0.0 Ok: queued[0m as NUL" == filing.details["smtp_reply"]
+    assert filing.note == "SMTP: 250 2.0.0 Ok: queued[0m as NUL"
+
+
 def refuse_new_filings() -> None:
     """The database refuses every new filing from now on (a trigger: the database fails, nothing is mocked). The
     test's database is thrown away afterwards (SQLite: a copy; PostgreSQL: an outer transaction)."""
