@@ -17,6 +17,7 @@ from ..extensions import db
 from ..links import base_url
 from ..parties.models import Controller
 from ..validation import is_id, required_text
+from .chat import chat_name
 from .models import Webhook, WebhookDelivery
 from .targets import TargetRefused, check_url
 
@@ -100,9 +101,9 @@ def deactivate(hook: Webhook) -> int:
 
 
 def test_payload(hook: Webhook, now: datetime) -> dict:
-    base = base_url()
-    nl = f"Test van de Datalekdesk: webhook “{hook.name}” werkt."
-    en = f"Test from the breach desk: webhook “{hook.name}” works."
+    base, name = base_url(), chat_name(hook.name)  # the text is shown by Slack or Teams: the name is no markup
+    nl = f"Test van de Datalekdesk: webhook “{name}” werkt."
+    en = f"Test from the breach desk: webhook “{name}” works."
     return {
         "text": f"{nl}\n{en}\n{base}/",
         "event": "test",
