@@ -100,6 +100,10 @@ SUSPECTED_ALERT_HOURS = 24
 # cores send a batch about twice as fast. They share the outbox safely (each message is claimed by one of them).
 WORKER_PROCESSES = None
 WEBHOOK_TIMEOUT_SECONDS = 10
+# Webhooks call public addresses only: a URL whose host is on this machine or a private network (loopback, private,
+# link-local, unspecified, multicast or reserved, IPv4 or IPv6) is refused when the webhook is created and on every
+# call. True allows them (a receiver on the internal network, a test setup).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
 WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 

@@ -1,6 +1,8 @@
 """Mail transports. SMTP for real use; a folder of .eml files for development (no server needed).
 
-A transport returns the server's reply on acceptance and raises MailError otherwise."""
+A transport returns the server's reply on acceptance and raises MailError otherwise. The SMTP transport keeps its
+connection for a worker's pass and ends it (QUIT) in `close()`, which never raises: once the server answered 250 to
+DATA the message is accepted, and how the server answers QUIT (221, 421, a dropped connection) changes nothing."""
 
 from __future__ import annotations
 
@@ -11,9 +13,17 @@ from pathlib import Path
 
 from flask import Flask
 
+from ..core.one_line import one_line
+
 
 class MailError(Exception):
     pass
+
+
+def _text(reply: bytes | str) -> str:
+    """A server's reply (or an error) as stored text: one line (a multi-line reply's lines joined by spaces), no
+    control characters (PostgreSQL refuses a NUL byte in a text column)."""
+    return one_line(reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply))
 
 
 class SMTPTransport:
@@ -50,8 +60,8 @@ class SMTPTransport:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
             try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
+                smtp.quit()  # smtplib does not raise for a reply other than 221; a disconnect it may
+            except Exception:  # whatever QUIT does, the messages before it were accepted
                 smtp.close()
 
     def send(self, sender: str, recipients: list[str], message: bytes) -> str:
@@ -67,33 +77,36 @@ class SMTPTransport:
                 smtp = self._smtp
                 stage = "envelope"
                 code, reply = smtp.mail(sender)
+                if code == 421 and reused and attempt == 1:
+                    self.close()  # the server is closing the kept connection ("service not available"): afresh
+                    continue
                 if code != 250:
-                    raise self._refused(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
+                    raise self._refused(f"MAIL FROM refused: {code} {_text(reply)}")
                 for recipient in recipients:
                     code, reply = smtp.rcpt(recipient)
                     if code not in (250, 251):
-                        raise self._refused(f"RCPT TO refused: {code} {reply.decode(errors='replace')}")
+                        raise self._refused(f"RCPT TO refused: {code} {_text(reply)}")
                 stage = "data"
                 code, reply = smtp.data(message)
                 if code != 250:
-                    raise self._refused(f"DATA refused: {code} {reply.decode(errors='replace')}")
-                return f"{code} {reply.decode(errors='replace')}"
+                    raise self._refused(f"DATA refused: {code} {_text(reply)}")
+                return f"{code} {_text(reply)}"
             except MailError:
                 raise
             except smtplib.SMTPServerDisconnected as exc:
                 self.close()
                 if reused and attempt == 1 and stage != "data":
                     continue  # the server closed the kept connection while we were idle: once more, fresh
-                raise MailError(f"{type(exc).__name__}: {exc}") from None
+                raise MailError(_text(f"{type(exc).__name__}: {exc}")) from None
             except smtplib.SMTPResponseException as exc:
                 # Mostly the server's reply (bytes), but smtplib's own "Line too long." is a str.
                 self.close()
-                error = exc.smtp_error
-                text = error.decode(errors="replace") if isinstance(error, bytes) else error
-                raise MailError(f"{exc.smtp_code} {text}") from None
-            except (smtplib.SMTPException, OSError) as exc:
+                raise MailError(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+            except Exception as exc:
+                # smtplib's other errors, OSError, and its ValueError for a line break in an address: this message
+                # fails, and the connection (perhaps mid-transaction) is started afresh for the next.
                 self.close()
-                raise MailError(f"{type(exc).__name__}: {exc}") from None
+                raise MailError(_text(f"{type(exc).__name__}: {exc}")) from None
         raise MailError("the mail server closed the connection twice")  # pragma: no cover (the loop returns)
 
     def _refused(self, text: str) -> MailError:

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from email import policy
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
-from flask import current_app
 from sqlalchemy import func, insert, select
 
 from ..breaches.affected import affected_controller_ids
@@ -262,23 +258,6 @@ def render_message(
     )
     db.session.flush()
     return document
-
-
-def email_bytes(message: OutboxMessage) -> bytes:
-    """The MIME message as sent: bodies from the outbox, the PDF from the stored document (reminders have none)."""
-    document = db.session.get(Document, message.document_id) if message.document_id else None
-    email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = current_app.config["MAIL_FROM"]
-    email["To"] = ", ".join(message.recipients)
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(domain="datalekdesk")
-    email.set_content(message.body_text)
-    email.add_alternative(message.body_html, subtype="html")
-    if document is not None:
-        email.add_attachment(document.content, maintype="application", subtype="pdf", filename=document.filename)
-    # CRLF line endings (policy.SMTP): smtplib only fixes line endings of str messages, not of bytes.
-    return email.as_bytes(policy=policy.SMTP)
 
 
 def _controllers(incident: Incident, controller_ids: object, all_: object) -> list[Controller]:

@@ -15,6 +15,7 @@ from markupsafe import escape
 from ..core.instants import format_local, iso_z
 from ..core.reminders import Point
 from ..links import base_url
+from ..webhooks.chat import chat_name
 
 KINDS = {
     "controller_notice": ("melding aan de verwerkingsverantwoordelijke", "notice to the controller"),
@@ -47,6 +48,20 @@ def _span(seconds: float, hours: str = "u") -> str:
     return f"{minutes // 60} {hours} {minutes % 60:02d} min"
 
 
+def _lines(reference: str, kind: tuple[str, str], name: str, due: str, left: float) -> tuple[str, str]:
+    """The reminder's sentence in Dutch and in English."""
+    dutch, english = kind
+    if left >= 0:
+        return (
+            f"Herinnering {reference}: {dutch} voor {name} uiterlijk {due} (nog {_span(left)}).",
+            f"Reminder {reference}: {english} for {name} due {due} ({_span(left, 'h')} left).",
+        )
+    return (
+        f"TE LAAT {reference}: {dutch} voor {name} had uiterlijk {due} gemoeten ({_span(left)} te laat).",
+        f"OVERDUE {reference}: {english} for {name} was due {due} ({_span(left, 'h')} overdue).",
+    )
+
+
 def message_for(incident, obligation, controller, point: Point, now: datetime, *, dpo: bool = True) -> ReminderText:
     """`dpo`: whether a DPO address is configured, so an escalation says truthfully who else was told."""
     dutch, english = KINDS.get(obligation.kind, (obligation.kind, obligation.kind))
@@ -58,12 +73,8 @@ def message_for(incident, obligation, controller, point: Point, now: datetime, *
     # the portal's (the same e-mail goes to the processor's staff, who cannot open the portal).
     portal = f"{base}/portal/incidents/{incident.id}" if obligation.owner == "controller" else None
     name = controller.name if controller else ""
-    if left >= 0:
-        nl = f"Herinnering {incident.reference}: {dutch} voor {name} uiterlijk {due} (nog {_span(left)})."
-        en = f"Reminder {incident.reference}: {english} for {name} due {due} ({_span(left, 'h')} left)."
-    else:
-        nl = f"TE LAAT {incident.reference}: {dutch} voor {name} had uiterlijk {due} gemoeten ({_span(left)} te laat)."
-        en = f"OVERDUE {incident.reference}: {english} for {name} was due {due} ({_span(left, 'h')} overdue)."
+    nl, en = _lines(incident.reference, (dutch, english), name, due, left)
+    chat = _lines(incident.reference, (dutch, english), chat_name(name), due, left)
     if not point.escalate:
         escalation = ""
     elif dpo:
@@ -86,8 +97,9 @@ def message_for(incident, obligation, controller, point: Point, now: datetime, *
         + "</p>"
     )
     payload = {
-        # "text" is what Slack and Microsoft Teams incoming webhooks show; the rest is for machines.
-        "text": f"{nl}\n{en}\n{url}" + (f"\n{portal}" if portal else ""),
+        # "text" is what Slack and Microsoft Teams incoming webhooks show, the name in it escaped for both (no
+        # mention, no disguised link); the rest is for machines, the name as it is.
+        "text": "\n".join([*chat, url, *([portal] if portal else [])]),
         "event": "deadline_reminder",
         "incident": {"id": incident.id, "reference": incident.reference, "url": url, "portal_url": portal},
         "obligation": {

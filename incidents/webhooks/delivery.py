@@ -3,6 +3,9 @@ POSTed by one worker at a time.
 
 The receiver checks `X-Datalek-Signature: sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.<body>` with the
 webhook's secret, where the timestamp is `X-Datalek-Timestamp` (Unix seconds; reject old ones against replay).
+
+A call to a loopback or private address is not made (targets.py): it is failed at once, with the address as its
+error ("private_target 127.0.0.1"), and not retried.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from ..core.instants import utcnow
 from ..extensions import db
 from .models import Webhook, WebhookDelivery
+from .targets import PRIVATE_TARGET, CheckedHTTPHandler, CheckedHTTPSHandler, check_url, refusal
 
 log = structlog.get_logger("incidents.webhooks")
 STALE_CLAIM = timedelta(minutes=5)
@@ -60,7 +64,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+# Connections only to checked addresses (targets.py); redirects not followed.
+_opener = urllib.request.build_opener(_NoRedirect, CheckedHTTPHandler, CheckedHTTPSHandler)
 
 
 def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
@@ -68,6 +73,7 @@ def post(hook: Webhook, payload: dict, delivery_id: int, now: datetime) -> int:
     sending: it goes into the signed timestamp, which receivers check against replay."""
     if not hook.url.startswith(("https://", "http://")):
         raise ValueError("a webhook URL must be http(s)")
+    check_url(hook.url)  # here for a call through a proxy; a direct connection is checked as it is made
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     timestamp = str(int(now.timestamp()))
     headers = {
@@ -105,6 +111,27 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]
     return counts
 
 
+def _attempt(hook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str | None, bool]:
+    """Make the call: (HTTP status, error or None, whether the error is final)."""
+    try:
+        # The signed timestamp is the moment of sending, not the start of this pass: a pass of many slow
+        # receivers would otherwise sign calls with a time minutes old, which receivers refuse as a replay.
+        status = post(hook, delivery.payload, delivery.id, utcnow())
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return exc.code, f"HTTP {exc.code}", False
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        refused = refusal(exc)
+        if refused is not None:  # a private address: never called, not retried
+            return None, f"{PRIVATE_TARGET} {refused.address}", True
+        # HTTPException: a receiver that answers something other than HTTP (BadStatusLine, IncompleteRead, ...);
+        # it is not an OSError, and escaping here would leave the call 'sending' and end the worker's pass.
+        return None, f"{type(exc).__name__}: {exc}"[:500], False
+    except Exception as exc:  # anything else fails this call alone; the pass goes on
+        return None, f"{type(exc).__name__}: {exc}"[:500], False
+    return status, None if 200 <= status < 300 else f"HTTP {status}", False
+
+
 def _deliver(delivery: WebhookDelivery, now: datetime) -> str:
     hook = db.session.get_one(Webhook, delivery.webhook_id)
     if not hook.active:  # deactivated after this call was queued: it is not made
@@ -113,25 +140,14 @@ def _deliver(delivery: WebhookDelivery, now: datetime) -> str:
         db.session.commit()
         return delivery.status
     delivery.attempts += 1
-    try:
-        # The signed timestamp is the moment of sending, not the start of this pass: a pass of many slow
-        # receivers would otherwise sign calls with a time minutes old, which receivers refuse as a replay.
-        status = post(hook, delivery.payload, delivery.id, utcnow())
-        error = None if 200 <= status < 300 else f"HTTP {status}"
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-        exc.close()
-    except (OSError, ValueError, http.client.HTTPException) as exc:
-        # HTTPException: a receiver that answers something other than HTTP (BadStatusLine, IncompleteRead, ...);
-        # it is not an OSError, and escaping here would leave the call 'sending' and end the worker's pass.
-        status, error = None, f"{type(exc).__name__}: {exc}"[:500]
+    status, error, final = _attempt(hook, delivery)
     delivery.response_status, delivery.claimed_at = status, None
     if error is None:
         delivery.status, delivery.sent_at, delivery.last_error, delivery.next_attempt_at = "sent", utcnow(), None, None
     else:
         backoff = current_app.config["WEBHOOK_BACKOFF_SECONDS"]
         delivery.last_error = error
-        if delivery.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
+        if final or delivery.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
             delivery.status, delivery.next_attempt_at = "failed", None
         else:
             wait = backoff[min(delivery.attempts - 1, len(backoff) - 1)]

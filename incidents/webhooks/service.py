@@ -17,13 +17,16 @@ from ..extensions import db
 from ..links import base_url
 from ..parties.models import Controller
 from ..validation import is_id, required_text
+from .chat import chat_name
 from .models import Webhook, WebhookDelivery
+from .targets import TargetRefused, check_url
 
 PENDING = ("queued", "retrying")
 
 
 def clean_url(value: object) -> str:
-    """An absolute http(s) URL with a host; anything else (ftp:, javascript:, file:, relative) is refused."""
+    """An absolute http(s) URL with a host; anything else (ftp:, javascript:, file:, relative) is refused, and so is
+    a host on this machine or a private network (targets.py) unless WEBHOOKS_ALLOW_PRIVATE_TARGETS is set."""
     url = required_text(value, "url", 500, "url")
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise ValidationFailed(N_("the URL may not contain spaces or control characters"), "url", "invalid_url")
@@ -40,6 +43,18 @@ def clean_url(value: object) -> str:
         raise ValidationFailed(
             N_("put no user name or password in the URL; the signature authenticates the call"), "url", "invalid_url"
         )
+    try:
+        check_url(url)
+    except TargetRefused as refused:
+        raise ValidationFailed(
+            N_(
+                "%(host)s is on this machine or a private network (%(address)s): a webhook may only call a public "
+                "address, unless the setting WEBHOOKS_ALLOW_PRIVATE_TARGETS allows it"
+            ),
+            "url",
+            "private_target",
+            {"host": refused.host, "address": refused.address},
+        ) from None
     return url
 
 
@@ -86,9 +101,9 @@ def deactivate(hook: Webhook) -> int:
 
 
 def test_payload(hook: Webhook, now: datetime) -> dict:
-    base = base_url()
-    nl = f"Test van de Datalekdesk: webhook “{hook.name}” werkt."
-    en = f"Test from the breach desk: webhook “{hook.name}” works."
+    base, name = base_url(), chat_name(hook.name)  # the text is shown by Slack or Teams: the name is no markup
+    nl = f"Test van de Datalekdesk: webhook “{name}” werkt."
+    en = f"Test from the breach desk: webhook “{name}” works."
     return {
         "text": f"{nl}\n{en}\n{base}/",
         "event": "test",

@@ -21,6 +21,7 @@ from ..transaction import refuse
 from . import service
 from .forms import WebhookForm
 from .models import Webhook
+from .targets import PRIVATE_TARGET
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
@@ -92,6 +93,13 @@ def create():
     return redirect(url_for("webhooks.show", webhook_id=hook.id))
 
 
+def _error_text(error: str | None) -> str | None:
+    """A delivery's error as the page shows it: a refused private address in the user's language."""
+    if error and error.startswith(PRIVATE_TARGET + " "):
+        return _("Not called: %(address)s is on this machine or a private network.", address=error.split(" ", 1)[1])
+    return error
+
+
 def _show(hook: Webhook, status: int = 200):
     controller = db.session.get(Controller, hook.controller_id) if hook.controller_id else None
     return render_template(
@@ -99,6 +107,7 @@ def _show(hook: Webhook, status: int = 200):
         hook=hook,
         controller=controller,
         deliveries=service.recent_deliveries(hook.id),
+        error_text=_error_text,
         now=utcnow(),
     ), status
 

@@ -201,7 +201,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(app, monkeypatch):
+    """The receiver listens on loopback, which webhooks may call only with WEBHOOKS_ALLOW_PRIVATE_TARGETS."""
+    monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE_TARGETS", True)
     made = Receiver()
     made.thread.start()
     yield made

@@ -268,10 +268,11 @@ def test_a_worker_killed_mid_tick_and_restarted_loses_and_doubles_nothing(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "BUG: (a design limit of the outbox, notices/outbox.py) a worker killed after the SMTP server has the message "
-        "but before the 'sent' commit leaves it 'sending'. Nobody sends it for STALE_CLAIM (10 min); then it is "
-        "claimed again and sent a second time. SMTP has no two-phase commit, so e-mail is at-least-once across a "
-        "crash; and the Message-ID is new on every attempt (make_msgid), so the receiving side cannot drop the copy."
+        "A design limit of the outbox (notices/outbox.py, the README's Outbox): a worker killed after the SMTP server "
+        "has the message but before the 'sent' commit leaves it 'sending'. Nobody sends it for STALE_CLAIM (10 min); "
+        "then it is claimed again and sent a second time. SMTP has no two-phase commit, so e-mail is at-least-once "
+        "across a crash. The copy carries the first one's Message-ID (notices/mime.py), so the receiving side can "
+        "recognise it: tests/notices/test_headers.py."
     ),
 )
 def test_a_worker_killed_while_the_smtp_server_holds_a_reminder_sends_it_once(

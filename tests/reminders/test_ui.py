@@ -322,7 +322,7 @@ def test_an_administrator_creates_a_webhook_and_sees_its_secret(admin_client, ma
         data={
             "csrf_token": admin_client.csrf("/admin/webhooks/"),
             "name": "Slack",
-            "url": "http://127.0.0.1:9/x",
+            "url": "http://hooks.example:9/x",
             "controller_id": "",
         },
     )

@@ -13,9 +13,11 @@ from incidents.breaches import service as breaches
 from incidents.breaches.service import FilingInput
 from incidents.errors import Conflict, ValidationFailed
 from incidents.extensions import db
+from incidents.notices.models import OutboxMessage
 from incidents.reminders.models import Reminder
 from incidents.reminders.service import tick
 from incidents.webhooks import service as webhooks
+from incidents.webhooks.chat import chat_name
 from incidents.webhooks.delivery import deliver_due
 from incidents.webhooks.models import Webhook, WebhookDelivery
 
@@ -262,3 +264,57 @@ def test_the_ap_clock_of_a_controller_carries_the_portal_link(world, receiver):
     ap_calls = [c for c in receiver.calls_to("/processor") if c.payload["obligation"]["id"] == ap.id]
     assert len(ap_calls) == 1
     assert ap_calls[0].payload["incident"]["portal_url"] == f"http://localhost/portal/incidents/{world.incident.id}"
+
+
+HOSTILE = "<!channel> <http://evil.example|Klik hier> & [Klik](http://evil.example) <at>Iedereen</at>\nPortaal: x"
+
+
+def test_names_in_the_text_are_no_slack_or_teams_markup(world, receiver):
+    """Security review F-15: a controller named with Slack's control sequences (`<!channel>`, a disguised link)
+    and Teams' Markdown and mention syntax. In the `text` they are inert: `&`, `<`, `>` escaped as Slack asks
+    (`&amp;`, `&lt;`, `&gt;`; Teams decodes them too), the Markdown link's brackets escaped, the line break a space;
+    the desk's own link intact. The structured fields and the e-mail keep the name as it is."""
+    world.x.name = HOSTILE
+    db.session.commit()
+    hook(receiver, "/processor")
+    tick(at(12))
+    assert deliver_due(now=at(12)) == {"sent": 2}
+    escaped = (
+        "&lt;!channel&gt; &lt;http://evil.example|Klik hier&gt; &amp; \\[Klik\\](http://evil.example) "
+        "&lt;at&gt;Iedereen&lt;/at&gt; Portaal: x"
+    )
+    for call in receiver.calls_to("/processor"):
+        text = call.payload["text"]
+        dutch, english, link = text.split("\n")
+        assert f" voor {escaped} uiterlijk " in dutch and f" for {escaped} due " in english
+        assert "<" not in text and ">" not in text and "[Klik]" not in text
+        assert link == f"http://localhost/incidents/{world.incident.id}"  # our own link, as it is
+        assert call.payload["obligation"]["controller"] == HOSTILE
+    subjects = db.session.scalars(select(OutboxMessage.subject)).all()  # the reminders' e-mails
+    assert subjects and all(" voor <!channel> <http://evil.example|Klik hier> & [Klik]" in s for s in subjects)
+
+
+def test_the_test_call_escapes_the_webhook_name(world, receiver):
+    made = hook(receiver, "/test", name="<!here> [x](http://evil.example)")
+    webhooks.queue_test(made, now=at(1))
+    db.session.commit()
+    assert deliver_due(now=at(1)) == {"sent": 1}
+    (call,) = receiver.calls_to("/test")
+    assert "webhook “&lt;!here&gt; \\[x\\](http://evil.example)” werkt." in call.payload["text"]
+    assert call.payload["webhook"]["name"] == "<!here> [x](http://evil.example)"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Kliniek X", "Kliniek X"),
+        ("Zorggroep Één & Co", "Zorggroep Één &amp; Co"),
+        ("<@U123> <#C1|algemeen>", "&lt;@U123&gt; &lt;#C1|algemeen&gt;"),
+        ("![beeld](http://evil.example/x.png)", "!\\[beeld\\](http://evil.example/x.png)"),
+        ("a\\[b]", "a\\\\\\[b\\]"),  # a backslash of its own cannot undo the escape of the bracket after it
+        ("&lt;!channel&gt;", "&amp;lt;!channel&amp;gt;"),  # an entity typed in the name stays text
+        ("Kliniek\r\nNoord", "Kliniek Noord"),
+    ],
+)
+def test_chat_name(name, shown):
+    assert chat_name(name) == shown

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import email
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -43,27 +44,52 @@ class Inbox:
     """Accepts every message and keeps its envelope.
 
     With ``hold_first`` it keeps the first DATA waiting, the whole message received but no reply sent (as at a
-    server about to answer 250), until ``release`` is set; ``holding`` is set once it waits."""
+    server about to answer 250), until ``release`` is set; ``holding`` is set once it waits.
+
+    Faults on demand: ``data_replies`` are the answers to the next DATA commands (a message answered other than 250
+    is not kept in ``received``; ``tried`` has every message whose DATA arrived, refused or not); ``quit_reply``
+    answers QUIT (counted in ``quits``); ``per_connection`` messages are taken on one connection, a MAIL FROM after
+    them is answered 421 (the server is closing the channel)."""
 
     received: list[Received] = field(default_factory=list)
+    tried: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     hold_first: bool = False
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     connections: int = 0
+    data_replies: deque[str] = field(default_factory=deque)
+    quit_reply: str = "221 Bye"
+    quits: int = 0
+    per_connection: int | None = None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802 (aiosmtpd's name)
+        session.test_mails = getattr(session, "test_mails", 0) + 1
+        if self.per_connection is not None and session.test_mails > self.per_connection:
+            return "421 4.7.0 Too many messages on this connection, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         with self.lock:
-            self.received.append(
-                Received(
-                    envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content), self._connection(session)
-                )
+            message = Received(
+                envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content), self._connection(session)
             )
+            self.tried.append(message)
+            reply = self.data_replies.popleft() if self.data_replies else f"250 {ACCEPT_REPLY}"
+            if reply.startswith("250"):
+                self.received.append(message)
             hold = self.hold_first and len(self.received) == 1
         if hold:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
-        return f"250 {ACCEPT_REPLY}"
+        return reply
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        with self.lock:
+            self.quits += 1
+        return self.quit_reply
 
     def _connection(self, session) -> int:
         """A number per SMTP session (an id() could be reused once a closed session is collected)."""
