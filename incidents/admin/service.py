@@ -50,9 +50,10 @@ def set_active(user: User, active: bool, actor: User | None = None) -> bool:
 
 
 def unlock(user: User) -> None:
-    """Ends a temporary lockout after too many wrong passwords and resets the count."""
+    """Ends a temporary lockout after too many wrong passwords or codes and resets both counts."""
     user.locked_until = None
     user.failed_logins = 0
+    user.failed_codes = 0
     db.session.flush()
 
 

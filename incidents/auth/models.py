@@ -40,6 +40,8 @@ class User(UserMixin, Model):
     # Bumped by "log out everywhere" and by a password change: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Wrong second-factor codes in a row, counted apart from the passwords: a right password does not reset them.
+    failed_codes: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -16,7 +16,7 @@ from ..validation import email_address, is_id
 from .models import ROLES, ApiToken, User
 from .passwords import needs_rehash, password_problem
 
-LOCKOUT_AFTER = 5  # failed passwords in a row
+LOCKOUT_AFTER = 5  # failed passwords in a row, or failed second-factor codes in a row
 LOCKOUT_FOR = timedelta(minutes=15)
 MAX_TOKEN_DAYS = 3650
 
@@ -112,7 +112,7 @@ def locked(user: User, now: datetime | None = None) -> bool:
 
 
 def register_failure(user: User, now: datetime | None = None) -> None:
-    """A wrong password or second-factor code; enough in a row lock the account for a while."""
+    """A wrong password; enough in a row lock the account for a while."""
     user.failed_logins += 1
     if user.failed_logins >= LOCKOUT_AFTER:
         user.locked_until = (now or utcnow()) + LOCKOUT_FOR
@@ -120,9 +120,20 @@ def register_failure(user: User, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+def register_code_failure(user: User, now: datetime | None = None) -> None:
+    """A wrong second-factor code. Counted on its own: only a right code resets the count, so that someone who has
+    the password cannot try codes forever by entering the password again between tries. Enough in a row lock the
+    account, as wrong passwords do."""
+    user.failed_codes += 1
+    if user.failed_codes >= LOCKOUT_AFTER:
+        user.locked_until = (now or utcnow()) + LOCKOUT_FOR
+        user.failed_codes = 0
+    db.session.flush()
+
+
 def second_factor_passed(user: User) -> None:
-    """The right code after the right password: the failures counted so far no longer count."""
-    user.failed_logins = 0
+    """The right code after the right password: the wrong codes counted so far no longer count."""
+    user.failed_codes = 0
     db.session.flush()
 
 
@@ -139,7 +150,8 @@ def end_every_session(user: User) -> None:
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
     """The user when the password is right and the account neither inactive nor locked. Failures count towards a
-    temporary lockout; a right password resets the count and upgrades an old hash to argon2."""
+    temporary lockout; a right password resets the count of wrong passwords (not that of wrong second-factor
+    codes) and upgrades an old hash to argon2."""
     now = now or utcnow()
     user = find_user(email)
     if user is None or not user.active:

@@ -12,7 +12,7 @@ from ..extensions import db, limiter, login_manager
 from . import twofactor
 from .forms import CodeForm, LoginForm
 from .models import User
-from .service import authenticate, end_every_session, locked, logged_in, register_failure, second_factor_passed
+from .service import authenticate, end_every_session, locked, logged_in, register_code_failure, second_factor_passed
 
 bp = Blueprint("auth", __name__)
 log = structlog.get_logger("incidents.auth")
@@ -131,7 +131,7 @@ def second_factor():
         if twofactor.check(user, form.code.data):
             second_factor_passed(user)
             return _finish_login(user, pending.get("next"))
-        register_failure(user)  # wrong codes count towards the lockout, like wrong passwords
+        register_code_failure(user)  # wrong codes count towards a lockout of their own, like wrong passwords
         log.info("second_factor_failed", user_id=user.id)
         flash(_("That code is not right (or was used already)."), "error")
     return render_template("auth/second_factor.html", form=form)
