@@ -14,7 +14,7 @@ from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..validation import email_address, is_id
 from .models import ROLES, ApiToken, User
-from .passwords import needs_rehash, password_problem
+from .passwords import needs_rehash, password_problem, verify_dummy
 
 LOCKOUT_AFTER = 5  # failed passwords in a row, or failed second-factor codes in a row
 LOCKOUT_FOR = timedelta(minutes=15)
@@ -154,9 +154,10 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
     codes) and upgrades an old hash to argon2."""
     now = now or utcnow()
     user = find_user(email)
-    if user is None or not user.active:
-        return None
-    if locked(user, now):
+    if user is None or not user.active or locked(user, now):
+        # The same work as for a wrong password (one argon2 verification), so that the time taken tells nobody
+        # whether the address exists, is deactivated or is locked.
+        verify_dummy(password)
         return None
     if not user.check_password(password):
         register_failure(user, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, Type, extract_parameters
 
 from incidents.auth.models import User
 from incidents.auth.service import LOCKOUT_FOR, authenticate
@@ -162,6 +163,79 @@ def test_wrong_passwords_and_wrong_codes_count_apart(client, make_user, with_two
     _wrong_codes(client, secret, 4)  # the right password resets the wrong passwords, not the wrong codes
     fresh = _fresh(user.id)
     assert (fresh.failed_logins, fresh.failed_codes, fresh.locked_until) == (0, 4, None)
+
+
+class CountingHasher(PasswordHasher):
+    """argon2's own hasher, counting its verifications."""
+
+    def __init__(self, model: PasswordHasher):
+        super().__init__(
+            time_cost=model.time_cost,
+            memory_cost=model.memory_cost,
+            parallelism=model.parallelism,
+            hash_len=model.hash_len,
+            salt_len=model.salt_len,
+            type=model.type,
+        )
+        self.verified = 0
+
+    def verify(self, hash, password):
+        self.verified += 1
+        return super().verify(hash, password)
+
+
+def test_every_refused_login_costs_one_password_verification(app, make_user, monkeypatch):
+    """F-13: an unknown, deactivated or locked account answered in a fraction of the time of a wrong password. Now each
+    login runs exactly one argon2 verification (against a fixed hash made with the same parameters when there is no
+    hash of the account to check), so the time taken does not tell them apart. Timings are not asserted: the work is."""
+    from incidents.auth import passwords
+    from incidents.auth.service import update_user
+
+    make_user(EMAIL)
+    update_user(make_user("gone@verwerker.example"), active=False)
+    locked = make_user("locked@verwerker.example")
+    locked.locked_until = utcnow() + LOCKOUT_FOR
+    db.session.commit()
+    hasher = CountingHasher(passwords._hasher)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_dummy", None)
+
+    cases = {
+        "existing, wrong password": (EMAIL, "wrong password number 0"),
+        "existing, right password": (EMAIL, PASSWORD),
+        "unknown": ("nobody@verwerker.example", PASSWORD),
+        "deactivated": ("gone@verwerker.example", PASSWORD),
+        "locked": ("locked@verwerker.example", PASSWORD),
+    }
+    work = {}
+    for case, (email, password) in cases.items():
+        client = app.test_client()
+        before = hasher.verified
+        response = login(client, email, password)
+        assert (response.status_code == 302) == (case == "existing, right password"), case
+        work[case] = hasher.verified - before
+    assert work == dict.fromkeys(cases, 1)
+    # the fixed hash is argon2id with the parameters of the accounts' own hashes
+    assert passwords._dummy is not None and passwords._dummy[0] is hasher
+    assert extract_parameters(passwords._dummy[1]) == extract_parameters(_fresh(locked.id).password_hash)
+
+
+def test_the_fixed_hash_follows_the_hasher_in_use(monkeypatch):
+    """In production the fixed hash is made with the recommended parameters (the suite hashes at the lowest cost)."""
+    from incidents.auth import passwords
+
+    recommended = PasswordHasher()
+    monkeypatch.setattr(passwords, "_hasher", recommended)
+    monkeypatch.setattr(passwords, "_dummy", None)
+    passwords.verify_dummy("whatever was typed")
+    assert passwords._dummy is not None
+    made = extract_parameters(passwords._dummy[1])
+    assert made.type is Type.ID
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (
+        recommended.time_cost,
+        recommended.memory_cost,
+        recommended.parallelism,
+    )
 
 
 @pytest.fixture
