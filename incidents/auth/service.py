@@ -13,6 +13,7 @@ from ..core.instants import utcnow
 from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..validation import email_address, is_id
+from . import sessions
 from .models import ROLES, ApiToken, User
 from .passwords import needs_rehash, password_problem, verify_dummy
 
@@ -69,8 +70,7 @@ def change_password(user: User, password: str) -> None:
     """A new password ends every other session of the user."""
     check_password_rules(password, user.email)
     user.set_password(password)
-    user.session_version += 1
-    db.session.flush()
+    end_every_session(user)
 
 
 class _Unchanged(Enum):
@@ -98,7 +98,7 @@ def update_user(
         )
     _check_controller(role, controller_id)
     if (role, controller_id) != (user.role, user.controller_id) or (active is not None and active != user.active):
-        user.session_version += 1  # a changed role or a deactivation takes effect at once
+        end_every_session(user)  # a changed role or a deactivation takes effect at once
     user.role, user.controller_id = role, controller_id
     if active is not None:
         user.active = active
@@ -143,8 +143,9 @@ def logged_in(user: User, now: datetime | None = None) -> None:
 
 
 def end_every_session(user: User) -> None:
-    """Every session of the user ends at its next request (the session carries the version it began with)."""
+    """Every session of the user ends: its record on the server, and the session version that its cookie carries."""
     user.session_version += 1
+    sessions.end_all(user)
     db.session.flush()
 
 
