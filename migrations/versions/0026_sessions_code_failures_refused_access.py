@@ -1,4 +1,5 @@
-"""wrong second-factor codes counted on their own; web sessions kept on the server
+"""wrong second-factor codes counted on their own; web sessions kept on the server; the path asked for in the
+access log (a refused attempt names what it asked for)
 
 Revision ID: 0026
 Revises: 0023
@@ -32,10 +33,13 @@ def upgrade():
     sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
     )
     op.create_index(op.f('ix_user_sessions_user_id'), 'user_sessions', ['user_id'], unique=False)
+    # Plain ADD COLUMN on both SQLite and PostgreSQL (as 0023): a batch rebuild would drop the append-only triggers.
+    op.add_column('access_log', sa.Column('path', sa.String(length=300), nullable=True))
 
 
 def downgrade():
+    # DROP COLUMN without a rebuild (SQLite 3.35 and later, PostgreSQL), so no trigger is lost.
+    op.execute('ALTER TABLE access_log DROP COLUMN path')
     op.drop_index(op.f('ix_user_sessions_user_id'), table_name='user_sessions')
     op.drop_table('user_sessions')
-    # DROP COLUMN without a rebuild (SQLite 3.35 and later, PostgreSQL).
     op.execute('ALTER TABLE users DROP COLUMN failed_codes')
