@@ -6,6 +6,9 @@ the start of a deployment (systemd ExecStartPre, a container entrypoint, a CI sm
 
 from __future__ import annotations
 
+import os
+import runpy
+import shlex
 import smtplib
 
 import click
@@ -17,7 +20,10 @@ from sqlalchemy import text
 
 from .database_roles import owns_tables
 from .extensions import db
+from .paths import FILES
 from .record.service import run_verification
+
+GUNICORN_CONFIG = FILES / "config" / "gunicorn.conf.py"
 
 
 def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
@@ -73,10 +79,10 @@ def problems(check_mail: bool = False) -> tuple[list[str], list[str]]:
                 smtp.noop()
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             errors.append(f"mail server {config['MAIL_SERVER']}:{config['MAIL_PORT']} is not reachable: {exc}")
-    if config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
-        warnings.append(
-            "login rate limits are kept in memory, per process: set RATELIMIT_STORAGE_URI when several app servers run"
-        )
+    if config.get("RATELIMIT_ENABLED", True) and config.get("RATELIMIT_STORAGE_URI", "memory://").startswith(
+        "memory://"
+    ):
+        warnings.append(_rate_limit_storage(config.get("LOGIN_RATE_LIMIT", "")))
     return errors, warnings
 
 
@@ -85,6 +91,40 @@ def _record_problems() -> list[str]:
     outcome = run_verification()
     db.session.commit()
     return [f"the record does not match its hash chain: {problem}" for problem in outcome.problems]
+
+
+def _rate_limit_storage(limit: str) -> str:
+    """The warning for rate limits kept in each process's memory: each web process counts on its own."""
+    try:
+        processes, source = web_processes()
+    except (ValueError, OSError) as exc:
+        return f"login rate limits are kept in memory, per process, and the number of web processes is unclear ({exc})"
+    if processes > 1:
+        return (
+            f"login rate limits are kept in memory, per process, and gunicorn runs {processes} web processes "
+            f"({source}): each counts on its own, so a client gets {processes} times LOGIN_RATE_LIMIT ({limit}); "
+            "set RATELIMIT_STORAGE_URI to storage they share (e.g. redis://)"
+        )
+    return "login rate limits are kept in memory, per process: set RATELIMIT_STORAGE_URI when several app servers run"
+
+
+def web_processes() -> tuple[int, str]:
+    """How many worker processes gunicorn serves the app with, and where that number comes from: --workers in
+    GUNICORN_CMD_ARGS, else the `workers` of config/gunicorn.conf.py (WEB_CONCURRENCY, by default 2 × cores + 1),
+    else WEB_CONCURRENCY or gunicorn's own default of 1. Raises ValueError for a number that is not one."""
+    args = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))
+    for i, arg in enumerate(args):
+        if arg.startswith("--workers="):
+            return int(arg.partition("=")[2]), "GUNICORN_CMD_ARGS"
+        if arg in ("-w", "--workers") and i + 1 < len(args):
+            return int(args[i + 1]), "GUNICORN_CMD_ARGS"
+        if arg.startswith("-w") and arg[2:].isdigit():
+            return int(arg[2:]), "GUNICORN_CMD_ARGS"
+    if GUNICORN_CONFIG.is_file():
+        workers = runpy.run_path(str(GUNICORN_CONFIG))["workers"]
+        source = "WEB_CONCURRENCY" if "WEB_CONCURRENCY" in os.environ else "config/gunicorn.conf.py: 2 × cores + 1"
+        return int(workers), source
+    return int(os.environ.get("WEB_CONCURRENCY", 1)), "WEB_CONCURRENCY"
 
 
 @click.command("check")

@@ -8,9 +8,7 @@ is for administrators, who must have two-step verification switched on before an
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_login.config import EXEMPT_METHODS
@@ -59,16 +57,16 @@ def gate():
         # each blueprint had its own login_required hook.
         if request.blueprint is None or request.method in EXEMPT_METHODS or current_app.config.get("LOGIN_DISABLED"):
             return None
-        return login_manager.unauthorized()
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    now = time.time()
-    seen = session.get("seen")
-    if seen is not None and now - seen > idle:
+        ended = g.pop("session_ended", None)  # the cookie named a session that no longer lives (auth/views.py)
+        if ended is None:
+            return login_manager.unauthorized()
         logout_user()
         session.clear()
-        flash(_("You were logged out after a period without activity."), "error")
+        if ended == "idle":
+            flash(_("You were logged out after a period without activity."), "error")
+        else:
+            flash(_("Your session has ended. Log in again."), "error")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["seen"] = now
     user = current_user
     if user.role == "admin" and not user.totp_enabled and endpoint not in ENROLMENT:
         flash(_("Administrators must switch on two-step verification first."), "error")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 
-from ..audit.log import LISTS
+from ..audit.log import LISTS, REFUSED_READ, REFUSED_WRITE
 from ..audit.models import AccessEntry
 from ..auth.models import User
 from ..breaches.models import Incident
@@ -31,7 +31,7 @@ PAGE_SIZE = 100
 # The page counts the entries of a selection up to here (a count of millions of rows costs more than the page):
 # beyond, it says "more than 100,000" and sorting oldest first or a narrower selection reaches the rest.
 COUNT_CAP = 100_000
-ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()))
+ACTIONS = ("open_incident", "open_document", *dict.fromkeys(LISTS.values()), REFUSED_READ, REFUSED_WRITE)
 # What the page and the export say for the stored codes (msgids; the filter still takes the codes).
 WORDS = {
     "open_incident": N_("opened an incident"),
@@ -40,6 +40,8 @@ WORDS = {
     "export_register": N_("exported the register"),
     "view_access_log": N_("viewed the access log"),
     "export_access_log": N_("exported the access log"),
+    REFUSED_READ: N_("access refused (read)"),
+    REFUSED_WRITE: N_("access refused (change)"),
     "admin": N_("administrator"),
     "handler": N_("handler"),
     "viewer": N_("viewer (read-only)"),
@@ -60,6 +62,8 @@ COLUMNS = (
     ("document", N_("Document")),
     ("controller", N_("Controller")),
     ("ip", N_("IP address")),
+    ("outcome", N_("Outcome")),
+    ("path", N_("Path")),
 )
 
 
@@ -183,6 +187,8 @@ class Row:
     document_id: int | None
     controller: str
     ip: str
+    status: int
+    path: str
 
     def cells(self, translate: Callable[[str], str] = str) -> list[str]:
         """The text of each column, as the page and the CSV show it (role, channel and action through `translate`,
@@ -203,6 +209,8 @@ class Row:
             "" if self.document_id is None else str(self.document_id),
             self.controller,
             self.ip,
+            translate(N_("allowed")) if self.status < 400 else f"{translate(N_('refused'))} ({self.status})",
+            self.path,
         ]
 
 
@@ -237,6 +245,8 @@ def _rows_query(filters: AccessFilters, up_to_id: int | None = None) -> Select:
             AccessEntry.document_id,
             Controller.name,
             AccessEntry.ip,
+            AccessEntry.status,
+            AccessEntry.path,
         )
         .outerjoin(User, User.id == AccessEntry.user_id)
         .outerjoin(Incident, Incident.id == AccessEntry.incident_id)
@@ -254,7 +264,22 @@ def _order(filters: AccessFilters) -> list:
 
 
 def _row(values) -> Row:
-    (id_, at, email, role, channel, action, route, incident_id, reference, document_id, controller, ip) = values
+    (
+        id_,
+        at,
+        email,
+        role,
+        channel,
+        action,
+        route,
+        incident_id,
+        reference,
+        document_id,
+        controller,
+        ip,
+        status,
+        path,
+    ) = values
     return Row(
         id_,
         at,
@@ -268,6 +293,8 @@ def _row(values) -> Row:
         document_id,
         controller or "",
         ip or "",
+        status,
+        path or "",
     )
 
 

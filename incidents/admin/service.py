@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth import twofactor
 from ..auth.models import ApiToken, User
-from ..auth.service import find_user, update_user
+from ..auth.service import end_every_session, find_user, update_user
 from ..errors import N_, NotFound, ValidationFailed
 from ..extensions import db
 from ..lookup import find
@@ -50,9 +50,10 @@ def set_active(user: User, active: bool, actor: User | None = None) -> bool:
 
 
 def unlock(user: User) -> None:
-    """Ends a temporary lockout after too many wrong passwords and resets the count."""
+    """Ends a temporary lockout after too many wrong passwords or codes and resets both counts."""
     user.locked_until = None
     user.failed_logins = 0
+    user.failed_codes = 0
     db.session.flush()
 
 
@@ -62,8 +63,7 @@ def reset_two_factor(user: User, actor: User | None = None) -> None:
     if actor is not None and actor.id == user.id:
         raise ValidationFailed(N_("you cannot reset your own two-step verification"), "two_factor", "own_account")
     twofactor.disable(user)
-    user.session_version += 1
-    db.session.flush()
+    end_every_session(user)
 
 
 def token_by_id(token_id: int) -> ApiToken:

@@ -27,8 +27,11 @@ class AccessEntry(Model):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     controller_id: Mapped[int | None] = mapped_column(ForeignKey("controllers.id"))
-    status: Mapped[int]
+    status: Mapped[int]  # 200, or the 403/404 of a refused attempt
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The path asked for (without the query string): it names what a refused attempt asked for, which may be no
+    # row at all (a 404) or one that no column above holds (an outbox message, a contract, a question).
+    path: Mapped[str | None] = mapped_column(String(300))
 
 
 def _refuse(mapper, connection, target):

@@ -40,6 +40,8 @@ class User(UserMixin, Model):
     # Bumped by "log out everywhere" and by a password change: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Wrong second-factor codes in a row, counted apart from the passwords: a right password does not reset them.
+    failed_codes: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -87,6 +89,26 @@ class ApiToken(Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class UserSession(Model):
+    """A logged-in web session, kept on the server. The browser's signed cookie holds only a random id; this row
+    holds its SHA-256, so that neither a copy of the table nor of an old cookie opens a session that has ended.
+    A session ends when its user logs out (this one), logs out everywhere or changes the password (all of them), at
+    the absolute lifetime counted from the login whatever the activity, and after the idle time without a request."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def hash(token: str) -> str:

@@ -5,6 +5,8 @@ Hashes made before argon2 (werkzeug's pbkdf2/scrypt) still verify and are upgrad
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from werkzeug.security import check_password_hash
@@ -38,10 +40,21 @@ COMMON = frozenset(
 )
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# A hash of no one's password, made by the hasher in use (so with the parameters of real hashes) when first needed.
+_dummy: tuple[PasswordHasher, str] | None = None
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def verify_dummy(password: str) -> None:
+    """The work of checking a password, for a login that fails before there is a hash to check (an unknown,
+    deactivated or locked account): one argon2 verification against a fixed hash, whose outcome is thrown away."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(32)))
+    verify_password(_dummy[1], password)
 
 
 def verify_password(stored: str, password: str) -> bool:

@@ -13,10 +13,11 @@ from ..core.instants import utcnow
 from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..validation import email_address, is_id
+from . import sessions
 from .models import ROLES, ApiToken, User
-from .passwords import needs_rehash, password_problem
+from .passwords import needs_rehash, password_problem, verify_dummy
 
-LOCKOUT_AFTER = 5  # failed passwords in a row
+LOCKOUT_AFTER = 5  # failed passwords in a row, or failed second-factor codes in a row
 LOCKOUT_FOR = timedelta(minutes=15)
 MAX_TOKEN_DAYS = 3650
 
@@ -69,8 +70,7 @@ def change_password(user: User, password: str) -> None:
     """A new password ends every other session of the user."""
     check_password_rules(password, user.email)
     user.set_password(password)
-    user.session_version += 1
-    db.session.flush()
+    end_every_session(user)
 
 
 class _Unchanged(Enum):
@@ -98,7 +98,7 @@ def update_user(
         )
     _check_controller(role, controller_id)
     if (role, controller_id) != (user.role, user.controller_id) or (active is not None and active != user.active):
-        user.session_version += 1  # a changed role or a deactivation takes effect at once
+        end_every_session(user)  # a changed role or a deactivation takes effect at once
     user.role, user.controller_id = role, controller_id
     if active is not None:
         user.active = active
@@ -112,7 +112,7 @@ def locked(user: User, now: datetime | None = None) -> bool:
 
 
 def register_failure(user: User, now: datetime | None = None) -> None:
-    """A wrong password or second-factor code; enough in a row lock the account for a while."""
+    """A wrong password; enough in a row lock the account for a while."""
     user.failed_logins += 1
     if user.failed_logins >= LOCKOUT_AFTER:
         user.locked_until = (now or utcnow()) + LOCKOUT_FOR
@@ -120,9 +120,20 @@ def register_failure(user: User, now: datetime | None = None) -> None:
     db.session.flush()
 
 
+def register_code_failure(user: User, now: datetime | None = None) -> None:
+    """A wrong second-factor code. Counted on its own: only a right code resets the count, so that someone who has
+    the password cannot try codes forever by entering the password again between tries. Enough in a row lock the
+    account, as wrong passwords do."""
+    user.failed_codes += 1
+    if user.failed_codes >= LOCKOUT_AFTER:
+        user.locked_until = (now or utcnow()) + LOCKOUT_FOR
+        user.failed_codes = 0
+    db.session.flush()
+
+
 def second_factor_passed(user: User) -> None:
-    """The right code after the right password: the failures counted so far no longer count."""
-    user.failed_logins = 0
+    """The right code after the right password: the wrong codes counted so far no longer count."""
+    user.failed_codes = 0
     db.session.flush()
 
 
@@ -132,19 +143,22 @@ def logged_in(user: User, now: datetime | None = None) -> None:
 
 
 def end_every_session(user: User) -> None:
-    """Every session of the user ends at its next request (the session carries the version it began with)."""
+    """Every session of the user ends: its record on the server, and the session version that its cookie carries."""
     user.session_version += 1
+    sessions.end_all(user)
     db.session.flush()
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
     """The user when the password is right and the account neither inactive nor locked. Failures count towards a
-    temporary lockout; a right password resets the count and upgrades an old hash to argon2."""
+    temporary lockout; a right password resets the count of wrong passwords (not that of wrong second-factor
+    codes) and upgrades an old hash to argon2."""
     now = now or utcnow()
     user = find_user(email)
-    if user is None or not user.active:
-        return None
-    if locked(user, now):
+    if user is None or not user.active or locked(user, now):
+        # The same work as for a wrong password (one argon2 verification), so that the time taken tells nobody
+        # whether the address exists, is deactivated or is locked.
+        verify_dummy(password)
         return None
     if not user.check_password(password):
         register_failure(user, now)

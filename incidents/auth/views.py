@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import structlog
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.instants import utcnow
 from ..extensions import db, limiter, login_manager
-from . import twofactor
+from . import sessions, twofactor
 from .forms import CodeForm, LoginForm
 from .models import User
-from .service import authenticate, end_every_session, locked, logged_in, register_failure, second_factor_passed
+from .service import authenticate, end_every_session, locked, logged_in, register_code_failure, second_factor_passed
 
 bp = Blueprint("auth", __name__)
 log = structlog.get_logger("incidents.auth")
@@ -20,16 +21,29 @@ log = structlog.get_logger("incidents.auth")
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
 PENDING = "pending_2fa"
+SESSION_ID = "sid"  # the cookie's name for the session's record on the server (auth/sessions.py)
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The session carries "<user id>:<session version>": a bumped version ends every older session."""
+    """The cookie carries "<user id>:<session version>" and the id of the session's record on the server: a bumped
+    version ends every older session, and the record decides whether this one still lives. When it does not,
+    `g.session_ended` says why (for the message of the login page, see security.py)."""
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version):
+        g.session_ended = "ended"
+        return None
+    record, ended = sessions.check(
+        session.get(SESSION_ID),
+        user.id,
+        lifetime=current_app.permanent_session_lifetime,
+        idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
+    )
+    if record is None:
+        g.session_ended = ended
         return None
     return user
 
@@ -61,7 +75,7 @@ def _finish_login(user: User, target: str | None):
     session.permanent = True
     login_user(user)
     logged_in(user)
-    session["seen"] = utcnow().timestamp()
+    session[SESSION_ID] = sessions.start(user)
     log.info("login", user_id=user.id)
     return redirect(safe_next(target, user))
 
@@ -131,7 +145,7 @@ def second_factor():
         if twofactor.check(user, form.code.data):
             second_factor_passed(user)
             return _finish_login(user, pending.get("next"))
-        register_failure(user)  # wrong codes count towards the lockout, like wrong passwords
+        register_code_failure(user)  # wrong codes count towards a lockout of their own, like wrong passwords
         log.info("second_factor_failed", user_id=user.id)
         flash(_("That code is not right (or was used already)."), "error")
     return render_template("auth/second_factor.html", form=form)
@@ -139,6 +153,7 @@ def second_factor():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.end(session.get(SESSION_ID))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -75,8 +75,9 @@ def head(connection: Connection, name: str) -> tuple[int, str]:
     return (int(row[0]), row[1]) if row else (0, GENESIS)
 
 
-def link_rows(connection: Connection, pending: dict[str, set[int]]) -> int:
-    """Link these rows (ids per table) that have no link yet; the number linked."""
+def link_rows(connection: Connection, pending: dict[str, set[int]], present: set[str] | None = None) -> int:
+    """Link these rows (ids per table) that have no link yet; the number linked. `present`: the columns the table
+    has yet, for a migration before the one that adds the others (spec.canonical_sql)."""
     linked = 0
     for name in CHAINED:
         ids = sorted(pending.get(name, ()))
@@ -86,7 +87,7 @@ def link_rows(connection: Connection, pending: dict[str, set[int]]) -> int:
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": LOCK_SPACE, "key": CHAINED.index(name)}
             )
-        linked += _extend(connection, name, ids)
+        linked += _extend(connection, name, ids, present)
     return linked
 
 
@@ -99,9 +100,9 @@ def _lock(connection: Connection, key: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _extend(connection: Connection, name: str, ids: list[int]) -> int:
+def _extend(connection: Connection, name: str, ids: list[int], present: set[str] | None = None) -> int:
     table = TABLES[name]
-    canonical = literal_column(canonical_sql(name, connection.dialect.name))
+    canonical = literal_column(canonical_sql(name, connection.dialect.name, present))
     seq, previous = head(connection, name)
     now = utcnow()
     count = 0
@@ -123,9 +124,9 @@ def _extend(connection: Connection, name: str, ids: list[int]) -> int:
     return count
 
 
-def link_all(connection: Connection, name: str) -> int:
+def link_all(connection: Connection, name: str, present: set[str] | None = None) -> int:
     """Link every row of the table that has none yet, in id order (the rows stored before the chain began)."""
     table = TABLES[name]
     linked = select(LINKS.c.row_id).where(LINKS.c.table_name == name)
     ids = list(connection.scalars(select(table.c.id).where(table.c.id.not_in(linked)).order_by(table.c.id)))
-    return link_rows(connection, {name: set(ids)}) if ids else 0
+    return link_rows(connection, {name: set(ids)}, present) if ids else 0

@@ -44,7 +44,7 @@ SPEC: dict[str, dict[str, str]] = {
     },
     "access_log": {
         "at": TIME, "user_id": INT, "role": TEXT, "channel": TEXT, "action": TEXT, "route": TEXT,
-        "incident_id": INT, "document_id": INT, "controller_id": INT, "status": INT, "ip": TEXT,
+        "incident_id": INT, "document_id": INT, "controller_id": INT, "status": INT, "ip": TEXT, "path": TEXT,
     },
 }  # fmt: skip
 
@@ -74,10 +74,12 @@ def _value(column: str, kind: str, dialect: str) -> str:
     return f"quote_literal({text})"
 
 
-def canonical_sql(name: str, dialect: str) -> str:
-    """The SQL expression that writes a row of the table as its canonical text (column names from SPEC only)."""
+def canonical_sql(name: str, dialect: str, present: set[str] | None = None) -> str:
+    """The SQL expression that writes a row of the table as its canonical text (column names from SPEC only). A
+    column not `present` (not yet added, in a migration before the one that adds it) counts as NULL: left out."""
     parts = [
         f"CASE WHEN {column} IS NULL THEN '' ELSE '{column}=' || {_value(column, kind, dialect)} || ';' END"
         for column, kind in SPEC[name].items()
+        if present is None or column in present
     ]
     return " || ".join(parts)

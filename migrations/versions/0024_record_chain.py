@@ -60,8 +60,10 @@ def upgrade():
     from incidents.record.links import link_all
     from incidents.record.spec import CHAINED
 
+    inspector = sa.inspect(bind)
     for name in CHAINED:
-        link_all(bind, name)
+        # only the columns the table has at this revision: one added later counts as NULL (left out of the text)
+        link_all(bind, name, {column['name'] for column in inspector.get_columns(name)})
 
 
 def downgrade():

@@ -76,11 +76,24 @@ def rows(response) -> list[list[str]]:
     return [cells for _attrs, cells in table(response, "access-log").rows]
 
 
+KEYS = [
+    "at",
+    "email",
+    "role",
+    "channel",
+    "action",
+    "route",
+    "incident",
+    "document",
+    "controller",
+    "ip",
+    "outcome",
+    "path",
+]
+
+
 def column(parsed_rows: list[list[str]], name: str) -> list[str]:
-    index = ["at", "email", "role", "channel", "action", "route", "incident", "document", "controller", "ip"].index(
-        name
-    )
-    return [r[index] for r in parsed_rows]
+    return [r[KEYS.index(name)] for r in parsed_rows]
 
 
 def add_entry(user: Person, at: datetime, action: str = "open_incident", **values) -> AccessEntry:
@@ -114,6 +127,8 @@ def test_the_page_shows_who_opened_what(admin_client, world):
         "Document",
         "Controller",
         "IP address",
+        "Outcome",
+        "Path",
     ]
     found = [cells for _attrs, cells in parsed.rows]
     reference, other = world.incident.reference, world.other.reference
@@ -129,6 +144,8 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             "",
             "",
             "127.0.0.1",
+            "allowed",
+            f"/incidents/{world.other.id}",
         ],
         [
             "hanna@verwerker.example",
@@ -140,6 +157,8 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             str(world.document.id),
             world.controller_name,
             "127.0.0.1",
+            "allowed",
+            f"/documents/{world.document.id}",
         ],
         [
             "hanna@verwerker.example",
@@ -151,6 +170,8 @@ def test_the_page_shows_who_opened_what(admin_client, world):
             "",
             "",
             "127.0.0.1",
+            "allowed",
+            f"/incidents/{world.incident.id}",
         ],
     ]
     stored = db.session.scalars(
@@ -172,6 +193,65 @@ def test_viewing_the_log_is_itself_logged(admin_client, admin, world):
     newest = rows(admin_client.get(LOG, query_string={"user_id": admin.id}))
     assert column(newest, "action")[:1] == ["viewed the access log"]
     assert column(newest, "email")[:1] == [admin.email]
+
+
+def test_refused_attempts_are_listed_with_what_they_asked_for(
+    admin_client, world, make_person, make_controller, new_client
+):
+    """A controller user of another organisation asks for the incident: the attempt is on the page and in the CSV,
+    in the page's language, with the path it asked for and the refusal."""
+    stranger = make_person("fg@zuid.example", "controller", controller=make_controller(name="Kliniek Zuid"))
+    probe = new_client()
+    log_in_as(probe, stranger)
+    assert probe.get(f"/portal/incidents/{world.incident.id}").status_code == 404
+    assert probe.get(f"/portal/documents/{world.document.id}").status_code == 404
+    path = f"/portal/incidents/{world.incident.id}"
+
+    refused = rows(admin_client.get(LOG, query_string={"action": "refused_read", "order": "asc"}))
+    assert [r[1:] for r in refused] == [
+        [
+            "fg@zuid.example",
+            "controller user",
+            "web",
+            "access refused (read)",
+            "/portal/incidents/<int:incident_id>",
+            world.incident.reference,
+            "",
+            "",
+            "127.0.0.1",
+            "refused (404)",
+            path,
+        ],
+        [
+            "fg@zuid.example",
+            "controller user",
+            "web",
+            "access refused (read)",
+            "/portal/documents/<int:document_id>",
+            world.incident.reference,
+            str(world.document.id),
+            world.controller_name,
+            "127.0.0.1",
+            "refused (404)",
+            f"/portal/documents/{world.document.id}",
+        ],
+    ]
+    everything = admin_client.get(LOG)
+    assert f"<code>{path}</code>" in everything.get_data(as_text=True)
+    assert {a["data-status"] for a, _cells in table(everything, "access-log").rows} == {"200", "404"}
+    _headers, body = read_csv(admin_client.get(CSV, query_string={"action": "refused_read", "order": "asc"}))
+    assert body == [[*r] for r in refused] and len(body) == 2
+
+    dutch = admin_client.get(LOG, query_string={"user_id": stranger.id, "lang": "nl"})
+    dutch_rows = rows(dutch)
+    assert column(dutch_rows, "action") == ["toegang geweigerd (inzien)"] * 2
+    assert column(dutch_rows, "outcome") == ["geweigerd (404)"] * 2
+    html = dutch.get_data(as_text=True)
+    assert "Geweigerde pogingen van gebruikers van verwerkingsverantwoordelijken" in html
+    assert '<option value="refused_read">toegang geweigerd (inzien)</option>' in html
+    assert '<option value="refused_write">toegang geweigerd (wijzigen)</option>' in html
+    assert column(rows(admin_client.get(LOG, query_string={"user_id": world.viewer.id})), "outcome") == ["toegestaan"]
+    assert TITLE not in html and SECRET_TEXT not in html
 
 
 def test_filters_by_user_incident_and_action(admin_client, world):
@@ -307,7 +387,7 @@ def test_csv_guards_against_spreadsheet_formulas_and_follows_the_language(admin_
     english = admin_client.get(CSV, query_string=args).get_data().decode("utf-8-sig")
     assert english.startswith("Time (Amsterdam),User,")
     dutch = admin_client.get(CSV, query_string={**args, "lang": "nl"}).get_data().decode("utf-8-sig")
-    assert dutch.splitlines()[0].count(";") == 9 and dutch.endswith("\r\n")
+    assert dutch.splitlines()[0].count(";") == 11 and dutch.endswith("\r\n")
 
 
 def test_oldest_first_by_the_time_header(admin_client, world):

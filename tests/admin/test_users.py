@@ -272,6 +272,26 @@ def test_unlock_clears_the_lockout(admin_client, handler, new_client):
     assert theirs.get("/incidents/").status_code == 200
 
 
+def test_wrong_codes_show_and_unlock_resets_them(admin_client, make_person, new_client):
+    person = make_person("kijker@verwerker.example", "viewer", two_factor=True)
+    theirs = new_client()
+    response = theirs.post(
+        "/login", data={"email": person.email, "password": PASSWORD, "csrf_token": csrf_token(theirs, "/login")}
+    )
+    assert response.headers["Location"].endswith("/login/2fa")
+    for _ in range(3):
+        theirs.post("/login/2fa", data={"code": person.wrong_code(), "csrf_token": csrf_token(theirs, "/login/2fa")})
+    assert reload(person).failed_codes == 3
+    attrs, cells = row_of(admin_client, person.email)
+    assert attrs["data-locked"] == "no"
+    assert "(3 wrong codes)" in " ".join(cells)
+
+    assert submit(admin_client, f"{USERS}/{person.id}/unlock").status_code == 302
+    stored = reload(person)
+    assert (stored.failed_codes, stored.failed_logins, stored.locked_until) == (0, 0, None)
+    assert "wrong code" not in " ".join(row_of(admin_client, person.email)[1])
+
+
 # --- resetting two-step verification ---
 
 

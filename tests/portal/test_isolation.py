@@ -149,8 +149,8 @@ def _urls(rule, values) -> list[str]:
 
 
 def _snapshot(own_user_id: int) -> dict[str, list]:
-    """Every row of every table, except the access log and the logged-in user's own account and tokens (which
-    the account pages may change); an update is caught as well as an insert or a delete."""
+    """Every row of every table, except the access log and the logged-in user's own account, tokens and sessions
+    (which the account pages and every request may change); an update is caught as well as an insert or a delete."""
     db.session.expire_all()
     result = {}
     for table in db.metadata.sorted_tables:
@@ -159,7 +159,7 @@ def _snapshot(own_user_id: int) -> dict[str, list]:
         query = select(table)
         if table.name == "users":
             query = query.where(table.c.id != own_user_id)
-        elif table.name == "api_tokens":
+        elif table.name in ("api_tokens", "user_sessions"):  # the session's last request moves as it is used
             query = query.where(table.c.user_id != own_user_id)
         elif table.name == "calendar_feeds":  # the user's own feeds, made on the account page
             query = query.where(table.c.user_id.is_(None) | (table.c.user_id != own_user_id))

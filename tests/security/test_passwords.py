@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from incidents.auth.models import User
+from incidents.auth.models import User, UserSession
 from incidents.errors import ValidationFailed
 from incidents.extensions import db
 
@@ -147,6 +147,8 @@ def test_password_change_logs_out_other_sessions(app, make_user):
     assert fresh.password_hash.startswith("$argon2id$") and fresh.check_password(new)
 
     assert not is_logged_in(other), "the other session must end with a password change"
+    records = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert len(records) == 2 and all(r.ended_at is not None for r in records), "both records end on the server"
     assert location(other.get("/")).startswith("/login")
     # the old password no longer works, the new one does
     assert login(other, EMAIL, PASSWORD).status_code == 200

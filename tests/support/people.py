@@ -54,6 +54,12 @@ class Person:
         server accepts one step of drift either way."""
         return pyotp.TOTP(self.secret).at(time.time() + 30)
 
+    def wrong_code(self) -> str:
+        """A six-digit code that no time step the server accepts now (or in a minute) produces."""
+        totp = pyotp.TOTP(self.secret)
+        near = {totp.at(time.time() + seconds) for seconds in range(-90, 120, 30)}
+        return next(code for code in ("000000", "111111", "222222") if code not in near)
+
 
 def make_person(email: str, role: str, *, password: str, controller=None, two_factor: bool = False, **fields) -> Person:
     """A user (see `make_user`), with two-step verification switched on when asked."""
