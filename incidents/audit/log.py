@@ -131,7 +131,9 @@ def _write(
     user_id, role, channel = who
     table = AccessEntry.__table__
     row_id = db.session.execute(
-        insert(table).returning(table.c.id).values(
+        insert(table)
+        .returning(table.c.id)
+        .values(
             at=utcnow(),
             user_id=user_id,
             role=role,
