@@ -77,7 +77,7 @@ def get_document(document_id: int):
     if document is None:
         raise ApiError(404, "not_found", f"there is no document with id {document_id}")
     return Response(
-        document.content,
+        document.sent_bytes(),
         mimetype=document.content_type,
         headers={
             "X-Content-SHA256": document.sha256,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 from ..breaches.models import AppendOnlyError
 from ..core.instants import utcnow
 from ..db_types import UTCDateTime
+from ..errors import N_, Conflict
 from ..extensions import Model
 
 DOCUMENT_KINDS = ("notice", "investigation_report")
@@ -42,6 +43,19 @@ class Document(Model):
     @staticmethod
     def digest(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
+
+    def sent_bytes(self) -> bytes:
+        """The bytes as sent: refused (409) when they no longer match the SHA-256 recorded with them, so that a
+        changed document is never handed out as the one that was sent (flask verify names the row)."""
+        if self.digest(self.content) != self.sha256:
+            raise Conflict(
+                N_(
+                    "this document no longer matches the SHA-256 recorded when it was sent: the record was changed "
+                    "past the application; the administrator can find out with flask verify"
+                ),
+                code="record_mismatch",
+            )
+        return self.content
 
 
 class NoticeBatch(Model):

@@ -304,7 +304,7 @@ def consultation(incident_id: int):
 def document(document_id: int):
     found = get_or_404(Document, document_id)
     return Response(
-        found.content,
+        found.sent_bytes(),
         mimetype=found.content_type,
         headers={
             "X-Content-SHA256": found.sha256,

@@ -176,7 +176,7 @@ def acknowledge(incident_id: int, message_id: int):
 def document(document_id: int):
     found = get_or_404(Document, document_id, lambda d: d.controller_id == current_user.controller_id)
     return Response(
-        found.content,
+        found.sent_bytes(),
         mimetype=found.content_type,
         headers={"X-Content-SHA256": found.sha256, "Content-Disposition": f'attachment; filename="{found.filename}"'},
     )
