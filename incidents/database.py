@@ -41,5 +41,9 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
             cursor.execute("BEGIN")
 
 
-def _sha256(value: bytes | None) -> str | None:
-    return None if value is None else hashlib.sha256(value).hexdigest()
+def _sha256(value: bytes | str | None) -> str | None:
+    if value is None:
+        return None
+    # a text where bytes belong (changed past the application) still hashes, and so shows as changed
+    data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
+    return hashlib.sha256(data).hexdigest()

@@ -21,6 +21,7 @@ APPEND_ONLY = (
     "documents",
     "filings",
     "record_chain",
+    "record_verifications",
     "severity_assessments",
     "timeline_events",
 )
@@ -62,9 +63,14 @@ def _schema(connection: Connection) -> str:
 
 
 def owns_tables(connection: Connection) -> bool:
-    """Whether the role this connection logs in as owns the append-only tables (and so could switch off their
-    triggers, or truncate them)."""
-    owner = connection.execute(
-        text("SELECT tableowner FROM pg_tables WHERE tablename = 'filings' AND schemaname = current_schema()")
-    ).scalar()
-    return owner is not None and owner == connection.execute(text("SELECT current_user")).scalar()
+    """Whether the role this connection logs in as owns the append-only tables, is a member of the role that owns
+    them, or is a superuser (and so could switch off their triggers, or truncate them)."""
+    return bool(
+        connection.execute(
+            text(
+                "SELECT pg_has_role(current_user, tableowner, 'USAGE') "
+                "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                "FROM pg_tables WHERE tablename = 'filings' AND schemaname = current_schema()"
+            )
+        ).scalar()
+    )

@@ -16,7 +16,8 @@ from .verify import find_link
     "witnesses",
     multiple=True,
     metavar="HASH",
-    help="A chain head a document stated (a notice, a report, a register export): it must be a link of the chain.",
+    help="A chain head a document stated (a notice, a report, a register export), as HASH or TABLE=HASH: it must be "
+    "a link of the chain, and the chain must hold up to it.",
 )
 @with_appcontext
 def verify_command(witnesses: tuple[str, ...]) -> None:
@@ -29,13 +30,17 @@ def verify_command(witnesses: tuple[str, ...]) -> None:
         click.echo(f"MISMATCH {problem}")
     for name, state in outcome.heads.items():
         click.echo(f"{name}: {state['seq']} rows, head {state['hash']}")
-    for digest in witnesses:
-        found = find_link(db.session.connection(), digest.strip().lower())
+    for witness in witnesses:
+        table, _, digest = witness.strip().lower().rpartition("=")
+        found = find_link(db.session.connection(), digest, table or None)
         if found is None:
             failed = True
-            click.echo(f"WITNESS NOT FOUND {digest}: no link of the record has this hash (the record was rewritten)")
+            click.echo(f"WITNESS NOT FOUND {witness}: no link of the record has this hash (the record was rewritten)")
+        elif found[1] > outcome.sound.get(found[0], 0):
+            failed = True
+            click.echo(f"WITNESS NOT PROVEN {witness}: link {found[1]} of {found[0]} lies past the first mismatch")
         else:
-            click.echo(f"witness {digest}: link {found[1]} of {found[0]}")
+            click.echo(f"witness {witness}: link {found[1]} of {found[0]}, and the chain holds up to there")
     click.echo(f"{outcome.rows} rows checked in {outcome.seconds:.2f} s")
     if failed:
         raise SystemExit(1)

@@ -49,6 +49,10 @@ def note(session: Session, table: str, row_id: int) -> None:
 
 
 def _link(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint released (SQLAlchemy calls this hook for it too): the rows are linked at the commit of the
+        # whole transaction, never inside a savepoint that an enclosing one could still roll back.
+        return
     if session.new:
         session.flush()  # the commit would flush them after this hook: written (and noted) now, before the links
     if not session.info.get(PENDING):
@@ -83,10 +87,10 @@ def link_rows(connection: Connection, pending: dict[str, set[int]], present: set
         ids = sorted(pending.get(name, ()))
         if not ids:
             continue
+        _lock(connection, CHAINED.index(name))
         if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": LOCK_SPACE, "key": CHAINED.index(name)}
-            )
+            # float8 as text, the same whatever the session set (spec.canonical_sql)
+            connection.execute(text("SET LOCAL extra_float_digits = 1"))
         linked += _extend(connection, name, ids, present)
     return linked
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from ..core.chain import GENESIS, link_hash
@@ -37,6 +37,7 @@ WHAT = {
     "deleted": "the row of this link is gone (deleted)",
     "gap": "the chain skips a link before this row (a link was removed)",
     "unlinked": "the row has no link (added past the application)",
+    "stray": "a link that is no part of its chain (added past the application)",
 }
 
 
@@ -45,6 +46,8 @@ class Outcome:
     rows: int = 0
     seconds: float = 0.0
     heads: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Per chain, the last seq up to which every link was checked and holds (a witness is proof up to there only).
+    sound: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -73,11 +76,12 @@ class Checked:
 Runner = Callable[[list[Segment]], list[Checked]]
 
 
-def segments(connection: Connection, size: int | None = None) -> list[Segment]:
+def segments(heads: dict[str, int], size: int | None = None) -> list[Segment]:
+    """The links 1 to each chain's head, in segments of `size`."""
     size = size or SEGMENT
     result = []
     for name in CHAINED:
-        last, _ = head(connection, name)
+        last = heads[name]
         result += [Segment(name, first, min(first + size - 1, last)) for first in range(1, last + 1, size)]
     return result
 
@@ -87,20 +91,25 @@ def check(connection: Connection, segment: Segment) -> Checked:
 
 
 def verify(connection: Connection, runner: Runner | None = None) -> Outcome:
-    """Recompute every chain (the segments through `runner`, by default one after the other on this connection)."""
+    """Recompute every chain up to the heads it has now (the segments through `runner`, by default one after the
+    other on this connection); links added meanwhile are left for the next run."""
     started = time.perf_counter()
     outcome = Outcome()
-    parts = segments(connection)
-    checked = (runner or (lambda todo: [check(connection, s) for s in todo]))(parts)
+    for name in CHAINED:
+        seq, last = head(connection, name)
+        outcome.heads[name] = {"seq": seq, "hash": last}
+    checked = (runner or (lambda todo: [check(connection, s) for s in todo]))(
+        segments({name: int(str(state["seq"])) for name, state in outcome.heads.items()})
+    )
     for name in CHAINED:
         mine = [c for c in checked if c.segment.table == name]
         outcome.rows += sum(c.rows for c in mine)
-        seq, last = head(connection, name)
-        outcome.heads[name] = {"seq": seq, "hash": last}
         found = sorted((c for c in mine if c.problem is not None), key=lambda c: c.at_seq)
+        outcome.sound[name] = found[0].at_seq - 1 if found else int(str(outcome.heads[name]["seq"]))
         problem = found[0].problem if found else _unlinked(connection, name)
         if problem is not None:
             outcome.problems.append(problem)
+    outcome.problems += _stray(connection)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -109,6 +118,8 @@ def _chain(connection: Connection, segment: Segment) -> Checked:
     """The rows of the segment checked, up to its first problem."""
     name = segment.table
     table = TABLES[name]
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL extra_float_digits = 1"))  # as when the rows were linked
     canonical = literal_column(canonical_sql(name, connection.dialect.name))
     query = (
         select(LINKS.c.seq, LINKS.c.row_id, LINKS.c.hash, table.c.id, canonical)
@@ -118,7 +129,7 @@ def _chain(connection: Connection, segment: Segment) -> Checked:
     )
     before = select(LINKS.c.hash).where(LINKS.c.table_name == name, LINKS.c.seq == segment.first - 1)
     previous = GENESIS if segment.first == 1 else (connection.scalar(before) or GENESIS)
-    expected, rows = segment.first, 0
+    expected, rows, row_id = segment.first, 0, 0
     # Streamed in batches (a server-side cursor on PostgreSQL): memory stays that of one batch.
     result = connection.execute(query.execution_options(stream_results=True, yield_per=BATCH))
     try:
@@ -135,19 +146,35 @@ def _chain(connection: Connection, segment: Segment) -> Checked:
             previous, expected, rows = stored, expected + 1, rows + 1
     finally:
         result.close()
-    if expected <= segment.last:  # the last links of the segment are gone
-        return Checked(segment, rows, Problem(name, 0, "gap"), expected)
+    if expected <= segment.last:  # the segment's last links are gone: named by the row of the last one there is
+        return Checked(segment, rows, Problem(name, int(row_id), "gap"), expected)
     return Checked(segment, rows, None, 0)
 
 
 def _unlinked(connection: Connection, name: str) -> Problem | None:
+    """The first row without a link of its chain (seq 1 and up: a link beside the chain links nothing)."""
     table = TABLES[name]
-    linked = select(LINKS.c.row_id).where(LINKS.c.table_name == name)
+    linked = select(LINKS.c.row_id).where(LINKS.c.table_name == name, LINKS.c.seq >= 1)
     row_id = connection.scalar(select(table.c.id).where(table.c.id.not_in(linked)).order_by(table.c.id).limit(1))
     return None if row_id is None else Problem(name, int(row_id), "unlinked")
 
 
-def find_link(connection: Connection, digest: str) -> tuple[str, int] | None:
-    """(table, seq) of the link with this hash; None when no link has it."""
-    row = connection.execute(select(LINKS.c.table_name, LINKS.c.seq).where(LINKS.c.hash == digest).limit(1)).first()
+def _stray(connection: Connection) -> list[Problem]:
+    """Links that are no part of a chain: before its first link, or of a table that is not chained."""
+    query = (
+        select(LINKS.c.table_name, LINKS.c.row_id)
+        .where((LINKS.c.seq < 1) | LINKS.c.table_name.not_in(CHAINED))
+        .order_by(LINKS.c.id)
+        .limit(1)
+    )
+    row = connection.execute(query).first()
+    return [] if row is None else [Problem(str(row[0]), int(row[1]), "stray")]
+
+
+def find_link(connection: Connection, digest: str, table: str | None = None) -> tuple[str, int] | None:
+    """(table, seq) of the chain link with this hash (in this table); None when no link of a chain has it."""
+    query = select(LINKS.c.table_name, LINKS.c.seq).where(
+        LINKS.c.hash == digest, LINKS.c.seq >= 1, LINKS.c.table_name.in_([table] if table else CHAINED)
+    )
+    row = connection.execute(query.limit(1)).first()
     return (row[0], int(row[1])) if row else None

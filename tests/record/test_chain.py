@@ -33,7 +33,7 @@ def test_the_chains_cover_every_column_of_the_append_only_tables(app):
         assert set(SPEC[name]) == columns, name
 
 
-TEXTS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -41,7 +41,9 @@ TEXTS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 def test_the_canonical_text_tells_any_two_values_apart(app, first, second):
     # the database quotes each value: no text can pass for another, or for two columns
     connection = db.session.connection()
-    quote = text("SELECT quote_literal(CAST(:v AS text))" if ON_POSTGRES else "SELECT quote(:v)")
+    if ON_POSTGRES:  # a PostgreSQL text holds no NUL (refused at the door: issue 14 item 4)
+        first, second = first.replace("\x00", ""), second.replace("\x00", "")
+    quote = text("SELECT quote_literal(CAST(:v AS text))" if ON_POSTGRES else "SELECT typeof(:v) || ':' || hex(:v)")
     quoted = [connection.execute(quote, {"v": v}).scalar() for v in (first, second)]
     assert (quoted[0] == quoted[1]) == (first == second)
     db.session.rollback()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.live_database  # other connections read what the test c
 
 
 @pytest.fixture
-def record(api, new_incident, make_contract):
+def record(api, new_incident, make_contract, runner):
     """At least one row in every append-only table."""
     contract = make_contract("gdpr-art33")
     incident = new_incident(status="confirmed", confirmed_at="2026-03-27T15:00:00+01:00", contract_ids=[contract.id])
@@ -37,6 +37,7 @@ def record(api, new_incident, make_contract):
     issue_notices(db.session.get(Incident, iid), all_=True)
     db.session.commit()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access-log row
+    assert runner.invoke(args=["verify"]).exit_code == 0  # a verification run
     return iid
 
 

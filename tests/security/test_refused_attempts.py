@@ -12,7 +12,7 @@ from incidents.auth.service import create_token
 from incidents.extensions import db
 
 from ..conftest import MAKER
-from ..support.database import count_rows, every_table_but_the_access_log
+from ..support.database import count_rows, every_table_but_the_audit_trail
 from ..support.forms import csrf_token
 from .conftest import login
 
@@ -104,14 +104,14 @@ def test_a_controller_token_probing_another_organisation_is_logged(client, make_
         response = client.get(path, headers=headers)
         assert response.status_code == status, path
         _shows_nothing_of_b(response)
-    before = count_rows(every_table_but_the_access_log())
+    before = count_rows(every_table_but_the_audit_trail())
     decision = client.post(
         f"/api/v1/incidents/{shared.id}/decisions",
         json={"controller_id": b.id, "notify_ap": "no", "reason": "Niet van ons", "decision_maker": MAKER},
         headers=headers,
     )
     assert decision.status_code == 403
-    assert count_rows(every_table_but_the_access_log()) == before, "the refused request keeps nothing else"
+    assert count_rows(every_table_but_the_audit_trail()) == before, "the refused request keeps nothing else"
 
     read = "refused_read"
     assert _refused(user.id) == [
