@@ -96,10 +96,11 @@ def register_extensions(app: Flask) -> None:
     from .notices import outbox
 
     outbox.init_app(app)
-    from . import security
+    from . import input_guard, security
     from .audit import log as access_log
 
     security.init_app(app)
+    input_guard.init_app(app)  # after the gate: a visitor without a session is sent to log in first
     access_log.init_app(app)
     links.init_app(app)
     from .record import links as record_links

@@ -7,6 +7,7 @@ from typing import TypeGuard
 
 from email_validator import EmailNotValidError, validate_email
 
+from .core.text import UNSTORABLE_MESSAGES, unstorable
 from .errors import N_, Term, ValidationFailed
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
@@ -77,12 +78,45 @@ FIELD_WORDS = {
     "at": N_("the moment"),
     "started_at": N_("the start of the breach"),
     "ended_at": N_("the end of the breach"),
+    "q": N_("search text"),
+    "text": N_("text"),
 }
 
 
 def term(field: str) -> Term:
     """A field's key as a placeholder value: the key in English, its word on a page ("fields.cause" is "cause")."""
     return Term(field, FIELD_WORDS.get(field.rsplit(".", 1)[-1]) or FIELD_WORDS.get(field))
+
+
+A_KEY = Term("a key", N_("a field name"))  # what holds a text that is the name of a field itself
+
+
+def refuse_unstorable(text: str, field: str | None, holder: Term | None = None) -> None:
+    """Refuse (422, code invalid_text) a text holding a NUL byte or an unpaired surrogate: no database stores it
+    (PostgreSQL refuses NUL, and a surrogate cannot be encoded at all). `holder` names what holds it in the
+    message; by default the field itself."""
+    kind = unstorable(text)
+    if kind is not None:
+        label = holder if holder is not None else term(field or "text")
+        raise ValidationFailed(UNSTORABLE_MESSAGES[kind], field, "invalid_text", {"field": label})
+
+
+def refuse_unstorable_json(data: object) -> None:
+    """Every string of a parsed JSON document, keys included, in document order: the first one that cannot be
+    stored is refused, named by its path ("fields.cause", "contract_ids[2]"; a key by the object that holds it).
+    Iterative: the parser's own nesting limit is the only one."""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            refuse_unstorable(value, path or None)
+        elif isinstance(value, dict):
+            for key in value:
+                if unstorable(key) is not None:
+                    refuse_unstorable(key, path or None, Term(f"a key of {path}") if path else A_KEY)
+            stack.extend((f"{path}.{key}" if path else key, item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
 
 
 def required_text(value: object, field: str, max_length: int, label: str | None = None) -> str:
@@ -97,6 +131,7 @@ def clean_text(value: object, field: str, max_length: int) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationFailed(N_("%(field)s must be text"), field, "invalid_type", {"field": term(field)})
+    refuse_unstorable(value, field)
     text = value.strip()
     if len(text) > max_length:
         raise ValidationFailed(

@@ -7,10 +7,12 @@ import json
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from .. import input_guard
 from ..auth.service import user_for_token
 from ..core.instants import InstantError, parse_instant
 from ..errors import DomainError
 from ..extensions import csrf
+from ..validation import refuse_unstorable_json
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -51,6 +53,10 @@ def authenticate():
     if user.role == "controller" and request.endpoint not in CONTROLLER_ENDPOINTS:
         return error_response(403, "forbidden", "a controller user's token cannot use this endpoint")
     return None
+
+
+# After the token check (a request without a valid token is 401 whatever it holds), before idempotency's claim.
+input_guard.check_in(bp)
 
 
 # What a controller user's token may do; each of these routes limits itself to that user's controller.
@@ -112,16 +118,21 @@ def _json_errors_for_unmatched_api_paths(state):
 
 
 def json_body() -> dict:
-    """The request's JSON object; anything else is a 400."""
+    """The request's JSON object; anything else is a 400. A string anywhere in it (a key too) that holds a NUL byte
+    or an unpaired surrogate is a 422 (invalid_text), whether it came as an escape ("\\u0000", "\\ud800") or as
+    UTF-8-encoded surrogate bytes (which `json.loads` reads with "surrogatepass")."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except UnicodeDecodeError:
+        raise ApiError(400, "malformed_json", "the request body is not valid JSON: it is not UTF-8") from None
+    except (ValueError, RecursionError):
         raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the request body must be a JSON object")
+    refuse_unstorable_json(data)
     return data
 
 

@@ -13,6 +13,7 @@ from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..breaches.service import FilingInput
 from ..core.instants import utcnow
+from ..core.text import line_of_error
 from ..extensions import db
 from ..lookup import find
 from ..validation import is_id, parse_id
@@ -239,8 +240,9 @@ def put_scopes(incident_id: int):
         raise ApiError(415, "unsupported_media_type", "send the scopes as Content-Type: text/csv")
     try:
         text = request.get_data().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(422, "invalid_encoding", "the CSV must be UTF-8", "file") from None
+    except UnicodeDecodeError as exc:
+        message = f"the CSV must be UTF-8: line {line_of_error(exc)} is not"
+        raise ApiError(422, "invalid_encoding", message, "file") from None
     try:
         scopes = scope_service.set_scopes_from_csv(incident, text, actor=g.api_user)
     except scope_service.ScopeCsvRefused as exc:

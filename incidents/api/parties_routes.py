@@ -45,7 +45,10 @@ def list_contracts():
             raise ApiError(422, "invalid_type", "controller_id must be an integer id", "controller_id")
         query = query.where(Contract.controller_id == controller_id)
     if request.args.get("reference"):
-        query = query.where(Contract.reference == request.args["reference"])
+        reference = request.args["reference"]
+        if len(reference) > service.MAX_REFERENCE:  # no contract has one: a clear refusal rather than an empty list
+            raise ApiError(422, "too_long", f"reference is longer than {service.MAX_REFERENCE} characters", "reference")
+        query = query.where(Contract.reference == reference)
     return jsonify({"contracts": [contract_json(c) for c in db.session.scalars(query)]})
 
 

@@ -10,9 +10,10 @@ from typing import Final
 from sqlalchemy import func, select
 
 from ..core.instants import utcnow
+from ..core.text import unstorable
 from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..validation import email_address, is_id
+from ..validation import clean_text, email_address, is_id
 from . import sessions
 from .models import ROLES, ApiToken, User
 from .passwords import needs_rehash, password_problem, verify_dummy
@@ -23,6 +24,8 @@ MAX_TOKEN_DAYS = 3650
 
 
 def find_user(email: str) -> User | None:
+    if unstorable(email):  # no address holds one (and no database query may carry it)
+        return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
@@ -30,6 +33,7 @@ def create_user(
     email: str, role: str, password: str, name: str = "", language: str = "nl", controller_id: int | None = None
 ) -> User:
     address = email_address(email, "email").lower()
+    name = clean_text(name, "name", 200)
     if role not in ROLES:
         raise ValidationFailed(
             N_("role must be one of %(choices)s"), "role", "invalid_choice", {"choices": ", ".join(ROLES)}
@@ -103,7 +107,7 @@ def update_user(
     if active is not None:
         user.active = active
     if name is not None:
-        user.name = name.strip()[:200]
+        user.name = clean_text(name, "name", 200)
     db.session.flush()
 
 
@@ -191,7 +195,7 @@ def create_token(
     token = ApiToken(
         user_id=user.id,
         token_hash=ApiToken.hash(secret),
-        name=(name or "").strip()[:100],
+        name=clean_text(name, "name", 100),
         created_at=now,
         expires_at=now + timedelta(days=expires_days) if expires_days else None,
     )

@@ -14,6 +14,7 @@ from ..core.ap_form import MAX_DETAIL_TEXT, DetailError, clean_details
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.instants import format_local, not_in_future, utcnow
 from ..core.profiles import CHANNELS, cited
+from ..core.text import UNSTORABLE_MESSAGES
 from ..errors import N_, Conflict, Term, ValidationFailed, fill
 from ..extensions import db
 from ..parties.models import Contract
@@ -224,6 +225,9 @@ def _detail_refusal(exc: DetailError) -> ValidationFailed:
         "before_start": (N_("ended_at lies before started_at"), {}),
         "below_minimum": (N_("subjects_max is below subjects_min"), {}),
     }
+    for msgid in UNSTORABLE_MESSAGES.values():  # a NUL byte or a surrogate: the message says which
+        if fill(msgid, {"field": key}) == exc.message:
+            known["invalid_text"] = (msgid, {"field": term(key)})
     said = known.get(exc.code)
     if said is None or fill(said[0], said[1]) != exc.message:
         return ValidationFailed(exc.message, exc.field, exc.code)

@@ -30,6 +30,9 @@ MESSAGES = {
     "kvk_mismatch": _l("KvK %(kvk)s is not that of controller %(id)s."),
     "repeated": _l("Controller %(id)s is named again (first on line %(first)d)."),
     "not_utf8": _l("The file is not UTF-8."),
+    "invalid_text": _l("%(field)s contains a NUL byte or an unpaired surrogate, which cannot be stored."),
+    "unstorable_column": _l("A column name contains a NUL byte or an unpaired surrogate, which cannot be stored."),
+    "cell_too_long": _l("A cell is longer than %(max)d characters."),
 }
 
 

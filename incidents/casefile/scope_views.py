@@ -24,8 +24,10 @@ from ..core.scope import (
 )
 from ..core.scope_words import CATEGORY_LABELS, GROUP_LABELS, labels
 from ..core.spreadsheet import spreadsheet_safe
+from ..core.text import line_of_error
 from ..errors import DomainError, ValidationFailed
 from ..forms_common import attach_error
+from ..input_guard import checks_own_text
 from ..transaction import refuse
 from .scope_forms import InternalNoteForm, ScopeCsvForm, ScopeForm
 from .scope_messages import problem_text, scope_error_text
@@ -68,28 +70,27 @@ def scope(incident_id: int, controller_id: int):
     return render_template("incidents/scope.html", incident=incident, controller=controller, form=form), status
 
 
-def _csv_text(form: ScopeCsvForm) -> str | None:
+def _csv_text(form: ScopeCsvForm) -> str:
     upload = form.file.data
     if upload and getattr(upload, "filename", ""):
         try:
             return upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        except UnicodeDecodeError as exc:
+            problem = CsvProblem(line_of_error(exc), "", "the file is not UTF-8", "not_utf8")
+            raise scope_service.ScopeCsvRefused([problem]) from None
     return form.text.data or ""
 
 
 @bp.route("/<int:incident_id>/scopes", methods=["GET", "POST"])
+@checks_own_text("csv-text")  # a pasted CSV: every bad value is reported with its line
 def scopes(incident_id: int):
     """Many controllers' scopes at once from a CSV: all or nothing, every bad line reported by number."""
     incident = incident_or_404(incident_id)
     form = ScopeCsvForm(prefix="csv")
     problems = []
     if form.validate_on_submit():
-        text = _csv_text(form)
         try:
-            if text is None:
-                raise scope_service.ScopeCsvRefused([CsvProblem(1, "", "the file is not UTF-8", "not_utf8")])
-            done = scope_service.set_scopes_from_csv(incident, text, actor=current_user)
+            done = scope_service.set_scopes_from_csv(incident, _csv_text(form), actor=current_user)
         except scope_service.ScopeCsvRefused as exc:
             refuse()
             problems = [(p.line, p.field, problem_text(p)) for p in exc.problems]

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import cast
 
 from .instants import InstantError, iso_z, not_in_future, parse_instant
+from .text import unstorable_message
 
 # Chapter 5, "soort incident".
 INCIDENT_KINDS = (
@@ -93,6 +94,9 @@ def _instant(key: str, value: object, now: datetime) -> str:
 def _text(key: str, value: object) -> str:
     if not isinstance(value, str):
         raise DetailError(key, "invalid_type", f"{key} must be text")
+    refused = unstorable_message(value, key)
+    if refused is not None:
+        raise DetailError(key, "invalid_text", refused)
     text = value.strip()
     if len(text) > MAX_DETAIL_TEXT:
         raise DetailError(key, "too_long", f"{key} is longer than {MAX_DETAIL_TEXT} characters")

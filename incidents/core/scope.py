@@ -20,6 +20,7 @@ from babel import Locale
 
 from .ap_form import SUBJECT_GROUPS
 from .spreadsheet import unguarded
+from .text import unstorable, unstorable_message
 
 SCOPE_KEYS = (
     "subjects_min",
@@ -118,9 +119,17 @@ def _choices(key: str, value: object, options: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(result))
 
 
+def _unstorable(key: str, text: str) -> ScopeError | None:
+    message = unstorable_message(text, key)
+    return None if message is None else ScopeError(key, "invalid_text", message)
+
+
 def _note(value: object) -> str:
     if not isinstance(value, str):
         raise ScopeError("note", "invalid_type", "note must be text")
+    refused = _unstorable("note", value)
+    if refused is not None:
+        raise refused
     text = value.strip()
     if len(text) > MAX_NOTE:
         raise ScopeError("note", "too_long", f"note is longer than {MAX_NOTE} characters")
@@ -254,7 +263,7 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
     except StopIteration:
         return [], [CsvProblem(1, "", "the file is empty: expected a header line", "empty_file")]
     except csv.Error as exc:
-        return [], [CsvProblem(1, "", f"unreadable CSV: {exc}", "unreadable")]
+        return [], [_unreadable(1, exc)]
     problems = _header_problems(header)
     if problems:
         return [], problems
@@ -273,14 +282,24 @@ def parse_scope_csv(text: str) -> tuple[list[CsvLine], list[CsvProblem]]:
             elif parsed is not None:
                 problems.append(parsed)
     except csv.Error as exc:
-        problems.append(CsvProblem(reader.line_num, "", f"unreadable CSV: {exc}", "unreadable"))
+        problems.append(_unreadable(reader.line_num, exc))
     if not lines and not problems:
         problems.append(CsvProblem(2, "", "the file has a header but no lines", "no_lines"))
     return lines, problems
 
 
+def _unreadable(line: int, exc: csv.Error) -> CsvProblem:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return CsvProblem(line, "", f"a cell is longer than {limit} characters", "cell_too_long", {"max": limit})
+    return CsvProblem(line, "", f"unreadable CSV: {exc}", "unreadable")
+
+
 def _header_problems(header: list[str]) -> list[CsvProblem]:
     problems: list[CsvProblem] = []
+    if any(unstorable(name) for name in header):
+        message = "a column name contains a NUL byte or an unpaired surrogate, which cannot be stored"
+        return [CsvProblem(1, "", message, "unstorable_column")]
     unknown = [h for h in header if h not in SCOPE_KEYS + CSV_ID_COLUMNS + CSV_INFO_COLUMNS]
     if unknown:
         known = ", ".join(CSV_ID_COLUMNS + SCOPE_KEYS)
@@ -313,6 +332,10 @@ def _csv_line(number: int, header: list[str], row: list[str]) -> CsvLine | CsvPr
             {"cells": len(row), "columns": len(header)},
         )
     cells = dict(zip(header, row, strict=True))
+    for key, cell in cells.items():
+        refused = _unstorable(key, cell)
+        if refused is not None:
+            return CsvProblem(number, key, refused.message, refused.code, refused.params)
     controller_id = None
     raw_id = cells.get("controller_id", "").strip()
     if raw_id:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..core.text import line_of_error
 from ..errors import N_, DomainError, fill, translate
 from ..extensions import db
+from ..filters import shown
 from ..profiles import all_profiles
-from ..validation import email_address, kvk_number
+from ..validation import email_address, kvk_number, refuse_unstorable
 from .models import Contract, Controller
 
 COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
@@ -83,9 +85,28 @@ def _decode(raw: bytes | str) -> str:
     if isinstance(raw, bytes):
         try:
             return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRefused([RowError(1, None, N_("the file is not UTF-8 text"))]) from None
+        except UnicodeDecodeError as exc:
+            raise ImportRefused([RowError(line_of_error(exc), None, N_("the file is not UTF-8 text"))]) from None
     return raw.lstrip("\ufeff")
+
+
+def _unreadable(line: int, exc: csv.Error) -> RowError:
+    """What the csv module could not read, said without its English words: a value over its field limit, or a line
+    it cannot split (a line break alone inside a value that is not quoted)."""
+    if "field larger than field limit" in str(exc):
+        return RowError(line, None, N_("a value is longer than %(max)d characters"), {"max": csv.field_size_limit()})
+    return RowError(line, None, N_("this line cannot be read as CSV (a line break inside a value without quotes?)"))
+
+
+def _unstorable(line: int, values: dict[str, str]) -> list[RowError]:
+    """Values holding a NUL byte or an unpaired surrogate, which no database stores."""
+    errors = []
+    for column, value in values.items():
+        try:
+            refuse_unstorable(value, column)
+        except DomainError as exc:
+            errors.append(_refused(line, column, exc))
+    return errors
 
 
 def _check_row(
@@ -119,7 +140,7 @@ def _check_row(
                 line,
                 "profile",
                 N_("unknown profile '%(key)s' (known: %(known)s)"),
-                {"key": values["profile"], "known": known},
+                {"key": shown(values["profile"]), "known": known},
             )
         )
     reference = values["reference"]
@@ -158,9 +179,23 @@ def _breach_contact(line: int, values: dict[str, str]) -> tuple[list[RowError], 
         return [_refused(line, "breach_contact_email", exc)], ("", "")
 
 
+def _rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    """The rows with their line numbers, up to one the csv module cannot read (added to `errors`): the lines after
+    it cannot be told apart with any certainty."""
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:  # the DictReader counts the lines it returned; its reader, the one it failed on
+        errors.append(_unreadable(reader.reader.line_num, exc))
+
+
 def import_contracts(raw: bytes | str) -> ImportResult:
     reader = _reader(_decode(raw))
-    header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in reader.fieldnames or []]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ImportRefused([_unreadable(1, exc)]) from None
+    header = [ALIASES.get((h or "").strip().lower(), (h or "").strip().lower()) for h in fieldnames]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ImportRefused(
@@ -183,8 +218,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     planned_contracts: list[tuple[str, str, str, tuple[str, str]]] = []
     seen_refs: dict[str, int] = {}
 
-    for row in reader:
-        line = reader.line_num
+    for line, row in _rows(reader, errors):
         if len(planned_contracts) + len(errors) >= MAX_ROWS:
             errors.append(RowError(line, None, N_("more than %(max)d rows; split the file"), {"max": MAX_ROWS}))
             break
@@ -193,6 +227,10 @@ def import_contracts(raw: bytes | str) -> ImportResult:
             continue
         values = {k: (row.get(k) or "").strip() for k in COLUMNS + OPTIONAL_COLUMNS}
         if not any(values.values()):
+            continue
+        unstorable = _unstorable(line, values)
+        if unstorable:
+            errors.extend(unstorable)
             continue
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
         contact_errors, contact = _breach_contact(line, values)

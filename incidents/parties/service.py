@@ -11,6 +11,8 @@ from ..profiles import all_profiles
 from ..validation import clean_text, email_address, kvk_number, language, required_text
 from .models import Contract, Controller
 
+MAX_REFERENCE = 64  # characters of a contract's reference (the column's length)
+
 
 def get_controller(controller_id: object, field: str = "controller_id") -> Controller:
     if isinstance(controller_id, bool) or not isinstance(controller_id, int):
@@ -85,7 +87,7 @@ def _profile_key(value: object) -> str:
 
 
 def _reference(value: object, exclude_id: int | None = None) -> str:
-    reference = required_text(value, "reference", 64, "reference")
+    reference = required_text(value, "reference", MAX_REFERENCE, "reference")
     clash = db.session.scalar(select(Contract.id).where(Contract.reference == reference))
     if clash is not None and clash != exclude_id:
         raise ValidationFailed(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import choices
+from ..input_guard import checks_own_text
 from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import get_or_404
 from ..profiles import all_profiles
@@ -140,6 +141,7 @@ def edit_contract(contract_id: int):
 
 
 @bp.route("/contracts/import", methods=["GET", "POST"])
+@checks_own_text("text")  # a pasted CSV: every bad value is reported with its line
 def import_csv():
     form = ImportForm()
     errors = []

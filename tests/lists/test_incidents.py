@@ -135,7 +135,7 @@ def test_the_selection_survives_paging_and_the_language_switch(logged_in, many):
         ({"profile": "nope"}, "Onbekende waarde 'nope'"),
         ({"controller_id": "424242"}, "Er is niets met id '424242'"),
         ({"q": "x" * 101}, "Zoek op ten hoogste 100 tekens"),
-        ({"q": "a\x00b"}, "tekens die geen tekst zijn"),
+        ({"q": "a\x01b"}, "tekens die geen tekst zijn"),  # a NUL is refused before the list (test_hostile_input)
     ],
 )
 def test_a_bad_query_string_is_a_clear_400(logged_in, many, args, message):
