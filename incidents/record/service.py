@@ -24,6 +24,8 @@ def run_verification() -> Outcome:
     """Recompute every chain and record the outcome (flushed; the caller commits). Long chains are checked in
     segments by RECORD_VERIFY_PROCESSES processes side by side (default: one per core)."""
     processes = int(current_app.config.get("RECORD_VERIFY_PROCESSES") or os.cpu_count() or 1)
+    if multiprocessing.current_process().daemon:  # a worker's pool process may not start processes of its own
+        processes = 1
     outcome = verify(db.session.connection(), _in_processes(processes) if processes > 1 else None)
     first = outcome.problems[0] if outcome.problems else None
     db.session.add(
