@@ -50,7 +50,7 @@ TARGET_VERIFY_S = 10.0
 TARGET_INTAKE_COST = 0.10
 # The mix of a running desk: reads are logged, changes are on the timeline, the rest is rarer.
 MIX = {"access_log": 0.55, "timeline_events": 0.35, "filings": 0.06, "decisions": 0.02, "severity_assessments": 0.02}
-DATA_VERSION = 3
+DATA_VERSION = 4
 
 
 def build_record(path: Path, rows: int) -> None:

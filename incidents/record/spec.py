@@ -1,10 +1,10 @@
 """Which tables are chained, every column each link covers, and the row's canonical text that a link's hash covers.
 
 The canonical text is written by the database itself, in one SQL expression per table, so that verifying a million
-rows costs little more than reading them: for each column that is not NULL, in the order below,
-``name=<value>;`` with the value as the database writes it out (SQLite: its type and the hex of its bytes;
-PostgreSQL: ``quote_literal`` of its text, floats with ``extra_float_digits = 1``), instants in UTC to the microsecond,
-JSON as stored, and bytes (a document's content) as their SHA-256. NULLs are
+rows costs little more than reading them: for each column that is not NULL, in the order below, ``name=<value>;``
+with the value as the database writes it out (SQLite: numbers by ``quote()``, texts by the hex of their bytes;
+PostgreSQL: ``quote_literal`` of its text, floats with ``extra_float_digits = 1``), instants in UTC to the
+microsecond, JSON as stored, and bytes (a document's content) as their SHA-256. NULLs are
 left out, so a column added later (NULL in the old rows) does not change the old rows' text.
 
 The tables are described here rather than taken from the models, so that the migration that linked the rows already
@@ -65,8 +65,11 @@ TABLES: dict[str, Table] = {
 
 def _value(column: str, kind: str, dialect: str) -> str:
     if dialect == "sqlite":
-        # the value's type and every byte of it (quote() would stop at a NUL in a text)
-        return f"{SQLITE_SHA256}({column})" if kind == BYTES else f"typeof({column}) || ':' || hex({column})"
+        if kind == BYTES:
+            return f"{SQLITE_SHA256}({column})"
+        # numbers as quote() writes them (a number stays apart from its text); texts, JSON and instants (stored as
+        # text) as the hex of every byte: quote() would stop at a NUL
+        return f"quote({column})" if kind in (INT, BOOL, FLOAT) else f"hex({column})"
     if kind == TIME:
         text = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
     elif kind == BYTES:
