@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..auth.service import user_for_token
 from ..core.instants import InstantError, parse_instant
@@ -90,7 +90,11 @@ def on_domain_error(exc: DomainError):
 
 def on_http_error(exc: HTTPException):
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name)
+    response = error_response(exc.code or 500, code, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        # RFC 9110: a 405 says which methods the resource supports (werkzeug's own response did; this one is new).
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 bp.register_error_handler(HTTPException, on_http_error)

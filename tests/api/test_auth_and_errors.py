@@ -122,6 +122,28 @@ def test_405_wrong_method_is_a_json_error(api, new_incident, refused, method, pa
     refused(lambda: api.client.open(path, method=method, headers=api.headers, json={}), 405, "method_not_allowed")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/api/v1/incidents/1", "GET, HEAD, OPTIONS, PATCH"),
+        ("TRACE", "/api/v1/incidents/1", "GET, HEAD, OPTIONS, PATCH"),
+        ("POST", "/api/v1/profiles", "GET, HEAD, OPTIONS"),
+        ("GET", "/api/v1/incidents/1/filings", "OPTIONS, POST"),
+        ("PATCH", "/api/v1/controllers", "GET, HEAD, OPTIONS, POST"),
+        ("DELETE", "/api/v1/incidents/1/controllers/1/scope", "GET, HEAD, OPTIONS, PUT"),
+        ("POST", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_405_says_which_methods_are_allowed(api, new_incident, method, path, allow):
+    """RFC 9110 15.5.6: a 405 carries Allow, listing the methods the resource supports (docs/API.md)."""
+    new_incident()
+    for headers in (api.headers, {}):  # with or without a token: the method is wrong either way
+        response = api.client.open(path, method=method, headers=headers)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response.headers["Allow"] == allow, (method, path)
+        assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
 @pytest.fixture
 def no_propagation(app):
     """Let an unexpected exception become the 500 response a real client would see."""
