@@ -53,6 +53,31 @@ def authenticate():
     return None
 
 
+@bp.before_request
+def one_value_per_query_parameter():
+    """Every query parameter is given once and not empty or only white space: the API never guesses which of two
+    values was meant, nor reads an empty value as "no filter" (leave the parameter out for that). Registered after
+    `authenticate`, so a request without a valid token gets its 401 first."""
+    if request.endpoint == "api.openapi":
+        return None
+    for name in request.args:
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            shown = name[:40]
+            return error_response(
+                422,
+                "repeated_parameter",
+                f"the query parameter '{shown}' is given {len(values)} times; give it once",
+                shown,
+            )
+        if not values[0].strip():
+            shown = name[:40]
+            return error_response(
+                422, "empty_parameter", f"the query parameter '{shown}' is empty; leave it out instead", shown
+            )
+    return None
+
+
 # What a controller user's token may do; each of these routes limits itself to that user's controller.
 CONTROLLER_ENDPOINTS = frozenset(
     {

@@ -44,7 +44,7 @@ def list_contracts():
         if controller_id is None:
             raise ApiError(422, "invalid_type", "controller_id must be an integer id", "controller_id")
         query = query.where(Contract.controller_id == controller_id)
-    if request.args.get("reference"):
+    if "reference" in request.args:
         query = query.where(Contract.reference == request.args["reference"])
     return jsonify({"contracts": [contract_json(c) for c in db.session.scalars(query)]})
 
