@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -146,12 +147,22 @@ def json_body() -> dict:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_float=_number)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the request body must be a JSON object")
     return data
+
+
+def _number(text: str) -> int | float:
+    """A JSON number written with a fraction or an exponent. One whose value is whole is an integer, as JSON Schema
+    (and so the OpenAPI document) reads it: 5.0 and 5e0 are the integer 5. (Past 10**30 it stays a float: no integer
+    the API takes is that large, and building one from an exponent such as 1e999999 would take forever.)"""
+    number = Decimal(text)
+    if number.is_finite() and number == number.to_integral_value() and number.adjusted() < 30:
+        return int(number)
+    return float(text)
 
 
 def reject_unknown(data: dict, allowed: set[str] | frozenset[str], message: str) -> None:

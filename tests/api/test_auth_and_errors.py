@@ -212,6 +212,29 @@ def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_
     refused(send, status, code, field)
 
 
+def test_a_whole_number_with_a_fraction_or_exponent_is_an_integer(api, make_contract):
+    """JSON Schema (and so the document) reads 2.0 and 2e0 as the integer 2; so does the API. A fraction is not."""
+    contract = make_contract()
+    for written in (f"{contract.id}.0", f"{contract.id}e0", f"{contract.id}0e-1"):
+        raw = f'{{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [{written}]}}'
+        response = api.client.post(
+            "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 201, (written, response.get_json())
+        assert [c["id"] for c in response.get_json()["contracts"]] == [contract.id]
+    raw = '{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [1.5]}'
+    response = api.client.post(
+        "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_type"
+    for huge in ("1e400", "1e999999999", "-1e400"):  # never built as an integer (nor a 500)
+        raw = f'{{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [{huge}]}}'
+        response = api.client.post(
+            "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_type", huge
+
+
 @pytest.mark.parametrize(
     "raw",
     [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
