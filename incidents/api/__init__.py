@@ -142,9 +142,10 @@ def _json_errors_for_unmatched_api_paths(state):
 
 
 def json_body() -> dict:
-    """The request's JSON object; anything else is a 400."""
+    """The request's JSON object (no body at all: {}); anything else is a 400, white space alone included (it is not
+    JSON)."""
     raw = request.get_data(cache=True)
-    if not raw.strip():
+    if not raw:
         return {}
     try:
         data = json.loads(raw, parse_float=_number)

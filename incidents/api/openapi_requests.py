@@ -381,6 +381,11 @@ RULES: dict[tuple[str, str], list[dict]] = {
         {"code": "before_aware_at", "field": "confirmed_at", "rule": "confirmed_at lies before aware_at"},
         {"code": "before_aware_at", "field": "authority_action_at", "rule": "lies before aware_at"},
         {"code": "unknown_contract", "field": "contract_ids", "rule": "a contract id that does not exist"},
+        {
+            "code": "unknown_profile",
+            "field": "contract_ids",
+            "rule": "a contract's clause profile is no longer configured",
+        },
         *DETAIL_RULES,
     ],
     ("/incidents/{incident_id}", "patch"): [
@@ -390,6 +395,11 @@ RULES: dict[tuple[str, str], list[dict]] = {
     ],
     ("/incidents/{incident_id}/contracts", "post"): [
         {"code": "unknown_contract", "field": "contract_ids", "rule": "a contract id that does not exist"},
+        {
+            "code": "unknown_profile",
+            "field": "contract_ids",
+            "rule": "a contract's clause profile is no longer configured",
+        },
         {"code": "not_confirmed", "field": "established_at", "rule": "the incident is only suspected"},
         {"code": "before_confirmed_at", "field": "established_at", "rule": "lies before confirmed_at"},
         *_instant_rules("established_at"),

@@ -52,7 +52,7 @@ def test_bearer_scheme_is_case_insensitive(client, token):
     assert client.get("/api/v1/profiles", headers={"Authorization": f"bearer {token}"}).status_code == 200
 
 
-MALFORMED = [b"{not json", b'{"title": "x",}', b'{"title": "\xff"}', b"\x00", b"{'title': 'x'}"]
+MALFORMED = [b"{not json", b'{"title": "x",}', b'{"title": "\xff"}', b"\x00", b"{'title': 'x'}", b" ", b"\r\n "]
 NOT_AN_OBJECT = [b"[]", b'[{"title": "x"}]', b'"text"', b"42", b"null", b"true"]
 
 
