@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, jsonify
 
@@ -1116,8 +1117,64 @@ def _error(description: str) -> dict:
     return {"description": description, "content": _json(ref("Error"))}
 
 
+def _operation(path: str, method: str) -> str:
+    """An operationRef: the JSON pointer to the operation, percent-encoded as a URI fragment."""
+    return "#/paths/" + quote(path.replace("~", "~0").replace("/", "~1"), safe="~") + "/" + method
+
+
+def _link(description: str, path: str, method: str, **parameters: str) -> dict:
+    return {"operationRef": _operation(path, method), "parameters": parameters, "description": description}
+
+
+INCIDENT_PATHS = {
+    "incident": "/incidents/{incident_id}",
+    "deadlines": "/incidents/{incident_id}/deadlines",
+    "filings": "/incidents/{incident_id}/filings",
+    "decisions": "/incidents/{incident_id}/decisions",
+    "notices": "/incidents/{incident_id}/notices",
+}
+# What a response names and where it can be used next (OpenAPI links): `$response.body#...` in the response.
+LINKS = {
+    ("/incidents", "get", "200"): {
+        name: _link(
+            f"the newest incident on the page: {path}",
+            path,
+            "get" if name in ("incident", "deadlines") else "post",
+            incident_id="$response.body#/incidents/0/id",
+        )
+        for name, path in INCIDENT_PATHS.items()
+    },
+    ("/incidents", "post", "201"): {
+        name: _link(
+            f"the new incident: {path}",
+            path,
+            "get" if name in ("incident", "deadlines") else "post",
+            incident_id="$response.body#/id",
+        )
+        for name, path in INCIDENT_PATHS.items()
+    },
+    ("/incidents/{incident_id}/notices", "post", "202"): {
+        "outbox": _link(
+            "the first notice's outbox message", "/outbox/{message_id}", "get", message_id="$response.body#/outbox/0/id"
+        ),
+        "document": _link(
+            "the first notice's document",
+            "/documents/{document_id}",
+            "get",
+            document_id="$response.body#/outbox/0/document_id",
+        ),
+    },
+}
+
+
+def _links(paths: dict) -> None:
+    for (path, method, status), links in LINKS.items():
+        paths[path][method]["responses"][status]["links"] = links
+
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 SCHEMAS.update(REQUESTS)
+_links(SPEC["paths"])
 _idempotent_posts(SPEC["paths"])
 _refusals(SPEC["paths"])
 

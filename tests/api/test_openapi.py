@@ -184,3 +184,26 @@ def test_the_profiles_are_the_desks_own(app, client):
     for key in all_profiles():
         assert re.search(pattern, key) and re.search(pattern, f" {key} "), key
     assert not re.search(pattern, "boz-72") and not re.search(pattern, "")
+
+
+def test_links_point_at_operations_and_their_parameters(client):
+    from urllib.parse import unquote
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    links = [
+        link
+        for item in doc["paths"].values()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    ]
+    assert len(links) >= 10
+    for link in links:
+        pointer = unquote(link["operationRef"].removeprefix("#/paths/"))
+        path, method = pointer.rsplit("/", 1)
+        path = path.replace("~1", "/").replace("~0", "~")
+        item = doc["paths"][path]
+        names = {p["name"] for p in item.get("parameters", []) + item[method].get("parameters", [])}
+        assert set(link["parameters"]) <= names, link
+        assert all(v.startswith("$response.body#/") for v in link["parameters"].values()), link

@@ -76,7 +76,8 @@ def wsgi_probes(monkeypatch):
 
 def seed(make_controller, make_contract) -> dict[str, str]:
     """Controllers A and B, an incident affecting a contract of each (notices issued: a document and an outbox
-    message each), one affecting only B; a handler, and a controller user for each. Returns their tokens."""
+    message each), five affecting neither, one affecting only A and one only B; a handler, and a controller user for
+    each. Returns their tokens."""
     a = make_controller(name="Tandartspraktijk Alfa", contact_email="fg@alfa.example")
     b = make_controller(name="Kliniek Beta", contact_email="fg@beta.example")
     a_contract = make_contract("boz-72h", a, reference="VO-ALFA")
@@ -90,9 +91,12 @@ def seed(make_controller, make_contract) -> dict[str, str]:
         contract_ids=[a_contract.id, b_contract.id],
         fields={"nature": "phishing"},
     )
-    create_incident(
-        title="Alleen Beta", aware_at=now - timedelta(hours=3), status="confirmed", contract_ids=[b_contract.id]
-    )
+    # Incidents of nobody's first, so that the id of A's own incident is a number B's listing does not hold anywhere
+    # (the object-level check takes any equal value in a listing, a total or a page number too, as listing it).
+    for n in range(5):
+        create_incident(title=f"Intern onderzoek {n}", aware_at=now - timedelta(hours=3))
+    for title, contract in (("Alleen Alfa", a_contract), ("Alleen Beta", b_contract)):
+        create_incident(title=title, aware_at=now - timedelta(hours=3), status="confirmed", contract_ids=[contract.id])
     db.session.commit()
     issue_notices(shared, all_=True)
     create_user("handler@verwerker.example", "handler", "correct horse battery", name="Hanna Handler")
@@ -200,3 +204,32 @@ def test_a_refusal_the_document_does_not_list_is_a_failure(
     assert not errors
     found = failures(statistic)
     assert found and all("refused_only_by_a_documented_rule" in f and "unknown_controller" in f for f in found), found
+
+
+@pytest.mark.live_database
+def test_an_incident_one_controller_reads_of_the_others_is_a_failure(
+    app, make_controller, make_contract, wsgi_probes, monkeypatch, tmp_path
+):
+    """The object-level check has teeth with this data: were GET /incidents/{id} to give any incident whole to any
+    controller user (a broken scope), B reading the incident A lists and B does not is reported."""
+    from incidents.api import ApiError
+    from incidents.api import incidents_routes as routes
+    from incidents.breaches.models import Incident
+    from incidents.lookup import find
+
+    def unscoped(incident_id: int):
+        incident = find(Incident, incident_id)
+        if incident is None:
+            raise ApiError(404, "not_found", f"there is no incident with id {incident_id}")
+        return incident
+
+    whole = routes.incident_json
+    monkeypatch.setattr(routes, "_incident", unscoped)
+    monkeypatch.setattr(routes, "incident_json", lambda incident, limit=None: whole(incident))
+    tokens = seed(make_controller, make_contract)
+    statistic, errors, _ = run(
+        app, auth("controller", tokens, tmp_path), path_regex="^/incidents(/\\{incident_id\\})?$"
+    )
+    assert not errors
+    found = failures(statistic)
+    assert any("[ST402]" in f and "`controller-b` received the `Incident` that `controller-a` owns" in f for f in found)
