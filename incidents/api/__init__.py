@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import input_guard
 from ..auth.service import user_for_token
@@ -55,6 +56,31 @@ def authenticate():
     return None
 
 
+@bp.before_request
+def one_value_per_query_parameter():
+    """Every query parameter is given once and not empty or only white space: the API never guesses which of two
+    values was meant, nor reads an empty value as "no filter" (leave the parameter out for that). Registered after
+    `authenticate`, so a request without a valid token gets its 401 first."""
+    if request.endpoint == "api.openapi":
+        return None
+    for name in request.args:
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            shown = name[:40]
+            return error_response(
+                422,
+                "repeated_parameter",
+                f"the query parameter '{shown}' is given {len(values)} times; give it once",
+                shown,
+            )
+        if not values[0].strip():
+            shown = name[:40]
+            return error_response(
+                422, "empty_parameter", f"the query parameter '{shown}' is empty; leave it out instead", shown
+            )
+    return None
+
+
 # After the token check (a request without a valid token is 401 whatever it holds), before idempotency's claim.
 input_guard.check_in(bp)
 
@@ -96,7 +122,11 @@ def on_domain_error(exc: DomainError):
 
 def on_http_error(exc: HTTPException):
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name)
+    response = error_response(exc.code or 500, code, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        # RFC 9110: a 405 says which methods the resource supports (werkzeug's own response did; this one is new).
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 bp.register_error_handler(HTTPException, on_http_error)
@@ -118,14 +148,15 @@ def _json_errors_for_unmatched_api_paths(state):
 
 
 def json_body() -> dict:
-    """The request's JSON object; anything else is a 400. A string anywhere in it (a key too) that holds a NUL byte
-    or an unpaired surrogate is a 422 (invalid_text), whether it came as an escape ("\\u0000", "\\ud800") or as
-    UTF-8-encoded surrogate bytes (which `json.loads` reads with "surrogatepass")."""
+    """The request's JSON object (no body at all: {}); anything else is a 400, white space alone included (it is not
+    JSON). A string anywhere in it (a key too) that holds a NUL byte or an unpaired surrogate is a 422
+    (invalid_text), whether it came as an escape ("\\u0000", "\\ud800") or as UTF-8-encoded surrogate bytes (which
+    `json.loads` reads with "surrogatepass")."""
     raw = request.get_data(cache=True)
-    if not raw.strip():
+    if not raw:
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_float=_number)
     except UnicodeDecodeError:
         raise ApiError(400, "malformed_json", "the request body is not valid JSON: it is not UTF-8") from None
     except (ValueError, RecursionError):
@@ -134,6 +165,16 @@ def json_body() -> dict:
         raise ApiError(400, "malformed_json", "the request body must be a JSON object")
     refuse_unstorable_json(data)
     return data
+
+
+def _number(text: str) -> int | float:
+    """A JSON number written with a fraction or an exponent. One whose value is whole is an integer, as JSON Schema
+    (and so the OpenAPI document) reads it: 5.0 and 5e0 are the integer 5. (Past 10**30 it stays a float: no integer
+    the API takes is that large, and building one from an exponent such as 1e999999 would take forever.)"""
+    number = Decimal(text)
+    if number.is_finite() and number == number.to_integral_value() and number.adjusted() < 30:
+        return int(number)
+    return float(text)
 
 
 def reject_unknown(data: dict, allowed: set[str] | frozenset[str], message: str) -> None:

@@ -17,7 +17,7 @@ from .incidents_routes import _incident
 def ap_draft(incident_id: int):
     incident = _incident(incident_id)
     raw = request.args.get("controller_id")
-    if raw is None or raw == "":
+    if raw is None:
         raise ApiError(422, "required", "controller_id is required", "controller_id")
     controller_id = parse_id(raw)
     if controller_id is None:

@@ -71,7 +71,7 @@ def list_incidents():
             Incident.id.in_(select(AffectedContract.incident_id).where(AffectedContract.controller_id == scope()))
         )
     status = request.args.get("status")
-    if status:
+    if status is not None:
         if status not in INCIDENT_STATUSES:
             raise ApiError(422, "invalid_choice", f"status must be one of {', '.join(INCIDENT_STATUSES)}", "status")
         conditions.append(Incident.status == status)

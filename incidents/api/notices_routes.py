@@ -39,6 +39,8 @@ def issue_notices(incident_id: int):
     incident = _incident(incident_id)
     data = json_body()
     reject_unknown(data, {"controller_ids", "all", "version", "next_update"}, "'{name}' is not a notices parameter")
+    if data.get("all") is not None and not isinstance(data["all"], bool):  # (the service reads 0 as false)
+        raise ApiError(422, "invalid_type", "all must be true or false", "all")
     messages = service.issue_idempotently(
         service.issue_notices,
         incident,

@@ -3,9 +3,12 @@ check that every route is described, so the document cannot drift from what the 
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
+from urllib.parse import quote
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from ..breaches.models import (
     ACKNOWLEDGEMENT,
@@ -22,19 +25,18 @@ from ..core.fields import FIELD_KEYS
 from ..core.profiles import NORMS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
 from ..parties.service import LEGAL_BASES
-from . import bp
+from ..profiles import all_profiles
+from . import CONTROLLER_ENDPOINTS, PREFIX, bp
+from .incidents_routes import MAX_PAGE
+from .openapi_inputs import CHARACTER, DATE, NOT_SPACE, trimmed_choice
+from .openapi_inputs import ID as INPUT_ID
+from .openapi_requests import AUTHORITY_ACTION, REQUESTS, RULES
 
 INSTANT = {"type": "string", "format": "date-time", "pattern": "Z$"}
 NULLABLE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
-INPUT_INSTANT = {"type": "string", "description": "ISO 8601; without an offset: Europe/Amsterdam local time"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 ID = {"type": "integer"}
 NULLABLE_ID = {"type": ["integer", "null"]}
-AUTHORITY_ACTION = (
-    "when the processor learned of an investigation into or seizure of the personal data by authorities, or a "
-    "suspicion of one: a breach in itself under contracts that say so (BOZ art. 1.2 a, limb i), whose clocks start "
-    "then."
-)
 OBLIGATION_STATUSES = ["pending", "running", "met", "missed", "not_required", "ended"]
 
 
@@ -49,8 +51,8 @@ DETAILS = {
     "additionalProperties": False,
     "properties": {
         "incident_kind": {"enum": list(INCIDENT_KINDS)},
-        "started_at": INPUT_INSTANT,
-        "ended_at": INPUT_INSTANT,
+        "started_at": INSTANT,
+        "ended_at": INSTANT,
         "discovery": {"type": "string"},
         "protection": {"enum": list(PROTECTIONS)},
         "subjects_min": {"type": "integer", "minimum": 0},
@@ -184,18 +186,6 @@ SCHEMAS = {
             **CONTROLLER_EXTRA,
         },
     },
-    "NewController": {
-        "type": "object",
-        "required": ["name", "contact_email"],
-        "properties": {
-            "name": {"type": "string", "maxLength": 200},
-            "contact_email": {"type": "string"},
-            "kvk": {"type": "string", "pattern": "^[0-9]{8}$"},
-            "contact_name": {"type": "string"},
-            "language": {"enum": ["nl", "en"]},
-            **CONTROLLER_EXTRA,
-        },
-    },
     "Contract": {
         "type": "object",
         "required": ["id", "controller_id", "profile", "reference"],
@@ -213,19 +203,6 @@ SCHEMAS = {
                 "contact_email receives its notices",
             },
             "created_at": INSTANT,
-        },
-    },
-    "NewContract": {
-        "type": "object",
-        "required": ["controller_id", "profile", "reference"],
-        "properties": {
-            "controller_id": ID,
-            "profile": {"type": "string"},
-            "reference": {"type": "string", "maxLength": 64},
-            "services": {"type": "string"},
-            "data_categories": {"type": "string"},
-            "breach_contact_name": {"type": "string", "maxLength": 200},
-            "breach_contact_email": {"type": "string", "maxLength": 254},
         },
     },
     "IncidentSummary": {
@@ -298,33 +275,6 @@ SCHEMAS = {
                 },
             },
         ],
-    },
-    "NewIncident": {
-        "type": "object",
-        "required": ["title", "aware_at"],
-        "properties": {
-            "title": {"type": "string", "maxLength": 200},
-            "description": {"type": "string"},
-            "aware_at": INPUT_INSTANT,
-            "status": {"enum": ["suspected", "confirmed"]},
-            "confirmed_at": INPUT_INSTANT,
-            "contract_ids": {"type": "array", "items": ID},
-            "fields": FIELDS,
-            "details": DETAILS,
-            "authority_action_at": {**INPUT_INSTANT, "description": AUTHORITY_ACTION},
-        },
-    },
-    "IncidentPatch": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "fields": FIELDS,
-            "details": DETAILS,
-            "internal_note": {"type": "string"},
-            "authority_action_at": {**INPUT_INSTANT, "description": AUTHORITY_ACTION + " Recorded once."},
-        },
     },
     "IncidentPage": {
         "type": "object",
@@ -404,20 +354,6 @@ SCHEMAS = {
             },
         },
     },
-    "NewFiling": {
-        "type": "object",
-        "required": ["kind"],
-        "properties": {
-            "kind": {"enum": list(FILING_KINDS)},
-            "contract_id": ID,
-            "controller_id": ID,
-            "at": INPUT_INSTANT,
-            "channel": {"type": "string"},
-            "reference": {"type": "string"},
-            "note": {"type": "string"},
-            "follow_up": {"enum": list(AP_FOLLOW_UPS)},
-        },
-    },
     "Filing": {
         "type": "object",
         "required": ["id", "kind", "controller_id", "at"],
@@ -440,28 +376,6 @@ SCHEMAS = {
             },
             "reason": {**TEXT_OR_NULL, "description": "why it fulfils nothing, quoting the clause"},
         },
-    },
-    "NewDecision": {
-        "type": "object",
-        "required": ["controller_id", "notify_ap"],
-        "properties": {
-            "controller_id": ID,
-            "notify_ap": {"enum": list(NOTIFY_AP_CHOICES)},
-            "reason": {"type": "string"},
-            "inform_data_subjects": {"enum": ["yes", "no"]},
-            "data_subjects_ground": {
-                "enum": list(SUBJECTS_GROUNDS),
-                "description": "required when inform_data_subjects is no",
-            },
-            "decision_maker": ref("DecisionMaker"),
-            "processor_informs": {
-                "type": "boolean",
-                "description": "with inform_data_subjects yes: the controller instructs the processor to inform them "
-                "on its behalf (BOZ 5.6 'anderszins overeengekomen', Addendum 6.1 'op aanwijzing van de Klant')",
-            },
-        },
-        "description": "decision_maker is required when processor staff record the decision; for a controller "
-        "user it is that user (via portal)",
     },
     "Decision": {
         "type": "object",
@@ -502,7 +416,17 @@ def _errors(*codes: int) -> dict:
     return {str(c): {"description": "error", "content": _json(ref("Error"))} for c in codes}
 
 
-def op(summary: str, ok: int, schema: dict | None, body: str | None = None, errors=(401,), params=()) -> dict:
+def op(
+    summary: str,
+    ok: int,
+    schema: dict | None,
+    body: str | None = None,
+    errors=(401,),
+    params=(),
+    optional_body: bool = False,
+) -> dict:
+    """An operation: its success response, its errors, its JSON request body (a component's name; ``optional_body``:
+    an empty body is read as {}), its parameters."""
     operation = {
         "summary": summary,
         "responses": {
@@ -511,13 +435,15 @@ def op(summary: str, ok: int, schema: dict | None, body: str | None = None, erro
         },
     }
     if body:
-        operation["requestBody"] = {"required": True, "content": _json(ref(body))}
+        operation["requestBody"] = {"required": not optional_body, "content": _json(ref(body))}
     if params:
         operation["parameters"] = list(params)
     return operation
 
 
-INCIDENT_ID = {"name": "incident_id", "in": "path", "required": True, "schema": ID}
+INCIDENT_ID = {"name": "incident_id", "in": "path", "required": True, "schema": INPUT_ID}
+# A query text: not empty, not only white space, no NUL.
+QUERY_TEXT = {"type": "string", "pattern": f"^{CHARACTER}*{NOT_SPACE}{CHARACTER}*$"}
 
 
 def _path(**ops) -> dict:
@@ -531,7 +457,13 @@ SPEC: dict[str, Any] = {
         "version": "1.0.0",
         "description": "Data-breach workflow for processors. Instants are returned in UTC with a Z; input "
         "without an offset is Europe/Amsterdam time, and DST-impossible or ambiguous local "
-        "times are refused with 422.",
+        "times are refused with 422. The request schemas say what is accepted: where the code trims white space "
+        "around a text before it counts its length, the pattern says so. A request that matches its schema is "
+        "refused (422) only for one of the rules its operation lists in the 422's x-rules, each named by the error's "
+        "code and field (a time in the future, an id that does not exist, ...). Each query parameter is given once "
+        "and not empty (422 repeated_parameter, empty_parameter). A whole number may be written 5, 5.0 or 5e0. "
+        "Each 403 says which tokens get it: a viewer's token may only read, and a controller user's token reaches "
+        "a few operations, acting there only for its own controller.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
@@ -563,8 +495,8 @@ SPEC: dict[str, Any] = {
                 {"type": "object", "properties": {"contracts": {"type": "array", "items": ref("Contract")}}},
                 errors=(401, 422),
                 params=[
-                    {"name": "controller_id", "in": "query", "schema": ID},
-                    {"name": "reference", "in": "query", "schema": {"type": "string"}},
+                    {"name": "controller_id", "in": "query", "schema": INPUT_ID},
+                    {"name": "reference", "in": "query", "schema": QUERY_TEXT, "description": "exactly"},
                 ],
             ),
             "post": op("Create a contract", 201, ref("Contract"), "NewContract", (400, 401, 422)),
@@ -577,20 +509,29 @@ SPEC: dict[str, Any] = {
                 errors=(401, 422),
                 params=[
                     {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                 ],
             ),
             "post": op("Open an incident", 201, ref("Incident"), "NewIncident", (400, 401, 422)),
         },
         "/incidents/{incident_id}": _path(
             get=op("An incident with its affected contracts", 200, ref("Incident"), errors=(401, 404)),
-            patch=op("Edit text and field values", 200, ref("Incident"), "IncidentPatch", (400, 401, 404, 422)),
+            patch=op(
+                "Edit text and field values",
+                200,
+                ref("Incident"),
+                "IncidentPatch",
+                (400, 401, 404, 409, 422),
+                optional_body=True,
+            ),
         ),
         "/incidents/{incident_id}/contracts": _path(
             post=op("Add affected contracts", 200, ref("Incident"), "IncidentContracts", (400, 401, 404, 409, 422))
         ),
         "/incidents/{incident_id}/confirm": _path(
-            post=op("Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422))
+            post=op(
+                "Confirm the breach", 200, ref("Incident"), "Confirm", (400, 401, 404, 409, 422), optional_body=True
+            )
         ),
         "/incidents/{incident_id}/corrections": _path(
             post=op(
@@ -608,17 +549,21 @@ SPEC: dict[str, Any] = {
             post=op("Record a filing (append-only)", 201, ref("Filing"), "NewFiling", (400, 401, 404, 409, 422))
         ),
         "/incidents/{incident_id}/decisions": _path(
-            post=op("Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 422))
+            post=op("Record a decision", 201, ref("Decision"), "NewDecision", (400, 401, 404, 409, 422))
         ),
         "/incidents/{incident_id}/controllers/{controller_id}/scope": {
-            "parameters": [INCIDENT_ID, {"name": "controller_id", "in": "path", "required": True, "schema": ID}],
+            "parameters": [
+                INCIDENT_ID,
+                {"name": "controller_id", "in": "path", "required": True, "schema": INPUT_ID},
+            ],
             "get": op("One controller's scope", 200, ref("Scope"), errors=(401, 404)),
             "put": op(
                 "Set one controller's scope (a key replaces, null removes, an absent key stays)",
                 200,
                 ref("Scope"),
-                "Scope",
-                (400, 401, 403, 404, 422),
+                "ScopeChange",
+                (400, 401, 404, 409, 422),
+                optional_body=True,
             ),
         },
         "/incidents/{incident_id}/scopes": _path(
@@ -631,7 +576,7 @@ SPEC: dict[str, Any] = {
                         "required": ["scopes"],
                         "properties": {"scopes": {"type": "array", "items": ref("ControllerScope")}},
                     },
-                    errors=(401, 403, 404, 415, 422),
+                    errors=(401, 404, 415, 422),
                 ),
                 "requestBody": {
                     "required": True,
@@ -674,18 +619,6 @@ SCHEMAS["Completeness"] = {
         "required": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
         "missing": {"type": "array", "items": {"enum": list(FIELD_KEYS)}},
         "complete": {"type": "boolean"},
-    },
-}
-SCHEMAS["NoticeRequest"] = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "controller_ids or all: true. An initial or final notice is issued once per controller: "
-    "asking again returns the existing outbox entry.",
-    "properties": {
-        "controller_ids": {"type": "array", "items": ID, "minItems": 1},
-        "all": {"type": "boolean"},
-        "version": {"enum": ["initial", "update", "final"], "default": "initial"},
-        "next_update": {"type": "string", "maxLength": 500},
     },
 }
 SCHEMAS["NoticesQueued"] = {
@@ -738,11 +671,11 @@ SPEC["paths"]["/incidents/{incident_id}/notices"] = _path(
     )
 )
 SPEC["paths"]["/outbox/{message_id}"] = {
-    "parameters": [{"name": "message_id", "in": "path", "required": True, "schema": ID}],
+    "parameters": [{"name": "message_id", "in": "path", "required": True, "schema": INPUT_ID}],
     "get": op("An outbox message: status and the mail server's reply", 200, ref("OutboxMessage"), errors=(401, 404)),
 }
 SPEC["paths"]["/documents/{document_id}"] = {
-    "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": ID}],
+    "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": INPUT_ID}],
     "get": {
         "summary": "The stored bytes of an issued document",
         "responses": {
@@ -755,30 +688,6 @@ SPEC["paths"]["/documents/{document_id}"] = {
         },
     },
 }
-SCHEMAS["IncidentContracts"] = {
-    "type": "object",
-    "required": ["contract_ids"],
-    "properties": {
-        "contract_ids": {"type": "array", "items": ID, "minItems": 1},
-        "established_at": {
-            **INPUT_INSTANT,
-            "description": "for contracts added after the breach was established: when it was established for them "
-            "(default: now); their confirmed-trigger deadlines start then. Refused while the incident is suspected.",
-        },
-    },
-}
-SCHEMAS["Confirm"] = {"type": "object", "properties": {"confirmed_at": INPUT_INSTANT}}
-SCHEMAS["AnchorCorrection"] = {
-    "type": "object",
-    "required": ["field", "value", "reason"],
-    "properties": {
-        "field": {"enum": ["aware_at", "confirmed_at"]},
-        "value": {**INPUT_INSTANT, "description": "earlier than the current value; not in the future"},
-        "reason": {"type": "string"},
-    },
-}
-SCHEMAS["Dismiss"] = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
-
 SCHEMAS["APDraftAnswer"] = {
     "type": "object",
     "required": ["key", "question", "answer", "source", "gap", "highlight"],
@@ -850,9 +759,9 @@ SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(
             ref("APDraft"),
             errors=(401, 404, 422),
             params=[
-                {"name": "controller_id", "in": "query", "required": True, "schema": ID},
-                {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"]}},
-                {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"]}},
+                {"name": "controller_id", "in": "query", "required": True, "schema": INPUT_ID},
+                {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"], "default": "nl"}},
+                {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"], "default": "json"}},
             ],
         )
     }
@@ -1098,19 +1007,19 @@ SPEC["paths"]["/register"] = {
             {
                 "name": "from",
                 "in": "query",
-                "schema": {"type": "string", "format": "date"},
-                "description": "first day (Europe/Amsterdam) of aware_at, inclusive",
+                "schema": DATE,
+                "description": "first day (Europe/Amsterdam) of aware_at, inclusive; not after to",
             },
             {
                 "name": "to",
                 "in": "query",
-                "schema": {"type": "string", "format": "date"},
+                "schema": DATE,
                 "description": "last day (Europe/Amsterdam) of aware_at, inclusive",
             },
             {
                 "name": "controller_id",
                 "in": "query",
-                "schema": ID,
+                "schema": INPUT_ID,
                 "description": "incidents affecting this controller; an unknown id is refused",
             },
             {"name": "status", "in": "query", "schema": {"enum": list(INCIDENT_STATUSES)}},
@@ -1123,9 +1032,9 @@ SPEC["paths"]["/register"] = {
             {
                 "name": "q",
                 "in": "query",
-                "schema": {"type": "string", "maxLength": 100},
+                "schema": {**QUERY_TEXT, "maxLength": 100},
                 "description": "search text, found anywhere in the reference, the title or an affected controller's "
-                "name (case-insensitive for ASCII letters)",
+                "name (case-insensitive for ASCII letters; runs of white space count as one space)",
             },
             {
                 "name": "format",
@@ -1182,9 +1091,126 @@ def _idempotent_posts(paths: dict) -> None:
                 response.setdefault("headers", {})["Idempotent-Replayed"] = REPLAYED_HEADER
 
 
+def _refusals(paths: dict) -> None:
+    """413 for every request body over the configured limit (MAX_CONTENT_LENGTH), and on each 422 the rules a
+    request that matches the schema can still break (openapi_requests.RULES)."""
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation["responses"]
+            if "requestBody" in operation:
+                responses["413"] = _error("the request body is larger than the configured limit")
+            rules = RULES.get((path, method))
+            if rules:
+                responses["422"] = {
+                    **_error(
+                        "refused: the request does not match the schema, or breaks one of the rules in x-rules (which "
+                        "depend on what is stored, on the clock or on the caller): "
+                        + "; ".join(f"{r['code']} ({r['field']}): {r['rule']}" for r in rules)
+                    ),
+                    "x-rules": rules,
+                }
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": _json(ref("Error"))}
+
+
+def _operation(path: str, method: str) -> str:
+    """An operationRef: the JSON pointer to the operation, percent-encoded as a URI fragment."""
+    return "#/paths/" + quote(path.replace("~", "~0").replace("/", "~1"), safe="~") + "/" + method
+
+
+def _link(description: str, path: str, method: str, **parameters: str) -> dict:
+    return {"operationRef": _operation(path, method), "parameters": parameters, "description": description}
+
+
+INCIDENT_PATHS = {
+    "incident": "/incidents/{incident_id}",
+    "deadlines": "/incidents/{incident_id}/deadlines",
+    "filings": "/incidents/{incident_id}/filings",
+    "decisions": "/incidents/{incident_id}/decisions",
+    "notices": "/incidents/{incident_id}/notices",
+}
+# What a response names and where it can be used next (OpenAPI links): `$response.body#...` in the response.
+LINKS = {
+    ("/incidents", "get", "200"): {
+        name: _link(
+            f"the newest incident on the page: {path}",
+            path,
+            "get" if name in ("incident", "deadlines") else "post",
+            incident_id="$response.body#/incidents/0/id",
+        )
+        for name, path in INCIDENT_PATHS.items()
+    },
+    ("/incidents", "post", "201"): {
+        name: _link(
+            f"the new incident: {path}",
+            path,
+            "get" if name in ("incident", "deadlines") else "post",
+            incident_id="$response.body#/id",
+        )
+        for name, path in INCIDENT_PATHS.items()
+    },
+    ("/incidents/{incident_id}/notices", "post", "202"): {
+        "outbox": _link(
+            "the first notice's outbox message", "/outbox/{message_id}", "get", message_id="$response.body#/outbox/0/id"
+        ),
+        "document": _link(
+            "the first notice's document",
+            "/documents/{document_id}",
+            "get",
+            document_id="$response.body#/outbox/0/document_id",
+        ),
+    },
+}
+
+
+def _links(paths: dict) -> None:
+    for (path, method, status), links in LINKS.items():
+        paths[path][method]["responses"][status]["links"] = links
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+SCHEMAS.update(REQUESTS)
+_links(SPEC["paths"])
 _idempotent_posts(SPEC["paths"])
+_refusals(SPEC["paths"])
+
+# Where a controller user's token is refused within an operation it may use (incidents_routes.py).
+OWN_CONTROLLER = {
+    ("/incidents/{incident_id}/filings", "post"): "a controller user's token records only AP notifications and "
+    "follow-ups, and only for its own controller (forbidden)",
+    ("/incidents/{incident_id}/decisions", "post"): "a controller user's token records decisions only for its own "
+    "controller (forbidden)",
+}
+
+
+def document() -> dict:
+    """The document as this application serves it: with the keys of its clause profiles, and the 403 of each
+    operation that a viewer's or a controller user's token may not use (from the routes and
+    CONTROLLER_ENDPOINTS, so the two cannot disagree)."""
+    served = copy.deepcopy(SPEC)
+    served["components"]["schemas"]["NewContract"]["properties"]["profile"] = trimmed_choice(sorted(all_profiles()))
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX + "/") or rule.endpoint == "api.openapi":
+            continue
+        path = re.sub(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule[len(PREFIX) :])
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            reasons = []
+            if method != "GET":
+                reasons.append("a viewer's token may only read (read_only)")
+            if rule.endpoint not in CONTROLLER_ENDPOINTS:
+                reasons.append("a controller user's token cannot use this operation (forbidden)")
+            elif (path, method.lower()) in OWN_CONTROLLER:
+                reasons.append(OWN_CONTROLLER[path, method.lower()])
+            if reasons:
+                responses = served["paths"][path][method.lower()]["responses"]
+                responses["403"] = _error("; ".join(reasons))
+    return served
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(SPEC)
+    return jsonify(document())

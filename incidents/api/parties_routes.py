@@ -44,7 +44,7 @@ def list_contracts():
         if controller_id is None:
             raise ApiError(422, "invalid_type", "controller_id must be an integer id", "controller_id")
         query = query.where(Contract.controller_id == controller_id)
-    if request.args.get("reference"):
+    if "reference" in request.args:
         reference = request.args["reference"]
         if len(reference) > service.MAX_REFERENCE:  # no contract has one: a clear refusal rather than an empty list
             raise ApiError(422, "too_long", f"reference is longer than {service.MAX_REFERENCE} characters", "reference")

@@ -16,7 +16,7 @@ from ..filters import InvalidFilters
 from ..record.service import heads as record_heads
 from ..record.service import heads_header
 from ..register.export import csv_chunks
-from ..register.filters import parse_filters
+from ..register.filters import MAX_SEARCH, parse_filters
 from ..register.queries import EFFECT_FIELDS, FACT_FIELDS, REMEDIAL_FIELDS, RegisterRow, register_batches
 from . import ApiError, bp
 
@@ -112,9 +112,25 @@ def register_row_json(row: RegisterRow) -> dict:
     }
 
 
+# The filters whose values the web page's parser trims (register/filters.py); the API takes them as given.
+EXACT_ARGS = ("from", "to", "controller_id", "status", "severity", "format")
+
+
+def _exact_args() -> None:
+    """The API refuses what the page forgives: a value with white space around it, and a search text longer than
+    MAX_SEARCH characters before its white space is collapsed (the document says the lengths it counts)."""
+    for name in EXACT_ARGS:
+        value = request.args.get(name)
+        if value is not None and value != value.strip():
+            raise ApiError(422, "invalid_value", f"{name} has white space around its value", name)
+    if len(request.args.get("q", "")) > MAX_SEARCH:
+        raise ApiError(422, "too_long", f"q is longer than {MAX_SEARCH} characters", "q")
+
+
 @bp.get("/register")
 def register():
-    fmt = request.args.get("format") or "json"
+    _exact_args()
+    fmt = request.args.get("format", "json")
     if fmt not in FORMATS:
         raise ApiError(
             422, "invalid_choice", f"unknown format '{fmt[:40]}'; choose one of: {', '.join(FORMATS)}", "format"

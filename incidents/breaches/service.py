@@ -782,10 +782,10 @@ def data_subject_refusal(profile) -> Conflict:
 
 def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
     """(name, function, via) of the person at the controller who decided. A controller user deciding in the
-    portal or through the API is that person; processor staff must say who it was and how they learned it."""
+    portal or through the API is that person (a decision_maker given is checked as any other, and only its function
+    is taken); processor staff must say who it was and how they learned it."""
     if getattr(actor, "role", None) == "controller":
-        given = value if isinstance(value, dict) else {}
-        function = clean_text(given.get("function"), "decision_maker.function", 200) or None
+        _, function, _ = _maker_values({} if value is None else value)
         return (actor.name or actor.email), function, "portal"
     if value is None:
         raise ValidationFailed(
@@ -796,6 +796,23 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
             "decision_maker",
             "required",
         )
+    name, function, via = _maker_values(value)
+    if not name:
+        raise ValidationFailed(
+            N_("decision_maker.name is required: who at the controller decided"), "decision_maker", "required"
+        )
+    if via is None:
+        raise ValidationFailed(
+            N_("decision_maker.via must be one of %(choices)s"),
+            "decision_maker",
+            "required",
+            {"choices": ", ".join(DECISION_VIA)},
+        )
+    return name, function, via
+
+
+def _maker_values(value: object) -> tuple[str, str | None, str | None]:
+    """The decision_maker object's name (maybe empty), function and via (maybe None), each checked."""
     if not isinstance(value, dict):
         raise ValidationFailed(
             N_("decision_maker must be an object with name, function and via"), "decision_maker", "invalid_type"
@@ -813,16 +830,12 @@ def parse_decision_maker(value: object, actor) -> tuple[str, str | None, str]:
         function = clean_text(value.get("function"), "decision_maker.function", 200) or None
     except ValidationFailed as exc:  # the error names the object, as every other refusal of it does
         raise ValidationFailed(exc.msgid, "decision_maker", exc.code, exc.params) from None
-    if not name:
-        raise ValidationFailed(
-            N_("decision_maker.name is required: who at the controller decided"), "decision_maker", "required"
-        )
     via = value.get("via")
-    if via not in DECISION_VIA:
+    if via is not None and via not in DECISION_VIA:
         raise ValidationFailed(
             N_("decision_maker.via must be one of %(choices)s"),
             "decision_maker",
-            "required" if via is None else "invalid_choice",
+            "invalid_choice",
             {"choices": ", ".join(DECISION_VIA)},
         )
     return name, function, via
@@ -873,7 +886,7 @@ def record_decision(  # noqa: PLR0913 (keyword-only, one per field of the decisi
             "data_subjects_ground",
             "not_applicable",
         )
-    if processor_informs not in (None, False, True):
+    if processor_informs is not None and not isinstance(processor_informs, bool):  # (0 == False, 1 == True)
         raise ValidationFailed(N_("processor_informs must be true or false"), "processor_informs", "invalid_type")
     if processor_informs and inform_data_subjects != "yes":
         raise ValidationFailed(

@@ -21,7 +21,10 @@ LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
 LOCAL_PENDULUM_ZONE = pendulum.timezone(LOCAL_ZONE_NAME)
 # A date AND a time of day, separated by T or a space, with an optional offset. Anything looser
 # (a date with only an offset, another separator) is refused rather than read creatively.
-ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$", re.IGNORECASE)
+# (datetime.fromisoformat reads an offset's minutes past 59 as more hours, "+01:99" as 2:39: refused here.)
+ISO_INSTANT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:[0-5]\d)?$", re.IGNORECASE
+)
 
 
 class InstantError(ValueError):

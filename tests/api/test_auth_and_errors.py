@@ -52,7 +52,7 @@ def test_bearer_scheme_is_case_insensitive(client, token):
     assert client.get("/api/v1/profiles", headers={"Authorization": f"bearer {token}"}).status_code == 200
 
 
-MALFORMED = [b"{not json", b'{"title": "x",}', b'{"title": "\xff"}', b"\x00", b"{'title': 'x'}"]
+MALFORMED = [b"{not json", b'{"title": "x",}', b'{"title": "\xff"}', b"\x00", b"{'title': 'x'}", b" ", b"\r\n "]
 NOT_AN_OBJECT = [b"[]", b'[{"title": "x"}]', b'"text"', b"42", b"null", b"true"]
 
 
@@ -122,6 +122,28 @@ def test_405_wrong_method_is_a_json_error(api, new_incident, refused, method, pa
     refused(lambda: api.client.open(path, method=method, headers=api.headers, json={}), 405, "method_not_allowed")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/api/v1/incidents/1", "GET, HEAD, OPTIONS, PATCH"),
+        ("TRACE", "/api/v1/incidents/1", "GET, HEAD, OPTIONS, PATCH"),
+        ("POST", "/api/v1/profiles", "GET, HEAD, OPTIONS"),
+        ("GET", "/api/v1/incidents/1/filings", "OPTIONS, POST"),
+        ("PATCH", "/api/v1/controllers", "GET, HEAD, OPTIONS, POST"),
+        ("DELETE", "/api/v1/incidents/1/controllers/1/scope", "GET, HEAD, OPTIONS, PUT"),
+        ("POST", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_405_says_which_methods_are_allowed(api, new_incident, method, path, allow):
+    """RFC 9110 15.5.6: a 405 carries Allow, listing the methods the resource supports (docs/API.md)."""
+    new_incident()
+    for headers in (api.headers, {}):  # with or without a token: the method is wrong either way
+        response = api.client.open(path, method=method, headers=headers)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response.headers["Allow"] == allow, (method, path)
+        assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
 @pytest.fixture
 def no_propagation(app):
     """Let an unexpected exception become the 500 response a real client would see."""
@@ -188,6 +210,29 @@ def test_huge_integers_are_refused_not_500(api, make_contract, new_incident, no_
     }
     send, status, code, field = cases[case]
     refused(send, status, code, field)
+
+
+def test_a_whole_number_with_a_fraction_or_exponent_is_an_integer(api, make_contract):
+    """JSON Schema (and so the document) reads 2.0 and 2e0 as the integer 2; so does the API. A fraction is not."""
+    contract = make_contract()
+    for written in (f"{contract.id}.0", f"{contract.id}e0", f"{contract.id}0e-1"):
+        raw = f'{{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [{written}]}}'
+        response = api.client.post(
+            "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 201, (written, response.get_json())
+        assert [c["id"] for c in response.get_json()["contracts"]] == [contract.id]
+    raw = '{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [1.5]}'
+    response = api.client.post(
+        "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_type"
+    for huge in ("1e400", "1e999999999", "-1e400"):  # never built as an integer (nor a 500)
+        raw = f'{{"title": "Lek", "aware_at": "2026-07-01T12:00", "contract_ids": [{huge}]}}'
+        response = api.client.post(
+            "/api/v1/incidents", data=raw, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_type", huge
 
 
 @pytest.mark.parametrize(

@@ -440,6 +440,22 @@ def test_decisions_yes_and_needs_info_need_no_reason(api, case, deadlines):
 
 
 DECISION_REFUSALS = {
+    "processor_informs as 1": (
+        lambda c: {
+            "controller_id": c.a.id,
+            "decision_maker": MAKER,
+            "notify_ap": "yes",
+            "inform_data_subjects": "yes",
+            "processor_informs": 1,
+        },
+        "invalid_type",
+        "processor_informs",
+    ),
+    "processor_informs as 0": (
+        lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "yes", "processor_informs": 0},
+        "invalid_type",
+        "processor_informs",
+    ),
     "no without reason": (
         lambda c: {"controller_id": c.a.id, "decision_maker": MAKER, "notify_ap": "no"},
         "required",
@@ -542,6 +558,47 @@ def test_processor_staff_must_say_who_at_the_controller_decided(api, case, refus
         "decision_maker",
         op=("/incidents/{incident_id}/decisions", "post"),
     )
+
+
+@pytest.mark.parametrize(
+    "maker, code",
+    [
+        ("Fenna de Graaf", "invalid_type"),
+        ([], "invalid_type"),
+        ({"function": "FG", "rank": "boss"}, "unknown_field"),
+        ({"name": 42}, "invalid_type"),
+        ({"name": "x" * 201}, "too_long"),
+        ({"function": ["FG"]}, "invalid_type"),
+        ({"via": "pigeon"}, "invalid_choice"),
+    ],
+)
+def test_a_controller_users_decision_maker_is_checked_as_any_other(client, case, refused, maker, code):
+    """A controller user is the decision maker itself, so it need not say who decided; what it does send is held to
+    the same rules (the document describes one decision_maker for every caller)."""
+    from incidents.auth.service import create_token, create_user
+
+    create_user("fg@kliniek-a.example", "controller", "correct horse battery", controller_id=case.a.id)
+    db.session.commit()
+    _, secret = create_token("fg@kliniek-a.example", "tests")
+    db.session.commit()
+    body = {"controller_id": case.a.id, "notify_ap": "yes", "decision_maker": maker}
+    refused(
+        lambda: client.post(
+            f"/api/v1/incidents/{case.iid}/decisions", headers={"Authorization": f"Bearer {secret}"}, json=body
+        ),
+        422,
+        code,
+        "decision_maker",
+        op=("/incidents/{incident_id}/decisions", "post"),
+    )
+    for accepted in (None, {}, {"function": "FG"}, {"name": "", "function": None, "via": None}):
+        response = client.post(
+            f"/api/v1/incidents/{case.iid}/decisions",
+            headers={"Authorization": f"Bearer {secret}"},
+            json={**body, "decision_maker": accepted},
+        )
+        assert response.status_code == 201, (accepted, response.get_json())
+        assert response.get_json()["decision_maker"]["via"] == "portal"
 
 
 def test_a_controller_user_is_the_decision_maker_and_the_decision_shows_both(client, api, user, case):

@@ -288,8 +288,11 @@ def test_list_incidents_when_there_are_none(api):
         ("?page=-1", "invalid_page", "page"),
         ("?page=abc", "invalid_page", "page"),
         ("?page=1.5", "invalid_page", "page"),
-        ("?page=", "invalid_page", "page"),
+        ("?page=", "empty_parameter", "page"),
+        ("?page=1000001", "invalid_page", "page"),
         ("?status=open", "invalid_choice", "status"),
+        ("?status=", "empty_parameter", "status"),
+        ("?status=confirmed&status=suspected", "repeated_parameter", "status"),
         ("?status=CONFIRMED", "invalid_choice", "status"),
     ],
 )

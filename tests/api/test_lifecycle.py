@@ -98,9 +98,9 @@ def test_add_contracts_to_a_suspected_incident(api, make_contract, new_incident,
         (lambda known: {"contract_ids": []}, "required"),
         (lambda known: {"contract_ids": None}, "required"),
         (lambda known: {"contract_ids": str(known)}, "invalid_type"),
-        (lambda known: {"contract_ids": [float(known)]}, "invalid_type"),
+        (lambda known: {"contract_ids": [known + 0.5]}, "invalid_type"),
     ],
-    ids=["unknown", "known and unknown", "missing", "empty", "null", "text", "float id"],
+    ids=["unknown", "known and unknown", "missing", "empty", "null", "text", "fraction"],
 )
 def test_add_contracts_refused(api, make_contract, new_incident, refused, data, code):
     c1, c2 = make_contract(), make_contract()

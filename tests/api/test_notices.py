@@ -207,6 +207,8 @@ NOTICE_REFUSALS = {
     "one of two not affected": (lambda c: {"controller_ids": [c.a.id, c.c.id]}, 422, "not_affected", "controller_ids"),
     "unknown controller": (lambda c: {"controller_ids": [999]}, 422, "not_affected", "controller_ids"),
     "all not a boolean": (lambda c: {"all": "yes"}, 422, "invalid_type", "all"),
+    "all as 0": (lambda c: {"all": 0, "controller_ids": [c.a.id]}, 422, "invalid_type", "all"),
+    "all as 1": (lambda c: {"all": 1}, 422, "invalid_type", "all"),
     "invalid version": (lambda c: {"all": True, "version": "draft"}, 422, "invalid_choice", "version"),
     "version not text": (lambda c: {"all": True, "version": 1}, 422, "invalid_choice", "version"),
     "next_update too long": (lambda c: {"all": True, "next_update": "x" * 501}, 422, "too_long", "next_update"),

@@ -118,3 +118,92 @@ def test_the_checker_rejects_a_wrong_body(app):
     with pytest.raises(AssertionError, match="does not document status 409"):
         check_response("/incidents/{incident_id}/deadlines", "get", 409, {"error": {"code": "x", "message": "y"}})
     check_schema("Error", {"error": {"code": "x", "message": "y", "field": "z"}})
+
+
+# What a controller user's token may use (incidents/api CONTROLLER_ENDPOINTS), by the document's names.
+CONTROLLER_OPERATIONS = {
+    ("GET", "/profiles"),
+    ("GET", "/controllers"),
+    ("GET", "/contracts"),
+    ("GET", "/incidents"),
+    ("GET", "/incidents/{incident_id}"),
+    ("GET", "/incidents/{incident_id}/deadlines"),
+    ("GET", "/incidents/{incident_id}/ap-draft"),
+    ("POST", "/incidents/{incident_id}/decisions"),
+    ("POST", "/incidents/{incident_id}/filings"),
+    ("GET", "/documents/{document_id}"),
+    ("GET", "/outbox/{message_id}"),
+    ("GET", "/incidents/{incident_id}/controllers/{controller_id}/scope"),
+}
+# Operations a controller user's token may use but where it is refused when it acts for another controller.
+OWN_CONTROLLER_ONLY = {("POST", "/incidents/{incident_id}/decisions"), ("POST", "/incidents/{incident_id}/filings")}
+
+
+def test_403_is_documented_where_a_viewer_or_a_controller_token_gets_it(client):
+    """A viewer's token may only read; a controller user's token reaches only its own operations (and in two of
+    them acts only for its own controller): tests/security/test_tokens.py shows the 403s, this the document."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for method, path in documented(doc) - {("GET", "/openapi.json")}:
+        responses = doc["paths"][path][method.lower()]["responses"]
+        refused = (
+            method != "GET" or (method, path) not in CONTROLLER_OPERATIONS or (method, path) in OWN_CONTROLLER_ONLY
+        )
+        assert ("403" in responses) == refused, (method, path)
+        if refused:
+            description = responses["403"]["description"]
+            assert ("read_only" in description) == (method != "GET"), (method, path, description)
+            assert "forbidden" in description, (method, path, description)
+
+
+def test_413_is_documented_for_every_request_body(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for method, path in documented(doc):
+        operation = doc["paths"][path][method.lower()]
+        assert ("413" in operation["responses"]) == ("requestBody" in operation), (method, path)
+
+
+def test_the_rules_beyond_the_schema_are_listed_on_the_422(client):
+    """Each x-rules entry names the code and the field of the 422 a schema-valid request gets for it; the
+    schemathesis test holds every such refusal to the list."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    listed = 0
+    for method, path in documented(doc):
+        response = doc["paths"][path][method.lower()]["responses"].get("422", {})
+        for rule in response.get("x-rules", []):
+            assert set(rule) == {"code", "field", "rule"} and all(rule.values()), (method, path, rule)
+            assert rule["code"] in response["description"], (method, path, rule)
+            listed += 1
+    assert listed > 40
+
+
+def test_the_profiles_are_the_desks_own(app, client):
+    from incidents.profiles import all_profiles
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    pattern = doc["components"]["schemas"]["NewContract"]["properties"]["profile"]["pattern"]
+    for key in all_profiles():
+        assert re.search(pattern, key) and re.search(pattern, f" {key} "), key
+    assert not re.search(pattern, "boz-72") and not re.search(pattern, "")
+
+
+def test_links_point_at_operations_and_their_parameters(client):
+    from urllib.parse import unquote
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    links = [
+        link
+        for item in doc["paths"].values()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    ]
+    assert len(links) >= 10
+    for link in links:
+        pointer = unquote(link["operationRef"].removeprefix("#/paths/"))
+        path, method = pointer.rsplit("/", 1)
+        path = path.replace("~1", "/").replace("~0", "~")
+        item = doc["paths"][path]
+        names = {p["name"] for p in item.get("parameters", []) + item[method].get("parameters", [])}
+        assert set(link["parameters"]) <= names, link
+        assert all(v.startswith("$response.body#/") for v in link["parameters"].values()), link

@@ -102,6 +102,8 @@ def test_parse_instant_returns_utc_tzinfo():
         "2026/03/27 14:00",
         "14:00",
         "2026-03-27T14:00+25:00",
+        "2026-03-27T14:00+01:60",  # (datetime.fromisoformat would read it as +02:00)
+        "2026-03-27T14:00-00:99",
         "now",
     ],
 )

@@ -433,7 +433,13 @@ def test_errors(api, breach, row_counts):
     before = row_counts()
     cases = [
         (base, 422, "required", "controller_id"),
-        (base + "?controller_id=", 422, "required", "controller_id"),
+        (base + "?controller_id=", 422, "empty_parameter", "controller_id"),
+        (
+            f"{base}?controller_id={world.controller.id}&controller_id={world.controller.id}",
+            422,
+            "repeated_parameter",
+            "controller_id",
+        ),
         (base + "?controller_id=abc", 422, "invalid_id", "controller_id"),
         (base + "?controller_id=-3", 422, "invalid_id", "controller_id"),
         (base + "?controller_id=1.5", 422, "invalid_id", "controller_id"),
