@@ -4,15 +4,12 @@ byte that SQLite's quote() would not have seen."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import create_engine, text
 
 from incidents.breaches.models import Incident
 from incidents.breaches.timeline import record_event
 from incidents.core.chain import GENESIS, link_hash
-from incidents.core.instants import utcnow
 from incidents.extensions import db
 from incidents.record.links import head
 from incidents.record.spec import canonical_sql
@@ -27,21 +24,6 @@ ROW = (
     " recorded_by_id, recorded_at, details FROM filings ORDER BY id DESC LIMIT 1 RETURNING id"
 )
 LINK = "INSERT INTO record_chain (table_name, seq, row_id, hash, linked_at) VALUES (:t, :s, :r, :h, CURRENT_TIMESTAMP)"
-
-
-@pytest.fixture
-def filing(api, new_incident, make_contract):
-    contract = make_contract("gdpr-art33")
-    incident = new_incident(
-        status="confirmed",
-        aware_at=(utcnow() - timedelta(hours=5)).isoformat(timespec="seconds"),
-        confirmed_at=(utcnow() - timedelta(hours=4)).isoformat(timespec="seconds"),
-        contract_ids=[contract.id],
-    )
-    body = {"kind": "controller_notice", "contract_id": contract.id, "channel": "email", "note": "gebeld"}
-    assert api.post(f"/api/v1/incidents/{incident['id']}/filings", json=body).status_code == 201
-    db.session.commit()
-    return incident
 
 
 @pytest.mark.live_database

@@ -97,20 +97,12 @@ def test_every_row_the_application_writes_is_linked_and_verify_says_so(api, new_
 )
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_row_changed_past_the_application_makes_verify_fail_naming_it(  # noqa: PLR0913
-    app, monkeypatch, api, fresh_database, runner, new_incident, make_contract, table, change, what, processes
+    app, monkeypatch, api, fresh_database, runner, filing, table, change, what, processes
 ):
     # checked in segments of two links, side by side in two processes or one after the other in this one
     monkeypatch.setattr("incidents.record.verify.SEGMENT", 2)
     monkeypatch.setitem(app.config, "RECORD_VERIFY_PROCESSES", processes)
-    contract = make_contract("gdpr-art33")
-    incident = new_incident(
-        status="confirmed",
-        aware_at=(utcnow() - timedelta(hours=5)).isoformat(timespec="seconds"),
-        confirmed_at=(utcnow() - timedelta(hours=4)).isoformat(timespec="seconds"),
-        contract_ids=[contract.id],
-    )
-    filing = {"kind": "controller_notice", "contract_id": contract.id, "channel": "email", "note": "gebeld"}
-    assert api.post(f"/api/v1/incidents/{incident['id']}/filings", json=filing).status_code == 201
+    incident, contract = filing
     issue_notices(db.session.get(Incident, incident["id"]), controller_ids=[contract.controller_id])
     db.session.commit()
     assert runner.invoke(args=["verify"]).exit_code == 0
