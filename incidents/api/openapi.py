@@ -24,7 +24,7 @@ from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, REPORTER_K
 from ..core.fields import FIELD_KEYS
 from ..core.profiles import NORMS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
-from ..parties.service import LEGAL_BASES
+from ..parties.service import LEGAL_BASES, MAX_REFERENCE
 from ..profiles import all_profiles
 from . import CONTROLLER_ENDPOINTS, PREFIX, bp
 from .incidents_routes import MAX_PAGE
@@ -496,7 +496,12 @@ SPEC: dict[str, Any] = {
                 errors=(401, 422),
                 params=[
                     {"name": "controller_id", "in": "query", "schema": INPUT_ID},
-                    {"name": "reference", "in": "query", "schema": QUERY_TEXT, "description": "exactly"},
+                    {
+                        "name": "reference",
+                        "in": "query",
+                        "schema": {**QUERY_TEXT, "maxLength": MAX_REFERENCE},
+                        "description": "exactly",
+                    },
                 ],
             ),
             "post": op("Create a contract", 201, ref("Contract"), "NewContract", (400, 401, 422)),

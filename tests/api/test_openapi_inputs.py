@@ -41,7 +41,7 @@ def test_the_patterns_are_valid_json_schema_and_read_alike_by_rust_and_python():
             assert rust.is_valid(value) == matches(schema, value), (schema["pattern"][:60], value)
 
 
-SPACES = st.sampled_from(["", " ", "\t", "\n ", "\u3000", "\x1c", "\xa0\u2028"])
+SPACES = st.sampled_from(["", " ", "\t", "\n ", "\u3000", "\x1c", "\xa0\u2028", "\x00"])
 DIGITS = st.integers(0, 99).map(lambda n: f"{n:02d}")
 FRACTION = st.sampled_from(["", ".", ".0", ".123456", ".1234567", ".5"])
 OFFSET = st.sampled_from(["", "Z", "z", "+01:00", "-00:00", "+23:59", "+24:00", "+1:00", "+0100", "+01:60", " Z"])
@@ -100,7 +100,7 @@ def test_the_date_pattern_is_what_the_register_accepts(value):
         assert parsed == date.fromisoformat(value)
 
 
-TEXTS = st.text(alphabet=st.sampled_from(["a", "é", "🙂", " ", "\t", "\n", "\u3000", "\x1c", "\x85", "\ufeff"]))
+TEXTS = st.text(alphabet=st.sampled_from(["a", "é", "🙂", " ", "\t", "\n", "\u3000", "\x1c", "\x85", "\ufeff", "\x00"]))
 
 
 @settings(max_examples=1000, deadline=None)

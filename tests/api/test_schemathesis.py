@@ -12,7 +12,7 @@ Two settings are not schemathesis's defaults, each for a reason of its own:
   refusal of a schema-valid request for any other reason is a failure, as schemathesis's own check would report it.
 - ``generation.allow-x00`` is off: a NUL byte is refused wherever it is in a body (docs/API.md), even in a value
   the document leaves open (a key a route ignores), which a schema of that value cannot say. Where the document
-  forbids NUL in a text (openapi_inputs.NUL_REFUSED), the negative cases still send it there.
+  forbids NUL (in every text pattern: openapi_inputs.NUL_REFUSED), the negative cases still send it there.
 """
 
 from __future__ import annotations
