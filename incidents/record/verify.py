@@ -96,17 +96,16 @@ def verify(connection: Connection, runner: Runner | None = None) -> Outcome:
     other on this connection); links added meanwhile are left for the next run."""
     started = time.perf_counter()
     outcome = Outcome()
-    for name in CHAINED:
-        seq, last = head(connection, name)
-        outcome.heads[name] = {"seq": seq, "hash": last}
+    heads = {name: head(connection, name) for name in CHAINED}
+    outcome.heads = {name: {"seq": seq, "hash": last} for name, (seq, last) in heads.items()}
     checked = (runner or (lambda todo: [check(connection, s) for s in todo]))(
-        segments({name: int(str(state["seq"])) for name, state in outcome.heads.items()})
+        segments({name: seq for name, (seq, _) in heads.items()})
     )
     for name in CHAINED:
         mine = [c for c in checked if c.segment.table == name]
         outcome.rows += sum(c.rows for c in mine)
         found = sorted((c for c in mine if c.problem is not None), key=lambda c: c.at_seq)
-        outcome.sound[name] = found[0].at_seq - 1 if found else int(str(outcome.heads[name]["seq"]))
+        outcome.sound[name] = found[0].at_seq - 1 if found else heads[name][0]
         problem = found[0].problem if found else _unlinked(connection, name)
         if problem is not None:
             outcome.problems.append(problem)
