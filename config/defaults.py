@@ -16,6 +16,13 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Where the clause profiles live; one TOML file per profile.
 PROFILES_DIR = None  # default: config/profiles next to this file
 
+# Where the statutory regimes live (NIS2 / Cyberbeveiligingswet, Telecommunicatiewet, AVG art. 33); one TOML each.
+REGIMES_DIR = None  # default: config/regimes next to this file
+# Which regimes bind our own organisation (incidents/regimes/registry.py SETTINGS): NIS2 as an essential or important
+# entity ("" when not), our sector (which CSIRT receives the reports: "zorg" is Z-CERT, any other the NCSC), and
+# whether we provide a public electronic communications service (Telecommunicatiewet art. 11.3a).
+ORGANISATION_REGIMES = {"nis2_entity": "important", "sector": "zorg", "telecom_provider": "no"}
+
 # Working target for "immediately" per profile key, overriding the profile file, e.g. {"doctolib": 12}.
 PROFILE_TARGET_HOURS = {}
 

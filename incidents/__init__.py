@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
 
     logs.init_app(app)
     profiles.init_app(app)
+    from .regimes import registry as regimes
+
+    regimes.init_app(app)
     db.init_app(app)
     database.init_app(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request hook
@@ -143,6 +146,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(calendar_bp)
+    from .regimes.views import bp as regimes_bp
+
+    app.register_blueprint(regimes_bp)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 

@@ -22,6 +22,8 @@ APPEND_ONLY = (
     "filings",
     "record_chain",
     "record_verifications",
+    "regime_classifications",
+    "regime_filings",
     "severity_assessments",
     "timeline_events",
 )

@@ -132,6 +132,10 @@ EVENT_LABELS = {
     "contract_withdrawn": _l("Contract withdrawn by a correction"),
     "anchor_corrected": _l("Time corrected (earlier)"),
     "authority_action": _l("Investigation or seizure by authorities (or a suspicion of one) recorded"),
+    "regime_classified": _l("Classified under a statutory regime"),
+    "regime_facts": _l("Answers for a statutory report filled in"),
+    "regime_filed": _l("Statutory report filed"),
+    "regime_request": _l("Report requested by the recipient"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
@@ -201,7 +205,7 @@ def timeline_text(event) -> Markup:
         return d.get(key, "")
 
     kind = event.kind
-    text = _event_text(kind, d, v)
+    text = _regime_text(kind, d, v) if kind.startswith("regime_") else _event_text(kind, d, v)
     if kind in FOR_CONTROLLER and d.get("controller_id"):
         name = _controller_name(d["controller_id"])
         if name:
@@ -272,6 +276,19 @@ def _added_text(d: dict) -> Markup:
     return text
 
 
+def _regime_text(kind: str, d: dict, v) -> Markup:
+    """A regime's event: which regime (its key, as in its file), the stage and what was decided or filed."""
+    parts = [v("regime"), v("stage")]
+    if kind == "regime_classified":
+        parts.append(str(REGIME_ANSWER_LABELS.get(v("answer"), v("answer"))))
+    if kind == "regime_filed" and d.get("reference"):
+        parts.append(v("reference"))
+    return Markup(": {}").format(" · ".join(str(p) for p in parts if p))
+
+
+REGIME_ANSWER_LABELS = {"yes": _l("yes"), "no": _l("no"), "needs_info": _l("needs more information")}
+
+
 def _filing_text(d: dict, v) -> Markup:
     reference = Markup(" ({})").format(v("reference")) if d.get("reference") else ""
     text = Markup(": {}{}").format(KIND_LABELS.get(v("kind"), v("kind")), reference)
@@ -323,6 +340,7 @@ def template_labels() -> dict:
         "DECISION_VIA_LABELS": DECISION_VIA_LABELS,
         "FIELD_LABELS": FIELD_FORM_LABELS,
         "EVENT_LABELS": EVENT_LABELS,
+        "REGIME_ANSWER_LABELS": REGIME_ANSWER_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS,
         "BAND_LABELS": BAND_LABELS,
         "DATA_TYPE_LABELS": DATA_TYPE_LABELS,

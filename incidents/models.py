@@ -10,6 +10,7 @@ from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
 from .parties.models import Contract, Controller, ProfileVersion
 from .record.models import ChainLink, Verification
+from .regimes.models import RegimeClassification, RegimeFacts, RegimeFiling, RegimeObligation
 from .reminders.models import Reminder
 from .webhooks.models import Webhook, WebhookDelivery
 
@@ -31,6 +32,10 @@ __all__ = [
     "OutboxMessage",
     "ProfileVersion",
     "ReferenceCounter",
+    "RegimeClassification",
+    "RegimeFacts",
+    "RegimeFiling",
+    "RegimeObligation",
     "Reminder",
     "TimelineEvent",
     "User",

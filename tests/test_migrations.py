@@ -20,9 +20,19 @@ from incidents.extensions import db
 from tests.conftest import MAKER
 
 from .support.database import ON_POSTGRES, REWRITE_REFUSED, TEST_DATABASE_URL, postgres_url
+from .support.regimes import regime_rows
 
 MIGRATIONS = str(ROOT / "migrations")
-APPEND_ONLY = ("filings", "decisions", "timeline_events", "documents", "severity_assessments", "access_log")
+APPEND_ONLY = (
+    "filings",
+    "decisions",
+    "timeline_events",
+    "documents",
+    "severity_assessments",
+    "access_log",
+    "regime_classifications",
+    "regime_filings",
+)
 
 
 @pytest.fixture
@@ -145,6 +155,7 @@ def test_every_append_only_table_refuses_update_and_delete(app, api, make_contra
     incident = db.session.get(Incident, iid)
     record_severity(incident, {"data_types": ["simple"], "identification": "significant"})
     issue_notices(incident, all_=True)
+    regime_rows(incident)
     db.session.commit()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access_log row
     for table in APPEND_ONLY:

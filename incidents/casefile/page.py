@@ -24,6 +24,7 @@ from ..notices.keys import is_initial_notice
 from ..notices.models import Document, OutboxMessage
 from ..parties.models import Contract, Controller
 from ..profiles import all_profiles
+from ..regimes.overview import regime_overview
 
 Profiles = dict[str, ClauseProfile]
 LATEST = 30  # filings and timeline entries shown on the incident page; the rest one click away
@@ -63,6 +64,7 @@ def incident_page(incident: Incident, now: datetime) -> dict:
         "timeline": _timeline(incident, limit=LATEST),
         "timeline_total": _count(TimelineEvent, incident),
         "mail_problems": _mail_problems(incident),
+        "regimes": regime_overview(incident, now),
     }
 
 

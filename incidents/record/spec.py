@@ -47,6 +47,15 @@ SPEC: dict[str, dict[str, str]] = {
         "at": TIME, "user_id": INT, "role": TEXT, "channel": TEXT, "action": TEXT, "route": TEXT,
         "incident_id": INT, "document_id": INT, "controller_id": INT, "status": INT, "ip": TEXT, "path": TEXT,
     },
+    "regime_classifications": {
+        "incident_id": INT, "regime": TEXT, "answer": TEXT, "reason": TEXT, "aware_at": TIME, "decided_by_id": INT,
+        "decided_at": TIME,
+    },
+    "regime_filings": {
+        "incident_id": INT, "regime": TEXT, "stage": TEXT, "kind": TEXT, "at": TIME, "due_at": TIME, "channel": TEXT,
+        "recipient": TEXT, "reference": TEXT, "note": TEXT, "content": TEXT, "sha256": TEXT, "recorded_by_id": INT,
+        "recorded_at": TIME,
+    },
 }  # fmt: skip
 
 # In a fixed order: the order in which a transaction takes the tables' chain locks (so two never wait on each other).

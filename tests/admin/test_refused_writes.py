@@ -103,6 +103,20 @@ CASES = {
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),
     "portal.filing": ("/portal/incidents/{incident}/filings", {"ap-kind": "ap_notification"}),
     "portal.question": ("/portal/incidents/{incident}/questions", {"q-text": "Vraag"}),
+    # significant, but since a time before we knew of the incident at all
+    "regimes.classify": (
+        "/incidents/{incident}/regimes/nis2/classification",
+        {"answer": "yes", "aware_at": "2001-01-01T09:00", "reason": "Uitval van de dienst"},
+    ),
+    "regimes.facts": ("/incidents/{incident}/regimes/nis2/facts", {"indicators": "x" * 100_000}),
+    "regimes.request_report": (
+        "/incidents/{incident}/regimes/nis2/requests/intermediate_report",
+        {"at": "2099-01-01T09:00", "due_at": "2099-01-02T09:00"},
+    ),  # not classified, and in the future
+    "regimes.file_stage": (
+        "/incidents/{incident}/regimes/nis2/stages/early_warning/filings",
+        {"at": "2026-11-20T10:00", "channel": "portal", "reference": "ZC-1"},
+    ),  # not classified as significant yet
 }
 
 # Posts without input: a button whose only refusal is a missing object or a missing right; the CSRF check below

@@ -19,6 +19,7 @@ from incidents.notices.service import issue_notices
 
 from ..conftest import MAKER
 from ..support.database import ON_POSTGRES, TEST_DATABASE_APP_ROLE
+from ..support.regimes import regime_rows
 
 pytestmark = pytest.mark.live_database  # other connections read what the test committed
 
@@ -35,6 +36,7 @@ def record(api, new_incident, make_contract, runner):
     assert api.post(f"/api/v1/incidents/{iid}/decisions", json=decision).status_code == 201
     record_severity(db.session.get(Incident, iid), {"data_types": ["simple"], "identification": "significant"})
     issue_notices(db.session.get(Incident, iid), all_=True)
+    regime_rows(db.session.get(Incident, iid))
     db.session.commit()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access-log row
     assert runner.invoke(args=["verify"]).exit_code == 0  # a verification run

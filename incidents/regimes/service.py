@@ -1,0 +1,285 @@
+"""The operations on an incident's statutory regimes: classify it, keep the answers its reports need, record a
+filing of a stage (with the draft as filed and its SHA-256) or a recipient's request for a report. Each one flushes;
+the request commits. After each, the stages' deadlines are computed again and stored (regime_obligations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from ..breaches.models import Incident
+from ..breaches.timeline import actor_id, record_event
+from ..core.regimes import CLASSIFICATION_ANSWERS, Regime, Stage
+from ..core.stages import ClassificationFact, StageDeadline, StageFiling, StageRequest, stage_deadlines
+from ..errors import N_, ValidationFailed
+from ..extensions import db
+from . import registry
+from .content import MAX_ANSWER, StageDraft, compose
+from .models import CHANNELS, RegimeClassification, RegimeFacts, RegimeFiling, RegimeObligation
+
+MAX_REASON = 5000
+
+
+def regime_or_refuse(key: str) -> Regime:
+    regime = registry.binding_regime(key)
+    if regime is None:
+        raise ValidationFailed(N_("this regime does not bind our organisation (see its settings)"), "regime")
+    return regime
+
+
+def latest_classification(incident_id: int, regime: str) -> RegimeClassification | None:
+    return db.session.scalar(
+        select(RegimeClassification)
+        .where(RegimeClassification.incident_id == incident_id, RegimeClassification.regime == regime)
+        .order_by(RegimeClassification.id.desc())
+        .limit(1)
+    )
+
+
+def classifications(incident_id: int, regime: str) -> list[RegimeClassification]:
+    return list(
+        db.session.scalars(
+            select(RegimeClassification)
+            .where(RegimeClassification.incident_id == incident_id, RegimeClassification.regime == regime)
+            .order_by(RegimeClassification.id.desc())
+        )
+    )
+
+
+def filings(incident_id: int, regime: str) -> list[RegimeFiling]:
+    return list(
+        db.session.scalars(
+            select(RegimeFiling)
+            .where(RegimeFiling.incident_id == incident_id, RegimeFiling.regime == regime)
+            .order_by(RegimeFiling.at, RegimeFiling.id)
+        )
+    )
+
+
+def facts(incident_id: int, regime: str) -> dict:
+    row = db.session.get(RegimeFacts, (incident_id, regime))
+    return dict(row.values) if row is not None else {}
+
+
+def deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
+    latest = latest_classification(incident.id, regime.key)
+    fact = ClassificationFact(latest.answer, latest.aware_at, latest.decided_at) if latest is not None else None
+    rows = filings(incident.id, regime.key)
+    done = [StageFiling(f.id, f.stage, f.at, f.recorded_at) for f in rows if f.kind == "filing"]
+    asked = [StageRequest(f.id, f.stage, f.at, f.due_at) for f in rows if f.kind == "request" and f.due_at]
+    return stage_deadlines(regime, fact, done, asked)
+
+
+def classify(
+    incident: Incident, regime_key: str, answer: str, reason: str, aware_at: datetime | None, actor, now: datetime
+) -> RegimeClassification:
+    regime = regime_or_refuse(regime_key)
+    if answer not in CLASSIFICATION_ANSWERS:
+        raise ValidationFailed(N_("choose yes, no or needs more information"), "answer")
+    if not (reason or "").strip():
+        raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(N_("the reason is longer than %(n)s characters"), "reason", params={"n": MAX_REASON})
+    if answer == "yes":
+        if aware_at is None:
+            raise ValidationFailed(N_("say since when the incident is known to be significant"), "aware_at")
+        if aware_at < incident.aware_at:
+            raise ValidationFailed(N_("this lies before we became aware of the incident at all"), "aware_at")
+        if aware_at > now:
+            raise ValidationFailed(N_("this lies in the future"), "aware_at")
+    else:
+        aware_at = None
+    row = RegimeClassification(
+        incident_id=incident.id,
+        regime=regime.key,
+        answer=answer,
+        reason=reason.strip(),
+        aware_at=aware_at,
+        decided_by_id=actor_id(actor),
+        decided_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record_event(incident, "regime_classified", actor, regime=regime.key, answer=answer)
+    store_deadlines(incident, regime)
+    return row
+
+
+def save_facts(incident: Incident, regime_key: str, values: dict[str, str], actor, now: datetime) -> list[str]:
+    """Keep the answers given for the regime's reports; returns the keys that changed."""
+    regime = regime_or_refuse(regime_key)
+    allowed = {key for stage in regime.stages for key in stage.content}
+    for key, value in values.items():
+        if key not in allowed:
+            raise ValidationFailed(N_("this regime's reports do not ask for %(key)s"), key, params={"key": key})
+        if len(value) > MAX_ANSWER:
+            raise ValidationFailed(N_("longer than %(n)s characters"), key, params={"n": MAX_ANSWER})
+    row = db.session.get(RegimeFacts, (incident.id, regime.key))
+    if row is None:
+        row = RegimeFacts(incident_id=incident.id, regime=regime.key, values={})
+        db.session.add(row)
+    current = dict(row.values or {})
+    changed = sorted(k for k, v in values.items() if (current.get(k) or "") != v.strip())
+    if changed:
+        current.update({k: values[k].strip() for k in changed})
+        row.values = {k: v for k, v in current.items() if v}
+        row.updated_at, row.updated_by_id = now, actor_id(actor)
+        record_event(incident, "regime_facts", actor, regime=regime.key, keys=changed)
+        db.session.flush()
+    return changed
+
+
+@dataclass(frozen=True)
+class StageFilingInput:
+    stage: str
+    at: datetime
+    channel: str
+    reference: str
+    note: str = ""
+
+
+def record_filing(
+    incident: Incident, regime_key: str, given: StageFilingInput, draft: StageDraft, actor, now: datetime
+) -> RegimeFiling:
+    """A stage's report as filed: when, how, the recipient's reference, and the draft as it was filed (its JSON and
+    SHA-256). Only once the incident is classified as falling under the regime."""
+    regime = regime_or_refuse(regime_key)
+    stage = _stage(regime, given.stage)
+    latest = latest_classification(incident.id, regime.key)
+    if latest is None or latest.answer != "yes":
+        raise ValidationFailed(
+            N_("record first that the incident falls under this regime (classification yes)"), "stage"
+        )
+    _check_when(incident, given.at, now, "at")
+    if given.channel not in CHANNELS:
+        raise ValidationFailed(N_("choose how it was filed"), "channel")
+    reference = given.reference.strip()
+    if given.channel == "portal" and not reference:
+        raise ValidationFailed(N_("a filing through the recipient's portal has its reference: fill it in"), "reference")
+    if len(reference) > 100:
+        raise ValidationFailed(N_("the reference is longer than %(n)s characters"), "reference", params={"n": 100})
+    content = draft.as_json()
+    row = RegimeFiling(
+        incident_id=incident.id,
+        regime=regime.key,
+        stage=stage.key,
+        kind="filing",
+        at=given.at,
+        channel=given.channel,
+        recipient=draft.recipient,
+        reference=reference or None,
+        note=given.note.strip() or None,
+        content=content.decode("utf-8"),
+        sha256=draft.sha256(),
+        recorded_by_id=actor_id(actor),
+        recorded_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record_event(
+        incident, "regime_filed", actor, regime=regime.key, stage=stage.key, reference=reference, sha256=row.sha256
+    )
+    store_deadlines(incident, regime)
+    return row
+
+
+def record_request(
+    incident: Incident, regime_key: str, stage_key: str, at: datetime, due_at: datetime, note: str, actor, now: datetime
+) -> RegimeFiling:
+    """The recipient asks for a report (an intermediate report, NIS2 art. 23 lid 4 onder c) by a deadline it sets."""
+    regime = regime_or_refuse(regime_key)
+    stage = _stage(regime, stage_key)
+    if stage.start != "request":
+        raise ValidationFailed(N_("this report is not one given on request"), "stage")
+    _check_when(incident, at, now, "at")
+    if due_at <= at:
+        raise ValidationFailed(N_("the deadline must lie after the request"), "due_at")
+    recipient = regime.recipient(registry.settings())
+    row = RegimeFiling(
+        incident_id=incident.id,
+        regime=regime.key,
+        stage=stage.key,
+        kind="request",
+        at=at,
+        due_at=due_at,
+        recipient=recipient.name,
+        note=note.strip() or None,
+        recorded_by_id=actor_id(actor),
+        recorded_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record_event(incident, "regime_request", actor, regime=regime.key, stage=stage.key)
+    store_deadlines(incident, regime)
+    return row
+
+
+def _stage(regime: Regime, key: str) -> Stage:
+    stage = regime.stage(key)
+    if stage is None:
+        raise ValidationFailed(N_("this regime has no stage %(key)s"), "stage", params={"key": key})
+    return stage
+
+
+def _check_when(incident: Incident, at: datetime, now: datetime, field: str) -> None:
+    if at > now:
+        raise ValidationFailed(N_("this lies in the future"), field)
+    if at < incident.aware_at:
+        raise ValidationFailed(N_("this lies before we became aware of the incident"), field)
+
+
+def store_deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
+    """Compute the stages' deadlines again and store them in place of the old ones (for the dashboard and reminders)."""
+    found = deadlines(incident, regime)
+    recipient = regime.recipient(registry.settings()).name
+    db.session.execute(
+        delete(RegimeObligation).where(
+            RegimeObligation.incident_id == incident.id, RegimeObligation.regime == regime.key
+        )
+    )
+    db.session.add_all(
+        RegimeObligation(
+            incident_id=incident.id,
+            regime=regime.key,
+            key=d.key,
+            stage=d.stage.key,
+            clause=d.stage.clause,
+            recipient=recipient,
+            starts_at=d.starts_at,
+            due_at=d.due_at,
+            status=d.status,
+            provisional=d.provisional,
+            met_at=d.met_at,
+            filing_id=d.filing_id,
+        )
+        for d in found
+    )
+    db.session.flush()
+    return found
+
+
+def draft(incident: Incident, regime: Regime, stage: Stage, language: str, now: datetime) -> StageDraft:
+    """The stage's report as it would be filed now."""
+    found = {d.key: d for d in deadlines(incident, regime)}
+    latest = latest_classification(incident.id, regime.key)
+    since = latest.aware_at if latest is not None and latest.answer == "yes" else None
+    earlier = [
+        (regime.stage(f.stage).name(language) if regime.stage(f.stage) else f.stage, f.reference or "", f.at)
+        for f in filings(incident.id, regime.key)
+        if f.kind == "filing" and f.stage != stage.key
+    ]
+    recipient = regime.recipient(registry.settings())
+    return compose(
+        regime,
+        stage,
+        incident,
+        found.get(stage.key),
+        facts(incident.id, regime.key),
+        earlier,
+        since,
+        (recipient.name, recipient.url),
+        language,
+        now,
+    )
