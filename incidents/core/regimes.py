@@ -206,7 +206,7 @@ def parse_regime(data: dict[str, Any], path: Path) -> Regime:
     stages = tuple(_stage(raw, i, path) for i, raw in enumerate(raw_stages))
     keys = [s.key for s in stages]
     for index, stage in enumerate(stages):
-        if keys.count(stage.key) > 1:
+        if stage.key in keys[:index]:
             raise RegimeError(path, f"stages[{index}].key", f"'{stage.key}' is used twice")
         if stage.after is not None and stage.after not in keys[:index]:
             raise RegimeError(path, f"stages[{index}].start", f"names no earlier stage '{stage.after}'")

@@ -14,9 +14,9 @@ TEXTS = {
     "nl": {
         "heading": "Integriteit van ons dossier",
         "intro": "Wat wij vastleggen (registraties, verzonden documenten, besluiten, tijdlijn, ernstbeoordelingen, "
-        "wettelijke classificaties en meldingen en toegangslog) is een hashketen: elke regel is verzegeld samen met de regel ervoor. Dit waren de "
-        "laatste schakels op {at}. Bewaar ze: een latere wijziging van ons dossier vóór dit moment laat zich "
-        "tegen deze waarden aantonen (flask verify --witness).",
+        "wettelijke classificaties en meldingen en toegangslog) is een hashketen: elke regel is verzegeld samen "
+        "met de regel ervoor. Dit waren de laatste schakels op {at}. Bewaar ze: een latere wijziging van ons "
+        "dossier vóór dit moment laat zich tegen deze waarden aantonen (flask verify --witness).",
         "access_log": "Toegangslog",
         "decisions": "Besluiten",
         "documents": "Verzonden documenten",
@@ -30,9 +30,9 @@ TEXTS = {
     "en": {
         "heading": "Integrity of our record",
         "intro": "What we record (filings, documents sent, decisions, timeline, severity assessments, statutory "
-        "classifications and reports, and access log) is a hash chain: each entry is sealed together with the one before it. These were the last links "
-        "at {at}. Keep them: a later change to our record before this moment can be shown against these values "
-        "(flask verify --witness).",
+        "classifications and reports, and access log) is a hash chain: each entry is sealed together with the one "
+        "before it. These were the last links at {at}. Keep them: a later change to our record before this "
+        "moment can be shown against these values (flask verify --witness).",
         "access_log": "Access log",
         "decisions": "Decisions",
         "documents": "Documents sent",

@@ -79,10 +79,11 @@ def render_pdf(draft: StageDraft) -> bytes:
         ),
         Spacer(1, 2 * mm),
     ]
-    for label, value in rows:
-        story.append(Paragraph(para_text(f"{label}: {value}"), st["base"]))
+    for name, text in rows:
+        story.append(Paragraph(para_text(f"{name}: {text}"), st["base"]))
     for number, answer in enumerate(draft.answers, start=1):
         label = Paragraph(para_text(f"{number}. {answer.question}"), st["label"])
+        value: list[Paragraph]
         if answer.gap:
             value = [Paragraph(para_text(f"[{w['gap']}]"), st["warn"])]
         else:

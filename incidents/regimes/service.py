@@ -265,8 +265,9 @@ def draft(incident: Incident, regime: Regime, stage: Stage, language: str, now: 
     found = {d.key: d for d in deadlines(incident, regime)}
     latest = latest_classification(incident.id, regime.key)
     since = latest.aware_at if latest is not None and latest.answer == "yes" else None
+    names = {s.key: s.name(language) for s in regime.stages}
     earlier = [
-        (regime.stage(f.stage).name(language) if regime.stage(f.stage) else f.stage, f.reference or "", f.at)
+        (names.get(f.stage, f.stage), f.reference or "", f.at)
         for f in filings(incident.id, regime.key)
         if f.kind == "filing" and f.stage != stage.key
     ]

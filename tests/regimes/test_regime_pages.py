@@ -1,0 +1,177 @@
+"""An incident's statutory regimes through the web pages: classify it as significant under NIS2, the stages counting
+down, each stage's draft (page, PDF, JSON) and its filing, kept with the content as filed and its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from incidents.breaches.models import Incident, TimelineEvent
+from incidents.extensions import db
+from incidents.regimes.models import RegimeClassification, RegimeFiling, RegimeObligation
+
+from ..support.forms import csrf_token, log_incident
+from ..support.html import squeeze
+
+AWARE = "2026-11-20T09:15"  # Amsterdam, CET: 08:15 UTC
+
+
+@pytest.fixture
+def incident(logged_in, make_contract):
+    make_contract("boz-72h", reference="VO-1")
+    response = log_incident(
+        logged_in,
+        {"title": "Ransomware bij de hostingpartij", "aware_at": AWARE, "status": "confirmed", "references": "VO-1"},
+    )
+    assert response.status_code == 302
+    found = db.session.scalar(select(Incident))
+    found.fields = {**(found.fields or {}), "cause": "Phishing-mail met malware", "measures": "Servers geïsoleerd"}
+    db.session.commit()
+    return found
+
+
+def _url(incident, rest: str = "") -> str:
+    return f"/incidents/{incident.id}/regimes/nis2{rest}"
+
+
+def _classify(client, incident, **data):
+    token = csrf_token(client, _url(incident))
+    return client.post(_url(incident, "/classification"), data={"csrf_token": token, **data})
+
+
+def test_classify_as_significant_starts_the_three_stages(logged_in, incident):
+    page = squeeze(logged_in.get(_url(incident)).get_data(as_text=True))
+    assert "Nog niet geclassificeerd" in page and "Z-CERT" in page
+    response = _classify(
+        logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal 6 uur onbereikbaar"
+    )
+    assert response.status_code == 302
+    stored = db.session.scalar(select(RegimeClassification))
+    assert (stored.answer, stored.aware_at) == ("yes", datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    rows = {r.key: r for r in db.session.scalars(select(RegimeObligation))}
+    assert rows["early_warning"].due_at == stored.aware_at + timedelta(hours=24)
+    assert rows["notification"].due_at == stored.aware_at + timedelta(hours=72)
+    assert rows["final_report"].provisional
+    assert rows["final_report"].due_at == datetime(2026, 12, 23, 10, 0, tzinfo=UTC)  # 23 Nov 11:00 + one month
+    page = logged_in.get(_url(incident)).get_data(as_text=True)
+    for stage in ("early_warning", "notification", "final_report"):
+        assert f'data-stage="{stage}"' in page
+    assert page.count('class="countdown"') >= 3
+    incident_page = squeeze(logged_in.get(f"/incidents/{incident.id}").get_data(as_text=True))
+    assert "Vroegtijdige waarschuwing" in incident_page and "Eindverslag" in incident_page
+    kinds = db.session.scalars(select(TimelineEvent.kind)).all()
+    assert "regime_classified" in kinds
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"answer": "yes", "aware_at": "2026-11-20T11:00", "reason": ""}, "Reden"),
+        ({"answer": "yes", "aware_at": "2026-11-19T11:00", "reason": "x"}, "voordat wij"),
+        ({"answer": "yes", "aware_at": "", "reason": "x"}, "sinds wanneer"),
+        ({"answer": "yes", "aware_at": "2026-03-29T02:30", "reason": "x"}, "bestaat niet"),
+        ({"answer": "maybe", "aware_at": "", "reason": "x"}, "Antwoord"),
+    ],
+)
+def test_a_classification_is_refused_with_a_clear_error_and_nothing_written(logged_in, incident, data, message):
+    response = _classify(logged_in, incident, **data)
+    assert response.status_code == 422
+    assert message.lower() in squeeze(response.get_data(as_text=True)).lower()
+    assert db.session.scalar(select(RegimeClassification)) is None
+    assert db.session.scalar(select(RegimeObligation)) is None
+
+
+def test_no_makes_the_stages_not_required_and_a_filing_is_refused(logged_in, incident):
+    assert _classify(logged_in, incident, answer="no", reason="Geen verstoring van de dienst").status_code == 302
+    assert {r.status for r in db.session.scalars(select(RegimeObligation))} == {"not_required"}
+    url = _url(incident, "/stages/early_warning")
+    token = csrf_token(logged_in, url)
+    response = logged_in.post(
+        f"{url}/filings", data={"csrf_token": token, "at": "2026-11-20T12:00", "channel": "email", "reference": ""}
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(RegimeFiling)) is None
+
+
+def test_the_early_warning_draft_its_pdf_and_json_and_its_filing(logged_in, incident):
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    token = csrf_token(logged_in, _url(incident))
+    saved = logged_in.post(
+        _url(incident, "/facts"),
+        data={"csrf_token": token, "malicious": "Ja: ransomware-aanval", "cross_border": ""},
+    )
+    assert saved.status_code == 302
+    page = squeeze(logged_in.get(_url(incident, "/stages/early_warning")).get_data(as_text=True))
+    assert "Ja: ransomware-aanval" in page
+    assert "Grensoverschrijdende gevolgen" in page and "Nog in te vullen (1)" in page
+    assert "strekking, geen letterlijke tekst" in page  # a paraphrase is labelled, never quoted
+    pdf = logged_in.get(_url(incident, "/stages/early_warning.pdf"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = squeeze(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages))
+    assert "Vroegtijdige waarschuwing" in text and "Z-CERT" in text and "Ja: ransomware-aanval" in text
+    assert "NOG INVULLEN" in text and incident.reference in text
+    draft = json.loads(logged_in.get(_url(incident, "/stages/early_warning.json")).data)
+    assert draft["recipient"] == "Z-CERT" and draft["due_at"] == "2026-11-21T10:00:00Z"
+    assert {a["key"]: a["source"] for a in draft["answers"]} == {"malicious": "answer", "cross_border": "gap"}
+    # a filing through the CSIRT's portal without its reference is refused, and writes nothing
+    url = _url(incident, "/stages/early_warning")
+    token = csrf_token(logged_in, url)
+    form = {"csrf_token": token, "at": "2026-11-20T15:00", "channel": "portal", "reference": ""}
+    assert logged_in.post(f"{url}/filings", data=form).status_code == 422
+    assert db.session.scalar(select(RegimeFiling)) is None
+    assert logged_in.post(f"{url}/filings", data={**form, "reference": "ZC-2026-118"}).status_code == 302
+    filing = db.session.scalar(select(RegimeFiling))
+    assert (filing.stage, filing.reference, filing.recipient) == ("early_warning", "ZC-2026-118", "Z-CERT")
+    kept = logged_in.get(_url(incident, f"/filings/{filing.id}.json"))
+    assert hashlib.sha256(kept.data).hexdigest() == filing.sha256
+    assert json.loads(kept.data)["answers"][0]["answer"] == "Ja: ransomware-aanval"
+    early = db.session.scalar(select(RegimeObligation).where(RegimeObligation.key == "early_warning"))
+    assert (early.status, early.met_at) == ("met", datetime(2026, 11, 20, 14, 0, tzinfo=UTC))
+
+
+def test_the_notification_uses_the_incident_s_facts_and_its_filing_fixes_the_final_report(logged_in, incident):
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    final = json.loads(logged_in.get(_url(incident, "/stages/final_report.json")).data)
+    answers = {a["key"]: a for a in final["answers"]}
+    assert answers["root_cause"]["answer"] == "Phishing-mail met malware"  # a recorded fact, never a gap
+    assert answers["root_cause"]["source"] == "incident"
+    assert answers["mitigation"]["answer"] == "Servers geïsoleerd"
+    url = _url(incident, "/stages/notification")
+    token = csrf_token(logged_in, url)
+    form = {"csrf_token": token, "at": "2026-11-22T10:00", "channel": "portal", "reference": "ZC-2026-118"}
+    assert logged_in.post(f"{url}/filings", data=form).status_code == 302
+    rows = {r.key: r for r in db.session.scalars(select(RegimeObligation))}
+    assert not rows["final_report"].provisional
+    assert rows["final_report"].due_at == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)  # 22 Nov 10:00 CET + a month
+    final = json.loads(logged_in.get(_url(incident, "/stages/final_report.json")).data)
+    assert final["earlier_reports"][0]["reference"] == "ZC-2026-118"
+
+
+def test_a_request_for_an_intermediate_report_starts_its_own_deadline(logged_in, incident):
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    token = csrf_token(logged_in, _url(incident))
+    response = logged_in.post(
+        _url(incident, "/requests/intermediate_report"),
+        data={"csrf_token": token, "at": "2026-11-23T09:00", "due_at": "2026-11-25T17:00", "note": "Stand van zaken"},
+    )
+    assert response.status_code == 302
+    row = db.session.scalar(select(RegimeObligation).where(RegimeObligation.stage == "intermediate_report"))
+    assert row.due_at == datetime(2026, 11, 25, 16, 0, tzinfo=UTC) and row.status == "running"
+
+
+def test_a_regime_that_does_not_bind_us_has_no_pages(logged_in, incident):
+    assert logged_in.get(f"/incidents/{incident.id}/regimes/telecommunicatiewet").status_code == 404
+    assert logged_in.get(f"/incidents/{incident.id}/regimes/avg-art33").status_code == 404
+    assert logged_in.get(_url(incident, "/stages/no_such_stage")).status_code == 404
+
+
+def test_english_pages_say_the_stages_in_english(logged_in, incident):
+    logged_in.set_cookie("lang", "en")
+    page = squeeze(logged_in.get(_url(incident, "/stages/early_warning") + "?lang=en").get_data(as_text=True))
+    assert "Early warning" in page
