@@ -85,8 +85,10 @@ def classify(
     if answer == "yes":
         if aware_at is None:
             raise ValidationFailed(N_("say since when the incident is known to be significant"), "aware_at")
-        if aware_at < incident.aware_at:
+        # a form gives whole minutes: the minute we became aware counts as that moment, never earlier
+        if aware_at < incident.aware_at.replace(second=0, microsecond=0):
             raise ValidationFailed(N_("this lies before we became aware of the incident at all"), "aware_at")
+        aware_at = max(aware_at, incident.aware_at)
         if aware_at > now:
             raise ValidationFailed(N_("this lies in the future"), "aware_at")
     else:
