@@ -7,14 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from ..breaches.models import Incident
 from ..breaches.timeline import actor_id, record_event
 from ..core.regimes import CLASSIFICATION_ANSWERS, Regime, Stage
+from ..core.reminders import following
 from ..core.stages import ClassificationFact, StageDeadline, StageFiling, StageRequest, stage_deadlines
 from ..errors import N_, ValidationFailed
 from ..extensions import db
+from ..settings import reminder_plan
 from . import registry
 from .content import MAX_ANSWER, StageDraft, compose
 from .models import CHANNELS, RegimeClassification, RegimeFacts, RegimeFiling, RegimeObligation
@@ -233,14 +236,29 @@ def _check_when(incident: Incident, at: datetime, now: datetime, field: str) -> 
 
 
 def store_deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
-    """Compute the stages' deadlines again and store them in place of the old ones (for the dashboard and reminders)."""
+    """Compute the stages' deadlines again and store them in place of the old ones (for the dashboard and reminders).
+    A running stage is reminded of at the points of the contract deadlines' plan: from its first point on, or, where
+    its deadline did not move, from where the reminder worker had got to."""
     found = deadlines(incident, regime)
-    recipient = regime.recipient(registry.settings()).name
-    db.session.execute(
-        delete(RegimeObligation).where(
-            RegimeObligation.incident_id == incident.id, RegimeObligation.regime == regime.key
+    plan = reminder_plan()
+    where = (RegimeObligation.incident_id == incident.id, RegimeObligation.regime == regime.key)
+    reached = {
+        key: (due, nxt)
+        for key, due, nxt in db.session.execute(
+            select(RegimeObligation.key, RegimeObligation.due_at, RegimeObligation.next_reminder_at).where(*where)
         )
-    )
+    }
+    db.session.execute(delete(RegimeObligation).where(*where))
+    recipient = regime.recipient(registry.settings()).name
+
+    def next_reminder(d: StageDeadline) -> datetime | None:
+        if d.status != "running" or d.starts_at is None or d.due_at is None or d.starts_at >= d.due_at:
+            return None
+        before = reached.get(d.key)
+        if before is not None and before[0] == d.due_at:
+            return before[1]
+        return following(d.starts_at, d.due_at, d.starts_at, plan)
+
     db.session.add_all(
         RegimeObligation(
             incident_id=incident.id,
@@ -255,6 +273,7 @@ def store_deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
             provisional=d.provisional,
             met_at=d.met_at,
             filing_id=d.filing_id,
+            next_reminder_at=next_reminder(d),
         )
         for d in found
     )
@@ -274,15 +293,16 @@ def draft(incident: Incident, regime: Regime, stage: Stage, language: str, now: 
         if f.kind == "filing" and f.stage != stage.key
     ]
     recipient = regime.recipient(registry.settings())
-    return compose(
-        regime,
-        stage,
-        incident,
-        found.get(stage.key),
-        facts(incident.id, regime.key),
-        earlier,
-        since,
-        (recipient.name, recipient.url),
-        language,
-        now,
-    )
+    with force_locale(language):  # the draft's words in its own language, in a request or outside one
+        return compose(
+            regime,
+            stage,
+            incident,
+            found.get(stage.key),
+            facts(incident.id, regime.key),
+            earlier,
+            since,
+            (recipient.name, recipient.url),
+            language,
+            now,
+        )

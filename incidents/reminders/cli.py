@@ -14,6 +14,7 @@ from ..notices.outbox import deliver_due as deliver_mail
 from ..record.service import verify_when_due
 from ..webhooks.delivery import deliver_due as deliver_webhooks
 from .processes import Pool, default_count, stop_on_signals
+from .regimes import remind_regime_stages
 from .service import tick
 from .suspicion import remind_long_suspected
 
@@ -23,6 +24,7 @@ def one_pass(worker: str) -> dict[str, int]:
     idempotency keys older than 24 hours are deleted; once every RECORD_VERIFY_HOURS the record is verified."""
     sent = tick(utcnow(), worker)
     suspected = remind_long_suspected(utcnow())
+    stages = remind_regime_stages(utcnow())
     mailed = hooked = 0
     while True:  # until nothing is due (what another worker holds is skipped, not waited for)
         mail = deliver_mail(limit=500)
@@ -39,6 +41,7 @@ def one_pass(worker: str) -> dict[str, int]:
     return {
         "reminders": sent,
         "suspected_too_long": suspected,
+        "regime_stage_reminders": stages,
         "mail_sent": mailed,
         "webhooks_sent": hooked,
         "idempotency_keys_expired": expired,

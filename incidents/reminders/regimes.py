@@ -1,0 +1,110 @@
+"""Reminders of the statutory regimes' stages (regime_obligations: an early warning, a notification, a final report):
+at the points of the reminder plan, like the contract deadlines, to the processor's staff in the application and by
+e-mail, from the deadline on also to the DPO's address.
+
+Once per point with any number of workers: the conditional UPDATE of ``next_reminder_at`` (from the value read to
+the next point) decides which worker sends, in the same transaction as what it sends, and the mail's dedupe key
+names the stage, the point and the deadline. The words name the reference, the stage and the times only (no
+title: it may hold personal data).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..auth.models import STAFF_ROLES, User
+from ..breaches.models import Incident
+from ..core.instants import format_local, iso_z
+from ..core.reminders import current, following
+from ..extensions import db
+from ..links import base_url
+from ..notices.service import mail_row, queue_mails
+from ..notifications.service import add_notifications, notification_row
+from ..regimes import registry
+from ..regimes.models import RegimeObligation
+from ..settings import reminder_plan
+
+BATCH = 200
+
+
+def remind_regime_stages(now: datetime) -> int:
+    """Send every stage reminder that has come; commits per batch and returns how many were sent."""
+    plan = reminder_plan()
+    table = RegimeObligation.__table__
+    sent = 0
+    while True:
+        due = db.session.execute(
+            select(RegimeObligation, Incident.reference)
+            .join(Incident, Incident.id == RegimeObligation.incident_id)
+            .where(RegimeObligation.status == "running", RegimeObligation.next_reminder_at <= now)
+            .order_by(RegimeObligation.next_reminder_at, RegimeObligation.id)
+            .limit(BATCH)
+        ).all()
+        if not due:
+            db.session.rollback()
+            return sent
+        staff = db.session.execute(
+            select(User.id, User.email, User.language).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
+        ).all()
+        for row, reference in due:
+            assert row.starts_at is not None and row.due_at is not None, "a running stage has both (service.py)"
+            nxt = following(row.starts_at, row.due_at, now, plan)
+            won = db.session.execute(  # type: ignore[attr-defined]  # a DML result has rowcount
+                update(table)
+                .where(table.c.id == row.id, table.c.next_reminder_at == row.next_reminder_at)
+                .values(next_reminder_at=nxt)
+            ).rowcount
+            point = current(row.starts_at, row.due_at, now, plan)
+            if won and point is not None:
+                _send(row, reference, point.key, point.escalate, staff, now)
+                sent += 1
+        db.session.commit()
+
+
+def _send(row: RegimeObligation, reference: str, point: str, escalate: bool, staff, now: datetime) -> None:
+    regime = registry.all_regimes().get(row.regime)
+    stage = regime.stage(row.stage) if regime else None
+    names = {
+        "nl": f"{regime.name('nl')}: {stage.name('nl')}" if regime and stage else row.stage,
+        "en": f"{regime.name('en')}: {stage.name('en')}" if regime and stage else row.stage,
+    }
+    due = format_local(row.due_at)
+    late = row.due_at is not None and now > row.due_at
+    dutch = f"{reference} — {names['nl']} aan {row.recipient}: " + (
+        f"de termijn is verstreken ({due}). Dien alsnog in en leg de indiening vast." if late else f"uiterlijk {due}."
+    )
+    english = f"{reference} — {names['en']} to {row.recipient}: " + (
+        f"the deadline has passed ({due}). File now and record the filing." if late else f"due by {due}."
+    )
+    link = f"{base_url()}/incidents/{row.incident_id}/regimes/{row.regime}"
+    dpo = current_app.config["DPO_EMAIL"] if escalate else None
+    recipients = sorted({email for _id, email, _lang in staff} | ({dpo} if dpo else set()))
+    if recipients:
+        queue_mails(
+            [
+                mail_row(
+                    incident_id=row.incident_id,
+                    dedupe_key=f"regime:{row.incident_id}:{row.regime}:{row.key}:{point}:{iso_z(row.due_at)}",
+                    recipients=recipients,
+                    subject=f"{reference}: {names['nl']} / {names['en']}",
+                    body_text=f"{dutch}\n{link}\n\n—\n\n{english}\n{link}\n",
+                    now=now,
+                    details={"kind": "reminder", "about": "regime_stage"},  # a reminder: no filing
+                )
+            ]
+        )
+    add_notifications(
+        [
+            notification_row(
+                user_id=user_id,
+                incident_id=row.incident_id,
+                text=english if language == "en" else dutch,
+                now=now,
+                kind="regime_stage",
+            )
+            for user_id, _email, language in staff
+        ]
+    )
