@@ -206,5 +206,6 @@ from . import (  # noqa: E402, F401
     notices_routes,
     openapi,
     parties_routes,
+    regimes_routes,
     register_routes,
 )

@@ -775,6 +775,99 @@ SPEC["paths"]["/incidents/{incident_id}/ap-draft"]["get"]["responses"]["200"]["c
     "schema": {"type": "string", "format": "binary"}
 }
 
+SCHEMAS["RegimeStage"] = {
+    "type": "object",
+    "required": [
+        "key",
+        "stage",
+        "title",
+        "clause",
+        "starts_at",
+        "due_at",
+        "due_is_provisional",
+        "extended_to",
+        "status",
+        "met_at",
+        "filing_id",
+    ],
+    "properties": {
+        "key": {"type": "string", "description": "the stage's key; a report on request: `<stage>:<request id>`"},
+        "stage": {"type": "string"},
+        "title": {"type": "string"},
+        "clause": {"type": "string"},
+        "starts_at": NULLABLE_INSTANT,
+        "due_at": NULLABLE_INSTANT,
+        "due_is_provisional": {
+            "type": "boolean",
+            "description": "counted from the latest moment the previous stage may be filed, until it is filed",
+        },
+        "extended_to": {
+            **NULLABLE_INSTANT,
+            "description": "a term in months ending on a weekend or Dutch public "
+            "holiday: the end of the next working day (Algemene termijnenwet), shown beside due_at",
+        },
+        "status": {"enum": ["pending", "running", "met", "missed", "not_required"]},
+        "met_at": NULLABLE_INSTANT,
+        "filing_id": NULLABLE_ID,
+    },
+}
+SCHEMAS["RegimeFiling"] = {
+    "type": "object",
+    "required": ["id", "stage", "kind", "at", "due_at", "channel", "recipient", "reference", "sha256", "recorded_at"],
+    "properties": {
+        "id": ID,
+        "stage": {"type": "string"},
+        "kind": {"enum": ["filing", "request"]},
+        "at": INSTANT,
+        "due_at": NULLABLE_INSTANT,
+        "channel": TEXT_OR_NULL,
+        "recipient": {"type": "string"},
+        "reference": TEXT_OR_NULL,
+        "sha256": {"type": ["string", "null"], "description": "of the content as filed (a filing, not a request)"},
+        "recorded_at": INSTANT,
+    },
+}
+SCHEMAS["Regime"] = {
+    "type": "object",
+    "required": ["key", "title", "source", "wording_is_paraphrase", "recipient", "classification", "stages", "filings"],
+    "properties": {
+        "key": {"type": "string"},
+        "title": {"type": "string"},
+        "source": {"type": "string"},
+        "wording_is_paraphrase": {"type": "boolean"},
+        "recipient": {
+            "type": "object",
+            "required": ["name", "url"],
+            "properties": {"name": {"type": "string"}, "url": {"type": "string"}},
+        },
+        "classification": {
+            "type": ["object", "null"],
+            "required": ["answer", "reason", "aware_at", "decided_at"],
+            "properties": {
+                "answer": {"enum": ["yes", "no", "needs_info"]},
+                "reason": {"type": "string"},
+                "aware_at": NULLABLE_INSTANT,
+                "decided_at": INSTANT,
+            },
+        },
+        "stages": {"type": "array", "items": ref("RegimeStage")},
+        "filings": {"type": "array", "items": ref("RegimeFiling")},
+    },
+}
+SPEC["paths"]["/incidents/{incident_id}/regimes"] = _path(
+    get=op(
+        "The statutory regimes that bind our organisation (NIS2 / Cyberbeveiligingswet, ...) for one incident: the "
+        "classification, each stage's deadline and the filings and requests recorded",
+        200,
+        {
+            "type": "object",
+            "required": ["regimes"],
+            "properties": {"regimes": {"type": "array", "items": ref("Regime")}},
+        },
+        errors=(401, 404),
+    )
+)
+
 COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS["RegisterRow"] = {
     "type": "object",
