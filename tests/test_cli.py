@@ -104,3 +104,16 @@ def test_demo_has_a_multi_controller_incident_with_distinct_scopes(runner):
         wide["subjects_max"],
     )
     assert ransomware.details["reporter_kind"] == "internal" and ransomware.internal_note
+
+
+def test_demo_shows_a_significant_incident_under_nis2_with_its_early_warning_filed(runner):
+    from incidents.regimes.models import RegimeFiling, RegimeObligation
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    ransomware = db.session.scalar(select(Incident).where(Incident.title.like("Ransomware%")))
+    stages = {
+        o.key: o.status
+        for o in db.session.scalars(select(RegimeObligation).where(RegimeObligation.incident_id == ransomware.id))
+    }
+    assert stages == {"early_warning": "met", "notification": "running", "final_report": "running"}
+    assert db.session.scalar(select(RegimeFiling.reference)) == "ZC-2026-0117"

@@ -23,6 +23,7 @@ from ..core.scope import totals
 from ..extensions import db
 from ..parties import service as parties
 from ..parties.models import Contract, Controller
+from ..regimes import service as regimes
 
 # The kind of breach clause each profile stands for, as the contract's services name it.
 CLAUSES = {
@@ -533,6 +534,39 @@ def load(actor=None) -> dict[str, int]:
         actor=actor,
         now=hours(1),
     )
+
+    # NIS2: the hosting platform's outage is a significant incident for us as well (where our settings say NIS2 binds
+    # us); the early warning went to the CSIRT an hour after it was known.
+    if regimes.regime_or_none("nis2") is not None:
+        regimes.classify(
+            ransomware,
+            "nis2",
+            "yes",
+            "Hostingcluster AMS-2 voor zes zorgaanbieders uren onbereikbaar; herstel duurt naar verwachting 48 uur.",
+            hours(3),
+            actor,
+            hours(3),
+        )
+        regimes.save_facts(
+            ransomware,
+            "nis2",
+            {
+                "malicious": "Ja: ransomware-aanval, vermoedelijk via een niet-gepatchte VPN-appliance.",
+                "cross_border": "Niet bekend: alle getroffen klanten zijn in Nederland gevestigd.",
+            },
+            actor,
+            hours(2),
+        )
+        early = regimes.regime_or_refuse("nis2").stage("early_warning")
+        assert early is not None
+        regimes.record_filing(
+            ransomware,
+            "nis2",
+            regimes.StageFilingInput("early_warning", hours(2), "portal", "ZC-2026-0117"),
+            regimes.draft(ransomware, regimes.regime_or_refuse("nis2"), early, "nl", hours(2)),
+            actor,
+            hours(2),
+        )
 
     # 2. Suspected misdirected e-mail: only the citodent clock (suspicion) runs.
     breaches.create_incident(

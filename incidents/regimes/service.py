@@ -25,6 +25,11 @@ from .models import CHANNELS, RegimeClassification, RegimeFacts, RegimeFiling, R
 MAX_REASON = 5000
 
 
+def regime_or_none(key: str) -> Regime | None:
+    """The regime, if it binds our organisation."""
+    return registry.binding_regime(key)
+
+
 def regime_or_refuse(key: str) -> Regime:
     regime = registry.binding_regime(key)
     if regime is None:
