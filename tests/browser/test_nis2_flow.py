@@ -18,6 +18,14 @@ from .conftest import login
 pytestmark = pytest.mark.browser
 
 
+def assert_accessible(page) -> None:
+    """axe-core (an independent checker) finds no WCAG 2 A or AA violation on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
 def test_classify_significant_see_the_stages_count_down_and_file_the_early_warning(page, user, make_contract, api):
     contract = make_contract("boz-72h", reference="VO-Z-1")
     aware = utcnow().replace(microsecond=0) - timedelta(hours=3)
@@ -40,6 +48,7 @@ def test_classify_significant_see_the_stages_count_down_and_file_the_early_warni
 
     # 1. Significant, known since the incident's awareness (the form's default), with a reason.
     page.wait_for_selector("#classification-form")
+    assert_accessible(page)
     assert page.input_value("#aware_at") == local_input_value(aware)
     page.check("input[name=answer][value=yes]")
     page.fill("#reason", "Zorgportaal voor 40 ziekenhuizen urenlang onbereikbaar")
@@ -64,6 +73,7 @@ def test_classify_significant_see_the_stages_count_down_and_file_the_early_warni
     # 3. The early warning's draft: its questions, the recipient, and a gap where nothing is known yet.
     page.locator("tr.stage[data-stage=early_warning]").get_by_role("link", name="Concept openen").click()
     page.wait_for_selector("#stage-draft")
+    assert_accessible(page)
     assert "Z-CERT" in page.inner_text("main")
     assert page.locator("#stage-draft .ap-answer.gap").count() == 2  # malicious acts? cross-border?
 
