@@ -286,6 +286,7 @@ def _regime_text(kind: str, d: dict, v) -> Markup:
     return Markup(": {}").format(" · ".join(str(p) for p in parts if p))
 
 
+NIS2_ENTITY_LABELS = {"essential": _l("essential entity"), "important": _l("important entity"), "": _l("not an entity")}
 REGIME_ANSWER_LABELS = {"yes": _l("yes"), "no": _l("no"), "needs_info": _l("needs more information")}
 
 
@@ -341,6 +342,7 @@ def template_labels() -> dict:
         "FIELD_LABELS": FIELD_FORM_LABELS,
         "EVENT_LABELS": EVENT_LABELS,
         "REGIME_ANSWER_LABELS": REGIME_ANSWER_LABELS,
+        "NIS2_ENTITY_LABELS": NIS2_ENTITY_LABELS,
         "OUTBOX_LABELS": OUTBOX_LABELS,
         "BAND_LABELS": BAND_LABELS,
         "DATA_TYPE_LABELS": DATA_TYPE_LABELS,

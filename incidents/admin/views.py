@@ -23,6 +23,7 @@ from ..lookup import get_or_404
 from ..parties.models import Controller
 from ..profiles import all_profiles
 from ..record import service as record_service
+from ..regimes import registry as regime_registry
 from ..transaction import refuse
 from ..validation import parse_id
 from . import access_log, profile_versions, service
@@ -51,6 +52,21 @@ def index():
 @bp.get("/profiles")
 def profiles():
     return render_template("admin/profiles.html", overview=profile_versions.overview(), configured=all_profiles())
+
+
+# --- the statutory regimes and the settings that say which bind us ---
+
+
+@bp.get("/regimes")
+def regimes():
+    settings = regime_registry.settings()
+    return render_template(
+        "admin/regimes.html",
+        regimes=sorted(regime_registry.all_regimes().values(), key=lambda r: r.key),
+        settings=settings,
+        binding={r.key for r in regime_registry.binding()},
+        language="en" if str(get_locale() or "nl") == "en" else "nl",
+    )
 
 
 # --- the record's integrity ---

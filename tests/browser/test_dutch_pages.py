@@ -213,6 +213,9 @@ def test_no_english_word_on_the_dutch_pages(page, demo):
         *[f"/incidents/{incident.id}" for incident in demo["incidents"]],
         f"/incidents/{first.id}/ap-draft/{controller_id}",
         f"/incidents/{first.id}/subjects-letter/{controller_id}",
+        f"/incidents/{first.id}/regimes/nis2",
+        f"/incidents/{first.id}/regimes/nis2/stages/early_warning",
+        f"/incidents/{first.id}/regimes/nis2/stages/final_report",
     ]
     for url in handler_pages:
         found += english_on(page, url, marker)
@@ -228,7 +231,13 @@ def test_no_english_word_on_the_dutch_pages(page, demo):
         found += english_on(page, url, marker)
 
     log_in(page, "beheer@verwerker.example", pyotp.TOTP(demo["admin_secret"]).now())
-    for url in ["/admin/users", "/admin/access-log", "/admin/webhooks/", "/admin/access-log?action=open_incident"]:
+    for url in [
+        "/admin/users",
+        "/admin/access-log",
+        "/admin/webhooks/",
+        "/admin/access-log?action=open_incident",
+        "/admin/regimes",
+    ]:
         found += english_on(page, url, marker)
 
     assert not found, f"{len(found)} English text(s) on Dutch pages:\n" + "\n".join(found)
