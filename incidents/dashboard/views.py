@@ -1,8 +1,10 @@
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 
 from ..core.instants import utcnow
 from ..filters import InvalidFilters
 from ..listing import ListQuery, error_messages, parse_page
+from ..regimes.overview import open_stages
 from . import charts, figures
 from .labels import INCIDENT_KIND_LABELS
 from .queries import open_incidents, summary
@@ -49,6 +51,7 @@ def index():
     figures_now = summary(now)
     page = open_incidents(now, number, figures_now["open_incidents"])
     listing = ListQuery("", "next_due", False, page.number, default_sort="next_due")
+    stages, stages_total = open_stages(now)
     return render_template(
         "dashboard/index.html",
         rows=page.rows,
@@ -57,4 +60,7 @@ def index():
         errors=errors,
         summary=figures_now,
         metrics=metrics_context(now, figures_now["urgency"]),
+        stages=stages,
+        stages_total=stages_total,
+        language="en" if str(get_locale() or "nl") == "en" else "nl",
     ), (400 if errors else 200)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from ..breaches.models import Incident
 from ..core.clock import urgency
 from ..core.regimes import Regime
 from ..core.stages import StageDeadline
+from ..extensions import db
 from . import registry, service
-from .models import RegimeClassification
+from .models import RegimeClassification, RegimeObligation
 
 
 @dataclass(frozen=True)
@@ -29,3 +32,30 @@ def regime_overview(incident: Incident, now: datetime) -> list[RegimeRow]:
         )
         for regime in registry.binding()
     ]
+
+
+@dataclass(frozen=True)
+class OpenStage:
+    incident_id: int
+    reference: str
+    regime: Regime | None
+    row: RegimeObligation
+    urgency: str
+
+
+def open_stages(now: datetime, limit: int = 20) -> tuple[list[OpenStage], int]:
+    """The running stages of every incident, the most urgent first (for the dashboard), and how many run in all."""
+    where = RegimeObligation.status == "running"
+    rows = db.session.execute(
+        select(RegimeObligation, Incident.reference)
+        .join(Incident, Incident.id == RegimeObligation.incident_id)
+        .where(where)
+        .order_by(RegimeObligation.due_at, RegimeObligation.id)
+        .limit(limit)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(RegimeObligation).where(where)) or 0
+    regimes = registry.all_regimes()
+    return [
+        OpenStage(row.incident_id, reference, regimes.get(row.regime), row, urgency(row.status, row.due_at, now))
+        for row, reference in rows
+    ], total

@@ -175,3 +175,13 @@ def test_english_pages_say_the_stages_in_english(logged_in, incident):
     logged_in.set_cookie("lang", "en")
     page = squeeze(logged_in.get(_url(incident, "/stages/early_warning") + "?lang=en").get_data(as_text=True))
     assert "Early warning" in page
+
+
+def test_the_dashboard_lists_the_running_stages_most_urgent_first(logged_in, incident):
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    page = logged_in.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="regime-stages"' in html
+    order = [html.index(f'data-stage="{key}"') for key in ("early_warning", "notification", "final_report")]
+    assert order == sorted(order)
+    assert "Vroegtijdige waarschuwing · NIS2 / Cyberbeveiligingswet" in squeeze(html)
