@@ -10,6 +10,7 @@ from datetime import datetime
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 
+from ..auth.models import User
 from ..breaches.models import Incident
 from ..breaches.timeline import actor_id, record_event
 from ..core.regimes import CLASSIFICATION_ANSWERS, Regime, Stage
@@ -54,6 +55,14 @@ def classifications(incident_id: int, regime: str) -> list[RegimeClassification]
             .order_by(RegimeClassification.id.desc())
         )
     )
+
+
+def names(user_ids: set[int]) -> dict[int, str]:
+    """The users who decided or filed, by id: their name, or their e-mail address where they gave no name."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name, User.email).where(User.id.in_(user_ids)))
+    return {uid: name or email for uid, name, email in rows}
 
 
 def filings(incident_id: int, regime: str) -> list[RegimeFiling]:

@@ -52,6 +52,7 @@ def _page(incident: Incident, regime: Regime, status: int = 200, **forms):
     classification_form = forms.get("classification_form") or ClassificationForm(
         formdata=None, data={"aware_at": incident.aware_at}
     )
+    history = service.classifications(incident.id, regime.key)
     return render_template(
         "regimes/regime.html",
         incident=incident,
@@ -60,7 +61,8 @@ def _page(incident: Incident, regime: Regime, status: int = 200, **forms):
         recipient=regime.recipient(registry.settings()),
         deadlines=[(d, urgency(d.status, d.due_at, now)) for d in deadlines],
         latest=latest,
-        history=service.classifications(incident.id, regime.key),
+        history=history,
+        deciders=service.names({c.decided_by_id for c in history if c.decided_by_id}),
         filings=service.filings(incident.id, regime.key),
         classification_form=classification_form,
         facts_form=facts_form,

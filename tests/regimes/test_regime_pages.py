@@ -185,3 +185,27 @@ def test_the_dashboard_lists_the_running_stages_most_urgent_first(logged_in, inc
     order = [html.index(f'data-stage="{key}"') for key in ("early_warning", "notification", "final_report")]
     assert order == sorted(order)
     assert "Vroegtijdige waarschuwing · NIS2 / Cyberbeveiligingswet" in squeeze(html)
+
+
+@pytest.mark.parametrize("stage", ["early_warning", "notification", "intermediate_report", "final_report"])
+def test_each_stage_s_draft_asks_what_its_data_file_says_each_answered_or_a_gap(logged_in, incident, stage):
+    from incidents.regimes import registry
+
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    wanted = registry.binding_regime("nis2").stage(stage).content
+    draft = json.loads(logged_in.get(_url(incident, f"/stages/{stage}.json")).data)
+    assert [a["key"] for a in draft["answers"]] == list(wanted)
+    for answer in draft["answers"]:
+        assert (answer["answer"] is None) == (answer["source"] == "gap")
+    pdf = logged_in.get(_url(incident, f"/stages/{stage}.pdf"))
+    text = squeeze(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages))
+    assert registry.binding_regime("nis2").stage(stage).title in text and "Z-CERT" in text
+    page = logged_in.get(_url(incident, f"/stages/{stage}")).get_data(as_text=True)
+    assert page.count('class="ap-answer gap"') == sum(a["source"] == "gap" for a in draft["answers"])
+
+
+def test_the_classification_says_who_decided_and_why(logged_in, incident, user):
+    _classify(logged_in, incident, answer="needs_info", reason="Omvang van de uitval nog onbekend")
+    page = squeeze(logged_in.get(_url(incident)).get_data(as_text=True))
+    assert "meer informatie nodig" in page and "Omvang van de uitval nog onbekend" in page
+    assert f"besloten door {user.name}" in page
