@@ -132,6 +132,7 @@ EVENT_LABELS = {
     "contract_withdrawn": _l("Contract withdrawn by a correction"),
     "anchor_corrected": _l("Time corrected (earlier)"),
     "authority_action": _l("Investigation or seizure by authorities (or a suspicion of one) recorded"),
+    "mail_intake": _l("Accepted from an e-mail to the breach address"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
@@ -259,9 +260,18 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
     if kind in ("contract_removed", "contract_withdrawn"):
         return Markup(": {} — {}").format(v("reference"), v("reason"))
+    if kind == "mail_intake":
+        return Markup(": {} · SHA-256 <code>{}</code>").format(
+            gettext("message %(id)s, arrived %(when)s", id=v("inbound_message_id"), when=_when(d.get("received_at"))),
+            v("sha256"),
+        )
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
+
+
+def _when(value: object) -> str:
+    return format_local(parse_instant(value)) if isinstance(value, str) and value else ""
 
 
 def _added_text(d: dict) -> Markup:

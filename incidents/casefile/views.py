@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..intake.service import messages_of_incident
 from ..breaches import service
 from ..breaches.affected import is_affected
 from ..breaches.assessment import record_severity
@@ -153,6 +154,7 @@ def _render(incident: Incident, status: int = 200, **posted):
         incident=incident,
         now=now,
         questions=questions(incident.id),
+        inbound_messages=messages_of_incident(incident.id),
         summary=roster.summary(everyone),
         rows=shown,
         found=len(found),

@@ -47,6 +47,15 @@ SPEC: dict[str, dict[str, str]] = {
         "at": TIME, "user_id": INT, "role": TEXT, "channel": TEXT, "action": TEXT, "route": TEXT,
         "incident_id": INT, "document_id": INT, "controller_id": INT, "status": INT, "ip": TEXT, "path": TEXT,
     },
+    "inbound_messages": {
+        "received_at": TIME, "channel": TEXT, "envelope_from": TEXT, "envelope_to": JSONV, "from_header": TEXT,
+        "to_header": TEXT, "subject": TEXT, "message_id": TEXT, "size": INT, "sha256": TEXT, "raw": BYTES,
+        "stored_at": TIME,
+    },
+    "inbound_reviews": {
+        "inbound_message_id": INT, "decision": TEXT, "reason": TEXT, "incident_id": INT, "reviewed_by_id": INT,
+        "reviewed_at": TIME,
+    },
 }  # fmt: skip
 
 # In a fixed order: the order in which a transaction takes the tables' chain locks (so two never wait on each other).

@@ -9,13 +9,26 @@ Create Date: 2026-12-04 03:30:00
 from alembic import op
 from flask import current_app
 
-from incidents.database_roles import APPEND_ONLY, app_role, grant_app_role
+from incidents.database_roles import app_role, grant_app_role
 
 # revision identifiers, used by Alembic.
 revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
+
+# The append-only tables as they were at this revision (incidents/database_roles.py APPEND_ONLY names later ones too,
+# which do not exist yet when this migration runs; each later one gets its refusals in its own migration).
+APPEND_ONLY = (
+    "access_log",
+    "decisions",
+    "documents",
+    "filings",
+    "record_chain",
+    "record_verifications",
+    "severity_assessments",
+    "timeline_events",
+)
 
 
 def upgrade():
