@@ -229,8 +229,8 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         return Markup(": {}").format(FIELD_FORM_LABELS.get(v("field"), v("field")))
     if kind == "edited":
         return Markup(": {}").format(EDITED_LABELS.get(v("field"), v("field")))
-    if kind == "contracts_added":
-        return _added_text(d)
+    if kind in ("contracts_added", "mail_intake"):
+        return _added_text(d) if kind == "contracts_added" else _intake_text(d, v)
     if kind == "filing":
         return _filing_text(d, v)
     if kind in ("decision", "anchor_corrected"):
@@ -260,18 +260,17 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
     if kind in ("contract_removed", "contract_withdrawn"):
         return Markup(": {} — {}").format(v("reference"), v("reason"))
-    if kind == "mail_intake":
-        return Markup(": {} · SHA-256 <code>{}</code>").format(
-            gettext("message %(id)s, arrived %(when)s", id=v("inbound_message_id"), when=_when(d.get("received_at"))),
-            v("sha256"),
-        )
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
 
 
-def _when(value: object) -> str:
-    return format_local(parse_instant(value)) if isinstance(value, str) and value else ""
+def _intake_text(d: dict, v) -> Markup:
+    """An incident accepted from a message to the breach address: which stored message, and its SHA-256."""
+    when = format_local(parse_instant(d["received_at"])) if d.get("received_at") else ""
+    return Markup(": {} · SHA-256 <code>{}</code>").format(
+        gettext("message %(id)s, arrived %(when)s", id=v("inbound_message_id"), when=when), v("sha256")
+    )
 
 
 def _added_text(d: dict) -> Markup:

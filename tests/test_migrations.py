@@ -20,9 +20,19 @@ from incidents.extensions import db
 from tests.conftest import MAKER
 
 from .support.database import ON_POSTGRES, REWRITE_REFUSED, TEST_DATABASE_URL, postgres_url
+from .support.intake import inbound_message_and_review
 
 MIGRATIONS = str(ROOT / "migrations")
-APPEND_ONLY = ("filings", "decisions", "timeline_events", "documents", "severity_assessments", "access_log")
+APPEND_ONLY = (
+    "filings",
+    "decisions",
+    "timeline_events",
+    "documents",
+    "severity_assessments",
+    "access_log",
+    "inbound_messages",
+    "inbound_reviews",
+)
 
 
 @pytest.fixture
@@ -146,6 +156,7 @@ def test_every_append_only_table_refuses_update_and_delete(app, api, make_contra
     record_severity(incident, {"data_types": ["simple"], "identification": "significant"})
     issue_notices(incident, all_=True)
     db.session.commit()
+    inbound_message_and_review()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access_log row
     for table in APPEND_ONLY:
         count = select(func.count()).select_from(db.metadata.tables[table])

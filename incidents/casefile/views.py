@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..intake.service import messages_of_incident
 from ..breaches import service
 from ..breaches.affected import is_affected
 from ..breaches.assessment import record_severity
@@ -22,6 +21,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import choices
+from ..intake.service import messages_of_incident
 from ..labels import BAND_LABELS
 from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import find, get_or_404

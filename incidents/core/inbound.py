@@ -68,7 +68,7 @@ def _header(message: Message, name: str, limit: int) -> str:
     try:
         value = message.get(name)
     except Exception:  # a header that the parser cannot decode: its raw form, normalised
-        value = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")  # type: ignore[attr-defined]
+        value = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
     return one_line(value or "", limit)
 
 

@@ -34,9 +34,7 @@ def serve_command(host: str | None, port: int | None) -> None:
     """Run the SMTP receiver for the breach address until stopped (Ctrl-C or SIGTERM)."""
     server = receiver(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
     server.start()
-    click.echo(
-        f"intake: SMTP on {server.hostname}:{server.port} for {current_app.config['INTAKE_ADDRESS']}", err=True
-    )
+    click.echo(f"intake: SMTP on {server.hostname}:{server.port} for {current_app.config['INTAKE_ADDRESS']}", err=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -11,6 +11,7 @@ The SHA-256 is over the bytes the server returned for BODY.PEEK[], exactly.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
 import ssl
@@ -102,10 +103,8 @@ def fetch(config: Mapping[str, Any]) -> dict[str, int]:
             counts["stored" if new else "known"] += 1
         connection.close()
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             connection.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     if counts["fetched"]:
         log.info("intake_fetched", channel="imap", **counts)
     return counts

@@ -20,7 +20,7 @@ from ..breaches.timeline import actor_id, record_event
 from ..core.fields import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
 from ..core.inbound import MAX_ADDRESS, one_line, sha256, summarise
 from ..core.instants import utcnow
-from ..errors import N_, Conflict, ValidationFailed
+from ..errors import N_, Conflict
 from ..extensions import db
 from ..validation import required_text
 from .models import InboundMessage, InboundReview
@@ -118,9 +118,7 @@ def page_of_all(page: int, size: int = 50) -> tuple[list[InboundMessage], bool]:
 
 
 def review_of(message: InboundMessage) -> InboundReview | None:
-    return db.session.scalars(
-        select(InboundReview).where(InboundReview.inbound_message_id == message.id)
-    ).first()
+    return db.session.scalars(select(InboundReview).where(InboundReview.inbound_message_id == message.id)).first()
 
 
 def messages_of_incident(incident_id: int) -> list[InboundMessage]:
@@ -195,10 +193,3 @@ def reject(message: InboundMessage, reason: object, actor=None) -> InboundReview
     )
     _review(review)
     return review
-
-
-def get_message(message_id: object) -> InboundMessage:
-    message = db.session.get(InboundMessage, message_id) if isinstance(message_id, int) else None
-    if message is None:
-        raise ValidationFailed(N_("no such message"), "message", "not_found")
-    return message

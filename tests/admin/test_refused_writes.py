@@ -18,9 +18,11 @@ from sqlalchemy import select
 from incidents.breaches import service as breaches
 from incidents.core.instants import utcnow
 from incidents.extensions import db
+from incidents.intake import service as intake
 
 from ..support.database import AUDIT_TRAIL
 from ..support.forms import csrf_from
+from ..support.intake import inbound_message
 
 # A post that takes input, a wrong input, and the statuses a refusal may answer with (a redirect only with an
 # error message on the page it leads to). {incident}, {controller}, ... are filled from the world below.
@@ -103,6 +105,8 @@ CASES = {
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),
     "portal.filing": ("/portal/incidents/{incident}/filings", {"ap-kind": "ap_notification"}),
     "portal.question": ("/portal/incidents/{incident}/questions", {"q-text": "Vraag"}),
+    "intake.accept": ("/intake/{message}/accept", {"accept-title": "  "}),
+    "intake.reject": ("/intake/{message}/reject", {"reject-reason": ""}),
 }
 
 # Posts without input: a button whose only refusal is a missing object or a missing right; the CSRF check below
@@ -160,8 +164,10 @@ def world(app, admin, admin_client, handler, make_contract, make_controller):
     incident = breaches.create_incident(
         title="Storing", description="", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id], actor=None
     )
+    message = intake.store_message(inbound_message(), channel="smtp", received_at=utcnow()).message
     db.session.commit()
     return {
+        "message": message.id,
         "incident": incident.id,
         "controller": controller.id,
         "contract": contract.id,

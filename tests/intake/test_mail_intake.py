@@ -33,8 +33,14 @@ BREACH = "datalek@verwerker.example"
 PASSWORD = "correct horse battery"
 
 
-def message(subject="Mogelijk datalek: verkeerde ontvanger", body="Een e-mail met patiëntgegevens ging naar de verkeerde "
-            "ontvanger.\nGraag jullie hulp.", to=BREACH, message_id=None, html=None, attachment=None) -> bytes:
+def message(
+    subject="Mogelijk datalek: verkeerde ontvanger",
+    body="Een e-mail met patiëntgegevens ging naar de verkeerde ontvanger.\nGraag jullie hulp.",
+    to=BREACH,
+    message_id=None,
+    html=None,
+    attachment=None,
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = "Praktijk De Linde <fg@praktijk-delinde.example>"
     msg["To"] = to
@@ -107,7 +113,10 @@ def test_a_message_to_the_breach_address_becomes_a_suspected_incident_whose_cloc
 
     answer = staff.post(
         f"/intake/{inbound.id}/accept",
-        data={"csrf_token": csrf_token(staff, f"/intake/{inbound.id}"), "accept-title": "Verkeerde ontvanger (De Linde)"},
+        data={
+            "csrf_token": csrf_token(staff, f"/intake/{inbound.id}"),
+            "accept-title": "Verkeerde ontvanger (De Linde)",
+        },
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     db.session.expire_all()
@@ -123,7 +132,7 @@ def test_a_message_to_the_breach_address_becomes_a_suspected_incident_whose_cloc
 
     shown = staff.get(f"/incidents/{incident.id}").get_data(as_text=True)
     assert inbound.sha256 in shown and f"/intake/{inbound.id}/original.eml" in shown
-    assert f'data-pending="0"' in staff.get("/intake/").get_data(as_text=True)
+    assert 'data-pending="0"' in staff.get("/intake/").get_data(as_text=True)
 
     # the clocks: a contract whose clause runs from a suspicion (Citodent 6.2) starts at the message's arrival
     contract = make_contract("citodent")
@@ -217,8 +226,10 @@ def test_two_accepts_at_once_make_one_incident_and_no_error(app, smtp_port, user
 
 
 def test_the_message_page_escapes_the_text_and_never_renders_html(app, smtp_port, staff):
-    send(smtp_port, message(subject="Tekst", body="<script>alert(1)</script> & meer",
-                            attachment=("logboek.csv", b"a;b\n1;2\n")))
+    send(
+        smtp_port,
+        message(subject="Tekst", body="<script>alert(1)</script> & meer", attachment=("logboek.csv", b"a;b\n1;2\n")),
+    )
     send(smtp_port, message(subject="Alleen HTML", body=None, html="<p><img src=x onerror=alert(2)>Lek</p>"))
     text, html_only = stored()
     page = staff.get(f"/intake/{text.id}").get_data(as_text=True)
