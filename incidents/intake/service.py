@@ -26,6 +26,9 @@ from ..validation import required_text
 from .models import InboundMessage, InboundReview
 
 MAX_REASON = 2000
+# The title of an incident accepted from a message without a subject when the API caller gives none (stored data:
+# Dutch, as the desk's documents; the web form offers the same words in the page's language).
+DEFAULT_TITLE = "Vermoedelijk datalek gemeld per e-mail"
 
 
 @dataclass(frozen=True)
