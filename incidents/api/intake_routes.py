@@ -58,10 +58,10 @@ def message_json(message: InboundMessage, review: InboundReview | None, *, full:
     return body
 
 
-def _message(message_id: int) -> InboundMessage:
-    message = find(InboundMessage, message_id)
+def _message(inbound_id: int) -> InboundMessage:
+    message = find(InboundMessage, inbound_id)
     if message is None:
-        raise ApiError(404, "not_found", f"there is no inbound message with id {message_id}")
+        raise ApiError(404, "not_found", f"there is no inbound message with id {inbound_id}")
     return message
 
 
@@ -92,15 +92,15 @@ def list_inbound_messages():
     )
 
 
-@bp.get("/inbound-messages/<int:message_id>")
-def get_inbound_message(message_id: int):
-    message = _message(message_id)
+@bp.get("/inbound-messages/<int:inbound_id>")
+def get_inbound_message(inbound_id: int):
+    message = _message(inbound_id)
     return jsonify(message_json(message, service.review_of(message), full=True))
 
 
-@bp.get("/inbound-messages/<int:message_id>/original")
-def get_inbound_original(message_id: int):
-    message = _message(message_id)
+@bp.get("/inbound-messages/<int:inbound_id>/original")
+def get_inbound_original(inbound_id: int):
+    message = _message(inbound_id)
     return Response(
         message.original(),
         mimetype="message/rfc822",
@@ -112,10 +112,10 @@ def get_inbound_original(message_id: int):
     )
 
 
-@bp.post("/inbound-messages/<int:message_id>/accept")
-def accept_inbound_message(message_id: int):
+@bp.post("/inbound-messages/<int:inbound_id>/accept")
+def accept_inbound_message(inbound_id: int):
     data = json_body()  # a malformed body is a 400 whether or not the message exists
-    message = _message(message_id)
+    message = _message(inbound_id)
     reject_unknown(data, {"title"}, "accept takes only a title, not {name}")
     title = data.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):  # none given: the subject
@@ -124,10 +124,10 @@ def accept_inbound_message(message_id: int):
     return jsonify(incident_json(incident)), 201
 
 
-@bp.post("/inbound-messages/<int:message_id>/reject")
-def reject_inbound_message(message_id: int):
+@bp.post("/inbound-messages/<int:inbound_id>/reject")
+def reject_inbound_message(inbound_id: int):
     data = json_body()
-    message = _message(message_id)
+    message = _message(inbound_id)
     reject_unknown(data, {"reason"}, "reject takes only a reason, not {name}")
     review = service.reject(message, data.get("reason"), actor=g.api_user)
     return jsonify(message_json(message, review))

@@ -694,7 +694,7 @@ SPEC["paths"]["/documents/{document_id}"] = {
     },
 }
 # Intake by e-mail (intake_routes.py): the messages sent to the breach address, stored as received.
-INBOUND_ID = [{"name": "message_id", "in": "path", "required": True, "schema": INPUT_ID}]
+INBOUND_ID = [{"name": "inbound_id", "in": "path", "required": True, "schema": INPUT_ID}]
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 SCHEMAS["InboundReview"] = {
     "type": ["object", "null"],
@@ -760,11 +760,11 @@ SPEC["paths"]["/inbound-messages"] = {
         ],
     )
 }
-SPEC["paths"]["/inbound-messages/{message_id}"] = {
+SPEC["paths"]["/inbound-messages/{inbound_id}"] = {
     "parameters": INBOUND_ID,
     "get": op("A message with its text and attachments (by name)", 200, ref("InboundMessage"), errors=(401, 404)),
 }
-SPEC["paths"]["/inbound-messages/{message_id}/original"] = {
+SPEC["paths"]["/inbound-messages/{inbound_id}/original"] = {
     "parameters": INBOUND_ID,
     "get": {
         "summary": "The message exactly as received (its SHA-256 in the header)",
@@ -778,7 +778,7 @@ SPEC["paths"]["/inbound-messages/{message_id}/original"] = {
         },
     },
 }
-SPEC["paths"]["/inbound-messages/{message_id}/accept"] = {
+SPEC["paths"]["/inbound-messages/{inbound_id}/accept"] = {
     "parameters": INBOUND_ID,
     "post": op(
         "Accept: a suspected incident aware at the message's arrival (409 already_reviewed once reviewed)",
@@ -789,7 +789,7 @@ SPEC["paths"]["/inbound-messages/{message_id}/accept"] = {
         optional_body=True,
     ),
 }
-SPEC["paths"]["/inbound-messages/{message_id}/reject"] = {
+SPEC["paths"]["/inbound-messages/{inbound_id}/reject"] = {
     "parameters": INBOUND_ID,
     "post": op(
         "Reject with a reason (409 already_reviewed once reviewed)",
