@@ -119,3 +119,26 @@ WEBHOOK_BACKOFF_SECONDS = [60, 300, 900, 3600, 14400]
 RECORD_VERIFY_HOURS = 24
 # Processes that verify long chains side by side (segments of 250,000 links); None: one per core.
 RECORD_VERIFY_PROCESSES = None
+
+# Intake by e-mail (incidents/intake/): messages sent to the breach address become suspected incidents in a review
+# queue (Intake page), each stored exactly as it arrived, with its SHA-256, as proof. Two ways in, either or both:
+# - an IMAP mailbox that receives the breach address's mail: `flask --app wsgi intake fetch`, and every pass of the
+#   worker when INTAKE_IMAP_HOST is set. Unseen messages are stored, then marked seen; INTERNALDATE is the arrival.
+# - the built-in SMTP receiver for on-premise use: `flask --app wsgi intake serve` listens on INTAKE_SMTP_HOST and
+#   INTAKE_SMTP_PORT, takes mail for INTAKE_ADDRESS only (any other recipient: 550) up to INTAKE_MAX_BYTES (larger:
+#   552), and stores each message before it answers 250. Put it behind the organisation's mail relay; it does no
+#   TLS or authentication of its own.
+INTAKE_ADDRESS = "datalek@verwerker.example"  # the breach address (compared without regard to case)
+INTAKE_MAX_BYTES = 25 * 1024 * 1024  # the largest message taken (the SMTP SIZE limit)
+INTAKE_IMAP_HOST = None  # None: no IMAP mailbox
+INTAKE_IMAP_PORT = None  # None: 993 for "tls", 143 for "starttls" and "none"
+INTAKE_IMAP_SECURITY = "tls"  # "tls" (IMAPS), "starttls", or "none" (only on loopback or a trusted network)
+INTAKE_IMAP_CA_FILE = None  # a CA bundle to trust besides the system's (a private mail server's certificate)
+INTAKE_IMAP_USER = None
+# The password comes from the environment (INCIDENTS_INTAKE_IMAP_PASSWORD), never from a file in the repository.
+INTAKE_IMAP_PASSWORD = None
+INTAKE_IMAP_FOLDER = "INBOX"
+INTAKE_IMAP_TIMEOUT_SECONDS = 30
+INTAKE_SMTP_HOST = "127.0.0.1"
+INTAKE_SMTP_PORT = 8025
+INTAKE_SMTP_NAME = None  # the name the receiver greets with (default "localhost")

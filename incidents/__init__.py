@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from .casefile.views import bp as incidents_bp
     from .dashboard.views import bp as dashboard_bp
     from .drafts.views import bp as drafts_bp
+    from .intake.views import bp as intake_bp
     from .notices.views import bp as notices_bp
     from .notifications.views import bp as notifications_bp
     from .parties import search_views  # noqa: F401 (its route joins the parties blueprint)
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from .regimes.views import bp as regimes_bp
 
     app.register_blueprint(regimes_bp)
+    app.register_blueprint(intake_bp)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
@@ -163,6 +165,7 @@ def register_cli(app: Flask) -> None:
     from .admin.cli import tokens_cli, users_cli
     from .check import check_command
     from .demo.cli import demo_cli
+    from .intake.cli import intake_cli
     from .notices.cli import outbox_cli
     from .record.cli import verify_command
     from .reminders.cli import tick_command, worker_command
@@ -175,3 +178,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(intake_cli)

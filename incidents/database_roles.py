@@ -20,6 +20,8 @@ APPEND_ONLY = (
     "decisions",
     "documents",
     "filings",
+    "inbound_messages",  # intake by e-mail: the message as received (the proof) and its one review
+    "inbound_reviews",
     "record_chain",
     "record_verifications",
     "regime_classifications",

@@ -136,6 +136,7 @@ EVENT_LABELS = {
     "regime_facts": _l("Answers for a statutory report filled in"),
     "regime_filed": _l("Statutory report filed"),
     "regime_request": _l("Report requested by the recipient"),
+    "mail_intake": _l("Accepted from an e-mail to the breach address"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
@@ -232,8 +233,8 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         return Markup(": {}").format(FIELD_FORM_LABELS.get(v("field"), v("field")))
     if kind == "edited":
         return Markup(": {}").format(EDITED_LABELS.get(v("field"), v("field")))
-    if kind == "contracts_added":
-        return _added_text(d)
+    if kind in ("contracts_added", "mail_intake"):
+        return _added_text(d) if kind == "contracts_added" else _intake_text(d, v)
     if kind == "filing":
         return _filing_text(d, v)
     if kind in ("decision", "anchor_corrected"):
@@ -266,6 +267,14 @@ def _event_text(kind: str, d: dict, v) -> Markup:
     if kind == "severity_assessed":
         return Markup(": {} ({})").format(format_decimal(d["se"], format="#,##0.##"), BAND_LABELS.get(v("band"), ""))
     return Markup("")
+
+
+def _intake_text(d: dict, v) -> Markup:
+    """An incident accepted from a message to the breach address: which stored message, and its SHA-256."""
+    when = format_local(parse_instant(d["received_at"])) if d.get("received_at") else ""
+    return Markup(": {} · SHA-256 <code>{}</code>").format(
+        gettext("message %(id)s, arrived %(when)s", id=v("inbound_message_id"), when=when), v("sha256")
+    )
 
 
 def _added_text(d: dict) -> Markup:

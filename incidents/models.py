@@ -6,6 +6,7 @@ from .breaches.models import AffectedContract, Decision, Filing, Incident, Oblig
 from .breaches.references import ReferenceCounter
 from .calendar.models import CalendarFeed
 from .idempotency.models import IdempotencyKey
+from .intake.models import InboundMessage, InboundReview
 from .notices.models import Document, OutboxMessage
 from .notifications.models import Notification
 from .parties.models import Contract, Controller, ProfileVersion
@@ -26,6 +27,8 @@ __all__ = [
     "Document",
     "Filing",
     "IdempotencyKey",
+    "InboundMessage",
+    "InboundReview",
     "Incident",
     "Notification",
     "Obligation",

@@ -203,6 +203,7 @@ from . import (  # noqa: E402, F401
     drafts_routes,
     idempotency,
     incidents_routes,
+    intake_routes,
     notices_routes,
     openapi,
     parties_routes,

@@ -693,6 +693,112 @@ SPEC["paths"]["/documents/{document_id}"] = {
         },
     },
 }
+# Intake by e-mail (intake_routes.py): the messages sent to the breach address, stored as received.
+INBOUND_ID = [{"name": "inbound_id", "in": "path", "required": True, "schema": INPUT_ID}]
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+SCHEMAS["InboundReview"] = {
+    "type": ["object", "null"],
+    "required": ["decision", "reason", "incident_id", "reviewed_by", "reviewed_at"],
+    "properties": {
+        "decision": {"enum": ["accept", "reject"]},
+        "reason": {**TEXT_OR_NULL, "description": "why it was rejected"},
+        "incident_id": {**NULLABLE_ID, "description": "the suspected incident it became, when accepted"},
+        "reviewed_by": {**TEXT_OR_NULL, "description": "the e-mail address of the user who reviewed it"},
+        "reviewed_at": INSTANT,
+    },
+}
+SCHEMAS["InboundMessage"] = {
+    "type": "object",
+    "required": [
+        "id", "received_at", "channel", "envelope_from", "envelope_to", "from", "to", "subject", "message_id",
+        "size", "sha256", "review",
+    ],
+    "properties": {
+        "id": ID,
+        "received_at": {**INSTANT, "description": "the arrival (SMTP: end of DATA; IMAP: INTERNALDATE)"},
+        "channel": {"enum": ["imap", "smtp"]},
+        "envelope_from": TEXT_OR_NULL,
+        "envelope_to": {"type": "array", "items": {"type": "string"}},
+        "from": {"type": "string"},
+        "to": {"type": "string"},
+        "subject": {"type": "string", "description": "decoded and normalised to one line"},
+        "message_id": TEXT_OR_NULL,
+        "size": {"type": "integer", "minimum": 0},
+        "sha256": {**SHA256, "description": "of the message's bytes exactly as received (see /original)"},
+        "review": ref("InboundReview"),
+        "text": {"type": "string", "description": "the first text/plain part (only on the single message)"},
+        "html_only": {"type": "boolean", "description": "an HTML body and no text one (never rendered)"},
+        "attachments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "content_type", "size"],
+                "properties": {"name": {"type": "string"}, "content_type": {"type": "string"}, "size": ID},
+            },
+        },
+    },
+}  # fmt: skip
+SCHEMAS["InboundMessagePage"] = {
+    "type": "object",
+    "required": ["inbound_messages", "page", "pages", "total"],
+    "properties": {
+        "inbound_messages": {"type": "array", "items": ref("InboundMessage")},
+        "page": ID,
+        "pages": ID,
+        "total": ID,
+    },
+}
+SPEC["paths"]["/inbound-messages"] = {
+    "get": op(
+        "Messages sent to the breach address, newest first (default: those awaiting review)",
+        200,
+        ref("InboundMessagePage"),
+        errors=(401, 422),
+        params=[
+            {"name": "status", "in": "query", "schema": {"enum": ["pending", "reviewed", "all"]}},
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+        ],
+    )
+}
+SPEC["paths"]["/inbound-messages/{inbound_id}"] = {
+    "parameters": INBOUND_ID,
+    "get": op("A message with its text and attachments (by name)", 200, ref("InboundMessage"), errors=(401, 404)),
+}
+SPEC["paths"]["/inbound-messages/{inbound_id}/original"] = {
+    "parameters": INBOUND_ID,
+    "get": {
+        "summary": "The message exactly as received (its SHA-256 in the header)",
+        "responses": {
+            "200": {
+                "description": "The stored bytes",
+                "headers": {"X-Content-SHA256": {"schema": SHA256}},
+                "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            **_errors(401, 404, 409),
+        },
+    },
+}
+SPEC["paths"]["/inbound-messages/{inbound_id}/accept"] = {
+    "parameters": INBOUND_ID,
+    "post": op(
+        "Accept: a suspected incident aware at the message's arrival (409 already_reviewed once reviewed)",
+        201,
+        ref("Incident"),
+        "AcceptInbound",
+        (400, 401, 404, 409, 422),
+        optional_body=True,
+    ),
+}
+SPEC["paths"]["/inbound-messages/{inbound_id}/reject"] = {
+    "parameters": INBOUND_ID,
+    "post": op(
+        "Reject with a reason (409 already_reviewed once reviewed)",
+        200,
+        ref("InboundMessage"),
+        "RejectInbound",
+        (400, 401, 404, 409, 422),
+    ),
+}
 SCHEMAS["APDraftAnswer"] = {
     "type": "object",
     "required": ["key", "question", "answer", "source", "gap", "highlight"],

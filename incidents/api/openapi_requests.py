@@ -216,6 +216,19 @@ REQUESTS: dict[str, dict] = {
             "reason": text(MAX_DESCRIPTION_LENGTH, required=True),
         },
     },
+    "AcceptInbound": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "title": text(MAX_TITLE_LENGTH, description="the incident's title; default the message's subject"),
+        },
+    },
+    "RejectInbound": {
+        "type": "object",
+        "required": ["reason"],
+        "additionalProperties": False,
+        "properties": {"reason": text(2000, required=True)},
+    },
     "Dismiss": {
         "type": "object",
         "required": ["reason"],

@@ -21,6 +21,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import choices
+from ..intake.service import messages_of_incident
 from ..labels import BAND_LABELS
 from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import find, get_or_404
@@ -153,6 +154,7 @@ def _render(incident: Incident, status: int = 200, **posted):
         incident=incident,
         now=now,
         questions=questions(incident.id),
+        inbound_messages=messages_of_incident(incident.id),
         summary=roster.summary(everyone),
         rows=shown,
         found=len(found),

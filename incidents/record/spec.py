@@ -56,6 +56,15 @@ SPEC: dict[str, dict[str, str]] = {
         "recipient": TEXT, "reference": TEXT, "note": TEXT, "content": TEXT, "sha256": TEXT, "recorded_by_id": INT,
         "recorded_at": TIME,
     },
+    "inbound_messages": {
+        "received_at": TIME, "channel": TEXT, "envelope_from": TEXT, "envelope_to": JSONV, "from_header": TEXT,
+        "to_header": TEXT, "subject": TEXT, "message_id": TEXT, "size": INT, "sha256": TEXT, "raw": BYTES,
+        "stored_at": TIME,
+    },
+    "inbound_reviews": {
+        "inbound_message_id": INT, "decision": TEXT, "reason": TEXT, "incident_id": INT, "reviewed_by_id": INT,
+        "reviewed_at": TIME,
+    },
 }  # fmt: skip
 
 # In a fixed order: the order in which a transaction takes the tables' chain locks (so two never wait on each other).

@@ -14,15 +14,18 @@ TEXTS = {
     "nl": {
         "heading": "Integriteit van ons dossier",
         "intro": "Wat wij vastleggen (registraties, verzonden documenten, besluiten, tijdlijn, ernstbeoordelingen, "
-        "wettelijke classificaties en meldingen en toegangslog) is een hashketen: elke regel is verzegeld samen "
-        "met de regel ervoor. Dit waren de laatste schakels op {at}. Bewaar ze: een latere wijziging van ons "
-        "dossier vóór dit moment laat zich tegen deze waarden aantonen (flask verify --witness).",
+        "wettelijke classificaties en meldingen, toegangslog en per e-mail ontvangen meldingen) is een hashketen: "
+        "elke regel is verzegeld samen met de regel ervoor. Dit waren de laatste schakels op {at}. Bewaar ze: een "
+        "latere wijziging van ons dossier vóór dit moment laat zich tegen deze waarden aantonen (flask verify "
+        "--witness).",
         "access_log": "Toegangslog",
         "decisions": "Besluiten",
         "documents": "Verzonden documenten",
         "filings": "Registraties",
         "regime_classifications": "Wettelijke classificaties (NIS2 e.d.)",
         "regime_filings": "Wettelijke meldingen (NIS2 e.d.)",
+        "inbound_messages": "Per e-mail ontvangen meldingen",
+        "inbound_reviews": "Beoordelingen van die meldingen",
         "severity_assessments": "Ernstbeoordelingen",
         "timeline_events": "Tijdlijn",
         "empty": "(nog leeg)",
@@ -30,15 +33,17 @@ TEXTS = {
     "en": {
         "heading": "Integrity of our record",
         "intro": "What we record (filings, documents sent, decisions, timeline, severity assessments, statutory "
-        "classifications and reports, and access log) is a hash chain: each entry is sealed together with the one "
-        "before it. These were the last links at {at}. Keep them: a later change to our record before this "
-        "moment can be shown against these values (flask verify --witness).",
+        "classifications and reports, access log and reports received by e-mail) is a hash chain: each entry is "
+        "sealed together with the one before it. These were the last links at {at}. Keep them: a later change to "
+        "our record before this moment can be shown against these values (flask verify --witness).",
         "access_log": "Access log",
         "decisions": "Decisions",
         "documents": "Documents sent",
         "filings": "Filings",
         "regime_classifications": "Statutory classifications (NIS2 etc.)",
         "regime_filings": "Statutory reports (NIS2 etc.)",
+        "inbound_messages": "Reports received by e-mail",
+        "inbound_reviews": "Reviews of those reports",
         "severity_assessments": "Severity assessments",
         "timeline_events": "Timeline",
         "empty": "(still empty)",

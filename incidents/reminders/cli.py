@@ -10,6 +10,7 @@ from flask import current_app
 
 from ..core.instants import utcnow
 from ..idempotency.service import purge_expired
+from ..intake import imap as intake_imap
 from ..notices.outbox import deliver_due as deliver_mail
 from ..record.service import verify_when_due
 from ..webhooks.delivery import deliver_due as deliver_webhooks
@@ -38,6 +39,7 @@ def one_pass(worker: str) -> dict[str, int]:
             break
     expired = purge_expired(utcnow())
     verified = verify_when_due(utcnow())
+    fetched = _fetch_mail()
     return {
         "reminders": sent,
         "suspected_too_long": suspected,
@@ -46,7 +48,20 @@ def one_pass(worker: str) -> dict[str, int]:
         "webhooks_sent": hooked,
         "idempotency_keys_expired": expired,
         "record_verified": verified,
+        "intake_stored": fetched,
     }
+
+
+def _fetch_mail() -> int:
+    """The breach mailbox, when one is configured (INTAKE_IMAP_HOST): the messages newly stored. A mailbox that
+    cannot be reached now is tried again next pass; it does not stop the reminders."""
+    if not intake_imap.configured(current_app.config):
+        return 0
+    try:
+        return intake_imap.fetch(current_app.config)["stored"]
+    except (intake_imap.ImapError, intake_imap.imaplib.IMAP4.error, OSError) as exc:
+        click.echo(f"intake: IMAP fetch failed: {type(exc).__name__}: {exc}", err=True)
+        return 0
 
 
 def _name() -> str:

@@ -17,11 +17,17 @@ down_revision = '0024'
 branch_labels = None
 depends_on = None
 
-# The append-only tables at this revision (not the live list: a table added later gets its triggers in its own
-# migration, and does not exist yet when this one runs).
+# The append-only tables as they were at this revision (incidents/database_roles.py APPEND_ONLY names later ones too,
+# which do not exist yet when this migration runs; each later one gets its refusals in its own migration).
 APPEND_ONLY = (
-    'access_log', 'decisions', 'documents', 'filings', 'record_chain', 'record_verifications',
-    'severity_assessments', 'timeline_events',
+    "access_log",
+    "decisions",
+    "documents",
+    "filings",
+    "record_chain",
+    "record_verifications",
+    "severity_assessments",
+    "timeline_events",
 )
 
 

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from incidents.breaches import service as breaches
 from incidents.core.instants import utcnow
 from incidents.extensions import db
+from incidents.intake import service as intake
 
 from ..support.database import AUDIT_TRAIL
 from ..support.forms import csrf_from
+from ..support.intake import inbound_message
 
 # A post that takes input, a wrong input, and the statuses a refusal may answer with (a redirect only with an
 # error message on the page it leads to). {incident}, {controller}, ... are filled from the world below.
@@ -117,6 +119,8 @@ CASES = {
         "/incidents/{incident}/regimes/nis2/stages/early_warning/filings",
         {"at": "2026-11-20T10:00", "channel": "portal", "reference": "ZC-1"},
     ),  # not classified as significant yet
+    "intake.accept": ("/intake/{message}/accept", {"accept-title": "  "}),
+    "intake.reject": ("/intake/{message}/reject", {"reject-reason": ""}),
 }
 
 # Posts without input: a button whose only refusal is a missing object or a missing right; the CSRF check below
@@ -174,8 +178,10 @@ def world(app, admin, admin_client, handler, make_contract, make_controller):
     incident = breaches.create_incident(
         title="Storing", description="", aware_at=utcnow() - timedelta(hours=1), contract_ids=[contract.id], actor=None
     )
+    message = intake.store_message(inbound_message(), channel="smtp", received_at=utcnow()).message
     db.session.commit()
     return {
+        "message": message.id,
         "incident": incident.id,
         "controller": controller.id,
         "contract": contract.id,

@@ -40,6 +40,11 @@ ENDPOINTS = [
     ("POST", "/incidents/{incident_id}/notices"),
     ("GET", "/outbox/{message_id}"),
     ("GET", "/documents/{document_id}"),
+    ("GET", "/inbound-messages"),
+    ("GET", "/inbound-messages/{inbound_id}"),
+    ("GET", "/inbound-messages/{inbound_id}/original"),
+    ("POST", "/inbound-messages/{inbound_id}/accept"),
+    ("POST", "/inbound-messages/{inbound_id}/reject"),
     ("GET", "/openapi.json"),
 ]
 PROTECTED = [e for e in ENDPOINTS if e[1] != "/openapi.json"]

@@ -31,7 +31,7 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
         "reminders=3 suspected_too_long=0 regime_stage_reminders=0 mail_sent=3 webhooks_sent=0 "
-        "idempotency_keys_expired=0 record_verified=0"
+        "idempotency_keys_expired=0 record_verified=0 intake_stored=0"
     )  # the notice, the consultation and the report of the investigation (BOZ 5.2, 5.3, 5.4)
     assert sorted(db.session.scalars(select(Reminder.point))) == ["pct50", "pct50", "pct50"]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
@@ -43,7 +43,7 @@ def test_the_tick_command(app, runner, user, make_contract, smtp):
         again.exit_code == 0
         and again.output.strip()
         == "reminders=0 suspected_too_long=0 regime_stage_reminders=0 mail_sent=0 webhooks_sent=0 "
-        "idempotency_keys_expired=0 record_verified=0"
+        "idempotency_keys_expired=0 record_verified=0 intake_stored=0"
     )
     assert smtp.inbox.count() == 3
 

@@ -150,6 +150,8 @@ def world(app, make_controller, make_contract):
     from incidents.breaches.service import create_incident
     from incidents.notices.service import issue_notices
 
+    from ..support.intake import inbound_message_and_review
+
     a = make_controller(name="Tandartspraktijk Alfa", contact_email="fg@alfa.example")
     b = make_controller(name="Kliniek Beta", contact_email="fg@beta.example")
     a_contract = make_contract("boz-72h", a, reference="VO-ALFA")
@@ -169,7 +171,9 @@ def world(app, make_controller, make_contract):
     db.session.commit()
     messages = {m.controller_id: m for m in issue_notices(shared, all_=True)}
     db.session.commit()
+    inbound = inbound_message_and_review()  # a message sent to the breach address (intake by e-mail)
     return SimpleNamespace(
+        inbound=inbound,
         a=a,
         b=b,
         a_contract=a_contract,

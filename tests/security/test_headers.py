@@ -45,6 +45,8 @@ def _values(world) -> dict[str, object]:
         "document_id": world.a_document_id,
         "message_id": world.a_message.id,
         "token": "not-a-valid-acknowledgement-token",
+        "regime_key": "nis2",
+        "stage_key": "early_warning",
     }
 
 

@@ -31,6 +31,7 @@ from incidents.core.scope import MAX_NOTE
 from incidents.errors import ValidationFailed
 from incidents.extensions import db
 from incidents.input_guard import MAX_QUERY_VALUE
+from incidents.intake.service import store_message
 from incidents.parties import service as parties
 from incidents.parties.csv_import import ImportRefused
 from incidents.parties.csv_import import import_contracts as import_contracts_from
@@ -40,6 +41,7 @@ from tests.conftest import MAKER
 from ..admin.test_refused_writes import CASES, filled, snapshot
 from ..support import people
 from ..support.forms import csrf_from, csrf_token, log_in
+from ..support.intake import inbound_message
 from ..support.people import log_in_as
 from .conftest import PASSWORD
 
@@ -75,6 +77,7 @@ def world(app, make_controller, make_contract, make_user):
     make_user("fg@alfa.example", role="controller", controller=controller)
     _, handler_token = create_token("handler@verwerker.example", "tests")
     _, controller_token = create_token("fg@alfa.example", "tests")
+    inbound = store_message(inbound_message(), channel="smtp", received_at=now).message
     db.session.commit()
     return {
         "incident": incident.id,
@@ -85,6 +88,7 @@ def world(app, make_controller, make_contract, make_user):
         "handler_token": handler_token,
         "controller_token": controller_token,
         "handler": handler.id,
+        "message": inbound.id,
     }
 
 

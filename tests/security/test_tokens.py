@@ -210,6 +210,7 @@ def _fill(template: str, world) -> str:
         "message_id": world.a_message.id,
         "document_id": world.a_document_id,
         "controller_id": world.a.id,
+        "inbound_id": world.inbound.id,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
