@@ -25,10 +25,11 @@ from ..core.fields import FIELD_KEYS
 from ..core.profiles import NORMS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
 from ..parties.service import LEGAL_BASES, MAX_REFERENCE
+from ..authorities import all_authorities
 from ..profiles import all_profiles
 from . import CONTROLLER_ENDPOINTS, PREFIX, bp
 from .incidents_routes import MAX_PAGE
-from .openapi_inputs import CHARACTER, DATE, NOT_SPACE, trimmed_choice
+from .openapi_inputs import CHARACTER, DATE, NOT_SPACE, country_choice, trimmed_choice
 from .openapi_inputs import ID as INPUT_ID
 from .openapi_requests import AUTHORITY_ACTION, REQUESTS, RULES
 
@@ -100,6 +101,25 @@ CONTROLLER_EXTRA = {
     "legal_basis": {"enum": list(LEGAL_BASES)},
     "joint_controllers": {"type": "string"},
     "subjects_contact": {"type": "string"},
+    "country": {"type": "string", "description": "ISO 3166-1 alpha-2 code of the country of establishment"},
+    "main_establishment": {
+        "type": "string",
+        "description": "the EU/EEA state of the main establishment (cross-border processing); empty: the country",
+    },
+    "authority": {
+        "type": ["object", "null"],
+        "readOnly": True,
+        "description": "the competent supervisory authority (read-only): the main establishment's (lead authority) "
+        "or the country's; null when the controller is established outside the EEA (then every authority where "
+        "affected data subjects live, EDPB Guidelines 9/2022 §73)",
+        "required": ["country", "name", "short_name", "url"],
+        "properties": {
+            "country": {"type": "string"},
+            "name": {"type": "string"},
+            "short_name": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    },
 }
 
 SCHEMAS = {
@@ -1198,6 +1218,9 @@ def document() -> dict:
     CONTROLLER_ENDPOINTS, so the two cannot disagree)."""
     served = copy.deepcopy(SPEC)
     served["components"]["schemas"]["NewContract"]["properties"]["profile"] = trimmed_choice(sorted(all_profiles()))
+    served["components"]["schemas"]["NewController"]["properties"]["main_establishment"] = country_choice(
+        all_authorities().by_country, empty="none (the country's authority; not cross-border)"
+    )
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/") or rule.endpoint == "api.openapi":
             continue

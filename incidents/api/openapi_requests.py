@@ -11,6 +11,7 @@ incident's own times), on the clock, or on the caller; its ``code`` and ``field`
 from __future__ import annotations
 
 from ..breaches.models import AP_FOLLOW_UPS, DECISION_VIA, FILING_KINDS, NOTIFY_AP_CHOICES, SUBJECTS_GROUNDS
+from ..core.authorities import COUNTRY_CODES
 from ..core.ap_form import (
     CROSS_BORDER,
     INCIDENT_KINDS,
@@ -26,6 +27,7 @@ from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIE
 from ..notices.models import NOTICE_VERSIONS
 from ..parties.service import LEGAL_BASES
 from .openapi_inputs import (
+    country_choice,
     ID,
     ID_LIST,
     INSTANT,
@@ -127,6 +129,9 @@ REQUESTS: dict[str, dict] = {
             "language": trimmed_choice(("nl", "en"), empty="nl", nullable=True),
             "legal_basis": trimmed_choice(LEGAL_BASES, empty="AVG", nullable=True),
             **{name: text(length) for name, length in CONTROLLER_TEXTS.items()},
+            "country": country_choice(COUNTRY_CODES, empty="NL"),
+            # the EU/EEA states of config/authorities.toml: filled in when the document is served (openapi.py)
+            "main_establishment": {"type": ["string", "null"]},
         },
     },
     "NewContract": {
