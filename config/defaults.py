@@ -17,6 +17,8 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 PROFILES_DIR = None  # default: config/profiles next to this file
 # The EU/EEA supervisory authorities (a controller's competent authority); validated at start-up like the profiles.
 AUTHORITIES_FILE = None  # default: config/authorities.toml next to this file
+# The EDPB common breach-notification template: its sections, fields and where the desk holds each answer.
+EDPB_TEMPLATE_FILE = None  # default: config/edpb-template.toml next to this file
 
 # Working target for "immediately" per profile key, overriding the profile file, e.g. {"doctolib": 12}.
 PROFILE_TARGET_HOURS = {}

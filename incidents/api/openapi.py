@@ -771,6 +771,12 @@ SCHEMAS["APDraft"] = {
             },
         },
         "gaps": {"type": "array", "items": {"type": "string"}},
+        "authority": {"type": "string", "description": "short name of the controller's competent authority"},
+        "dutch_ap": {
+            "type": "boolean",
+            "description": "false: the controller notifies another authority; this draft only follows the AP form's "
+            "structure (use the EDPB template draft)",
+        },
     },
     "description": "The AP notification draft in the AP form's chapters 1-10; question keys are stable. `late` is "
     "true when the 72 hours have passed without an AP notification (question 4.late_reason is then "
@@ -792,6 +798,84 @@ SPEC["paths"]["/incidents/{incident_id}/ap-draft"] = _path(
     }
 )
 SPEC["paths"]["/incidents/{incident_id}/ap-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
+    "schema": {"type": "string", "format": "binary"}
+}
+
+SCHEMAS["EDPBDraftAnswer"] = {
+    "type": "object",
+    "required": ["key", "question", "answer", "source", "gap", "highlight"],
+    "properties": {
+        "key": {"type": "string", "description": "the template field's key (config/edpb-template.toml)"},
+        "question": {"type": "string"},
+        "answer": TEXT_OR_NULL,
+        "source": {
+            "type": "string",
+            "description": "where the desk holds the answer: field:, detail:, controller:, scope:, computed: or none",
+        },
+        "gap": {"type": "boolean"},
+        "highlight": {"type": "boolean"},
+        "hint": TEXT_OR_NULL,
+    },
+}
+SCHEMAS["EDPBDraft"] = {
+    "type": "object",
+    "required": ["incident_id", "incident_reference", "controller_id", "template", "sections", "gaps"],
+    "properties": {
+        "incident_id": ID,
+        "incident_reference": {"type": "string"},
+        "controller_id": ID,
+        "controller_name": {"type": "string"},
+        "language": {"enum": ["nl", "en"]},
+        "generated_at": INSTANT,
+        "template": {
+            "type": "object",
+            "required": ["title", "version", "status"],
+            "properties": {
+                "title": {"type": "string"},
+                "version": {"type": "string"},
+                "status": {
+                    "enum": ["unverified", "published"],
+                    "description": "unverified: the keys are not yet checked against the published template",
+                },
+            },
+        },
+        "authority": {
+            "type": ["string", "null"],
+            "description": "the competent authority and its notification page; null outside the EEA (none picked)",
+        },
+        "sections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "title", "answers"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "title": {"type": "string"},
+                    "answers": {"type": "array", "items": ref("EDPBDraftAnswer")},
+                },
+            },
+        },
+        "gaps": {"type": "array", "items": {"type": "string"}},
+    },
+    "description": "The draft in the EDPB common breach-notification template for one controller: every field of "
+    "the template, answered from that controller's own facts or marked as a gap.",
+}
+SPEC["paths"]["/incidents/{incident_id}/edpb-draft"] = _path(
+    get={
+        **op(
+            "The draft notification in the EDPB common template for one controller",
+            200,
+            ref("EDPBDraft"),
+            errors=(401, 404, 422),
+            params=[
+                {"name": "controller_id", "in": "query", "required": True, "schema": INPUT_ID},
+                {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"], "default": "nl"}},
+                {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"], "default": "json"}},
+            ],
+        )
+    }
+)
+SPEC["paths"]["/incidents/{incident_id}/edpb-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
     "schema": {"type": "string", "format": "binary"}
 }
 
