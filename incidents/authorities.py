@@ -54,12 +54,14 @@ def competence_of(controller: _Established) -> Competence:
 
 
 @dataclass(frozen=True)
-class _Establishment:
+class Established:
+    """Where a controller is established, read without its row (a query's columns)."""
+
     country: str
     main_establishment: str
 
 
-DUTCH = _Establishment("NL", "")
+DUTCH = Established("NL", "")
 
 
 def _establishment_of(controller: object) -> _Established:
@@ -73,7 +75,7 @@ def _establishment_of(controller: object) -> _Established:
                 or_(Controller.country != "NL", Controller.main_establishment != "")
             )
         )
-        g.establishments = {i: _Establishment(country, main) for i, country, main in rows}
+        g.establishments = {i: Established(country, main) for i, country, main in rows}
     return g.establishments.get(controller, DUTCH)
 
 
@@ -97,3 +99,20 @@ def kind_label(kind: str, controller: object = None) -> str:
     if kind == "ap_notification":
         return gettext("Notification to the %(authority)s", authority=authority_short(controller))
     return gettext("Follow-up to the notification to the %(authority)s", authority=authority_short(controller))
+
+
+OUTSIDE_EEA_WORDS = (
+    "toezichthouders van de lidstaten waar de betrokkenen wonen",
+    "supervisory authorities of the member states where the data subjects live",
+)
+
+
+def authority_names(controller: _Established) -> tuple[str, str] | None:
+    """A controller's authority in Dutch and English, as documents outside a request say it (reminders, calendar
+    feeds); None for the Dutch AP, whose existing words stay as they are."""
+    found = competence_of(controller).authority
+    if found is None:
+        return OUTSIDE_EEA_WORDS
+    if found.country == "NL":
+        return None
+    return found.label("nl"), found.label("en")
