@@ -19,8 +19,11 @@ from .paths import FILES
 
 
 class _Established(Protocol):
-    country: str
-    main_establishment: str
+    @property
+    def country(self) -> str: ...
+
+    @property
+    def main_establishment(self) -> str: ...
 
 
 def init_app(app: Flask) -> None:
@@ -83,7 +86,11 @@ def authority_short(controller: object) -> str:
     """The short name of a controller's authority ("AP", "GBA/APD"), or the words for several where none is
     competent on its own."""
     found = competence_of(_establishment_of(controller)).authority
-    return found.short_name if found else gettext("supervisory authorities of the member states where the data subjects live")
+    return (
+        found.short_name
+        if found
+        else gettext("supervisory authorities of the member states where the data subjects live")
+    )
 
 
 def kind_label(kind: str, controller: object = None) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import current_app, jsonify
 
+from ..authorities import all_authorities
 from ..breaches.models import (
     ACKNOWLEDGEMENT,
     AP_FOLLOW_UPS,
@@ -25,7 +26,6 @@ from ..core.fields import FIELD_KEYS
 from ..core.profiles import NORMS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
 from ..parties.service import LEGAL_BASES, MAX_REFERENCE
-from ..authorities import all_authorities
 from ..profiles import all_profiles
 from . import CONTROLLER_ENDPOINTS, PREFIX, bp
 from .incidents_routes import MAX_PAGE

@@ -100,7 +100,7 @@ def country_choice(codes: Iterable[str], *, empty: str) -> dict:
     codes = sorted(codes)
     for code in codes:
         assert len(code) == 2 and code.isalpha(), code
-    either = "|".join(f"[{a}{a.lower()}][{b}{b.lower()}]" for a, b in codes)
+    either = "|".join(f"[{c[0]}{c[0].lower()}][{c[1]}{c[1].lower()}]" for c in codes)
     return {
         "type": ["string", "null"],
         "pattern": _trimmed(either, optional=True),

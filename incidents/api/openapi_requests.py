@@ -11,7 +11,6 @@ incident's own times), on the clock, or on the caller; its ``code`` and ``field`
 from __future__ import annotations
 
 from ..breaches.models import AP_FOLLOW_UPS, DECISION_VIA, FILING_KINDS, NOTIFY_AP_CHOICES, SUBJECTS_GROUNDS
-from ..core.authorities import COUNTRY_CODES
 from ..core.ap_form import (
     CROSS_BORDER,
     INCIDENT_KINDS,
@@ -21,13 +20,13 @@ from ..core.ap_form import (
     REPORTER_KINDS,
     SUBJECT_GROUPS,
 )
+from ..core.authorities import COUNTRY_CODES
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.profiles import CHANNELS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
 from ..notices.models import NOTICE_VERSIONS
 from ..parties.service import LEGAL_BASES
 from .openapi_inputs import (
-    country_choice,
     ID,
     ID_LIST,
     INSTANT,
@@ -37,6 +36,7 @@ from .openapi_inputs import (
     NULLABLE_INSTANT,
     SPACE,
     countries,
+    country_choice,
     removable,
     text,
     trimmed_choice,

@@ -33,8 +33,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..authorities import Established, authority_names
 from ..auth.models import STAFF_ROLES, User
+from ..authorities import Established, authority_names
 from ..breaches.models import Incident, Obligation, TimelineEvent
 from ..core.clock import effective_status
 from ..core.instants import utcnow
@@ -213,7 +213,20 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
             overdue=effective_status(status, due_at, now) == "missed",
             authority=authority_names(Established(country, main)) if kind == "ap_notification" else None,
         )
-        for oid, kind, due_at, clause, owner, status, incident_id, reference, controller, sequence, country, main in rows
+        for (
+            oid,
+            kind,
+            due_at,
+            clause,
+            owner,
+            status,
+            incident_id,
+            reference,
+            controller,
+            sequence,
+            country,
+            main,
+        ) in rows
     ]
 
 

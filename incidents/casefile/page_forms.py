@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..authorities import kind_label
-from ..labels import FILING_FORM_KINDS
 from ..breaches.assessment import severity_history, severity_names
 from ..breaches.forms import DecisionForm
 from ..breaches.models import Incident
@@ -17,6 +16,7 @@ from ..breaches.scope import incident_totals, scopes_of
 from ..core.instants import parse_instant
 from ..core.scope_words import scope_rows
 from ..forms_common import choices
+from ..labels import FILING_FORM_KINDS
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
 from .forms import (

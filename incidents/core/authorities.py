@@ -27,7 +27,38 @@ COUNTRY_CODES = frozenset(
 )
 # The 27 EU member states and Iceland, Liechtenstein and Norway: the data file must hold exactly these.
 EEA = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "IS",
+        "LI",
+        "NO",
+    ]
 )
 AUTHORITY_KEYS = {"name", "name_en", "short_name", "url", "checked", "note", "note_en"}
 FILE_KEYS = {"source", "checked", "authorities"}

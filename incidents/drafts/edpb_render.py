@@ -49,7 +49,9 @@ def render_edpb_pdf(draft: EDPBDraft) -> bytes:
             st["sub"],
         ),
         Spacer(1, 2 * mm),
-        Paragraph(para_text(w["template"].format(title=draft.template_title, version=draft.template_version)), st["base"]),
+        Paragraph(
+            para_text(w["template"].format(title=draft.template_title, version=draft.template_version)), st["base"]
+        ),
         Paragraph(
             para_text(w["authority"].format(authority=draft.authority) if draft.authority else w["no_authority"]),
             st["base"],
@@ -84,7 +86,8 @@ def render_edpb_pdf(draft: EDPBDraft) -> bytes:
 
 def edpb_filename(draft: EDPBDraft) -> str:
     """One file per controller: its name is in the file name, so two downloads cannot be mixed up."""
-    return f"{draft.incident_reference}-EDPB-concept-{name_part(draft.controller_name, 'verwerkingsverantwoordelijke')}.pdf"
+    name = name_part(draft.controller_name, "verwerkingsverantwoordelijke")
+    return f"{draft.incident_reference}-EDPB-concept-{name}.pdf"
 
 
 def edpb_json(draft: EDPBDraft, incident_id: int, controller_id: int) -> dict:

@@ -110,9 +110,7 @@ def authority_facts(controller: Controller, language: str) -> AuthorityFacts | N
     return AuthorityFacts(found.label(language), found.short_name, found.url, competence.lead, note)
 
 
-def _ap_clock(
-    incident: Incident, controller_id: int, issued_at: datetime, authority: AuthorityFacts | None
-) -> APClock:
+def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime, authority: AuthorityFacts | None) -> APClock:
     row = db.session.execute(
         select(Obligation.owner, Obligation.starts_at, Obligation.due_at, Obligation.clause).where(
             Obligation.incident_id == incident.id,

@@ -253,7 +253,9 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         if content.scope:
             result.append((w["scope"], content.scope))
         if content.authority_contacts:
-            result.append((w["authority_contacts"].format(**authority_words(content.ap_clock, w)), content.authority_contacts))
+            result.append(
+                (w["authority_contacts"].format(**authority_words(content.ap_clock, w)), content.authority_contacts)
+            )
         later = [(w["still_unknown"], ", ".join(content.missing))] if content.missing else []
         result.append((w["next_update"], later + [(w["next_update"], content.next_update or w["next_update_default"])]))
     else:

@@ -121,7 +121,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ap_clock": "Your deadline for notifying the {authority}",
         "ap_start": "Start of the 72-hour period",
         "ap_due": "Notify no later than",
-        "ap_processor_files": "Under the agreement the processor notifies the {short} of this breach itself ({clause}).",
+        "ap_processor_files": "Under the agreement the processor notifies the {short} of this breach itself "
+        "({clause}).",
         "authority_is": "Competent supervisory authority: the {name}. How to notify a breach: {url}",
         "authority_lead": "Competent supervisory authority: the {name}, as lead authority of your main establishment "
         "(cross-border processing, GDPR Art. 56). How to notify a breach: {url}",

@@ -46,8 +46,12 @@ def _write(tmp_path: Path, text: str) -> Path:
         (lambda t: t.replace('url = "https://www.imy.se/"', 'url = "http://www.imy.se/"'), "authorities.SE.url"),
         (lambda t: t.replace("[authorities.NO]", "[authorities.XX]"), "authorities.XX"),
         (lambda t: t.replace('name_en = "Swedish', 'colour = "blue"\nname_en = "Swedish'), "authorities.SE.colour"),
-        (lambda t: t.replace('checked = "2026-12-04"\n\n[authorities.NO]', 'checked = "gisteren"\n\n[authorities.NO]'),
-         "authorities.NL.checked"),
+        (
+            lambda t: t.replace(
+                'checked = "2026-12-04"\n\n[authorities.NO]', 'checked = "gisteren"\n\n[authorities.NO]'
+            ),
+            "authorities.NL.checked",
+        ),
         (lambda t: t.replace("source = ", "herkomst = "), "herkomst"),
         (lambda t: t + "\n[authorities.AT.extra\n", "-"),
     ],

@@ -12,12 +12,12 @@ from incidents.auth.service import create_user
 from incidents.breaches import service as breaches
 from incidents.calendar.feed import FeedEntry, description, summary
 from incidents.core.instants import utcnow
+from incidents.core.reminders import Point
 from incidents.extensions import db
 from incidents.notices import service as notices
 from incidents.notices.outbox import deliver_due
 from incidents.parties.models import Controller
 from incidents.reminders.texts import message_for
-from incidents.core.reminders import Point
 
 from ..support.forms import log_in
 
@@ -45,7 +45,10 @@ def test_the_staff_page_names_each_controllers_authority(logged_in, world):
     incident, gent, west = world
     page = logged_in.get(f"/incidents/{incident.id}/controllers/{gent.id}").get_data(as_text=True)
     assert "Melding aan de GBA/APD" in page and "Melding aan de AP" not in page
-    assert "Concept in het EDPB-sjabloon" in page and "Concept in de structuur van het Nederlandse AP-meldformulier" in page
+    assert (
+        "Concept in het EDPB-sjabloon" in page
+        and "Concept in de structuur van het Nederlandse AP-meldformulier" in page
+    )
     dutch = logged_in.get(f"/incidents/{incident.id}/controllers/{west.id}").get_data(as_text=True)
     assert "Melding aan de AP" in dutch and "Concept melding aan de AP" in dutch
 

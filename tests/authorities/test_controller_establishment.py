@@ -57,13 +57,17 @@ def test_the_api_refuses_unknown_codes(api, row_counts):
 
 def test_the_form_saves_and_refuses_in_dutch(logged_in):
     token = csrf_token(logged_in, "/controllers")
-    refused = logged_in.post("/controllers", data={**FORM, "country": "BE", "main_establishment": "CH", "csrf_token": token})
+    refused = logged_in.post(
+        "/controllers", data={**FORM, "country": "BE", "main_establishment": "CH", "csrf_token": token}
+    )
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     assert "‘CH’ is geen EU/EER-land met een toezichthouder" in html
     assert db.session.scalar(select(Controller).where(Controller.name == BASE["name"])) is None
 
-    saved = logged_in.post("/controllers", data={**FORM, "country": "BE", "main_establishment": "", "csrf_token": token})
+    saved = logged_in.post(
+        "/controllers", data={**FORM, "country": "BE", "main_establishment": "", "csrf_token": token}
+    )
     assert saved.status_code == 302
     controller = db.session.scalar(select(Controller).where(Controller.name == BASE["name"]))
     assert (controller.country, controller.main_establishment) == ("BE", "")

@@ -173,10 +173,16 @@ def test_another_controllers_draft_is_not_found(api, incident, make_controller):
     ("change", "key"),
     [
         (lambda t: t.replace('source = "field:cause"', 'source = "field:oorzaak"'), "sections[3].fields[3].source"),
-        (lambda t: t.replace('source = "scope:countries"', 'source = "detail:subjects_min"'), "sections[4].fields[7].source"),
+        (
+            lambda t: t.replace('source = "scope:countries"', 'source = "detail:subjects_min"'),
+            "sections[4].fields[7].source",
+        ),
         (lambda t: t.replace('key = "breach.cause"', 'key = "breach.nature"'), "sections[3].fields[3].key"),
         (lambda t: t.replace('status = "unverified"', 'status = "draft"'), "status"),
-        (lambda t: t.replace('{ key = "breach.systems", source = "none", ', '{ key = "breach.systems", '), "sections[3].fields[5].source"),
+        (
+            lambda t: t.replace('{ key = "breach.systems", source = "none", ', '{ key = "breach.systems", '),
+            "sections[3].fields[5].source",
+        ),
     ],
 )
 def test_a_malformed_template_is_refused_with_its_path_and_key(tmp_path, change, key):

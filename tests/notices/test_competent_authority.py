@@ -21,7 +21,10 @@ def _notices(api, make_contract, controllers) -> dict[int, str]:
     data = {"title": "Ransomware", "aware_at": iso_z(utcnow() - timedelta(hours=5)), "status": "confirmed"}
     iid = api.post("/api/v1/incidents", json={**data, "contract_ids": contracts}).get_json()["id"]
     ids = [c.id for c in controllers]
-    assert api.post(f"/api/v1/incidents/{iid}/notices", json={"controller_ids": ids, "version": "initial"}).status_code == 202
+    assert (
+        api.post(f"/api/v1/incidents/{iid}/notices", json={"controller_ids": ids, "version": "initial"}).status_code
+        == 202
+    )
     assert deliver_due() == {"sent": len(ids)}
     documents = db.session.scalars(select(Document).where(Document.incident_id == iid)).all()
     return {d.controller_id: pdf_text(d.content) for d in documents}
