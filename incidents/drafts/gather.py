@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..auth.models import User
-from ..authorities import competence_of, edpb_template
+from ..authorities import OUTSIDE_EEA_WORDS, authority_names, competence_of, edpb_template
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Filing, Incident, Obligation, SeverityAssessment
 from ..breaches.obligations import latest_decision
@@ -78,7 +78,14 @@ def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
         ),
         controller_address=controller.address or "",
         description=incident.description or "",
+        authority=_letter_authority(controller),
     )
+
+
+def _letter_authority(controller: Controller) -> tuple[str, str] | None:
+    """Where the letters send data subjects with a complaint: None for the AP, ("", "") outside the EEA."""
+    names = authority_names(controller)
+    return ("", "") if names == OUTSIDE_EEA_WORDS else names
 
 
 def _user_label(user_id: int | None) -> str | None:

@@ -104,3 +104,26 @@ def test_a_controller_outside_the_eea_gets_no_authority_picked(authorities):
 
 def test_a_german_controller_carries_the_lander_note(authorities):
     assert "Land" in competent_authority("DE", "", authorities).note
+
+
+def test_a_bad_authorities_file_or_template_stops_start_up_naming_file_and_key(tmp_path):
+    from incidents import create_app
+    from incidents.core.edpb_template import TemplateError
+
+    bad = tmp_path / "authorities.toml"
+    bad.write_text(FILE.read_text(encoding="utf-8").replace('short_name = "GBA/APD"', 'short_name = ""'))
+    with pytest.raises(AuthorityError) as raised:
+        create_app(
+            {"AUTHORITIES_FILE": str(bad), "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}, testing=True
+        )
+    assert str(bad) in str(raised.value) and "authorities.BE.short_name" in str(raised.value)
+
+    template = tmp_path / "edpb-template.toml"
+    original = (FILE.parent / "edpb-template.toml").read_text(encoding="utf-8")
+    template.write_text(original.replace('source = "field:cause"', 'source = "field:why"'))
+    with pytest.raises(TemplateError) as raised_template:
+        create_app(
+            {"EDPB_TEMPLATE_FILE": str(template), "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"},
+            testing=True,
+        )
+    assert str(template) in str(raised_template.value) and ".source" in str(raised_template.value)

@@ -95,3 +95,12 @@ def test_reminders_and_calendar_name_the_authority(world):
     assert "Notification to the Belgian Data Protection Authority (GBA/APD)" in description(entry, "en")
     dutch = FeedEntry(**{**entry.__dict__, "authority": None})
     assert "Melding aan de AP" in summary(dutch)
+
+
+def test_the_letter_to_data_subjects_names_the_controllers_authority(logged_in, world):
+    incident, gent, west = world
+    belgian = logged_in.get(f"/incidents/{incident.id}/subjects-letter/{gent.id}").get_data(as_text=True)
+    assert "U kunt een klacht indienen bij de Gegevensbeschermingsautoriteit" in belgian
+    assert "Autoriteit Persoonsgegevens" not in belgian
+    dutch = logged_in.get(f"/incidents/{incident.id}/subjects-letter/{west.id}").get_data(as_text=True)
+    assert "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens." in dutch
