@@ -45,6 +45,7 @@ def test_the_staff_page_names_each_controllers_authority(logged_in, world):
     incident, gent, west = world
     page = logged_in.get(f"/incidents/{incident.id}/controllers/{gent.id}").get_data(as_text=True)
     assert "Melding aan de GBA/APD" in page and "Melding aan de AP" not in page
+    assert 'data-authority="BE"' in page and "Bevoegde toezichthouder" in page
     assert (
         "Concept in het EDPB-sjabloon" in page
         and "Concept in de structuur van het Nederlandse AP-meldformulier" in page
