@@ -15,6 +15,10 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 # Where the clause profiles live; one TOML file per profile.
 PROFILES_DIR = None  # default: config/profiles next to this file
+# The EU/EEA supervisory authorities (a controller's competent authority); validated at start-up like the profiles.
+AUTHORITIES_FILE = None  # default: config/authorities.toml next to this file
+# The EDPB common breach-notification template: its sections, fields and where the desk holds each answer.
+EDPB_TEMPLATE_FILE = None  # default: config/edpb-template.toml next to this file
 
 # Where the statutory regimes live (NIS2 / Cyberbeveiligingswet, Telecommunicatiewet, AVG art. 33); one TOML each.
 REGIMES_DIR = None  # default: config/regimes next to this file

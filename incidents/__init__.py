@@ -79,7 +79,7 @@ def _development_key(path: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, error_pages, i18n, links, logs, profiles, transaction
+    from . import authorities, database, error_pages, i18n, links, logs, profiles, transaction
     from .extensions import csrf, db, login_manager, migrate
 
     logs.init_app(app)
@@ -87,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     from .regimes import registry as regimes
 
     regimes.init_app(app)
+    authorities.init_app(app)
     db.init_app(app)
     database.init_app(app)
     transaction.init_app(app)  # first: its commit runs after every other after_request hook

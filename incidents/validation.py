@@ -62,6 +62,8 @@ FIELD_WORDS = {
     "joint_controllers": N_("joint controllers"),
     "subjects_contact": N_("contact point for data subjects"),
     "kvk": N_("KvK number"),
+    "country": N_("country"),
+    "main_establishment": N_("main establishment"),
     "language": N_("language"),
     "nature": N_("nature of the breach"),
     "cause": N_("cause"),

@@ -95,6 +95,7 @@ CONTROLLER_ENDPOINTS = frozenset(
         "api.get_incident",
         "api.deadlines",
         "api.ap_draft",
+        "api.edpb_draft",
         "api.record_decision",
         "api.record_filing",
         "api.get_document",

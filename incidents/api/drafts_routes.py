@@ -1,11 +1,13 @@
-"""The AP notification draft: the same structure as the page and the PDF, as JSON (or as the PDF itself)."""
+"""The AP notification draft and the draft in the EDPB common template: the same structures as the pages and the
+PDFs, as JSON (or as the PDF itself)."""
 
 from __future__ import annotations
 
 from flask import Response, jsonify, request
 
 from ..core.instants import utcnow
-from ..drafts.gather import affected_controller, draft_for
+from ..drafts.edpb_render import edpb_filename, edpb_json, render_edpb_pdf
+from ..drafts.gather import affected_controller, draft_for, edpb_draft_for
 from ..drafts.pdf import filename, render_pdf
 from ..drafts.serialize import draft_json
 from ..validation import parse_id
@@ -13,8 +15,8 @@ from . import ApiError, bp, scope
 from .incidents_routes import _incident
 
 
-@bp.get("/incidents/<int:incident_id>/ap-draft")
-def ap_draft(incident_id: int):
+def _arguments(incident_id: int):
+    """The incident, the controller asked for (its own only, for a controller user), the language and the format."""
     incident = _incident(incident_id)
     raw = request.args.get("controller_id")
     if raw is None:
@@ -32,7 +34,12 @@ def ap_draft(incident_id: int):
         raise ApiError(
             404, "not_found", f"controller {controller_id} is not affected by {incident.reference}", "controller_id"
         )
-    controller = affected_controller(incident, controller_id)
+    return incident, affected_controller(incident, controller_id), language, output
+
+
+@bp.get("/incidents/<int:incident_id>/ap-draft")
+def ap_draft(incident_id: int):
+    incident, controller, language, output = _arguments(incident_id)
     draft = draft_for(incident, controller, utcnow(), language)
     if output == "pdf":
         return Response(
@@ -41,3 +48,16 @@ def ap_draft(incident_id: int):
             headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
         )
     return jsonify(draft_json(draft, incident.id, controller.id))
+
+
+@bp.get("/incidents/<int:incident_id>/edpb-draft")
+def edpb_draft(incident_id: int):
+    incident, controller, language, output = _arguments(incident_id)
+    draft = edpb_draft_for(incident, controller, utcnow(), language)
+    if output == "pdf":
+        return Response(
+            render_edpb_pdf(draft),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{edpb_filename(draft)}"'},
+        )
+    return jsonify(edpb_json(draft, incident.id, controller.id))

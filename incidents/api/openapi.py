@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import current_app, jsonify
 
+from ..authorities import all_authorities
 from ..breaches.models import (
     ACKNOWLEDGEMENT,
     AP_FOLLOW_UPS,
@@ -28,7 +29,7 @@ from ..parties.service import LEGAL_BASES, MAX_REFERENCE
 from ..profiles import all_profiles
 from . import CONTROLLER_ENDPOINTS, PREFIX, bp
 from .incidents_routes import MAX_PAGE
-from .openapi_inputs import CHARACTER, DATE, NOT_SPACE, trimmed_choice
+from .openapi_inputs import CHARACTER, DATE, NOT_SPACE, country_choice, trimmed_choice
 from .openapi_inputs import ID as INPUT_ID
 from .openapi_requests import AUTHORITY_ACTION, REQUESTS, RULES
 
@@ -100,6 +101,25 @@ CONTROLLER_EXTRA = {
     "legal_basis": {"enum": list(LEGAL_BASES)},
     "joint_controllers": {"type": "string"},
     "subjects_contact": {"type": "string"},
+    "country": {"type": "string", "description": "ISO 3166-1 alpha-2 code of the country of establishment"},
+    "main_establishment": {
+        "type": "string",
+        "description": "the EU/EEA state of the main establishment (cross-border processing); empty: the country",
+    },
+    "authority": {
+        "type": ["object", "null"],
+        "readOnly": True,
+        "description": "the competent supervisory authority (read-only): the main establishment's (lead authority) "
+        "or the country's; null when the controller is established outside the EEA (then every authority where "
+        "affected data subjects live, EDPB Guidelines 9/2022 §73)",
+        "required": ["country", "name", "short_name", "url"],
+        "properties": {
+            "country": {"type": "string"},
+            "name": {"type": "string"},
+            "short_name": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    },
 }
 
 SCHEMAS = {
@@ -857,6 +877,12 @@ SCHEMAS["APDraft"] = {
             },
         },
         "gaps": {"type": "array", "items": {"type": "string"}},
+        "authority": {"type": "string", "description": "short name of the controller's competent authority"},
+        "dutch_ap": {
+            "type": "boolean",
+            "description": "false: the controller notifies another authority; this draft only follows the AP form's "
+            "structure (use the EDPB template draft)",
+        },
     },
     "description": "The AP notification draft in the AP form's chapters 1-10; question keys are stable. `late` is "
     "true when the 72 hours have passed without an AP notification (question 4.late_reason is then "
@@ -973,6 +999,83 @@ SPEC["paths"]["/incidents/{incident_id}/regimes"] = _path(
         errors=(401, 404),
     )
 )
+SCHEMAS["EDPBDraftAnswer"] = {
+    "type": "object",
+    "required": ["key", "question", "answer", "source", "gap", "highlight"],
+    "properties": {
+        "key": {"type": "string", "description": "the template field's key (config/edpb-template.toml)"},
+        "question": {"type": "string"},
+        "answer": TEXT_OR_NULL,
+        "source": {
+            "type": "string",
+            "description": "where the desk holds the answer: field:, detail:, controller:, scope:, computed: or none",
+        },
+        "gap": {"type": "boolean"},
+        "highlight": {"type": "boolean"},
+        "hint": TEXT_OR_NULL,
+    },
+}
+SCHEMAS["EDPBDraft"] = {
+    "type": "object",
+    "required": ["incident_id", "incident_reference", "controller_id", "template", "sections", "gaps"],
+    "properties": {
+        "incident_id": ID,
+        "incident_reference": {"type": "string"},
+        "controller_id": ID,
+        "controller_name": {"type": "string"},
+        "language": {"enum": ["nl", "en"]},
+        "generated_at": INSTANT,
+        "template": {
+            "type": "object",
+            "required": ["title", "version", "status"],
+            "properties": {
+                "title": {"type": "string"},
+                "version": {"type": "string"},
+                "status": {
+                    "enum": ["unverified", "published"],
+                    "description": "unverified: the keys are not yet checked against the published template",
+                },
+            },
+        },
+        "authority": {
+            "type": ["string", "null"],
+            "description": "the competent authority and its notification page; null outside the EEA (none picked)",
+        },
+        "sections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "title", "answers"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "title": {"type": "string"},
+                    "answers": {"type": "array", "items": ref("EDPBDraftAnswer")},
+                },
+            },
+        },
+        "gaps": {"type": "array", "items": {"type": "string"}},
+    },
+    "description": "The draft in the EDPB common breach-notification template for one controller: every field of "
+    "the template, answered from that controller's own facts or marked as a gap.",
+}
+SPEC["paths"]["/incidents/{incident_id}/edpb-draft"] = _path(
+    get={
+        **op(
+            "The draft notification in the EDPB common template for one controller",
+            200,
+            ref("EDPBDraft"),
+            errors=(401, 404, 422),
+            params=[
+                {"name": "controller_id", "in": "query", "required": True, "schema": INPUT_ID},
+                {"name": "language", "in": "query", "schema": {"enum": ["nl", "en"], "default": "nl"}},
+                {"name": "format", "in": "query", "schema": {"enum": ["json", "pdf"], "default": "json"}},
+            ],
+        )
+    }
+)
+SPEC["paths"]["/incidents/{incident_id}/edpb-draft"]["get"]["responses"]["200"]["content"]["application/pdf"] = {
+    "schema": {"type": "string", "format": "binary"}
+}
 
 COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS["RegisterRow"] = {
@@ -1397,6 +1500,9 @@ def document() -> dict:
     CONTROLLER_ENDPOINTS, so the two cannot disagree)."""
     served = copy.deepcopy(SPEC)
     served["components"]["schemas"]["NewContract"]["properties"]["profile"] = trimmed_choice(sorted(all_profiles()))
+    served["components"]["schemas"]["NewController"]["properties"]["main_establishment"] = country_choice(
+        all_authorities().by_country, empty="none (the country's authority; not cross-border)"
+    )
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/") or rule.endpoint == "api.openapi":
             continue

@@ -94,6 +94,21 @@ def trimmed_choice(words: Iterable[str], *, empty: str | None = None, nullable: 
     }
 
 
+def country_choice(codes: Iterable[str], *, empty: str) -> dict:
+    """A two-letter country code out of ``codes``, in either case, with white space around it removed; empty or
+    null: ``empty``."""
+    codes = sorted(codes)
+    for code in codes:
+        assert len(code) == 2 and code.isalpha(), code
+    either = "|".join(f"[{c[0]}{c[0].lower()}][{c[1]}{c[1].lower()}]" for c in codes)
+    return {
+        "type": ["string", "null"],
+        "pattern": _trimmed(either, optional=True),
+        "description": f"An ISO 3166-1 alpha-2 code, one of: {', '.join(codes)} (either case). {TRIMMED} "
+        f"Empty or null: {empty}.",
+    }
+
+
 # --- instants and dates --------------------------------------------------------------------------------------------
 
 YEAR = "(?:19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"  # 1900 to 9998

@@ -20,6 +20,7 @@ from ..core.ap_form import (
     REPORTER_KINDS,
     SUBJECT_GROUPS,
 )
+from ..core.authorities import COUNTRY_CODES
 from ..core.fields import FIELD_KEYS, MAX_DESCRIPTION_LENGTH, MAX_FIELD_LENGTH, MAX_TITLE_LENGTH
 from ..core.profiles import CHANNELS
 from ..core.scope import DATA_CATEGORIES, MAX_COUNT, MAX_NOTE, SPECIAL_CATEGORIES
@@ -35,6 +36,7 @@ from .openapi_inputs import (
     NULLABLE_INSTANT,
     SPACE,
     countries,
+    country_choice,
     removable,
     text,
     trimmed_choice,
@@ -127,6 +129,9 @@ REQUESTS: dict[str, dict] = {
             "language": trimmed_choice(("nl", "en"), empty="nl", nullable=True),
             "legal_basis": trimmed_choice(LEGAL_BASES, empty="AVG", nullable=True),
             **{name: text(length) for name, length in CONTROLLER_TEXTS.items()},
+            "country": country_choice(COUNTRY_CODES, empty="NL"),
+            # the EU/EEA states of config/authorities.toml: filled in when the document is served (openapi.py)
+            "main_establishment": {"type": ["string", "null"]},
         },
     },
     "NewContract": {

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..authorities import competence_of
 from ..breaches.channels import channel_refusal, contract_profile
 from ..breaches.models import AffectedContract, Decision, Filing, Incident, Obligation, SeverityAssessment
 from ..breaches.profile_pins import incident_profiles
@@ -36,7 +37,16 @@ def controller_json(c: Controller) -> dict:
         "legal_basis": c.legal_basis,
         "joint_controllers": c.joint_controllers,
         "subjects_contact": c.subjects_contact,
+        "country": c.country,
+        "main_establishment": c.main_establishment,
+        "authority": _authority(c),
     }
+
+
+def _authority(c: Controller) -> dict | None:
+    """The competent authority, or null for a controller outside the EEA (no lead authority: never one picked)."""
+    found = competence_of(c).authority
+    return found.as_dict() if found else None
 
 
 def contract_json(c: Contract) -> dict:

@@ -50,6 +50,9 @@ class FeedEntry:
     sequence: int
     url: str
     overdue: bool = False  # stored running, but due_at has passed: effectively missed
+    # The controller's authority in Dutch and English when it is not the AP (an AP clock of a Belgian controller is
+    # its clock towards the GBA/APD); None: the words of calendar/words.py.
+    authority: tuple[str, str] | None = None
 
 
 def uid(obligation_id: int) -> str:
@@ -62,15 +65,21 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
+def _kind(entry: FeedEntry, w: dict, language: str) -> str:
+    if entry.kind == "ap_notification" and entry.authority:
+        return w["authority_kind"].format(authority=entry.authority[1 if language == "en" else 0])
+    return w["kinds"].get(entry.kind, entry.kind)
+
+
 def summary(entry: FeedEntry, language: str = "nl") -> str:
     w = words(language)
-    text = f"{entry.incident_reference} · {w['kinds'].get(entry.kind, entry.kind)} · {entry.controller_name}"
+    text = f"{entry.incident_reference} · {_kind(entry, w, language)} · {entry.controller_name}"
     return f"{w['overdue']}: {text}" if entry.overdue else text
 
 
 def description(entry: FeedEntry, language: str = "nl") -> str:
     w = words(language)
-    kind = w["kinds"].get(entry.kind, entry.kind)
+    kind = _kind(entry, w, language)
     lines = [
         w["about"].format(kind=kind, reference=entry.incident_reference, controller=entry.controller_name),
         w["due"].format(due=format_local(entry.due_at)),

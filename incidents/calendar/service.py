@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..auth.models import STAFF_ROLES, User
+from ..authorities import Established, authority_names
 from ..breaches.models import Incident, Obligation, TimelineEvent
 from ..core.clock import effective_status
 from ..core.instants import utcnow
@@ -176,6 +177,8 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
             Incident.reference,
             Controller.name,
             func.coalesce(events.c.n, 0),
+            Controller.country,
+            Controller.main_establishment,
         )
         .join(Incident, Incident.id == Obligation.incident_id)
         .join(Controller, Controller.id == Obligation.controller_id)
@@ -208,8 +211,22 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
             sequence=sequence,
             url=link(incident_id),
             overdue=effective_status(status, due_at, now) == "missed",
+            authority=authority_names(Established(country, main)) if kind == "ap_notification" else None,
         )
-        for oid, kind, due_at, clause, owner, status, incident_id, reference, controller, sequence in rows
+        for (
+            oid,
+            kind,
+            due_at,
+            clause,
+            owner,
+            status,
+            incident_id,
+            reference,
+            controller,
+            sequence,
+            country,
+            main,
+        ) in rows
     ]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..authorities import kind_label
 from ..breaches.assessment import severity_history, severity_names
 from ..breaches.forms import DecisionForm
 from ..breaches.models import Incident
@@ -15,6 +16,7 @@ from ..breaches.scope import incident_totals, scopes_of
 from ..core.instants import parse_instant
 from ..core.scope_words import scope_rows
 from ..forms_common import choices
+from ..labels import FILING_FORM_KINDS
 from ..notices.forms import BulkForm, ConsultationForm, NoticeForm, ReportForm
 from ..parties.models import Controller
 from .forms import (
@@ -68,6 +70,8 @@ def controller_forms(incident: Incident, controller: Controller, page: dict, pos
     for name in ("filing_form", "decision_form", "notice_form", "report_form"):
         forms[name].controller_id.choices = only
     forms["severity_form"].controller_id.choices = only
+    # the filing kinds in this controller's words: "Melding aan de GBA/APD" for a Belgian controller
+    forms["filing_form"].kind.choices = choices((k, kind_label(k, controller)) for k in FILING_FORM_KINDS)
     forms["consult_form"].contract_id.choices = choices(
         (str(c.id), f"{c.reference} · {c.profile_key}") for c in page["consult_contracts"]
     )

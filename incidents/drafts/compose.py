@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.ap_options import natures
+from ..core.authorities import Competence
 from ..core.instants import format_local, parse_instant
 from ..core.scope import records, subjects
 from ..core.scope_words import category_list, country_list, group_list, range_text
@@ -26,7 +27,7 @@ WORDS = {
         "in_time": "Niet van toepassing: binnen de termijn van 72 uur (uiterlijk {due}).",
         "not_started": "Niet van toepassing: de termijn van 72 uur is nog niet gestart.",
         "filed_late": "De melding is na de termijn gedaan ({at}); de reden staat in die melding.",
-        "late_hint": "De 72 uur zijn verstreken op {due} zonder melding aan de AP: geef de reden van de "
+        "late_hint": "De 72 uur zijn verstreken op {due} zonder melding aan de {authority}: geef de reden van de "
         "vertraging (AVG art. 33 lid 1).",
         "processor": "Verwerker: {name} ({contact}); overeenkomst(en): {contracts}.",
         "severity": "{ap} (ENISA-score {se}, {band}; beoordeeld op {at})",
@@ -63,6 +64,7 @@ WORDS = {
         "basis_AVG": "AVG",
         "basis_Wpg": "Wet politiegegevens (Wpg)",
         "basis_Tw": "Telecommunicatiewet (Tw)",
+        "authorities_each": "toezichthouders van de lidstaten waar de betrokkenen wonen",
     },
     "en": {
         "new": "New notification",
@@ -76,7 +78,7 @@ WORDS = {
         "in_time": "Not applicable: within the 72-hour window (due by {due}).",
         "not_started": "Not applicable: the 72-hour window has not started yet.",
         "filed_late": "The notification was made after the deadline ({at}); its reason is in that notification.",
-        "late_hint": "The 72 hours passed on {due} without a notification to the AP: give the reason for the "
+        "late_hint": "The 72 hours passed on {due} without a notification to the {authority}: give the reason for the "
         "delay (GDPR Art. 33(1)).",
         "processor": "Processor: {name} ({contact}); contract(s): {contracts}.",
         "severity": "{ap} (ENISA score {se}, {band}; assessed on {at})",
@@ -113,6 +115,7 @@ WORDS = {
         "basis_AVG": "GDPR (AVG)",
         "basis_Wpg": "Police Data Act (Wpg)",
         "basis_Tw": "Telecommunications Act (Tw)",
+        "authorities_each": "supervisory authorities of the member states where the data subjects live",
     },
 }
 AP_SEVERITY_EN = {
@@ -192,6 +195,11 @@ class DraftFacts:
     controller_contact_function: str = ""
     controller_contact_phone: str = ""
     processor_contact_point: str = ""
+    # Where the controller is established and which authority is competent (config/authorities.toml); None: not
+    # given, read as a Dutch controller notifying the AP.
+    controller_country: str = "NL"
+    controller_main_establishment: str = ""
+    competence: Competence | None = None
 
 
 @dataclass
@@ -231,6 +239,10 @@ class Draft:
     late: bool
     decision: DecisionFacts | None
     chapters: list[Chapter]
+    # The controller's competent authority, and whether it is the Dutch AP: if not, this draft only follows the
+    # structure of the AP's form and never passes for the form of the authority the controller notifies.
+    authority: str = "AP"
+    dutch_ap: bool = True
 
     @property
     def answers(self) -> list[Answer]:
@@ -242,6 +254,15 @@ class Draft:
 
     def answer(self, key: str) -> Answer:
         return next(a for a in self.answers if a.key == key)
+
+
+def authority_short(facts: DraftFacts, language: str = "nl") -> str:
+    """The short name of the controller's authority ("AP", "GBA/APD"), or the words for the authorities of the states
+    where data subjects live when none is competent on its own (a controller outside the EEA)."""
+    if facts.competence is None:
+        return "AP"
+    found = facts.competence.authority
+    return found.short_name if found else WORDS["en" if language == "en" else "nl"]["authorities_each"]
 
 
 def is_late(facts: DraftFacts, now: datetime) -> bool:
@@ -373,7 +394,8 @@ def _timeline(f: _Facts, put) -> None:  # chapter 4
         put("4.discovered_at", w["not_yet_aware"].format(aware=aware))
     put("4.discovery", details.get("discovery"))
     if f.late:
-        put("4.late_reason", None, highlight=True, hint=w["late_hint"].format(due=format_local(facts.ap_due_at)))
+        hint = w["late_hint"].format(due=format_local(facts.ap_due_at), authority=authority_short(facts, f.lang))
+        put("4.late_reason", None, highlight=True, hint=hint)
     elif first and facts.ap_due_at and first.at > facts.ap_due_at:
         put("4.late_reason", w["filed_late"].format(at=format_local(first.at)))
     elif facts.ap_due_at:
@@ -558,4 +580,6 @@ def compose(facts: DraftFacts, now: datetime, language: str = "nl") -> Draft:
         late,
         facts.decision,
         chapters,
+        authority_short(facts, lang),
+        authority_short(facts, lang) == "AP",
     )

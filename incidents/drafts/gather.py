@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..auth.models import User
+from ..authorities import OUTSIDE_EEA_WORDS, authority_names, competence_of, edpb_template
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Filing, Incident, Obligation, SeverityAssessment
 from ..breaches.obligations import latest_decision
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..notices.content import affected_contracts, controller_scope, processor_contact_point
 from ..parties.models import Controller
 from .compose import APFiling, DecisionFacts, Draft, DraftFacts, Severity, compose
+from .edpb import EDPBDraft, compose_edpb
 from .letters import LetterFacts, contact_text, instant_or_none
 
 AP_KINDS = ("ap_notification", "ap_follow_up")
@@ -76,7 +78,14 @@ def letter_facts(incident: Incident, controller: Controller) -> LetterFacts:
         ),
         controller_address=controller.address or "",
         description=incident.description or "",
+        authority=_letter_authority(controller),
     )
+
+
+def _letter_authority(controller: Controller) -> tuple[str, str] | None:
+    """Where the letters send data subjects with a complaint: None for the AP, ("", "") outside the EEA."""
+    names = authority_names(controller)
+    return ("", "") if names == OUTSIDE_EEA_WORDS else names
 
 
 def _user_label(user_id: int | None) -> str | None:
@@ -175,8 +184,16 @@ def facts_for(incident: Incident, controller: Controller) -> DraftFacts:
         controller_contact_function=controller.contact_function or "",
         controller_contact_phone=controller.contact_phone or "",
         processor_contact_point=processor_contact_point(settings),
+        controller_country=controller.country,
+        controller_main_establishment=controller.main_establishment,
+        competence=competence_of(controller),
     )
 
 
 def draft_for(incident: Incident, controller: Controller, now: datetime, language: str = "nl") -> Draft:
     return compose(facts_for(incident, controller), now, language)
+
+
+def edpb_draft_for(incident: Incident, controller: Controller, now: datetime, language: str = "nl") -> EDPBDraft:
+    """The draft in the EDPB common template, from the same facts as the AP draft: the controller's own."""
+    return compose_edpb(edpb_template(), facts_for(incident, controller), now, language)

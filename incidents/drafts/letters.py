@@ -67,6 +67,10 @@ W = {
         "advice_financial": "Controleer de komende maanden uw bankafschriften. Ziet u een onbekende afschrijving? "
         "Neem dan contact op met uw bank.",
         "advice_complaint": "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.",
+        "advice_complaint_other": "U kunt een klacht indienen bij de {authority} of bij de privacytoezichthouder "
+        "van het land waar u woont.",
+        "advice_complaint_outside": "U kunt een klacht indienen bij de privacytoezichthouder van het land waar u "
+        "woont.",
         "contact": "Heeft u vragen? Neem dan contact met ons op:{sep}{contact}",
         "apology": "Wij bieden u onze excuses aan voor dit datalek.",
         "signature": "Met vriendelijke groet,\n\n{controller}",
@@ -121,6 +125,10 @@ W = {
         "recognise, contact your bank.",
         "advice_complaint": "You can lodge a complaint with the Dutch Data Protection Authority (Autoriteit "
         "Persoonsgegevens).",
+        "advice_complaint_other": "You can lodge a complaint with the {authority} or with the data protection "
+        "authority of the country where you live.",
+        "advice_complaint_outside": "You can lodge a complaint with the data protection authority of the country "
+        "where you live.",
         "contact": "If you have questions, please contact us:{sep}{contact}",
         "apology": "We apologise for this data breach.",
         "signature": "Yours faithfully,\n\n{controller}",
@@ -169,6 +177,9 @@ class LetterFacts:
     contact: str = ""  # where data subjects can turn: the controller's, never the processor's contact point
     controller_address: str = ""
     description: str = ""  # the incident's description: only a fallback for the kinds of data
+    # The controller's authority (Dutch, English) when it is not the AP; ("", "") when none is competent on its own
+    # (established outside the EEA). None: the AP.
+    authority: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +244,13 @@ def advice(facts: LetterFacts, language: str) -> list[str]:
         items.append(w["advice_password"])
     if codes & FINANCIAL_CODES or "financial" in facts.data_types or FINANCIAL.search(text):
         items.append(w["advice_financial"])
-    items.append(w["advice_complaint"])
+    if facts.authority is None:
+        items.append(w["advice_complaint"])
+    elif not facts.authority[0]:
+        items.append(w["advice_complaint_outside"])
+    else:
+        named = facts.authority[1 if _lang(language) == "en" else 0]
+        items.append(w["advice_complaint_other"].format(authority=named))
     return items
 
 

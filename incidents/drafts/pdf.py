@@ -22,6 +22,10 @@ WORDS = {
         "recorded": " (vastgelegd door {name})",
         "intro": "Neem de antwoorden over in het meldformulier van de AP (autoriteitpersoonsgegevens.nl). "
         "De nummers zijn die van de vragen in het formulier.",
+        "title_structure": "Concept melding datalek in de structuur van het Nederlandse AP-meldformulier",
+        "not_ap": "Deze verwerkingsverantwoordelijke meldt bij de {authority}, niet bij de AP. Dit concept volgt "
+        "alleen de structuur van het meldformulier van de Nederlandse AP en is niet het formulier van de {authority}: "
+        "gebruik het concept in het EDPB-sjabloon.",
     },
     "en": {
         "title": "Draft personal data breach notification to the Dutch DPA (AP)",
@@ -34,14 +38,19 @@ WORDS = {
         "recorded": " (recorded by {name})",
         "intro": "Copy the answers into the AP's notification form (autoriteitpersoonsgegevens.nl). "
         "The numbers are those of the form's questions.",
+        "title_structure": "Draft personal data breach notification in the structure of the Dutch AP's form",
+        "not_ap": "This controller notifies the {authority}, not the AP. This draft only follows the structure of "
+        "the Dutch AP's notification form and is not the form of the {authority}: use the draft in the EDPB template.",
     },
 }
 
 
 def render_pdf(draft: Draft) -> bytes:
     register_fonts()
-    w = WORDS[draft.language]
+    w = dict(WORDS[draft.language])
     st = styles()
+    if not draft.dutch_ap:  # never passes for the form of the authority this controller notifies
+        w["title"], w["intro"] = w["title_structure"], w["not_ap"].format(authority=draft.authority)
     story = [
         Paragraph(para_text(w["title"]), st["title"]),
         Paragraph(
@@ -104,4 +113,5 @@ def render_pdf(draft: Draft) -> bytes:
 def filename(draft: Draft) -> str:
     """One file per controller: its name is in the file name, so two downloads cannot be mixed up."""
     name = name_part(draft.controller_name, "verwerkingsverantwoordelijke")
-    return f"{draft.incident_reference}-AP-concept-{name}.pdf"
+    kind = "AP-concept" if draft.dutch_ap else "concept-AP-structuur"
+    return f"{draft.incident_reference}-{kind}-{name}.pdf"

@@ -56,4 +56,6 @@ def draft_json(draft: Draft, incident_id: int, controller_id: int) -> dict:
             for c in draft.chapters
         ],
         "gaps": [a.key for a in draft.gaps],
+        "authority": draft.authority,
+        "dutch_ap": draft.dutch_ap,
     }

@@ -16,7 +16,8 @@ from ..errors import NotFound
 from ..notices.content import affected_contracts
 from ..profiles import all_profiles
 from ..validation import is_id
-from .gather import affected_controller, draft_for, letter_facts
+from .edpb_render import edpb_filename, render_edpb_pdf
+from .gather import affected_controller, draft_for, edpb_draft_for, letter_facts
 from .letters import VARIANTS, compose_letter
 from .pdf import filename, render_pdf
 
@@ -45,6 +46,31 @@ def ap_pdf(incident_id: int, controller_id: int):
         render_pdf(draft),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
+    )
+
+
+def _edpb_draft(incident_id: int, controller_id: int):
+    incident = incident_or_404(incident_id)
+    try:
+        controller = affected_controller(incident, controller_id if is_id(controller_id) else None)
+    except NotFound:
+        abort(404)
+    return incident, controller, edpb_draft_for(incident, controller, utcnow(), str(get_locale() or "nl"))
+
+
+@bp.get("/<int:incident_id>/edpb-draft/<int:controller_id>")
+def edpb(incident_id: int, controller_id: int):
+    incident, controller, draft = _edpb_draft(incident_id, controller_id)
+    return render_template("drafts/edpb.html", incident=incident, controller=controller, draft=draft)
+
+
+@bp.get("/<int:incident_id>/edpb-draft/<int:controller_id>.pdf")
+def edpb_pdf(incident_id: int, controller_id: int):
+    _incident, _controller, draft = _edpb_draft(incident_id, controller_id)
+    return Response(
+        render_edpb_pdf(draft),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{edpb_filename(draft)}"'},
     )
 
 

@@ -13,6 +13,7 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import select
 
+from ..authorities import competence_of
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Filing, Incident, Obligation
 from ..breaches.profile_pins import pinned_profiles
@@ -27,7 +28,7 @@ from ..extensions import db
 from ..parties.models import Contract, Controller
 from ..record.service import heads as record_heads
 from .recipients import addressees
-from .render import APClock, ContractClause, FieldValue, NoticeContent
+from .render import APClock, AuthorityFacts, ContractClause, FieldValue, NoticeContent
 
 DETAIL_LABELS = {
     "incident_kind": ("Soort incident", "Kind of incident"),
@@ -99,7 +100,17 @@ def processor_contact_point(config: Mapping) -> str:
 STAGES = {"suspected": "suspected", "confirmed": "established", "closed": "established", "dismissed": "unfounded"}
 
 
-def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime) -> APClock:
+def authority_facts(controller: Controller, language: str) -> AuthorityFacts | None:
+    """The controller's competent authority as a document names it; None outside the EEA (no lead authority)."""
+    competence = competence_of(controller)
+    found = competence.authority
+    if found is None:
+        return None
+    note = found.note_en if language == "en" else found.note
+    return AuthorityFacts(found.label(language), found.short_name, found.url, competence.lead, note)
+
+
+def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime, authority: AuthorityFacts | None) -> APClock:
     row = db.session.execute(
         select(Obligation.owner, Obligation.starts_at, Obligation.due_at, Obligation.clause).where(
             Obligation.incident_id == incident.id,
@@ -112,7 +123,7 @@ def _ap_clock(incident: Incident, controller_id: int, issued_at: datetime) -> AP
         # Not yet started: it starts when this notice reaches the controller, i.e. about now.
         starts = max(incident.confirmed_at, issued_at)
         due = add_elapsed_hours(starts, AP_HOURS)
-    return APClock(owner, starts, due, clause)
+    return APClock(owner, starts, due, clause, authority)
 
 
 def _join(*parts: str | None) -> str | None:
@@ -252,7 +263,7 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         contracts=clauses,
         fields=fields,
         contact_point=contact_point,
-        ap_clock=_ap_clock(incident, controller.id, issued_at),
+        ap_clock=_ap_clock(incident, controller.id, issued_at, authority_facts(controller, language)),
         issued_at=issued_at,
         next_update=next_update,
         report_sections=report_sections or [],

@@ -40,11 +40,32 @@ class FieldValue:
 
 
 @dataclass(frozen=True)
+class AuthorityFacts:
+    """The controller's competent supervisory authority as the notice names it (config/authorities.toml)."""
+
+    name: str  # "Autoriteit Persoonsgegevens (AP)", in the notice's language
+    short_name: str  # "AP"
+    url: str  # its page on notifying a breach
+    lead: bool = False  # the lead authority of the controller's main establishment (cross-border)
+    note: str = ""  # e.g. Germany: the Land's authority supervises private bodies
+
+
+DUTCH_AP = AuthorityFacts(
+    "Autoriteit Persoonsgegevens (AP)",
+    "AP",
+    "https://www.autoriteitpersoonsgegevens.nl/themas/beveiliging/datalekken/zo-meldt-u-een-datalek",
+)
+
+
+@dataclass(frozen=True)
 class APClock:
     owner: str  # controller | processor
     starts_at: datetime | None
     due_at: datetime | None
     clause: str
+    # The authority the controller notifies; None when it is established outside the EEA without a main
+    # establishment there (no lead authority: every authority where affected data subjects live).
+    authority: AuthorityFacts | None = DUTCH_AP
 
 
 @dataclass
@@ -118,13 +139,34 @@ def _version_label(content: NoticeContent, w: dict[str, str]) -> str:
     return f"{label} {content.sequence}" if content.version == "update" else label
 
 
+def authority_words(clock: APClock, w: dict[str, str]) -> dict[str, str]:
+    """How a document names the controller's authority: its full name and its short name (the EEA's authorities
+    where none is competent on its own)."""
+    found = clock.authority
+    if found is None:
+        return {"authority": w["authority_each"], "short": w["authority_each_short"]}
+    return {"authority": found.name, "short": found.short_name}
+
+
+def _authority_lines(clock: APClock, w: dict[str, str]) -> list[str]:
+    """Which authority applies and where it is notified; a controller outside the EEA is told that none was picked."""
+    found = clock.authority
+    if found is None:
+        return [w["authority_outside_eea"]]
+    lines = [w["authority_lead" if found.lead else "authority_is"].format(name=found.name, url=found.url)]
+    return lines + ([found.note] if found.note else [])
+
+
 def _ap_lines(content: NoticeContent, w: dict[str, str]) -> list[str]:
     clock = content.ap_clock
+    named = authority_words(clock, w)
+    authority = _authority_lines(clock, w)
     if clock.owner == "processor":
-        return [w["ap_processor_files"].format(clause=clock.clause)]
+        return [w["ap_processor_files"].format(clause=clock.clause, **named), *authority]
     if clock.starts_at is None:
-        return [w["ap_not_started"], w["ap_explain"]]
+        return [*authority, w["ap_not_started"], w["ap_explain"]]
     return [
+        *authority,
         f"{w['ap_start']}: {_when(clock.starts_at, content.language)}",
         f"{w['ap_due']}: {_when(clock.due_at, content.language)}",
         w["ap_explain"],
@@ -211,7 +253,9 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         if content.scope:
             result.append((w["scope"], content.scope))
         if content.authority_contacts:
-            result.append((w["authority_contacts"], content.authority_contacts))
+            result.append(
+                (w["authority_contacts"].format(**authority_words(content.ap_clock, w)), content.authority_contacts)
+            )
         later = [(w["still_unknown"], ", ".join(content.missing))] if content.missing else []
         result.append((w["next_update"], later + [(w["next_update"], content.next_update or w["next_update_default"])]))
     else:
@@ -220,7 +264,8 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         result.append((w["report_title"], content.report_sections))
         # A notice names the contact point among its fields; a report names it here.
         result.append((w["contact_point"], [("", content.contact_point or content.processor_contact)]))
-    result.append((w["ap_clock"], [("", line) for line in _ap_lines(content, w)]))
+    heading = w["ap_clock"].format(**authority_words(content.ap_clock, w))
+    result.append((heading, [("", line) for line in _ap_lines(content, w)]))
     return result + _record(content)
 
 

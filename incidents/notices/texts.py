@@ -40,16 +40,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "information": "Informatie over de inbreuk",
         "details": "Gegevens over de inbreuk",
         "scope": "Specifiek voor uw organisatie",
-        "authority_contacts": "Contacten met andere autoriteiten dan de AP",
+        "authority_contacts": "Contacten met andere autoriteiten dan de {short}",
         "unknown": "nog niet bekend, volgt",
         "still_unknown": "Nog niet bekend",
         "next_update": "Volgende aanvulling verwacht",
         "next_update_default": "zo spoedig mogelijk, zodra meer bekend is",
         "contact_point": "Contactpunt bij de verwerker (naam, functie, e-mail, telefoon)",
-        "ap_clock": "Uw termijn voor melding aan de Autoriteit Persoonsgegevens",
+        "ap_clock": "Uw termijn voor melding aan de {authority}",
         "ap_start": "Start van de termijn van 72 uur",
         "ap_due": "Uiterlijk melden op",
-        "ap_processor_files": "Volgens de overeenkomst meldt de verwerker deze inbreuk zelf aan de AP ({clause}).",
+        "ap_processor_files": "Volgens de overeenkomst meldt de verwerker deze inbreuk zelf aan de {short} ({clause}).",
+        "authority_is": "Bevoegde toezichthouder: de {name}. Zo meldt u een datalek: {url}",
+        "authority_lead": "Bevoegde toezichthouder: de {name}, als leidende toezichthouder van uw hoofdvestiging "
+        "(grensoverschrijdende verwerking, AVG art. 56). Zo meldt u een datalek: {url}",
+        "authority_outside_eea": "U bent buiten de EER gevestigd en heeft geen hoofdvestiging in de EU/EER: er is "
+        "geen leidende toezichthouder. Meld de inbreuk bij de toezichthouder van elke lidstaat waar getroffen "
+        "betrokkenen wonen (EDPB-richtsnoeren 9/2022, punt 73).",
+        "authority_each": "toezichthouders van de lidstaten waar de betrokkenen wonen",
+        "authority_each_short": "toezichthouders",
         "ap_not_started": "De termijn start pas wanneer de inbreuk is vastgesteld; u ontvangt dan een aanvulling.",
         "ap_explain": "Als verwerkingsverantwoordelijke beslist u of u meldt (AVG art. 33 lid 1). U bent op de "
         "hoogte vanaf het moment dat de verwerker u informeert (EDPB-richtsnoeren 9/2022).",
@@ -104,16 +112,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "information": "Information about the breach",
         "details": "Facts about the breach",
         "scope": "Specific to your organisation",
-        "authority_contacts": "Contacts with authorities other than the AP",
+        "authority_contacts": "Contacts with authorities other than the {short}",
         "unknown": "not yet known, to follow",
         "still_unknown": "Not yet known",
         "next_update": "Next update expected",
         "next_update_default": "as soon as possible, once more is known",
         "contact_point": "Contact point at the processor (name, function, e-mail, phone)",
-        "ap_clock": "Your deadline for notifying the Dutch Data Protection Authority (AP)",
+        "ap_clock": "Your deadline for notifying the {authority}",
         "ap_start": "Start of the 72-hour period",
         "ap_due": "Notify no later than",
-        "ap_processor_files": "Under the agreement the processor notifies the AP of this breach itself ({clause}).",
+        "ap_processor_files": "Under the agreement the processor notifies the {short} of this breach itself "
+        "({clause}).",
+        "authority_is": "Competent supervisory authority: the {name}. How to notify a breach: {url}",
+        "authority_lead": "Competent supervisory authority: the {name}, as lead authority of your main establishment "
+        "(cross-border processing, GDPR Art. 56). How to notify a breach: {url}",
+        "authority_outside_eea": "You are established outside the EEA without a main establishment in the EU/EEA: "
+        "there is no lead authority. Notify the breach to the supervisory authority of every member state where "
+        "affected data subjects live (EDPB Guidelines 9/2022, para. 73).",
+        "authority_each": "supervisory authorities of the member states where the data subjects live",
+        "authority_each_short": "supervisory authorities",
         "ap_not_started": "The period starts once the breach has been established; you will receive an update.",
         "ap_explain": "As controller you decide whether to notify (GDPR Art. 33(1)). You are aware from the moment "
         "the processor informs you (EDPB Guidelines 9/2022).",

@@ -17,10 +17,11 @@ from ..filters import shown
 from ..profiles import all_profiles
 from ..validation import email_address, kvk_number, refuse_unstorable
 from .models import Contract, Controller
+from .service import country_code, main_establishment
 
 COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
 # A contract's own breach contact (BOZ Bijlage 3): optional columns, empty for the controller's contact.
-OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email")
+OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email", "country", "main_establishment")
 # Accept the Dutch column names people type in a spreadsheet as well.
 ALIASES = {
     "verwerkingsverantwoordelijke": "controller",
@@ -36,6 +37,9 @@ ALIASES = {
     "meldcontact": "breach_contact_name",
     "meldcontact naam": "breach_contact_name",
     "meldcontact e-mail": "breach_contact_email",
+    # A new controller's country and main establishment (its competent authority): optional, empty for NL.
+    "land": "country",
+    "hoofdvestiging": "main_establishment",
 }
 MAX_ROWS = 20000
 
@@ -179,6 +183,17 @@ def _breach_contact(line: int, values: dict[str, str]) -> tuple[list[RowError], 
         return [_refused(line, "breach_contact_email", exc)], ("", "")
 
 
+def _establishment(line: int, values: dict[str, str]) -> tuple[list[RowError], dict[str, str]]:
+    """A new controller's country and main establishment, checked as the form and the API check them."""
+    errors, found = [], {}
+    for column, check in (("country", country_code), ("main_establishment", main_establishment)):
+        try:
+            found[column] = check(values[column], column)
+        except DomainError as exc:
+            errors.append(_refused(line, column, exc))
+    return errors, found
+
+
 def _rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
     """The rows with their line numbers, up to one the csv module cannot read (added to `errors`): the lines after
     it cannot be told apart with any certainty."""
@@ -234,7 +249,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
             continue
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
         contact_errors, contact = _breach_contact(line, values)
-        row_errors += contact_errors
+        establishment_errors, establishment = _establishment(line, values)
+        row_errors += contact_errors + establishment_errors
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -242,7 +258,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         seen_refs[reference] = line
         folded = name.lower()
         if folded not in known and folded not in planned_controllers:
-            planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk}
+            planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk, **establishment}
         planned_contracts.append((folded, values["profile"], reference, contact))
 
     if errors:

@@ -1,9 +1,14 @@
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..authorities import all_authorities
+from ..core.authorities import COUNTRY_CODES
+from ..core.scope import country_name
 from ..forms_common import choices
 
 
@@ -29,6 +34,23 @@ class ControllerForm(FlaskForm):
     subjects_contact = TextAreaField(
         _l("Contact for data subjects (printed in letters to them)"), validators=[Optional(), Length(max=2000)]
     )
+    # The service checks the codes (with a message saying which are known); the lists only offer them.
+    country = SelectField(_l("Country of establishment"), default="NL", validate_choice=False)
+    main_establishment = SelectField(
+        _l("Main establishment in the EU/EEA (cross-border processing)"), default="", validate_choice=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = "en" if str(get_locale() or "nl") == "en" else "nl"
+
+        def named(codes):
+            return sorted(((c, f"{country_name(c, language)} ({c})") for c in codes), key=lambda p: p[1])
+
+        self.country.choices = choices(named(COUNTRY_CODES))
+        self.main_establishment.choices = choices(
+            [("", _("Same as the country / not cross-border")), *named(all_authorities().by_country)]
+        )
 
 
 class ContractForm(FlaskForm):

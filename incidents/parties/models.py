@@ -31,6 +31,10 @@ class Controller(Model):
     joint_controllers: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Where data subjects can turn with questions (printed in the letters to them).
     subjects_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Where the controller is established (ISO 3166-1 alpha-2) and, for cross-border processing, the EU/EEA state of
+    # its main establishment (empty: its country). Together they decide its supervisory authority (authorities.py).
+    country: Mapped[str] = mapped_column(String(2), default="NL", server_default="NL")
+    main_establishment: Mapped[str] = mapped_column(String(2), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contracts: Mapped[list[Contract]] = relationship(back_populates="controller", order_by="Contract.reference")

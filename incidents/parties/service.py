@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ..authorities import all_authorities
+from ..core.authorities import COUNTRY_CODES
 from ..errors import N_, NotFound, ValidationFailed
 from ..extensions import db
 from ..lookup import find
@@ -40,7 +42,36 @@ def _controller_values(data: dict) -> dict:
         "legal_basis": _legal_basis(data.get("legal_basis")),
         "joint_controllers": clean_text(data.get("joint_controllers"), "joint_controllers", 2000),
         "subjects_contact": clean_text(data.get("subjects_contact"), "subjects_contact", 2000),
+        "country": country_code(data.get("country")),
+        "main_establishment": main_establishment(data.get("main_establishment")),
     }
+
+
+def country_code(value: object, field: str = "country") -> str:
+    """The controller's country: an ISO 3166-1 alpha-2 code, inside the EEA or not (empty: NL)."""
+    code = clean_text(value, field, 10).upper() or "NL"
+    if code not in COUNTRY_CODES:
+        raise ValidationFailed(
+            N_("'%(value)s' is not a country code (ISO 3166-1 alpha-2, two letters such as NL or BE)"),
+            field,
+            "invalid_country",
+            {"value": code},
+        )
+    return code
+
+
+def main_establishment(value: object, field: str = "main_establishment") -> str:
+    """The EU/EEA state of the controller's main establishment, one of the states in config/authorities.toml
+    (empty: its country, or no cross-border processing)."""
+    code = clean_text(value, field, 10).upper()
+    if code and all_authorities().get(code) is None:
+        raise ValidationFailed(
+            N_("'%(value)s' is not an EU/EEA state with a supervisory authority (known: %(known)s)"),
+            field,
+            "invalid_main_establishment",
+            {"value": code, "known": ", ".join(all_authorities().by_country)},
+        )
+    return code
 
 
 # The law a controller notifies the AP under (the AP form's question 1.2).

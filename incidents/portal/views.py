@@ -13,7 +13,8 @@ from ..breaches.forms import DecisionForm
 from ..breaches.models import Incident
 from ..breaches.service import FilingInput
 from ..core.instants import utcnow
-from ..drafts.gather import draft_for
+from ..drafts.edpb_render import edpb_filename, render_edpb_pdf
+from ..drafts.gather import draft_for, edpb_draft_for
 from ..drafts.pdf import filename, render_pdf
 from ..errors import DomainError
 from ..forms_common import choices
@@ -193,6 +194,7 @@ def ap_draft(incident_id: int):
         draft=draft,
         back=url_for("portal.incident", incident_id=incident.id),
         pdf_url=url_for("portal.ap_draft_pdf", incident_id=incident.id),
+        edpb_url=url_for("portal.edpb_draft", incident_id=incident.id),
     )
 
 
@@ -204,4 +206,30 @@ def ap_draft_pdf(incident_id: int):
         render_pdf(draft),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename(draft)}"'},
+    )
+
+
+@bp.get("/incidents/<int:incident_id>/edpb-draft")
+def edpb_draft(incident_id: int):
+    """The draft in the EDPB common template, from this controller's own facts only."""
+    incident = _mine(incident_id)
+    draft = edpb_draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
+    return render_template(
+        "drafts/edpb.html",
+        incident=incident,
+        controller=current_user.controller,
+        draft=draft,
+        back=url_for("portal.incident", incident_id=incident.id),
+        pdf_url=url_for("portal.edpb_draft_pdf", incident_id=incident.id),
+    )
+
+
+@bp.get("/incidents/<int:incident_id>/edpb-draft.pdf")
+def edpb_draft_pdf(incident_id: int):
+    incident = _mine(incident_id)
+    draft = edpb_draft_for(incident, current_user.controller, utcnow(), str(get_locale() or "nl"))
+    return Response(
+        render_edpb_pdf(draft),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{edpb_filename(draft)}"'},
     )

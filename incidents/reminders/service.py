@@ -241,7 +241,11 @@ def _people(batch, context: _Context) -> dict:
         controller_users.setdefault(cast(int, controller_id), []).append((user_id, email))
     controllers = {
         r.id: r
-        for r in db.session.execute(select(Controller.id, Controller.name).where(Controller.id.in_(controller_ids)))
+        for r in db.session.execute(
+            select(Controller.id, Controller.name, Controller.country, Controller.main_establishment).where(
+                Controller.id.in_(controller_ids)
+            )
+        )
     }
     told = {
         *handlers,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from markupsafe import escape
 
+from ..authorities import authority_names
 from ..core.instants import format_local, iso_z
 from ..core.reminders import Point
 from ..links import base_url
@@ -65,6 +66,9 @@ def _lines(reference: str, kind: tuple[str, str], name: str, due: str, left: flo
 def message_for(incident, obligation, controller, point: Point, now: datetime, *, dpo: bool = True) -> ReminderText:
     """`dpo`: whether a DPO address is configured, so an escalation says truthfully who else was told."""
     dutch, english = KINDS.get(obligation.kind, (obligation.kind, obligation.kind))
+    named = authority_names(controller) if controller and obligation.kind == "ap_notification" else None
+    if named:  # the controller's own authority, not the AP (config/authorities.toml)
+        dutch, english = f"melding aan de {named[0]}", f"notification to the {named[1]}"
     due = format_local(obligation.due_at)
     left = (obligation.due_at - now).total_seconds()
     base = base_url()

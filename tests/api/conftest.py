@@ -36,6 +36,7 @@ ENDPOINTS = [
     ("PUT", "/incidents/{incident_id}/scopes"),
     ("GET", "/incidents/{incident_id}/ap-draft"),
     ("GET", "/incidents/{incident_id}/regimes"),
+    ("GET", "/incidents/{incident_id}/edpb-draft"),
     ("GET", "/register"),
     ("POST", "/incidents/{incident_id}/notices"),
     ("GET", "/outbox/{message_id}"),

@@ -129,6 +129,7 @@ CONTROLLER_OPERATIONS = {
     ("GET", "/incidents/{incident_id}"),
     ("GET", "/incidents/{incident_id}/deadlines"),
     ("GET", "/incidents/{incident_id}/ap-draft"),
+    ("GET", "/incidents/{incident_id}/edpb-draft"),
     ("POST", "/incidents/{incident_id}/decisions"),
     ("POST", "/incidents/{incident_id}/filings"),
     ("GET", "/documents/{document_id}"),

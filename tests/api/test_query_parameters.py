@@ -40,14 +40,17 @@ def reading_operations(world) -> list[tuple[str, str, dict[str, str]]]:
             f"/api/v1/incidents/{incident}/ap-draft",
             {"controller_id": controller, "language": "nl", "format": "json"},
         ),
+        (
+            "/incidents/{incident_id}/edpb-draft",
+            f"/api/v1/incidents/{incident}/edpb-draft",
+            {"controller_id": controller, "language": "nl", "format": "json"},
+        ),
     ]
 
 
 def required(template: str, values: dict[str, str], name: str) -> dict[str, str]:
     """The operation's required parameters other than ``name`` (the AP draft needs controller_id)."""
-    return (
-        {"controller_id": values["controller_id"]} if template.endswith("ap-draft") and name != "controller_id" else {}
-    )
+    return {"controller_id": values["controller_id"]} if template.endswith("-draft") and name != "controller_id" else {}
 
 
 def test_each_valid_value_is_accepted(api, world):

@@ -208,6 +208,8 @@ def outputs_for(key, app, world) -> dict[str, str]:
     for name, url in (
         ("AP draft page", f"{base}/ap-draft/{controller.id}?{lang}"),
         ("AP draft PDF", f"{base}/ap-draft/{controller.id}.pdf?{lang}"),
+        ("EDPB draft page", f"{base}/edpb-draft/{controller.id}?{lang}"),
+        ("EDPB draft PDF", f"{base}/edpb-draft/{controller.id}.pdf?{lang}"),
         ("letters", f"{base}/subjects-letter/{controller.id}?{lang}&letter_lang={language}"),
     ):
         found[name] = text_of(staff_client.get(url))
@@ -219,6 +221,8 @@ def outputs_for(key, app, world) -> dict[str, str]:
         ("API scope", f"{api}/controllers/{controller.id}/scope"),
         ("API AP draft", f"{api}/ap-draft?controller_id={controller.id}&language={language}"),
         ("API AP draft PDF", f"{api}/ap-draft?controller_id={controller.id}&language={language}&format=pdf"),
+        ("API EDPB draft", f"{api}/edpb-draft?controller_id={controller.id}&language={language}"),
+        ("API EDPB draft PDF", f"{api}/edpb-draft?controller_id={controller.id}&language={language}&format=pdf"),
     ):
         found[name] = text_of(staff_client.get(url, headers=bearer))
 
@@ -232,6 +236,8 @@ def outputs_for(key, app, world) -> dict[str, str]:
         ("portal incident", f"/portal/incidents/{incident.id}?{lang}"),
         ("portal AP draft", f"/portal/incidents/{incident.id}/ap-draft?{lang}"),
         ("portal AP draft PDF", f"/portal/incidents/{incident.id}/ap-draft.pdf?{lang}"),
+        ("portal EDPB draft", f"/portal/incidents/{incident.id}/edpb-draft?{lang}"),
+        ("portal EDPB draft PDF", f"/portal/incidents/{incident.id}/edpb-draft.pdf?{lang}"),
     ):
         found[name] = text_of(portal.get(url))
     found["calendar feed"] = text_of(app.test_client().get(f"/calendar/{feeds[key]}.ics"))

@@ -249,7 +249,7 @@ def test_viewer_token_reads_but_never_writes(client, make_user, world):
     bodies = _bodies(world)
     for method, template in operations:
         if method == "GET":
-            query = {"controller_id": world.a.id} if template.endswith("/ap-draft") else None
+            query = {"controller_id": world.a.id} if template.endswith("-draft") else None
             response = api.open(_fill(template, world), method, query_string=query)
             assert response.status_code == 200, (template, response.status_code, response.get_data()[:200])
         else:
@@ -273,6 +273,7 @@ CONTROLLER_OPERATIONS = {
     ("GET", "/incidents/{incident_id}"),
     ("GET", "/incidents/{incident_id}/deadlines"),
     ("GET", "/incidents/{incident_id}/ap-draft"),
+    ("GET", "/incidents/{incident_id}/edpb-draft"),
     ("POST", "/incidents/{incident_id}/decisions"),
     ("POST", "/incidents/{incident_id}/filings"),
     ("GET", "/documents/{document_id}"),
@@ -375,11 +376,16 @@ def test_controller_token_cannot_fetch_the_other_controllers_documents(client, m
 
     assert_error(api.get(f"/documents/{world.b_document_id}"), 404, "not_found")
     assert_error(api.get(f"/outbox/{world.b_message.id}"), 404, "not_found")
-    for fmt in ("json", "pdf"):
-        assert_error(
-            api.get(
-                f"/incidents/{world.shared.id}/ap-draft", query_string={"controller_id": world.b.id, "format": fmt}
-            ),
-            404,
-            "not_found",
-        )
+    own_edpb = api.get(f"/incidents/{world.shared.id}/edpb-draft", query_string={"controller_id": world.a.id})
+    assert own_edpb.status_code == 200
+    assert "Kliniek Beta" not in own_edpb.get_data(as_text=True) and "VO-BETA" not in own_edpb.get_data(as_text=True)
+    for draft in ("ap-draft", "edpb-draft"):
+        for fmt in ("json", "pdf"):
+            assert_error(
+                api.get(
+                    f"/incidents/{world.shared.id}/{draft}",
+                    query_string={"controller_id": world.b.id, "format": fmt},
+                ),
+                404,
+                "not_found",
+            )
