@@ -27,11 +27,14 @@ from incidents.notices.batches import queue_batch
 from incidents.notices.models import Document, OutboxMessage
 from incidents.notices.outbox import deliver_due
 from incidents.notifications.models import Notification
+from incidents.regimes.models import RegimeFiling
 from incidents.webhooks.models import Webhook
 from tests.conftest import MAKER
 
 from ..support.database import AUDIT_TRAIL
 from ..support.forms import csrf_token
+from ..support.intake import inbound_message_and_review
+from ..support.regimes import regime_rows
 
 SECRET = "GEHEIM"  # every text of organisation B carries it
 B_MARKERS = (SECRET, "fg@b-geheim.example", "99887766")
@@ -95,7 +98,9 @@ def world(app, tmp_path, make_controller, make_contract):
         controller_id=b.id, name=f"Kanaal {SECRET}", url="https://b-geheim.example/hook", secret=f"{SECRET}-hook-secret"
     )
     db.session.add_all([note, hook])
+    regime_rows(only_b)  # the processor's own NIS2 reports of B's incident: staff only
     db.session.commit()
+    inbound = inbound_message_and_review()  # a message to the breach address: staff only
     _, a_secret = create_token(a_user.email, "alfa")
     db.session.commit()
     b_documents = db.session.scalars(select(Document.id).where(Document.controller_id == b.id)).all()
@@ -123,6 +128,10 @@ def world(app, tmp_path, make_controller, make_contract):
             "webhook_id": [hook.id],
             "batch_id": [batch.id],
             "variant": ["letter", "email", "public"],  # a data-subject letter downloaded as text
+            "regime_key": ["nis2"],
+            "stage_key": ["early_warning", "final_report"],
+            "filing_id": db.session.scalars(select(RegimeFiling.id)).all(),
+            "inbound_id": [inbound.id],
         },
     }
 
