@@ -11,14 +11,17 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..breaches.assessment import latest_severity
-from ..breaches.models import Incident
+from ..breaches.models import AffectedContract, Incident
 from ..core.instants import format_local, iso_z
 from ..core.profiles import PARAPHRASE_LABEL
 from ..core.regimes import Regime, Stage
 from ..core.stages import StageDeadline
+from ..extensions import db
 from ..labels import BAND_LABELS
+from ..parties.models import Controller
 
 # The question each content key asks, and the incident's own fact that answers it where no specific answer was given
 # (the incident's required fields, core/fields.py): a recorded fact is never printed as unknown.
@@ -113,7 +116,19 @@ class StageDraft:
         return hashlib.sha256(self.as_json()).hexdigest()
 
 
-def _answer(key: str, incident: Incident, given: dict, language: str) -> Answer:
+def _countries_abroad(incident_id: int, home: str) -> list[str]:
+    """The countries other than ours where a controller of the incident is established or has its main
+    establishment (one query, whatever the number of controllers)."""
+    found = db.session.execute(
+        select(Controller.country, Controller.main_establishment)
+        .join(AffectedContract, AffectedContract.controller_id == Controller.id)
+        .where(AffectedContract.incident_id == incident_id, AffectedContract.withdrawn_at.is_(None))
+        .distinct()
+    ).all()
+    return sorted({c for row in found for c in row if c and c != home})
+
+
+def _answer(key: str, incident: Incident, given: dict, language: str, home: str = "NL") -> Answer:
     question = str(QUESTIONS[key])
     value = str(given.get(key) or "").strip()
     if value:
@@ -128,6 +143,12 @@ def _answer(key: str, incident: Incident, given: dict, language: str) -> Answer:
                     "Yes: the severity assessment of %(at)s records malicious intent.",
                     at=format_local(severity.assessed_at),
                 )
+            )
+    if key == "cross_border" and not value:
+        abroad = _countries_abroad(incident.id, home)
+        if abroad:
+            value = str(
+                _l("Possibly: affected controllers are established in %(countries)s.", countries=", ".join(abroad))
             )
     if key == "severity_impact" and value:
         severity = latest_severity(incident.id)

@@ -209,3 +209,21 @@ def test_the_classification_says_who_decided_and_why(logged_in, incident, user):
     page = squeeze(logged_in.get(_url(incident)).get_data(as_text=True))
     assert "meer informatie nodig" in page and "Omvang van de uitval nog onbekend" in page
     assert f"besloten door {user.name}" in page
+
+
+def test_a_controller_established_abroad_makes_cross_border_impact_possible_not_unknown(
+    logged_in, incident, make_contract, make_controller
+):
+    from incidents.breaches import service as breaches
+
+    belgian = make_controller(name="Zorgnet Antwerpen", contact_email="dpo@zorgnet.example", country="BE")
+    contract = make_contract("gdpr-art33", belgian, reference="VO-BE-1")
+    breaches.add_contracts(incident, [contract.id], actor=None)
+    db.session.commit()
+    _classify(logged_in, incident, answer="yes", aware_at="2026-11-20T11:00", reason="Zorgportaal onbereikbaar")
+    draft = json.loads(logged_in.get(_url(incident, "/stages/early_warning.json")).data)
+    answers = {a["key"]: a for a in draft["answers"]}
+    assert (
+        answers["cross_border"]["answer"] == "Mogelijk: getroffen verwerkingsverantwoordelijken zijn gevestigd in BE."
+    )
+    assert answers["cross_border"]["source"] == "incident"
