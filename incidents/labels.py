@@ -132,6 +132,15 @@ EVENT_LABELS = {
     "contract_withdrawn": _l("Contract withdrawn by a correction"),
     "anchor_corrected": _l("Time corrected (earlier)"),
     "authority_action": _l("Investigation or seizure by authorities (or a suspicion of one) recorded"),
+    "reported": _l("Reported to us"),
+    "notice_forwarded": _l("Notice forwarded by the controller to its own controllers"),
+}
+# Who reported an incident to the processor (breaches/models.py REPORTER_KINDS).
+REPORTER_KIND_LABELS = {
+    "staff": _l("our own staff"),
+    "sub_processor": _l("one of our sub-processors"),
+    "controller": _l("a controller (customer)"),
+    "other": _l("someone else"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
@@ -187,7 +196,7 @@ GROUND_LABELS = {
 DOCUMENT_LABELS = {"notice": _l("notice"), "investigation_report": _l("investigation report")}
 VERSION_LABELS = {"initial": _l("initial"), "update": _l("update"), "final": _l("final")}
 # The timeline's events about one controller's document or message say whose it is.
-FOR_CONTROLLER = ("document_issued", "mail_sent", "mail_failed", "acknowledged")
+FOR_CONTROLLER = ("document_issued", "mail_sent", "mail_failed", "acknowledged", "notice_forwarded")
 
 EDITED_LABELS = {"title": _l("Title"), "description": _l("Description"), "internal_note": _l("Internal note")}
 
@@ -257,6 +266,15 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         )
     if kind == "notices_queued":
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
+    if kind == "reported":
+        return Markup(": {}{} · {}").format(
+            REPORTER_KIND_LABELS.get(v("kind"), v("kind")),
+            Markup(" ({})").format(v("name")) if d.get("name") else "",
+            v("informed_at"),
+        )
+    if kind == "notice_forwarded":
+        count = int(d.get("recipients") or 0)
+        return Markup(": {}").format(ngettext("%(num)d address", "%(num)d addresses", count))
     if kind in ("contract_removed", "contract_withdrawn"):
         return Markup(": {} — {}").format(v("reference"), v("reason"))
     if kind == "severity_assessed":
@@ -332,5 +350,6 @@ def template_labels() -> dict:
         "ROLE_LABELS": ROLE_LABELS,
         "STATE_LABELS": STATE_LABELS,
         "STATES": tuple(STATE_LABELS),
+        "REPORTER_KIND_LABELS": REPORTER_KIND_LABELS,
         "timeline_text": timeline_text,
     }

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from ..breaches import scope as scope_service
 from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
-from ..breaches.service import FilingInput
+from ..breaches.service import FilingInput, Reporter
 from ..core.instants import utcnow
 from ..core.text import line_of_error
 from ..extensions import db
@@ -92,13 +92,42 @@ def list_incidents():
     )
 
 
+def _reporter(data: dict) -> tuple[Reporter | None, object]:
+    """Who reported the incident to the processor (additive keys of the request), and aware_at: when a reporter is
+    given, aware_at is when the processor was informed (`informed_at`, which may stand for it)."""
+    informed_at = instant(data, "informed_at")
+    aware_at = instant(data, "aware_at", required=informed_at is None)
+    if informed_at is not None and aware_at is not None and informed_at != aware_at:
+        raise ApiError(
+            422,
+            "informed_at_differs",
+            "informed_at is when the processor was informed, and so its aware_at: give one, or the same instant",
+            "informed_at",
+        )
+    aware_at = aware_at or informed_at
+    kind = data.get("reporter_kind")
+    if kind is None:
+        for key in ("reporter_name", "sub_processor_id", "sub_processor_aware_at"):
+            if data.get(key) is not None:
+                raise ApiError(422, "required", f"{key} needs reporter_kind", "reporter_kind")
+        return None, aware_at
+    return Reporter(
+        kind=kind,
+        name=data.get("reporter_name") or "",
+        sub_processor_id=data.get("sub_processor_id"),
+        sub_processor_aware_at=instant(data, "sub_processor_aware_at"),
+    ), aware_at
+
+
 @bp.post("/incidents")
 def create_incident():
     data = json_body()
+    reporter, aware_at = _reporter(data)
     incident = service.create_incident(
         title=data.get("title"),
         description=data.get("description", ""),
-        aware_at=instant(data, "aware_at", required=True),
+        aware_at=aware_at,
+        reporter=reporter,
         status=data.get("status", "suspected"),
         confirmed_at=instant(data, "confirmed_at"),
         contract_ids=data.get("contract_ids"),

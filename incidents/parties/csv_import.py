@@ -20,7 +20,11 @@ from .models import Contract, Controller
 
 COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
 # A contract's own breach contact (BOZ Bijlage 3): optional columns, empty for the controller's contact.
-OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email")
+OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email", "is_processor")
+# is_processor: the customer is itself a processor (ja/nee, yes/no, true/false, 1/0; empty: no). It is set on the
+# controllers the import creates, and marks an existing one that a row says "ja" of (an import never unmarks one).
+YES = ("ja", "j", "yes", "y", "true", "1", "waar")
+NO = ("nee", "n", "no", "false", "0", "onwaar", "")
 # Accept the Dutch column names people type in a spreadsheet as well.
 ALIASES = {
     "verwerkingsverantwoordelijke": "controller",
@@ -36,6 +40,9 @@ ALIASES = {
     "meldcontact": "breach_contact_name",
     "meldcontact naam": "breach_contact_name",
     "meldcontact e-mail": "breach_contact_email",
+    "verwerker": "is_processor",
+    "is verwerker": "is_processor",
+    "processor": "is_processor",
 }
 MAX_ROWS = 20000
 
@@ -179,6 +186,15 @@ def _breach_contact(line: int, values: dict[str, str]) -> tuple[list[RowError], 
         return [_refused(line, "breach_contact_email", exc)], ("", "")
 
 
+def _processor_flag(line: int, value: str) -> tuple[list[RowError], bool]:
+    folded = value.strip().lower()
+    if folded in YES:
+        return [], True
+    if folded in NO:
+        return [], False
+    return [RowError(line, "is_processor", N_("is_processor must be ja or nee (yes or no)"))], False
+
+
 def _rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
     """The rows with their line numbers, up to one the csv module cannot read (added to `errors`): the lines after
     it cannot be told apart with any certainty."""
@@ -216,6 +232,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     errors: list[RowError] = []
     planned_controllers: dict[str, dict] = {}
     planned_contracts: list[tuple[str, str, str, tuple[str, str]]] = []
+    processors: set[str] = set()  # the controllers (folded names) a row says are processors themselves
     seen_refs: dict[str, int] = {}
 
     for line, row in _rows(reader, errors):
@@ -235,6 +252,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
         contact_errors, contact = _breach_contact(line, values)
         row_errors += contact_errors
+        flag_errors, is_processor = _processor_flag(line, values["is_processor"])
+        row_errors += flag_errors
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -244,6 +263,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         if folded not in known and folded not in planned_controllers:
             planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk}
         planned_contracts.append((folded, values["profile"], reference, contact))
+        if is_processor:
+            processors.add(folded)
 
     if errors:
         raise ImportRefused(errors)
@@ -256,6 +277,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         db.session.add(controller)
         known[folded] = controller
         result.controllers_created += 1
+    for folded in processors:
+        known[folded].is_processor = True
     db.session.flush()
     for folded, profile, reference, (contact_name, contact_email) in planned_contracts:
         db.session.add(

@@ -40,7 +40,17 @@ def _controller_values(data: dict) -> dict:
         "legal_basis": _legal_basis(data.get("legal_basis")),
         "joint_controllers": clean_text(data.get("joint_controllers"), "joint_controllers", 2000),
         "subjects_contact": clean_text(data.get("subjects_contact"), "subjects_contact", 2000),
+        "is_processor": _flag(data.get("is_processor"), "is_processor"),
     }
+
+
+def _flag(value: object, field: str) -> bool:
+    """A yes/no value: true or false (absent or null: false)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationFailed(N_("%(field)s must be true or false"), field, "invalid_type", {"field": field})
+    return value
 
 
 # The law a controller notifies the AP under (the AP form's question 1.2).
