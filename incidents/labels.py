@@ -210,12 +210,27 @@ def timeline_text(event) -> Markup:
         return d.get(key, "")
 
     kind = event.kind
-    text = _event_text(kind, d, v)
+    text = _chain_text(kind, d, v) if kind in CHAIN_EVENTS else _event_text(kind, d, v)
     if kind in FOR_CONTROLLER and d.get("controller_id"):
         name = _controller_name(d["controller_id"])
         if name:
             text += Markup(" · {}").format(gettext("for %(name)s", name=name))
     return text
+
+
+CHAIN_EVENTS = ("reported", "notice_forwarded")
+
+
+def _chain_text(kind: str, d: dict, v) -> Markup:
+    """The processor chain's events: who reported the incident to us, and a notice forwarded by a processor-customer."""
+    if kind == "reported":
+        return Markup(": {}{} · {}").format(
+            REPORTER_KIND_LABELS.get(v("kind"), v("kind")),
+            Markup(" ({})").format(v("name")) if d.get("name") else "",
+            v("informed_at"),
+        )
+    count = int(d.get("recipients") or 0)
+    return Markup(": {}").format(ngettext("%(num)d address", "%(num)d addresses", count))
 
 
 def _controller_name(controller_id: object) -> str:
@@ -266,15 +281,6 @@ def _event_text(kind: str, d: dict, v) -> Markup:
         )
     if kind == "notices_queued":
         return Markup(": {}").format(ngettext("%(num)d controller", "%(num)d controllers", int(d.get("count") or 0)))
-    if kind == "reported":
-        return Markup(": {}{} · {}").format(
-            REPORTER_KIND_LABELS.get(v("kind"), v("kind")),
-            Markup(" ({})").format(v("name")) if d.get("name") else "",
-            v("informed_at"),
-        )
-    if kind == "notice_forwarded":
-        count = int(d.get("recipients") or 0)
-        return Markup(": {}").format(ngettext("%(num)d address", "%(num)d addresses", count))
     if kind in ("contract_removed", "contract_withdrawn"):
         return Markup(": {} — {}").format(v("reference"), v("reason"))
     if kind == "severity_assessed":

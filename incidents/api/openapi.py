@@ -941,6 +941,18 @@ SCHEMAS["RegisterRow"] = {
             "description": "who reported the breach to the processor (details.reporter_kind / reported_by)",
             "properties": {"kind": {"enum": [*REPORTER_KINDS, None]}, "name": TEXT_OR_NULL},
         },
+        "reported_to_us": {
+            "type": "object",
+            "description": "who reported the incident to the processor as recorded when it was logged (the incident's "
+            "reporter_kind, reporter_name, sub-processor and informed_at; all null when not recorded)",
+            "properties": {
+                "kind": {"enum": [*INCIDENT_REPORTER_KINDS, None]},
+                "name": TEXT_OR_NULL,
+                "sub_processor": TEXT_OR_NULL,
+                "sub_processor_aware_at": NULLABLE_INSTANT,
+                "informed_at": NULLABLE_INSTANT,
+            },
+        },
         "recovery": {"type": ["string", "null"], "description": "the data-recovery procedure (details.recovery)"},
         "notices": {
             "type": "array",

@@ -86,6 +86,9 @@ class Incident(Model):
     affected: Mapped[list[AffectedContract]] = relationship(
         back_populates="incident", order_by="AffectedContract.contract_id"
     )
+    sub_processor = relationship(
+        "SubProcessor", primaryjoin="foreign(Incident.sub_processor_id) == SubProcessor.id", viewonly=True
+    )
 
 
 class AffectedContract(Model):

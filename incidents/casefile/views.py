@@ -101,9 +101,7 @@ def _index_page(listing: ListQuery | None, page: Page, errors: list[str] | None 
 
 def _reporter_choices(form) -> None:
     form.reporter_kind.choices = choices([("", _("— not recorded —"))] + list(REPORTER_KIND_LABELS.items()))
-    form.sub_processor_id.choices = choices(
-        [("", _("— none —"))] + [(str(s.id), s.name) for s in all_sub_processors()]
-    )
+    form.sub_processor_id.choices = choices([("", _("— none —"))] + [(str(s.id), s.name) for s in all_sub_processors()])
 
 
 def _reporter(form) -> Reporter | None:

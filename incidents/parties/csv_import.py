@@ -195,6 +195,13 @@ def _processor_flag(line: int, value: str) -> tuple[list[RowError], bool]:
     return [RowError(line, "is_processor", N_("is_processor must be ja or nee (yes or no)"))], False
 
 
+def _optional_values(line: int, values: dict[str, str]) -> tuple[list[RowError], tuple[str, str], bool]:
+    """The optional columns: the contract's breach contact, and whether the controller is itself a processor."""
+    contact_errors, contact = _breach_contact(line, values)
+    flag_errors, is_processor = _processor_flag(line, values["is_processor"])
+    return contact_errors + flag_errors, contact, is_processor
+
+
 def _rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
     """The rows with their line numbers, up to one the csv module cannot read (added to `errors`): the lines after
     it cannot be told apart with any certainty."""
@@ -231,8 +238,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     known = {c.name.strip().lower(): c for c in db.session.scalars(select(Controller))}
     errors: list[RowError] = []
     planned_controllers: dict[str, dict] = {}
-    planned_contracts: list[tuple[str, str, str, tuple[str, str]]] = []
-    processors: set[str] = set()  # the controllers (folded names) a row says are processors themselves
+    planned_contracts: list[tuple[str, str, str, tuple[str, str], bool]] = []
     seen_refs: dict[str, int] = {}
 
     for line, row in _rows(reader, errors):
@@ -250,10 +256,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
             errors.extend(unstorable)
             continue
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
-        contact_errors, contact = _breach_contact(line, values)
-        row_errors += contact_errors
-        flag_errors, is_processor = _processor_flag(line, values["is_processor"])
-        row_errors += flag_errors
+        optional_errors, contact, is_processor = _optional_values(line, values)
+        row_errors += optional_errors
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -262,9 +266,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         folded = name.lower()
         if folded not in known and folded not in planned_controllers:
             planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk}
-        planned_contracts.append((folded, values["profile"], reference, contact))
-        if is_processor:
-            processors.add(folded)
+        planned_contracts.append((folded, values["profile"], reference, contact, is_processor))
 
     if errors:
         raise ImportRefused(errors)
@@ -277,10 +279,9 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         db.session.add(controller)
         known[folded] = controller
         result.controllers_created += 1
-    for folded in processors:
-        known[folded].is_processor = True
     db.session.flush()
-    for folded, profile, reference, (contact_name, contact_email) in planned_contracts:
+    for folded, profile, reference, (contact_name, contact_email), is_processor in planned_contracts:
+        known[folded].is_processor = known[folded].is_processor or is_processor  # an import never unmarks one
         db.session.add(
             Contract(
                 controller_id=known[folded].id,
