@@ -12,7 +12,7 @@ from ..breaches import scope as scope_service
 from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
 from ..breaches.service import FilingInput, Reporter
-from ..core.instants import utcnow
+from ..core.instants import not_in_future, utcnow
 from ..core.text import line_of_error
 from ..extensions import db
 from ..lookup import find
@@ -96,6 +96,8 @@ def _reporter(data: dict) -> tuple[Reporter | None, object]:
     """Who reported the incident to the processor (additive keys of the request), and aware_at: when a reporter is
     given, aware_at is when the processor was informed (`informed_at`, which may stand for it)."""
     informed_at = instant(data, "informed_at")
+    if informed_at is not None and not not_in_future(informed_at, utcnow()):
+        raise ApiError(422, "in_future", "informed_at lies in the future", "informed_at")
     aware_at = instant(data, "aware_at", required=informed_at is None)
     if informed_at is not None and aware_at is not None and informed_at != aware_at:
         raise ApiError(

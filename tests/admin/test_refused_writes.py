@@ -103,6 +103,12 @@ CASES = {
     "portal.decision": ("/portal/incidents/{incident}/decisions", {"decision-notify_ap": "yes"}),
     "portal.filing": ("/portal/incidents/{incident}/filings", {"ap-kind": "ap_notification"}),
     "portal.question": ("/portal/incidents/{incident}/questions", {"q-text": "Vraag"}),
+    "portal.forward": (
+        "/portal/incidents/{incident}/documents/99999/forward",
+        {"fwd-recipients": "geen adres"},
+    ),  # no such document (and no address)
+    "parties.sub_processor_list": ("/sub-processors", {"name": "", "services": "x"}),
+    "parties.edit_sub_processor": ("/sub-processors/99999", {"name": "MessageBird"}),  # no such sub-processor
 }
 
 # Posts without input: a button whose only refusal is a missing object or a missing right; the CSRF check below
