@@ -18,7 +18,6 @@ from incidents.notices.models import Document, NoticeForward, OutboxMessage
 from incidents.notices.outbox import deliver_due
 
 from ..support.forms import csrf_token, log_in
-from ..support.people import make_user
 from .conftest import PASSWORD
 
 
@@ -124,7 +123,6 @@ def test_forwards_are_append_only(chain, two):
         db.session.flush()
     db.session.rollback()
     for statement in ("UPDATE notice_forwards SET note = 'x'", "DELETE FROM notice_forwards"):
-        with pytest.raises(Exception, match="append-only|refuse"):
-            with db.session.begin_nested():
-                db.session.execute(text(statement))
+        with pytest.raises(Exception, match=r"append-only|refuse"), db.session.begin_nested():
+            db.session.execute(text(statement))
     assert db.session.scalar(select(NoticeForward.recipients)) == ["fg@huisarts.example"]
