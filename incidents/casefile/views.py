@@ -111,7 +111,7 @@ def _reporter(form) -> Reporter | None:
     return Reporter(
         kind=form.reporter_kind.data,
         name=form.reporter_name.data or "",
-        sub_processor_id=int(form.sub_processor_id.data) if form.sub_processor_id.data else None,
+        sub_processor_id=parse_id(form.sub_processor_id.data) or form.sub_processor_id.data or None,
         sub_processor_aware_at=form.sub_processor_aware_at.data,
     )
 
