@@ -110,7 +110,7 @@ def _reporter(data: dict) -> tuple[Reporter | None, object]:
     kind = data.get("reporter_kind")
     if kind is None:
         for key in ("reporter_name", "sub_processor_id", "sub_processor_aware_at"):
-            if data.get(key) is not None:
+            if data.get(key) not in (None, ""):
                 raise ApiError(422, "required", f"{key} needs reporter_kind", "reporter_kind")
         return None, aware_at
     return Reporter(

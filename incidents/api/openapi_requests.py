@@ -163,7 +163,10 @@ REQUESTS: dict[str, dict] = {
     "NewIncident": {
         "type": "object",
         "required": ["title"],
-        "anyOf": [{"required": ["aware_at"]}, {"required": ["informed_at"]}],
+        "anyOf": [
+            {"required": ["aware_at"]},
+            {"required": ["informed_at"], "properties": {"informed_at": INSTANT}},
+        ],
         "properties": {
             "title": text(MAX_TITLE_LENGTH, required=True),
             "description": text(MAX_DESCRIPTION_LENGTH),
