@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
+from typing import cast
 
 from flask import current_app, g, jsonify, request
 from sqlalchemy import ColumnElement, func, select
@@ -92,7 +94,7 @@ def list_incidents():
     )
 
 
-def _reporter(data: dict) -> tuple[Reporter | None, object]:
+def _reporter(data: dict) -> tuple[Reporter | None, datetime]:
     """Who reported the incident to the processor (additive keys of the request), and aware_at: when a reporter is
     given, aware_at is when the processor was informed (`informed_at`, which may stand for it)."""
     informed_at = instant(data, "informed_at")
@@ -106,7 +108,7 @@ def _reporter(data: dict) -> tuple[Reporter | None, object]:
             "informed_at is when the processor was informed, and so its aware_at: give one, or the same instant",
             "informed_at",
         )
-    aware_at = aware_at or informed_at
+    aware_at = cast(datetime, aware_at or informed_at)  # one of them is required above
     kind = data.get("reporter_kind")
     if kind is None:
         for key in ("reporter_name", "sub_processor_id", "sub_processor_aware_at"):

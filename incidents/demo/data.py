@@ -11,6 +11,7 @@ addresses, phone numbers and e-mail addresses are made up.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -37,7 +38,7 @@ CLAUSES = {
 
 # Each controller: its record, then its contracts with our processor as (handle, profile, what we do for it,
 # data categories). The handle only picks contracts for the demo incidents below.
-CONTROLLERS = [
+CONTROLLERS: list[tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = [
     (
         {
             "name": "Ziekenhuis Noordwest Kliniek",
