@@ -171,6 +171,7 @@ def test_the_processor_staff_see_the_reporter_and_the_forwards(logged_in, client
     assert 'data-reporter-kind="sub_processor"' in show and "MessageBird" in show
     page = logged_in.get(f"/incidents/{incident.id}/controllers/{chain.group.id}").get_data(as_text=True)
     assert 'id="forwards"' in page and "fg@huisarts-a.example" in page and 'data-forward-status="sent"' in page
+    assert 'id="is-processor"' in page and "alleen een schatting vanaf onze melding" in page
     assert 'data-onward-status="met"' in page
     # the register names who reported it (Addendum Annex B) and when we were informed
     register = logged_in.get("/register/").get_data(as_text=True)
