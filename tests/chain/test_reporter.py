@@ -152,3 +152,24 @@ def test_intake_form_refuses_an_impossible_wall_time_of_the_sub_processor(logged
     )
     assert response.status_code == 422
     assert _count() == 0
+
+
+def test_intake_form_refuses_an_unknown_reporter_kind_in_dutch(logged_in, chain):
+    token = csrf_token(logged_in, "/incidents/new")
+    response = logged_in.post(
+        "/incidents/new",
+        data={
+            "csrf_token": token,
+            "step": "review",
+            "title": "Lek",
+            "aware_at": "2026-11-20T09:15",
+            "status": "suspected",
+            "no_contracts": "y",
+            "reporter_kind": "customer",
+            "sub_processor_id": "999999",
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Aan ons gemeld door: Ongeldige keuze" in html and "Subverwerker: Ongeldige keuze" in html
+    assert _count() == 0
