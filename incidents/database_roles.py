@@ -20,6 +20,7 @@ APPEND_ONLY = (
     "decisions",
     "documents",
     "filings",
+    "notice_forwards",
     "inbound_messages",  # intake by e-mail: the message as received (the proof) and its one review
     "inbound_reviews",
     "record_chain",

@@ -137,6 +137,15 @@ EVENT_LABELS = {
     "regime_filed": _l("Statutory report filed"),
     "regime_request": _l("Report requested by the recipient"),
     "mail_intake": _l("Accepted from an e-mail to the breach address"),
+    "reported": _l("Reported to us"),
+    "notice_forwarded": _l("Notice forwarded by the controller to its own controllers"),
+}
+# Who reported an incident to the processor (breaches/models.py REPORTER_KINDS).
+REPORTER_KIND_LABELS = {
+    "staff": _l("our own staff"),
+    "sub_processor": _l("one of our sub-processors"),
+    "controller": _l("a controller (customer)"),
+    "other": _l("someone else"),
 }
 ANCHOR_LABELS = {"aware_at": _l("aware at"), "confirmed_at": _l("breach established at")}
 # What was already sent about a contract's controller (breaches/removal.py SENT_KINDS), so that it can no longer
@@ -192,7 +201,7 @@ GROUND_LABELS = {
 DOCUMENT_LABELS = {"notice": _l("notice"), "investigation_report": _l("investigation report")}
 VERSION_LABELS = {"initial": _l("initial"), "update": _l("update"), "final": _l("final")}
 # The timeline's events about one controller's document or message say whose it is.
-FOR_CONTROLLER = ("document_issued", "mail_sent", "mail_failed", "acknowledged")
+FOR_CONTROLLER = ("document_issued", "mail_sent", "mail_failed", "acknowledged", "notice_forwarded")
 
 EDITED_LABELS = {"title": _l("Title"), "description": _l("Description"), "internal_note": _l("Internal note")}
 
@@ -206,12 +215,32 @@ def timeline_text(event) -> Markup:
         return d.get(key, "")
 
     kind = event.kind
-    text = _regime_text(kind, d, v) if kind.startswith("regime_") else _event_text(kind, d, v)
+    if kind.startswith("regime_"):
+        text = _regime_text(kind, d, v)
+    elif kind in CHAIN_EVENTS:
+        text = _chain_text(kind, d, v)
+    else:
+        text = _event_text(kind, d, v)
     if kind in FOR_CONTROLLER and d.get("controller_id"):
         name = _controller_name(d["controller_id"])
         if name:
             text += Markup(" · {}").format(gettext("for %(name)s", name=name))
     return text
+
+
+CHAIN_EVENTS = ("reported", "notice_forwarded")
+
+
+def _chain_text(kind: str, d: dict, v) -> Markup:
+    """The processor chain's events: who reported the incident to us, and a notice forwarded by a processor-customer."""
+    if kind == "reported":
+        return Markup(": {}{} · {}").format(
+            REPORTER_KIND_LABELS.get(v("kind"), v("kind")),
+            Markup(" ({})").format(v("name")) if d.get("name") else "",
+            v("informed_at"),
+        )
+    count = int(d.get("recipients") or 0)
+    return Markup(": {}").format(ngettext("%(num)d address", "%(num)d addresses", count))
 
 
 def _controller_name(controller_id: object) -> str:
@@ -361,5 +390,6 @@ def template_labels() -> dict:
         "ROLE_LABELS": ROLE_LABELS,
         "STATE_LABELS": STATE_LABELS,
         "STATES": tuple(STATE_LABELS),
+        "REPORTER_KIND_LABELS": REPORTER_KIND_LABELS,
         "timeline_text": timeline_text,
     }

@@ -80,6 +80,9 @@ FIELD_WORDS = {
     "at": N_("the moment"),
     "started_at": N_("the start of the breach"),
     "ended_at": N_("the end of the breach"),
+    "sub_processor_aware_at": N_("the moment the sub-processor became aware"),
+    "informed_at": N_("the moment the processor was informed"),
+    "reporter_name": N_("name of who reported it"),
     "q": N_("search text"),
     "text": N_("text"),
 }

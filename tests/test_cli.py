@@ -53,7 +53,7 @@ def test_demo_load_is_realistic_and_repeatable(runner):
     assert statuses == {"suspected", "confirmed", "dismissed"}
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0 and "already present" in second.output
-    assert db.session.scalar(select(func.count()).select_from(Incident)) == 5
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 6
 
 
 # The companies behind the source contracts are processors (Doctolib, Citodent, Zivver) or a reseller (RSO

@@ -21,7 +21,7 @@ from tests.conftest import MAKER
 
 from .support.database import ON_POSTGRES, REWRITE_REFUSED, TEST_DATABASE_URL, postgres_url
 from .support.intake import inbound_message_and_review
-from .support.regimes import regime_rows
+from .support.regimes import a_forward, regime_rows
 
 MIGRATIONS = str(ROOT / "migrations")
 APPEND_ONLY = (
@@ -33,6 +33,7 @@ APPEND_ONLY = (
     "access_log",
     "regime_classifications",
     "regime_filings",
+    "notice_forwards",
     "inbound_messages",
     "inbound_reviews",
 )
@@ -159,6 +160,7 @@ def test_every_append_only_table_refuses_update_and_delete(app, api, make_contra
     record_severity(incident, {"data_types": ["simple"], "identification": "significant"})
     issue_notices(incident, all_=True)
     regime_rows(incident)
+    a_forward(incident)
     db.session.commit()
     inbound_message_and_review()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access_log row

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
+from typing import cast
 
 from flask import current_app, g, jsonify, request
 from sqlalchemy import ColumnElement, func, select
@@ -11,8 +13,8 @@ from sqlalchemy import ColumnElement, func, select
 from ..breaches import scope as scope_service
 from ..breaches import service
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident
-from ..breaches.service import FilingInput
-from ..core.instants import utcnow
+from ..breaches.service import FilingInput, Reporter
+from ..core.instants import not_in_future, utcnow
 from ..core.text import line_of_error
 from ..extensions import db
 from ..lookup import find
@@ -92,13 +94,44 @@ def list_incidents():
     )
 
 
+def _reporter(data: dict) -> tuple[Reporter | None, datetime]:
+    """Who reported the incident to the processor (additive keys of the request), and aware_at: when a reporter is
+    given, aware_at is when the processor was informed (`informed_at`, which may stand for it)."""
+    informed_at = instant(data, "informed_at")
+    if informed_at is not None and not not_in_future(informed_at, utcnow()):
+        raise ApiError(422, "in_future", "informed_at lies in the future", "informed_at")
+    aware_at = instant(data, "aware_at", required=informed_at is None)
+    if informed_at is not None and aware_at is not None and informed_at != aware_at:
+        raise ApiError(
+            422,
+            "informed_at_differs",
+            "informed_at is when the processor was informed, and so its aware_at: give one, or the same instant",
+            "informed_at",
+        )
+    aware_at = cast(datetime, aware_at or informed_at)  # one of them is required above
+    kind = data.get("reporter_kind")
+    if kind is None:
+        for key in ("reporter_name", "sub_processor_id", "sub_processor_aware_at"):
+            if data.get(key) not in (None, ""):
+                raise ApiError(422, "required", f"{key} needs reporter_kind", "reporter_kind")
+        return None, aware_at
+    return Reporter(
+        kind=kind,
+        name=data.get("reporter_name") or "",
+        sub_processor_id=data.get("sub_processor_id"),
+        sub_processor_aware_at=instant(data, "sub_processor_aware_at"),
+    ), aware_at
+
+
 @bp.post("/incidents")
 def create_incident():
     data = json_body()
+    reporter, aware_at = _reporter(data)
     incident = service.create_incident(
         title=data.get("title"),
         description=data.get("description", ""),
-        aware_at=instant(data, "aware_at", required=True),
+        aware_at=aware_at,
+        reporter=reporter,
         status=data.get("status", "suspected"),
         confirmed_at=instant(data, "confirmed_at"),
         contract_ids=data.get("contract_ids"),

@@ -21,6 +21,7 @@ from ..breaches.models import (
     OBLIGATION_KINDS,
     SUBJECTS_GROUNDS,
 )
+from ..breaches.models import REPORTER_KINDS as INCIDENT_REPORTER_KINDS
 from ..core.ap_form import CROSS_BORDER, INCIDENT_KINDS, PROTECTIONS, REPORTER_KINDS, SUBJECT_GROUPS
 from ..core.fields import FIELD_KEYS
 from ..core.profiles import NORMS
@@ -119,6 +120,10 @@ CONTROLLER_EXTRA = {
             "short_name": {"type": "string"},
             "url": {"type": "string"},
         },
+    },
+    "is_processor": {
+        "type": "boolean",
+        "description": "the customer is itself a processor for controllers of its own (AVG art. 33 lid 2)",
     },
 }
 
@@ -250,6 +255,21 @@ SCHEMAS = {
                     "description": {"type": "string"},
                     "dismiss_reason": TEXT_OR_NULL,
                     "authority_action_at": {**NULLABLE_INSTANT, "description": AUTHORITY_ACTION},
+                    "reporter_kind": {
+                        "enum": [*INCIDENT_REPORTER_KINDS, None],
+                        "description": "who reported the incident to the processor (null: not recorded)",
+                    },
+                    "reporter_name": TEXT_OR_NULL,
+                    "sub_processor_id": NULLABLE_ID,
+                    "sub_processor_name": TEXT_OR_NULL,
+                    "sub_processor_aware_at": {
+                        **NULLABLE_INSTANT,
+                        "description": "when the reporting sub-processor itself became aware (as it told us)",
+                    },
+                    "informed_at": {
+                        **NULLABLE_INSTANT,
+                        "description": "when the processor was informed by the reporter: its aware_at when recorded",
+                    },
                     "fields": FIELDS,
                     "details": DETAILS,
                     "contracts": {
@@ -1222,6 +1242,18 @@ SCHEMAS["RegisterRow"] = {
             "required": ["kind", "name"],
             "description": "who reported the breach to the processor (details.reporter_kind / reported_by)",
             "properties": {"kind": {"enum": [*REPORTER_KINDS, None]}, "name": TEXT_OR_NULL},
+        },
+        "reported_to_us": {
+            "type": "object",
+            "description": "who reported the incident to the processor as recorded when it was logged (the incident's "
+            "reporter_kind, reporter_name, sub-processor and informed_at; all null when not recorded)",
+            "properties": {
+                "kind": {"enum": [*INCIDENT_REPORTER_KINDS, None]},
+                "name": TEXT_OR_NULL,
+                "sub_processor": TEXT_OR_NULL,
+                "sub_processor_aware_at": NULLABLE_INSTANT,
+                "informed_at": NULLABLE_INSTANT,
+            },
         },
         "recovery": {"type": ["string", "null"], "description": "the data-recovery procedure (details.recovery)"},
         "notices": {

@@ -11,6 +11,7 @@ incident's own times), on the clock, or on the caller; its ``code`` and ``field`
 from __future__ import annotations
 
 from ..breaches.models import AP_FOLLOW_UPS, DECISION_VIA, FILING_KINDS, NOTIFY_AP_CHOICES, SUBJECTS_GROUNDS
+from ..breaches.models import REPORTER_KINDS as INCIDENT_REPORTER_KINDS
 from ..core.ap_form import (
     CROSS_BORDER,
     INCIDENT_KINDS,
@@ -132,6 +133,12 @@ REQUESTS: dict[str, dict] = {
             "country": country_choice(COUNTRY_CODES, empty="NL"),
             # the EU/EEA states of config/authorities.toml: filled in when the document is served (openapi.py)
             "main_establishment": {"type": ["string", "null"]},
+            "is_processor": {
+                "type": ["boolean", "null"],
+                "default": False,
+                "description": "the customer is itself a processor: its notices tell it to inform its own "
+                "controllers without undue delay (AVG art. 33 lid 2), and its portal users can forward them",
+            },
         },
     },
     "NewContract": {
@@ -160,7 +167,11 @@ REQUESTS: dict[str, dict] = {
     },
     "NewIncident": {
         "type": "object",
-        "required": ["title", "aware_at"],
+        "required": ["title"],
+        "anyOf": [
+            {"required": ["aware_at"]},
+            {"required": ["informed_at"], "properties": {"informed_at": INSTANT}},
+        ],
         "properties": {
             "title": text(MAX_TITLE_LENGTH, required=True),
             "description": text(MAX_DESCRIPTION_LENGTH),
@@ -174,6 +185,30 @@ REQUESTS: dict[str, dict] = {
             "fields": FIELDS,
             "details": DETAILS,
             "authority_action_at": {**NULLABLE_INSTANT, "description": AUTHORITY_ACTION + " Not before aware_at."},
+            "informed_at": {
+                **NULLABLE_INSTANT,
+                "description": "when the processor was informed by whoever reported the incident: its aware_at (give "
+                "either, or both the same). " + INSTANT_WORDS,
+            },
+            "reporter_kind": {
+                "enum": [*INCIDENT_REPORTER_KINDS, None],
+                "description": "who reported the incident to the processor (the Addendum's Annex B); null: not "
+                "recorded. Needed for reporter_name, sub_processor_id and sub_processor_aware_at.",
+            },
+            "reporter_name": {
+                **text(200),
+                "description": "the name of who reported it; required unless reporter_kind is sub_processor",
+            },
+            "sub_processor_id": {
+                **NULLABLE_ID,
+                "description": "with reporter_kind sub_processor (required then): a sub-processor of the "
+                "processor's list (the staff page Sub-processors); refused with any other kind",
+            },
+            "sub_processor_aware_at": {
+                **NULLABLE_INSTANT,
+                "description": "with reporter_kind sub_processor: when the sub-processor itself became aware; not in "
+                "the future, not after informed_at. " + INSTANT_WORDS,
+            },
         },
         "if": _when("status", "confirmed"),
         "else": {"properties": {"confirmed_at": _null("a suspected incident has no confirmed_at")}},
@@ -395,9 +430,17 @@ RULES: dict[tuple[str, str], list[dict]] = {
         {"code": "invalid_email", "field": "breach_contact_email", "rule": "not an address as RFC 5322 has it"},
     ],
     ("/incidents", "post"): [
-        *_instant_rules("aware_at", "confirmed_at", "authority_action_at"),
+        *_instant_rules("aware_at", "confirmed_at", "authority_action_at", "informed_at", "sub_processor_aware_at"),
         {"code": "before_aware_at", "field": "confirmed_at", "rule": "confirmed_at lies before aware_at"},
         {"code": "before_aware_at", "field": "authority_action_at", "rule": "lies before aware_at"},
+        {"code": "informed_at_differs", "field": "informed_at", "rule": "informed_at and aware_at differ"},
+        {"code": "required", "field": "reporter_kind", "rule": "a reporter field without reporter_kind"},
+        {"code": "required", "field": "reporter_name", "rule": "no name, and the reporter is no sub-processor"},
+        {"code": "required", "field": "sub_processor_id", "rule": "reporter_kind sub_processor without one"},
+        {"code": "unknown_sub_processor", "field": "sub_processor_id", "rule": "there is no such sub-processor"},
+        {"code": "not_sub_processor", "field": "sub_processor_id", "rule": "given with another reporter_kind"},
+        {"code": "not_sub_processor", "field": "sub_processor_aware_at", "rule": "given with another reporter_kind"},
+        {"code": "after_informed_at", "field": "sub_processor_aware_at", "rule": "lies after informed_at"},
         {"code": "unknown_contract", "field": "contract_ids", "rule": "a contract id that does not exist"},
         {
             "code": "unknown_profile",

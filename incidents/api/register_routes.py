@@ -71,6 +71,13 @@ def register_row_json(row: RegisterRow) -> dict:
         ],
         "period": {"started_at": iso_z(row.started_at), "ended_at": iso_z(row.ended_at)},
         "reporter": {"kind": row.reporter_kind, "name": row.reported_by},
+        "reported_to_us": {
+            "kind": row.recorded_kind,
+            "name": row.recorded_name,
+            "sub_processor": row.sub_processor,
+            "sub_processor_aware_at": iso_z(row.sub_processor_aware_at),
+            "informed_at": iso_z(row.informed_at),
+        },
         "recovery": row.recovery,
         "notices": [
             {

@@ -16,7 +16,7 @@ from ..core.fields import missing_fields
 from ..core.instants import iso_z
 from ..core.scope import INCIDENT_WIDE_DETAILS, totals
 from ..extensions import db
-from ..parties.models import Contract, Controller
+from ..parties.models import Contract, Controller, SubProcessor
 from ..profiles import all_profiles
 
 
@@ -40,6 +40,7 @@ def controller_json(c: Controller) -> dict:
         "country": c.country,
         "main_establishment": c.main_establishment,
         "authority": _authority(c),
+        "is_processor": c.is_processor,
     }
 
 
@@ -74,6 +75,20 @@ def incident_summary(i: Incident) -> dict:
         "dismissed_at": iso_z(i.dismissed_at),
         "created_at": iso_z(i.created_at),
         "updated_at": iso_z(i.updated_at),
+    }
+
+
+def reporter_json(i: Incident) -> dict:
+    """Who reported the incident to the processor and when it was informed (null: not recorded)."""
+    found = db.session.get(SubProcessor, i.sub_processor_id) if i.sub_processor_id else None
+    name = found.name if found is not None else None
+    return {
+        "reporter_kind": i.reported_by_kind,
+        "reporter_name": i.reported_by_name,
+        "sub_processor_id": i.sub_processor_id,
+        "sub_processor_name": name,
+        "sub_processor_aware_at": iso_z(i.sub_processor_aware_at),
+        "informed_at": iso_z(i.informed_at),
     }
 
 
@@ -131,6 +146,7 @@ def incident_json(i: Incident, controller_id: int | None = None) -> dict:
         "description": i.description,
         "dismiss_reason": i.dismiss_reason,
         "authority_action_at": iso_z(i.authority_action_at),
+        **reporter_json(i),
         "fields": dict(i.fields or {}),
         "details": details,
         "scopes": [{"controller_id": ctl, **scopes.get(ctl, {})} for ctl in affected_ids],

@@ -40,6 +40,9 @@ DECISION_VIA = ("portal", "email", "phone", "meeting", "letter")
 INFORM_SUBJECTS_CHOICES = ("yes", "no")
 # Why data subjects are not informed: no high risk, or one of the Art. 34(3) exemptions.
 SUBJECTS_GROUNDS = ("not_high_risk", "unintelligible", "later_measures", "disproportionate_effort")
+# Who reported an incident to the processor (Incident.reported_by_kind): its own staff, one of its sub-processors, a
+# controller (a customer), or someone else (a data subject, a researcher, …).
+REPORTER_KINDS = ("staff", "sub_processor", "controller", "other")
 
 
 class Incident(Model):
@@ -71,9 +74,20 @@ class Incident(Model):
     # by record_severity, so that lists filter and sort on it without a window over every assessment. A plain
     # column, like severity_assessments.controller_id (see migration 0009).
     current_severity_id: Mapped[int | None]
+    # Who reported the incident to the processor (the Addendum's Annex B: "de naam van degene die de schending meldt")
+    # and when the processor was informed (then aware_at is that moment: its clocks run from it). A sub-processor's
+    # report names it (a plain column, as 0009's) and, where known, when the sub-processor itself became aware.
+    reported_by_kind: Mapped[str | None] = mapped_column(String(20))  # REPORTER_KINDS
+    reported_by_name: Mapped[str | None] = mapped_column(String(200))
+    sub_processor_id: Mapped[int | None]
+    sub_processor_aware_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     affected: Mapped[list[AffectedContract]] = relationship(
         back_populates="incident", order_by="AffectedContract.contract_id"
+    )
+    sub_processor = relationship(
+        "SubProcessor", primaryjoin="foreign(Incident.sub_processor_id) == SubProcessor.id", viewonly=True
     )
 
 

@@ -29,6 +29,7 @@ from .models import (
     FILING_KINDS,
     INFORM_SUBJECTS_CHOICES,
     NOTIFY_AP_CHOICES,
+    REPORTER_KINDS,
     SUBJECTS_GROUNDS,
     AffectedContract,
     Decision,
@@ -161,9 +162,12 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
     contract_ids: object = None,
     fields: object = None,
     details: object = None,
+    reporter: object = None,
     actor=None,
     now: datetime | None = None,
 ) -> Incident:
+    """A new incident. `reporter` (optional) says who reported it to the processor (`Reporter`): then aware_at is
+    when the processor was informed, and every clock runs from that moment."""
     now = now or utcnow()
     title = required_text(title, "title", MAX_TITLE_LENGTH, "title")
     description = clean_text(description, "description", MAX_DESCRIPTION_LENGTH)
@@ -181,6 +185,7 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
         )
     values = clean_fields(fields)
     extra = incident_details(details, {}, now)
+    reported = clean_reporter(reporter, aware_at, now)
     ids = _contract_ids(contract_ids)
     contracts = _load_contracts(ids)
 
@@ -196,16 +201,96 @@ def create_incident(  # noqa: PLR0913 (keyword-only, one per field of the reques
         created_at=now,
         updated_at=now,
         created_by_id=actor_id(actor),
+        **reported,
     )
     db.session.add(incident)
     db.session.flush()
     _attach(incident, contracts, now)
     record_event(incident, "created", actor, status=status, contracts=len(contracts))
+    if reported:
+        record_event(
+            incident,
+            "reported",
+            actor,
+            kind=reported["reported_by_kind"],
+            name=reported["reported_by_name"],
+            sub_processor_id=reported["sub_processor_id"],
+            sub_processor_aware_at=format_local(reported["sub_processor_aware_at"])
+            if reported["sub_processor_aware_at"]
+            else None,
+            informed_at=format_local(reported["informed_at"]),
+        )
     if ids:
         record_event(incident, "contracts_added", actor, contract_ids=ids)
     recompute(incident)
     db.session.flush()
     return incident
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who reported an incident to the processor, as a page or the API gives it (the Addendum's Annex B: "de naam van
+    degene die de schending meldt"). The processor was informed at the incident's aware_at."""
+
+    kind: object
+    name: object = ""
+    sub_processor_id: object = None
+    sub_processor_aware_at: datetime | None = None
+
+
+def clean_reporter(value: object, informed_at: datetime, now: datetime) -> dict:
+    """The incident's reporter columns (empty: no reporter given). A sub-processor's report names the sub-processor
+    and may say when it became aware itself: not in the future and not after it informed us."""
+    if value is None:
+        return {}
+    if not isinstance(value, Reporter):
+        raise ValidationFailed(N_("reporter must be an object"), "reporter", "invalid_type")
+    if value.kind not in REPORTER_KINDS:
+        raise ValidationFailed(
+            N_("reporter_kind must be one of %(choices)s"),
+            "reporter_kind",
+            "invalid_choice",
+            {"choices": ", ".join(REPORTER_KINDS)},
+        )
+    name = clean_text(value.name, "reporter_name", 200)
+    sub_processor_id = None
+    if value.kind == "sub_processor":
+        from ..parties.sub_processors import get_sub_processor
+
+        if value.sub_processor_id is None:
+            raise ValidationFailed(
+                N_("a report by a sub-processor names the sub-processor"), "sub_processor_id", "required"
+            )
+        sub_processor_id = get_sub_processor(value.sub_processor_id).id
+    else:
+        if value.sub_processor_id is not None:
+            raise ValidationFailed(
+                N_("only a report by a sub-processor names a sub-processor"), "sub_processor_id", "not_sub_processor"
+            )
+        if value.sub_processor_aware_at is not None:
+            raise ValidationFailed(
+                N_("only a report by a sub-processor says when the sub-processor became aware"),
+                "sub_processor_aware_at",
+                "not_sub_processor",
+            )
+        if not name:
+            raise ValidationFailed(N_("say who reported the incident (a name)"), "reporter_name", "required")
+    their_aware_at = value.sub_processor_aware_at
+    if their_aware_at is not None:
+        _past_instant(their_aware_at, "sub_processor_aware_at", now, "sub_processor_aware_at")
+        if their_aware_at > informed_at:
+            raise ValidationFailed(
+                N_("the sub-processor cannot have become aware after it informed the processor"),
+                "sub_processor_aware_at",
+                "after_informed_at",
+            )
+    return {
+        "reported_by_kind": value.kind,
+        "reported_by_name": name or None,
+        "sub_processor_id": sub_processor_id,
+        "sub_processor_aware_at": their_aware_at,
+        "informed_at": informed_at,
+    }
 
 
 def incident_details(values: object, current: dict, now: datetime) -> dict:

@@ -188,6 +188,10 @@ def entries(scope: Scope, now: datetime) -> list[ical.FeedEntry]:
     )
     if scope.controller_id is not None:
         query = query.where(Obligation.controller_id == scope.controller_id)
+        controller = db.session.get(Controller, scope.controller_id)
+        if controller is not None and controller.is_processor:
+            # itself a processor: no AP deadline of its own (its controllers' 72 hours run from when it tells them)
+            query = query.where(~((Obligation.kind == "ap_notification") & (Obligation.owner == "controller")))
     base = base_url()
     urls = current_app.url_map.bind("")
     endpoint = "portal.incident" if scope.portal else "incidents.show"

@@ -62,6 +62,15 @@ class IntakeForm(PickerFields):
     )
     confirmed_at = LocalDateTimeField(_l("Confirmed at (Amsterdam time; empty = when aware)"))
     no_contracts = BooleanField(_l("No contracts yet: I will add the affected contracts later"))
+    # Who reported it to us (optional; the Addendum's Annex B): then aware_at is when we were informed.
+    reporter_kind = SelectField(
+        _l("Reported to us by"),
+        choices=[],  # casefile/views.py: REPORTER_KIND_LABELS
+        default="",  # not posted (an older form, a script): not recorded
+    )
+    reporter_name = StringField(_l("Name of who reported it"), validators=[Optional(), Length(max=200)])
+    sub_processor_id = SelectField(_l("Sub-processor"), choices=[], default="")
+    sub_processor_aware_at = LocalDateTimeField(_l("Sub-processor itself became aware at (Amsterdam time; optional)"))
 
 
 class FieldsForm(FlaskForm):

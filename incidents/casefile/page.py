@@ -20,6 +20,7 @@ from ..core.fields import missing_fields
 from ..core.guard import profile_guard
 from ..core.profiles import ClauseProfile
 from ..extensions import db
+from ..notices.forwards import forwards_of, onward_duty
 from ..notices.keys import is_initial_notice
 from ..notices.models import Document, OutboxMessage
 from ..parties.models import Contract, Controller
@@ -103,6 +104,9 @@ def controller_page(incident: Incident, controller: Controller, now: datetime) -
         "guards": guards,
         "consult_contracts": consult,
         "notified": any(is_initial_notice(m.dedupe_key) for m, _d, _a in group.messages),
+        # a controller that is itself a processor: its own onward duty (AVG art. 33 lid 2) and its forwards
+        "onward": onward_duty(incident.id, controller.id) if controller.is_processor else None,
+        "forwards": forwards_of(incident.id, controller.id) if controller.is_processor else [],
     }
 
 

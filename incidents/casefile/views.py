@@ -14,7 +14,7 @@ from ..breaches.assessment import record_severity
 from ..breaches.forms import DecisionForm
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import INCIDENT_STATUSES, Incident, TimelineEvent
-from ..breaches.service import FilingInput
+from ..breaches.service import FilingInput, Reporter
 from ..core.fields import FIELD_KEYS
 from ..core.instants import utcnow
 from ..errors import ValidationFailed
@@ -22,7 +22,7 @@ from ..extensions import db
 from ..filters import InvalidFilters
 from ..forms_common import choices
 from ..intake.service import messages_of_incident
-from ..labels import BAND_LABELS
+from ..labels import BAND_LABELS, REPORTER_KIND_LABELS
 from ..listing import ListQuery, Page, error_messages, nothing
 from ..lookup import find, get_or_404
 from ..notices.forms import BulkForm
@@ -30,6 +30,7 @@ from ..notices.outbox import wake_pump
 from ..notifications import conversation
 from ..parties.models import Contract, Controller
 from ..parties.search import profile_counts
+from ..parties.sub_processors import all_sub_processors
 from ..portal.forms import AnswerForm
 from ..portal.queries import questions
 from ..profiles import all_profiles
@@ -99,6 +100,23 @@ def _index_page(listing: ListQuery | None, page: Page, errors: list[str] | None 
     )
 
 
+def _reporter_choices(form) -> None:
+    form.reporter_kind.choices = choices([("", _("— not recorded —"))] + list(REPORTER_KIND_LABELS.items()))
+    form.sub_processor_id.choices = choices([("", _("— none —"))] + [(str(s.id), s.name) for s in all_sub_processors()])
+
+
+def _reporter(form) -> Reporter | None:
+    """Who reported it to us, from the intake form (None: not recorded)."""
+    if not form.reporter_kind.data:
+        return None
+    return Reporter(
+        kind=form.reporter_kind.data,
+        name=form.reporter_name.data or "",
+        sub_processor_id=parse_id(form.sub_processor_id.data) or form.sub_processor_id.data or None,
+        sub_processor_aware_at=form.sub_processor_aware_at.data,
+    )
+
+
 def _profile_choices(form) -> None:
     counts = profile_counts()
     form.profiles.choices = choices(
@@ -112,6 +130,7 @@ def new():
     """Log a breach: the form with the contract picker, a confirmation of what the selection comes to, then save."""
     form = IntakeForm()
     _profile_choices(form)
+    _reporter_choices(form)
 
     def page(form, picker, status: int = 200):
         return render_template("incidents/new.html", form=form, picker=picker), status
@@ -129,6 +148,7 @@ def new():
             status=form.status.data,
             confirmed_at=form.confirmed_at.data if form.status.data == "confirmed" else None,
             contract_ids=[h.id for h in resolved.contracts],
+            reporter=_reporter(form),
             actor=current_user,
         )
         return incident, len(resolved.contracts)

@@ -11,17 +11,19 @@ addresses, phone numbers and e-mail addresses are made up.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from ..breaches import service as breaches
 from ..breaches.assessment import record_severity
 from ..breaches.scope import set_scope
-from ..breaches.service import FilingInput
+from ..breaches.service import FilingInput, Reporter
 from ..core.instants import utcnow
 from ..core.scope import totals
 from ..extensions import db
 from ..parties import service as parties
+from ..parties import sub_processors as sub_processor_list
 from ..parties.models import Contract, Controller
 from ..regimes import service as regimes
 
@@ -37,7 +39,7 @@ CLAUSES = {
 
 # Each controller: its record, then its contracts with our processor as (handle, profile, what we do for it,
 # data categories). The handle only picks contracts for the demo incidents below.
-CONTROLLERS = [
+CONTROLLERS: list[tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = [
     (
         {
             "name": "Ziekenhuis Noordwest Kliniek",
@@ -340,7 +342,49 @@ CONTROLLERS = [
         },
         [("hoogte-mail", "boz-72h", "Afsprakenplanning en beveiligde e-mail", "NAW, afspraken, berichtinhoud")],
     ),
+    (
+        # A care group that runs the shared chain-care system for its affiliated GP practices: for their patients'
+        # data it is their processor, so it is a processor-customer (is_processor): it passes our notices on.
+        {
+            "name": "Huisartsenzorggroep West-Friesland",
+            "kvk": "90000011",
+            "contact_name": "mr. E. de Boer",
+            "contact_function": "Functionaris gegevensbescherming",
+            "contact_email": "fg@zorggroepwf.example",
+            "contact_phone": "0229-287700",
+            "address": "Maelsonstraat 3, 1624 NP Hoorn",
+            "sector": "Zorg: huisartsenzorggroep (ketenzorg)",
+            "dpo_registration": "FG005122",
+            "subjects_contact": "Zorggroep West-Friesland, secretariaat, 0229-287700, info@zorggroepwf.example",
+            "is_processor": True,
+        },
+        [
+            (
+                "wf-kis",
+                "boz-72h",
+                "Hosting ketenzorginformatiesysteem (KIS) en sms-herinneringen voor de aangesloten huisartsen",
+                "NAW, BSN, gezondheidsgegevens, telefoonnummers",
+            ),
+        ],
+    ),
 ]
+
+# Our own sub-processors, as Bijlage 1 of the Zivver licence terms (BOZ model) lists them under "Subverwerkers":
+# (name, "Beschrijving dienst en Persoonsgegevens"). Contacts are made up.
+SUB_PROCESSORS = [
+    ("Amazon AWS", "Huur van processorcapaciteit voor analyse berichtinhoud o.b.v. business rules; huur van "
+     "servercapaciteit voor opslag versleutelde berichten + bijlagen; verzenden notificatieberichten; verzenden "
+     "sms-authenticatieberichten"),
+    ("Microsoft Azure", "Huur van processorcapaciteit voor analyse berichtinhoud o.b.v. business rules; huur van "
+     "servercapaciteit voor opslag versleutelde berichten + bijlagen; verzenden notificatieberichten"),
+    ("CloudVPS", "Huur van processorcapaciteit voor analyse berichtinhoud o.b.v. business rules; huur van "
+     "servercapaciteit voor opslag versleutelde berichten + bijlagen"),
+    ("MessageBird", "Verzenden sms-authenticatieberichten"),
+    ("Spryng", "Verzenden sms-authenticatieberichten"),
+    ("KPN", "Verzenden sms-authenticatieberichten"),
+    ("CM", "Verzenden sms-authenticatieberichten"),
+    ("EasyGenerator", "Hosten e-learning platform"),
+]  # fmt: skip
 
 # The main incident's share per controller: each controller is told only its own figures and note.
 RANSOMWARE_SCOPES = {
@@ -453,6 +497,13 @@ def load(actor=None) -> dict[str, int]:
                     "data_categories": categories,
                 }
             )
+
+    subs = {
+        name: sub_processor_list.create_sub_processor(
+            {"name": name, "services": services, "contact": f"security@{name.lower().replace(' ', '')}.example"}
+        )
+        for name, services in SUB_PROCESSORS
+    }
 
     now = utcnow()
     hours = lambda h: now - timedelta(hours=h)  # noqa: E731
@@ -700,4 +751,34 @@ def load(actor=None) -> dict[str, int]:
         ),
         actor=actor,
     )
-    return {"controllers": len(CONTROLLERS), "contracts": n, "incidents": 5}
+
+    # 6. Reported to us by a sub-processor (BOZ Bijlage 1): its sms platform sent reminders to wrong numbers. It
+    #    became aware 20 h ago and informed us 6 h ago: our clocks run from then. One customer is itself a processor.
+    sms = breaches.create_incident(
+        title="Sms-herinneringen naar verkeerde telefoonnummers",
+        description="Door een fout in een nummerreeks bij de sms-dienst kwamen herinneringen bij verkeerde "
+        "ontvangers terecht.",
+        aware_at=hours(6),
+        status="confirmed",
+        confirmed_at=hours(5),
+        contract_ids=ids("wf-kis", "apo-afhaal"),
+        fields={
+            "nature": "Sms-berichten met naam en afspraaktijd naar verkeerde ontvangers (vertrouwelijkheid).",
+            "affected_data": "Voornaam, afspraakdatum en -tijd, naam van de praktijk.",
+            "measures": "Verzending via de getroffen nummerreeks gestopt; subverwerker onderzoekt de omvang.",
+        },
+        reporter=Reporter(
+            kind="sub_processor",
+            name="Incidentteam MessageBird",
+            sub_processor_id=subs["MessageBird"].id,
+            sub_processor_aware_at=hours(20),
+        ),
+        actor=actor,
+        now=hours(5),
+    )
+    breaches.record_filing(
+        sms,
+        FilingInput(kind="controller_notice", contract_id=contracts["wf-kis"].id, at=hours(4), channel="email"),
+        actor=actor,
+    )
+    return {"controllers": len(CONTROLLERS), "contracts": n, "incidents": 6}

@@ -275,7 +275,16 @@ def build(  # noqa: PLR0913 (keyword-only: each call names what it passes)
         stage=STAGES.get(incident.status, "established"),
         dismissed_at=incident.dismissed_at,
         dismiss_reason=incident.dismiss_reason or "",
+        is_processor=controller.is_processor,
+        sub_processor_report=_sub_processor_report(incident),
     )
+
+
+def _sub_processor_report(incident: Incident) -> tuple[str, datetime, datetime | None] | None:
+    """Reported to us by one of our sub-processors: its name, when it informed us, when it became aware itself."""
+    if incident.reported_by_kind != "sub_processor" or incident.sub_processor is None:
+        return None
+    return incident.sub_processor.name, incident.informed_at or incident.aware_at, incident.sub_processor_aware_at
 
 
 def _authority_contacts(incident: Incident, controller_id: int) -> list[tuple[str, str]]:

@@ -105,9 +105,33 @@ class OutboxMessage(Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class NoticeForward(Model):
+    """A controller that is itself a processor forwarded a notice it received to its own controllers (AVG art. 33
+    lid 2) through the portal: the stored document, unchanged, sent by the outbox. Append-only; whether it was sent
+    is the outbox row's status."""
+
+    __tablename__ = "notice_forwards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controllers.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    forwarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
 def _refuse_document_change(mapper, connection, target):
     raise AppendOnlyError("documents are append-only: an issued document is never changed or deleted")
 
 
+def _refuse_forward_change(mapper, connection, target):
+    raise AppendOnlyError("notice_forwards is append-only: a recorded forward is never changed or deleted")
+
+
 event.listen(Document, "before_update", _refuse_document_change)
 event.listen(Document, "before_delete", _refuse_document_change)
+event.listen(NoticeForward, "before_update", _refuse_forward_change)
+event.listen(NoticeForward, "before_delete", _refuse_forward_change)

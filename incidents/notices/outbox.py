@@ -128,8 +128,10 @@ def _record_delivery(message: OutboxMessage, reply: str, at: datetime) -> None:
     """The server accepted the message: that is the filing of the notice (for each contract of the controller that
     it fulfils) or of the investigation report, recorded through the breach service."""
     kind = message.details.get("kind", "notice")
-    if kind == "reminder":
-        return  # a reminder to people is not a filing: the reminders table already says what was sent
+    if kind in ("reminder", "forward"):
+        # a reminder to people is not a filing: the reminders table already says what was sent; nor is a notice
+        # forwarded by a processor-customer to its own controllers (notice_forwards holds it, this row its status)
+        return
     note, details = f"SMTP: {reply}"[:1000], {"outbox_id": message.id, "smtp_reply": reply}
     if kind == "notice":
         # It fulfils the duties of the contracts its document covered (recorded when it was made), not of one added

@@ -107,6 +107,11 @@ class NoticeContent:
     authority_contacts: list[tuple[str, str]] = field(default_factory=list)
     # The record's chain heads when the document was made: (table, seq, hash) (incidents/record).
     record_heads: list[tuple[str, int, str]] = field(default_factory=list)
+    # The controller is itself a processor (Controller.is_processor): the notice tells it of its own duty to inform
+    # its controllers (AVG art. 33 lid 2) instead of an AP deadline of its own.
+    is_processor: bool = False
+    # Reported to us by a sub-processor: (its name, when it informed us, when it became aware itself or None).
+    sub_processor_report: tuple[str, datetime, datetime | None] | None = None
 
     @property
     def provisional(self) -> bool:
@@ -173,6 +178,38 @@ def _ap_lines(content: NoticeContent, w: dict[str, str]) -> list[str]:
     ]
 
 
+def _ap_section(content: NoticeContent, w: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The controller's AP clock; for a controller that is itself a processor, its own onward duty instead: it has
+    no AP deadline of its own, and its controllers' 72 hours run from when it informs them."""
+    named = authority_words(content.ap_clock, w)
+    if not content.is_processor:
+        return [(w["ap_clock"].format(**named), [("", line) for line in _ap_lines(content, w)])]
+    rows = [("", w["onward_duty"]), ("", w["onward_their_clock"])]
+    if content.ap_clock.owner == "processor":
+        rows.append(("", w["ap_processor_files"].format(clause=content.ap_clock.clause, **named)))
+    rows.append(("", w["onward_forward"]))
+    carry = [
+        (w["onward_our_aware"], _when(content.aware_at, content.language)),
+        *_report_rows(content, w),
+        (w["onward_told_you"], _when(content.issued_at, content.language)),
+        (w["onward_reference"], content.incident_reference),
+        (w["onward_contact"], content.contact_point or content.processor_contact),
+    ]
+    return [(w["onward_title"], rows), (w["onward_carry"], carry)]
+
+
+def _report_rows(content: NoticeContent, w: dict[str, str]) -> list[tuple[str, str]]:
+    """Who reported the incident to us, where it was one of our sub-processors: its name, when it informed us (our
+    moment of becoming aware) and when it became aware itself."""
+    if content.sub_processor_report is None:
+        return []
+    name, informed, their_aware = content.sub_processor_report
+    value = w["reported_by_sub_processor_value"].format(name=name, informed=_when(informed, content.language))
+    if their_aware is not None:
+        value += " " + w["sub_processor_aware"].format(at=_when(their_aware, content.language))
+    return [(w["reported_by_sub_processor"], value)]
+
+
 def _staged(content: NoticeContent, key: str) -> str:
     """The key of a notice's wording for its stage (a report has one wording)."""
     return f"{key}_{content.stage}" if content.kind == "notice" and content.stage != "established" else key
@@ -235,6 +272,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
                 (w["reference"], content.incident_reference),
                 (w["title"], content.incident_title),
                 (w["aware_at"], _when(content.aware_at, content.language)),
+                *_report_rows(content, w),
                 (
                     w["confirmed_at"],
                     _when(content.confirmed_at, content.language) if content.confirmed_at else w["not_confirmed"],
@@ -264,8 +302,7 @@ def sections(content: NoticeContent) -> list[tuple[str, list[tuple[str, str]]]]:
         result.append((w["report_title"], content.report_sections))
         # A notice names the contact point among its fields; a report names it here.
         result.append((w["contact_point"], [("", content.contact_point or content.processor_contact)]))
-    heading = w["ap_clock"].format(**authority_words(content.ap_clock, w))
-    result.append((heading, [("", line) for line in _ap_lines(content, w)]))
+    result.extend(_ap_section(content, w))
     return result + _record(content)
 
 
@@ -324,6 +361,8 @@ def render_text(content: NoticeContent) -> str:
         w["intro_notice"] if content.kind == "notice" else w["intro_report"],
         "",
     ]
+    if content.is_processor and content.stage != "unfounded":
+        lines += [w["intro_processor"], ""]
     if content.provisional:
         lines += [w["provisional"], ""]
     for heading, rows in sections(content):
@@ -350,6 +389,8 @@ def render_html(content: NoticeContent) -> str:
         f"<p>{e(w['greeting'].format(name=content.controller_contact or content.controller_name))}</p>",
         f"<p>{e(w['intro_notice'] if content.kind == 'notice' else w['intro_report'])}</p>",
     ]
+    if content.is_processor and content.stage != "unfounded":
+        parts.append(f"<p><strong>{e(w['intro_processor'])}</strong></p>")
     if content.provisional:
         parts.append(f"<p><strong>{e(w['provisional'])}</strong></p>")
     for heading, rows in sections(content):

@@ -75,6 +75,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "response": "Respons: genomen maatregelen",
         "follow_up": "Vervolgstappen",
         "sha": "SHA-256 van de bijlage",
+        "reported_by_sub_processor": "Gemeld door onze subverwerker",
+        "reported_by_sub_processor_value": "{name}, die ons informeerde op {informed}",
+        "sub_processor_aware": "De subverwerker kreeg zelf kennis op {at}.",
+        "onward_title": "Uw eigen plicht als verwerker: informeer uw verwerkingsverantwoordelijken",
+        "onward_duty": "U verwerkt deze persoonsgegevens zelf als verwerker voor uw eigen "
+        "verwerkingsverantwoordelijken. Informeer hen zonder onredelijke vertraging (AVG art. 33 lid 2, "
+        "onverwijld) over deze inbreuk, met de informatie uit deze melding.",
+        "onward_their_clock": "Niet u, maar uw verwerkingsverantwoordelijken beslissen over melding aan de "
+        "toezichthouder. Hun termijn van 72 uur (AVG art. 33 lid 1) loopt vanaf het moment dat u hen informeert, "
+        "niet vanaf deze melding.",
+        "onward_carry": "Wat zij nodig hebben",
+        "onward_our_aware": "Wij (verwerker) kregen kennis op",
+        "onward_told_you": "Wij informeerden u met deze melding, opgemaakt op",
+        "onward_reference": "Ons kenmerk",
+        "onward_contact": "Contactpunt bij ons",
+        "onward_forward": "U kunt deze melding ongewijzigd doorsturen vanuit het portaal; het portaal legt vast "
+        "wanneer en aan wie u haar doorstuurde.",
+        "intro_processor": "U bent voor deze gegevens zelf verwerker: informeer uw eigen "
+        'verwerkingsverantwoordelijken onverwijld (zie "Uw eigen plicht als verwerker").',
     },
     "en": {
         "notice_title": "Notification of a personal data breach",
@@ -148,6 +167,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "response": "Response: measures taken",
         "follow_up": "Follow-up steps",
         "sha": "SHA-256 of the attachment",
+        "reported_by_sub_processor": "Reported by our sub-processor",
+        "reported_by_sub_processor_value": "{name}, which informed us at {informed}",
+        "sub_processor_aware": "The sub-processor itself became aware at {at}.",
+        "onward_title": "Your own duty as a processor: inform your controllers",
+        "onward_duty": "You process these personal data yourself as a processor for controllers of your own. Inform "
+        "them of this breach without undue delay (GDPR Art. 33(2)), with the information in this notice.",
+        "onward_their_clock": "Not you but your controllers decide whether to notify the supervisory authority. Their "
+        "72 hours (GDPR Art. 33(1)) run from the moment you inform them, not from this notice.",
+        "onward_carry": "What they need",
+        "onward_our_aware": "We (processor) became aware at",
+        "onward_told_you": "We informed you with this notice, issued at",
+        "onward_reference": "Our reference",
+        "onward_contact": "Our contact point",
+        "onward_forward": "You can forward this notice unchanged from the portal; the portal records when and to whom "
+        "you forwarded it.",
+        "intro_processor": "You are yourself a processor of these data: inform your own controllers without undue "
+        'delay (see "Your own duty as a processor").',
     },
 }
 

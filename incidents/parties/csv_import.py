@@ -21,7 +21,11 @@ from .service import country_code, main_establishment
 
 COLUMNS = ("controller", "contact_email", "kvk", "profile", "reference")
 # A contract's own breach contact (BOZ Bijlage 3): optional columns, empty for the controller's contact.
-OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email", "country", "main_establishment")
+OPTIONAL_COLUMNS = ("breach_contact_name", "breach_contact_email", "country", "main_establishment", "is_processor")
+# is_processor: the customer is itself a processor (ja/nee, yes/no, true/false, 1/0; empty: no). It is set on the
+# controllers the import creates, and marks an existing one that a row says "ja" of (an import never unmarks one).
+YES = ("ja", "j", "yes", "y", "true", "1", "waar")
+NO = ("nee", "n", "no", "false", "0", "onwaar", "")
 # Accept the Dutch column names people type in a spreadsheet as well.
 ALIASES = {
     "verwerkingsverantwoordelijke": "controller",
@@ -40,6 +44,9 @@ ALIASES = {
     # A new controller's country and main establishment (its competent authority): optional, empty for NL.
     "land": "country",
     "hoofdvestiging": "main_establishment",
+    "verwerker": "is_processor",
+    "is verwerker": "is_processor",
+    "processor": "is_processor",
 }
 MAX_ROWS = 20000
 
@@ -194,6 +201,22 @@ def _establishment(line: int, values: dict[str, str]) -> tuple[list[RowError], d
     return errors, found
 
 
+def _processor_flag(line: int, value: str) -> tuple[list[RowError], bool]:
+    folded = value.strip().lower()
+    if folded in YES:
+        return [], True
+    if folded in NO:
+        return [], False
+    return [RowError(line, "is_processor", N_("is_processor must be ja or nee (yes or no)"))], False
+
+
+def _optional_values(line: int, values: dict[str, str]) -> tuple[list[RowError], tuple[str, str], bool]:
+    """The optional columns: the contract's breach contact, and whether the controller is itself a processor."""
+    contact_errors, contact = _breach_contact(line, values)
+    flag_errors, is_processor = _processor_flag(line, values["is_processor"])
+    return contact_errors + flag_errors, contact, is_processor
+
+
 def _rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
     """The rows with their line numbers, up to one the csv module cannot read (added to `errors`): the lines after
     it cannot be told apart with any certainty."""
@@ -230,7 +253,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
     known = {c.name.strip().lower(): c for c in db.session.scalars(select(Controller))}
     errors: list[RowError] = []
     planned_controllers: dict[str, dict] = {}
-    planned_contracts: list[tuple[str, str, str, tuple[str, str]]] = []
+    planned_contracts: list[tuple[str, str, str, tuple[str, str], bool]] = []
     seen_refs: dict[str, int] = {}
 
     for line, row in _rows(reader, errors):
@@ -248,9 +271,9 @@ def import_contracts(raw: bytes | str) -> ImportResult:
             errors.extend(unstorable)
             continue
         row_errors, email, kvk = _check_row(line, values, profiles, existing_refs, seen_refs)
-        contact_errors, contact = _breach_contact(line, values)
+        optional_errors, contact, is_processor = _optional_values(line, values)
         establishment_errors, establishment = _establishment(line, values)
-        row_errors += contact_errors + establishment_errors
+        row_errors += optional_errors + establishment_errors
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -259,7 +282,7 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         folded = name.lower()
         if folded not in known and folded not in planned_controllers:
             planned_controllers[folded] = {"name": name, "contact_email": email, "kvk": kvk, **establishment}
-        planned_contracts.append((folded, values["profile"], reference, contact))
+        planned_contracts.append((folded, values["profile"], reference, contact, is_processor))
 
     if errors:
         raise ImportRefused(errors)
@@ -273,7 +296,8 @@ def import_contracts(raw: bytes | str) -> ImportResult:
         known[folded] = controller
         result.controllers_created += 1
     db.session.flush()
-    for folded, profile, reference, (contact_name, contact_email) in planned_contracts:
+    for folded, profile, reference, (contact_name, contact_email), is_processor in planned_contracts:
+        known[folded].is_processor = known[folded].is_processor or is_processor  # an import never unmarks one
         db.session.add(
             Contract(
                 controller_id=known[folded].id,

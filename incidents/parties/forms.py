@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..authorities import all_authorities
@@ -33,6 +33,13 @@ class ControllerForm(FlaskForm):
     joint_controllers = TextAreaField(_l("Joint controllers"), validators=[Optional(), Length(max=2000)])
     subjects_contact = TextAreaField(
         _l("Contact for data subjects (printed in letters to them)"), validators=[Optional(), Length(max=2000)]
+    )
+    is_processor = BooleanField(
+        _l("This customer is itself a processor (it processes the data for controllers of its own)"),
+        description=_l(
+            "Its notices then say that it must inform its own controllers without undue delay (AVG art. 33 lid 2), "
+            "and its portal users can forward them."
+        ),
     )
     # The service checks the codes (with a message saying which are known); the lists only offer them.
     country = SelectField(_l("Country of establishment"), default="NL", validate_choice=False)
@@ -65,6 +72,12 @@ class ContractForm(FlaskForm):
     breach_contact_email = EmailField(
         _l("Breach contact of this contract (e-mail)"), validators=[Optional(), Length(max=254)]
     )
+
+
+class SubProcessorForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    services = TextAreaField(_l("Service and personal data"), validators=[Optional(), Length(max=2000)])
+    contact = TextAreaField(_l("Contact for breach reports"), validators=[Optional(), Length(max=2000)])
 
 
 class ImportForm(FlaskForm):

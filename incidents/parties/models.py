@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.instants import utcnow
@@ -36,6 +36,9 @@ class Controller(Model):
     country: Mapped[str] = mapped_column(String(2), default="NL", server_default="NL")
     main_establishment: Mapped[str] = mapped_column(String(2), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The customer is itself a processor for controllers of its own (the chain processor -> processor -> controller):
+    # it must inform them without undue delay (AVG art. 33 lid 2); their 72 hours of art. 33 lid 1 run from then.
+    is_processor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     contracts: Mapped[list[Contract]] = relationship(back_populates="controller", order_by="Contract.reference")
 
@@ -74,3 +77,16 @@ class ProfileVersion(Model):
     text: Mapped[str] = mapped_column(Text)
     target_hours: Mapped[int | None]
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SubProcessor(Model):
+    """One of the processor's own sub-processors (subverwerkers, e.g. those of BOZ Bijlage 1): who can report a breach
+    to us. Managed on a staff page; an incident names the one that reported it."""
+
+    __tablename__ = "sub_processors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    services: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -44,6 +44,7 @@ def _controller_values(data: dict) -> dict:
         "subjects_contact": clean_text(data.get("subjects_contact"), "subjects_contact", 2000),
         "country": country_code(data.get("country")),
         "main_establishment": main_establishment(data.get("main_establishment")),
+        "is_processor": _flag(data.get("is_processor"), "is_processor"),
     }
 
 
@@ -72,6 +73,15 @@ def main_establishment(value: object, field: str = "main_establishment") -> str:
             {"value": code, "known": ", ".join(all_authorities().by_country)},
         )
     return code
+
+
+def _flag(value: object, field: str) -> bool:
+    """A yes/no value: true or false (absent or null: false)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationFailed(N_("%(field)s must be true or false"), field, "invalid_type", {"field": field})
+    return value
 
 
 # The law a controller notifies the AP under (the AP form's question 1.2).

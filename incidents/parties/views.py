@@ -14,10 +14,10 @@ from ..lookup import get_or_404
 from ..profiles import all_profiles
 from ..transaction import refuse
 from ..web import post_form
-from . import lists, service
+from . import lists, service, sub_processors
 from .csv_import import COLUMNS, ImportRefused, import_contracts
-from .forms import ContractForm, ControllerForm, ImportForm
-from .models import Contract, Controller
+from .forms import ContractForm, ControllerForm, ImportForm, SubProcessorForm
+from .models import Contract, Controller, SubProcessor
 
 bp = Blueprint("parties", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -179,3 +179,45 @@ def import_csv():
     return render_template(
         "parties/import.html", form=form, errors=errors, columns=COLUMNS, profiles=all_profiles()
     ), status
+
+
+@bp.route("/sub-processors", methods=["GET", "POST"])
+def sub_processor_list():
+    """Our own sub-processors (BOZ Bijlage 1: "Subverwerkers"): who can report a breach to us."""
+    form = SubProcessorForm()
+
+    def page(form, status: int = 200):
+        return render_template(
+            "parties/sub_processors.html", form=form, rows=sub_processors.all_sub_processors(), editing=None
+        ), status
+
+    if request.method == "POST":
+        return _save(
+            form,
+            lambda form: sub_processors.create_sub_processor(form.data),
+            _("Sub-processor saved."),
+            "parties.sub_processor_list",
+            page,
+        )
+    return page(form)
+
+
+@bp.route("/sub-processors/<int:sub_processor_id>", methods=["GET", "POST"])
+def edit_sub_processor(sub_processor_id: int):
+    found = get_or_404(SubProcessor, sub_processor_id)
+    form = SubProcessorForm(obj=found)
+
+    def page(form, status: int = 200):
+        return render_template(
+            "parties/sub_processors.html", form=form, rows=sub_processors.all_sub_processors(), editing=found
+        ), status
+
+    if request.method == "POST":
+        return _save(
+            form,
+            lambda form: sub_processors.update_sub_processor(found, form.data),
+            _("Sub-processor saved."),
+            "parties.sub_processor_list",
+            page,
+        )
+    return page(form)

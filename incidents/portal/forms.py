@@ -31,3 +31,13 @@ class QuestionForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     text = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ForwardForm(FlaskForm):
+    """Forward a delivered notice, unchanged, to the controllers of a controller that is itself a processor."""
+
+    recipients = TextAreaField(
+        _l("To (e-mail addresses of your own controllers; separate them with commas or new lines)"),
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    note = TextAreaField(_l("Your note (optional, added to the cover text)"), validators=[Optional(), Length(max=2000)])

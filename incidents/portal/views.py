@@ -19,12 +19,14 @@ from ..drafts.pdf import filename, render_pdf
 from ..errors import DomainError
 from ..forms_common import choices
 from ..lookup import get_or_404
+from ..notices import forwards
 from ..notices import service as notices
 from ..notices.models import Document, OutboxMessage
+from ..notices.outbox import wake_pump
 from ..notifications import conversation
-from ..transaction import refuse
+from ..transaction import after_commit, refuse
 from ..web import post_form
-from .forms import APFilingForm, QuestionForm
+from .forms import APFilingForm, ForwardForm, QuestionForm
 from .queries import my_incident, my_incidents, touches
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -50,7 +52,14 @@ def _decision_form(**kwargs) -> DecisionForm:
 
 @bp.get("/")
 def index():
-    return render_template("portal/index.html", rows=my_incidents(current_user.controller_id, utcnow()))
+    rows = my_incidents(current_user.controller_id, utcnow())
+    # A processor-customer has no AP clock of its own: its duty is to inform its own controllers (AVG art. 33 lid 2).
+    onward = (
+        {row.incident.id: forwards.onward_duty(row.incident.id, current_user.controller_id) for row in rows}
+        if current_user.controller.is_processor
+        else None
+    )
+    return render_template("portal/index.html", rows=rows, onward=onward)
 
 
 def _page(incident: Incident, status: int = 200, **forms):
@@ -58,11 +67,23 @@ def _page(incident: Incident, status: int = 200, **forms):
     forms.setdefault("decision_form", _decision_form(formdata=None))
     forms.setdefault("filing_form", APFilingForm(prefix="ap", formdata=None))
     forms.setdefault("question_form", QuestionForm(prefix="q", formdata=None))
+    forms.setdefault("forward_form", ForwardForm(prefix="fwd", formdata=None))
+    controller = current_user.controller
+    onward = (
+        {
+            "onward": forwards.onward_duty(incident.id, controller.id),
+            "forwards": forwards.forwards_of(incident.id, controller.id),
+        }
+        if controller.is_processor
+        else {}
+    )
     return render_template(
         "portal/incident.html",
         incident=incident,
-        controller=current_user.controller,
+        controller=controller,
         facts=_own_facts(incident),
+        now=utcnow(),
+        **onward,
         **data,
         **forms,
     ), status
@@ -171,6 +192,28 @@ def acknowledge(incident_id: int, message_id: int):
     else:
         flash(_("Receipt confirmed."), "success")
     return redirect(url_for("portal.incident", incident_id=incident.id, _anchor="notices"))
+
+
+@bp.post("/incidents/<int:incident_id>/documents/<int:document_id>/forward")
+def forward(incident_id: int, document_id: int):
+    """A processor-customer forwards a notice delivered to it, unchanged, to its own controllers (AVG art. 33 lid 2).
+    Only its own controller's notices of this incident: any other document id is a 404 and nothing is written."""
+    incident = _mine(incident_id)
+    document = get_or_404(
+        Document,
+        document_id,
+        lambda d: d.controller_id == current_user.controller_id and d.incident_id == incident.id and d.kind == "notice",
+    )
+    if not current_user.controller.is_processor:
+        abort(404)
+
+    def act(form):
+        found = forwards.forwardable_document(document.id, current_user.controller_id)
+        forwards.forward_notice(found, form.recipients.data, current_user, note=form.note.data)
+        after_commit(wake_pump)
+        return _("The notice is being forwarded; its status is shown below.")
+
+    return _apply(incident, "forward_form", ForwardForm(prefix="fwd"), act)
 
 
 @bp.get("/documents/<int:document_id>")

@@ -47,6 +47,10 @@ SPEC: dict[str, dict[str, str]] = {
         "at": TIME, "user_id": INT, "role": TEXT, "channel": TEXT, "action": TEXT, "route": TEXT,
         "incident_id": INT, "document_id": INT, "controller_id": INT, "status": INT, "ip": TEXT, "path": TEXT,
     },
+    "notice_forwards": {
+        "incident_id": INT, "controller_id": INT, "document_id": INT, "recipients": JSONV, "note": TEXT,
+        "forwarded_by_id": INT, "forwarded_at": TIME, "outbox_id": INT,
+    },
     "regime_classifications": {
         "incident_id": INT, "regime": TEXT, "answer": TEXT, "reason": TEXT, "aware_at": TIME, "decided_by_id": INT,
         "decided_at": TIME,

@@ -95,10 +95,17 @@ def _controllers(row: RegisterRow, lang: str) -> str:
 
 
 def _reporter(row: RegisterRow, lang: str) -> str | None:
-    kind = w.word(w.REPORTER_KIND, row.reporter_kind, lang)
-    if kind and row.reported_by:
-        return f"{kind}: {row.reported_by}"
-    return row.reported_by or kind
+    """Who reported it (Addendum Annex B): as recorded when it was logged, else as the AP-form detail says."""
+    recorded = row.recorded_kind is not None
+    kind = w.word(w.REPORTER_KIND, row.recorded_kind if recorded else row.reporter_kind, lang)
+    who = ", ".join(p for p in (row.sub_processor, row.recorded_name if recorded else row.reported_by) if p) or None
+    text = f"{kind}: {who}" if kind and who else who or kind
+    if text and row.informed_at:
+        when = [w.phrase("informed", lang, at=local_text(row.informed_at))]
+        if row.sub_processor_aware_at:
+            when.append(w.phrase("sub_aware", lang, at=local_text(row.sub_processor_aware_at)))
+        text = f"{text} ({'; '.join(when)})"
+    return text
 
 
 def _notices(row: RegisterRow, lang: str) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from ..breaches.models import INCIDENT_STATUSES, AffectedContract, Incident, SeverityAssessment
 from ..core.instants import ensure_utc, utcnow
 from ..extensions import db
-from ..parties.models import Controller
+from ..parties.models import Controller, SubProcessor
 from .details import complete
 from .filters import RegisterFilters, Sort
 from .rows import (  # noqa: F401 (the register's row types, imported from here by the renderings and the API)
@@ -128,6 +128,14 @@ _ROW_COLUMNS = (
     Incident.description,
     Incident.fields,
     Incident.details,
+    Incident.reported_by_kind,
+    Incident.reported_by_name,
+    Incident.sub_processor_aware_at,
+    Incident.informed_at,
+    select(SubProcessor.name)
+    .where(SubProcessor.id == Incident.sub_processor_id)
+    .scalar_subquery()
+    .label("sub_processor_name"),
     current.band,
     current.ap_severity,
     current.se,
@@ -152,6 +160,11 @@ def _row(found) -> RegisterRow:
         ended_at=_instant(details.get("ended_at")),
         reporter_kind=_text(details.get("reporter_kind")),
         reported_by=_text(details.get("reported_by")),
+        recorded_kind=found.reported_by_kind,
+        recorded_name=found.reported_by_name,
+        sub_processor=found.sub_processor_name,
+        sub_processor_aware_at=found.sub_processor_aware_at,
+        informed_at=found.informed_at,
         recovery=_text(details.get("recovery")),
         severity_band=found.band,
         ap_severity=found.ap_severity,

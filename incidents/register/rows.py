@@ -100,6 +100,13 @@ class RegisterRow:
     ended_at: datetime | None = None
     reporter_kind: str | None = None  # core/ap_form.py REPORTER_KINDS
     reported_by: str | None = None  # who reported the breach to the processor
+    # Recorded when the incident was logged (Incident.reported_by_*): the sub-processor that reported it, when it
+    # became aware itself, and when the processor was informed.
+    recorded_kind: str | None = None  # breaches/models.py REPORTER_KINDS
+    recorded_name: str | None = None
+    sub_processor: str | None = None
+    sub_processor_aware_at: datetime | None = None
+    informed_at: datetime | None = None
     recovery: str | None = None  # the data-recovery procedure
     severity_band: str | None = None
     ap_severity: str | None = None

@@ -104,6 +104,10 @@ REPORTER_KIND: Pairs = {
     "internal": ("intern", "internal"),
     "external": ("extern", "external"),
     "sub_processor": ("subverwerker (extern)", "sub-processor (external)"),
+    # Incident.reported_by_kind (breaches/models.py REPORTER_KINDS), recorded when the incident was logged
+    "staff": ("eigen medewerker", "own staff"),
+    "controller": ("verwerkingsverantwoordelijke (klant)", "controller (customer)"),
+    "other": ("anders", "other"),
 }
 OUTBOX_STATUS: Pairs = {
     "queued": ("nog niet verzonden", "not sent yet"),
@@ -128,6 +132,8 @@ PHRASES = {
         "not_done": "nog niet gedaan: {span} te laat op {now}",
         "queued": "aangemaakt {at}",
         "total": "Totaal",
+        "informed": "wij geïnformeerd op {at}",
+        "sub_aware": "subverwerker kreeg kennis op {at}",
         "days": "{d} d {h:02d} u {m:02d} min",
         "hours": "{h} u {m:02d} min",
     },
@@ -145,6 +151,8 @@ PHRASES = {
         "not_done": "not done yet: {span} late at {now}",
         "queued": "created {at}",
         "total": "Total",
+        "informed": "we were informed at {at}",
+        "sub_aware": "sub-processor became aware at {at}",
         "days": "{d} d {h:02d} h {m:02d} min",
         "hours": "{h} h {m:02d} min",
     },

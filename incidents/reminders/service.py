@@ -242,9 +242,13 @@ def _people(batch, context: _Context) -> dict:
     controllers = {
         r.id: r
         for r in db.session.execute(
-            select(Controller.id, Controller.name, Controller.country, Controller.main_establishment).where(
-                Controller.id.in_(controller_ids)
-            )
+            select(
+                Controller.id,
+                Controller.name,
+                Controller.country,
+                Controller.main_establishment,
+                Controller.is_processor,
+            ).where(Controller.id.in_(controller_ids))
         )
     }
     told = {
@@ -272,7 +276,10 @@ def _recipients(row, escalate: bool, people: dict, context: _Context) -> list[tu
     handler = people["handlers"].get(incident.created_by_id)
     if handler:
         found[handler[0]] = handler[1]
-    if row.owner == "controller":
+    controller = people["controllers"].get(row.controller_id)
+    # A controller that is itself a processor has no AP deadline of its own (its controllers' 72 hours run from when
+    # it informs them): its users are not reminded of one.
+    if row.owner == "controller" and not (controller is not None and controller.is_processor):
         found.update(dict(people["controller_users"].get(row.controller_id, [])))
     if escalate:
         found.update(dict(context.admins))

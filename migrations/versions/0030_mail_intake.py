@@ -1,7 +1,7 @@
 """intake by e-mail: the inbound messages as received (append-only, in the record) and their one review each
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 Create Date: 2026-12-04 09:00:00
 
 """
@@ -14,7 +14,7 @@ from incidents.db_types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0028'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 

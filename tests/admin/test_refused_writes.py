@@ -121,6 +121,12 @@ CASES = {
     ),  # not classified as significant yet
     "intake.accept": ("/intake/{message}/accept", {"accept-title": "  "}),
     "intake.reject": ("/intake/{message}/reject", {"reject-reason": ""}),
+    "portal.forward": (
+        "/portal/incidents/{incident}/documents/99999/forward",
+        {"fwd-recipients": "geen adres"},
+    ),  # no such document (and no address)
+    "parties.sub_processor_list": ("/sub-processors", {"name": "", "services": "x"}),
+    "parties.edit_sub_processor": ("/sub-processors/99999", {"name": "MessageBird"}),  # no such sub-processor
 }
 
 # Posts without input: a button whose only refusal is a missing object or a missing right; the CSRF check below

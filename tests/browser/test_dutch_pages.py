@@ -29,6 +29,7 @@ from incidents.auth.models import User
 from incidents.auth.service import create_user
 from incidents.breaches.models import Incident
 from incidents.extensions import db
+from incidents.parties.models import Controller
 
 pytestmark = pytest.mark.browser
 
@@ -180,6 +181,9 @@ def demo(app, runner):
     for user in db.session.scalars(select(User)):
         user.set_password(PASSWORD)
     admin = create_user("beheer@verwerker.example", "admin", PASSWORD, name="Beheerder")
+    # a user of the customer that is itself a processor (the processor chain: its portal differs)
+    chain = db.session.scalar(select(Controller).where(Controller.is_processor.is_(True)))
+    create_user("fg@zorggroepwf.example", "controller", PASSWORD, name="FG Zorggroep", controller_id=chain.id)
     secret = twofactor.start_enrolment(admin)
     twofactor.confirm_enrolment(admin, pyotp.TOTP(secret).now())
     admin.totp_last_step = None
@@ -187,6 +191,11 @@ def demo(app, runner):
     incidents = list(db.session.scalars(select(Incident).order_by(Incident.id)))
     assert len(incidents) >= 3
     return {"incidents": incidents, "admin_secret": secret}
+
+
+def _processors_of(incident) -> list[int]:
+    """The affected controllers of an incident that are processors themselves."""
+    return [a.controller_id for a in incident.affected if db.session.get(Controller, a.controller_id).is_processor]
 
 
 def test_no_english_word_on_the_dutch_pages(page, demo):
@@ -216,6 +225,8 @@ def test_no_english_word_on_the_dutch_pages(page, demo):
         f"/incidents/{first.id}/regimes/nis2",
         f"/incidents/{first.id}/regimes/nis2/stages/early_warning",
         f"/incidents/{first.id}/regimes/nis2/stages/final_report",
+        "/sub-processors",
+        *[f"/incidents/{i.id}/controllers/{c}" for i in demo["incidents"] for c in _processors_of(i)],
     ]
     for url in handler_pages:
         found += english_on(page, url, marker)
@@ -228,6 +239,12 @@ def test_no_english_word_on_the_dutch_pages(page, demo):
         if page.goto(page.base + f"/portal/incidents/{i.id}").status == 200
     ]
     for url in portal:
+        found += english_on(page, url, marker)
+
+    log_in(page, "fg@zorggroepwf.example")  # the processor chain: its onward duty and the forward form
+    chain_portal = ["/portal/"] + [f"/portal/incidents/{i.id}" for i in demo["incidents"] if _processors_of(i)]
+    assert len(chain_portal) > 1  # the demo has an incident that touches it
+    for url in chain_portal:
         found += english_on(page, url, marker)
 
     log_in(page, "beheer@verwerker.example", pyotp.TOTP(demo["admin_secret"]).now())

@@ -260,3 +260,25 @@ def test_deadlines_are_in_utc_whatever_the_database_returns(app, world, user, us
     for event in parse(fetch(app, user_feed(user))).walk("VEVENT"):
         assert event["DTSTART"].to_ical().endswith(b"Z")
         assert event.decoded("DTSTART").astimezone(UTC) == event.decoded("DTSTART")
+
+
+def test_a_processor_customers_feed_has_no_ap_deadline_of_its_own(app, world, user, controller_feed):
+    """A customer that is itself a processor: its controllers' 72 hours run from when it informs them, so its feed
+    shows no AP deadline as its own; the same feed had it while the customer was an ordinary controller."""
+    incident = world["both"]
+    west_contract = next(a.contract for a in incident.affected if a.contract.controller.name == "Ziekenhuis West")
+    west = west_contract.controller
+    breaches.record_filing(
+        incident, FilingInput(kind="controller_notice", contract_id=west_contract.id, at=hours_ago(1)), actor=user
+    )
+    db.session.commit()
+    token = controller_feed(west)
+
+    def ap_events() -> list[str]:
+        summaries = [str(e["SUMMARY"]) for e in parse(fetch(app, token)).walk("VEVENT")]
+        return [s for s in summaries if "Melding aan de AP" in s]  # calendar/words.py
+
+    assert ap_events()  # its own AP clock runs from the notice
+    west.is_processor = True
+    db.session.commit()
+    assert ap_events() == []

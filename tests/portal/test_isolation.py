@@ -52,8 +52,11 @@ SKIP = {
 
 @pytest.fixture
 def world(app, tmp_path, make_controller, make_contract):
+    from incidents.parties.sub_processors import create_sub_processor
+
     app.config.update(MAIL_SERVER=None, MAIL_FOLDER=str(tmp_path / "mail"))
-    a = make_controller(name="Ziekenhuis Alfa", contact_email="fg@alfa.example")
+    # A is itself a processor: its portal may forward notices (portal.forward), only its own
+    a = make_controller(name="Ziekenhuis Alfa", contact_email="fg@alfa.example", is_processor=True)
     b = make_controller(name=f"Kliniek {SECRET}", contact_email="fg@b-geheim.example", kvk="99887766")
     ca = make_contract("boz-72h", a, reference="VO-ALFA-1")
     cb = make_contract("boz-72h", b, reference=f"VO-{SECRET}-1")
@@ -97,6 +100,7 @@ def world(app, tmp_path, make_controller, make_contract):
     hook = Webhook(
         controller_id=b.id, name=f"Kanaal {SECRET}", url="https://b-geheim.example/hook", secret=f"{SECRET}-hook-secret"
     )
+    sub_processor = create_sub_processor({"name": f"Subverwerker {SECRET}"})
     db.session.add_all([note, hook])
     regime_rows(only_b)  # the processor's own NIS2 reports of B's incident: staff only
     db.session.commit()
@@ -127,6 +131,7 @@ def world(app, tmp_path, make_controller, make_contract):
             "notification_id": [note.id],
             "webhook_id": [hook.id],
             "batch_id": [batch.id],
+            "sub_processor_id": [sub_processor.id],  # the processor's own list: no page of the portal
             "variant": ["letter", "email", "public"],  # a data-subject letter downloaded as text
             "regime_key": ["nis2"],
             "stage_key": ["early_warning", "final_report"],

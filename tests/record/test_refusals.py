@@ -20,7 +20,7 @@ from incidents.notices.service import issue_notices
 from ..conftest import MAKER
 from ..support.database import ON_POSTGRES, TEST_DATABASE_APP_ROLE
 from ..support.intake import inbound_message_and_review
-from ..support.regimes import regime_rows
+from ..support.regimes import a_forward, regime_rows
 
 pytestmark = pytest.mark.live_database  # other connections read what the test committed
 
@@ -38,6 +38,7 @@ def record(api, new_incident, make_contract, runner):
     record_severity(db.session.get(Incident, iid), {"data_types": ["simple"], "identification": "significant"})
     issue_notices(db.session.get(Incident, iid), all_=True)
     regime_rows(db.session.get(Incident, iid))
+    a_forward(db.session.get(Incident, iid))
     db.session.commit()
     inbound_message_and_review()
     assert api.get(f"/api/v1/incidents/{iid}").status_code == 200  # an access-log row

@@ -209,3 +209,17 @@ def test_each_user_reads_the_in_app_reminder_in_the_language_they_chose(cast):
     hanna = [n.text for n in notifications_of(p.hanna.user)]
     assert hanna and all(t.startswith(("Herinnering ", "TE LAAT ")) for t in hanna)
     assert any("Kliniek X" in t and "Autoriteit Persoonsgegevens" in t for t in hanna)
+
+
+def test_a_controller_that_is_itself_a_processor_is_not_reminded_of_an_ap_deadline(cast):
+    """Its controllers' 72 hours run from when it informs them (AVG art. 33 lid 1 and 2): the AP clock derived for
+    it is no deadline of its own, so its users are not told of one; the processor's staff still see it."""
+    p = cast.people
+    cast.x.is_processor = True
+    db.session.commit()
+    tick(at(37))
+    (ap_x,) = reminders_of(cast.ap_x)
+    (ap_y,) = reminders_of(cast.ap_y)
+    assert ap_x.recipients == emails(p.hanna)
+    assert ap_y.recipients == emails(p.hanna, p.y_user)
+    assert notifications_of(p.x_user.user) == []
