@@ -21,11 +21,10 @@ from ..core.instants import format_local, iso_z
 from ..core.reminders import current, following
 from ..extensions import db
 from ..links import base_url
-from ..notices.service import mail_row, queue_mails
-from ..notifications.service import add_notifications, notification_row
 from ..regimes import registry
 from ..regimes.models import RegimeObligation
 from ..settings import reminder_plan
+from .staff import StaffMessage, tell_staff
 
 BATCH = 200
 
@@ -80,31 +79,13 @@ def _send(row: RegimeObligation, reference: str, point: str, escalate: bool, sta
         f"the deadline has passed ({due}). File now and record the filing." if late else f"due by {due}."
     )
     link = f"{base_url()}/incidents/{row.incident_id}/regimes/{row.regime}"
-    dpo = current_app.config["DPO_EMAIL"] if escalate else None
-    recipients = sorted({email for _id, email, _lang in staff} | ({dpo} if dpo else set()))
-    if recipients:
-        queue_mails(
-            [
-                mail_row(
-                    incident_id=row.incident_id,
-                    dedupe_key=f"regime:{row.incident_id}:{row.regime}:{row.key}:{point}:{iso_z(row.due_at)}",
-                    recipients=recipients,
-                    subject=f"{reference}: {names['nl']} / {names['en']}",
-                    body_text=f"{dutch}\n{link}\n\n—\n\n{english}\n{link}\n",
-                    now=now,
-                    details={"kind": "reminder", "about": "regime_stage"},  # a reminder: no filing
-                )
-            ]
-        )
-    add_notifications(
-        [
-            notification_row(
-                user_id=user_id,
-                incident_id=row.incident_id,
-                text=english if language == "en" else dutch,
-                now=now,
-                kind="regime_stage",
-            )
-            for user_id, _email, language in staff
-        ]
+    message = StaffMessage(
+        incident_id=row.incident_id,
+        dedupe_key=f"regime:{row.incident_id}:{row.regime}:{row.key}:{point}:{iso_z(row.due_at)}",
+        subject=f"{reference}: {names['nl']} / {names['en']}",
+        dutch=dutch,
+        english=english,
+        link=link,
+        about="regime_stage",
     )
+    tell_staff(message, staff, now, current_app.config["DPO_EMAIL"] if escalate else None)

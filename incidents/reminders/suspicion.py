@@ -19,8 +19,7 @@ from ..breaches.models import Incident
 from ..core.instants import format_local
 from ..extensions import db
 from ..links import base_url
-from ..notices.service import mail_row, queue_mails
-from ..notifications.service import add_notifications, notification_row
+from .staff import StaffMessage, tell_staff
 
 BATCH = 200
 
@@ -73,31 +72,13 @@ def _send(incident, staff, now: datetime) -> None:
         f"of it ({aware}). Establish whether there is a breach, or dismiss it with a reason: deadlines that run from "
         "the establishment of the breach have not started yet."
     )
-    dpo = current_app.config["DPO_EMAIL"]
-    recipients = sorted({email for _id, email, _lang in staff} | ({dpo} if dpo else set()))
-    if recipients:
-        queue_mails(
-            [
-                mail_row(
-                    incident_id=incident.id,
-                    dedupe_key=f"suspected-too-long:{incident.id}",
-                    recipients=recipients,
-                    subject=f"{incident.reference}: nog steeds een vermoeden / still a suspicion",
-                    body_text=f"{dutch}\n{link}\n\n—\n\n{english}\n{link}\n",
-                    now=now,
-                    details={"kind": "reminder", "about": "suspected_too_long"},  # a reminder: no filing
-                )
-            ]
-        )
-    add_notifications(
-        [
-            notification_row(
-                user_id=user_id,
-                incident_id=incident.id,
-                text=english if language == "en" else dutch,
-                now=now,
-                kind="suspected_too_long",
-            )
-            for user_id, _email, language in staff
-        ]
+    message = StaffMessage(
+        incident_id=incident.id,
+        dedupe_key=f"suspected-too-long:{incident.id}",
+        subject=f"{incident.reference}: nog steeds een vermoeden / still a suspicion",
+        dutch=dutch,
+        english=english,
+        link=link,
+        about="suspected_too_long",
     )
+    tell_staff(message, staff, now, current_app.config["DPO_EMAIL"])
