@@ -77,7 +77,10 @@ class RegimeObligation(Model):
     worker (recomputed whenever its classification or filings change)."""
 
     __tablename__ = "regime_obligations"
-    __table_args__ = (Index("ix_regime_obligations_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_regime_obligations_status_due", "status", "due_at"),  # the dashboard: running, most urgent first
+        Index("ix_regime_obligations_status_next_reminder", "status", "next_reminder_at"),  # the reminder worker
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

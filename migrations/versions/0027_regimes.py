@@ -92,6 +92,9 @@ def upgrade():
     )
     op.create_index('ix_regime_obligations_incident_id', 'regime_obligations', ['incident_id'])
     op.create_index('ix_regime_obligations_status_due', 'regime_obligations', ['status', 'due_at'])
+    op.create_index(
+        'ix_regime_obligations_status_next_reminder', 'regime_obligations', ['status', 'next_reminder_at']
+    )
     bind = op.get_bind()
     for table in APPEND_ONLY:
         if bind.dialect.name == 'sqlite':
@@ -120,6 +123,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_regime_obligations_status_next_reminder', table_name='regime_obligations')
     op.drop_index('ix_regime_obligations_status_due', table_name='regime_obligations')
     op.drop_index('ix_regime_obligations_incident_id', table_name='regime_obligations')
     op.drop_table('regime_obligations')
