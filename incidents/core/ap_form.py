@@ -67,7 +67,7 @@ class DetailError(ValueError):
 
 
 def _choice(key: str, value: object, options: tuple[str, ...]) -> str:
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         raise DetailError(key, "invalid_choice", f"{key} must be one of {', '.join(options)}")
     return value
 
@@ -140,7 +140,9 @@ def clean_details(values: object, current: Mapping[str, object], now: datetime) 
         elif key == "subject_groups":
             if not isinstance(value, list | tuple):
                 raise DetailError(key, "invalid_type", "subject_groups must be a list")
-            result[key] = [_choice(key, v, SUBJECT_GROUPS) for v in dict.fromkeys(value)]
+            # each checked before the duplicates go (a list or an object in the list is refused, not hashed)
+            chosen = [_choice(key, v, SUBJECT_GROUPS) for v in value]
+            result[key] = list(dict.fromkeys(chosen))
         else:
             text = _text(key, value)
             if text:

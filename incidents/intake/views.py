@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..core.fields import MAX_TITLE_LENGTH
 from ..core.inbound import summarise
-from ..extensions import db
+from ..lookup import find
 from ..web import post_form
 from . import service
 from .forms import AcceptForm, RejectForm
@@ -20,7 +20,7 @@ bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 
 def message_or_404(message_id: int) -> InboundMessage:
-    message = db.session.get(InboundMessage, message_id)
+    message = find(InboundMessage, message_id)  # an id no column can hold is no row, never sent to the database
     if message is None:
         abort(404)
     return message

@@ -25,6 +25,7 @@ from ..breaches.timeline import actor_id, record_event
 from ..core.instants import format_local, utcnow
 from ..errors import N_, Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..lookup import find
 from ..parties.models import Controller
 from ..validation import clean_text, email_address
 from .models import Document, NoticeForward, OutboxMessage
@@ -49,7 +50,7 @@ def _recipients(value: object) -> list[str]:
 
 def forwardable_document(document_id: int, controller_id: int) -> Document:
     """A notice delivered to this controller (404 for any other document, as if it did not exist)."""
-    document = db.session.get(Document, document_id)
+    document = find(Document, document_id)
     if document is None or document.controller_id != controller_id or document.kind != "notice":
         raise NotFound(N_("there is no notice with id %(id)s"), params={"id": document_id})
     delivered = db.session.scalar(

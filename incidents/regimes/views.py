@@ -13,7 +13,7 @@ from ..breaches.models import Incident
 from ..core.clock import urgency
 from ..core.instants import utcnow
 from ..core.regimes import Regime, Stage
-from ..extensions import db
+from ..lookup import find
 from ..web import post_form
 from . import registry, service
 from .forms import ANSWER_LABELS, CHANNEL_LABELS, ClassificationForm, FactsForm, RequestForm, StageFilingForm
@@ -229,7 +229,7 @@ def file_stage(incident_id: int, regime_key: str, stage_key: str):
 def filed(incident_id: int, regime_key: str, filing_id: int):
     """The content of a filing exactly as it was filed: the bytes its SHA-256 covers."""
     incident = incident_or_404(incident_id)
-    row = db.session.get(RegimeFiling, filing_id)
+    row = find(RegimeFiling, filing_id)
     if row is None or row.incident_id != incident.id or row.regime != regime_key or row.content is None:
         abort(404)
     return Response(

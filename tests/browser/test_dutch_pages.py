@@ -99,7 +99,7 @@ FUNCTION_WORDS = set(
 # "security" (the demo's "Security Operations Center"), "English" (a language's own name, as the switch shows it),
 # "GDPR" (the law's name as a contract cites it: "AVG / GDPR").
 ALSO_DUTCH = {"was", "details", "export", "security", "english", "gdpr"}
-WORD = re.compile(r"[a-zà-ÿ_]+(?:['’-][a-zà-ÿ_]+)*")
+WORD = re.compile(r"[a-zà-ÿ_]+(?:['’-][a-zà-ÿ_]+)*", re.IGNORECASE)
 ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[A-Z]{2}-\d{4}-\d{4}\b")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
 
@@ -131,8 +131,9 @@ VISIBLE_TEXT = """
 
 def words(text: str) -> list[str]:
     """The words of a text, lower case; identifiers (contract_ids), addresses and placeholders are no words."""
-    found = WORD.findall(ADDRESS.sub(" ", PLACEHOLDER.sub(" ", text)).lower())
-    return [w for w in found if "_" not in w]
+    found = WORD.findall(ADDRESS.sub(" ", PLACEHOLDER.sub(" ", text)))
+    # a two-letter code in capitals is a country's ISO code ("Belarus (BY)", "Noorwegen (NO)"), not a word
+    return [w.lower() for w in found if "_" not in w and not (len(w) == 2 and w.isupper())]
 
 
 def english_words() -> set[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -37,6 +38,7 @@ from incidents.webhooks.models import Webhook, WebhookDelivery
 from ..support.forms import csrf_token
 
 PASSWORD = "correct horse battery"
+DIGEST = re.compile(r"[0-9a-f]{16,}")  # a hex digest, or a part of one that a PDF line wrapped
 INTERNAL = "INTERN-VERWERKER-5150"
 SCOPES = {
     "alfa": {
@@ -251,6 +253,8 @@ def test_every_output_for_each_controller_holds_its_own_scope_and_nothing_of_ano
     for key in SCOPES:
         outputs = outputs_for(key, app, world)
         foreign = set().union(*(markers(other) for other in SCOPES if other != key)) | totals()
+        # a document states the record's chain heads: a SHA-256 in hex may hold a marker's digits by chance
+        outputs = {name: DIGEST.sub(" ", text) for name, text in outputs.items()}
         leaks = [(name, marker) for name, text in outputs.items() for marker in foreign if marker in text]
         assert not leaks, f"{key} was told another's facts: {leaks[:10]}"
         # and it was told its own: the scope note and its number in the notice, the AP draft and the portal
