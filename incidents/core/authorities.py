@@ -17,6 +17,8 @@ from typing import Any
 
 from babel import Locale
 
+from .profiles import ProfileError
+
 # ISO 3166-1 alpha-2 codes Babel knows (as the scope's countries), without its groupings and pseudo-regions: a
 # controller's country may lie outside the EEA.
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
@@ -64,11 +66,8 @@ AUTHORITY_KEYS = {"name", "name_en", "short_name", "url", "checked", "note", "no
 FILE_KEYS = {"source", "checked", "authorities"}
 
 
-class AuthorityError(ValueError):
-    def __init__(self, path: Path | str, key: str, message: str):
-        super().__init__(f"{path}: key '{key}': {message}")
-        self.path = str(path)
-        self.key = key
+class AuthorityError(ProfileError):
+    """A malformed authorities file: its path and the offending key (as a malformed clause profile)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .ap_form import DETAIL_KEYS
 from .fields import FIELD_KEYS
+from .profiles import ProfileError
 from .scope import INCIDENT_WIDE_DETAILS, SCOPE_KEYS
 
 STATUSES = ("unverified", "published")
@@ -68,11 +69,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
 KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
-class TemplateError(ValueError):
-    def __init__(self, path: Path | str, key: str, message: str):
-        super().__init__(f"{path}: key '{key}': {message}")
-        self.path = str(path)
-        self.key = key
+class TemplateError(ProfileError):
+    """A malformed EDPB template file: its path and the offending key (as a malformed clause profile)."""
 
 
 @dataclass(frozen=True)
