@@ -82,6 +82,11 @@ def _establishment_of(controller: object) -> _Established:
     return g.establishments.get(controller, DUTCH)
 
 
+def authority_of(controller: object) -> Authority | None:
+    """A controller's (or a controller id's) competent authority; None where none is competent on its own."""
+    return competence_of(_establishment_of(controller)).authority
+
+
 def authority_short(controller: object) -> str:
     """The short name of a controller's authority ("AP", "GBA/APD"), or the words for several where none is
     competent on its own."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..authorities import authority_of
 from ..core.fields import label
 from ..core.instants import format_local, to_local
 from ..core.scope import totals
@@ -151,16 +152,27 @@ def _scopes(row: RegisterRow, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _duty(kind: str, contract: str | None, lang: str) -> str:
+def _kind(kind: str, controller_id: int, lang: str) -> str:
+    """A filing's or deadline's kind in words; the AP notification named after the controller's own authority (for
+    a Dutch controller exactly "Melding aan de AP")."""
+    if kind in w.AUTHORITY_KIND:
+        found = authority_of(controller_id)
+        if found is None or found.country != "NL":
+            name = found.short_name if found else w.word(w.EACH_AUTHORITY, "", lang)
+            return w.word(w.AUTHORITY_KIND, kind, lang).format(authority=name)
+    return w.word(w.FILING_KIND, kind, lang) or kind
+
+
+def _duty(kind: str, contract: str | None, lang: str, controller_id: int) -> str:
     """A deadline in words: its kind, and its contract when it has one."""
-    what = w.word(w.FILING_KIND, kind, lang) or kind
+    what = _kind(kind, controller_id, lang)
     return f"{what} ({w.phrase('contract', lang, ref=contract)})" if contract else what
 
 
 def _missed(row: RegisterRow, lang: str) -> str:
     lines = []
     for m in row.missed:
-        what = _duty(m.kind, m.contract, lang)
+        what = _duty(m.kind, m.contract, lang, m.controller_id)
         due = w.phrase("due", lang, due=local_text(m.due_at))
         if m.met_at is not None:
             late = (
@@ -177,7 +189,8 @@ def _backdated(row: RegisterRow, lang: str) -> str:
     lines = []
     for b in row.backdated:
         lines.append(
-            f"{b.controller}: {_duty(b.kind, b.contract, lang)}, {w.phrase('due', lang, due=local_text(b.due_at))}, "
+            f"{b.controller}: {_duty(b.kind, b.contract, lang, b.controller_id)}, "
+            f"{w.phrase('due', lang, due=local_text(b.due_at))}, "
             f"{w.phrase('done', lang, at=local_text(b.met_at))}, "
             f"{w.phrase('recorded_at', lang, at=local_text(b.recorded_at))}"
         )
@@ -187,7 +200,7 @@ def _backdated(row: RegisterRow, lang: str) -> str:
 def _filings(row: RegisterRow, lang: str) -> str:
     lines = []
     for f in sorted(row.filings, key=lambda f: _by_name(f.controller, f.controller_id)):  # stable: oldest first
-        text = w.word(w.FILING_KIND, f.kind, lang) or f.kind
+        text = _kind(f.kind, f.controller_id, lang)
         if f.follow_up:
             text += f" ({w.word(w.FOLLOW_UP, f.follow_up, lang)})"
         text += f" {local_text(f.at)}"

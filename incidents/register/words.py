@@ -95,6 +95,17 @@ FILING_KIND: Pairs = {
         "Receipt confirmed by the controller",
     ),
 }
+# The AP notification of a controller whose authority is not the AP: named after its own authority.
+AUTHORITY_KIND: Pairs = {
+    "ap_notification": ("Melding aan de {authority}", "Notification to the {authority}"),
+    "ap_follow_up": ("Vervolgmelding aan de {authority}", "Follow-up to the notification to the {authority}"),
+}
+EACH_AUTHORITY: Pairs = {
+    "": (
+        "toezichthoudende autoriteiten van de lidstaten waar de betrokkenen wonen",
+        "supervisory authorities of the member states where the data subjects live",
+    )
+}
 FOLLOW_UP: Pairs = {
     "supplement": ("aanvulling", "supplement"),
     "change": ("wijziging", "change"),

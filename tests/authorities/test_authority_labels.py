@@ -105,3 +105,19 @@ def test_the_letter_to_data_subjects_names_the_controllers_authority(logged_in, 
     assert "Autoriteit Persoonsgegevens" not in belgian
     dutch = logged_in.get(f"/incidents/{incident.id}/subjects-letter/{west.id}").get_data(as_text=True)
     assert "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens." in dutch
+
+
+def test_the_register_names_each_controllers_authority(logged_in, world, user):
+    from incidents.breaches.service import FilingInput
+
+    incident, gent, west = world
+    for controller, reference in ((gent, "GBA-2026-1"), (west, "AP-2026-1")):
+        breaches.record_filing(
+            incident,
+            FilingInput(kind="ap_notification", controller_id=controller.id, at=utcnow(), reference=reference),
+            actor=user,
+        )
+    db.session.commit()
+    exported = logged_in.get("/register/export.csv").data.decode("utf-8-sig")
+    assert "Melding aan de GBA/APD" in exported and "(GBA-2026-1)" in exported
+    assert "Melding aan de AP " in exported and "(AP-2026-1)" in exported  # the Dutch controller's words stay
