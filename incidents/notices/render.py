@@ -184,7 +184,8 @@ def _ap_section(content: NoticeContent, w: dict[str, str]) -> list[tuple[str, li
     named = authority_words(content.ap_clock, w)
     if not content.is_processor:
         return [(w["ap_clock"].format(**named), [("", line) for line in _ap_lines(content, w)])]
-    rows = [("", w["onward_duty"]), ("", w["onward_their_clock"])]
+    duty = w["onward_duty_suspected"] if content.stage == "suspected" else w["onward_duty"]
+    rows = [("", duty), ("", w["onward_their_clock"])]
     if content.ap_clock.owner == "processor":
         rows.append(("", w["ap_processor_files"].format(clause=content.ap_clock.clause, **named)))
     rows.append(("", w["onward_forward"]))

@@ -82,6 +82,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "onward_duty": "U verwerkt deze persoonsgegevens zelf als verwerker voor uw eigen "
         "verwerkingsverantwoordelijken. Informeer hen zonder onredelijke vertraging (AVG art. 33 lid 2, "
         "onverwijld) over deze inbreuk, met de informatie uit deze melding.",
+        "onward_duty_suspected": "U verwerkt deze persoonsgegevens zelf als verwerker voor uw eigen "
+        "verwerkingsverantwoordelijken. Dit is de melding van een vermoeden: geef hen de informatie uit deze "
+        "melding zonder onredelijke vertraging door als vermoeden, en meld onverwijld (AVG art. 33 lid 2) zodra "
+        "wij u berichten dat de inbreuk is vastgesteld.",
         "onward_their_clock": "Niet u, maar uw verwerkingsverantwoordelijken beslissen over melding aan de "
         "toezichthouder. Hun termijn van 72 uur (AVG art. 33 lid 1) loopt vanaf het moment dat u hen informeert, "
         "niet vanaf deze melding.",
@@ -173,6 +177,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "onward_title": "Your own duty as a processor: inform your controllers",
         "onward_duty": "You process these personal data yourself as a processor for controllers of your own. Inform "
         "them of this breach without undue delay (GDPR Art. 33(2)), with the information in this notice.",
+        "onward_duty_suspected": "You process these personal data yourself as a processor for controllers of your "
+        "own. This notice reports a suspicion: pass its information on to them without undue delay as a suspicion, "
+        "and notify them without undue delay (GDPR Art. 33(2)) once we tell you the breach has been established.",
         "onward_their_clock": "Not you but your controllers decide whether to notify the supervisory authority. Their "
         "72 hours (GDPR Art. 33(1)) run from the moment you inform them, not from this notice.",
         "onward_carry": "What they need",

@@ -207,3 +207,26 @@ def test_an_ordinary_customer_keeps_its_ap_clock_and_cannot_forward(client, chai
     )
     assert refused.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(NoticeForward)) == 0
+
+
+def test_a_processor_customer_told_of_a_suspicion_passes_it_on_as_a_suspicion(
+    app, user, make_controller, make_contract
+):
+    from sqlalchemy import select
+
+    from incidents.breaches import service as breaches
+    from incidents.core.instants import utcnow
+    from incidents.extensions import db
+    from incidents.notices import service as notices
+    from incidents.notices.models import OutboxMessage
+
+    group = make_controller(name="Zorggroep Noord", contact_email="fg@noord.example", is_processor=True)
+    contract = make_contract("citodent", group)  # art. 6.2: a suspicion is reported as such
+    incident = breaches.create_incident(
+        title="Mogelijk lek", aware_at=utcnow(), status="suspected", contract_ids=[contract.id], actor=user
+    )
+    notices.issue_notices(incident, all_=True, actor=user)
+    db.session.commit()
+    text = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.controller_id == group.id))
+    assert "Dit is de melding van een vermoeden" in text
+    assert "over deze inbreuk, met de informatie uit deze melding" not in text
