@@ -136,6 +136,7 @@ EVENT_LABELS = {
     "regime_facts": _l("Answers for a statutory report filled in"),
     "regime_filed": _l("Statutory report filed"),
     "regime_request": _l("Report requested by the recipient"),
+    "regime_not_needed": _l("Statutory report recorded as not needed"),
     "mail_intake": _l("Accepted from an e-mail to the breach address"),
     "reported": _l("Reported to us"),
     "notice_forwarded": _l("Notice forwarded by the controller to its own controllers"),

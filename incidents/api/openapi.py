@@ -965,11 +965,28 @@ SCHEMAS["RegimeStage"] = {
 }
 SCHEMAS["RegimeFiling"] = {
     "type": "object",
-    "required": ["id", "stage", "kind", "at", "due_at", "channel", "recipient", "reference", "sha256", "recorded_at"],
+    "required": [
+        "id",
+        "stage",
+        "kind",
+        "at",
+        "due_at",
+        "channel",
+        "recipient",
+        "reference",
+        "sha256",
+        "recorded_at",
+        "request_id",
+    ],
     "properties": {
         "id": ID,
         "stage": {"type": "string"},
-        "kind": {"enum": ["filing", "request"]},
+        "kind": {
+            "enum": ["filing", "request", "not_needed"],
+            "description": "a report filed, the recipient's request for one, or a conditional stage recorded as not "
+            "needed",
+        },
+        "request_id": {**NULLABLE_ID, "description": "a report on request: the request it answers"},
         "at": INSTANT,
         "due_at": NULLABLE_INSTANT,
         "channel": TEXT_OR_NULL,

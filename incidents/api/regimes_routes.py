@@ -61,6 +61,7 @@ def regimes(incident_id: int):
                         "reference": f.reference,
                         "sha256": f.sha256,
                         "recorded_at": iso_z(f.recorded_at),
+                        "request_id": f.request_id,
                     }
                     for f in service.filings(incident.id, regime.key)
                 ],

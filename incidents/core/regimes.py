@@ -58,6 +58,9 @@ class Stage:
     months: int | None = None
     working_days: str = ""
     content: tuple[str, ...] = ()
+    # owed only under a condition (Reg. 611/2013 art. 2 lid 3): it can be recorded as not needed, with the reason
+    conditional: str = ""
+    conditional_en: str = ""
 
     @property
     def after(self) -> str | None:
@@ -169,6 +172,8 @@ def _stage(raw: Any, index: int, path: Path) -> Stage:
         months=months,
         working_days=working_days,
         content=tuple(content),
+        conditional=_text(raw, path, "conditional", prefix, required=False),
+        conditional_en=_text(raw, path, "conditional_en", prefix, required=False),
     )
 
 

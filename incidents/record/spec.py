@@ -58,7 +58,7 @@ SPEC: dict[str, dict[str, str]] = {
     "regime_filings": {
         "incident_id": INT, "regime": TEXT, "stage": TEXT, "kind": TEXT, "at": TIME, "due_at": TIME, "channel": TEXT,
         "recipient": TEXT, "reference": TEXT, "note": TEXT, "content": TEXT, "sha256": TEXT, "recorded_by_id": INT,
-        "recorded_at": TIME,
+        "recorded_at": TIME, "request_id": INT,
     },
     "inbound_messages": {
         "received_at": TIME, "channel": TEXT, "envelope_from": TEXT, "envelope_to": JSONV, "from_header": TEXT,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.regimes import CONTENT_KEYS
@@ -34,10 +34,21 @@ for _key in CONTENT_KEYS:
 
 
 class StageFilingForm(FlaskForm):
+    # the SHA-256 and language of the draft as it was shown: what is kept with the filing must be what was filed
+    shown = HiddenField()
+    language = HiddenField()
     at = LocalDateTimeField(_l("Filed at"), required=True)
     channel = SelectField(_l("How"), choices=choices(CHANNEL_LABELS.items()), validators=[DataRequired()])
     reference = StringField(_l("The recipient's reference"), validators=[Optional(), Length(max=100)])
+    # a report on request: which request it answers (the view offers the requests recorded)
+    request_id = SelectField(
+        _l("In answer to the request of"), choices=[], validate_choice=False, validators=[Optional()]
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class NotNeededForm(FlaskForm):
+    reason = TextAreaField(_l("Why it is not needed"), validators=[DataRequired(), Length(max=MAX_REASON)])
 
 
 class RequestForm(FlaskForm):

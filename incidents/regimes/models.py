@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..breaches.models import AppendOnlyError
@@ -11,8 +11,9 @@ from ..core.instants import utcnow
 from ..db_types import UTCDateTime
 from ..extensions import Model
 
-# A filing sends a stage's report; a request is the recipient asking for one (NIS2 art. 23 lid 4 onder c).
-FILING_KINDS = ("filing", "request")
+# A filing sends a stage's report; a request is the recipient asking for one (NIS2 art. 23 lid 4 onder c); "not
+# needed" records that a conditional stage's condition did not arise, with the reason in the note.
+FILING_KINDS = ("filing", "request", "not_needed")
 CHANNELS = ("portal", "email", "phone", "other")
 
 
@@ -57,6 +58,8 @@ class RegimeFiling(Model):
     sha256: Mapped[str | None] = mapped_column(String(64))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # a report on request: the request (a row of this table) it answers
+    request_id: Mapped[int | None]
 
 
 class RegimeFacts(Model):
@@ -80,6 +83,7 @@ class RegimeObligation(Model):
     __table_args__ = (
         Index("ix_regime_obligations_status_due", "status", "due_at"),  # the dashboard: running, most urgent first
         Index("ix_regime_obligations_status_next_reminder", "status", "next_reminder_at"),  # the reminder worker
+        UniqueConstraint("incident_id", "regime", "key", name="uq_regime_obligations_incident_regime_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..breaches.models import Incident
 from ..core.clock import urgency
@@ -45,7 +45,7 @@ class OpenStage:
 
 def open_stages(now: datetime, limit: int = 20) -> tuple[list[OpenStage], int]:
     """The running stages of every incident, the most urgent first (for the dashboard), and how many run in all."""
-    where = RegimeObligation.status == "running"
+    where = and_(RegimeObligation.status == "running", RegimeObligation.regime.in_([r.key for r in registry.binding()]))
     rows = db.session.execute(
         select(RegimeObligation, Incident.reference)
         .join(Incident, Incident.id == RegimeObligation.incident_id)

@@ -11,8 +11,10 @@ from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from ..auth.models import User
+from ..breaches.locks import lock_incident
 from ..breaches.models import Incident
 from ..breaches.timeline import actor_id, record_event
+from ..core.instants import format_local
 from ..core.regimes import CLASSIFICATION_ANSWERS, Regime, Stage
 from ..core.reminders import following
 from ..core.stages import ClassificationFact, StageDeadline, StageFiling, StageRequest, stage_deadlines
@@ -81,20 +83,29 @@ def facts(incident_id: int, regime: str) -> dict:
 
 
 def deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
-    latest = latest_classification(incident.id, regime.key)
-    fact = ClassificationFact(latest.answer, latest.aware_at, latest.decided_at) if latest is not None else None
+    history = classifications(incident.id, regime.key)
+    latest = history[0] if history else None
+    fact = None
+    if latest is not None:
+        earlier_yes = [c.aware_at for c in history[1:] if c.answer == "yes" and c.aware_at is not None]
+        fact = ClassificationFact(
+            latest.answer, latest.aware_at, latest.decided_at, min(earlier_yes) if earlier_yes else None
+        )
     rows = filings(incident.id, regime.key)
-    done = [StageFiling(f.id, f.stage, f.at, f.recorded_at) for f in rows if f.kind == "filing"]
+    done = [StageFiling(f.id, f.stage, f.at, f.recorded_at, f.request_id) for f in rows if f.kind == "filing"]
     asked = [StageRequest(f.id, f.stage, f.at, f.due_at) for f in rows if f.kind == "request" and f.due_at]
-    return stage_deadlines(regime, fact, done, asked)
+    waived = [f.stage for f in rows if f.kind == "not_needed"]
+    return stage_deadlines(regime, fact, done, asked, waived)
 
 
 def classify(
     incident: Incident, regime_key: str, answer: str, reason: str, aware_at: datetime | None, actor, now: datetime
 ) -> RegimeClassification:
     regime = regime_or_refuse(regime_key)
+    lock_incident(incident)  # one change to the incident's regimes at a time: its stored deadlines stay whole
     if answer not in CLASSIFICATION_ANSWERS:
         raise ValidationFailed(N_("choose yes, no or needs more information"), "answer")
+    history = classifications(incident.id, regime.key)
     if not (reason or "").strip():
         raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
     if len(reason) > MAX_REASON:
@@ -108,8 +119,14 @@ def classify(
         aware_at = max(aware_at, incident.aware_at)
         if aware_at > now:
             raise ValidationFailed(N_("this lies in the future"), "aware_at")
+        _no_later_start(incident, regime, history, aware_at)
     else:
         aware_at = None
+        if answer == "needs_info" and history and history[0].answer == "yes":
+            raise ValidationFailed(
+                N_("it was classified as falling under it: its stages keep running until it is classified no"),
+                "answer",
+            )
     row = RegimeClassification(
         incident_id=incident.id,
         regime=regime.key,
@@ -126,9 +143,24 @@ def classify(
     return row
 
 
+def _no_later_start(
+    incident: Incident, regime: Regime, history: list[RegimeClassification], aware_at: datetime
+) -> None:
+    """A new "yes" never moves the stages later than an earlier "yes" counted them (a report is filed only at or
+    after the start of the "yes" it was filed under, so none lies before the new start either)."""
+    earlier = [c.aware_at for c in history if c.answer == "yes" and c.aware_at is not None]
+    if earlier and aware_at > min(earlier):
+        raise ValidationFailed(
+            N_("an earlier classification counted it from %(at)s: a later one may not move its deadlines later"),
+            "aware_at",
+            params={"at": format_local(min(earlier))},
+        )
+
+
 def save_facts(incident: Incident, regime_key: str, values: dict[str, str], actor, now: datetime) -> list[str]:
     """Keep the answers given for the regime's reports; returns the keys that changed."""
     regime = regime_or_refuse(regime_key)
+    lock_incident(incident)
     allowed = {key for stage in regime.stages for key in stage.content}
     for key, value in values.items():
         if key not in allowed:
@@ -157,6 +189,7 @@ class StageFilingInput:
     channel: str
     reference: str
     note: str = ""
+    request_id: int | None = None  # a report on request: the request it answers
 
 
 def record_filing(
@@ -166,12 +199,20 @@ def record_filing(
     SHA-256). Only once the incident is classified as falling under the regime."""
     regime = regime_or_refuse(regime_key)
     stage = _stage(regime, given.stage)
+    lock_incident(incident)
     latest = latest_classification(incident.id, regime.key)
     if latest is None or latest.answer != "yes":
         raise ValidationFailed(
             N_("record first that the incident falls under this regime (classification yes)"), "stage"
         )
     _check_when(incident, given.at, now, "at")
+    if latest.aware_at is not None and given.at < latest.aware_at:
+        raise ValidationFailed(
+            N_("this lies before it was known to fall under the regime (%(at)s)"),
+            "at",
+            params={"at": format_local(latest.aware_at)},
+        )
+    _after_its_stage(incident, regime, stage, given)
     if given.channel not in CHANNELS:
         raise ValidationFailed(N_("choose how it was filed"), "channel")
     reference = given.reference.strip()
@@ -192,6 +233,7 @@ def record_filing(
         note=given.note.strip() or None,
         content=content.decode("utf-8"),
         sha256=draft.sha256(),
+        request_id=given.request_id,
         recorded_by_id=actor_id(actor),
         recorded_at=now,
     )
@@ -204,6 +246,61 @@ def record_filing(
     return row
 
 
+def _after_its_stage(incident: Incident, regime: Regime, stage: Stage, given: StageFilingInput) -> None:
+    """A stage that runs from an earlier one's filing is filed after it; a report on request answers a request."""
+    rows = filings(incident.id, regime.key)
+    if stage.after is not None:
+        earlier = [f.at for f in rows if f.kind == "filing" and f.stage == stage.after]
+        if not earlier or given.at < min(earlier):
+            name = regime.stage(stage.after)
+            raise ValidationFailed(
+                N_("file %(stage)s first: this report follows it"),
+                "stage",
+                params={"stage": name.title if name else stage.after},
+            )
+    if stage.start == "request":
+        asked = [f for f in rows if f.kind == "request" and f.stage == stage.key]
+        if not asked:
+            raise ValidationFailed(N_("no request for this report was recorded"), "request_id")
+        if given.request_id is not None and given.request_id not in {f.id for f in asked}:
+            raise ValidationFailed(N_("choose one of the requests recorded"), "request_id")
+        chosen = next((f for f in asked if f.id == given.request_id), None)
+        if chosen is not None and given.at < chosen.at:
+            raise ValidationFailed(N_("this lies before the request it answers"), "at")
+
+
+def record_not_needed(
+    incident: Incident, regime_key: str, stage_key: str, reason: str, actor, now: datetime
+) -> RegimeFiling:
+    """A conditional stage whose condition did not arise (the first notification held everything): not required,
+    with the reason on record."""
+    regime = regime_or_refuse(regime_key)
+    stage = _stage(regime, stage_key)
+    if not stage.conditional:
+        raise ValidationFailed(N_("this report is owed without condition"), "stage")
+    if not (reason or "").strip():
+        raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(N_("the reason is longer than %(n)s characters"), "reason", params={"n": MAX_REASON})
+    lock_incident(incident)
+    row = RegimeFiling(
+        incident_id=incident.id,
+        regime=regime.key,
+        stage=stage.key,
+        kind="not_needed",
+        at=now,
+        recipient=regime.recipient(registry.settings()).name,
+        note=reason.strip(),
+        recorded_by_id=actor_id(actor),
+        recorded_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record_event(incident, "regime_not_needed", actor, regime=regime.key, stage=stage.key)
+    store_deadlines(incident, regime)
+    return row
+
+
 def record_request(
     incident: Incident, regime_key: str, stage_key: str, at: datetime, due_at: datetime, note: str, actor, now: datetime
 ) -> RegimeFiling:
@@ -212,6 +309,7 @@ def record_request(
     stage = _stage(regime, stage_key)
     if stage.start != "request":
         raise ValidationFailed(N_("this report is not one given on request"), "stage")
+    lock_incident(incident)
     _check_when(incident, at, now, "at")
     if due_at <= at:
         raise ValidationFailed(N_("the deadline must lie after the request"), "due_at")

@@ -11,12 +11,23 @@ from flask_login import current_user
 from ..breaches.lookup import incident_or_404
 from ..breaches.models import Incident
 from ..core.clock import urgency
-from ..core.instants import utcnow
+from ..core.instants import format_local, utcnow
 from ..core.regimes import Regime, Stage
+from ..errors import N_, ValidationFailed
+from ..forms_common import choices
 from ..lookup import find
+from ..validation import parse_id
 from ..web import post_form
 from . import registry, service
-from .forms import ANSWER_LABELS, CHANNEL_LABELS, ClassificationForm, FactsForm, RequestForm, StageFilingForm
+from .forms import (
+    ANSWER_LABELS,
+    CHANNEL_LABELS,
+    ClassificationForm,
+    FactsForm,
+    NotNeededForm,
+    RequestForm,
+    StageFilingForm,
+)
 from .models import RegimeFiling
 from .pdf import filename, render_pdf
 
@@ -151,10 +162,20 @@ def request_report(incident_id: int, regime_key: str, stage_key: str):
     )
 
 
-def _draft_page(incident: Incident, regime: Regime, stage: Stage, status: int = 200, form=None):
+def _requests_of(incident: Incident, regime: Regime, stage: Stage) -> list:
+    return [f for f in service.filings(incident.id, regime.key) if f.kind == "request" and f.stage == stage.key]
+
+
+def _draft_page(incident: Incident, regime: Regime, stage: Stage, status: int = 200, form=None, not_needed_form=None):
     now = utcnow()
     draft = service.draft(incident, regime, stage, _language(), now)
-    deadline = next((d for d in service.deadlines(incident, regime) if d.key == stage.key), None)
+    found = service.deadlines(incident, regime)
+    deadline = next((d for d in found if d.key == stage.key), None)
+    requested = [
+        (d, urgency(d.status, d.due_at, now)) for d in found if d.request_id is not None and d.stage.key == stage.key
+    ]
+    form = form or StageFilingForm(formdata=None, data={"at": now, "channel": "portal"})
+    _request_choices(form, incident, regime, stage)
     return render_template(
         "regimes/draft.html",
         incident=incident,
@@ -163,10 +184,19 @@ def _draft_page(incident: Incident, regime: Regime, stage: Stage, status: int = 
         draft=draft,
         deadline=deadline,
         urgency=urgency(deadline.status, deadline.due_at, now) if deadline else "pending",
-        form=form or StageFilingForm(formdata=None, data={"at": now, "channel": "portal"}),
+        form=form,
+        requested=requested,
+        not_needed_form=not_needed_form or NotNeededForm(formdata=None),
+        on_request=stage.start == "request",
         filed=[f for f in service.filings(incident.id, regime.key) if f.stage == stage.key and f.kind == "filing"],
         CHANNEL_LABELS=CHANNEL_LABELS,
     ), status
+
+
+def _request_choices(form, incident: Incident, regime: Regime, stage: Stage) -> None:
+    form.request_id.choices = choices(
+        [("", "—")] + [(str(f.id), format_local(f.at)) for f in _requests_of(incident, regime, stage)]
+    )
 
 
 @bp.get("/<int:incident_id>/regimes/<regime_key>/stages/<stage_key>")
@@ -206,21 +236,51 @@ def file_stage(incident_id: int, regime_key: str, stage_key: str):
     regime = _regime_or_404(regime_key)
     stage = _stage_or_404(regime, stage_key)
     form = StageFilingForm()
+    _request_choices(form, incident, regime, stage)
 
     def action(form):
         now = utcnow()
+        language = form.language.data if form.language.data in ("nl", "en") else _language()
+        filed = service.draft(incident, regime, stage, language, now)
+        if form.shown.data != filed.sha256():
+            raise ValidationFailed(
+                N_("the draft changed since it was shown (or was not shown): look at it again, then record the filing"),
+                "shown",
+            )
         given = service.StageFilingInput(
-            stage.key, form.at.data, form.channel.data, form.reference.data or "", form.note.data or ""
+            stage.key,
+            form.at.data,
+            form.channel.data,
+            form.reference.data or "",
+            form.note.data or "",
+            parse_id(form.request_id.data) if form.request_id.data else None,
         )
-        service.record_filing(
-            incident, regime.key, given, service.draft(incident, regime, stage, _language(), now), current_user, now
-        )
+        service.record_filing(incident, regime.key, given, filed, current_user, now)
         return _("Filing recorded.")
 
     return post_form(
         form,
         action,
         again=lambda f: _draft_page(incident, regime, stage, 422, f),
+        done=lambda: _back(incident, regime),
+    )
+
+
+@bp.post("/<int:incident_id>/regimes/<regime_key>/stages/<stage_key>/not-needed")
+def not_needed(incident_id: int, regime_key: str, stage_key: str):
+    incident = incident_or_404(incident_id)
+    regime = _regime_or_404(regime_key)
+    stage = _stage_or_404(regime, stage_key)
+    form = NotNeededForm()
+
+    def action(form):
+        service.record_not_needed(incident, regime.key, stage.key, form.reason.data or "", current_user, utcnow())
+        return _("Recorded as not needed.")
+
+    return post_form(
+        form,
+        action,
+        again=lambda f: _draft_page(incident, regime, stage, 422, not_needed_form=f),
         done=lambda: _back(incident, regime),
     )
 

@@ -34,11 +34,18 @@ def remind_regime_stages(now: datetime) -> int:
     plan = reminder_plan()
     table = RegimeObligation.__table__
     sent = 0
+    binding = [r.key for r in registry.binding()]  # a regime that no longer binds us reminds of nothing
+    if not binding:
+        return 0
     while True:
         due = db.session.execute(
             select(RegimeObligation, Incident.reference)
             .join(Incident, Incident.id == RegimeObligation.incident_id)
-            .where(RegimeObligation.status == "running", RegimeObligation.next_reminder_at <= now)
+            .where(
+                RegimeObligation.status == "running",
+                RegimeObligation.next_reminder_at <= now,
+                RegimeObligation.regime.in_(binding),
+            )
             .order_by(RegimeObligation.next_reminder_at, RegimeObligation.id)
             .limit(BATCH)
         ).all()

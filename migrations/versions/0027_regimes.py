@@ -55,6 +55,7 @@ def upgrade():
         sa.Column('sha256', sa.String(length=64), nullable=True),
         sa.Column('recorded_by_id', sa.Integer(), nullable=True),
         sa.Column('recorded_at', UTCDateTime(), nullable=False),
+        sa.Column('request_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name='fk_regime_filings_incident_id_incidents'),
         sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name='fk_regime_filings_recorded_by_id_users'),
         sa.PrimaryKeyConstraint('id', name='pk_regime_filings'),
@@ -89,6 +90,7 @@ def upgrade():
         sa.Column('next_reminder_at', UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name='fk_regime_obligations_incident_id_incidents'),
         sa.PrimaryKeyConstraint('id', name='pk_regime_obligations'),
+        sa.UniqueConstraint('incident_id', 'regime', 'key', name='uq_regime_obligations_incident_regime_key'),
     )
     op.create_index('ix_regime_obligations_incident_id', 'regime_obligations', ['incident_id'])
     op.create_index('ix_regime_obligations_status_due', 'regime_obligations', ['status', 'due_at'])

@@ -119,6 +119,10 @@ CASES = {
         "/incidents/{incident}/regimes/nis2/stages/early_warning/filings",
         {"at": "2026-11-20T10:00", "channel": "portal", "reference": "ZC-1"},
     ),  # not classified as significant yet
+    "regimes.not_needed": (
+        "/incidents/{incident}/regimes/nis2/stages/early_warning/not-needed",
+        {"reason": "Alles was bekend"},
+    ),  # the early warning is owed without condition
     "intake.accept": ("/intake/{message}/accept", {"accept-title": "  "}),
     "intake.reject": ("/intake/{message}/reject", {"reject-reason": ""}),
     "portal.forward": (

@@ -171,3 +171,62 @@ def test_a_filing_without_a_classification_yes_meets_nothing(answer):
     fact = ClassificationFact(answer, None, ams(2027, 1, 5, 9))
     found = stage_deadlines(NIS2, fact, [StageFiling(1, "early_warning", ams(2027, 1, 5, 10))])
     assert all(d.status != "met" for d in found)
+
+
+# --- what a filing can fulfil, and what a change of classification may do (the second review of issue 15) ---
+
+
+def test_a_filing_before_the_stage_started_fulfils_nothing():
+    since = ams(2027, 2, 3, 9)
+    early = StageFiling(1, "early_warning", since - timedelta(hours=1))
+    found = by_key(stage_deadlines(NIS2, significant(since), [early]))
+    assert found["early_warning"].status == "running" and found["early_warning"].filing_id is None
+
+
+def test_a_final_report_filed_before_the_notification_fulfils_nothing():
+    since = ams(2027, 2, 3, 9)
+    final = StageFiling(1, "final_report", ams(2027, 2, 4, 9))
+    found = by_key(stage_deadlines(NIS2, significant(since), [final]))
+    assert found["final_report"].provisional and found["final_report"].status == "running"
+    notification = StageFiling(2, "notification", ams(2027, 2, 5, 9))  # filed after the "final report"
+    found = by_key(stage_deadlines(NIS2, significant(since), [final, notification]))
+    assert found["final_report"].starts_at == notification.at and found["final_report"].status == "running"
+
+
+def test_no_after_yes_keeps_an_overdue_stage_missed_and_ends_the_others():
+    since = ams(2027, 2, 3, 9)
+    no = ClassificationFact("no", None, since + timedelta(hours=30), earlier_yes_at=since)
+    found = by_key(stage_deadlines(NIS2, no))
+    assert found["early_warning"].status == "missed"  # its 24 h had passed when "no" was decided
+    assert found["notification"].status == "not_required" and found["final_report"].status == "not_required"
+    filed = StageFiling(1, "early_warning", since + timedelta(hours=3))
+    assert by_key(stage_deadlines(NIS2, no, [filed]))["early_warning"].status == "met"
+
+
+def test_a_request_runs_whatever_the_classification_and_a_report_answers_the_request_it_names():
+    first = StageRequest(3, "intermediate_report", ams(2027, 2, 5, 10), ams(2027, 2, 7, 17))
+    second = StageRequest(4, "intermediate_report", ams(2027, 2, 8, 10), ams(2027, 2, 12, 17))
+    report = StageFiling(9, "intermediate_report", ams(2027, 2, 11, 12), request_id=4)
+    for fact in (None, ClassificationFact("needs_info", None, ams(2027, 2, 5, 9))):
+        found = by_key(stage_deadlines(NIS2, fact, [report], [first, second]))
+        assert found["intermediate_report:4"].status == "met"
+        assert found["intermediate_report:3"].status == "running"  # unanswered: overdue once its deadline passed
+
+
+def test_a_conditional_stage_recorded_as_not_needed_is_not_required():
+    telecom = REGIMES["telecommunicatiewet"]
+    since = ams(2027, 6, 1, 8)
+    filed = StageFiling(1, "notification", ams(2027, 6, 1, 20))
+    found = by_key(stage_deadlines(telecom, significant(since), [filed], not_needed=["supplement"]))
+    assert found["supplement"].status == "not_required"
+    # an unconditional stage cannot be waived
+    assert (
+        by_key(stage_deadlines(NIS2, significant(since), not_needed=["early_warning"]))["early_warning"].status
+        == "running"
+    )
+
+
+def test_the_algemene_termijnenwet_days_are_its_own_not_the_calendar_s():
+    rule = "algemene-termijnenwet"
+    assert working_day_extension(ams(2027, 3, 26, 9), rule) is None  # Good Friday: not named in art. 3
+    assert working_day_extension(ams(2026, 5, 5, 9), rule) == ams(2026, 5, 6, 23, 59, 59)  # 5 May, every year

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,6 +39,15 @@ def incident(logged_in, make_contract):
 
 def _url(incident, rest: str = "") -> str:
     return f"/incidents/{incident.id}/regimes/nis2{rest}"
+
+
+def _shown(client, url: str) -> dict:
+    """The CSRF token and the hidden SHA-256 and language of the draft as its page shows it."""
+    page = client.get(url).get_data(as_text=True)
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', page)
+    language = re.search(r'name="language" value="(nl|en)"', page)
+    assert shown and language, "the draft page carries what it shows"
+    return {"csrf_token": csrf_token(client, url), "shown": shown.group(1), "language": language.group(1)}
 
 
 def _classify(client, incident, **data):
@@ -91,9 +101,8 @@ def test_no_makes_the_stages_not_required_and_a_filing_is_refused(logged_in, inc
     assert _classify(logged_in, incident, answer="no", reason="Geen verstoring van de dienst").status_code == 302
     assert {r.status for r in db.session.scalars(select(RegimeObligation))} == {"not_required"}
     url = _url(incident, "/stages/early_warning")
-    token = csrf_token(logged_in, url)
     response = logged_in.post(
-        f"{url}/filings", data={"csrf_token": token, "at": "2026-11-20T12:00", "channel": "email", "reference": ""}
+        f"{url}/filings", data={**_shown(logged_in, url), "at": "2026-11-20T12:00", "channel": "email", "reference": ""}
     )
     assert response.status_code == 422
     assert db.session.scalar(select(RegimeFiling)) is None
@@ -121,8 +130,7 @@ def test_the_early_warning_draft_its_pdf_and_json_and_its_filing(logged_in, inci
     assert {a["key"]: a["source"] for a in draft["answers"]} == {"malicious": "answer", "cross_border": "gap"}
     # a filing through the CSIRT's portal without its reference is refused, and writes nothing
     url = _url(incident, "/stages/early_warning")
-    token = csrf_token(logged_in, url)
-    form = {"csrf_token": token, "at": "2026-11-20T15:00", "channel": "portal", "reference": ""}
+    form = {**_shown(logged_in, url), "at": "2026-11-20T15:00", "channel": "portal", "reference": ""}
     assert logged_in.post(f"{url}/filings", data=form).status_code == 422
     assert db.session.scalar(select(RegimeFiling)) is None
     assert logged_in.post(f"{url}/filings", data={**form, "reference": "ZC-2026-118"}).status_code == 302
@@ -143,14 +151,17 @@ def test_the_notification_uses_the_incident_s_facts_and_its_filing_fixes_the_fin
     assert answers["root_cause"]["source"] == "incident"
     assert answers["mitigation"]["answer"] == "Servers geïsoleerd"
     url = _url(incident, "/stages/notification")
-    token = csrf_token(logged_in, url)
-    form = {"csrf_token": token, "at": "2026-11-22T10:00", "channel": "portal", "reference": "ZC-2026-118"}
+    # the early warning first: the notification follows it
+    early = _url(incident, "/stages/early_warning")
+    first = {**_shown(logged_in, early), "at": "2026-11-20T15:00", "channel": "email", "reference": ""}
+    assert logged_in.post(f"{early}/filings", data=first).status_code == 302
+    form = {**_shown(logged_in, url), "at": "2026-11-22T10:00", "channel": "portal", "reference": "ZC-2026-118"}
     assert logged_in.post(f"{url}/filings", data=form).status_code == 302
     rows = {r.key: r for r in db.session.scalars(select(RegimeObligation))}
     assert not rows["final_report"].provisional
     assert rows["final_report"].due_at == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)  # 22 Nov 10:00 CET + a month
     final = json.loads(logged_in.get(_url(incident, "/stages/final_report.json")).data)
-    assert final["earlier_reports"][0]["reference"] == "ZC-2026-118"
+    assert [r["reference"] for r in final["earlier_reports"]] == ["", "ZC-2026-118"]
 
 
 def test_a_request_for_an_intermediate_report_starts_its_own_deadline(logged_in, incident):
