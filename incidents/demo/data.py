@@ -25,6 +25,7 @@ from ..extensions import db
 from ..parties import service as parties
 from ..parties import sub_processors as sub_processor_list
 from ..parties.models import Contract, Controller
+from ..regimes import registry as regime_registry
 from ..regimes import service as regimes
 
 # The kind of breach clause each profile stands for, as the contract's services name it.
@@ -588,7 +589,7 @@ def load(actor=None) -> dict[str, int]:
 
     # NIS2: the hosting platform's outage is a significant incident for us as well (where our settings say NIS2 binds
     # us); the early warning went to the CSIRT an hour after it was known.
-    if regimes.regime_or_none("nis2") is not None:
+    if regime_registry.binding_regime("nis2") is not None:
         regimes.classify(
             ransomware,
             "nis2",

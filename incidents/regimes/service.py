@@ -28,11 +28,6 @@ from .models import CHANNELS, RegimeClassification, RegimeFacts, RegimeFiling, R
 MAX_REASON = 5000
 
 
-def regime_or_none(key: str) -> Regime | None:
-    """The regime, if it binds our organisation."""
-    return registry.binding_regime(key)
-
-
 def regime_or_refuse(key: str) -> Regime:
     regime = registry.binding_regime(key)
     if regime is None:
@@ -106,10 +101,7 @@ def classify(
     if answer not in CLASSIFICATION_ANSWERS:
         raise ValidationFailed(N_("choose yes, no or needs more information"), "answer")
     history = classifications(incident.id, regime.key)
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed(N_("the reason is longer than %(n)s characters"), "reason", params={"n": MAX_REASON})
+    reason = _reason(reason)
     if answer == "yes":
         if aware_at is None:
             raise ValidationFailed(N_("say since when the incident is known to be significant"), "aware_at")
@@ -131,7 +123,7 @@ def classify(
         incident_id=incident.id,
         regime=regime.key,
         answer=answer,
-        reason=reason.strip(),
+        reason=reason,
         aware_at=aware_at,
         decided_by_id=actor_id(actor),
         decided_at=now,
@@ -139,6 +131,24 @@ def classify(
     db.session.add(row)
     db.session.flush()
     record_event(incident, "regime_classified", actor, regime=regime.key, answer=answer)
+    store_deadlines(incident, regime)
+    return row
+
+
+def _reason(text: str) -> str:
+    """A decision's reason: required, and kept whole up to MAX_REASON characters."""
+    if not (text or "").strip():
+        raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
+    if len(text) > MAX_REASON:
+        raise ValidationFailed(N_("the reason is longer than %(n)s characters"), "reason", params={"n": MAX_REASON})
+    return text.strip()
+
+
+def _append(incident: Incident, regime: Regime, row: RegimeFiling, event: str, actor, **details) -> RegimeFiling:
+    """Add a filing, request or "not needed" to the record, say so on the timeline, and store the stages anew."""
+    db.session.add(row)
+    db.session.flush()
+    record_event(incident, event, actor, regime=regime.key, stage=row.stage, **details)
     store_deadlines(incident, regime)
     return row
 
@@ -237,13 +247,7 @@ def record_filing(
         recorded_by_id=actor_id(actor),
         recorded_at=now,
     )
-    db.session.add(row)
-    db.session.flush()
-    record_event(
-        incident, "regime_filed", actor, regime=regime.key, stage=stage.key, reference=reference, sha256=row.sha256
-    )
-    store_deadlines(incident, regime)
-    return row
+    return _append(incident, regime, row, "regime_filed", actor, reference=reference, sha256=row.sha256)
 
 
 def _after_its_stage(incident: Incident, regime: Regime, stage: Stage, given: StageFilingInput) -> None:
@@ -278,10 +282,7 @@ def record_not_needed(
     stage = _stage(regime, stage_key)
     if not stage.conditional:
         raise ValidationFailed(N_("this report is owed without condition"), "stage")
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("say why: the reason is part of the record"), "reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed(N_("the reason is longer than %(n)s characters"), "reason", params={"n": MAX_REASON})
+    reason = _reason(reason)
     lock_incident(incident)
     row = RegimeFiling(
         incident_id=incident.id,
@@ -290,15 +291,11 @@ def record_not_needed(
         kind="not_needed",
         at=now,
         recipient=regime.recipient(registry.settings()).name,
-        note=reason.strip(),
+        note=reason,
         recorded_by_id=actor_id(actor),
         recorded_at=now,
     )
-    db.session.add(row)
-    db.session.flush()
-    record_event(incident, "regime_not_needed", actor, regime=regime.key, stage=stage.key)
-    store_deadlines(incident, regime)
-    return row
+    return _append(incident, regime, row, "regime_not_needed", actor)
 
 
 def record_request(
@@ -326,11 +323,7 @@ def record_request(
         recorded_by_id=actor_id(actor),
         recorded_at=now,
     )
-    db.session.add(row)
-    db.session.flush()
-    record_event(incident, "regime_request", actor, regime=regime.key, stage=stage.key)
-    store_deadlines(incident, regime)
-    return row
+    return _append(incident, regime, row, "regime_request", actor)
 
 
 def _stage(regime: Regime, key: str) -> Stage:
@@ -393,14 +386,21 @@ def store_deadlines(incident: Incident, regime: Regime) -> list[StageDeadline]:
     return found
 
 
-def draft(incident: Incident, regime: Regime, stage: Stage, language: str, now: datetime) -> StageDraft:
-    """The stage's report as it would be filed now."""
-    found = {d.key: d for d in deadlines(incident, regime)}
+def draft(
+    incident: Incident,
+    regime: Regime,
+    stage: Stage,
+    language: str,
+    now: datetime,
+    computed: list[StageDeadline] | None = None,
+) -> StageDraft:
+    """The stage's report as it would be filed now (``computed``: the regime's deadlines, where the caller has them)."""
+    found = {d.key: d for d in (computed if computed is not None else deadlines(incident, regime))}
     latest = latest_classification(incident.id, regime.key)
     since = latest.aware_at if latest is not None and latest.answer == "yes" else None
-    names = {s.key: s.name(language) for s in regime.stages}
+    titles = {s.key: s.name(language) for s in regime.stages}
     earlier = [
-        (names.get(f.stage, f.stage), f.reference or "", f.at)
+        (titles.get(f.stage, f.stage), f.reference or "", f.at)
         for f in filings(incident.id, regime.key)
         if f.kind == "filing" and f.stage != stage.key
     ]

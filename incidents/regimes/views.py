@@ -56,14 +56,14 @@ def _page(incident: Incident, regime: Regime, status: int = 200, **forms):
     now = utcnow()
     language = _language()
     deadlines = service.deadlines(incident, regime)
-    latest = service.latest_classification(incident.id, regime.key)
+    history = service.classifications(incident.id, regime.key)
+    latest = history[0] if history else None
     given = service.facts(incident.id, regime.key)
     facts_form = forms.get("facts_form") or FactsForm(formdata=None, data=given)
-    wanted = [key for key in dict.fromkeys(k for s in regime.stages for k in s.content)]
+    wanted = list(dict.fromkeys(k for s in regime.stages for k in s.content))
     classification_form = forms.get("classification_form") or ClassificationForm(
         formdata=None, data={"aware_at": incident.aware_at}
     )
-    history = service.classifications(incident.id, regime.key)
     return render_template(
         "regimes/regime.html",
         incident=incident,
@@ -168,8 +168,8 @@ def _requests_of(incident: Incident, regime: Regime, stage: Stage) -> list:
 
 def _draft_page(incident: Incident, regime: Regime, stage: Stage, status: int = 200, form=None, not_needed_form=None):
     now = utcnow()
-    draft = service.draft(incident, regime, stage, _language(), now)
     found = service.deadlines(incident, regime)
+    draft = service.draft(incident, regime, stage, _language(), now, found)
     deadline = next((d for d in found if d.key == stage.key), None)
     requested = [
         (d, urgency(d.status, d.due_at, now)) for d in found if d.request_id is not None and d.stage.key == stage.key

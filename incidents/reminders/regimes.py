@@ -15,7 +15,6 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..auth.models import STAFF_ROLES, User
 from ..breaches.models import Incident
 from ..core.instants import format_local, iso_z
 from ..core.reminders import current, following
@@ -24,7 +23,7 @@ from ..links import base_url
 from ..regimes import registry
 from ..regimes.models import RegimeObligation
 from ..settings import reminder_plan
-from .staff import StaffMessage, tell_staff
+from .staff import StaffMessage, staff_members, tell_staff
 
 BATCH = 200
 
@@ -52,9 +51,7 @@ def remind_regime_stages(now: datetime) -> int:
         if not due:
             db.session.rollback()
             return sent
-        staff = db.session.execute(
-            select(User.id, User.email, User.language).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
-        ).all()
+        staff = staff_members()
         for row, reference in due:
             assert row.starts_at is not None and row.due_at is not None, "a running stage has both (service.py)"
             nxt = following(row.starts_at, row.due_at, now, plan)

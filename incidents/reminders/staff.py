@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
+from ..auth.models import STAFF_ROLES, User
+from ..extensions import db
 from ..notices.service import mail_row, queue_mails
 from ..notifications.service import add_notifications, notification_row
 
@@ -20,6 +24,15 @@ class StaffMessage:
     english: str
     link: str
     about: str  # the outbox row's details["about"] and the notification's kind
+
+
+def staff_members() -> list:
+    """The processor's active staff: (user id, e-mail address, language) rows, for tell_staff."""
+    return list(
+        db.session.execute(
+            select(User.id, User.email, User.language).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
+        ).all()
+    )
 
 
 def tell_staff(message: StaffMessage, staff, now: datetime, dpo: str | None = None) -> None:

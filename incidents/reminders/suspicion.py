@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..auth.models import STAFF_ROLES, User
 from ..breaches.models import Incident
 from ..core.instants import format_local
 from ..extensions import db
 from ..links import base_url
-from .staff import StaffMessage, tell_staff
+from .staff import StaffMessage, staff_members, tell_staff
 
 BATCH = 200
 
@@ -39,9 +38,7 @@ def remind_long_suspected(now: datetime) -> int:
         if not due:
             db.session.rollback()
             return reminded
-        staff = db.session.execute(
-            select(User.id, User.email, User.language).where(User.role.in_(STAFF_ROLES), User.active.is_(True))
-        ).all()
+        staff = staff_members()
         for incident in due:
             won = db.session.execute(  # type: ignore[attr-defined]  # a DML result has rowcount
                 update(Incident.__table__)
