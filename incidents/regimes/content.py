@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..breaches.assessment import latest_severity
 from ..breaches.models import AffectedContract, Incident
 from ..core.instants import format_local, iso_z
-from ..core.profiles import PARAPHRASE_LABEL
+from ..core.profiles import cited
 from ..core.regimes import Regime, Stage
 from ..core.stages import StageDeadline
 from ..extensions import db
@@ -81,9 +81,7 @@ class StageDraft:
 
     @property
     def wording(self) -> str:
-        if self.regime.paraphrase:
-            return f"({PARAPHRASE_LABEL['en' if self.language == 'en' else 'nl']}) {self.stage.wording}"
-        return f"“{self.stage.wording}”"
+        return cited(self.stage.wording, self.regime.paraphrase, self.language)
 
     def as_dict(self) -> dict:
         return {
@@ -128,7 +126,7 @@ def _countries_abroad(incident_id: int, home: str) -> list[str]:
     return sorted({c for row in found for c in row if c and c != home})
 
 
-def _answer(key: str, incident: Incident, given: dict, language: str, home: str = "NL") -> Answer:
+def _answer(key: str, incident: Incident, given: dict, home: str = "NL") -> Answer:
     question = str(QUESTIONS[key])
     value = str(given.get(key) or "").strip()
     if value:
@@ -196,6 +194,6 @@ def compose(  # noqa: PLR0913 (the draft's parts, each from its own feature)
         due_at=deadline.due_at if deadline else None,
         provisional=bool(deadline and deadline.provisional),
         earlier=earlier,
-        answers=[_answer(key, incident, given, language) for key in stage.content],
+        answers=[_answer(key, incident, given) for key in stage.content],
         generated_at=now,
     )
